@@ -1,0 +1,93 @@
+# luoshi — developer and CI entry points (GNU make).
+#   make run     migrate, load demo data, serve on http://127.0.0.1:8000
+#   make test    lint, then pytest on SQLite and (if reachable) PostgreSQL
+#   make lint    ruff + migrations check
+#   make bench   run every bench/*.py
+#   make clean   remove .venv and var/
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+VPY    := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
+
+export DJANGO_SETTINGS_MODULE := luoshi.settings
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# First Python 3.12 that actually runs (pyenv shims may exist but fail).
+# Override with `make PYTHON=/path/to/python3.12 ...`.
+PYTHON_CANDIDATES := python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+                     /usr/local/bin/python3.12 /usr/bin/python3.12
+
+.PHONY: help run lint test bench clean sysdeps venv
+
+help:
+	@echo "targets: run | test | lint | bench | sysdeps | venv | clean"
+
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@py="$(PYTHON)"; \
+	if [ -z "$$py" ]; then \
+	  for p in $(PYTHON_CANDIDATES); do \
+	    if "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1; then py="$$p"; break; fi; \
+	  done; \
+	fi; \
+	if [ -z "$$py" ]; then \
+	  echo "error: no working Python 3.12 found (tried: $(PYTHON_CANDIDATES))." >&2; \
+	  echo "       install it or run: make PYTHON=/path/to/python3.12 ..." >&2; \
+	  exit 1; \
+	fi; \
+	if [ -x "$(VPY)" ] && ! "$(VPY)" -c 'import sys' >/dev/null 2>&1; then \
+	  echo "== $(VENV) is broken; recreating =="; rm -rf "$(VENV)"; \
+	fi; \
+	if [ ! -x "$(VPY)" ]; then \
+	  echo "== creating $(VENV) with $$py =="; "$$py" -m venv "$(VENV)"; \
+	fi
+	@echo "== installing luoshi[dev] into $(VENV) =="
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+run: sysdeps $(STAMP)
+	@export LUOSHI_DEBUG="$${LUOSHI_DEBUG:-1}"; \
+	$(VPY) manage.py migrate --noinput; \
+	case "$$LUOSHI_DEBUG" in 0|false|False|no|"") $(VPY) manage.py collectstatic --noinput ;; esac; \
+	$(VPY) manage.py load_demo --if-empty; \
+	exec $(VPY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	@echo "== lint =="
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VPY) manage.py makemigrations --check --dry-run
+
+# pytest exit code 5 (no tests collected) counts as a failure.
+test: sysdeps $(STAMP) lint
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(VENV)/bin/pytest -q
+	@if command -v pg_isready >/dev/null 2>&1; then \
+	  pg_isready -h 127.0.0.1 -p 5432 -q; \
+	else \
+	  $(VPY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), timeout=2).close()' 2>/dev/null; \
+	fi || { echo "== PostgreSQL not reachable on 127.0.0.1:5432: skipping PostgreSQL run =="; exit 0; }; \
+	$(VPY) -c 'import psycopg, sys; \
+	c = psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True); \
+	c.execute("SELECT 1 FROM pg_database WHERE datname = %s", ("luoshi",)).fetchone() or c.execute("CREATE DATABASE luoshi")' \
+	  || echo "(could not create database luoshi; pytest-django creates test_luoshi itself)"; \
+	echo "== tests on PostgreSQL =="; \
+	DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q
+
+bench: $(STAMP)
+	@shopt -s nullglob; files=(bench/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks in bench/"; exit 0; fi; \
+	for f in "$${files[@]}"; do echo "== $$f =="; $(VPY) "$$f"; done
+
+clean:
+	rm -rf $(VENV) var/
