@@ -56,9 +56,8 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 run: sysdeps $(STAMP)
-	@export LUOSHI_DEBUG="$${LUOSHI_DEBUG:-1}"; \
+	@export DEBUG="$${DEBUG:-1}"; \
 	$(VPY) manage.py migrate --noinput; \
-	case "$$LUOSHI_DEBUG" in 0|false|False|no|"") $(VPY) manage.py collectstatic --noinput ;; esac; \
 	$(VPY) manage.py load_demo --if-empty; \
 	exec $(VPY) manage.py runserver 127.0.0.1:8000
 

@@ -1,0 +1,122 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Permission
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.accounts.models import ResponsibilityPosition, Role, User
+from luoshi.core.forms import UserFormMixin
+from luoshi.core.scope import DataScope, user_scopes
+
+APP_LABELS = ["units", "accounts", "ledger", "evidence", "audit"]
+
+
+def assignable_roles(user):
+    """Roles ``user`` may hand out: nobody grants a wider scope (全部) than they hold."""
+    roles = Role.objects.all()
+    if user.is_superuser or any(scope == DataScope.ALL for scope, _ids in user_scopes(user)):
+        return roles
+    return roles.exclude(data_scope=DataScope.ALL)
+
+
+class UserCreateForm(UserFormMixin, forms.ModelForm):
+    password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "unit", "title", "phone", "email", "groups"]
+        labels = {"groups": _("角色")}
+        widgets = {"groups": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = True
+        self.fields["groups"].queryset = assignable_roles(self.user)
+        self.fields["groups"].help_text = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            probe = User(
+                username=cleaned.get("username", ""), full_name=cleaned.get("full_name", "")
+            )
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+class UserUpdateForm(UserFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "unit", "title", "phone", "email", "groups", "is_active"]
+        labels = {"groups": _("角色"), "is_active": _("启用")}
+        widgets = {"groups": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = True
+        self.fields["groups"].queryset = assignable_roles(self.user)
+        self.fields["groups"].help_text = ""
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "email", "language"]
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.content_type.model_class()._meta.verbose_name} · {obj.name}"
+
+
+class RoleForm(forms.ModelForm):
+    permissions = PermissionChoiceField(
+        label=_("功能权限"),
+        queryset=Permission.objects.filter(content_type__app_label__in=APP_LABELS)
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Role
+        fields = ["name", "code", "data_scope", "custom_units", "description", "permissions"]
+        widgets = {"custom_units": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("角色名称")
+        self.fields["permissions"].queryset = self.fields["permissions"].queryset.exclude(
+            codename__startswith="add_historical"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("data_scope") == "custom" and not cleaned.get("custom_units"):
+            self.add_error("custom_units", _("数据范围为“自定义单位”时，须选择至少一个单位。"))
+        return cleaned
+
+
+class PositionForm(UserFormMixin, forms.ModelForm):
+    class Meta:
+        model = ResponsibilityPosition
+        fields = ["unit", "year", "position", "user", "duty"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.for_user(self.user).filter(is_active=True)

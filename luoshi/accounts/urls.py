@@ -1,0 +1,32 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from luoshi.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("users/", views.UserListView.as_view(), name="users"),
+    path("users/new/", views.UserCreateView.as_view(), name="user_create"),
+    path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user_update"),
+    path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user_password"),
+    path("roles/", views.RoleListView.as_view(), name="roles"),
+    path("roles/new/", views.RoleCreateView.as_view(), name="role_create"),
+    path("roles/<int:pk>/edit/", views.RoleUpdateView.as_view(), name="role_update"),
+    path("positions/", views.PositionListView.as_view(), name="positions"),
+    path("positions/new/", views.PositionCreateView.as_view(), name="position_create"),
+    path("positions/<int:pk>/edit/", views.PositionUpdateView.as_view(), name="position_update"),
+    path("positions/<int:pk>/delete/", views.PositionDeleteView.as_view(), name="position_delete"),
+]
+
+# Sign-in pages live at the site root names Django expects (login, logout, password_change).
+auth_urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]

@@ -1,0 +1,217 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import UpdateView
+
+from luoshi.accounts import forms
+from luoshi.accounts.filters import PositionFilter, UserFilter
+from luoshi.accounts.models import ResponsibilityPosition, Role, User
+from luoshi.core.views import (
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedListView,
+    ScopedUpdateView,
+)
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("password_change_done")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=_("修改密码"), cancel_url="/", **kwargs)
+
+
+class ProfileView(UpdateView):
+    form_class = forms.ProfileForm
+    template_name = "includes/form_page.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.instance.language)
+        messages.success(self.request, _("个人设置已保存。"))
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=_("个人设置"), cancel_url="/", **kwargs)
+
+
+class UserPageMixin:
+    model = User
+    template_name = "includes/form_page.html"
+    success_url = reverse_lazy("accounts:users")
+
+    def scoped_queryset(self):
+        return (
+            User.objects.for_user(self.request.user)
+            .select_related("unit")
+            .prefetch_related("groups")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["list_url"] = reverse("accounts:users")
+        context["list_label"] = _("人员管理")
+        return context
+
+
+class UserListView(UserPageMixin, ScopedListView):
+    template_name = "accounts/user_list.html"
+    filterset_class = UserFilter
+    export_title = gettext_lazy("人员")
+    export_columns = [
+        (gettext_lazy("用户名"), lambda u: u.username),
+        (gettext_lazy("姓名"), lambda u: u.full_name),
+        (gettext_lazy("单位"), lambda u: u.unit.name if u.unit else ""),
+        (gettext_lazy("职务"), lambda u: u.title),
+        (gettext_lazy("角色"), lambda u: "、".join(g.name for g in u.groups.all())),
+        (gettext_lazy("联系电话"), lambda u: u.phone),
+        (gettext_lazy("启用"), lambda u: _("是") if u.is_active else _("否")),
+    ]
+
+
+class UserCreateView(UserPageMixin, ScopedCreateView):
+    form_class = forms.UserCreateForm
+    success_message = gettext_lazy("用户已创建。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=_("新建用户"), **kwargs)
+
+
+class UserUpdateView(UserPageMixin, ScopedUpdateView):
+    form_class = forms.UserUpdateForm
+    success_message = gettext_lazy("用户信息已保存。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=_("编辑用户"), **kwargs)
+
+
+class UserPasswordResetView(UserPageMixin, ScopedUpdateView):
+    """An administrator sets a new password for a user in scope."""
+
+    form_class = SetPasswordForm
+
+    def get_form_kwargs(self):
+        return {"user": self.object, "data": self.request.POST or None}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, _("已重置「%(user)s」的密码。") % {"user": self.object})
+        return redirect(self.success_url)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=_("重置密码：%(user)s") % {"user": self.object}, **kwargs
+        )
+
+
+class RoleListView(ScopedListView):
+    model = Role
+    template_name = "accounts/role_list.html"
+    paginate_by = None
+
+    def scoped_queryset(self):  # roles are system configuration, not unit data
+        return Role.objects.prefetch_related("custom_units").order_by("order", "code")
+
+
+class RoleUpdateView(ScopedUpdateView):
+    model = Role
+    form_class = forms.RoleForm
+    template_name = "includes/form_page.html"
+    success_url = reverse_lazy("accounts:roles")
+    success_message = gettext_lazy("角色已保存。")
+
+    def scoped_queryset(self):
+        return Role.objects.all()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=_("编辑角色：%(role)s") % {"role": self.object},
+            list_url=reverse("accounts:roles"),
+            list_label=_("角色权限"),
+            **kwargs,
+        )
+
+
+class RoleCreateView(ScopedCreateView):
+    model = Role
+    form_class = forms.RoleForm
+    template_name = "includes/form_page.html"
+    success_url = reverse_lazy("accounts:roles")
+    success_message = gettext_lazy("角色已创建。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=_("新建角色"),
+            list_url=reverse("accounts:roles"),
+            list_label=_("角色权限"),
+            **kwargs,
+        )
+
+
+class PositionPageMixin:
+    model = ResponsibilityPosition
+    form_class = forms.PositionForm
+    template_name = "includes/form_page.html"
+    success_url = reverse_lazy("accounts:positions")
+
+    def scoped_queryset(self):
+        return ResponsibilityPosition.objects.for_user(self.request.user).select_related(
+            "unit", "user"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["list_url"] = reverse("accounts:positions")
+        context["list_label"] = _("责任岗位")
+        return context
+
+
+class PositionListView(PositionPageMixin, ScopedListView):
+    template_name = "accounts/position_list.html"
+    filterset_class = PositionFilter
+    export_title = gettext_lazy("责任岗位")
+    export_columns = [
+        (gettext_lazy("年度"), lambda p: p.year),
+        (gettext_lazy("单位"), lambda p: p.unit.name),
+        (gettext_lazy("责任岗位"), lambda p: p.get_position_display()),
+        (gettext_lazy("人员"), lambda p: str(p.user)),
+        (gettext_lazy("职务"), lambda p: p.user.title),
+        (gettext_lazy("分管领域"), lambda p: p.duty),
+    ]
+
+
+class PositionCreateView(PositionPageMixin, ScopedCreateView):
+    success_message = gettext_lazy("责任岗位已保存。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=_("新增责任岗位"), **kwargs)
+
+
+class PositionUpdateView(PositionPageMixin, ScopedUpdateView):
+    success_message = gettext_lazy("责任岗位已保存。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=_("编辑责任岗位"), **kwargs)
+
+
+class PositionDeleteView(PositionPageMixin, ScopedDeleteView):
+    template_name = "includes/confirm_delete.html"
+
+    def get_protected_url(self):
+        return self.success_url

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OperationLog(models.Model):
+    """One create/update/delete of an audited record: who, when, what changed.
+
+    Written from django-simple-history's signal for every model with ``history``;
+    the full previous versions stay in the historical tables.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "+", _("新增")
+        UPDATE = "~", _("修改")
+        DELETE = "-", _("删除")
+
+    time = models.DateTimeField(_("时间"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=1, choices=Action.choices)
+    model_label = models.CharField(_("对象类型"), max_length=100, db_index=True)
+    model_name = models.CharField(_("对象类型名称"), max_length=100)
+    object_id = models.CharField(_("对象编号"), max_length=40)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    changes = models.JSONField(_("变更内容"), default=list, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-time", "-id"]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+
+class LoginLog(models.Model):
+    class Event(models.TextChoices):
+        SUCCESS = "success", _("登录成功")
+        FAILURE = "failure", _("登录失败")
+        LOCKED = "locked", _("账号锁定")
+        LOGOUT = "logout", _("退出登录")
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    username = models.CharField(_("用户名"), max_length=150, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    event = models.CharField(_("事件"), max_length=10, choices=Event.choices)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("登录日志")
+        verbose_name_plural = _("登录日志")
+        ordering = ["-time", "-id"]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.get_event_display()}"

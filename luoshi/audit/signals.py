@@ -1,0 +1,83 @@
+"""Fill the operation log from simple-history and the login log from auth signals."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from simple_history.signals import post_create_historical_record
+
+from luoshi.audit.models import LoginLog, OperationLog
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+
+
+def history_changes(history_instance):
+    """Field-level changes of an update, as [{field, old, new}] with display names."""
+    if history_instance.history_type != "~":
+        return []
+    previous = history_instance.prev_record
+    if previous is None:
+        return []
+    delta = history_instance.diff_against(previous, foreign_keys_are_objs=False)
+    return [
+        {
+            "field": str(type(history_instance.instance)._meta.get_field(c.field).verbose_name),
+            "old": "" if c.old is None else str(c.old)[:200],
+            "new": "" if c.new is None else str(c.new)[:200],
+        }
+        for c in delta.changes
+    ]
+
+
+@receiver(post_create_historical_record)
+def log_operation(sender, instance, history_instance, history_user=None, **kwargs):
+    from simple_history.models import HistoricalRecords
+
+    request = getattr(HistoricalRecords.context, "request", None)
+    meta = type(instance)._meta
+    OperationLog.objects.create(
+        time=history_instance.history_date,
+        user=history_user if getattr(history_user, "pk", None) else None,
+        action=history_instance.history_type,
+        model_label=meta.label_lower,
+        model_name=str(meta.verbose_name),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=history_changes(history_instance),
+        ip=client_ip(request),
+    )
+
+
+def _login_log(request, event, username, user=None):
+    LoginLog.objects.create(
+        username=(username or "")[:150],
+        user=user,
+        event=event,
+        ip=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+    )
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    _login_log(request, LoginLog.Event.SUCCESS, user.get_username(), user)
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        _login_log(request, LoginLog.Event.LOGOUT, user.get_username(), user)
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    _login_log(request, LoginLog.Event.FAILURE, credentials.get("username", ""))
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    _login_log(request, LoginLog.Event.LOCKED, username)

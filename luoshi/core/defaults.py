@@ -1,0 +1,168 @@
+"""Default dictionaries and roles, created (idempotently) after every migrate/flush."""
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from luoshi.core.scope import DataScope
+
+UNIT_TYPES = [
+    ("district_committee", "区委"),
+    ("publicity_dept", "宣传部"),
+    ("bureau", "局"),
+    ("township", "乡镇"),
+    ("street", "街道"),
+    ("village", "村社区"),
+    ("party_branch", "党支部"),
+    ("school", "学校"),
+    ("hospital", "医院"),
+    ("enterprise", "企业"),
+    ("other", "其他"),
+]
+
+# code, name, needs_outlet, description
+ACTIVITY_TYPES = [
+    ("special_meeting", "专题会议", False, "党委会/党组会专题研究意识形态工作"),
+    ("study_group", "中心组学习", False, "党委(党组)理论学习中心组学习"),
+    ("outreach_talk", "理论宣讲", False, "宣讲团、百姓宣讲、专题党课"),
+    ("civic_practice", "文明实践", False, "新时代文明实践活动"),
+    ("volunteer", "志愿服务", False, ""),
+    ("warning_education", "警示教育", False, ""),
+    ("training", "培训", False, "意识形态、网络安全、新闻发言人等培训"),
+    ("publicity", "上稿/外宣", True, "在各级媒体刊发的稿件，须填媒体名称与级别"),
+    ("analysis", "分析研判", False, "意识形态领域形势分析研判会议"),
+    ("briefing", "通报", False, "意识形态工作情况通报"),
+    ("report_up", "专题汇报", False, "向上级党委专题汇报意识形态工作"),
+    ("duty_report", "述职", False, "班子成员述职述廉中涉及意识形态工作"),
+]
+
+ALL_APPS = ["units", "accounts", "ledger", "evidence", "audit"]
+VIEW = ["view"]
+EDIT = ["view", "add", "change", "delete"]
+
+# code, name, scope, description, {app_label.model: actions}
+ROLES = [
+    (
+        "admin",
+        "系统管理员",
+        DataScope.ALL,
+        "全部数据与全部功能，含角色权限、字典与系统日志",
+        "*",
+    ),
+    (
+        "unit_admin",
+        "单位管理员",
+        DataScope.SUBTREE,
+        "管理本单位及下级单位的单位信息、人员、责任岗位与台账",
+        {
+            "units.unit": EDIT,
+            "units.unityearstat": EDIT,
+            "accounts.user": ["view", "add", "change"],
+            "accounts.role": VIEW,
+            "accounts.responsibilityposition": EDIT,
+            "ledger.ledgerrecord": EDIT,
+            "evidence.evidence": EDIT,
+        },
+    ),
+    (
+        "leader",
+        "领导",
+        DataScope.SUBTREE,
+        "查阅本单位及下级单位的全部记录并签批",
+        {
+            "units.unit": VIEW,
+            "units.unityearstat": VIEW,
+            "accounts.user": VIEW,
+            "accounts.responsibilityposition": VIEW,
+            "ledger.ledgerrecord": VIEW,
+            "evidence.evidence": VIEW,
+        },
+    ),
+    (
+        "clerk",
+        "录入员",
+        DataScope.UNIT,
+        "录入本单位的台账记录与佐证材料",
+        {
+            "units.unit": VIEW,
+            "accounts.responsibilityposition": VIEW,
+            "ledger.ledgerrecord": EDIT,
+            "evidence.evidence": EDIT,
+        },
+    ),
+    (
+        "reviewer",
+        "审核员",
+        DataScope.SUBTREE,
+        "审核本单位及下级单位报送的材料",
+        {
+            "units.unit": VIEW,
+            "accounts.responsibilityposition": VIEW,
+            "ledger.ledgerrecord": VIEW,
+            "evidence.evidence": VIEW,
+        },
+    ),
+    (
+        "inspector",
+        "督查员",
+        DataScope.SUBTREE,
+        "督查检查本单位及下级单位，查阅记录与佐证",
+        {
+            "units.unit": VIEW,
+            "units.unityearstat": VIEW,
+            "accounts.responsibilityposition": VIEW,
+            "ledger.ledgerrecord": VIEW,
+            "evidence.evidence": VIEW,
+        },
+    ),
+]
+
+
+def _permissions(spec):
+    permissions = Permission.objects.filter(content_type__app_label__in=ALL_APPS).exclude(
+        content_type__model__startswith="historical"
+    )
+    if spec == "*":
+        return list(permissions)
+    wanted = []
+    for label, actions in spec.items():
+        app_label, model = label.split(".")
+        wanted += [
+            p
+            for p in permissions
+            if p.content_type.app_label == app_label
+            and p.codename in {f"{a}_{model}" for a in actions}
+        ]
+    return wanted
+
+
+@transaction.atomic
+def ensure_defaults() -> None:
+    from luoshi.accounts.models import Role
+    from luoshi.ledger.models import ActivityType
+    from luoshi.units.models import UnitType
+
+    for order, (code, name) in enumerate(UNIT_TYPES, start=1):
+        UnitType.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    for order, (code, name, outlet, description) in enumerate(ACTIVITY_TYPES, start=1):
+        ActivityType.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "order": order,
+                "needs_outlet": outlet,
+                "description": description,
+            },
+        )
+    for order, (code, name, scope, description, spec) in enumerate(ROLES, start=1):
+        role, created = Role.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "data_scope": scope,
+                "description": description,
+                "is_builtin": True,
+                "order": order,
+            },
+        )
+        if created:
+            role.permissions.set(_permissions(spec))

@@ -1,0 +1,80 @@
+"""The left menu: modules and their pages, shown only with the permission they need."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    permission: str | None = None
+    icon: str = "circle"
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    icon: str
+    items: list[MenuItem] = field(default_factory=list)
+
+
+MENU = [
+    MenuGroup(_("工作台"), "speedometer2", [MenuItem(_("首页"), "home", None, "house")]),
+    MenuGroup(
+        _("工作台账"),
+        "journal-text",
+        [
+            MenuItem(_("台账记录"), "ledger:list", "ledger.view_ledgerrecord", "list-check"),
+            MenuItem(_("Excel 导入"), "ledger:import", "ledger.add_ledgerrecord", "upload"),
+            MenuItem(_("活动类型"), "ledger:types", "ledger.change_activitytype", "tags"),
+        ],
+    ),
+    MenuGroup(
+        _("组织机构"),
+        "diagram-3",
+        [
+            MenuItem(_("单位管理"), "units:list", "units.view_unit", "building"),
+            MenuItem(_("人员管理"), "accounts:users", "accounts.view_user", "people"),
+            MenuItem(_("角色权限"), "accounts:roles", "accounts.view_role", "shield-lock"),
+            MenuItem(
+                _("责任岗位"),
+                "accounts:positions",
+                "accounts.view_responsibilityposition",
+                "person-badge",
+            ),
+        ],
+    ),
+    MenuGroup(
+        _("系统日志"),
+        "clock-history",
+        [
+            MenuItem(_("操作日志"), "audit:operations", "audit.view_operationlog", "pencil-square"),
+            MenuItem(_("登录日志"), "audit:logins", "audit.view_loginlog", "box-arrow-in-right"),
+        ],
+    ),
+]
+
+
+def menu_for(user, current_path: str):
+    groups = []
+    for group in MENU:
+        items = []
+        for item in group.items:
+            if item.permission and not user.has_perm(item.permission):
+                continue
+            url = reverse(item.url_name)
+            active = current_path == url or (url != "/" and current_path.startswith(url))
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        if items:
+            groups.append(
+                {
+                    "label": group.label,
+                    "icon": group.icon,
+                    "items": items,
+                    "active": any(i["active"] for i in items),
+                }
+            )
+    return groups

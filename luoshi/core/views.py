@@ -1,0 +1,141 @@
+"""Generic views every module builds on. They read through ``Model.objects.for_user``.
+
+Order of checks: not signed in → login page; signed in without the permission for the
+action → 403; record outside the data scope → 404 (its existence is not revealed).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from luoshi.core.excel import xlsx_response
+
+
+def perm_name(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class ScopedMixin(PermissionRequiredMixin):
+    """Reads only what the user's data scope allows; needs ``<app>.<action>_<model>``."""
+
+    model = None
+    action = "view"
+
+    def get_permission_required(self):
+        if self.permission_required:
+            return super().get_permission_required()
+        return (perm_name(self.model, self.action),)
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def scoped_queryset(self):
+        """Everything the user may see; override to start from a selector."""
+        return self.model.objects.for_user(self.request.user)
+
+
+class ScopedListView(ScopedMixin, generic.ListView):
+    """A list page with a django-filter search form, pagination and ``?export=xlsx``."""
+
+    filterset_class = None
+    export_columns = None  # [(header, callable(obj) -> value)]
+    export_title = None
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.filterset_class is None:
+            self.filterset = None
+            return queryset
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_bound else queryset
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.export_columns:
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        title = str(self.export_title or self.model._meta.verbose_name_plural)
+        headers = [str(header) for header, _ in self.export_columns]
+        rows = ([getter(obj) for _, getter in self.export_columns] for obj in self.get_queryset())
+        filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
+        return xlsx_response(filename, title, headers, rows)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        context["can_export"] = bool(self.export_columns)
+        return context
+
+
+class ScopedDetailView(ScopedMixin, generic.DetailView):
+    pass
+
+
+class ScopedFormMixin(ScopedMixin):
+    """Create/update through a service function so views stay thin."""
+
+    success_message = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = self.save(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def save(self, form):
+        return form.save()
+
+
+class ScopedCreateView(ScopedFormMixin, generic.CreateView):
+    action = "add"
+
+    def get_queryset(self):  # nothing to look up; scope is checked by the form's unit choices
+        return self.model.objects.none()
+
+
+class ScopedUpdateView(ScopedFormMixin, generic.UpdateView):
+    action = "change"
+
+
+class ScopedDeleteView(ScopedMixin, generic.DeleteView):
+    action = "delete"
+    protected_message = ""
+
+    def form_valid(self, form):
+        self.object = self.get_object()
+        try:
+            with transaction.atomic():
+                self.delete_object(self.object)
+        except ProtectedError:
+            messages.error(
+                self.request, self.protected_message or _("该记录已被其他数据引用，不能删除。")
+            )
+            return redirect(self.get_protected_url())
+        messages.success(self.request, _("已删除「%(obj)s」。") % {"obj": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def delete_object(self, obj):
+        obj.delete()
+
+    def get_protected_url(self):
+        return self.object.get_absolute_url()

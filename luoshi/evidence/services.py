@@ -1,0 +1,106 @@
+"""Writes of evidence. Every module attaches evidence through these functions."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.evidence.models import Evidence
+from luoshi.evidence.validation import check_upload
+
+
+def _storage_name(sha256: str, extension: str) -> str:
+    today = timezone.localdate()
+    return f"{today:%Y}/{today:%m}/{sha256[:2]}/{sha256}.{extension}"
+
+
+def _store(evidence: Evidence, uploaded, checked) -> None:
+    storage = evidence.file.storage
+    name = _storage_name(checked.sha256, checked.extension)
+    if not storage.exists(name):
+        name = storage.save(name, File(uploaded))
+    evidence.file.name = name
+    evidence.original_name = checked.name
+    evidence.content_type_detected = checked.mime
+    evidence.size = checked.size
+    evidence.sha256 = checked.sha256
+
+
+@transaction.atomic
+def attach_file(*, owner, uploaded, user, title: str = "") -> Evidence:
+    """Validate and store ``uploaded`` as evidence of ``owner`` (a UnitScopedModel record)."""
+    checked = check_upload(uploaded)
+    evidence = Evidence(
+        unit=owner.unit,
+        created_by=user,
+        content_type=ContentType.objects.get_for_model(type(owner)),
+        object_id=owner.pk,
+        kind=Evidence.Kind.FILE,
+        title=(title or checked.name.rpartition(".")[0] or checked.name)[:200],
+    )
+    _store(evidence, uploaded, checked)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def attach_link(*, owner, url: str, title: str, user) -> Evidence:
+    return Evidence.objects.create(
+        unit=owner.unit,
+        created_by=user,
+        content_type=ContentType.objects.get_for_model(type(owner)),
+        object_id=owner.pk,
+        kind=Evidence.Kind.LINK,
+        title=title[:200],
+        url=url,
+    )
+
+
+@transaction.atomic
+def replace_file(*, evidence: Evidence, uploaded, user) -> Evidence:
+    """Upload a new version; the old one stays (superseded) for the record's history."""
+    if evidence.kind != Evidence.Kind.FILE or not evidence.is_current:
+        raise ValueError("only the current version of a file can be replaced")
+    checked = check_upload(uploaded)
+    Evidence.objects.filter(pk=evidence.pk).update(is_current=False)
+    new = Evidence(
+        unit=evidence.unit,
+        created_by=user,
+        content_type=evidence.content_type,
+        object_id=evidence.object_id,
+        kind=Evidence.Kind.FILE,
+        title=evidence.title,
+        version=evidence.version + 1,
+        previous=evidence,
+    )
+    _store(new, uploaded, checked)
+    new.save()
+    return new
+
+
+@transaction.atomic
+def delete_evidence(*, evidence: Evidence) -> None:
+    """Remove an evidence item with all its versions. Stored blobs shared by others stay."""
+    chain = [evidence]
+    while chain[-1].previous_id:
+        chain.append(chain[-1].previous)
+    names = {e.file.name for e in chain if e.file}
+    for item in chain:  # newest first: each ``previous`` is PROTECTed by its successor
+        item.delete()
+    storage = Evidence._meta.get_field("file").storage
+
+    def remove_unreferenced_blobs():
+        for name in names:
+            if not Evidence.objects.filter(file=name).exists():
+                storage.delete(name)
+
+    transaction.on_commit(remove_unreferenced_blobs)
+
+
+def delete_all_for(owner) -> None:
+    for evidence in Evidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(owner)),
+        object_id=owner.pk,
+        is_current=True,
+    ):
+        delete_evidence(evidence=evidence)

@@ -1,0 +1,121 @@
+"""Evidence views, shared by every module: upload, link, new version, delete, download.
+
+Uploading or removing evidence needs the *change* permission on the owner record's
+model; reading needs scope on the evidence row (whose unit is the owner's unit).
+"""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.core.scope import is_scoped
+from luoshi.core.views import perm_name
+from luoshi.evidence import services
+from luoshi.evidence.forms import EvidenceLinkForm, EvidenceReplaceForm, EvidenceUploadForm
+from luoshi.evidence.models import Evidence
+
+
+def _owner_for_edit(request, content_type_id, object_id):
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    if model is None or not is_scoped(model):
+        raise Http404
+    if not request.user.has_perm(perm_name(model, "change")):
+        raise PermissionDenied
+    return get_object_or_404(model.objects.for_user(request.user), pk=object_id)
+
+
+def _evidence_for(request, pk, *, edit=False):
+    evidence = get_object_or_404(
+        Evidence.objects.for_user(request.user).select_related("content_type"), pk=pk
+    )
+    model = evidence.content_type.model_class()
+    action = "change" if edit else "view"
+    if not request.user.has_perm(perm_name(model, action)):
+        raise PermissionDenied
+    return evidence
+
+
+def _back(owner):
+    return redirect(f"{owner.get_absolute_url()}#evidence")
+
+
+@require_POST
+def upload(request, content_type_id, object_id):
+    owner = _owner_for_edit(request, content_type_id, object_id)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("files", []):
+            messages.error(request, error)
+        return _back(owner)
+    for uploaded in form.cleaned_data["files"]:
+        services.attach_file(owner=owner, uploaded=uploaded, user=request.user)
+    messages.success(
+        request, _("已上传 %(n)d 个佐证文件。") % {"n": len(form.cleaned_data["files"])}
+    )
+    return _back(owner)
+
+
+@require_POST
+def add_link(request, content_type_id, object_id):
+    owner = _owner_for_edit(request, content_type_id, object_id)
+    form = EvidenceLinkForm(request.POST)
+    if form.is_valid():
+        services.attach_link(owner=owner, user=request.user, **form.cleaned_data)
+        messages.success(request, _("已添加佐证链接。"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return _back(owner)
+
+
+def replace(request, pk):
+    evidence = _evidence_for(request, pk, edit=True)
+    if evidence.kind != Evidence.Kind.FILE or not evidence.is_current:
+        raise Http404
+    form = EvidenceReplaceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.replace_file(
+            evidence=evidence, uploaded=form.cleaned_data["file"], user=request.user
+        )
+        messages.success(request, _("已上传新版本，旧版本保留在历史中。"))
+        return _back(evidence.owner)
+    versions = [evidence]
+    while versions[-1].previous_id:
+        versions.append(versions[-1].previous)
+    return render(
+        request,
+        "evidence/replace.html",
+        {"evidence": evidence, "form": form, "versions": versions},
+    )
+
+
+def delete(request, pk):
+    evidence = _evidence_for(request, pk, edit=True)
+    owner = evidence.owner
+    if request.method == "POST":
+        services.delete_evidence(evidence=evidence)
+        messages.success(request, _("已删除佐证材料「%(title)s」。") % {"title": evidence.title})
+        return _back(owner)
+    return render(request, "evidence/confirm_delete.html", {"evidence": evidence, "owner": owner})
+
+
+def download(request, pk):
+    evidence = _evidence_for(request, pk)
+    if evidence.kind != Evidence.Kind.FILE or not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type_detected or "application/octet-stream",
+    )

@@ -1,0 +1,83 @@
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from luoshi.core.models import DictionaryModel, UnitScopedModel
+
+
+class ActivityTypeQuerySet(models.QuerySet):
+    def annotate_usage(self):
+        return self.annotate(record_count=models.Count("records"))
+
+
+class ActivityType(DictionaryModel):
+    """专题会议, 中心组学习, 理论宣讲, ... (configurable; a dictionary, not unit data)."""
+
+    needs_outlet = models.BooleanField(
+        _("需填写媒体"), default=False, help_text=_("上稿/外宣类需填写媒体名称与级别")
+    )
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta(DictionaryModel.Meta):
+        verbose_name = _("活动类型")
+        verbose_name_plural = _("活动类型")
+
+
+class OutletLevel(models.TextChoices):
+    CENTRAL = "central", _("中央")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("区县级")
+
+
+class LedgerRecord(UnitScopedModel):
+    """One activity of a unit: a meeting, a study session, a talk, a published story..."""
+
+    activity_type = models.ForeignKey(
+        ActivityType, verbose_name=_("活动类型"), on_delete=models.PROTECT, related_name="records"
+    )
+    date = models.DateField(_("日期"), db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    expected_participants = models.PositiveIntegerField(_("应到人数"), null=True, blank=True)
+    actual_participants = models.PositiveIntegerField(_("实到人数"), null=True, blank=True)
+    audience_count = models.PositiveIntegerField(_("受众人数"), null=True, blank=True)
+    location = models.CharField(_("地点"), max_length=200, blank=True)
+    summary = models.TextField(_("内容摘要"), blank=True)
+    outcome = models.TextField(_("成效"), blank=True, help_text=_("取得的实际效果，而不只是次数"))
+    tags = models.CharField(
+        _("标签"), max_length=200, blank=True, help_text=_("多个标签用逗号分隔")
+    )
+    outlet_name = models.CharField(_("媒体名称"), max_length=100, blank=True)
+    outlet_level = models.CharField(
+        _("媒体级别"), max_length=10, choices=OutletLevel.choices, blank=True
+    )
+
+    evidence = GenericRelation("evidence.Evidence")
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("台账记录")
+        verbose_name_plural = _("台账记录")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["unit", "activity_type", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(actual_participants__isnull=True)
+                | models.Q(expected_participants__isnull=True)
+                | models.Q(actual_participants__lte=models.F("expected_participants")),
+                name="ledger_actual_not_above_expected",
+                violation_error_message=_("实到人数不能多于应到人数。"),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("ledger:detail", args=[self.pk])
+
+    @property
+    def tag_list(self):
+        return [t.strip() for t in self.tags.replace("，", ",").split(",") if t.strip()]

@@ -1,0 +1,127 @@
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.core.views import (
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
+from luoshi.ledger import services
+from luoshi.ledger.filters import LedgerFilter
+from luoshi.ledger.forms import ActivityTypeForm, LedgerRecordForm
+from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.ledger.selectors import records_for
+
+
+class LedgerPageMixin:
+    model = LedgerRecord
+    form_class = LedgerRecordForm
+    template_name = "includes/form_page.html"
+
+    def scoped_queryset(self):
+        return records_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["list_url"] = reverse("ledger:list")
+        context["list_label"] = _("台账记录")
+        return context
+
+
+class LedgerListView(LedgerPageMixin, ScopedListView):
+    template_name = "ledger/record_list.html"
+    filterset_class = LedgerFilter
+    export_title = gettext_lazy("工作台账")
+    export_columns = [
+        (gettext_lazy("单位"), lambda r: r.unit.name),
+        (gettext_lazy("单位编码"), lambda r: r.unit.code),
+        (gettext_lazy("活动类型"), lambda r: r.activity_type.name),
+        (gettext_lazy("日期"), lambda r: r.date),
+        (gettext_lazy("标题"), lambda r: r.title),
+        (gettext_lazy("应到人数"), lambda r: r.expected_participants),
+        (gettext_lazy("实到人数"), lambda r: r.actual_participants),
+        (gettext_lazy("受众人数"), lambda r: r.audience_count),
+        (gettext_lazy("地点"), lambda r: r.location),
+        (gettext_lazy("媒体名称"), lambda r: r.outlet_name),
+        (gettext_lazy("媒体级别"), lambda r: r.get_outlet_level_display()),
+        (gettext_lazy("内容摘要"), lambda r: r.summary),
+        (gettext_lazy("成效"), lambda r: r.outcome),
+        (gettext_lazy("标签"), lambda r: r.tags),
+        (gettext_lazy("佐证"), lambda r: _("有") if r.has_evidence else _("无佐证")),
+    ]
+
+
+class LedgerDetailView(LedgerPageMixin, ScopedDetailView):
+    template_name = "ledger/record_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = self.object.history.select_related("history_user")[:50]
+        return context
+
+
+class LedgerCreateView(LedgerPageMixin, ScopedCreateView):
+    success_message = gettext_lazy("台账记录已保存。")
+
+    def save(self, form):
+        return services.create_record(
+            form=form, user=self.request.user, files=form.cleaned_data.get("evidence_files", [])
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=_("新增台账记录"), **kwargs)
+
+
+class LedgerUpdateView(LedgerPageMixin, ScopedUpdateView):
+    success_message = gettext_lazy("台账记录已更新。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=_("编辑台账记录"), cancel_url=self.object.get_absolute_url(), **kwargs
+        )
+
+
+class LedgerDeleteView(LedgerPageMixin, ScopedDeleteView):
+    template_name = "includes/confirm_delete.html"
+    success_url = reverse_lazy("ledger:list")
+
+    def delete_object(self, obj):
+        services.delete_record(record=obj)
+
+
+class ActivityTypeListView(ScopedListView):
+    model = ActivityType
+    action = "change"
+    template_name = "ledger/activitytype_list.html"
+    paginate_by = None
+
+    def scoped_queryset(self):  # a dictionary: the same for every unit
+        return ActivityType.objects.annotate_usage()
+
+
+class ActivityTypeFormView:
+    model = ActivityType
+    form_class = ActivityTypeForm
+    template_name = "includes/form_page.html"
+    success_url = reverse_lazy("ledger:types")
+
+    def scoped_queryset(self):
+        return ActivityType.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["list_url"] = self.success_url
+        context["list_label"] = _("活动类型")
+        context["page_title"] = _("编辑活动类型") if self.object else _("新增活动类型")
+        return context
+
+
+class ActivityTypeCreateView(ActivityTypeFormView, ScopedCreateView):
+    success_message = gettext_lazy("活动类型已保存。")
+
+
+class ActivityTypeUpdateView(ActivityTypeFormView, ScopedUpdateView):
+    success_message = gettext_lazy("活动类型已保存。")

@@ -1,0 +1,70 @@
+"""Writes to the unit tree. Records keep their unit foreign key, so moving a subtree
+keeps every record with its unit, and scope follows the new position at once."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from luoshi.units.models import Unit, UnitYearStat
+
+
+@transaction.atomic
+def create_unit(*, parent: Unit | None, **fields) -> Unit:
+    if parent is None:
+        return Unit.add_root(**fields)
+    return parent.add_child(**fields)
+
+
+@transaction.atomic
+def update_unit(*, unit: Unit, order_changed: bool) -> Unit:
+    unit.save()
+    if order_changed:  # keep siblings sorted by (order, code)
+        unit.refresh_from_db()
+        parent = unit.get_parent()
+        if parent is not None:
+            unit.move(parent, "sorted-child")
+    return unit
+
+
+@transaction.atomic
+def move_unit(*, unit: Unit, new_parent: Unit) -> Unit:
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(_("不能把单位移动到它自己或它的下级单位之下。"))
+    unit.move(new_parent, "sorted-child")
+    unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def set_active(*, unit: Unit, active: bool) -> int:
+    """Deactivate a unit with its whole subtree, or reactivate just this unit."""
+    if active:
+        unit.is_active = True
+        unit.save(update_fields=["is_active", "updated_at"])
+        return 1
+    units = list(Unit.objects.filter(path__startswith=unit.path, is_active=True))
+    for item in units:  # one save each so the history and operation log see it
+        item.is_active = False
+        item.save(update_fields=["is_active", "updated_at"])
+    return len(units)
+
+
+@transaction.atomic
+def delete_unit(*, unit: Unit) -> None:
+    """Only an empty leaf can be deleted; a unit with records is only deactivated."""
+    if unit.get_children_count():
+        raise ValidationError(_("该单位有下级单位，不能删除；可以停用。"))
+    try:
+        UnitYearStat.objects.filter(unit=unit).delete()
+        unit.delete()
+    except ProtectedError as error:
+        raise ValidationError(_("该单位已有业务记录或人员，不能删除，只能停用。")) from error
+
+
+@transaction.atomic
+def set_year_stat(*, unit: Unit, year: int, party_members: int) -> UnitYearStat:
+    stat, _created = UnitYearStat.objects.update_or_create(
+        unit=unit, year=year, defaults={"party_members": party_members}
+    )
+    return stat

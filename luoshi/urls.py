@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from luoshi.accounts.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", include("luoshi.core.urls")),
+    path("accounts/", include(auth_urlpatterns)),
+    path("accounts/", include("luoshi.accounts.urls")),
+    path("units/", include("luoshi.units.urls")),
+    path("ledger/", include("luoshi.ledger.urls")),
+    path("evidence/", include("luoshi.evidence.urls")),
+    path("audit/", include("luoshi.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
