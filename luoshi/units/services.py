@@ -12,8 +12,8 @@ from luoshi.units.models import Unit, UnitYearStat
 @transaction.atomic
 def create_unit(*, parent: Unit | None, **fields) -> Unit:
     if parent is None:
-        return Unit.add_root(**fields)
-    return parent.add_child(**fields)
+        return Unit.objects.add_root(fields)
+    return Unit.objects.add_child(parent, fields)
 
 
 @transaction.atomic
@@ -23,7 +23,7 @@ def update_unit(*, unit: Unit, order_changed: bool) -> Unit:
         unit.refresh_from_db()
         parent = unit.get_parent()
         if parent is not None:
-            unit.move(parent, "sorted-child")
+            Unit.objects.move(unit, parent, "sorted-child")
     return unit
 
 
@@ -31,7 +31,7 @@ def update_unit(*, unit: Unit, order_changed: bool) -> Unit:
 def move_unit(*, unit: Unit, new_parent: Unit) -> Unit:
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("不能把单位移动到它自己或它的下级单位之下。"))
-    unit.move(new_parent, "sorted-child")
+    Unit.objects.move(unit, new_parent, "sorted-child")
     unit.refresh_from_db()
     return unit
 

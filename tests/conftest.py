@@ -1,0 +1,70 @@
+"""Shared fixtures: a small unit tree with a user of every default role in each place.
+
+Tree (codes):        T0 区委 (root)
+                     ├── T1 宣传部          ← "own" unit of the acting users
+                     │   └── T11 新闻科     ← "child"
+                     └── T2 教育局          ← "sibling"
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import make_unit, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_evidence_root(settings, tmp_path):
+    """Evidence files of a test go to a temporary folder, never to var/."""
+    root = tmp_path / "evidence"
+    settings.EVIDENCE_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    from django.core.files.storage import storages
+
+    storages._storages.pop("evidence", None)
+    yield root
+    storages._storages.pop("evidence", None)
+
+
+@pytest.fixture
+def tree(db):
+    root = make_unit("示范区委", "T0", type_code="district_committee")
+    own = make_unit("区委宣传部", "T1", parent=root, type_code="publicity_dept")
+    child = make_unit("新闻科", "T11", parent=own)
+    sibling = make_unit("区教育局", "T2", parent=root, type_code="bureau")
+    return SimpleNamespace(
+        root=_fresh(root),
+        own=_fresh(own),
+        child=_fresh(child),
+        sibling=_fresh(sibling),
+    )
+
+
+def _fresh(unit):  # treebeard updates parents in the database on add_child
+    unit.refresh_from_db()
+    return unit
+
+
+@pytest.fixture
+def users(tree):
+    """One user per default role, all in ``tree.own``; plus a clerk of the sibling unit."""
+    return SimpleNamespace(
+        admin=make_user("u_admin", tree.own, "admin"),
+        unit_admin=make_user("u_unit_admin", tree.own, "unit_admin"),
+        leader=make_user("u_leader", tree.own, "leader"),
+        clerk=make_user("u_clerk", tree.own, "clerk"),
+        reviewer=make_user("u_reviewer", tree.own, "reviewer"),
+        inspector=make_user("u_inspector", tree.own, "inspector"),
+        sibling_clerk=make_user("u_sibling_clerk", tree.sibling, "clerk"),
+    )

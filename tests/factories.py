@@ -1,0 +1,63 @@
+"""factory-boy factories for the platform's models."""
+
+import datetime
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from luoshi.accounts.models import Role, User
+from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.units.models import UnitType
+from luoshi.units.services import create_unit
+
+PASSWORD = "Test-pass-2026"
+
+# Smallest genuine files of a few types, for evidence uploads.
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def png_upload(name="现场照片.png"):
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
+
+
+def pdf_upload(name="会议纪要.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def unit_type(code="other"):
+    return UnitType.objects.get(code=code)
+
+
+def make_unit(name, code, parent=None, type_code="other", **extra):
+    fields = {"name": name, "code": code, "unit_type": unit_type(type_code), **extra}
+    return create_unit(parent=parent, **fields)
+
+
+def make_user(username, unit, *role_codes, **extra):
+    user = User.objects.create_user(username, password=PASSWORD, unit=unit, **extra)
+    for code in role_codes:
+        user.groups.add(Role.objects.get(code=code))
+    return user
+
+
+class LedgerRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LedgerRecord
+
+    activity_type = factory.LazyFunction(lambda: ActivityType.objects.get(code="study_group"))
+    date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 300))
+    title = factory.Sequence(lambda n: f"理论学习中心组第{n + 1}次集体学习")
+    expected_participants = 12
+    actual_participants = 11
+    audience_count = 0
+    location = "三楼会议室"
+    summary = "学习贯彻党的二十届四中全会精神"
+    outcome = "形成学习心得12篇"
