@@ -6,8 +6,9 @@ OpenCC (s2t) and compiled with polib, so no translation is ever typed twice:
 
     .venv/bin/python scripts/build_locale.py
 
-Run it after changing UI text and commit luoshi/locale/. A hand-edited msgstr flagged
-"manual" in the .po file is kept.
+Run it after changing UI text and commit luoshi/locale/. Django's own strings that its
+zh_Hans catalog does not translate yet (``luoshi/core/django_strings.py``) get their
+Chinese text from OVERRIDES, in both catalogs.
 """
 
 import os
@@ -19,7 +20,12 @@ import opencc
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "luoshi" / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po"
+LOCALE = ROOT / "luoshi" / "locale"
+PO = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
+HANS_PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+# English msgids of Django itself → Simplified Chinese.
+OVERRIDES = {"- Select an option -": "- 请选择 -"}
 
 
 def main() -> int:
@@ -50,9 +56,9 @@ def main() -> int:
     catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     filled = 0
     for entry in catalog:
-        if "manual" in entry.flags:
-            continue
-        if entry.msgid_plural:
+        if entry.msgid in OVERRIDES:
+            entry.msgstr = converter.convert(OVERRIDES[entry.msgid])
+        elif entry.msgid_plural:
             entry.msgstr_plural = {0: converter.convert(entry.msgid_plural)}
         else:
             entry.msgstr = converter.convert(entry.msgid)
@@ -62,6 +68,14 @@ def main() -> int:
     catalog.save(str(PO))
     catalog.save_as_mofile(str(PO.with_suffix(".mo")))
     print(f"zh_Hant: {filled} strings converted, {PO.with_suffix('.mo').relative_to(ROOT)}")
+
+    hans = polib.POFile()
+    hans.metadata = {**catalog.metadata, "Language": "zh_Hans"}
+    for msgid, msgstr in OVERRIDES.items():
+        hans.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    HANS_PO.parent.mkdir(parents=True, exist_ok=True)
+    hans.save(str(HANS_PO))
+    hans.save_as_mofile(str(HANS_PO.with_suffix(".mo")))
     return 0
 
 

@@ -1,0 +1,8 @@
+"""Django's own UI strings that its zh_Hans catalog does not translate yet.
+
+Listed here so makemessages extracts them; scripts/build_locale.py supplies the text.
+"""
+
+from django.utils.translation import gettext_noop
+
+DJANGO_STRINGS = [gettext_noop("- Select an option -")]
