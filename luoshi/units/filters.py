@@ -10,7 +10,9 @@ class UnitFilter(django_filters.FilterSet):
     unit_type = django_filters.ModelChoiceFilter(
         label=_("单位类型"), queryset=UnitType.objects.all()
     )
-    is_active = django_filters.BooleanFilter(label=_("启用"))
+    is_active = django_filters.ChoiceFilter(
+        label=_("状态"), choices=[("1", _("启用")), ("0", _("停用"))], method="filter_active"
+    )
 
     class Meta:
         model = Unit
@@ -18,6 +20,9 @@ class UnitFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=(value == "1"))
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(
