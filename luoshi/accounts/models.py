@@ -64,7 +64,7 @@ class User(AbstractUser):
 
     objects = LuoshiUserManager()
     scope_spec = ScopeSpec(unit="unit", owner="pk")
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("用户")

@@ -3,6 +3,7 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from simple_history.signals import post_create_historical_record
 
 from luoshi.audit.models import LoginLog, OperationLog
@@ -15,6 +16,20 @@ def client_ip(request):
     return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
 
 
+# Labels for inherited fields whose Django names do not fit luoshi's vocabulary.
+FIELD_LABELS = {"groups": _("角色")}
+
+
+def _display(field, value):
+    if value is None:
+        return ""
+    if field.many_to_many:  # simple-history gives the through rows as dicts
+        key = field.m2m_reverse_field_name()
+        ids = [row[key] for row in value]
+        return "、".join(sorted(str(o) for o in field.related_model.objects.filter(pk__in=ids)))
+    return str(value)[:200]
+
+
 def history_changes(history_instance):
     """Field-level changes of an update, as [{field, old, new}] with display names."""
     if history_instance.history_type != "~":
@@ -23,14 +38,18 @@ def history_changes(history_instance):
     if previous is None:
         return []
     delta = history_instance.diff_against(previous, foreign_keys_are_objs=False)
-    return [
-        {
-            "field": str(type(history_instance.instance)._meta.get_field(c.field).verbose_name),
-            "old": "" if c.old is None else str(c.old)[:200],
-            "new": "" if c.new is None else str(c.new)[:200],
-        }
-        for c in delta.changes
-    ]
+    meta = type(history_instance.instance)._meta
+    changes = []
+    for change in delta.changes:
+        field = meta.get_field(change.field)
+        changes.append(
+            {
+                "field": str(FIELD_LABELS.get(change.field, field.verbose_name)),
+                "old": _display(field, change.old),
+                "new": _display(field, change.new),
+            }
+        )
+    return changes
 
 
 @receiver(post_create_historical_record)
