@@ -56,6 +56,9 @@ def history_changes(history_instance):
 def log_operation(sender, instance, history_instance, history_user=None, **kwargs):
     from simple_history.models import HistoricalRecords
 
+    changes = history_changes(history_instance)
+    if history_instance.history_type == "~" and not changes:
+        return  # e.g. only last_login moved: nothing a reader of the log cares about
     request = getattr(HistoricalRecords.context, "request", None)
     meta = type(instance)._meta
     OperationLog.objects.create(
@@ -66,7 +69,7 @@ def log_operation(sender, instance, history_instance, history_user=None, **kwarg
         model_name=str(meta.verbose_name),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
-        changes=history_changes(history_instance),
+        changes=changes,
         ip=client_ip(request),
     )
 
