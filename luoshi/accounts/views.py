@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import UpdateView
@@ -53,8 +53,9 @@ class ProfileView(UpdateView):
 
 class UserPageMixin:
     model = User
-    template_name = "includes/form_page.html"
     success_url = reverse_lazy("accounts:users")
+    list_url_name = "accounts:users"
+    list_label = gettext_lazy("人员管理")
 
     def scoped_queryset(self):
         return (
@@ -62,12 +63,6 @@ class UserPageMixin:
             .select_related("unit")
             .prefetch_related("groups")
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["list_url"] = reverse("accounts:users")
-        context["list_label"] = _("人员管理")
-        return context
 
 
 class UserListView(UserPageMixin, ScopedListView):
@@ -89,16 +84,10 @@ class UserCreateView(UserPageMixin, ScopedCreateView):
     form_class = forms.UserCreateForm
     success_message = gettext_lazy("用户已创建。")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("新建用户"), **kwargs)
-
 
 class UserUpdateView(UserPageMixin, ScopedUpdateView):
     form_class = forms.UserUpdateForm
     success_message = gettext_lazy("用户信息已保存。")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("编辑用户"), **kwargs)
 
 
 class UserPasswordResetView(UserPageMixin, ScopedUpdateView):
@@ -129,57 +118,37 @@ class RoleListView(ScopedListView):
         return Role.objects.prefetch_related("custom_units").order_by("order", "code")
 
 
-class RoleUpdateView(ScopedUpdateView):
+class RolePageMixin:
     model = Role
     form_class = forms.RoleForm
-    template_name = "includes/form_page.html"
     success_url = reverse_lazy("accounts:roles")
+    list_url_name = "accounts:roles"
+    list_label = gettext_lazy("角色权限")
     success_message = gettext_lazy("角色已保存。")
 
-    def scoped_queryset(self):
+    def scoped_queryset(self):  # roles are system configuration, not unit data
         return Role.objects.all()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            page_title=_("编辑角色：%(role)s") % {"role": self.object},
-            list_url=reverse("accounts:roles"),
-            list_label=_("角色权限"),
-            **kwargs,
-        )
+
+class RoleUpdateView(RolePageMixin, ScopedUpdateView):
+    pass
 
 
-class RoleCreateView(ScopedCreateView):
-    model = Role
-    form_class = forms.RoleForm
-    template_name = "includes/form_page.html"
-    success_url = reverse_lazy("accounts:roles")
-    success_message = gettext_lazy("角色已创建。")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            page_title=_("新建角色"),
-            list_url=reverse("accounts:roles"),
-            list_label=_("角色权限"),
-            **kwargs,
-        )
+class RoleCreateView(RolePageMixin, ScopedCreateView):
+    pass
 
 
 class PositionPageMixin:
     model = ResponsibilityPosition
     form_class = forms.PositionForm
-    template_name = "includes/form_page.html"
     success_url = reverse_lazy("accounts:positions")
+    list_url_name = "accounts:positions"
+    list_label = gettext_lazy("责任岗位")
 
     def scoped_queryset(self):
         return ResponsibilityPosition.objects.for_user(self.request.user).select_related(
             "unit", "user"
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["list_url"] = reverse("accounts:positions")
-        context["list_label"] = _("责任岗位")
-        return context
 
 
 class PositionListView(PositionPageMixin, ScopedListView):
@@ -199,15 +168,9 @@ class PositionListView(PositionPageMixin, ScopedListView):
 class PositionCreateView(PositionPageMixin, ScopedCreateView):
     success_message = gettext_lazy("责任岗位已保存。")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("新增责任岗位"), **kwargs)
-
 
 class PositionUpdateView(PositionPageMixin, ScopedUpdateView):
     success_message = gettext_lazy("责任岗位已保存。")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("编辑责任岗位"), **kwargs)
 
 
 class PositionDeleteView(PositionPageMixin, ScopedDeleteView):

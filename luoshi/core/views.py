@@ -4,6 +4,7 @@ Order of checks: not signed in → login page; signed in without the permission 
 action → 403; record outside the data scope → 404 (its existence is not revealed).
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -27,6 +29,8 @@ class ScopedMixin(PermissionRequiredMixin):
 
     model = None
     action = "view"
+    list_url_name = None  # the module's list page, for breadcrumbs and "cancel"
+    list_label = None
 
     def get_permission_required(self):
         if self.permission_required:
@@ -39,6 +43,13 @@ class ScopedMixin(PermissionRequiredMixin):
     def scoped_queryset(self):
         """Everything the user may see; override to start from a selector."""
         return self.model.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.list_url_name:
+            context.setdefault("list_url", reverse(self.list_url_name))
+            context.setdefault("list_label", self.list_label or self.model._meta.verbose_name)
+        return context
 
 
 class ScopedListView(ScopedMixin, generic.ListView):
@@ -88,7 +99,9 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
 class ScopedFormMixin(ScopedMixin):
     """Create/update through a service function so views stay thin."""
 
+    template_name = "includes/form_page.html"
     success_message = ""
+    page_title = None
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -112,14 +125,35 @@ class ScopedCreateView(ScopedFormMixin, generic.CreateView):
     def get_queryset(self):  # nothing to look up; scope is checked by the form's unit choices
         return self.model.objects.none()
 
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "page_title",
+            self.page_title or _("新增%(name)s") % {"name": self.model._meta.verbose_name},
+        )
+        return super().get_context_data(**kwargs)
+
 
 class ScopedUpdateView(ScopedFormMixin, generic.UpdateView):
     action = "change"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "page_title",
+            self.page_title or _("编辑%(name)s") % {"name": self.model._meta.verbose_name},
+        )
+        if hasattr(self.object, "get_absolute_url"):
+            kwargs.setdefault("cancel_url", self.object.get_absolute_url())
+        return super().get_context_data(**kwargs)
 
 
 class ScopedDeleteView(ScopedMixin, generic.DeleteView):
     action = "delete"
     protected_message = ""
+
+    def get_form_class(self):
+        # The confirmation is an empty form, even when a page mixin sets ``form_class``
+        # for the module's create/update pages.
+        return forms.Form
 
     def form_valid(self, form):
         self.object = self.get_object()

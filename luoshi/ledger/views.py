@@ -1,4 +1,4 @@
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,16 +19,11 @@ from luoshi.ledger.selectors import records_for
 class LedgerPageMixin:
     model = LedgerRecord
     form_class = LedgerRecordForm
-    template_name = "includes/form_page.html"
+    list_url_name = "ledger:list"
+    list_label = gettext_lazy("台账记录")
 
     def scoped_queryset(self):
         return records_for(self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["list_url"] = reverse("ledger:list")
-        context["list_label"] = _("台账记录")
-        return context
 
 
 class LedgerListView(LedgerPageMixin, ScopedListView):
@@ -71,17 +66,9 @@ class LedgerCreateView(LedgerPageMixin, ScopedCreateView):
             form=form, user=self.request.user, files=form.cleaned_data.get("evidence_files", [])
         )
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("新增台账记录"), **kwargs)
-
 
 class LedgerUpdateView(LedgerPageMixin, ScopedUpdateView):
     success_message = gettext_lazy("台账记录已更新。")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            page_title=_("编辑台账记录"), cancel_url=self.object.get_absolute_url(), **kwargs
-        )
 
 
 class LedgerDeleteView(LedgerPageMixin, ScopedDeleteView):
@@ -105,18 +92,11 @@ class ActivityTypeListView(ScopedListView):
 class ActivityTypeFormView:
     model = ActivityType
     form_class = ActivityTypeForm
-    template_name = "includes/form_page.html"
     success_url = reverse_lazy("ledger:types")
+    list_url_name = "ledger:types"
 
     def scoped_queryset(self):
         return ActivityType.objects.all()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["list_url"] = self.success_url
-        context["list_label"] = _("活动类型")
-        context["page_title"] = _("编辑活动类型") if self.object else _("新增活动类型")
-        return context
 
 
 class ActivityTypeCreateView(ActivityTypeFormView, ScopedCreateView):

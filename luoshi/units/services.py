@@ -21,7 +21,7 @@ def update_unit(*, unit: Unit, order_changed: bool) -> Unit:
     unit.save()
     if order_changed:  # keep siblings sorted by (order, code)
         unit.refresh_from_db()
-        parent = unit.get_parent()
+        parent = Unit.objects.get_parent(unit)
         if parent is not None:
             Unit.objects.move(unit, parent, "sorted-child")
     return unit
@@ -53,7 +53,7 @@ def set_active(*, unit: Unit, active: bool) -> int:
 @transaction.atomic
 def delete_unit(*, unit: Unit) -> None:
     """Only an empty leaf can be deleted; a unit with records is only deactivated."""
-    if unit.get_children_count():
+    if Unit.objects.get_children_count(unit):
         raise ValidationError(_("该单位有下级单位，不能删除；可以停用。"))
     try:
         UnitYearStat.objects.filter(unit=unit).delete()

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -23,16 +23,11 @@ from luoshi.units.models import Unit
 class UnitPageMixin:
     model = Unit
     form_class = UnitForm
-    template_name = "includes/form_page.html"
+    list_url_name = "units:list"
+    list_label = gettext_lazy("单位管理")
 
     def scoped_queryset(self):
         return Unit.objects.for_user(self.request.user).select_related("unit_type")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["list_url"] = reverse("units:list")
-        context["list_label"] = _("单位管理")
-        return context
 
 
 class UnitListView(UnitPageMixin, ScopedListView):
@@ -65,7 +60,7 @@ class UnitDetailView(UnitPageMixin, ScopedDetailView):
         unit = self.object
         user = self.request.user
         context.update(
-            ancestors=unit.get_ancestors(),
+            ancestors=Unit.objects.get_ancestors(unit),
             children=Unit.objects.for_user(user).filter(
                 path__startswith=unit.path, depth=unit.depth + 1
             ),
@@ -87,9 +82,6 @@ class UnitCreateView(UnitPageMixin, ScopedCreateView):
     def get_success_url(self):
         return self.object.get_absolute_url()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("新建单位"), **kwargs)
-
 
 class UnitUpdateView(UnitPageMixin, ScopedUpdateView):
     success_message = gettext_lazy("单位信息已保存。")
@@ -100,15 +92,11 @@ class UnitUpdateView(UnitPageMixin, ScopedUpdateView):
     def get_success_url(self):
         return self.object.get_absolute_url()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            page_title=_("编辑单位"), cancel_url=self.object.get_absolute_url(), **kwargs
-        )
-
 
 class UnitMoveView(UnitPageMixin, ScopedMixin, FormView):
     action = "change"
     form_class = UnitMoveForm
+    template_name = "includes/form_page.html"
 
     def get_unit(self):
         if not hasattr(self, "unit"):
