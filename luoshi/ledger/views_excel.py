@@ -1,10 +1,36 @@
 """Excel template download and import of ledger records (built on luoshi.core.excel_import)."""
 
-from django.http import HttpResponse
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from luoshi.core.excel import workbook_response
 from luoshi.core.views import ScopedMixin
-from luoshi.ledger.models import LedgerRecord
+from luoshi.ledger import importing
+from luoshi.ledger.models import ActivityType, LedgerRecord
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ERRORS_SHOWN = 500
+
+
+class LedgerImportForm(forms.Form):
+    activity_type = forms.ModelChoiceField(
+        label=gettext_lazy("活动类型"), queryset=ActivityType.objects.filter(is_active=True)
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Excel 文件"),
+        help_text=gettext_lazy("请使用下载的该活动类型导入模板（.xlsx），最大 10 MB"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件不能超过 10 MB"))
+        return uploaded
 
 
 class LedgerTemplateView(ScopedMixin, View):
@@ -12,12 +38,46 @@ class LedgerTemplateView(ScopedMixin, View):
     action = "add"
 
     def get(self, request, type_code):
-        return HttpResponse("TODO", status=501)
+        activity_type = get_object_or_404(ActivityType, code=type_code, is_active=True)
+        workbook = importing.template_workbook(user=request.user, activity_type=activity_type)
+        return workbook_response(workbook, importing.template_filename(activity_type))
 
 
 class LedgerImportView(ScopedMixin, View):
     model = LedgerRecord
     action = "add"
+    template_name = "ledger/import.html"
 
     def get(self, request):
-        return HttpResponse("TODO", status=501)
+        initial = {}
+        type_code = request.GET.get("type")
+        if type_code:
+            initial["activity_type"] = ActivityType.objects.filter(
+                code=type_code, is_active=True
+            ).first()
+        return self.render(LedgerImportForm(initial=initial))
+
+    def post(self, request):
+        form = LedgerImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        result = importing.import_records(
+            user=request.user,
+            activity_type=form.cleaned_data["activity_type"],
+            uploaded=form.cleaned_data["file"],
+        )
+        if not result.ok:
+            return self.render(form, errors=result.errors)
+        messages.success(request, _("已导入 %(count)d 条记录") % {"count": result.count})
+        return redirect("ledger:list")
+
+    def render(self, form, errors=()):
+        context = {
+            "form": form,
+            "activity_types": ActivityType.objects.filter(is_active=True),
+            "errors": list(errors)[:MAX_ERRORS_SHOWN],
+            "error_count": len(errors),
+            "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
+            "max_errors_shown": MAX_ERRORS_SHOWN,
+        }
+        return render(self.request, self.template_name, context)

@@ -1,0 +1,412 @@
+"""Declarative Excel (.xlsx) import shared by every module.
+
+A module describes its sheet once as a ``TableSpec`` of ``Column``s; from it come the
+downloadable template (``build_template``) and the validated reading of an uploaded file
+(``read_rows``). Reading never raises on bad input: every problem becomes a ``RowError``
+(row number as Excel shows it, column header, message in Chinese), so the caller can
+reject the whole file and list everything wrong at once.
+
+    spec = TableSpec(title="台账", columns=[
+        Column("date", "日期", DateParser(), required=True),
+        Column("title", "标题", TextParser(max_length=200), required=True),
+        Column("level", "媒体级别", ChoiceParser(OutletLevel.choices)),
+    ])
+    rows, errors = read_rows(spec, request.FILES["file"])
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from luoshi.core.excel import HEADER_FILL, HEADER_FONT
+
+DEFAULT_MAX_ROWS = 5000
+HELP_SHEET_TITLE = "填写说明"
+REQUIRED_FONT = Font(bold=True, color="C00000")
+
+
+class CellError(ValueError):
+    """Raised by a parser with a message for the user (Chinese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of an uploaded file. ``row`` is the Excel row number (0: the whole file)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __iter__(self):  # allows ``row, column, message = error``
+        return iter((self.row, self.column, self.message))
+
+
+class Row(dict):
+    """The parsed values of one data row, by column key; ``number`` is its Excel row."""
+
+    def __init__(self, number: int, values: dict):
+        super().__init__(values)
+        self.number = number
+
+
+# --- parsers -----------------------------------------------------------------------------
+# A parser turns a non-empty cell value into a Python value or raises CellError; ``empty`` is
+# the value of a blank optional cell; ``describe()`` is the requirement shown in the template.
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number_text(value) -> str:
+    """A cell as text; 12.0 (Excel stores every number as a float) becomes "12"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() else f"{value:%Y-%m-%d}"
+    if isinstance(value, datetime.date):
+        return f"{value:%Y-%m-%d}"
+    return str(value).strip()
+
+
+class TextParser:
+    empty = ""
+
+    def __init__(self, max_length: int | None = None):
+        self.max_length = max_length
+
+    def __call__(self, value) -> str:
+        text = _number_text(value)
+        if self.max_length and len(text) > self.max_length:
+            raise CellError(
+                _("长度不能超过 %(max)d 个字符（当前 %(len)d 个）")
+                % {"max": self.max_length, "len": len(text)}
+            )
+        return text
+
+    def describe(self) -> str:
+        if self.max_length:
+            return _("文本，最多 %(max)d 个字符") % {"max": self.max_length}
+        return _("文本")
+
+
+class IntegerParser:
+    empty = None
+
+    def __init__(self, min_value: int | None = 0, max_value: int | None = None):
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def __call__(self, value) -> int:
+        number = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+(\.0*)?", value.strip()):
+            number = int(float(value.strip()))
+        if number is None:
+            raise CellError(_("应为整数，而不是「%(value)s」") % {"value": _number_text(value)})
+        if self.min_value is not None and number < self.min_value:
+            raise CellError(_("不能小于 %(min)d") % {"min": self.min_value})
+        if self.max_value is not None and number > self.max_value:
+            raise CellError(_("不能大于 %(max)d") % {"max": self.max_value})
+        return number
+
+    def describe(self) -> str:
+        if self.min_value == 0:
+            return _("不小于 0 的整数")
+        return _("整数")
+
+
+_DATE_PATTERNS = [
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+]
+
+
+class DateParser:
+    """Real Excel dates, or text such as 2026-03-05, 2026/3/5, 2026年3月5日, 20260305."""
+
+    empty = None
+
+    def __call__(self, value) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if 10000 <= value < 100000:  # an Excel serial date in a cell formatted as a number
+                return from_excel(value).date()
+            value = _number_text(value)  # 20260305 typed as a number
+        text = str(value).strip()
+        text = re.sub(r"\s+00:00(:00)?$", "", text)  # "2026-03-05 00:00:00"
+        for pattern in _DATE_PATTERNS:
+            match = pattern.fullmatch(text)
+            if match:
+                try:
+                    return datetime.date(*(int(part) for part in match.groups()))
+                except ValueError:
+                    break
+        raise CellError(
+            _("日期「%(value)s」格式不正确，应为 2026-03-05 这样的日期") % {"value": text}
+        )
+
+    def describe(self) -> str:
+        return _("日期，如 2026-03-05、2026/3/5、2026年3月5日")
+
+
+class ChoiceParser:
+    """A label (Chinese, as shown in the template) or a stored value → the stored value."""
+
+    empty = ""
+
+    def __init__(self, choices: Iterable[tuple[Any, Any]]):
+        self.choices = [(value, str(label)) for value, label in choices]
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _value, label in self.choices]
+
+    def __call__(self, value):
+        text = _number_text(value)
+        for stored, label in self.choices:
+            if text == label or text.lower() == str(stored).lower():
+                return stored
+        raise CellError(
+            _("「%(value)s」不是有效选项，可选：%(labels)s")
+            % {"value": text, "labels": "、".join(self.labels)}
+        )
+
+    def describe(self) -> str:
+        return _("从下列选项中选择：%(labels)s") % {"labels": "、".join(self.labels)}
+
+
+# --- the spec ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    parser: Callable[[Any], Any]
+    required: bool = False
+    help: str = ""
+    width: int | None = None
+
+    def parse(self, value):
+        if _is_blank(value):
+            if self.required:
+                raise CellError(_("必填项，不能为空"))
+            return getattr(self.parser, "empty", None)
+        if isinstance(value, str):
+            value = value.strip()
+        return self.parser(value)
+
+    def requirement(self) -> str:
+        parts = [self.help] if self.help else []
+        describe = getattr(self.parser, "describe", None)
+        if describe:
+            parts.append(describe())
+        return "；".join(parts)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    columns: Sequence[Column]
+    title: str
+    max_rows: int = DEFAULT_MAX_ROWS
+    header_row: int = field(default=1, init=False)
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+
+# --- template ----------------------------------------------------------------------------
+
+
+def sheet_title(title: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "_", str(title))[:31] or "Sheet1"
+
+
+def build_template(spec: TableSpec, example_rows: Iterable[dict] = (), notes: Iterable[str] = ()):
+    """A workbook: the data sheet (headers, example rows) and a "填写说明" sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(spec.title)
+    sheet.append(spec.headers)
+    for example in example_rows:
+        sheet.append([_template_value(column, example.get(column.key)) for column in spec.columns])
+    for index, column in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = REQUIRED_FONT if column.required else HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width or max(12, len(column.header) * 2 + 4)
+        last = spec.max_rows + 1
+        if isinstance(column.parser, ChoiceParser):
+            formula = '"' + ",".join(column.parser.labels) + '"'
+            if len(formula) <= 255:  # Excel's limit for an inline list
+                validation = DataValidation(
+                    type="list",
+                    formula1=formula,
+                    allow_blank=not column.required,
+                    showErrorMessage=True,
+                    errorTitle=_("无效选项"),
+                    error=column.parser.describe(),
+                )
+                validation.add(f"{letter}2:{letter}{last}")
+                sheet.add_data_validation(validation)
+        number_format = {DateParser: "yyyy-mm-dd", TextParser: "@"}.get(type(column.parser))
+        if number_format:  # text keeps codes such as 001 as typed
+            for row in range(2, 102):
+                sheet.cell(row=row, column=index).number_format = number_format
+    sheet.freeze_panes = "A2"
+
+    help_sheet = workbook.create_sheet(HELP_SHEET_TITLE)
+    help_sheet.append([_("列名"), _("是否必填"), _("填写要求")])
+    for cell in help_sheet[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    for column in spec.columns:
+        help_sheet.append(
+            [column.header, _("必填") if column.required else _("选填"), column.requirement()]
+        )
+    general = [
+        _("请在第一个工作表「%(title)s」中填写，第一行为表头，不要修改、删除或调换表头。")
+        % {"title": sheet_title(spec.title)},
+        _("红色表头为必填列；示例行导入前请删除或改为实际内容，空行会被忽略。"),
+        _("任一行有错误时整个文件都不会导入，请按错误提示修改后重新上传。"),
+        _("每个文件最多 %(max)d 行数据。") % {"max": spec.max_rows},
+        *notes,
+    ]
+    help_sheet.append([])
+    for note in general:
+        help_sheet.append([note])
+    help_sheet.column_dimensions["A"].width = 16
+    help_sheet.column_dimensions["B"].width = 10
+    help_sheet.column_dimensions["C"].width = 70
+    return workbook
+
+
+def _template_value(column: Column, value):
+    if isinstance(column.parser, ChoiceParser) and value is not None:
+        for stored, label in column.parser.choices:
+            if value == stored:
+                return label
+    return value
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _normalize_header(value) -> str:
+    if value is None:
+        return ""
+    return re.sub(r"\s+", "", str(value)).rstrip("*＊")
+
+
+def read_rows(spec: TableSpec, uploaded_file) -> tuple[list[Row], list[RowError]]:
+    """Parse the first sheet of ``uploaded_file`` against ``spec``.
+
+    Returns the parsed rows (only when there is no error at all is the list complete and
+    trustworthy) and every error found. File-level errors use row 0 or 1 (the header).
+    """
+    try:
+        if hasattr(uploaded_file, "seek"):
+            uploaded_file.seek(0)
+        workbook = load_workbook(uploaded_file, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception:  # zipfile.BadZipFile, InvalidFileException, KeyError, XML errors...
+        return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
+    try:
+        return _read_sheet(spec, sheet)
+    except Exception:  # a damaged sheet part only discovered while iterating
+        return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
+    finally:
+        workbook.close()
+
+
+def _read_sheet(spec: TableSpec, sheet) -> tuple[list[Row], list[RowError]]:
+    lines = sheet.iter_rows(values_only=True)
+    header = next(lines, None) or ()
+    names = [_normalize_header(value) for value in header]
+    by_header = {_normalize_header(column.header): column for column in spec.columns}
+
+    errors: list[RowError] = []
+    positions: dict[str, int] = {}
+    unknown, duplicate = [], []
+    for index, name in enumerate(names):
+        if not name:
+            continue
+        if name not in by_header:
+            unknown.append(str(header[index]).strip())
+        elif by_header[name].key in positions:
+            duplicate.append(name)
+        else:
+            positions[by_header[name].key] = index
+    missing = [column.header for column in spec.columns if column.key not in positions]
+    if not any(names):
+        return [], [RowError(1, "", _("第 1 行应为表头，请使用下载的导入模板"))]
+    if missing:
+        errors.append(
+            RowError(
+                1, "", _("缺少列：%(cols)s，请使用下载的导入模板") % {"cols": "、".join(missing)}
+            )
+        )
+    if unknown:
+        errors.append(RowError(1, "", _("无法识别的列：%(cols)s") % {"cols": "、".join(unknown)}))
+    if duplicate:
+        errors.append(RowError(1, "", _("列重复：%(cols)s") % {"cols": "、".join(duplicate)}))
+    if errors:
+        return [], errors
+
+    rows: list[Row] = []
+    for number, line in enumerate(lines, start=2):
+        if all(_is_blank(value) for value in line):
+            continue
+        if len(rows) >= spec.max_rows:
+            return [], [
+                RowError(
+                    0,
+                    "",
+                    _("数据超过 %(max)d 行的上限，请拆分成多个文件分批导入")
+                    % {"max": spec.max_rows},
+                )
+            ]
+        values = {}
+        for column in spec.columns:
+            index = positions[column.key]
+            raw = line[index] if index < len(line) else None
+            try:
+                values[column.key] = column.parse(raw)
+            except CellError as error:
+                errors.append(RowError(number, column.header, error.message))
+                values[column.key] = None
+        rows.append(Row(number, values))
+    if not rows:
+        errors.append(RowError(0, "", _("文件中没有数据行")))
+    return rows, errors

@@ -1,0 +1,236 @@
+"""Excel import of ledger records: the sheet spec, the template and the all-or-nothing import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.core.excel_import import (
+    ChoiceParser,
+    Column,
+    DateParser,
+    IntegerParser,
+    RowError,
+    TableSpec,
+    TextParser,
+    build_template,
+    read_rows,
+)
+from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.units.models import Unit
+
+# Columns whose value goes to the model field of the same name (all but 单位编码).
+FIELD_KEYS = (
+    "date",
+    "title",
+    "expected_participants",
+    "actual_participants",
+    "audience_count",
+    "location",
+    "summary",
+    "outcome",
+    "tags",
+    "outlet_name",
+    "outlet_level",
+)
+
+
+def _max_length(name: str) -> int | None:
+    return LedgerRecord._meta.get_field(name).max_length
+
+
+def ledger_spec(activity_type: ActivityType) -> TableSpec:
+    columns = [
+        Column(
+            "unit_code",
+            _("单位编码"),
+            TextParser(max_length=Unit._meta.get_field("code").max_length),
+            required=True,
+            help=_("本人数据范围内的启用单位的编码"),
+        ),
+        Column("date", _("日期"), DateParser(), required=True),
+        Column("title", _("标题"), TextParser(_max_length("title")), required=True, width=36),
+        Column("expected_participants", _("应到人数"), IntegerParser()),
+        Column(
+            "actual_participants",
+            _("实到人数"),
+            IntegerParser(),
+            help=_("不能多于应到人数"),
+        ),
+        Column("audience_count", _("受众人数"), IntegerParser()),
+        Column("location", _("地点"), TextParser(_max_length("location")), width=20),
+    ]
+    if activity_type.needs_outlet:
+        columns += [
+            Column(
+                "outlet_name",
+                _("媒体名称"),
+                TextParser(_max_length("outlet_name")),
+                required=True,
+                width=20,
+            ),
+            Column(
+                "outlet_level",
+                _("媒体级别"),
+                ChoiceParser(OutletLevel.choices),
+                required=True,
+            ),
+        ]
+    columns += [
+        Column("summary", _("内容摘要"), TextParser(max_length=5000), width=40),
+        Column("outcome", _("成效"), TextParser(max_length=5000), width=30),
+        Column(
+            "tags",
+            _("标签"),
+            TextParser(_max_length("tags")),
+            help=_("多个标签用逗号分隔"),
+            width=20,
+        ),
+    ]
+    return TableSpec(columns=columns, title=activity_type.name)
+
+
+def template_workbook(*, user, activity_type: ActivityType):
+    """The import template of ``activity_type`` with one example row for the user's unit."""
+    unit = user.unit
+    example = {
+        "unit_code": unit.code if unit else "",
+        "date": timezone.localdate().replace(day=1),
+        "title": _("示例：%(type)s（导入前请删除本行）") % {"type": activity_type.name},
+        "expected_participants": 20,
+        "actual_participants": 18,
+        "audience_count": 0,
+        "location": _("三楼会议室"),
+        "summary": _("简要写明活动内容"),
+        "outcome": _("写明取得的实际效果"),
+        "tags": "",
+    }
+    if activity_type.needs_outlet:
+        example.update(
+            outlet_name=_("某某日报"), outlet_level=OutletLevel.CITY, expected_participants=None
+        )
+        example.update(actual_participants=None)
+    notes = [
+        _("活动类型：%(type)s。本模板只能导入该类型的记录。") % {"type": activity_type.name},
+    ]
+    if activity_type.needs_outlet:
+        notes.append(_("上稿/外宣类记录须填写媒体名称与媒体级别。"))
+    return build_template(ledger_spec(activity_type), [example], notes)
+
+
+def template_filename(activity_type: ActivityType) -> str:
+    return _("台账导入模板_%(type)s.xlsx") % {"type": activity_type.name.replace("/", "_")}
+
+
+@dataclass
+class ImportResult:
+    created: list[LedgerRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def count(self) -> int:
+        return len(self.created)
+
+
+def import_records(*, user, activity_type: ActivityType, uploaded) -> ImportResult:
+    """Validate every row of ``uploaded``; write all records, or nothing if any row is wrong."""
+    spec = ledger_spec(activity_type)
+    headers = {column.key: column.header for column in spec.columns}
+    rows, errors = read_rows(spec, uploaded)
+    if not rows:
+        return ImportResult(errors=errors)
+    if not activity_type.is_active:
+        return ImportResult(errors=[RowError(0, "", _("该活动类型已停用，不能导入"))])
+
+    codes = {row["unit_code"] for row in rows if row["unit_code"]}
+    units = {u.code: u for u in Unit.objects.for_user(user).filter(code__in=codes)}
+
+    records = []
+    failed_rows = {error.row for error in errors}
+    for row in rows:
+        row_errors = _row_errors(row, units, headers)
+        errors += row_errors
+        if row_errors or row.number in failed_rows:
+            continue
+        record = LedgerRecord(
+            unit=units[row["unit_code"]],
+            activity_type=activity_type,
+            created_by=user,
+            **{key: row.get(key, _empty(key)) for key in FIELD_KEYS},
+        )
+        errors += _model_errors(record, row.number, headers)
+        records.append(record)
+
+    if errors:
+        errors.sort(key=lambda e: (e.row, _column_order(spec, e.column)))
+        return ImportResult(errors=errors)
+    with transaction.atomic():
+        for record in records:
+            record._history_user = user  # also outside a request (e.g. a background job)
+            record.save()  # one by one, so simple-history logs every record
+    return ImportResult(created=records)
+
+
+def _row_errors(row, units: dict, headers: dict) -> list[RowError]:
+    """Checks across cells and against the database: the unit, 实到 ≤ 应到."""
+    errors = []
+    code = row["unit_code"]
+    if code:
+        unit = units.get(code)
+        if unit is None:
+            message = _("单位编码 %(code)s 不存在或不在您的数据范围内") % {"code": code}
+            errors.append(RowError(row.number, headers["unit_code"], message))
+        elif not unit.is_active:
+            message = _("单位 %(code)s（%(name)s）已停用，不能导入") % {
+                "code": code,
+                "name": unit.name,
+            }
+            errors.append(RowError(row.number, headers["unit_code"], message))
+    expected, actual = row.get("expected_participants"), row.get("actual_participants")
+    if expected is not None and actual is not None and actual > expected:
+        message = _("实到人数（%(actual)d）不能多于应到人数（%(expected)d）") % {
+            "actual": actual,
+            "expected": expected,
+        }
+        errors.append(RowError(row.number, headers["actual_participants"], message))
+    return errors
+
+
+def _empty(key: str):
+    return None if key in {"date"} else ""
+
+
+def _column_order(spec: TableSpec, header: str) -> int:
+    for index, column in enumerate(spec.columns):
+        if column.header == header:
+            return index
+    return -1
+
+
+def _model_errors(record: LedgerRecord, number: int, headers: dict) -> list[RowError]:
+    """What ``full_clean`` would refuse, as row errors.
+
+    FKs are checked above, and so is the one check constraint (实到 ≤ 应到, in
+    ``_row_errors``): validating it here would cost a query per row.
+    """
+    try:
+        record.full_clean(
+            exclude=["unit", "activity_type", "created_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        return [
+            RowError(number, headers.get(name, ""), str(message))
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
