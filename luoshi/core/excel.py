@@ -1,5 +1,6 @@
 """Excel export shared by every list page (import lives in ``luoshi.core.excel_import``)."""
 
+import re
 from io import BytesIO
 from urllib.parse import quote
 
@@ -14,10 +15,15 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
+def sheet_title(title: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "_", str(title))[:31] or "Sheet1"
+
+
 def build_workbook(title: str, headers: list[str], rows, widths: list[int] | None = None):
     workbook = Workbook(write_only=False)
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = HEADER_FONT

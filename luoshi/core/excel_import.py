@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from luoshi.core.excel import HEADER_FILL, HEADER_FONT
+from luoshi.core.excel import HEADER_FILL, HEADER_FONT, sheet_title
 
 DEFAULT_MAX_ROWS = 5000
 HELP_SHEET_TITLE = "填写说明"
@@ -244,11 +244,6 @@ class TableSpec:
 
 
 # --- template ----------------------------------------------------------------------------
-
-
-def sheet_title(title: str) -> str:
-    """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
-    return re.sub(r"[\[\]:*?/\\]", "_", str(title))[:31] or "Sheet1"
 
 
 def build_template(spec: TableSpec, example_rows: Iterable[dict] = (), notes: Iterable[str] = ()):
