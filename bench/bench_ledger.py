@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
 sys.path.insert(0, str(ROOT))
 
 import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")
 
 django.setup()
 
