@@ -13,6 +13,24 @@ import pytest
 from tests.factories import make_unit, make_user
 
 
+@pytest.fixture(scope="session")
+def _client_handler():
+    """One request handler for the whole run: building the middleware chain costs ~50 ms
+    (WhiteNoise indexes every static file) and would otherwise happen for every test."""
+    from django.test.client import ClientHandler
+
+    return ClientHandler(enforce_csrf_checks=False)
+
+
+@pytest.fixture
+def client(_client_handler):
+    from django.test import Client
+
+    client = Client()
+    client.handler = _client_handler
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -32,8 +50,15 @@ def _private_evidence_root(settings, tmp_path):
     }
     from django.core.files.storage import storages
 
+    from luoshi.evidence.models import Evidence
+
+    # FileField resolves a callable storage once, at import: repoint the field itself.
+    field = Evidence._meta.get_field("file")
+    original = field.storage
     storages._storages.pop("evidence", None)
+    field.storage = storages["evidence"]
     yield root
+    field.storage = original
     storages._storages.pop("evidence", None)
 
 

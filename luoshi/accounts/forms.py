@@ -6,16 +6,31 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.forms import UserFormMixin
 from luoshi.core.scope import DataScope, user_scopes
+from luoshi.units.models import Unit
 
 APP_LABELS = ["units", "accounts", "ledger", "evidence", "audit"]
 
 
 def assignable_roles(user):
-    """Roles ``user`` may hand out: nobody grants a wider scope (全部) than they hold."""
+    """Roles ``user`` may hand out: nobody grants a wider scope than they hold, neither
+    全部 nor a 自定义 role that reaches a unit outside the user's own scope."""
     roles = Role.objects.all()
     if user.is_superuser or any(scope == DataScope.ALL for scope, _ids in user_scopes(user)):
         return roles
-    return roles.exclude(data_scope=DataScope.ALL)
+    outside = Unit.objects.exclude(pk__in=Unit.objects.for_user(user).values("pk"))
+    reaching_out = Role.objects.filter(custom_units__in=outside).values("pk")
+    return roles.exclude(data_scope=DataScope.ALL).exclude(
+        data_scope=DataScope.CUSTOM, pk__in=reaching_out
+    )
+
+
+def manageable_users(actor, queryset):
+    """The users of ``queryset`` that ``actor`` may edit or reset: those whose every role
+    ``actor`` could have assigned (a unit admin cannot take over a system admin)."""
+    if actor.is_superuser:
+        return queryset
+    foreign_roles = Role.objects.exclude(pk__in=assignable_roles(actor).values("pk"))
+    return queryset.exclude(is_superuser=True).exclude(groups__pk__in=foreign_roles.values("pk"))
 
 
 class UserCreateForm(UserFormMixin, forms.ModelForm):

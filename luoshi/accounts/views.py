@@ -85,12 +85,19 @@ class UserCreateView(UserPageMixin, ScopedCreateView):
     success_message = gettext_lazy("用户已创建。")
 
 
-class UserUpdateView(UserPageMixin, ScopedUpdateView):
+class ManageableUserMixin:
+    """Editing or resetting a user needs scope on them *and* every role they hold."""
+
+    def scoped_queryset(self):
+        return forms.manageable_users(self.request.user, super().scoped_queryset())
+
+
+class UserUpdateView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
     form_class = forms.UserUpdateForm
     success_message = gettext_lazy("用户信息已保存。")
 
 
-class UserPasswordResetView(UserPageMixin, ScopedUpdateView):
+class UserPasswordResetView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
     """An administrator sets a new password for a user in scope."""
 
     form_class = SetPasswordForm

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -63,9 +63,17 @@ def clean_filename(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    stem = get_valid_filename(stem.strip() or "file")[:100] if stem.strip(" .") else "file"
-    ext = get_valid_filename(ext)[:10].lower() if ext else ""
+    stem = (_valid_part(stem) if stem.strip(" .") else "")[:100] or "file"
+    ext = _valid_part(ext)[:10].lower()
     return f"{stem}.{ext}" if ext else stem
+
+
+def _valid_part(text: str) -> str:
+    """``get_valid_filename`` that yields "" instead of raising for e.g. "<>"."""
+    try:
+        return get_valid_filename(text) if text.strip() else ""
+    except SuspiciousFileOperation:
+        return ""
 
 
 def check_upload(uploaded) -> CheckedFile:

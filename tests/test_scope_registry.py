@@ -1,0 +1,133 @@
+"""Every model of a luoshi app is read through the data-scope mechanism, or says why not."""
+
+import pytest
+from django.apps import apps
+
+from luoshi.accounts.models import Role
+from luoshi.core.scope import DataScope, is_scoped, scope_q
+from luoshi.ledger.models import LedgerRecord
+from luoshi.units.models import Unit
+from tests.factories import LedgerRecordFactory, make_user
+
+# model label -> why it has no data scope
+ALLOWLIST = {
+    "units.unittype": "dictionary: the same unit types for every unit",
+    "ledger.activitytype": "dictionary: the same activity types for every unit",
+    "accounts.role": "system configuration, guarded by accounts.*_role permissions",
+    "audit.operationlog": "system-wide audit trail, admin-only through audit.view_operationlog",
+    "audit.loginlog": "system-wide login trail, admin-only through audit.view_loginlog",
+}
+HISTORY_REASON = "simple-history table: never exposed by a view, read via the scoped record"
+
+
+def luoshi_models():
+    return [
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("luoshi.")
+        for model in config.get_models(include_auto_created=True)
+    ]
+
+
+def exemption(model, allowlist) -> str | None:
+    """Why ``model`` may be unscoped, or None."""
+    if model.__name__.startswith("Historical"):
+        return HISTORY_REASON
+    return allowlist.get(model._meta.label_lower)
+
+
+def violations(models, allowlist=ALLOWLIST) -> list[str]:
+    return [
+        model._meta.label
+        for model in models
+        if not model._meta.auto_created
+        and not is_scoped(model)
+        and exemption(model, allowlist) is None
+    ]
+
+
+def test_every_luoshi_model_is_scoped_or_allowlisted():
+    models = luoshi_models()
+    assert len(models) > 10  # the walk really found the apps
+    assert violations(models) == []
+
+
+def test_allowlist_entries_exist_and_give_reasons():
+    labels = {m._meta.label_lower for m in luoshi_models()}
+    for label, reason in ALLOWLIST.items():
+        assert label in labels, f"stale allowlist entry {label}"
+        assert reason.strip()
+        assert not is_scoped(apps.get_model(label)), f"{label} is scoped: drop it from the list"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "units.unit",
+        "units.unityearstat",
+        "accounts.user",
+        "accounts.responsibilityposition",
+        "ledger.ledgerrecord",
+        "evidence.evidence",
+    ],
+)
+def test_unit_data_models_are_scoped(label):
+    assert is_scoped(apps.get_model(label))
+
+
+def test_a_model_that_forgets_scoping_is_reported():
+    from luoshi.audit.models import LoginLog
+
+    # As if LoginLog were a new model nobody allowlisted:
+    allowlist = {k: v for k, v in ALLOWLIST.items() if k != "audit.loginlog"}
+    assert violations([LoginLog, LedgerRecord], allowlist) == ["audit.LoginLog"]
+
+
+# --- scope_q ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def records(tree):
+    return {name: LedgerRecordFactory(unit=getattr(tree, name)) for name in vars(tree)}
+
+
+def visible(user):
+    return set(LedgerRecord.objects.filter(scope_q(user, LedgerRecord.scope_spec)))
+
+
+def test_user_without_roles_sees_nothing(tree, records):
+    user = make_user("nobody", tree.own)
+    assert visible(user) == set()
+    assert not Unit.objects.for_user(user).exists()
+
+
+def test_superuser_sees_everything(tree, records):
+    user = make_user("root", tree.own, is_superuser=True)
+    assert visible(user) == set(records.values())
+
+
+def test_inactive_user_sees_nothing(tree, records):
+    user = make_user("gone", tree.own, "admin", is_active=False)
+    assert visible(user) == set()
+
+
+def test_anonymous_sees_nothing(records):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert visible(AnonymousUser()) == set()
+
+
+def test_union_of_unit_and_custom_roles(tree, records):
+    custom = Role.objects.create(name="自定义-教育局", code="t-custom", data_scope=DataScope.CUSTOM)
+    custom.custom_units.set([tree.sibling])
+    user = make_user("both", tree.own, "clerk")
+    user.groups.add(custom)
+    assert visible(user) == {records["own"], records["sibling"]}
+    assert set(Unit.objects.for_user(user)) == {tree.own, tree.sibling}
+
+
+def test_custom_scope_without_units_sees_nothing(tree, records):
+    empty = Role.objects.create(name="自定义-空", code="t-empty", data_scope=DataScope.CUSTOM)
+    user = make_user("empty", tree.own)
+    user.groups.add(empty)
+    assert visible(user) == set()
