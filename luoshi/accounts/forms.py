@@ -12,15 +12,20 @@ APP_LABELS = ["units", "accounts", "ledger", "evidence", "audit"]
 
 
 def assignable_roles(user):
-    """Roles ``user`` may hand out: nobody grants a wider scope than they hold, neither
-    全部 nor a 自定义 role that reaches a unit outside the user's own scope."""
+    """Roles ``user`` may hand out: nobody grants more than they hold — neither a wider
+    scope (全部, or a 自定义 role reaching a unit outside the user's own scope) nor a
+    permission they do not have themselves."""
     roles = Role.objects.all()
     if user.is_superuser or any(scope == DataScope.ALL for scope, _ids in user_scopes(user)):
         return roles
     outside = Unit.objects.exclude(pk__in=Unit.objects.for_user(user).values("pk"))
     reaching_out = Role.objects.filter(custom_units__in=outside).values("pk")
-    return roles.exclude(data_scope=DataScope.ALL).exclude(
-        data_scope=DataScope.CUSTOM, pk__in=reaching_out
+    not_held = Permission.objects.exclude(pk__in=Permission.objects.filter(group__user=user))
+    granting_more = Role.objects.filter(permissions__in=not_held).values("pk")
+    return (
+        roles.exclude(data_scope=DataScope.ALL)
+        .exclude(data_scope=DataScope.CUSTOM, pk__in=reaching_out)
+        .exclude(pk__in=granting_more)
     )
 
 
