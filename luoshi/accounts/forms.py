@@ -38,14 +38,13 @@ def manageable_users(actor, queryset):
     return queryset.exclude(is_superuser=True).exclude(groups__pk__in=foreign_roles.values("pk"))
 
 
-class UserCreateForm(UserFormMixin, forms.ModelForm):
-    password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
+class UserForm(UserFormMixin, forms.ModelForm):
+    """Edit a user: unit within scope, roles the editor may hand out."""
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "unit", "title", "phone", "email", "groups"]
-        labels = {"groups": _("角色")}
+        fields = ["full_name", "unit", "title", "phone", "email", "groups", "is_active"]
+        labels = {"groups": _("角色"), "is_active": _("启用")}
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -53,6 +52,14 @@ class UserCreateForm(UserFormMixin, forms.ModelForm):
         self.fields["unit"].required = True
         self.fields["groups"].queryset = assignable_roles(self.user)
         self.fields["groups"].help_text = ""
+
+
+class UserCreateForm(UserForm):
+    password1 = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
+
+    class Meta(UserForm.Meta):
+        fields = ["username", "full_name", "unit", "title", "phone", "email", "groups"]
 
     def clean(self):
         cleaned = super().clean()
@@ -76,20 +83,6 @@ class UserCreateForm(UserFormMixin, forms.ModelForm):
             user.save()
             self.save_m2m()
         return user
-
-
-class UserUpdateForm(UserFormMixin, forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["full_name", "unit", "title", "phone", "email", "groups", "is_active"]
-        labels = {"groups": _("角色"), "is_active": _("启用")}
-        widgets = {"groups": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].required = True
-        self.fields["groups"].queryset = assignable_roles(self.user)
-        self.fields["groups"].help_text = ""
 
 
 class ProfileForm(forms.ModelForm):

@@ -93,7 +93,7 @@ class ManageableUserMixin:
 
 
 class UserUpdateView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
-    form_class = forms.UserUpdateForm
+    form_class = forms.UserForm
     success_message = gettext_lazy("用户信息已保存。")
 
 
