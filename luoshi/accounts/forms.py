@@ -4,11 +4,10 @@ from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
+from luoshi.core.defaults import grantable_permissions
 from luoshi.core.forms import UserFormMixin
 from luoshi.core.scope import DataScope, user_scopes
 from luoshi.units.models import Unit
-
-APP_LABELS = ["units", "accounts", "ledger", "evidence", "audit"]
 
 
 def assignable_roles(user):
@@ -91,17 +90,20 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "phone", "email", "language"]
 
 
+ACTION_LABELS = {"view": _("查看"), "add": _("新增"), "change": _("修改"), "delete": _("删除")}
+
+
 class PermissionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.content_type.model_class()._meta.verbose_name} · {obj.name}"
+        action = obj.codename.split("_", 1)[0]
+        model_name = obj.content_type.model_class()._meta.verbose_name
+        return f"{model_name} · {ACTION_LABELS.get(action, obj.name)}"
 
 
 class RoleForm(forms.ModelForm):
     permissions = PermissionChoiceField(
         label=_("功能权限"),
-        queryset=Permission.objects.filter(content_type__app_label__in=APP_LABELS)
-        .select_related("content_type")
-        .order_by("content_type__app_label", "content_type__model", "codename"),
+        queryset=grantable_permissions(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -114,9 +116,6 @@ class RoleForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("角色名称")
-        self.fields["permissions"].queryset = self.fields["permissions"].queryset.exclude(
-            codename__startswith="add_historical"
-        )
 
     def clean(self):
         cleaned = super().clean()

@@ -117,10 +117,18 @@ ROLES = [
 ]
 
 
-def _permissions(spec):
-    permissions = Permission.objects.filter(content_type__app_label__in=ALL_APPS).exclude(
-        content_type__model__startswith="historical"
+def grantable_permissions():
+    """The permissions a role can carry: luoshi's own models, not their history tables."""
+    return (
+        Permission.objects.filter(content_type__app_label__in=ALL_APPS)
+        .exclude(content_type__model__startswith="historical")
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename")
     )
+
+
+def _permissions(spec):
+    permissions = grantable_permissions()
     if spec == "*":
         return list(permissions)
     wanted = []
