@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "luoshi.evidence",
     "luoshi.ledger",
     "luoshi.audit",
+    "luoshi.notices",
 ]
 
 MIDDLEWARE = [

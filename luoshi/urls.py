@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledger/", include("luoshi.ledger.urls")),
     path("evidence/", include("luoshi.evidence.urls")),
     path("audit/", include("luoshi.audit.urls")),
+    path("notices/", include("luoshi.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

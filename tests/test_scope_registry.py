@@ -16,6 +16,7 @@ ALLOWLIST = {
     "accounts.role": "system configuration, guarded by accounts.*_role permissions",
     "audit.operationlog": "system-wide audit trail, admin-only through audit.view_operationlog",
     "audit.loginlog": "system-wide login trail, admin-only through audit.view_loginlog",
+    "notices.notice": "a person's own inbox: Notice.objects.for_user filters by recipient",
 }
 HISTORY_REASON = "simple-history table: never exposed by a view, read via the scoped record"
 

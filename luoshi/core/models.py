@@ -55,3 +55,7 @@ class UnitScopedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+# Models defined beside the mechanism they belong to, registered with the core app.
+from luoshi.core.workflow import WorkflowStep  # noqa: E402, F401

@@ -6,3 +6,6 @@ class LedgerConfig(AppConfig):
     name = "luoshi.ledger"
     label = "ledger"
     verbose_name = _("工作台账")
+
+    def ready(self):
+        from luoshi.ledger import indicators  # noqa: F401

@@ -9,7 +9,13 @@ from luoshi.units.models import Unit
 
 class LedgerFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
-        label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_subtree"
+        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
+    )
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"),
+        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
+        method="filter_nothing",
+        empty_label=None,
     )
     activity_type = django_filters.ModelChoiceFilter(
         label=_("活动类型"), queryset=ActivityType.objects.all()
@@ -37,7 +43,12 @@ class LedgerFilter(django_filters.FilterSet):
         self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
         return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):  # read by filter_subtree
+        return queryset
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(
