@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.audit",
     "luoshi.notices",
+    "luoshi.channels",
+    "luoshi.incidents",
 ]
 
 MIDDLEWARE = [

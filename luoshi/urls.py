@@ -13,6 +13,8 @@ urlpatterns = [
     path("evidence/", include("luoshi.evidence.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("notices/", include("luoshi.notices.urls")),
+    path("channels/", include("luoshi.channels.urls")),
+    path("incidents/", include("luoshi.incidents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -13,6 +13,8 @@ from tests.factories import LedgerRecordFactory, make_user
 ALLOWLIST = {
     "units.unittype": "dictionary: the same unit types for every unit",
     "ledger.activitytype": "dictionary: the same activity types for every unit",
+    "channels.channeltype": "dictionary: the same channel types for every unit",
+    "incidents.platform": "dictionary: the same incident platforms for every unit",
     "accounts.role": "system configuration, guarded by accounts.*_role permissions",
     "audit.operationlog": "system-wide audit trail, admin-only through audit.view_operationlog",
     "audit.loginlog": "system-wide login trail, admin-only through audit.view_loginlog",

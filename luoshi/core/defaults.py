@@ -116,6 +116,79 @@ ROLES = [
     ),
 ]
 
+# 阵地管理 (luoshi.channels) and 舆情事件处置 (luoshi.incidents): dictionaries and role grants.
+CHANNEL_TYPES = [
+    ("portal", "门户网站"),
+    ("wechat", "微信公众号"),
+    ("weibo", "微博"),
+    ("video", "抖音/视频号"),
+    ("board", "宣传栏/电子屏"),
+    ("hall", "讲堂/场馆"),
+    ("other", "其他"),
+]
+INCIDENT_PLATFORMS = [
+    ("own_site", "本单位网站/公众号"),
+    ("wechat", "微信"),
+    ("weibo", "微博"),
+    ("short_video", "抖音/快手/视频号"),
+    ("news_app", "新闻客户端"),
+    ("forum", "本地论坛/贴吧"),
+    ("message_board", "领导留言板"),
+    ("hotline", "12345 热线"),
+    ("offline", "线下反映"),
+    ("other", "其他"),
+]
+ALL_APPS += ["channels", "incidents"]
+CHANNEL_INCIDENT_GRANTS = {
+    "unit_admin": {
+        "channels.channel": EDIT,
+        "channels.channelcheck": EDIT,
+        "incidents.incident": EDIT,
+    },
+    "leader": {"channels.channel": VIEW, "channels.channelcheck": VIEW, "incidents.incident": VIEW},
+    "clerk": {
+        "channels.channel": ["view", "add", "change"],
+        "channels.channelcheck": ["view", "add"],
+        "incidents.incident": ["view", "add", "change"],
+    },
+    "reviewer": {
+        "channels.channel": VIEW,
+        "channels.channelcheck": VIEW,
+        "incidents.incident": VIEW,
+    },
+    "inspector": {
+        "channels.channel": VIEW,
+        "channels.channelcheck": ["view", "add"],
+        "incidents.incident": VIEW,
+    },
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(CHANNEL_INCIDENT_GRANTS.get(_code, {}))
+
+
+def _ensure_channel_incident_defaults() -> None:
+    """Seed the two dictionaries; give built-in roles these modules' permissions once
+    (a role that already holds any of them is left as its administrators set it)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+    from luoshi.channels.models import ChannelType
+    from luoshi.incidents.models import Platform
+
+    apps = ["channels", "incidents"]
+    for label in apps:  # idempotent; post_migrate may not have reached these apps yet
+        create_permissions(django_apps.get_app_config(label), verbosity=0)
+    for model, entries in ((ChannelType, CHANNEL_TYPES), (Platform, INCIDENT_PLATFORMS)):
+        for order, (code, name) in enumerate(entries, start=1):
+            model.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label__in=apps).exists():
+            continue
+        role.permissions.add(*[p for p in _permissions(spec) if p.content_type.app_label in apps])
+
 
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
@@ -174,3 +247,4 @@ def ensure_defaults() -> None:
         )
         if created:
             role.permissions.set(_permissions(spec))
+    _ensure_channel_incident_defaults()

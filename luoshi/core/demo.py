@@ -975,6 +975,11 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         logins = _ensure_logins(units, result.added)
         _ensure_positions(year, units, logins, result.added)
         _ensure_records(year, today, units, logins, result.added)
+        from luoshi.channels.demo import ensure_channels
+        from luoshi.incidents.demo import ensure_incidents
+
+        ensure_channels(today=today, units=units, logins=logins, added=result.added)
+        ensure_incidents(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -993,6 +998,9 @@ LABELS = {
     "positions": "责任岗位",
     "records": "台账记录",
     "evidence": "佐证材料",
+    "channels": "阵地",
+    "channel_checks": "阵地检查",
+    "incidents": "舆情事件",
 }
 
 

@@ -33,6 +33,14 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("阵地与舆情"),
+        "broadcast",
+        [
+            MenuItem(_("阵地管理"), "channels:list", "channels.view_channel", "broadcast-pin"),
+            MenuItem(_("舆情事件处置"), "incidents:list", "incidents.view_incident", "megaphone"),
+        ],
+    ),
+    MenuGroup(
         _("组织机构"),
         "diagram-3",
         [

@@ -5,7 +5,10 @@ from django.dispatch import receiver
 @receiver(post_migrate)
 def create_defaults(sender, **kwargs):
     # The last luoshi app to migrate: every table and permission exists by then.
-    if sender.label == "audit":
+    from django.apps import apps
+
+    luoshi_apps = [c for c in apps.get_app_configs() if c.name.startswith("luoshi.")]
+    if luoshi_apps and sender.label == luoshi_apps[-1].label:
         from luoshi.core.defaults import ensure_defaults
 
         ensure_defaults()

@@ -173,3 +173,35 @@ class ScopedDeleteView(ScopedMixin, generic.DeleteView):
 
     def get_protected_url(self):
         return self.object.get_absolute_url()
+
+
+class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.View):
+    """A POST that takes a workflow step on one record in scope, then returns to it.
+
+    Needs only the *view* permission to reach the record (outside scope → 404): whether
+    the user may take the step is the workflow's decision, refused with its Chinese
+    message (``WorkflowError``) and nothing changed.
+    """
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def post(self, request, *args, **kwargs):
+        from luoshi.core.workflow import WorkflowError
+
+        self.object = self.get_object()
+        try:
+            with transaction.atomic():
+                self.perform(self.object)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            if self.success_message:
+                messages.success(request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def perform(self, obj):
+        raise NotImplementedError
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

@@ -53,7 +53,7 @@ class Transition:
     source: str | Iterable[str]
     target: str
     permission: str | None = None
-    allowed: Callable | None = None  # (user, obj) -> bool: who may take this step
+    allowed: Callable | None = None  # (user, obj) -> bool, or raise WorkflowError(reason)
     comment_required: bool = False
     sources: frozenset = field(init=False)
 
@@ -62,9 +62,22 @@ class Transition:
         object.__setattr__(self, "sources", frozenset(sources))
 
     def permitted(self, user, obj) -> bool:
-        if self.permission and not user.has_perm(self.permission):
+        try:
+            self.check(user, obj)
+        except WorkflowError:
             return False
-        return self.allowed is None or bool(self.allowed(user, obj))
+        return True
+
+    def check(self, user, obj) -> None:
+        """Raise ``WorkflowError`` if ``user`` may not take this step on ``obj``.
+
+        ``allowed`` may return False (the generic refusal) or raise ``WorkflowError`` with
+        a precise reason (e.g. 「不能审核本人起草的稿件」)."""
+        refusal = _("您无权执行「%(step)s」。") % {"step": self.label}
+        if self.permission and not user.has_perm(self.permission):
+            raise WorkflowError(refusal)
+        if self.allowed is not None and not self.allowed(user, obj):
+            raise WorkflowError(refusal)
 
 
 class Workflow:
@@ -87,8 +100,14 @@ class Workflow:
             t for t in self.transitions.values() if state in t.sources and t.permitted(user, obj)
         ]
 
-    def apply(self, obj, name: str, *, user, comment: str = "", **changes) -> WorkflowStep:
-        """Take step ``name``: move ``obj`` to the target state, save ``changes`` with it."""
+    def apply(
+        self, obj, name: str, *, user, comment: str = "", guard: dict | None = None, **changes
+    ) -> WorkflowStep:
+        """Take step ``name``: move ``obj`` to the target state, save ``changes`` with it.
+
+        ``guard``: further field values the row must still hold for the step to win (e.g.
+        the index of the current review step when a state repeats along a review chain).
+        """
         transition = self.transitions.get(name)
         if transition is None:
             raise WorkflowError(_("未知的操作。"))
@@ -98,8 +117,7 @@ class Workflow:
                 _("当前状态为「%(state)s」，不能执行「%(step)s」。")
                 % {"state": self.state_label(current), "step": transition.label}
             )
-        if not transition.permitted(user, obj):
-            raise WorkflowError(_("您无权执行「%(step)s」。") % {"step": transition.label})
+        transition.check(user, obj)
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
             raise WorkflowError(_("执行「%(step)s」须填写意见。") % {"step": transition.label})
@@ -109,9 +127,9 @@ class Workflow:
             values = {self.field: transition.target, **changes}
             if any(f.name == "updated_at" for f in model._meta.concrete_fields):
                 values["updated_at"] = timezone.now()
-            moved = model._default_manager.filter(pk=obj.pk, **{self.field: current}).update(
-                **values
-            )
+            moved = model._default_manager.filter(
+                pk=obj.pk, **{self.field: current}, **(guard or {})
+            ).update(**values)
             if not moved:
                 obj.refresh_from_db(fields=[self.field])
                 raise WorkflowError(

@@ -18,3 +18,20 @@ def create_record(*, form, user, files=()) -> LedgerRecord:
 def delete_record(*, record: LedgerRecord) -> None:
     evidence_services.delete_all_for(record)
     record.delete()
+
+
+@transaction.atomic
+def record_activity(*, unit, activity_type, date, title, user, **fields) -> LedgerRecord:
+    """A ledger record written by another module (e.g. a held event), not through a form."""
+    record = LedgerRecord(
+        unit=unit,
+        activity_type=activity_type,
+        date=date,
+        title=title[:200],
+        created_by=user,
+        **fields,
+    )
+    record._history_user = user
+    record.full_clean()
+    record.save()
+    return record

@@ -59,6 +59,12 @@ class Unit(MP_Node):
     def display_name(self):
         return self.short_name or self.name
 
+    @property
+    def lineage_paths(self) -> list[str]:
+        """Materialized paths of this unit and every unit above it (root first): filter
+        ``unit__path__in=unit.lineage_paths`` for "this unit or an ancestor"."""
+        return [self.path[:i] for i in range(self.steplen, len(self.path) + 1, self.steplen)]
+
 
 class UnitYearStat(models.Model):
     """Per-year figures of a unit, e.g. the party-member headcount (denominator of rates)."""

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    name = "luoshi.channels"
+    label = "channels"
+    verbose_name = _("阵地管理")
+
+    def ready(self):
+        from luoshi.channels import indicators  # noqa: F401

@@ -1,0 +1,178 @@
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from luoshi.channels import selectors, services
+from luoshi.channels.filters import ChannelFilter
+from luoshi.channels.forms import ChannelCheckForm, ChannelCloseForm, ChannelForm
+from luoshi.channels.models import Channel, ChannelCheck, ChannelStatus
+from luoshi.core.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
+from luoshi.core.workflow import WorkflowError
+
+
+def _date(value):
+    return value or ""
+
+
+class ChannelPageMixin:
+    model = Channel
+    form_class = ChannelForm
+    list_url_name = "channels:list"
+    list_label = gettext_lazy("阵地管理")
+
+    def scoped_queryset(self):
+        return selectors.channels_for(self.request.user)
+
+
+class ChannelListView(ChannelPageMixin, ScopedListView):
+    template_name = "channels/channel_list.html"
+    filterset_class = ChannelFilter
+    export_title = gettext_lazy("阵地台账")
+    export_columns = [
+        (gettext_lazy("单位"), lambda c: c.unit.name),
+        (gettext_lazy("阵地类型"), lambda c: c.channel_type.name),
+        (gettext_lazy("阵地名称"), lambda c: c.name),
+        (gettext_lazy("账号或地址"), lambda c: c.account),
+        (gettext_lazy("管理员"), lambda c: str(c.administrator)),
+        (gettext_lazy("备案状态"), lambda c: c.get_filing_status_display()),
+        (gettext_lazy("备案号"), lambda c: c.filing_number),
+        (gettext_lazy("开通日期"), lambda c: c.opened_on),
+        (gettext_lazy("关闭日期"), lambda c: _date(c.closed_on)),
+        (gettext_lazy("检查周期（月）"), lambda c: c.check_interval_months),
+        (gettext_lazy("最近检查"), lambda c: _date(c.last_checked_on)),
+        (gettext_lazy("下次检查"), lambda c: _date(c.next_check_due)),
+        (gettext_lazy("检查逾期"), lambda c: _("逾期") if c.is_overdue else ""),
+        (gettext_lazy("状态"), lambda c: c.get_status_display()),
+        (gettext_lazy("备注"), lambda c: c.notes),
+    ]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not self.filterset.is_bound:  # default filter: channels in use
+            queryset = queryset.filter(status=ChannelStatus.ACTIVE)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = selectors.summary(self.request.user)
+        return context
+
+
+class ChannelDetailView(ChannelPageMixin, ScopedDetailView):
+    template_name = "channels/channel_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["checks"] = selectors.checks_of(self.object)
+        context["steps"] = selectors.steps_of(self.object)
+        context["history"] = self.object.history.select_related("history_user")[:50]
+        return context
+
+
+class ChannelCreateView(ChannelPageMixin, ScopedCreateView):
+    success_message = gettext_lazy("阵地已登记。")
+
+    def save(self, form):
+        return services.create_channel(
+            channel=form.save(commit=False),
+            user=self.request.user,
+            files=form.cleaned_data.get("evidence_files", []),
+        )
+
+
+class ChannelUpdateView(ChannelPageMixin, ScopedUpdateView):
+    success_message = gettext_lazy("阵地信息已更新。")
+
+    def save(self, form):
+        return services.update_channel(form=form, user=self.request.user)
+
+
+class ChannelActionMixin(ScopedMixin):
+    """A form about one channel in scope (404 outside it)."""
+
+    template_name = "includes/form_page.html"
+    list_url_name = "channels:list"
+    list_label = gettext_lazy("阵地管理")
+    page_title_format = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():  # 403 before 404, as in every scoped view
+            return self.handle_no_permission()
+        self.channel = get_object_or_404(selectors.channels_for(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "channel": self.channel}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("page_title", self.page_title_format % {"name": self.channel.name})
+        kwargs.setdefault("cancel_url", self.channel.get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def refuse(self, error):
+        messages.error(self.request, str(error))
+        return redirect(self.channel)
+
+
+class ChannelCheckCreateView(ChannelActionMixin, generic.FormView):
+    model = ChannelCheck
+    action = "add"
+    form_class = ChannelCheckForm
+    page_title_format = gettext_lazy("登记检查：%(name)s")
+
+    def get(self, request, *args, **kwargs):
+        if not self.channel.is_active:
+            return self.refuse(_("阵地已关闭，不能再登记检查。"))
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_files"}
+            services.record_check(
+                channel=self.channel,
+                user=self.request.user,
+                files=form.cleaned_data.get("evidence_files", []),
+                **data,
+            )
+        except WorkflowError as error:
+            return self.refuse(error)
+        messages.success(self.request, _("检查记录已保存。"))
+        return redirect(self.channel)
+
+
+class ChannelCloseView(ChannelActionMixin, generic.FormView):
+    model = Channel
+    action = "change"
+    form_class = ChannelCloseForm
+    page_title_format = gettext_lazy("关闭阵地：%(name)s")
+
+    def get(self, request, *args, **kwargs):
+        if not self.channel.is_active:
+            return self.refuse(_("阵地已关闭。"))
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                services.close_channel(
+                    channel=self.channel,
+                    user=self.request.user,
+                    reason=form.cleaned_data["reason"],
+                    closed_on=form.cleaned_data["closed_on"],
+                )
+        except WorkflowError as error:
+            return self.refuse(error)
+        messages.success(self.request, _("阵地已关闭，其记录与历史均已保留。"))
+        return redirect(self.channel)

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.channels.models import ChannelStatus
+from luoshi.core.workflow import Transition, Workflow
+
+CHANNEL_FLOW = Workflow(
+    "channels.channel",
+    states=ChannelStatus,
+    transitions=[
+        Transition(
+            "close",
+            _("关闭阵地"),
+            source=ChannelStatus.ACTIVE,
+            target=ChannelStatus.CLOSED,
+            permission="channels.change_channel",
+            comment_required=True,
+        ),
+    ],
+)

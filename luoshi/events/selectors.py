@@ -1,0 +1,82 @@
+"""Reads of event filings."""
+
+import calendar
+import datetime
+
+from django.utils import timezone
+
+from luoshi.core.workflow import WorkflowStep
+from luoshi.events.models import EventFiling, EventRule, EventStatus, ReviewChain
+
+CALENDAR_STATES = (EventStatus.APPROVED, EventStatus.HELD)
+
+
+def events_for(user):
+    return EventFiling.objects.for_user(user).select_related("unit", "created_by")
+
+
+def chain_for(unit):
+    """The review chain governing ``unit``: its own, else the nearest applying ancestor's."""
+    chains = {
+        c.unit.path: c
+        for c in ReviewChain.objects.filter(unit__path__in=unit.lineage_paths).select_related(
+            "unit"
+        )
+    }
+    if unit.path in chains:
+        return chains[unit.path]
+    for path in reversed(unit.lineage_paths[:-1]):
+        chain = chains.get(path)
+        if chain is not None and chain.applies_to_subtree:
+            return chain
+    return None
+
+
+def rules_for(unit):
+    """Active filing rules of ``unit`` and of every unit above it."""
+    return EventRule.objects.filter(is_active=True, unit__path__in=unit.lineage_paths)
+
+
+def event_history(event):
+    from django.contrib.contenttypes.models import ContentType
+
+    return WorkflowStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(EventFiling), object_id=event.pk
+    ).select_related("actor")
+
+
+def month_grid(user, year: int, month: int) -> list[list[dict]]:
+    """Weeks (Monday first) of the month, each day with the approved events in scope."""
+    tz = timezone.get_current_timezone()
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    events = events_for(user).filter(
+        status__in=CALENDAR_STATES, start_at__gte=start, start_at__lt=end
+    )
+    by_day: dict[datetime.date, list] = {}
+    for event in events.order_by("start_at"):
+        by_day.setdefault(timezone.localtime(event.start_at).date(), []).append(event)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                {"date": day, "in_month": day.month == month, "events": by_day.get(day, [])}
+                for day in week
+            ]
+        )
+    return weeks
+
+
+def held_in_period(*, unit, subtree: bool, start: datetime.date, end: datetime.date):
+    """Events of ``unit`` (and its subtree) held with a start date in [start, end]."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    events = EventFiling.objects.filter(
+        status=EventStatus.HELD, start_at__gte=since, start_at__lt=until
+    )
+    return events.in_subtree(unit) if subtree else events.filter(unit=unit)

@@ -1,0 +1,298 @@
+import datetime
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from luoshi.core.views import (
+    ScopedActionView,
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
+from luoshi.core.workflow import WorkflowError
+from luoshi.events import selectors, services
+from luoshi.events.filters import EventFilter
+from luoshi.events.forms import (
+    ChainStepFormSet,
+    DecisionForm,
+    EventForm,
+    EventRuleForm,
+    HeldForm,
+    ReviewChainForm,
+    SpeakerFormSet,
+)
+from luoshi.events.models import EventFiling, EventRule, ReviewChain
+from luoshi.events.workflow import EVENT_FLOW
+
+
+class EventPageMixin:
+    model = EventFiling
+    form_class = EventForm
+    list_url_name = "events:list"
+    list_label = gettext_lazy("讲座论坛备案")
+
+    def scoped_queryset(self):
+        return selectors.events_for(self.request.user)
+
+
+class EventListView(EventPageMixin, ScopedListView):
+    template_name = "events/event_list.html"
+    filterset_class = EventFilter
+    export_title = gettext_lazy("讲座论坛备案")
+    export_columns = [
+        (gettext_lazy("主办单位"), lambda e: e.unit.name),
+        (gettext_lazy("类型"), lambda e: e.get_kind_display()),
+        (gettext_lazy("主题"), lambda e: e.topic),
+        (gettext_lazy("主讲人"), lambda e: "、".join(s.name for s in e.speakers.all())),
+        (gettext_lazy("开始时间"), lambda e: timezone.localtime(e.start_at).replace(tzinfo=None)),
+        (gettext_lazy("地点/平台"), lambda e: e.place),
+        (gettext_lazy("预计人数"), lambda e: e.expected_audience),
+        (gettext_lazy("实际人数"), lambda e: e.actual_audience),
+        (gettext_lazy("状态"), lambda e: e.get_status_display()),
+        (gettext_lazy("举办前已批准"), lambda e: _("是") if e.filed_in_time else _("否")),
+    ]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("speakers")
+
+
+class EventFormMixin(EventPageMixin):
+    template_name = "events/event_form.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("speakers", getattr(self, "speakers", None) or self.speaker_formset())
+        return super().get_context_data(**kwargs)
+
+    def speaker_formset(self):
+        data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
+        return SpeakerFormSet(*data, instance=getattr(self, "object", None) or EventFiling())
+
+    def form_valid(self, form):
+        self.speakers = self.speaker_formset()
+        if not self.speakers.is_valid():
+            return self.form_invalid(form)
+        try:
+            self.object = services.save_event(
+                form=form,
+                speakers=self.speakers,
+                user=self.request.user,
+                files=form.cleaned_data.get("evidence_files", []),
+                safety_plan=form.cleaned_data.get("safety_plan"),
+            )
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class EventCreateView(EventFormMixin, ScopedCreateView):
+    success_message = gettext_lazy("备案已保存为草稿，请核对后提交审核。")
+
+
+class EventUpdateView(EventFormMixin, ScopedUpdateView):
+    success_message = gettext_lazy("备案已更新。")
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().filter(status__in=services.EDITABLE)
+
+
+class EventDeleteView(EventPageMixin, ScopedDeleteView):
+    template_name = "includes/confirm_delete.html"
+    success_url = reverse_lazy("events:list")
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().filter(status__in=services.EDITABLE)
+
+    def delete_object(self, obj):
+        services.delete_event(event=obj)
+
+
+class EventDetailView(EventPageMixin, ScopedDetailView):
+    template_name = "events/event_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event, user = self.object, self.request.user
+        available = {t.name for t in EVENT_FLOW.available(event, user)}
+        context.update(
+            speakers=event.speakers.all(),
+            reviews=event.reviews.select_related("role", "review_unit"),
+            steps=selectors.event_history(event),
+            can_edit=event.status in services.EDITABLE
+            and user.has_perm("events.change_eventfiling"),
+            can_submit="submit" in available,
+            can_decide=bool(available & {"approve", "approve_final", "refuse"}),
+            can_hold="hold" in available,
+            decision_form=DecisionForm(),
+            history=event.history.select_related("history_user")[:30],
+        )
+        return context
+
+
+class EventSubmitView(EventPageMixin, ScopedActionView):
+    success_message = gettext_lazy("已提交审核。")
+
+    def perform(self, obj):
+        services.submit(event=obj, user=self.request.user)
+
+
+class EventDecideView(EventPageMixin, ScopedActionView):
+    def perform(self, obj):
+        form = DecisionForm(self.request.POST)
+        form.is_valid()
+        approve = self.request.POST.get("decision") == "approve"
+        services.decide(
+            event=obj,
+            user=self.request.user,
+            approve=approve,
+            comment=form.cleaned_data.get("comment", ""),
+        )
+        self.success_message = _("已审核通过。") if approve else _("已退回，不予批准。")
+
+
+class EventHeldView(
+    EventPageMixin, ScopedMixin, generic.detail.SingleObjectMixin, generic.FormView
+):
+    """After the event: the organizer records how it went; this writes the ledger record."""
+
+    template_name = "includes/form_page.html"
+    form_class = HeldForm
+    action = "change"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "event": self.object}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("page_title", _("登记举办情况：%(topic)s") % {"topic": self.object})
+        kwargs.setdefault("cancel_url", self.object.get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.record_held(
+                event=self.object,
+                user=self.request.user,
+                activity_type=form.cleaned_data["activity_type"],
+                actual_audience=form.cleaned_data["actual_audience"],
+                summary=form.cleaned_data["summary"],
+                files=form.cleaned_data.get("evidence_files", []),
+            )
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.object.get_absolute_url())
+        messages.success(self.request, _("举办情况已登记，并已计入工作台账。"))
+        return redirect(self.object.get_absolute_url())
+
+
+class CalendarView(EventPageMixin, ScopedMixin, generic.TemplateView):
+    template_name = "events/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year", today.year))
+            month = int(self.request.GET.get("month", today.month))
+            first = datetime.date(year, month, 1)
+        except (TypeError, ValueError):
+            first = today.replace(day=1)
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        context.update(
+            weeks=selectors.month_grid(self.request.user, first.year, first.month),
+            month=first,
+            previous=previous,
+            following=following,
+            today=today,
+            weekdays=[_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+        )
+        return context
+
+
+# --- configuration: review chains and rules -----------------------------------------------------
+
+
+class ChainPageMixin:
+    model = ReviewChain
+    form_class = ReviewChainForm
+    list_url_name = "events:chains"
+    list_label = gettext_lazy("备案审核流程")
+    success_url = reverse_lazy("events:chains")
+
+
+class ChainListView(ChainPageMixin, ScopedListView):
+    template_name = "events/chain_list.html"
+    paginate_by = None
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit").prefetch_related("steps__role")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rules"] = EventRule.objects.for_user(self.request.user).select_related("unit")
+        return context
+
+
+class ChainFormMixin(ChainPageMixin):
+    template_name = "events/chain_form.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("steps", getattr(self, "steps", None) or self.step_formset())
+        return super().get_context_data(**kwargs)
+
+    def step_formset(self):
+        data = (self.request.POST,) if self.request.method == "POST" else ()
+        return ChainStepFormSet(*data, instance=getattr(self, "object", None) or ReviewChain())
+
+    def form_valid(self, form):
+        self.steps = self.step_formset()
+        if not self.steps.is_valid():
+            return self.form_invalid(form)
+        self.object = services.save_chain(form=form, steps=self.steps, user=self.request.user)
+        messages.success(self.request, _("审核流程已保存。"))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ChainCreateView(ChainFormMixin, ScopedCreateView):
+    pass
+
+
+class ChainUpdateView(ChainFormMixin, ScopedUpdateView):
+    pass
+
+
+class RulePageMixin:
+    model = EventRule
+    form_class = EventRuleForm
+    list_url_name = "events:chains"
+    list_label = gettext_lazy("备案审核流程")
+    success_url = reverse_lazy("events:chains")
+
+    def save(self, form):
+        return services.save_rule(form=form, user=self.request.user)
+
+
+class RuleCreateView(RulePageMixin, ScopedCreateView):
+    success_message = gettext_lazy("备案规则已保存。")
+
+
+class RuleUpdateView(RulePageMixin, ScopedUpdateView):
+    success_message = gettext_lazy("备案规则已保存。")

@@ -1,0 +1,72 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import DateInput
+from luoshi.incidents import selectors
+from luoshi.incidents.models import Incident, IncidentLevel, IncidentStatus, Platform
+from luoshi.units.models import Unit
+
+
+class IncidentFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
+    )
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"),
+        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
+        method="filter_nothing",
+        empty_label=None,
+    )
+    platform = django_filters.ModelChoiceFilter(
+        label=_("出现平台"), queryset=Platform.objects.all()
+    )
+    level = django_filters.ChoiceFilter(label=_("事件等级"), choices=IncidentLevel.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[*IncidentStatus.choices, ("open", _("未办结"))],
+        method="filter_status",
+    )
+    discovered_from = django_filters.DateFilter(
+        label=_("发现日期自"), method="filter_nothing", widget=DateInput()
+    )
+    discovered_to = django_filters.DateFilter(
+        label=_("发现日期至"), method="filter_nothing", widget=DateInput()
+    )
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+
+    class Meta:
+        model = Incident
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        return selectors.discovered_between(
+            queryset, data.get("discovered_from"), data.get("discovered_to")
+        )
+
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
+        return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):  # read in filter_queryset/filter_subtree
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.exclude(selectors.closed_q())
+        return queryset.filter(status=value)
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(measures__icontains=value)
+            | Q(outcome__icontains=value)
+        )

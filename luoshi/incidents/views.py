@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from luoshi.core.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
+from luoshi.core.workflow import WorkflowError
+from luoshi.incidents import selectors, services
+from luoshi.incidents.filters import IncidentFilter
+from luoshi.incidents.forms import IncidentForm, IncidentStepForm
+from luoshi.incidents.models import Incident, IncidentStatus
+from luoshi.incidents.templatetags.incident_tags import hours
+from luoshi.incidents.workflow import INCIDENT_FLOW
+
+
+class IncidentPageMixin:
+    model = Incident
+    form_class = IncidentForm
+    list_url_name = "incidents:list"
+    list_label = gettext_lazy("舆情事件处置")
+
+    def scoped_queryset(self):
+        return selectors.incidents_for(self.request.user)
+
+
+class IncidentListView(IncidentPageMixin, ScopedListView):
+    template_name = "incidents/incident_list.html"
+    filterset_class = IncidentFilter
+    export_title = gettext_lazy("舆情事件处置台账")
+    export_columns = [
+        (gettext_lazy("登记单位"), lambda i: i.unit.name),
+        (gettext_lazy("责任单位"), lambda i: i.responsible_unit.name),
+        (gettext_lazy("事件标题"), lambda i: i.title),
+        (gettext_lazy("发现时间"), lambda i: i.discovered_at),
+        (gettext_lazy("出现平台"), lambda i: i.platform.name),
+        (gettext_lazy("事件等级"), lambda i: i.get_level_display()),
+        (gettext_lazy("事件概要"), lambda i: i.summary),
+        (gettext_lazy("来源链接"), lambda i: i.source_url),
+        (gettext_lazy("状态"), lambda i: i.get_status_display()),
+        (gettext_lazy("研判意见"), lambda i: i.analysis),
+        (gettext_lazy("处置措施"), lambda i: i.measures),
+        (gettext_lazy("回应内容"), lambda i: i.response_text),
+        (gettext_lazy("回应时间"), lambda i: i.responded_at),
+        (gettext_lazy("首次回应用时（小时）"), lambda i: hours(i.time_to_response)),
+        (gettext_lazy("办结情况"), lambda i: i.outcome),
+        (gettext_lazy("办结时间"), lambda i: i.closed_at),
+        (gettext_lazy("办结用时（小时）"), lambda i: hours(i.time_to_close)),
+    ]
+
+
+class IncidentDetailView(IncidentPageMixin, ScopedDetailView):
+    template_name = "incidents/incident_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = selectors.timeline(self.object)
+        context["next_step"] = selectors.next_step(self.object, self.request.user)
+        context["history"] = self.object.history.select_related("history_user")[:50]
+        return context
+
+
+class IncidentCreateView(IncidentPageMixin, ScopedCreateView):
+    success_message = gettext_lazy("舆情事件已登记。")
+
+    def save(self, form):
+        return services.register_incident(
+            incident=form.save(commit=False),
+            user=self.request.user,
+            files=form.cleaned_data.get("evidence_files", []),
+        )
+
+
+class IncidentUpdateView(IncidentPageMixin, ScopedUpdateView):
+    success_message = gettext_lazy("舆情事件已更新。")
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=IncidentStatus.CLOSED)
+
+    def save(self, form):
+        return services.update_incident(form=form, user=self.request.user)
+
+
+class IncidentStepView(ScopedMixin, generic.FormView):
+    """One step of the timeline. Out of order or already taken: refused with a message."""
+
+    model = Incident
+    action = "change"
+    form_class = IncidentStepForm
+    template_name = "includes/form_page.html"
+    list_url_name = "incidents:list"
+    list_label = gettext_lazy("舆情事件处置")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():  # 403 before 404, as in every scoped view
+            return self.handle_no_permission()
+        self.incident = get_object_or_404(selectors.incidents_for(request.user), pk=kwargs["pk"])
+        self.transition = INCIDENT_FLOW.transitions.get(kwargs["step"])
+        if self.transition is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self, message):
+        messages.error(self.request, str(message))
+        return redirect(self.incident)
+
+    def get(self, request, *args, **kwargs):
+        if self.incident.status not in self.transition.sources:
+            return self.refuse(self.out_of_order())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.incident.status not in self.transition.sources:
+            return self.refuse(self.out_of_order())
+        return super().post(request, *args, **kwargs)
+
+    def out_of_order(self) -> str:
+        # The service refuses it too (conditional update); this spares filling the form.
+        return _("当前状态为「%(state)s」，不能执行「%(step)s」。") % {
+            "state": self.incident.get_status_display(),
+            "step": self.transition.label,
+        }
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "incident": self.incident,
+            "step": self.transition.name,
+        }
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(
+            "page_title",
+            _("%(step)s：%(title)s") % {"step": self.transition.label, "title": self.incident},
+        )
+        kwargs.setdefault("cancel_url", self.incident.get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.take_step(
+                incident=self.incident,
+                step=self.transition.name,
+                user=self.request.user,
+                data=form.cleaned_data,
+                files=form.cleaned_data.get("evidence_files", []),
+            )
+        except WorkflowError as error:
+            return self.refuse(error)
+        messages.success(self.request, _("已完成「%(step)s」。") % {"step": self.transition.label})
+        return redirect(self.incident)

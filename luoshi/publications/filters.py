@@ -1,0 +1,72 @@
+import datetime
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import DateInput
+from luoshi.publications.models import Publication, PublicationStatus
+from luoshi.publications.selectors import with_full_review
+from luoshi.units.models import Unit
+
+
+def _day_start(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+class PublicationFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
+    )
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"),
+        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
+        method="filter_nothing",
+        empty_label=None,
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=PublicationStatus.choices)
+    date_from = django_filters.DateFilter(
+        label=_("发布日期起"), method="filter_from", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("发布日期止"), method="filter_to", widget=DateInput()
+    )
+    coverage = django_filters.ChoiceFilter(
+        label=_("三审"),
+        choices=[("full", _("三审齐全")), ("partial", _("三审不全"))],
+        method="filter_coverage",
+    )
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+
+    class Meta:
+        model = Publication
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
+
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
+        return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(published_at__gte=_day_start(value))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(published_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    def filter_coverage(self, queryset, name, value):
+        full = Q(has_pass_first=True, has_pass_second=True, has_pass_final=True)
+        queryset = with_full_review(queryset)
+        return queryset.filter(full) if value == "full" else queryset.exclude(full)
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(body__icontains=value) | Q(channel_name__icontains=value)
+        )

@@ -1,0 +1,111 @@
+"""信息发布三审: the unit's own publications, 初审 → 复审 → 终审 → 已发布."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from luoshi.core.models import UnitScopedModel
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    FIRST = "first", _("待初审")
+    SECOND = "second", _("待复审")
+    FINAL = "final", _("待终审")
+    APPROVED = "approved", _("待发布")
+    PUBLISHED = "published", _("已发布")
+    RETURNED = "returned", _("已退回")
+
+
+# review state -> (step name, label); the order is the order of the three steps
+REVIEW_STEPS = {
+    PublicationStatus.FIRST: _("初审"),
+    PublicationStatus.SECOND: _("复审"),
+    PublicationStatus.FINAL: _("终审"),
+}
+DEFAULT_ROLES = {
+    PublicationStatus.FIRST: "reviewer",
+    PublicationStatus.SECOND: "reviewer",
+    PublicationStatus.FINAL: "leader",
+}
+
+
+class ReviewConfig(UnitScopedModel):
+    """Which role takes each of the three steps for the publications of ``unit`` (and of
+    the units below it without their own); without any: 审核员 / 审核员 / 领导."""
+
+    first_role = models.ForeignKey(
+        "accounts.Role", verbose_name=_("初审角色"), on_delete=models.PROTECT, related_name="+"
+    )
+    second_role = models.ForeignKey(
+        "accounts.Role", verbose_name=_("复审角色"), on_delete=models.PROTECT, related_name="+"
+    )
+    final_role = models.ForeignKey(
+        "accounts.Role", verbose_name=_("终审角色"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("三审配置")
+        verbose_name_plural = _("三审配置")
+        ordering = ["unit__path"]
+        constraints = [models.UniqueConstraint(fields=["unit"], name="one_review_config_per_unit")]
+
+    def __str__(self):
+        return str(self.unit)
+
+    def get_absolute_url(self):
+        return reverse("publications:configs")
+
+    def role_for(self, state):
+        return {
+            PublicationStatus.FIRST: self.first_role,
+            PublicationStatus.SECOND: self.second_role,
+            PublicationStatus.FINAL: self.final_role,
+        }[state]
+
+
+class Publication(UnitScopedModel):
+    title = models.CharField(_("标题"), max_length=200)
+    channel_name = models.CharField(
+        _("发布阵地"), max_length=100, help_text=_("如：区融媒体中心微信公众号")
+    )
+    body = models.TextField(_("正文"), blank=True, help_text=_("可填写正文，或上传稿件附件"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("送审时间"), null=True, blank=True)
+    published_url = models.URLField(_("发布链接"), max_length=500, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+
+    evidence = GenericRelation("evidence.Evidence")
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("发布稿件")
+        verbose_name_plural = _("发布稿件")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("review_publication", _("初审/复审发布稿件")),
+            ("final_review_publication", _("终审发布稿件")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", args=[self.pk])

@@ -1,0 +1,140 @@
+"""Reads of publications: reviewers, review coverage and time per step."""
+
+import datetime
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from luoshi.accounts.models import Role, User
+from luoshi.core.workflow import WorkflowStep
+from luoshi.publications.models import (
+    DEFAULT_ROLES,
+    REVIEW_STEPS,
+    Publication,
+    PublicationStatus,
+    ReviewConfig,
+)
+
+PASS_TRANSITIONS = ("pass_first", "pass_second", "pass_final")
+
+
+def publications_for(user):
+    return Publication.objects.for_user(user).select_related("unit", "author")
+
+
+def config_for(unit):
+    """The three-step configuration of ``unit``: its own or the nearest ancestor's."""
+    configs = {
+        c.unit.path: c
+        for c in ReviewConfig.objects.filter(unit__path__in=unit.lineage_paths).select_related(
+            "unit", "first_role", "second_role", "final_role"
+        )
+    }
+    for path in reversed(unit.lineage_paths):
+        if path in configs:
+            return configs[path]
+    return None
+
+
+def role_for_step(unit, state) -> Role:
+    config = config_for(unit)
+    if config is not None:
+        return config.role_for(state)
+    return Role.objects.get(code=DEFAULT_ROLES[state])
+
+
+def eligible_reviewers(item, state):
+    """Who may take step ``state`` of ``item`` (for notices): the role holders in the item's
+    unit or above, without the author or anyone who took another step of it."""
+    from luoshi.publications.workflow import REVIEW_TRANSITIONS
+
+    others = WorkflowStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(Publication),
+        object_id=item.pk,
+        transition__in=REVIEW_TRANSITIONS,
+    ).exclude(from_state=state)
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups=role_for_step(item.unit, state),
+            unit__path__in=item.unit.lineage_paths,
+        )
+        .exclude(pk=item.author_id)
+        .exclude(pk__in=others.values("actor"))
+    )
+
+
+def publication_steps(item):
+    return WorkflowStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(Publication), object_id=item.pk
+    ).select_related("actor")
+
+
+def with_full_review(queryset):
+    """Annotate ``fully_reviewed``: 初审, 复审 and 终审 each signed in the item's history."""
+    content_type = ContentType.objects.get_for_model(Publication)
+    flags = {}
+    for transition in PASS_TRANSITIONS:
+        flags[transition] = Exists(
+            WorkflowStep.objects.filter(
+                content_type=content_type, object_id=OuterRef("pk"), transition=transition
+            )
+        )
+    return queryset.annotate(**{f"has_{k}": v for k, v in flags.items()})
+
+
+def fully_reviewed(queryset):
+    return with_full_review(queryset).filter(
+        has_pass_first=True, has_pass_second=True, has_pass_final=True
+    )
+
+
+def published_between(queryset, start: datetime.date, end: datetime.date):
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    return queryset.filter(
+        status=PublicationStatus.PUBLISHED, published_at__gte=since, published_at__lt=until
+    )
+
+
+def review_stats(queryset) -> dict:
+    """Coverage (published items with all three steps / published items) and the average
+    hours each step waited (from the step before it — 送审 or the previous pass — to it)."""
+    published = queryset.filter(status=PublicationStatus.PUBLISHED)
+    total = published.count()
+    covered = fully_reviewed(published).count()
+    rows = (
+        WorkflowStep.objects.filter(
+            content_type=ContentType.objects.get_for_model(Publication),
+            object_id__in=queryset.values("pk"),
+        )
+        .order_by("object_id", "at", "id")
+        .values_list("object_id", "transition", "at")
+    )
+    durations = defaultdict(list)
+    previous = {}
+    for object_id, transition, at in rows:
+        if transition in PASS_TRANSITIONS and object_id in previous:
+            durations[transition].append((at - previous[object_id]).total_seconds() / 3600)
+        previous[object_id] = at
+    steps = []
+    for state, transition in zip(REVIEW_STEPS, PASS_TRANSITIONS, strict=True):
+        values = durations.get(transition, [])
+        steps.append(
+            {
+                "label": REVIEW_STEPS[state],
+                "count": len(values),
+                "hours": round(sum(values) / len(values), 1) if values else None,
+            }
+        )
+    return {
+        "published": total,
+        "covered": covered,
+        "coverage": round(100 * covered / total, 1) if total else None,
+        "steps": steps,
+    }

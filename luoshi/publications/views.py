@@ -1,0 +1,183 @@
+from django.contrib import messages
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.core.views import (
+    ScopedActionView,
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
+from luoshi.core.workflow import WorkflowError
+from luoshi.publications import selectors, services
+from luoshi.publications.filters import PublicationFilter
+from luoshi.publications.forms import (
+    PublicationForm,
+    PublishForm,
+    ReviewConfigForm,
+    ReviewForm,
+)
+from luoshi.publications.models import REVIEW_STEPS, Publication, ReviewConfig
+from luoshi.publications.workflow import PUBLICATION_FLOW
+
+
+class PublicationPageMixin:
+    model = Publication
+    form_class = PublicationForm
+    list_url_name = "publications:list"
+    list_label = gettext_lazy("信息发布三审")
+
+    def scoped_queryset(self):
+        return selectors.publications_for(self.request.user)
+
+
+class PublicationListView(PublicationPageMixin, ScopedListView):
+    template_name = "publications/publication_list.html"
+    filterset_class = PublicationFilter
+    export_title = gettext_lazy("信息发布三审")
+    export_columns = [
+        (gettext_lazy("单位"), lambda p: p.unit.name),
+        (gettext_lazy("标题"), lambda p: p.title),
+        (gettext_lazy("发布阵地"), lambda p: p.channel_name),
+        (gettext_lazy("作者"), lambda p: str(p.author)),
+        (gettext_lazy("状态"), lambda p: p.get_status_display()),
+        (gettext_lazy("发布链接"), lambda p: p.published_url),
+        (
+            gettext_lazy("发布时间"),
+            lambda p: p.published_at and p.published_at.replace(tzinfo=None),
+        ),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stats"] = selectors.review_stats(self.object_list)
+        return context
+
+
+class PublicationFormMixin(PublicationPageMixin):
+    def save(self, form):
+        return services.save_publication(
+            form=form, user=self.request.user, files=form.cleaned_data.get("evidence_files", [])
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return self.form_invalid(form)
+
+
+class PublicationCreateView(PublicationFormMixin, ScopedCreateView):
+    success_message = gettext_lazy("稿件已保存为草稿。")
+
+
+class PublicationUpdateView(PublicationFormMixin, ScopedUpdateView):
+    success_message = gettext_lazy("稿件已更新。")
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().filter(status__in=services.EDITABLE)
+
+
+class PublicationDeleteView(PublicationPageMixin, ScopedDeleteView):
+    template_name = "includes/confirm_delete.html"
+    success_url = reverse_lazy("publications:list")
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().filter(status="draft")
+
+    def delete_object(self, obj):
+        services.delete_publication(item=obj)
+
+
+class PublicationDetailView(PublicationPageMixin, ScopedDetailView):
+    template_name = "publications/publication_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item, user = self.object, self.request.user
+        available = {t.name for t in PUBLICATION_FLOW.available(item, user)}
+        context.update(
+            steps=selectors.publication_steps(item),
+            review_step=REVIEW_STEPS.get(item.status),
+            can_edit=item.status in services.EDITABLE
+            and user.has_perm("publications.change_publication"),
+            can_submit="submit" in available,
+            can_review=bool(available & {"pass_first", "pass_second", "pass_final"}),
+            can_publish="publish" in available,
+            review_form=ReviewForm(),
+            publish_form=PublishForm(),
+            history=item.history.select_related("history_user")[:30],
+        )
+        return context
+
+
+class PublicationSubmitView(PublicationPageMixin, ScopedActionView):
+    success_message = gettext_lazy("已送审。")
+
+    def perform(self, obj):
+        services.submit(item=obj, user=self.request.user)
+
+
+class PublicationReviewView(PublicationPageMixin, ScopedActionView):
+    def perform(self, obj):
+        form = ReviewForm(self.request.POST)
+        form.is_valid()
+        approve = self.request.POST.get("decision") == "approve"
+        services.review(
+            item=obj,
+            user=self.request.user,
+            step=self.request.POST.get("step", ""),
+            approve=approve,
+            comment=form.cleaned_data.get("comment", ""),
+        )
+        self.success_message = _("已审核通过。") if approve else _("已退回作者修改。")
+
+
+class PublicationPublishView(PublicationPageMixin, ScopedActionView):
+    success_message = gettext_lazy("已登记发布。")
+
+    def perform(self, obj):
+        form = PublishForm(self.request.POST)
+        if not form.is_valid():
+            raise WorkflowError(
+                "；".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        services.publish(
+            item=obj,
+            user=self.request.user,
+            url=form.cleaned_data["url"],
+            at=form.cleaned_data["at"],
+        )
+
+
+class ConfigPageMixin:
+    model = ReviewConfig
+    form_class = ReviewConfigForm
+    list_url_name = "publications:configs"
+    list_label = gettext_lazy("三审配置")
+    success_url = reverse_lazy("publications:configs")
+
+    def save(self, form):
+        return services.save_config(form=form, user=self.request.user)
+
+
+class ConfigListView(ConfigPageMixin, ScopedListView):
+    template_name = "publications/config_list.html"
+    paginate_by = None
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().select_related("unit", "first_role", "second_role", "final_role")
+        )
+
+
+class ConfigCreateView(ConfigPageMixin, ScopedCreateView):
+    success_message = gettext_lazy("三审配置已保存。")
+
+
+class ConfigUpdateView(ConfigPageMixin, ScopedUpdateView):
+    success_message = gettext_lazy("三审配置已保存。")
