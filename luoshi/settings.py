@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "luoshi.notices",
     "luoshi.channels",
     "luoshi.incidents",
+    "luoshi.events",
+    "luoshi.publications",
 ]
 
 MIDDLEWARE = [

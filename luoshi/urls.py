@@ -15,6 +15,8 @@ urlpatterns = [
     path("notices/", include("luoshi.notices.urls")),
     path("channels/", include("luoshi.channels.urls")),
     path("incidents/", include("luoshi.incidents.urls")),
+    path("events/", include("luoshi.events.urls")),
+    path("publications/", include("luoshi.publications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

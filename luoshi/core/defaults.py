@@ -190,6 +190,87 @@ def _ensure_channel_incident_defaults() -> None:
         role.permissions.add(*[p for p in _permissions(spec) if p.content_type.app_label in apps])
 
 
+# 讲座论坛备案 (luoshi.events) and 信息发布三审 (luoshi.publications): role grants.
+ALL_APPS += ["events", "publications"]
+EVENT_PUBLICATION_GRANTS = {
+    # unit_admin holds every grant it hands out; who reviews is decided by role in the flow
+    "unit_admin": {
+        "events.eventfiling": [*EDIT, "review"],
+        "events.reviewchain": EDIT,
+        "events.eventrule": EDIT,
+        "publications.publication": [*EDIT, "review", "final_review"],
+        "publications.reviewconfig": EDIT,
+    },
+    "leader": {
+        "events.eventfiling": ["view", "review"],
+        "events.reviewchain": VIEW,
+        "events.eventrule": VIEW,
+        "publications.publication": ["view", "review", "final_review"],
+        "publications.reviewconfig": VIEW,
+    },
+    "clerk": {
+        "events.eventfiling": EDIT,
+        "publications.publication": EDIT,
+    },
+    "reviewer": {
+        "events.eventfiling": ["view", "review"],
+        "events.reviewchain": VIEW,
+        "events.eventrule": VIEW,
+        "publications.publication": ["view", "review"],
+        "publications.reviewconfig": VIEW,
+    },
+    "inspector": {"events.eventfiling": VIEW, "publications.publication": VIEW},
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(EVENT_PUBLICATION_GRANTS.get(_code, {}))
+
+
+def _ensure_event_publication_grants() -> None:
+    """Give built-in roles these modules' permissions once (a role that already holds any
+    of them is left as its administrators set it)."""
+    from luoshi.accounts.models import Role
+
+    apps = ["events", "publications"]
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label__in=apps).exists():
+            continue
+        role.permissions.add(*[p for p in _permissions(spec) if p.content_type.app_label in apps])
+
+
+# 责任清单 (luoshi.duty): role grants and the default responsibility pack.
+ALL_APPS += ["duty"]
+DUTY_GRANTS = {
+    "unit_admin": {
+        "duty.dutylist": EDIT,
+        "duty.dutyitem": ["view", "change"],
+        "duty.pack": VIEW,
+    },
+    "leader": {"duty.dutylist": [*VIEW, "sign"], "duty.dutyitem": VIEW, "duty.pack": VIEW},
+    "clerk": {"duty.dutylist": VIEW, "duty.dutyitem": ["view", "change"]},
+    "reviewer": {"duty.dutylist": VIEW, "duty.dutyitem": VIEW, "duty.pack": VIEW},
+    "inspector": {"duty.dutylist": VIEW, "duty.dutyitem": VIEW, "duty.pack": VIEW},
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(DUTY_GRANTS.get(_code, {}))
+
+
+def _ensure_duty_defaults() -> None:
+    """Give built-in roles the duty permissions once (a role already holding any is left as
+    its administrators set it) and load the bundled 意识形态工作责任制 pack."""
+    from luoshi.accounts.models import Role
+    from luoshi.duty.services import ensure_default_pack
+
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label="duty").exists():
+            continue
+        role.permissions.add(*[p for p in _permissions(spec) if p.content_type.app_label == "duty"])
+    ensure_default_pack()
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (
@@ -248,3 +329,4 @@ def ensure_defaults() -> None:
         if created:
             role.permissions.set(_permissions(spec))
     _ensure_channel_incident_defaults()
+    _ensure_event_publication_grants()

@@ -980,6 +980,11 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
 
         ensure_channels(today=today, units=units, logins=logins, added=result.added)
         ensure_incidents(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.events.demo import ensure_events
+        from luoshi.publications.demo import ensure_publications
+
+        ensure_events(today=today, units=units, logins=logins, added=result.added)
+        ensure_publications(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1001,6 +1006,8 @@ LABELS = {
     "channels": "阵地",
     "channel_checks": "阵地检查",
     "incidents": "舆情事件",
+    "events": "讲座论坛备案",
+    "publications": "发布稿件",
 }
 
 

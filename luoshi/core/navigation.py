@@ -41,6 +41,27 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("备案与三审"),
+        "clipboard-check",
+        [
+            MenuItem(_("讲座论坛备案"), "events:list", "events.view_eventfiling", "mic"),
+            MenuItem(_("活动日历"), "events:calendar", "events.view_eventfiling", "calendar3"),
+            MenuItem(_("备案流程与规则"), "events:chains", "events.view_reviewchain", "diagram-2"),
+            MenuItem(
+                _("信息发布三审"),
+                "publications:list",
+                "publications.view_publication",
+                "file-earmark-check",
+            ),
+            MenuItem(
+                _("三审配置"),
+                "publications:configs",
+                "publications.view_reviewconfig",
+                "sliders",
+            ),
+        ],
+    ),
+    MenuGroup(
         _("组织机构"),
         "diagram-3",
         [
