@@ -1,5 +1,5 @@
 # luoshi — developer and CI entry points (GNU make).
-#   make run     migrate, load demo data, serve on http://127.0.0.1:8000
+#   make run     migrate, load demo data, serve on http://127.0.0.1:8000 (+ a db_worker)
 #   make test    lint, then pytest on SQLite and (if reachable) PostgreSQL
 #   make lint    ruff + migrations check
 #   make bench   run every bench/*.py
@@ -59,7 +59,10 @@ run: sysdeps $(STAMP)
 	@export DEBUG="$${DEBUG:-1}"; \
 	$(VPY) manage.py migrate --noinput; \
 	$(VPY) manage.py load_demo --if-empty; \
-	exec $(VPY) manage.py runserver 127.0.0.1:8000
+	$(VPY) manage.py run_schedules --enqueue; \
+	$(VPY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
+	$(VPY) manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
 	@echo "== lint =="

@@ -8,6 +8,9 @@ MEDIA_ROOT     public uploads (default var/media)
 EVIDENCE_ROOT  private evidence files, never served as static/media (default var/evidence)
 EVIDENCE_MAX_MB  largest evidence file accepted, in MiB (default 50)
 SESSION_HOURS  idle time after which a session expires (default 8)
+TASKS_BACKEND  django.tasks backend: "db" (django-tasks-db, a db_worker runs the jobs;
+               default) or "immediate" (run at once, in the request)
+TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3)
 """
 
 import os
@@ -62,11 +65,13 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "luoshi.core",
     "luoshi.units",
     "luoshi.accounts",
     "luoshi.evidence",
     "luoshi.ledger",
+    "luoshi.tasks",
     "luoshi.audit",
     "luoshi.notices",
     "luoshi.channels",
@@ -214,3 +219,17 @@ LOGGING = {
 PAGE_SIZE = 20
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Background work (django.tasks): django-tasks-db stores jobs in the database and
+# ``manage.py db_worker`` runs them; ``make run`` starts one beside the server.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TASKS_BACKEND", "db") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))

@@ -35,7 +35,7 @@ ACTIVITY_TYPES = [
     ("duty_report", "述职", False, "班子成员述职述廉中涉及意识形态工作"),
 ]
 
-ALL_APPS = ["units", "accounts", "ledger", "evidence", "audit"]
+ALL_APPS = ["units", "accounts", "ledger", "tasks", "evidence", "audit"]
 VIEW = ["view"]
 EDIT = ["view", "add", "change", "delete"]
 
@@ -61,6 +61,9 @@ ROLES = [
             "accounts.responsibilityposition": EDIT,
             "ledger.ledgerrecord": EDIT,
             "evidence.evidence": EDIT,
+            "tasks.task": EDIT,
+            "tasks.taskassignment": ["view", "change", "review"],
+            "tasks.reportingschedule": EDIT,
         },
     ),
     (
@@ -75,6 +78,9 @@ ROLES = [
             "accounts.responsibilityposition": VIEW,
             "ledger.ledgerrecord": VIEW,
             "evidence.evidence": VIEW,
+            "tasks.task": VIEW,
+            "tasks.taskassignment": VIEW,
+            "tasks.reportingschedule": VIEW,
         },
     ),
     (
@@ -87,6 +93,7 @@ ROLES = [
             "accounts.responsibilityposition": VIEW,
             "ledger.ledgerrecord": EDIT,
             "evidence.evidence": EDIT,
+            "tasks.taskassignment": ["view", "change"],
         },
     ),
     (
@@ -99,6 +106,8 @@ ROLES = [
             "accounts.responsibilityposition": VIEW,
             "ledger.ledgerrecord": VIEW,
             "evidence.evidence": VIEW,
+            "tasks.task": VIEW,
+            "tasks.taskassignment": ["view", "review"],
         },
     ),
     (
@@ -112,6 +121,9 @@ ROLES = [
             "accounts.responsibilityposition": VIEW,
             "ledger.ledgerrecord": VIEW,
             "evidence.evidence": VIEW,
+            "tasks.task": VIEW,
+            "tasks.taskassignment": VIEW,
+            "tasks.reportingschedule": VIEW,
         },
     ),
 ]

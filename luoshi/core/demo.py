@@ -980,6 +980,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
 
         ensure_channels(today=today, units=units, logins=logins, added=result.added)
         ensure_incidents(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.tasks.demo import ensure_tasks
+
+        ensure_tasks(today=today, units=units, logins=logins, added=result.added)
         from luoshi.events.demo import ensure_events
         from luoshi.publications.demo import ensure_publications
 
@@ -1006,6 +1009,8 @@ LABELS = {
     "channels": "阵地",
     "channel_checks": "阵地检查",
     "incidents": "舆情事件",
+    "tasks": "交办任务",
+    "task_reports": "任务报送",
     "events": "讲座论坛备案",
     "publications": "发布稿件",
 }

@@ -62,6 +62,17 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("任务交办"),
+        "send-check",
+        [
+            MenuItem(_("收件箱"), "tasks:inbox", "tasks.view_taskassignment", "inbox"),
+            MenuItem(_("我发出的任务"), "tasks:task_list", "tasks.view_task", "send"),
+            MenuItem(
+                _("报送计划"), "tasks:schedules", "tasks.view_reportingschedule", "calendar-check"
+            ),
+        ],
+    ),
+    MenuGroup(
         _("组织机构"),
         "diagram-3",
         [
@@ -95,15 +106,15 @@ def menu_for(user, current_path: str):
             if item.permission and not user.has_perm(item.permission):
                 continue
             url = reverse(item.url_name)
-            active = current_path == url or (url != "/" and current_path.startswith(url))
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            matches = current_path == url or (url != "/" and current_path.startswith(url))
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": matches})
         if items:
-            groups.append(
-                {
-                    "label": group.label,
-                    "icon": group.icon,
-                    "items": items,
-                    "active": any(i["active"] for i in items),
-                }
-            )
+            groups.append({"label": group.label, "icon": group.icon, "items": items})
+    # Only the most specific match is active: /tasks/issued/ is not also /tasks/.
+    matched = [i for g in groups for i in g["items"] if i["active"]]
+    best = max((len(i["url"]) for i in matched), default=0)
+    for group in groups:
+        for item in group["items"]:
+            item["active"] = item["active"] and len(item["url"]) == best
+        group["active"] = any(i["active"] for i in group["items"])
     return groups

@@ -1,0 +1,95 @@
+import django_filters
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import DateInput
+from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, Task, TaskAssignment
+from luoshi.units.models import Unit
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("接收单位"), queryset=Unit.objects.none(), method="filter_subtree"
+    )
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"),
+        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
+        method="filter_nothing",
+        empty_label=None,
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=AssignmentStatus.choices)
+    timeliness = django_filters.ChoiceFilter(
+        label=_("时效"),
+        choices=[("overdue", _("逾期未报")), ("late", _("逾期报送")), ("on_time", _("按时报送"))],
+        method="filter_timeliness",
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("截止日期从"), field_name="task__deadline", lookup_expr="gte", widget=DateInput()
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("截止日期到"), field_name="task__deadline", lookup_expr="lte", widget=DateInput()
+    )
+    schedule = django_filters.CharFilter(label=_("报送计划编码"), field_name="task__schedule__code")
+    duty_item = django_filters.CharFilter(label=_("责任项编码"), field_name="task__duty_item_code")
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+
+    class Meta:
+        model = TaskAssignment
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
+
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
+        return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_timeliness(self, queryset, name, value):
+        # Compared by date in the project's time zone, like ``TaskAssignment.on_time``.
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(
+                status__in=OPEN_STATUSES,
+                first_submitted_at__isnull=True,
+                task__deadline__lt=today,
+            )
+        late = Q(first_submitted_at__date__gt=F("task__deadline"))
+        if value == "late":
+            return queryset.filter(late)
+        return queryset.filter(first_submitted_at__isnull=False).exclude(late)
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(
+            Q(task__title__icontains=value)
+            | Q(task__requirements__icontains=value)
+            | Q(response__icontains=value)
+        )
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    kind = django_filters.ChoiceFilter(
+        label=_("类型"),
+        choices=[("manual", _("交办任务")), ("scheduled", _("信息报送"))],
+        method="filter_kind",
+    )
+    year = django_filters.NumberFilter(label=_("年度"), field_name="deadline", lookup_expr="year")
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(schedule__isnull=(value == "manual"))
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(requirements__icontains=value))

@@ -1,0 +1,131 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import DateInput, UserFormMixin
+from luoshi.evidence.forms import EvidenceFilesField
+from luoshi.tasks.models import ReportingSchedule, Task
+from luoshi.tasks.selectors import recipient_choices
+from luoshi.tasks.services import resolve_recipients
+from luoshi.units.models import Unit
+
+
+class RecipientFormMixin(UserFormMixin):
+    """Issuing unit in the user's scope; recipients in scope and below the issuing unit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].label = _("发文单位")
+        choices = recipient_choices(self.user)
+        if self.user is not None and self.user.unit_id:  # a unit does not issue to itself
+            choices = choices.exclude(pk=self.user.unit_id)
+        self.fields["recipient_units"].queryset = choices
+        self.fields["recipient_units"].widget.attrs["size"] = 10
+        self.fields["subtree_root"].queryset = Unit.objects.for_user(self.user).filter(
+            is_active=True
+        )
+        self.fields["subtree_root"].help_text = _(
+            "选中单位及其全部下级（不含发文单位本身）都会收到任务；可与上面的单位同时选择。"
+        )
+        self.recipients = []
+
+    def clean(self):
+        cleaned = super().clean()
+        issuer = cleaned.get("unit")
+        if issuer is None:
+            return cleaned
+        units = cleaned.get("recipient_units") or []
+        root = cleaned.get("subtree_root")
+        if not units and root is None:
+            raise forms.ValidationError(_("请选择接收单位，或选择一个单位下发到其全部下级。"))
+        outside = [u.name for u in units if not u.path.startswith(issuer.path) or u == issuer]
+        if outside:
+            self.add_error(
+                "recipient_units",
+                _("只能向发文单位的下级单位交办任务：%(units)s 不是下级单位。")
+                % {"units": "、".join(outside)},
+            )
+            return cleaned
+        self.recipients = resolve_recipients(
+            issuing_unit=issuer,
+            units=units,
+            subtree_root=root,
+            direct_only=cleaned.get("direct_only", False),
+            user=self.user,
+        )
+        if not self.recipients:
+            raise forms.ValidationError(
+                _("没有符合条件的接收单位：接收单位须是发文单位的下级单位且在您的数据范围内。")
+            )
+        return cleaned
+
+
+class TaskForm(RecipientFormMixin, forms.ModelForm):
+    attachments = EvidenceFilesField(label=_("附件"))
+
+    class Meta:
+        model = Task
+        fields = [
+            "unit",
+            "title",
+            "requirements",
+            "deadline",
+            "evidence_required",
+            "duty_item_code",
+            "recipient_units",
+            "subtree_root",
+            "direct_only",
+        ]
+        widgets = {"deadline": DateInput(), "requirements": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("截止日期不能早于今天。"))
+        return deadline
+
+
+class ScheduleForm(RecipientFormMixin, forms.ModelForm):
+    class Meta:
+        model = ReportingSchedule
+        fields = [
+            "unit",
+            "code",
+            "title_template",
+            "requirements",
+            "frequency",
+            "due_day",
+            "evidence_required",
+            "duty_item_code",
+            "starts_on",
+            "is_active",
+            "recipient_units",
+            "subtree_root",
+            "direct_only",
+        ]
+        widgets = {"starts_on": DateInput(), "requirements": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_due_day(self):
+        day = self.cleaned_data["due_day"]
+        if not 1 <= day <= 31:
+            raise forms.ValidationError(_("截止日须在 1 到 31 之间。"))
+        return day
+
+    def clean_title_template(self):
+        title = self.cleaned_data["title_template"]
+        if "{period}" not in title:
+            raise forms.ValidationError(_("标题模板须包含 {period}，以区分各期任务。"))
+        return title
+
+
+class SubmitForm(forms.Form):
+    response = forms.CharField(
+        label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 5}), required=True
+    )
+    files = EvidenceFilesField()
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -1,0 +1,119 @@
+"""Reads of tasks and assignments, always through the one scope mechanism.
+
+* ``tasks_for(user)``: tasks whose *issuing* unit is in the user's scope.
+* ``inbox_for(user)``: assignments whose *recipient* unit is in the user's scope.
+* ``assignments_for(user)``: both sides — the recipient's own, plus every assignment of a
+  task the user sees as issuer (reached through ``Task.objects.for_user``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import Permission
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from luoshi.accounts.models import User
+from luoshi.core.scope import scope_q
+from luoshi.tasks.models import (
+    AssignmentStatus,
+    ReportingSchedule,
+    Task,
+    TaskAssignment,
+)
+from luoshi.units.models import Unit
+
+
+def tasks_for(user):
+    return (
+        Task.objects.for_user(user)
+        .select_related("unit", "created_by", "schedule")
+        .annotate(
+            assignment_count=Count("assignments", distinct=True),
+            submitted_count=Count(
+                "assignments",
+                filter=Q(assignments__first_submitted_at__isnull=False),
+                distinct=True,
+            ),
+            accepted_count=Count(
+                "assignments",
+                filter=Q(assignments__status=AssignmentStatus.ACCEPTED),
+                distinct=True,
+            ),
+        )
+        .order_by("-deadline", "-id")
+    )
+
+
+def schedules_for(user):
+    return ReportingSchedule.objects.for_user(user).select_related("unit", "subtree_root")
+
+
+def inbox_for(user):
+    """What the user's unit (and, with a wider scope, the units below) has been asked to do;
+    tasks issued by the user's own unit are in 我发出的任务, not here."""
+    assignments = TaskAssignment.objects.for_user(user)
+    if user.unit_id:
+        assignments = assignments.exclude(task__unit_id=user.unit_id)
+    return assignments.select_related("task", "task__unit", "unit")
+
+
+def assignments_for(user):
+    issued = Task.objects.for_user(user).values("pk")
+    return TaskAssignment.objects.filter(
+        scope_q(user, TaskAssignment.scope_spec) | Q(task__in=issued)
+    ).select_related("task", "task__unit", "unit", "submitted_by")
+
+
+def recipient_choices(user, issuing_unit: Unit | None = None):
+    """Units a task may go to: in the user's scope, active, strictly below the issuer."""
+    units = Unit.objects.for_user(user).filter(is_active=True)
+    if issuing_unit is not None:
+        units = units.filter(path__startswith=issuing_unit.path).exclude(pk=issuing_unit.pk)
+    return units
+
+
+def submitters_of(unit_ids) -> list[User]:
+    """Active users of these units who may submit (the 催办 and reminder recipients)."""
+    permission = Permission.objects.get(
+        content_type__app_label="tasks", codename="change_taskassignment"
+    )
+    return list(
+        User.objects.filter(unit_id__in=unit_ids, is_active=True)
+        .filter(
+            Q(groups__permissions=permission)
+            | Q(user_permissions=permission)
+            | Q(is_superuser=True)
+        )
+        .distinct()
+    )
+
+
+def overview(task: Task, today: datetime.date | None = None) -> dict:
+    """Units × status of one task, with the on-time rate (first submission ≤ deadline)."""
+    today = today or timezone.localdate()
+    rows = list(task.assignments.select_related("unit", "submitted_by").order_by("unit__path"))
+    for row in rows:
+        row.task = task
+    by_status = {status: 0 for status in AssignmentStatus.values}
+    for row in rows:
+        by_status[row.status] += 1
+    total = len(rows)
+    on_time = sum(1 for row in rows if row.on_time())
+    late = sum(1 for row in rows if row.is_overdue(today))
+    # 逾期未报: past the deadline and never submitted (a late or returned report is not)
+    open_overdue = sum(
+        1 for row in rows if row.first_submitted_at is None and row.is_overdue(today)
+    )
+    return {
+        "rows": rows,
+        "total": total,
+        "by_status": by_status,
+        "status_counts": [(AssignmentStatus(s).label, n) for s, n in by_status.items()],
+        "submitted": sum(1 for row in rows if row.first_submitted_at is not None),
+        "on_time": on_time,
+        "late": late,
+        "open_overdue": open_overdue,
+        "on_time_rate": (on_time / total * 100) if total else None,
+    }

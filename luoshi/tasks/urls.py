@@ -1,0 +1,20 @@
+from django.urls import path
+
+from luoshi.tasks import views
+
+app_name = "tasks"
+urlpatterns = [
+    path("", views.AssignmentListView.as_view(), name="inbox"),
+    path("all/", views.AllAssignmentsView.as_view(), name="assignments"),
+    path("issued/", views.TaskListView.as_view(), name="task_list"),
+    path("issued/new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("issued/<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("a/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment_detail"),
+    path("a/<int:pk>/submit/", views.submit, name="submit"),
+    path("a/<int:pk>/accept/", views.review, {"decision": "accept"}, name="accept"),
+    path("a/<int:pk>/return/", views.review, {"decision": "return"}, name="return"),
+    path("a/<int:pk>/urge/", views.urge, name="urge"),
+    path("schedules/", views.ScheduleListView.as_view(), name="schedules"),
+    path("schedules/new/", views.ScheduleCreateView.as_view(), name="schedule_create"),
+    path("schedules/<int:pk>/edit/", views.ScheduleUpdateView.as_view(), name="schedule_update"),
+]

@@ -1,0 +1,28 @@
+"""load_demo adds tasks and a monthly 信息报送 schedule in every state, idempotently."""
+
+import datetime
+
+from luoshi.core import demo
+from luoshi.tasks.models import AssignmentStatus, ReportingSchedule, Task, TaskAssignment
+from luoshi.tasks.selectors import overview
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+def test_demo_tasks(db):
+    demo.build_demo(today=TODAY)
+    schedule = ReportingSchedule.objects.get(code="monthly_info")
+    assert Task.objects.filter(schedule=schedule).count() == 3  # Sep, Oct, Nov
+    assert Task.objects.filter(schedule=None).count() == 2
+    statuses = set(TaskAssignment.objects.values_list("status", flat=True))
+    assert statuses == set(AssignmentStatus.values)
+    half_year = Task.objects.get(title__startswith="关于报送2026年上半年")
+    result = overview(half_year, today=TODAY)
+    assert result["total"] == 5 and result["on_time"] == 2 and result["open_overdue"] == 2
+    october = Task.objects.get(schedule=schedule, period_key="2026-10")
+    assert overview(october, today=TODAY)["on_time"] == 2  # 宣传部 and 城关街道; 教育局 late
+
+    counts = (Task.objects.count(), TaskAssignment.objects.count())
+    second = demo.build_demo(today=TODAY)
+    assert not second.added_anything
+    assert (Task.objects.count(), TaskAssignment.objects.count()) == counts
