@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.evidence",
     "luoshi.ledger",
+    "luoshi.duty",
     "luoshi.tasks",
     "luoshi.audit",
     "luoshi.notices",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("luoshi.accounts.urls")),
     path("units/", include("luoshi.units.urls")),
     path("ledger/", include("luoshi.ledger.urls")),
+    path("duty/", include("luoshi.duty.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
     path("evidence/", include("luoshi.evidence.urls")),
     path("audit/", include("luoshi.audit.urls")),

@@ -15,6 +15,8 @@ ALLOWLIST = {
     "ledger.activitytype": "dictionary: the same activity types for every unit",
     "channels.channeltype": "dictionary: the same channel types for every unit",
     "incidents.platform": "dictionary: the same incident platforms for every unit",
+    "duty.pack": "responsibility framework: the same pack for every unit",
+    "duty.packitem": "responsibility framework: the items of a pack, the same for every unit",
     "accounts.role": "system configuration, guarded by accounts.*_role permissions",
     "audit.operationlog": "system-wide audit trail, admin-only through audit.view_operationlog",
     "audit.loginlog": "system-wide login trail, admin-only through audit.view_loginlog",

@@ -254,8 +254,9 @@ def _ensure_event_publication_grants() -> None:
 # 责任清单 (luoshi.duty): role grants and the default responsibility pack.
 ALL_APPS += ["duty"]
 DUTY_GRANTS = {
+    # unit_admin holds every grant it hands out; who signs is decided by position in the flow
     "unit_admin": {
-        "duty.dutylist": EDIT,
+        "duty.dutylist": [*EDIT, "sign"],
         "duty.dutyitem": ["view", "change"],
         "duty.pack": VIEW,
     },
@@ -342,3 +343,4 @@ def ensure_defaults() -> None:
             role.permissions.set(_permissions(spec))
     _ensure_channel_incident_defaults()
     _ensure_event_publication_grants()
+    _ensure_duty_defaults()

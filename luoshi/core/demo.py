@@ -988,6 +988,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
 
         ensure_events(today=today, units=units, logins=logins, added=result.added)
         ensure_publications(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.duty.demo import ensure_duty_lists
+
+        ensure_duty_lists(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1006,6 +1009,7 @@ LABELS = {
     "positions": "责任岗位",
     "records": "台账记录",
     "evidence": "佐证材料",
+    "duty_lists": "责任清单",
     "channels": "阵地",
     "channel_checks": "阵地检查",
     "incidents": "舆情事件",

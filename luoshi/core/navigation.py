@@ -24,6 +24,15 @@ class MenuGroup:
 MENU = [
     MenuGroup(_("工作台"), "speedometer2", [MenuItem(_("首页"), "home", None, "house")]),
     MenuGroup(
+        _("责任清单"),
+        "list-task",
+        [
+            MenuItem(_("责任清单"), "duty:list", "duty.view_dutylist", "card-checklist"),
+            MenuItem(_("落实进度总览"), "duty:overview", "duty.view_dutylist", "grid-3x3"),
+            MenuItem(_("责任包"), "duty:packs", "duty.view_pack", "box-seam"),
+        ],
+    ),
+    MenuGroup(
         _("工作台账"),
         "journal-text",
         [

@@ -1,0 +1,109 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import UserFormMixin
+from luoshi.duty.models import DutyItem, DutyList, Owner, Pack, TargetType
+from luoshi.duty.periods import PeriodKind
+from luoshi.ledger.models import ActivityType
+
+
+class GenerateForm(UserFormMixin, forms.ModelForm):
+    """Generate a unit's duty list of a year from (the newest version of) a pack."""
+
+    class Meta:
+        model = DutyList
+        fields = ["unit", "year", "pack"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from luoshi.duty.selectors import latest_packs
+
+        newest = [p.pk for p in latest_packs()]
+        self.fields["pack"].queryset = Pack.objects.filter(pk__in=newest)
+        if len(newest) == 1:
+            self.fields["pack"].initial = newest[0]
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].min_value = 2000
+
+    def validate_unique(self):  # an existing list is returned as it is (idempotent)
+        pass
+
+
+class CustomItemForm(forms.Form):
+    area_name = forms.CharField(label=_("领域"), max_length=200)
+    name = forms.CharField(label=_("责任项"), max_length=200)
+    description = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.ChoiceField(label=_("责任主体"), choices=Owner.choices)
+    target_type = forms.ChoiceField(
+        label=_("目标类型"),
+        choices=[(TargetType.COUNT, _("次数")), (TargetType.RATE, _("比例(%)"))],
+    )
+    target_value = forms.DecimalField(
+        label=_("目标值"), min_value=0, max_digits=8, decimal_places=2
+    )
+    period = forms.ChoiceField(label=_("周期"), choices=PeriodKind.choices)
+    activity_type = forms.ModelChoiceField(
+        label=_("按台账计数"),
+        queryset=ActivityType.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("（不计数，手工填报）"),
+        help_text=_("选择活动类型后，进度按该类台账记录自动统计"),
+    )
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if areas:
+            self.fields["area_name"].widget = forms.Select(choices=[(a, a) for a in areas])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("target_type") == TargetType.RATE
+            and (cleaned.get("target_value") or 0) > 100
+        ):
+            self.add_error("target_value", _("比例不能超过 100。"))
+        if cleaned.get("target_type") == TargetType.RATE and cleaned.get("activity_type"):
+            self.add_error("activity_type", _("按台账计数的责任项只能以次数为目标。"))
+        return cleaned
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(label=_("删减理由"), max_length=200)
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = DutyItem
+        fields = ["target_override", "override_reason"]
+        help_texts = {"target_override": _("留空则恢复责任包的目标")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("target_override")
+        if value is not None and not cleaned.get("override_reason", "").strip():
+            self.add_error("override_reason", _("调整目标须填写理由。"))
+        if value is not None and self.instance.target_type == TargetType.RATE and value > 100:
+            self.add_error("target_override", _("比例不能超过 100。"))
+        return cleaned
+
+
+class AssignForm(forms.ModelForm):
+    class Meta:
+        model = DutyItem
+        fields = ["assignees"]
+        widgets = {"assignees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignees"].queryset = people
+        self.fields["assignees"].label_from_instance = lambda u: f"{u} {u.title}".strip()
+
+
+class ReopenForm(forms.Form):
+    comment = forms.CharField(label=_("撤回理由"), max_length=500)

@@ -1,0 +1,371 @@
+"""责任清单 pages. Thin: reads through ``selectors``, writes through ``services``."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from luoshi.core.excel import xlsx_response
+from luoshi.core.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
+from luoshi.core.workflow import WorkflowError
+from luoshi.duty import selectors, services
+from luoshi.duty.filters import DutyListFilter, OverviewForm
+from luoshi.duty.forms import (
+    AssignForm,
+    CustomItemForm,
+    DropForm,
+    GenerateForm,
+    ReopenForm,
+    TargetForm,
+)
+from luoshi.duty.models import DutyItem, DutyList, Pack
+from luoshi.duty.selectors import target_text
+from luoshi.duty.workflow import SIGNING
+
+
+class DutyListPageMixin:
+    model = DutyList
+    list_url_name = "duty:list"
+    list_label = gettext_lazy("责任清单")
+
+    def scoped_queryset(self):
+        return selectors.duty_lists_for(self.request.user)
+
+
+class DutyListListView(DutyListPageMixin, ScopedListView):
+    template_name = "duty/list_list.html"
+    filterset_class = DutyListFilter
+    export_title = gettext_lazy("责任清单")
+    export_columns = [
+        (gettext_lazy("单位"), lambda d: d.unit.name),
+        (gettext_lazy("年度"), lambda d: d.year),
+        (gettext_lazy("责任包"), lambda d: str(d.pack)),
+        (gettext_lazy("状态"), lambda d: d.get_status_display()),
+        (gettext_lazy("签署人"), lambda d: str(d.signed_by or "")),
+        (gettext_lazy("签署时间"), lambda d: d.signed_at),
+    ]
+
+
+class DutyListCreateView(DutyListPageMixin, ScopedCreateView):
+    form_class = GenerateForm
+    page_title = gettext_lazy("生成责任清单")
+
+    def save(self, form):
+        duty_list = services.generate_duty_list(
+            unit=form.cleaned_data["unit"],
+            year=form.cleaned_data["year"],
+            pack=form.cleaned_data["pack"],
+            user=self.request.user,
+        )
+        messages.success(self.request, _("责任清单已生成：%(list)s。") % {"list": duty_list})
+        return duty_list
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class DutyListDetailView(DutyListPageMixin, ScopedDetailView):
+    template_name = "duty/list_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subtree = self.request.GET.get("scope") == "subtree"
+        rows = selectors.list_progress(self.object, subtree=subtree)
+        user = self.request.user
+        context.update(
+            subtree=subtree,
+            groups=selectors.group_by_area(rows),
+            tally=selectors.tally(rows),
+            steps=SIGNING.available(self.object, user),
+            history=SIGNING.history(self.object),
+            can_adjust=self.object.is_draft and user.has_perm("duty.change_dutylist"),
+        )
+        return context
+
+
+class DutyActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.View):
+    """A POST on one duty list in scope; a refused step shows its Chinese message."""
+
+    model = DutyList
+    http_method_names = ["post"]
+    success_message = ""
+
+    def scoped_queryset(self):
+        return selectors.duty_lists_for(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            with transaction.atomic():
+                self.perform(self.object)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self.success_message)
+        return redirect(self.object.get_absolute_url())
+
+
+class DutySignView(DutyActionView):
+    success_message = gettext_lazy("责任书已签署。")
+
+    def perform(self, obj):
+        services.sign(duty_list=obj, user=self.request.user)
+
+
+class DutyReopenView(DutyActionView):
+    success_message = gettext_lazy("已撤回签署，清单可再调整。")
+
+    def perform(self, obj):
+        form = ReopenForm(self.request.POST)
+        comment = form.data.get("comment", "")
+        services.reopen(duty_list=obj, user=self.request.user, comment=comment)
+
+
+class CustomItemCreateView(DutyListPageMixin, ScopedMixin, generic.FormView):
+    action = "change"
+    form_class = CustomItemForm
+    template_name = "includes/form_page.html"
+
+    def get_list(self):
+        if not hasattr(self, "duty_list"):
+            self.duty_list = get_object_or_404(self.scoped_queryset(), pk=self.kwargs["pk"])
+        return self.duty_list
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        areas = self.get_list().items.exclude(area_name="").values_list("area_name", flat=True)
+        kwargs["areas"] = list(dict.fromkeys(areas))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("page_title", _("增加责任项"))
+        kwargs.setdefault("cancel_url", self.get_list().get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                item = services.add_custom_item(
+                    duty_list=self.get_list(), user=self.request.user, **form.cleaned_data
+                )
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.get_list().get_absolute_url())
+        messages.success(self.request, _("已增加责任项「%(name)s」。") % {"name": item.name})
+        return redirect(self.get_list().get_absolute_url())
+
+
+class ItemPageMixin:
+    model = DutyItem
+    list_url_name = "duty:list"
+    list_label = gettext_lazy("责任清单")
+
+    def scoped_queryset(self):
+        return selectors.items_for(self.request.user)
+
+
+class DutyItemDetailView(ItemPageMixin, ScopedDetailView):
+    template_name = "duty/item_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subtree = self.request.GET.get("scope") == "subtree"
+        item = self.object
+        context.update(
+            subtree=subtree,
+            progress=selectors.item_progress(item, subtree=subtree),
+            target=target_text(item),
+            can_record=self.request.user.has_perm("duty.change_dutyitem"),
+            can_adjust=item.duty_list.is_draft
+            and self.request.user.has_perm("duty.change_dutylist"),
+            history=item.history.select_related("history_user")[:50],
+            assignees=list(item.assignees.all()),
+        )
+        return context
+
+
+class DutyItemRecordView(
+    ItemPageMixin, ScopedMixin, generic.detail.SingleObjectMixin, generic.View
+):
+    """Tick the manual sub-items / periods of an item (who and when are kept)."""
+
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        item = self.get_object()
+        progress = selectors.item_progress(item)
+        if not progress.manual:
+            messages.error(request, _("该责任项按记录自动统计，无需手工填报。"))
+            return redirect(item.get_absolute_url())
+        keys = [s["code"] for s in progress.checklist] or [p.key for p in progress.periods]
+        done = set(request.POST.getlist("done")) & set(keys)
+        changed = services.record_checks(
+            item=item, keys=keys, done=done, note=request.POST.get("note", ""), user=request.user
+        )
+        messages.success(request, _("已保存填报（%(n)d 处变更）。") % {"n": changed})
+        return redirect(item.get_absolute_url())
+
+
+class ItemAdjustMixin(ItemPageMixin):
+    """Adjusting an item is a change of its list (单位管理员), allowed while unsigned."""
+
+    permission_required = "duty.change_dutylist"
+    template_name = "includes/form_page.html"
+
+    def get_success_url(self):
+        return self.object.duty_list.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("page_title", f"{self.page_title}：{self.object.name}")
+        kwargs.setdefault("cancel_url", self.object.get_absolute_url())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.perform(form)
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+class DutyItemDropView(
+    ItemAdjustMixin, ScopedMixin, generic.detail.SingleObjectMixin, generic.FormView
+):
+    form_class = DropForm
+    page_title = gettext_lazy("删减责任项")
+    success_message = gettext_lazy("责任项已删减。")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        services.drop_item(
+            item=self.object, reason=form.cleaned_data["reason"], user=self.request.user
+        )
+
+
+class DutyItemRestoreView(
+    ItemPageMixin, ScopedMixin, generic.detail.SingleObjectMixin, generic.View
+):
+    permission_required = "duty.change_dutylist"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        item = self.get_object()
+        try:
+            services.restore_item(item=item, user=request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("责任项已恢复。"))
+        return redirect(item.duty_list.get_absolute_url())
+
+
+class DutyItemTargetView(ItemAdjustMixin, ScopedUpdateView):
+    form_class = TargetForm
+    page_title = gettext_lazy("调整目标")
+    success_message = gettext_lazy("目标已调整。")
+
+    def perform(self, form):
+        services.override_target(
+            item=self.object,
+            value=form.cleaned_data["target_override"],
+            reason=form.cleaned_data["override_reason"],
+            user=self.request.user,
+        )
+
+
+class DutyItemAssignView(ItemAdjustMixin, ScopedUpdateView):
+    form_class = AssignForm
+    page_title = gettext_lazy("指定责任人")
+    success_message = gettext_lazy("责任人已保存。")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["people"] = selectors.assignable_people(self.object.duty_list, self.request.user)
+        return kwargs
+
+    def perform(self, form):
+        services.assign(
+            item=self.object, people=form.cleaned_data["assignees"], user=self.request.user
+        )
+
+
+class OverviewView(PermissionRequiredMixin, generic.TemplateView):
+    """Units × items, coloured by progress; ``?export=xlsx`` downloads the same table."""
+
+    permission_required = "duty.view_dutylist"
+    template_name = "duty/overview.html"
+
+    def get(self, request, *args, **kwargs):
+        form = OverviewForm(request.GET or None, user=request.user)
+        values = form.values(selectors.default_pack_code())
+        columns, rows = selectors.overview(request.user, **values)
+        if request.GET.get("export") == "xlsx":
+            return self.export(values, columns, rows)
+        query = request.GET.copy()
+        query.pop("export", None)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, columns=columns, rows=rows, query_string=query.urlencode(), **values
+            )
+        )
+
+    def export(self, values, columns, rows):
+        title = _("责任落实进度")
+        headers = [_("单位"), _("清单状态")] + [name for _code, name in columns]
+
+        def lines():
+            for row in rows:
+                status = row.duty_list.get_status_display() if row.duty_list else _("未生成")
+                cells = []
+                for code, _name in columns:
+                    cell = row.cells.get(code)
+                    cells.append(f"{cell.summary}（{cell.status_label}）" if cell else "")
+                yield [row.unit.name, status, *cells]
+
+        filename = f"{title}_{values['year']}_{timezone.localdate():%Y%m%d}.xlsx"
+        return xlsx_response(filename, title, headers, lines())
+
+
+class PackListView(ScopedListView):
+    model = Pack
+    template_name = "duty/pack_list.html"
+    paginate_by = None
+
+    def scoped_queryset(self):  # the framework, the same for every unit
+        return Pack.objects.all()
+
+
+class PackDetailView(ScopedDetailView):
+    model = Pack
+    template_name = "duty/pack_detail.html"
+    list_url_name = "duty:packs"
+
+    def scoped_queryset(self):
+        return Pack.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tree"] = selectors.pack_tree(self.object)
+        context["lists"] = self.object.duty_lists.count()
+        return context
