@@ -5,9 +5,11 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.accounts.models import Role
 from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.notices.models import Notice
 from luoshi.tasks import services
@@ -302,3 +304,29 @@ def test_menu(client, world):
     client.force_login(world.news_clerk)
     html = client.get(reverse("tasks:inbox")).content.decode()
     assert "收件箱" in html and "我发出的任务" not in html
+
+
+def test_issuer_reads_but_does_not_maintain_recipient_evidence(client, world):
+    """Evidence is readable where its owner record is: a 本单位-scoped reviewer of the
+    issuing unit downloads a recipient's file; only the recipient unit may remove it."""
+    own_only = Role.objects.create(name="本单位审核", code="t-own-review", data_scope="unit")
+    own_only.permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_task", "view_taskassignment", "review_taskassignment"]
+        )
+    )
+    reviewer = make_user("u_own_reviewer", world.tree.own)
+    reviewer.groups.add(own_only)
+    task = issue(world)
+    news = _assignment(task, world.news)
+    client.force_login(world.news_clerk)
+    _submit(client, news, files=[pdf_upload("学习纪要.pdf")])
+    evidence = news.evidence.get()
+
+    client.force_login(reviewer)
+    download = client.get(reverse("evidence:download", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert client.post(reverse("evidence:delete", args=[evidence.pk])).status_code == 404
+    assert news.evidence.count() == 1
+    client.force_login(world.users.sibling_clerk)
+    assert client.get(reverse("evidence:download", args=[evidence.pk])).status_code == 404

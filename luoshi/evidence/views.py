@@ -30,10 +30,17 @@ def _owner_for_edit(request, content_type_id, object_id):
 
 
 def _evidence_for(request, pk, *, edit=False):
-    evidence = get_object_or_404(
-        Evidence.objects.for_user(request.user).select_related("content_type"), pk=pk
-    )
+    """Evidence is readable exactly where its owner record is: the owner model's
+    ``for_user`` decides (a task's issuer reads the recipients' evidence, for example).
+    Changing it needs the evidence's own unit in scope as well (the issuer reads, the
+    recipient unit maintains)."""
+    evidence_rows = Evidence.objects.for_user(request.user) if edit else Evidence.objects
+    evidence = get_object_or_404(evidence_rows.select_related("content_type"), pk=pk)
     model = evidence.content_type.model_class()
+    if model is None or not is_scoped(model):
+        raise Http404
+    if not model.objects.for_user(request.user).filter(pk=evidence.object_id).exists():
+        raise Http404
     action = "change" if edit else "view"
     if not request.user.has_perm(perm_name(model, action)):
         raise PermissionDenied

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.models import UnitScopedModel
+from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
 
 class Frequency(models.TextChoices):
@@ -134,6 +135,14 @@ class Task(UnitScopedModel, RecipientChoice):
         return reverse("tasks:task_detail", args=[self.pk])
 
 
+class TaskAssignmentQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        """Visible on both sides: to the recipient unit's scope, and to whoever sees the
+        task as its issuer — so detail pages, exports and evidence downloads agree."""
+        issuer_side = ScopeSpec(unit="task__unit", owner="task__created_by")
+        return self.filter(scope_q(user, self.model.scope_spec) | scope_q(user, issuer_side))
+
+
 class TaskAssignment(UnitScopedModel):
     """One recipient unit's part of a task: its response, evidence and review steps."""
 
@@ -161,6 +170,8 @@ class TaskAssignment(UnitScopedModel):
     accepted_at = models.DateTimeField(_("采纳时间"), null=True, blank=True)
 
     evidence = GenericRelation("evidence.Evidence")
+
+    objects = ScopedManager.from_queryset(TaskAssignmentQuerySet)()
 
     class Meta:
         verbose_name = _("任务办理")

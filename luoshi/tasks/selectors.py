@@ -53,17 +53,16 @@ def schedules_for(user):
 def inbox_for(user):
     """What the user's unit (and, with a wider scope, the units below) has been asked to do;
     tasks issued by the user's own unit are in 我发出的任务, not here."""
-    assignments = TaskAssignment.objects.for_user(user)
+    assignments = TaskAssignment.objects.filter(scope_q(user, TaskAssignment.scope_spec))
     if user.unit_id:
         assignments = assignments.exclude(task__unit_id=user.unit_id)
     return assignments.select_related("task", "task__unit", "unit")
 
 
 def assignments_for(user):
-    issued = Task.objects.for_user(user).values("pk")
-    return TaskAssignment.objects.filter(
-        scope_q(user, TaskAssignment.scope_spec) | Q(task__in=issued)
-    ).select_related("task", "task__unit", "unit", "submitted_by")
+    return TaskAssignment.objects.for_user(user).select_related(
+        "task", "task__unit", "unit", "submitted_by"
+    )
 
 
 def recipient_choices(user, issuing_unit: Unit | None = None):
