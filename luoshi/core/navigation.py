@@ -42,6 +42,17 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("任务交办"),
+        "send-check",
+        [
+            MenuItem(_("收件箱"), "tasks:inbox", "tasks.view_taskassignment", "inbox"),
+            MenuItem(_("我发出的任务"), "tasks:task_list", "tasks.view_task", "send"),
+            MenuItem(
+                _("报送计划"), "tasks:schedules", "tasks.view_reportingschedule", "calendar-check"
+            ),
+        ],
+    ),
+    MenuGroup(
         _("阵地与舆情"),
         "broadcast",
         [
@@ -67,17 +78,6 @@ MENU = [
                 "publications:configs",
                 "publications.view_reviewconfig",
                 "sliders",
-            ),
-        ],
-    ),
-    MenuGroup(
-        _("任务交办"),
-        "send-check",
-        [
-            MenuItem(_("收件箱"), "tasks:inbox", "tasks.view_taskassignment", "inbox"),
-            MenuItem(_("我发出的任务"), "tasks:task_list", "tasks.view_task", "send"),
-            MenuItem(
-                _("报送计划"), "tasks:schedules", "tasks.view_reportingschedule", "calendar-check"
             ),
         ],
     ),
