@@ -318,3 +318,21 @@ def test_clerk_may_view_but_not_adjust(client, duty_list, users):
     item = duty_list.items.first()
     assert client.get(reverse("duty:item_drop", args=[item.pk])).status_code == 403
     assert client.get(reverse("duty:create")).status_code == 403
+
+
+def test_channel_checks_feed_the_quarterly_duty_item(duty_list, tree, users):
+    from tests.test_channels import check, make_channel
+
+    board = make_channel(
+        tree.own, users.clerk, name="政务公开栏", opened_on=datetime.date(YEAR, 1, 2)
+    )
+    account = make_channel(
+        tree.own, users.clerk, name="示范宣传", opened_on=datetime.date(YEAR, 1, 2)
+    )
+    check(board, users.clerk, datetime.date(YEAR, 2, 10))
+    check(account, users.clerk, datetime.date(YEAR, 3, 20))
+    check(board, users.clerk, datetime.date(YEAR, 5, 8))
+    item = duty_list.items.get(code="channel_checks")
+    q1, q2, *_rest = item_progress(item, today=datetime.date(YEAR, 7, 1)).periods
+    assert (q1.count, q1.total, q1.state) == (2, 2, "met")
+    assert (q2.count, q2.total, q2.state) == (1, 2, "missed")
