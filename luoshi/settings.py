@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "luoshi.incidents",
     "luoshi.events",
     "luoshi.publications",
+    "luoshi.inspections",
 ]
 
 MIDDLEWARE = [

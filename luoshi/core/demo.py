@@ -991,6 +991,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         from luoshi.duty.demo import ensure_duty_lists
 
         ensure_duty_lists(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.inspections.demo import ensure_inspections
+
+        ensure_inspections(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1017,6 +1020,7 @@ LABELS = {
     "task_reports": "任务报送",
     "events": "讲座论坛备案",
     "publications": "发布稿件",
+    "inspections": "督查计划",
 }
 
 
