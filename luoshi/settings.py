@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "luoshi.incidents",
     "luoshi.events",
     "luoshi.publications",
-    "luoshi.inspections",
+    "luoshi.risks",
 ]
 
 MIDDLEWARE = [

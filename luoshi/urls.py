@@ -19,7 +19,7 @@ urlpatterns = [
     path("incidents/", include("luoshi.incidents.urls")),
     path("events/", include("luoshi.events.urls")),
     path("publications/", include("luoshi.publications.urls")),
-    path("inspections/", include("luoshi.inspections.urls")),
+    path("risks/", include("luoshi.risks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

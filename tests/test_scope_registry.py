@@ -15,6 +15,8 @@ ALLOWLIST = {
     "ledger.activitytype": "dictionary: the same activity types for every unit",
     "channels.channeltype": "dictionary: the same channel types for every unit",
     "incidents.platform": "dictionary: the same incident platforms for every unit",
+    "risks.riskarea": "dictionary: the same risk areas for every unit",
+    "risks.risklevel": "dictionary: the same risk levels for every unit",
     "duty.pack": "responsibility framework: the same pack for every unit",
     "duty.packitem": "responsibility framework: the items of a pack, the same for every unit",
     "accounts.role": "system configuration, guarded by accounts.*_role permissions",

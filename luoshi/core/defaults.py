@@ -284,60 +284,87 @@ def _ensure_duty_defaults() -> None:
     ensure_default_pack()
 
 
-# 督查整改 (luoshi.inspections): role grants. 督查员 plans and inspects (the plan's team records
-# results and verifies rectification); 单位管理员/录入员 of the inspected unit submit rectification.
-ALL_APPS += ["inspections"]
-INSPECTION_GRANTS = {
+# 风险点排查与研判 (luoshi.risks): dictionaries and role grants.
+RISK_AREAS = [
+    ("theory_study", "理论学习"),
+    ("positions", "阵地管理"),
+    ("online", "网络宣传"),
+    ("press", "新闻出版"),
+    ("culture", "文化活动"),
+    ("education", "教育培训"),
+    ("team", "队伍建设"),
+    ("institutions", "制度机制"),
+    ("other", "其他"),
+]
+# code, name, colour (order 1 = most severe)
+RISK_LEVELS = [
+    ("red", "红", "#dc3545"),
+    ("orange", "橙", "#fd7e14"),
+    ("yellow", "黄", "#ffc107"),
+    ("blue", "蓝", "#0d6efd"),
+]
+ALL_APPS += ["risks"]
+RISK_GRANTS = {
     "unit_admin": {
-        "inspections.inspectionplan": EDIT,
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": ["view", "change"],
+        "risks.riskpoint": EDIT,
+        "risks.campaign": EDIT,
+        "risks.screening": EDIT,
+        "risks.analysismeeting": EDIT,
+        "risks.riskarea": EDIT,
+        "risks.risklevel": EDIT,
     },
     "leader": {
-        "inspections.inspectionplan": VIEW,
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": VIEW,
+        "risks.riskpoint": VIEW,
+        "risks.campaign": VIEW,
+        "risks.screening": VIEW,
+        "risks.analysismeeting": VIEW,
     },
     "clerk": {
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": ["view", "change"],
+        "risks.riskpoint": ["view", "add", "change"],
+        "risks.campaign": VIEW,
+        "risks.screening": ["view", "add", "change"],
+        "risks.analysismeeting": ["view", "add", "change"],
     },
     "reviewer": {
-        "inspections.inspectionplan": VIEW,
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": VIEW,
+        "risks.riskpoint": VIEW,
+        "risks.campaign": VIEW,
+        "risks.screening": VIEW,
+        "risks.analysismeeting": VIEW,
     },
     "inspector": {
-        "inspections.inspectionplan": EDIT,
-        "inspections.inspectionresult": ["view", "change"],
-        "inspections.finding": ["view", "add"],
-        "inspections.rectificationitem": ["view", "verify"],
+        "risks.riskpoint": VIEW,
+        "risks.campaign": VIEW,
+        "risks.screening": VIEW,
+        "risks.analysismeeting": VIEW,
     },
 }
 for _code, _name, _scope, _description, _spec in ROLES:
     if _spec != "*":
-        _spec.update(INSPECTION_GRANTS.get(_code, {}))
+        _spec.update(RISK_GRANTS.get(_code, {}))
 
 
-def _ensure_inspection_grants() -> None:
-    """Give built-in roles the inspection permissions once (a role already holding any of
-    them is left as its administrators set it)."""
+def _ensure_risk_defaults() -> None:
+    """Seed risk areas and levels; give built-in roles the risk permissions once (a role
+    already holding any of them is left as its administrators set it)."""
     from django.apps import apps as django_apps
     from django.contrib.auth.management import create_permissions
 
     from luoshi.accounts.models import Role
+    from luoshi.risks.models import RiskArea, RiskLevel
 
-    create_permissions(django_apps.get_app_config("inspections"), verbosity=0)
+    create_permissions(django_apps.get_app_config("risks"), verbosity=0)
+    for order, (code, name) in enumerate(RISK_AREAS, start=1):
+        RiskArea.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+    for order, (code, name, color) in enumerate(RISK_LEVELS, start=1):
+        RiskLevel.objects.get_or_create(
+            code=code, defaults={"name": name, "order": order, "color": color}
+        )
     for code, _name, _scope, _description, spec in ROLES:
         role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label="inspections").exists():
+        if role is None or role.permissions.filter(content_type__app_label="risks").exists():
             continue
         role.permissions.add(
-            *[p for p in _permissions(spec) if p.content_type.app_label == "inspections"]
+            *[p for p in _permissions(spec) if p.content_type.app_label == "risks"]
         )
 
 
@@ -401,4 +428,4 @@ def ensure_defaults() -> None:
     _ensure_channel_incident_defaults()
     _ensure_event_publication_grants()
     _ensure_duty_defaults()
-    _ensure_inspection_grants()
+    _ensure_risk_defaults()

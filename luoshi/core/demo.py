@@ -991,9 +991,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         from luoshi.duty.demo import ensure_duty_lists
 
         ensure_duty_lists(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.inspections.demo import ensure_inspections
+        from luoshi.risks.demo import ensure_risks
 
-        ensure_inspections(today=today, units=units, logins=logins, added=result.added)
+        ensure_risks(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1020,7 +1020,9 @@ LABELS = {
     "task_reports": "任务报送",
     "events": "讲座论坛备案",
     "publications": "发布稿件",
-    "inspections": "督查计划",
+    "risks": "风险点",
+    "campaigns": "排查活动",
+    "meetings": "分析研判会议",
 }
 
 

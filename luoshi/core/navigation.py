@@ -82,24 +82,16 @@ MENU = [
         ],
     ),
     MenuGroup(
-        _("督查整改"),
-        "clipboard-data",
+        _("风险防控"),
+        "shield-exclamation",
         [
+            MenuItem(_("风险点台账"), "risks:list", "risks.view_riskpoint", "exclamation-triangle"),
+            MenuItem(_("风险热力图"), "risks:heatmap", "risks.view_riskpoint", "grid-3x3-gap"),
+            MenuItem(_("排查活动"), "risks:campaigns", "risks.view_campaign", "search"),
             MenuItem(
-                _("督查计划"), "inspections:plans", "inspections.view_inspectionplan", "binoculars"
+                _("本单位排查"), "risks:screenings", "risks.view_screening", "clipboard-check"
             ),
-            MenuItem(
-                _("整改事项"),
-                "inspections:items",
-                "inspections.view_rectificationitem",
-                "wrench-adjustable",
-            ),
-            MenuItem(
-                _("整改统计"),
-                "inspections:summary",
-                "inspections.view_rectificationitem",
-                "bar-chart",
-            ),
+            MenuItem(_("分析研判"), "risks:meetings", "risks.view_analysismeeting", "people"),
         ],
     ),
     MenuGroup(

@@ -1,0 +1,94 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import DateInput
+from luoshi.risks.indicators import completed_between
+from luoshi.risks.models import Campaign, RiskArea, RiskLevel, RiskPoint, RiskStatus, Screening
+from luoshi.units.models import Unit
+
+UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
+
+
+class UnitSubtreeFilterSet(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
+    )
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"), choices=UNIT_SCOPE_CHOICES, method="filter_nothing", empty_label=None
+    )
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
+
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
+        return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+
+class RiskFilter(UnitSubtreeFilterSet):
+    area = django_filters.ModelChoiceFilter(label=_("风险领域"), queryset=RiskArea.objects.all())
+    level = django_filters.ModelChoiceFilter(label=_("风险等级"), queryset=RiskLevel.objects.all())
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[*RiskStatus.choices, ("open", _("未化解"))],
+        method="filter_status",
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("排查活动"), queryset=Campaign.objects.none(), field_name="screening__campaign"
+    )
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+
+    class Meta:
+        model = RiskPoint
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["campaign"].queryset = Campaign.objects.for_user(request.user).select_related(
+            "task"
+        )
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.exclude(status=RiskStatus.RESOLVED)
+        return queryset.filter(status=value)
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(
+            Q(description__icontains=value)
+            | Q(cause__icontains=value)
+            | Q(measures__icontains=value)
+        )
+
+
+class ScreeningFilter(UnitSubtreeFilterSet):
+    completed = django_filters.ChoiceFilter(
+        label=_("是否完成"),
+        choices=[("yes", _("已完成")), ("no", _("未完成"))],
+        method="filter_completed",
+    )
+    completed_from = django_filters.DateFilter(
+        label=_("完成日期自"), method="filter_nothing", widget=DateInput()
+    )
+    completed_to = django_filters.DateFilter(
+        label=_("完成日期至"), method="filter_nothing", widget=DateInput()
+    )
+
+    class Meta:
+        model = Screening
+        fields = []
+
+    def filter_completed(self, queryset, name, value):
+        return queryset.filter(completed_at__isnull=(value != "yes"))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        return completed_between(queryset, data.get("completed_from"), data.get("completed_to"))

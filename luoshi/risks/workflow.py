@@ -1,0 +1,32 @@
+"""The steps of a risk point: 识别 → 管控中 → 已化解 / 长期管控 (→ 已化解)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.workflow import Transition, Workflow
+from luoshi.risks.models import RiskStatus as S
+
+PERMISSION = "risks.change_riskpoint"
+
+RISK_FLOW = Workflow(
+    "risks.riskpoint",
+    states=S,
+    transitions=[
+        Transition("control", _("落实管控"), S.IDENTIFIED, S.CONTROLLING, permission=PERMISSION),
+        Transition(
+            "resolve",
+            _("化解销号"),
+            [S.CONTROLLING, S.LONG_TERM],
+            S.RESOLVED,
+            permission=PERMISSION,
+            comment_required=True,
+        ),
+        Transition(
+            "long_term",
+            _("转长期管控"),
+            S.CONTROLLING,
+            S.LONG_TERM,
+            permission=PERMISSION,
+            comment_required=True,
+        ),
+    ],
+)

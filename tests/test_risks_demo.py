@@ -1,0 +1,32 @@
+"""load_demo adds risks in every state, one screening campaign and 分析研判 meetings."""
+
+import datetime
+
+from luoshi.core import demo
+from luoshi.core.indicators import measure
+from luoshi.ledger.models import LedgerRecord
+from luoshi.risks.models import AnalysisMeeting, Campaign, RiskPoint, RiskStatus
+from luoshi.risks.selectors import campaign_overview
+from luoshi.units.models import Unit
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+def test_demo_risks(db):
+    demo.build_demo(today=TODAY)
+    assert set(RiskPoint.objects.values_list("status", flat=True)) == set(RiskStatus.values)
+    campaign = Campaign.objects.get()
+    result = campaign_overview(campaign, today=TODAY)
+    assert result["total"] == 10 and result["completed"] == 3
+    assert result["with_risks"] == 2 and result["declared_none"] == 1
+    meetings = AnalysisMeeting.objects.all()
+    assert meetings.count() == 2
+    assert all(m.ledger_record.activity_type.code == "analysis" for m in meetings)
+    root = Unit.objects.get(code="D00")
+    year = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    screened = measure("risk_screening", {}, unit=root, subtree=True, start=year[0], end=year[1])
+    assert screened.count == 3
+    counts = (RiskPoint.objects.count(), LedgerRecord.objects.count())
+    second = demo.build_demo(today=TODAY)
+    assert second.added.get("risks") == 0 and second.added.get("meetings") == 0
+    assert (RiskPoint.objects.count(), LedgerRecord.objects.count()) == counts
