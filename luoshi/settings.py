@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "luoshi.events",
     "luoshi.publications",
     "luoshi.risks",
+    "luoshi.inspections",
 ]
 
 MIDDLEWARE = [

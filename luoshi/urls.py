@@ -20,6 +20,7 @@ urlpatterns = [
     path("events/", include("luoshi.events.urls")),
     path("publications/", include("luoshi.publications.urls")),
     path("risks/", include("luoshi.risks.urls")),
+    path("inspections/", include("luoshi.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -284,6 +284,63 @@ def _ensure_duty_defaults() -> None:
     ensure_default_pack()
 
 
+# 督查整改 (luoshi.inspections): role grants. 督查员 plans and inspects (the plan's team records
+# results and verifies rectification); 单位管理员/录入员 of the inspected unit submit rectification.
+ALL_APPS += ["inspections"]
+INSPECTION_GRANTS = {
+    "unit_admin": {
+        "inspections.inspectionplan": EDIT,
+        "inspections.inspectionresult": VIEW,
+        "inspections.finding": VIEW,
+        "inspections.rectificationitem": ["view", "change"],
+    },
+    "leader": {
+        "inspections.inspectionplan": VIEW,
+        "inspections.inspectionresult": VIEW,
+        "inspections.finding": VIEW,
+        "inspections.rectificationitem": VIEW,
+    },
+    "clerk": {
+        "inspections.inspectionresult": VIEW,
+        "inspections.finding": VIEW,
+        "inspections.rectificationitem": ["view", "change"],
+    },
+    "reviewer": {
+        "inspections.inspectionplan": VIEW,
+        "inspections.inspectionresult": VIEW,
+        "inspections.finding": VIEW,
+        "inspections.rectificationitem": VIEW,
+    },
+    "inspector": {
+        "inspections.inspectionplan": EDIT,
+        "inspections.inspectionresult": ["view", "change"],
+        "inspections.finding": ["view", "add"],
+        "inspections.rectificationitem": ["view", "verify"],
+    },
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(INSPECTION_GRANTS.get(_code, {}))
+
+
+def _ensure_inspection_grants() -> None:
+    """Give built-in roles the inspection permissions once (a role already holding any of
+    them is left as its administrators set it)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    create_permissions(django_apps.get_app_config("inspections"), verbosity=0)
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label="inspections").exists():
+            continue
+        role.permissions.add(
+            *[p for p in _permissions(spec) if p.content_type.app_label == "inspections"]
+        )
+
+
 # 风险点排查与研判 (luoshi.risks): dictionaries and role grants.
 RISK_AREAS = [
     ("theory_study", "理论学习"),
@@ -429,3 +486,4 @@ def ensure_defaults() -> None:
     _ensure_event_publication_grants()
     _ensure_duty_defaults()
     _ensure_risk_defaults()
+    _ensure_inspection_grants()

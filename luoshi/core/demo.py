@@ -994,6 +994,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         from luoshi.risks.demo import ensure_risks
 
         ensure_risks(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.inspections.demo import ensure_inspections
+
+        ensure_inspections(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1023,6 +1026,7 @@ LABELS = {
     "risks": "风险点",
     "campaigns": "排查活动",
     "meetings": "分析研判会议",
+    "inspections": "督查计划",
 }
 
 

@@ -82,6 +82,27 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("督查整改"),
+        "clipboard-data",
+        [
+            MenuItem(
+                _("督查计划"), "inspections:plans", "inspections.view_inspectionplan", "binoculars"
+            ),
+            MenuItem(
+                _("整改事项"),
+                "inspections:items",
+                "inspections.view_rectificationitem",
+                "wrench-adjustable",
+            ),
+            MenuItem(
+                _("整改统计"),
+                "inspections:summary",
+                "inspections.view_rectificationitem",
+                "bar-chart",
+            ),
+        ],
+    ),
+    MenuGroup(
         _("风险防控"),
         "shield-exclamation",
         [

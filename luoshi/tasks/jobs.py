@@ -1,9 +1,10 @@
 """Background work through Django's ``django.tasks`` (the django-tasks-db backend and its
 ``db_worker`` in deployment; ``manage.py run_schedules`` does the same for cron).
 
-``daily_job`` issues the period's tasks of reporting schedules and sends reminders, then
-(with ``reschedule``) queues itself for tomorrow morning. Both steps are idempotent, so
-a duplicate run, or cron and the worker both running, is harmless.
+``daily_job`` issues the period's tasks of reporting schedules and sends reminders (task and
+rectification deadlines), then (with ``reschedule``) queues itself for tomorrow morning.
+Every step is idempotent, so a duplicate run, or cron and the worker both running, is
+harmless.
 """
 
 from __future__ import annotations
@@ -31,12 +32,16 @@ def run_daily(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     issued = run_schedules(today)
     reminded = send_reminders(today)
+    from luoshi.inspections.services import send_reminders as send_rectification_reminders
+
+    rectification = send_rectification_reminders(today)
     summary = {
         "date": today.isoformat(),
         "tasks": issued.tasks,
         "assignments": issued.assignments,
         "reminders": reminded.upcoming,
         "overdue_notices": reminded.overdue + reminded.issuers,
+        "rectification_reminders": rectification.upcoming + rectification.overdue,
     }
     logger.info("tasks daily job: %s", summary)
     return summary

@@ -1,0 +1,76 @@
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import DateInput
+from luoshi.inspections.models import (
+    OPEN_RECTIFICATION,
+    InspectionPlan,
+    PlanStatus,
+    RectificationItem,
+    RectificationStatus,
+)
+from luoshi.units.models import Unit
+
+
+class SubtreeFilterMixin:
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
+        return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+
+class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("被督查单位"), queryset=Unit.objects.none(), method="filter_subtree"
+    )
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"),
+        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
+        method="filter_nothing",
+        empty_label=None,
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=RectificationStatus.choices)
+    overdue = django_filters.BooleanFilter(
+        label=_("仅看逾期未整改"),
+        method="filter_overdue",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+    plan = django_filters.ModelChoiceFilter(
+        label=_("督查计划"), queryset=InspectionPlan.objects.none(), field_name="finding__plan"
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("整改期限从"), field_name="deadline", lookup_expr="gte", widget=DateInput()
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("整改期限到"), field_name="deadline", lookup_expr="lte", widget=DateInput()
+    )
+
+    class Meta:
+        model = RectificationItem
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
+        self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.filter(status__in=OPEN_RECTIFICATION, deadline__lt=timezone.localdate())
+        return queryset
+
+
+class PlanFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices)
+    title = django_filters.CharFilter(label=_("督查名称"), lookup_expr="icontains")
+
+    class Meta:
+        model = InspectionPlan
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,143 @@
+"""Reads of 督查整改, always through the one scope mechanism."""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils import timezone
+
+from luoshi.accounts.models import User
+from luoshi.inspections.models import (
+    InspectionPlan,
+    InspectionResult,
+    RectificationItem,
+    RectificationStatus,
+)
+
+
+def rectifiers_of(unit_ids) -> list[User]:
+    """Active users of these units who may submit rectification (reminder recipients)."""
+    permission = Permission.objects.get(
+        content_type__app_label="inspections", codename="change_rectificationitem"
+    )
+    return list(
+        User.objects.filter(unit_id__in=unit_ids, is_active=True)
+        .filter(
+            Q(groups__permissions=permission)
+            | Q(user_permissions=permission)
+            | Q(is_superuser=True)
+        )
+        .distinct()
+    )
+
+
+def plans_for(user):
+    return InspectionPlan.objects.for_user(user).select_related("unit").distinct()
+
+
+def results_for(user):
+    return InspectionResult.objects.for_user(user).select_related("plan", "plan__unit", "unit")
+
+
+def items_for(user):
+    return RectificationItem.objects.for_user(user).select_related(
+        "finding", "finding__line", "finding__result__plan", "unit", "owner"
+    )
+
+
+@dataclass
+class Stats:
+    """Rectification numbers of a set of items: rate = closed / all."""
+
+    total: int = 0
+    closed: int = 0
+    submitted: int = 0
+    open: int = 0
+    overdue: int = 0
+    by_status: dict = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float | None:
+        return self.closed / self.total * 100 if self.total else None
+
+    def add(self, item: RectificationItem, today: datetime.date) -> None:
+        self.total += 1
+        self.by_status[item.status] = self.by_status.get(item.status, 0) + 1
+        if item.status == RectificationStatus.CLOSED:
+            self.closed += 1
+        elif item.status == RectificationStatus.SUBMITTED:
+            self.submitted += 1
+        else:
+            self.open += 1
+        if item.is_overdue(today):
+            self.overdue += 1
+
+
+def stats_of(items, today: datetime.date | None = None) -> Stats:
+    today = today or timezone.localdate()
+    stats = Stats()
+    for item in items:
+        stats.add(item, today)
+    return stats
+
+
+def summary_by_unit(items, root, today: datetime.date | None = None):
+    """Per unit of ``root``'s subtree that has items: its own numbers, and the subtree's
+    (the unit and every unit below it). Returns (rows, subtree total)."""
+    today = today or timezone.localdate()
+    items = list(items.in_subtree(root).select_related("unit"))
+    units = OrderedDict()
+    for item in sorted(items, key=lambda i: i.unit.path):
+        units.setdefault(item.unit.pk, item.unit)
+    rows = []
+    for unit in units.values():
+        own = stats_of((i for i in items if i.unit_id == unit.pk), today)
+        below = stats_of((i for i in items if i.unit.path.startswith(unit.path)), today)
+        rows.append({"unit": unit, "own": own, "subtree": below})
+    return rows, stats_of(items, today)
+
+
+def bulletin(plan: InspectionPlan, today: datetime.date | None = None) -> dict:
+    """督查通报 data: units ranked by score, problems grouped by checklist line, and the
+    rectification status of each unit."""
+    today = today or timezone.localdate()
+    results = list(plan.results.select_related("unit").order_by("unit__path"))
+    scored = sorted(
+        (r for r in results if r.total_score is not None),
+        key=lambda r: (-r.total_score, r.unit.path),
+    )
+    max_total = sum((line.max_score for line in plan.lines.all()), start=0)
+    items = list(
+        RectificationItem.objects.filter(finding__plan=plan).select_related(
+            "finding", "finding__line", "unit"
+        )
+    )
+    groups = OrderedDict()
+    for line in plan.lines.all():
+        groups[line.pk] = {"line": line, "items": []}
+    groups[None] = {"line": None, "items": []}
+    for item in sorted(items, key=lambda i: (i.unit.path, i.pk)):
+        groups.setdefault(item.finding.line_id, {"line": item.finding.line, "items": []})
+        groups[item.finding.line_id]["items"].append(item)
+    by_unit = []
+    for result in results:
+        by_unit.append(
+            {
+                "unit": result.unit,
+                "result": result,
+                "stats": stats_of((i for i in items if i.unit_id == result.unit_id), today),
+            }
+        )
+    return {
+        "plan": plan,
+        "ranking": scored,
+        "max_total": max_total,
+        "groups": [g for g in groups.values() if g["items"]],
+        "by_unit": by_unit,
+        "stats": stats_of(items, today),
+        "today": today,
+    }

@@ -1,0 +1,430 @@
+"""Thin views: reads through ``selectors``, writes through ``services``."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from luoshi.core.excel import HEADER_FILL, HEADER_FONT, sheet_title, workbook_response
+from luoshi.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from luoshi.core.workflow import WorkflowError
+from luoshi.inspections import selectors, services
+from luoshi.inspections.filters import ItemFilter, PlanFilter
+from luoshi.inspections.forms import FindingForm, PlanForm, SubmitForm, VerifyForm
+from luoshi.inspections.models import InspectionPlan, InspectionResult, RectificationItem
+from luoshi.inspections.workflow import PLAN, RECTIFICATION, RESULT
+from luoshi.units.models import Unit
+
+
+def _rate(value):
+    return f"{value:.1f}%" if value is not None else "-"
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+
+class PlanPageMixin:
+    model = InspectionPlan
+    form_class = PlanForm
+    list_url_name = "inspections:plans"
+    list_label = gettext_lazy("督查计划")
+
+    def scoped_queryset(self):
+        return selectors.plans_for(self.request.user)
+
+    def save(self, form):
+        return services.save_plan(form=form, user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+
+
+class PlanListView(PlanPageMixin, ScopedListView):
+    template_name = "inspections/plan_list.html"
+    filterset_class = PlanFilter
+    export_title = gettext_lazy("督查计划")
+    export_columns = [
+        (gettext_lazy("督查单位"), lambda p: p.unit.name),
+        (gettext_lazy("督查名称"), lambda p: p.title),
+        (gettext_lazy("开始日期"), lambda p: p.starts_on),
+        (gettext_lazy("结束日期"), lambda p: p.ends_on),
+        (gettext_lazy("状态"), lambda p: p.get_status_display()),
+    ]
+
+
+class PlanCreateView(PlanPageMixin, ScopedCreateView):
+    page_title = gettext_lazy("新建督查计划")
+    success_message = gettext_lazy("督查计划已保存。")
+
+
+class PlanUpdateView(PlanPageMixin, ScopedUpdateView):
+    page_title = gettext_lazy("编辑督查计划")
+    success_message = gettext_lazy("督查计划已保存。")
+
+
+class PlanDetailView(PlanPageMixin, ScopedDetailView):
+    template_name = "inspections/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan, user = self.object, self.request.user
+        context["bulletin"] = selectors.bulletin(plan)
+        context["steps"] = PLAN.available(plan, user)
+        context["history"] = PLAN.history(plan)
+        context["on_team"] = plan.on_team(user)
+        context["can_edit"] = user.has_perm("inspections.change_inspectionplan")
+        return context
+
+
+@require_POST
+@permission_required("inspections.view_inspectionplan", raise_exception=True)
+def plan_step(request, pk, name):
+    plan = get_object_or_404(selectors.plans_for(request.user), pk=pk)
+    try:
+        services.plan_step(plan=plan, user=request.user, name=name)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("督查状态已更新为「%(s)s」。") % {"s": plan.get_status_display()}
+        )
+    return redirect(plan)
+
+
+class BulletinView(PlanPageMixin, ScopedDetailView):
+    """督查通报 data: units doing well, problems by checklist line, rectification status."""
+
+    template_name = "inspections/bulletin.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            self.object = self.get_object()
+            return self.export(selectors.bulletin(self.object))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bulletin"] = selectors.bulletin(self.object)
+        return context
+
+    def export(self, data):
+        workbook = Workbook()
+        sheets = [
+            (
+                _("得分排名"),
+                [_("名次"), _("单位"), _("得分"), _("满分"), _("总体评价")],
+                [
+                    [i, r.unit.name, r.total_score, data["max_total"], r.summary]
+                    for i, r in enumerate(data["ranking"], start=1)
+                ],
+            ),
+            (
+                _("发现问题"),
+                [_("检查内容"), _("单位"), _("问题描述"), _("整改期限"), _("状态")],
+                [
+                    [
+                        str(g["line"] or _("其他")),
+                        item.unit.name,
+                        item.finding.description,
+                        item.deadline,
+                        item.get_status_display(),
+                    ]
+                    for g in data["groups"]
+                    for item in g["items"]
+                ],
+            ),
+            (
+                _("整改情况"),
+                [
+                    _("单位"),
+                    _("问题数"),
+                    _("已销号"),
+                    _("待核验"),
+                    _("未整改"),
+                    _("逾期"),
+                    _("整改完成率"),
+                ],
+                [
+                    [
+                        row["unit"].name,
+                        row["stats"].total,
+                        row["stats"].closed,
+                        row["stats"].submitted,
+                        row["stats"].open,
+                        row["stats"].overdue,
+                        _rate(row["stats"].rate),
+                    ]
+                    for row in data["by_unit"]
+                ],
+            ),
+        ]
+        workbook.remove(workbook.active)
+        for title, headers, rows in sheets:
+            sheet = workbook.create_sheet(sheet_title(title))
+            sheet.append([str(h) for h in headers])
+            for cell in sheet[1]:
+                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            for row in rows:
+                sheet.append(row)
+            for column in "ABCDEFG":
+                sheet.column_dimensions[column].width = 18
+        filename = f"{self.object.title}_督查通报_{timezone.localdate():%Y%m%d}.xlsx"
+        return workbook_response(workbook, filename)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+class ResultDetailView(ScopedDetailView):
+    model = InspectionResult
+    template_name = "inspections/result_detail.html"
+
+    def scoped_queryset(self):
+        return selectors.results_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        result, user = self.object, self.request.user
+        plan = result.plan
+        scores = {s.line_id: s for s in result.scores.all()}
+        lines = list(plan.lines.all())
+        for line in lines:
+            line.entry = scores.get(line.pk)
+        can_record = (
+            plan.on_team(user)
+            and plan.status != "completed"
+            and user.has_perm("inspections.change_inspectionresult")
+        )
+        context.update(
+            plan=plan,
+            lines=lines,
+            items=[f.item for f in result.findings.select_related("item", "line", "item__owner")],
+            can_record=can_record,
+            steps=RESULT.available(result, user),
+            history=RESULT.history(result),
+            finding_form=FindingForm(result=result, prefix="finding"),
+            sees_plan=selectors.plans_for(user).filter(pk=plan.pk).exists(),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+def _result(request, pk):
+    return get_object_or_404(selectors.results_for(request.user), pk=pk)
+
+
+def _decimal(value):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation as error:
+        raise WorkflowError(_("得分须为数字。")) from error
+
+
+@require_POST
+@permission_required("inspections.change_inspectionresult", raise_exception=True)
+def result_scores(request, pk):
+    result = _result(request, pk)
+    try:
+        scores = {
+            line.pk: (
+                _decimal(request.POST.get(f"score-{line.pk}")),
+                request.POST.get(f"note-{line.pk}", "")[:300],
+            )
+            for line in result.plan.lines.all()
+        }
+        inspected_on = request.POST.get("inspected_on") or None
+        services.save_scores(
+            result=result,
+            user=request.user,
+            scores=scores,
+            inspected_on=inspected_on and timezone.datetime.fromisoformat(inspected_on).date(),
+            summary=request.POST.get("summary", ""),
+        )
+    except (WorkflowError, ValueError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("评分表已保存。"))
+    return redirect(result)
+
+
+@require_POST
+@permission_required("inspections.add_finding", raise_exception=True)
+def result_finding(request, pk):
+    result = _result(request, pk)
+    form = FindingForm(request.POST, result=result, prefix="finding")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(result)
+    try:
+        services.add_finding(result=result, user=request.user, **form.cleaned_data)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已登记问题，并生成整改事项通知被督查单位。"))
+    return redirect(result)
+
+
+@require_POST
+@permission_required("inspections.change_inspectionresult", raise_exception=True)
+def result_record(request, pk):
+    result = _result(request, pk)
+    try:
+        services.record_result(result=result, user=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("督查结果已反馈。"))
+    return redirect(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rectification items
+
+
+ITEM_COLUMNS = [
+    (gettext_lazy("督查计划"), lambda i: i.finding.result.plan.title),
+    (gettext_lazy("被督查单位"), lambda i: i.unit.name),
+    (gettext_lazy("检查内容"), lambda i: str(i.finding.line or "")),
+    (gettext_lazy("问题描述"), lambda i: i.finding.description),
+    (gettext_lazy("整改责任人"), lambda i: str(i.owner)),
+    (gettext_lazy("整改期限"), lambda i: i.deadline),
+    (gettext_lazy("状态"), lambda i: i.get_status_display()),
+    (gettext_lazy("逾期"), lambda i: _("是") if i.is_overdue() else ""),
+    (gettext_lazy("整改情况"), lambda i: i.response),
+    (gettext_lazy("销号时间"), lambda i: i.closed_at),
+]
+
+
+class ItemListView(ScopedListView):
+    model = RectificationItem
+    template_name = "inspections/item_list.html"
+    filterset_class = ItemFilter
+    export_title = gettext_lazy("整改事项")
+    export_columns = ITEM_COLUMNS
+
+    def scoped_queryset(self):
+        return selectors.items_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        context["stats"] = selectors.stats_of(self.object_list)
+        return context
+
+
+class ItemDetailView(ScopedDetailView):
+    model = RectificationItem
+    template_name = "inspections/item_detail.html"
+    list_url_name = "inspections:items"
+    list_label = gettext_lazy("整改事项")
+
+    def scoped_queryset(self):
+        return selectors.items_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item, user = self.object, self.request.user
+        steps = {t.name for t in RECTIFICATION.available(item, user)}
+        can_submit = bool(steps & {"submit", "resubmit"})
+        context.update(
+            history=RECTIFICATION.history(item),
+            can_submit=can_submit,
+            can_verify=bool(steps & {"close", "send_back"}),
+            submit_form=SubmitForm(initial={"response": item.response}, prefix="submit"),
+            verify_form=VerifyForm(),
+            today=timezone.localdate(),
+            result_visible=selectors.results_for(user).filter(pk=item.finding.result_id).exists(),
+        )
+        return context
+
+
+def _item(request, pk):
+    return get_object_or_404(selectors.items_for(request.user), pk=pk)
+
+
+@require_POST
+@permission_required("inspections.view_rectificationitem", raise_exception=True)
+def item_submit(request, pk):
+    item = _item(request, pk)
+    form = SubmitForm(request.POST, request.FILES, prefix="submit")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(item)
+    try:
+        services.submit(
+            item=item,
+            user=request.user,
+            response=form.cleaned_data["response"],
+            files=form.cleaned_data["files"],
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("整改情况已提交，等待督查组核验。"))
+    return redirect(item)
+
+
+@require_POST
+@permission_required("inspections.view_rectificationitem", raise_exception=True)
+def item_verify(request, pk, decision):
+    item = _item(request, pk)
+    form = VerifyForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if decision == "close":
+            services.close(item=item, user=request.user, comment=comment)
+            messages.success(request, _("已销号。"))
+        else:
+            services.send_back(item=item, user=request.user, comment=comment)
+            messages.success(request, _("已退回重改，并通知被督查单位。"))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect(item)
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary: rectification rate and overdue items per unit and for a subtree
+
+
+class SummaryView(PermissionRequiredMixin, generic.TemplateView):
+    permission_required = "inspections.view_rectificationitem"
+    template_name = "inspections/summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        units = Unit.objects.for_user(user)
+        root = None
+        if self.request.GET.get("unit"):
+            root = get_object_or_404(units, pk=self.request.GET["unit"])
+        elif user.unit_id and units.filter(pk=user.unit_id).exists():
+            root = user.unit
+        else:
+            root = units.order_by("path").first()
+        rows, total = ([], selectors.Stats())
+        if root is not None:
+            rows, total = selectors.summary_by_unit(selectors.items_for(user), root)
+        context.update(root=root, rows=rows, total=total, units=units.order_by("path"))
+        return context

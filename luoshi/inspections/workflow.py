@@ -1,0 +1,125 @@
+"""The steps of 督查整改, declared once with the core workflow helper.
+
+Plan: 草拟 → 督查中 → 已完成. Result of one unit: 待督查 → 已反馈.
+Rectification: 待整改 → 已提交 → 已销号, or → 退回重改 → (resubmit) 已提交 …
+Separation: the inspected unit's own staff submit; only a member of the plan's team, from
+another unit, verifies (closes out or sends back).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.workflow import Transition, Workflow, WorkflowError
+from luoshi.inspections.models import (
+    InspectionPlan,
+    PlanStatus,
+    RectificationStatus,
+    ResultStatus,
+)
+
+PLAN_PERMISSION = "inspections.change_inspectionplan"
+RECORD_PERMISSION = "inspections.change_inspectionresult"
+SUBMIT_PERMISSION = "inspections.change_rectificationitem"
+VERIFY_PERMISSION = "inspections.verify_rectificationitem"
+
+
+def _inspecting_side(user, plan) -> bool:
+    return InspectionPlan.objects.for_user(user).filter(pk=plan.pk).exists()
+
+
+def _on_team(user, result) -> bool:
+    if not result.plan.on_team(user):
+        raise WorkflowError(_("只有本次督查的督查组成员才能录入督查结果。"))
+    return True
+
+
+def _is_inspected_unit(user, item) -> bool:
+    if user.unit_id is None or user.unit_id != item.unit_id:
+        raise WorkflowError(_("只有被督查单位才能提交整改情况。"))
+    return True
+
+
+def _verifier(user, item) -> bool:
+    if user.unit_id is not None and user.unit_id == item.unit_id:
+        raise WorkflowError(_("被督查单位不能为本单位的整改事项核验销号，须由督查组核验。"))
+    if not item.finding.result.plan.on_team(user):
+        raise WorkflowError(_("只有本次督查的督查组成员才能核验整改事项。"))
+    return True
+
+
+PLAN = Workflow(
+    "inspections.plan",
+    states=PlanStatus,
+    transitions=[
+        Transition(
+            "start",
+            _("开始督查"),
+            source=PlanStatus.DRAFT,
+            target=PlanStatus.IN_PROGRESS,
+            permission=PLAN_PERMISSION,
+            allowed=_inspecting_side,
+        ),
+        Transition(
+            "complete",
+            _("完成督查"),
+            source=PlanStatus.IN_PROGRESS,
+            target=PlanStatus.COMPLETED,
+            permission=PLAN_PERMISSION,
+            allowed=_inspecting_side,
+        ),
+    ],
+)
+
+RESULT = Workflow(
+    "inspections.result",
+    states=ResultStatus,
+    transitions=[
+        Transition(
+            "record",
+            _("反馈督查结果"),
+            source=ResultStatus.PENDING,
+            target=ResultStatus.RECORDED,
+            permission=RECORD_PERMISSION,
+            allowed=_on_team,
+        ),
+    ],
+)
+
+RECTIFICATION = Workflow(
+    "inspections.rectification",
+    states=RectificationStatus,
+    transitions=[
+        Transition(
+            "submit",
+            _("提交整改"),
+            source=RectificationStatus.PENDING,
+            target=RectificationStatus.SUBMITTED,
+            permission=SUBMIT_PERMISSION,
+            allowed=_is_inspected_unit,
+        ),
+        Transition(
+            "resubmit",
+            _("重新提交整改"),
+            source=RectificationStatus.RETURNED,
+            target=RectificationStatus.SUBMITTED,
+            permission=SUBMIT_PERMISSION,
+            allowed=_is_inspected_unit,
+        ),
+        Transition(
+            "close",
+            _("销号"),
+            source=RectificationStatus.SUBMITTED,
+            target=RectificationStatus.CLOSED,
+            permission=VERIFY_PERMISSION,
+            allowed=_verifier,
+        ),
+        Transition(
+            "send_back",
+            _("退回重改"),
+            source=RectificationStatus.SUBMITTED,
+            target=RectificationStatus.RETURNED,
+            comment_required=True,
+            permission=VERIFY_PERMISSION,
+            allowed=_verifier,
+        ),
+    ],
+)

@@ -1,0 +1,358 @@
+"""督查整改: scope on both sides, separation of duties, the rectification flow, numbers."""
+
+import datetime
+from io import BytesIO
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from luoshi.core.indicators import measure
+from luoshi.core.workflow import WorkflowError
+from luoshi.inspections import selectors, services
+from luoshi.inspections.models import RectificationItem, RectificationStatus
+from luoshi.notices.models import Notice
+from tests.factories import make_user, pdf_upload
+from tests.inspections_support import add_item, child_clerk, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(tree, users):
+    return make_plan(tree, users)
+
+
+@pytest.fixture
+def clerk(tree):
+    return child_clerk(tree)
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def test_unrelated_unit_gets_404(client, tree, users, setup, clerk):
+    item = add_item(setup, users, clerk)
+    _login(client, users.sibling_clerk)
+    for url in (
+        setup.result.get_absolute_url(),
+        item.get_absolute_url(),
+        setup.plan.get_absolute_url(),
+    ):
+        assert client.get(url).status_code in (403, 404)
+    assert client.get(item.get_absolute_url()).status_code == 404
+    assert client.get(setup.result.get_absolute_url()).status_code == 404
+    response = client.post(reverse("inspections:item_submit", args=[item.pk]), {})
+    assert response.status_code == 404
+
+
+def test_inspected_unit_sees_own_result_and_items_not_others(client, tree, users, clerk):
+    setup = make_plan(tree, users, units=[tree.child, tree.sibling])
+    item = add_item(setup, users, clerk)
+    other_result = setup.plan.results.get(unit=tree.sibling)
+    other = services.add_finding(
+        result=other_result,
+        user=users.inspector,
+        description="教育局问题",
+        owner=users.sibling_clerk,
+        deadline=timezone.localdate(),
+    )
+    _login(client, clerk)
+    assert client.get(setup.result.get_absolute_url()).status_code == 200
+    assert client.get(item.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert client.get(other_result.get_absolute_url()).status_code == 404
+    listing = client.get(reverse("inspections:items"))
+    assert list(listing.context["object_list"]) == [item]
+    # the inspecting side sees both units' items
+    assert set(RectificationItem.objects.for_user(users.inspector)) == {item, other}
+
+
+def test_team_member_outside_scope_sees_the_plan(tree, users):
+    outsider = make_user("u_outside_inspector", tree.sibling, "inspector")
+    setup = make_plan(tree, users)
+    setup.plan.team.add(outsider)
+    from luoshi.inspections.models import InspectionPlan, InspectionResult
+
+    assert InspectionPlan.objects.for_user(outsider).filter(pk=setup.plan.pk).exists()
+    assert InspectionResult.objects.for_user(outsider).filter(pk=setup.result.pk).exists()
+
+
+# --- only the plan's team records and verifies -------------------------------------------------
+
+
+def test_only_team_records_results(client, tree, users, setup, clerk):
+    other_inspector = make_user("u_inspector2", tree.own, "inspector")
+    _login(client, other_inspector)
+    response = client.post(
+        reverse("inspections:result_scores", args=[setup.result.pk]),
+        {f"score-{setup.lines[0].pk}": "8"},
+        follow=True,
+    )
+    assert "只有本次督查的督查组成员才能录入督查结果" in "".join(_messages(response))
+    assert not setup.result.scores.exists()
+    response = client.post(
+        reverse("inspections:result_finding", args=[setup.result.pk]),
+        {
+            "finding-description": "问题",
+            "finding-owner": clerk.pk,
+            "finding-deadline": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    assert "督查组成员" in "".join(_messages(response))
+    assert not RectificationItem.objects.exists()
+
+    _login(client, users.inspector)
+    client.post(
+        reverse("inspections:result_scores", args=[setup.result.pk]),
+        {
+            f"score-{setup.lines[0].pk}": "8",
+            f"score-{setup.lines[1].pk}": "15.5",
+            f"note-{setup.lines[1].pk}": "佐证材料缺失",
+            "summary": "工作基础较好",
+        },
+    )
+    setup.result.refresh_from_db()
+    assert setup.result.total_score == pytest.approx(23.5)
+    response = client.post(
+        reverse("inspections:result_scores", args=[setup.result.pk]),
+        {f"score-{setup.lines[0].pk}": "11"},
+        follow=True,
+    )
+    assert "得分须在 0 到 10" in "".join(_messages(response))
+
+
+def test_finding_becomes_item_and_notifies_owner(client, users, setup, clerk):
+    _login(client, users.inspector)
+    response = client.post(
+        reverse("inspections:result_finding", args=[setup.result.pk]),
+        {
+            "finding-line": setup.lines[1].pk,
+            "finding-description": "可供查阅的工作资料少之又少",
+            "finding-requirement": "建立佐证材料归档制度",
+            "finding-owner": clerk.pk,
+            "finding-deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        },
+        follow=True,
+    )
+    assert "已登记问题" in "".join(_messages(response))
+    item = RectificationItem.objects.get()
+    assert item.unit == setup.result.unit and item.owner == clerk
+    assert item.status == RectificationStatus.PENDING
+    assert Notice.objects.filter(recipient=clerk, url=item.get_absolute_url()).exists()
+
+
+# --- the flow and its separation ---------------------------------------------------------------
+
+
+def test_inspected_unit_cannot_close_its_own_item(client, tree, users, setup, clerk):
+    item = add_item(setup, users, clerk)
+    services.submit(item=item, user=clerk, response="已整改", files=[pdf_upload()])
+    unit_admin = make_user("u_child_admin", tree.child, "unit_admin")
+    for user in (clerk, unit_admin):
+        _login(client, user)
+        response = client.post(
+            reverse("inspections:item_close", args=[item.pk]), {"comment": "自己销号"}, follow=True
+        )
+        text = "".join(_messages(response))
+        assert "您无权执行「销号」" in text or "被督查单位不能为本单位的整改事项核验销号" in text
+        item.refresh_from_db()
+        assert item.status == RectificationStatus.SUBMITTED and item.closed_at is None
+    # the inspector's own unit admin is not on the team either
+    with pytest.raises(WorkflowError):
+        services.close(item=item, user=users.unit_admin)
+
+
+def test_send_back_resubmit_close(client, users, setup, clerk):
+    item = add_item(setup, users, clerk)
+    _login(client, clerk)
+    response = client.post(
+        reverse("inspections:item_submit", args=[item.pk]),
+        {"submit-response": "已补齐学习记录"},
+        follow=True,
+    )
+    assert "请上传整改佐证材料" in "".join(_messages(response))
+    response = client.post(
+        reverse("inspections:item_submit", args=[item.pk]),
+        {"submit-response": "已补齐学习记录", "submit-files": pdf_upload()},
+        follow=True,
+    )
+    assert "等待督查组核验" in "".join(_messages(response))
+    _login(client, users.inspector)
+    response = client.post(
+        reverse("inspections:item_send_back", args=[item.pk]), {"comment": ""}, follow=True
+    )
+    assert "须填写意见" in "".join(_messages(response))
+    client.post(reverse("inspections:item_send_back", args=[item.pk]), {"comment": "缺少签到表"})
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.RETURNED
+    _login(client, clerk)
+    client.post(
+        reverse("inspections:item_submit", args=[item.pk]),
+        {"submit-response": "已补签到表"},
+    )
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.SUBMITTED
+    _login(client, users.inspector)
+    client.post(reverse("inspections:item_close", args=[item.pk]), {"comment": "核验通过"})
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.CLOSED and item.closed_by == users.inspector
+    response = client.post(
+        reverse("inspections:item_close", args=[item.pk]), {"comment": "再次"}, follow=True
+    )
+    assert "当前状态为「已销号」，不能执行「销号」" in "".join(_messages(response))
+    labels = [s.label for s in services.RECTIFICATION.history(item)]
+    assert labels == ["提交整改", "退回重改", "重新提交整改", "销号"]
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+
+def _closed(item, users, clerk):
+    services.submit(item=item, user=clerk, response="已整改", files=[pdf_upload()])
+    services.close(item=item, user=users.inspector)
+
+
+def test_rate_and_overdue(tree, users, setup, clerk):
+    today = timezone.localdate()
+    a = add_item(setup, users, clerk, days=5, text="问题一")
+    b = add_item(setup, users, clerk, days=5, text="问题二")
+    c = add_item(setup, users, clerk, days=5, text="问题三")
+    add_item(setup, users, clerk, days=5, text="问题四")
+    _closed(a, users, clerk)
+    services.submit(item=b, user=clerk, response="已整改", files=[pdf_upload()])
+    RectificationItem.objects.filter(pk=c.pk).update(deadline=today - datetime.timedelta(days=1))
+    items = RectificationItem.objects.all()
+    stats = selectors.stats_of(items, today)
+    assert (stats.total, stats.closed, stats.submitted, stats.open, stats.overdue) == (
+        4,
+        1,
+        1,
+        2,
+        1,
+    )
+    assert stats.rate == 25.0
+    rows, total = selectors.summary_by_unit(selectors.items_for(users.inspector), tree.own)
+    assert total.total == 4 and total.overdue == 1
+    assert [(r["unit"], r["own"].total, r["subtree"].total) for r in rows] == [(tree.child, 4, 4)]
+
+
+def test_summary_page_and_item_filter(client, tree, users, setup, clerk):
+    item = add_item(setup, users, clerk, days=5)
+    RectificationItem.objects.filter(pk=item.pk).update(
+        deadline=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    add_item(setup, users, clerk, days=5, text="另一个问题")
+    _login(client, users.inspector)
+    response = client.get(reverse("inspections:summary"), {"unit": tree.own.pk})
+    assert response.status_code == 200
+    assert response.context["total"].overdue == 1
+    response = client.get(reverse("inspections:items"), {"overdue": "true"})
+    assert list(response.context["object_list"]) == [item]
+
+
+def test_rectification_rate_indicator_matches_its_records(client, tree, users, setup, clerk):
+    year = timezone.localdate().year
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    a = add_item(setup, users, clerk, days=0, text="问题一")
+    add_item(setup, users, clerk, days=0, text="问题二")
+    _closed(a, users, clerk)
+    for subtree, unit in ((True, tree.own), (False, tree.child), (False, tree.own)):
+        result = measure("rectification_rate", {}, unit=unit, subtree=subtree, start=start, end=end)
+        _login(client, users.inspector)
+        listed = list(client.get(result.url).context["object_list"])
+        assert result.total == len(listed)
+        assert result.count == sum(1 for i in listed if i.status == RectificationStatus.CLOSED)
+    own = measure("rectification_rate", {}, unit=tree.child, subtree=False, start=start, end=end)
+    assert (own.count, own.total) == (1, 2)
+
+
+def test_bulletin_export_opens(client, users, setup, clerk):
+    services.save_scores(
+        result=setup.result,
+        user=users.inspector,
+        scores={setup.lines[0].pk: (9, ""), setup.lines[1].pk: (18, "")},
+    )
+    add_item(setup, users, clerk)
+    _login(client, users.inspector)
+    page = client.get(reverse("inspections:bulletin", args=[setup.plan.pk]))
+    assert page.status_code == 200 and "中心组学习记录不全" in page.content.decode()
+    response = client.get(reverse("inspections:bulletin", args=[setup.plan.pk]), {"export": "xlsx"})
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == ["得分排名", "发现问题", "整改情况"]
+    assert workbook["得分排名"]["B2"].value == "新闻科"
+    assert workbook["发现问题"]["C2"].value == "中心组学习记录不全"
+    export = client.get(reverse("inspections:items"), {"export": "xlsx"})
+    assert openpyxl.load_workbook(BytesIO(export.content)).active.max_row == 2
+
+
+def test_reminders_before_deadline_and_overdue_are_deduplicated(users, setup, clerk):
+    today = timezone.localdate()
+    soon = add_item(setup, users, clerk, days=2, text="将到期")
+    late = add_item(setup, users, clerk, days=2, text="已逾期")
+    RectificationItem.objects.filter(pk=late.pk).update(deadline=today - datetime.timedelta(days=1))
+    first = services.send_reminders(today, days_before=3)
+    assert first.upcoming >= 1 and first.overdue >= 1
+    assert Notice.objects.filter(recipient=clerk, dedupe_key__startswith="rect-due:").count() == 1
+    again = services.send_reminders(today, days_before=3)
+    assert (again.upcoming, again.overdue) == (0, 0)
+    assert soon.pk != late.pk
+
+
+def test_plan_create_form_draws_checklist_from_pack(client, tree, users):
+    from luoshi.duty.models import PackItem
+
+    items = list(PackItem.objects.filter(is_area=False).order_by("order")[:2])
+    _login(client, users.inspector)
+    response = client.post(
+        reverse("inspections:plan_create"),
+        {
+            "unit": tree.own.pk,
+            "title": "专项督查",
+            "starts_on": timezone.localdate().isoformat(),
+            "ends_on": timezone.localdate().isoformat(),
+            "inspected_units": [tree.child.pk],
+            "team": [users.inspector.pk],
+            "pack_items": [i.pk for i in items],
+            "default_max": "10",
+            "custom_lines": "佐证材料归档规范|20",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    from luoshi.inspections.models import InspectionPlan
+
+    plan = InspectionPlan.objects.get(title="专项督查")
+    assert [(line.code, line.name) for line in plan.lines.all()] == [
+        (items[0].code, items[0].name),
+        (items[1].code, items[1].name),
+        ("", "佐证材料归档规范"),
+    ]
+    assert plan.results.get().unit == tree.child
+    # a unit outside the inspecting unit's subtree is refused
+    response = client.post(
+        reverse("inspections:plan_create"),
+        {
+            "unit": tree.child.pk,
+            "title": "越级督查",
+            "starts_on": timezone.localdate().isoformat(),
+            "ends_on": timezone.localdate().isoformat(),
+            "inspected_units": [tree.own.pk],
+            "team": [users.inspector.pk],
+            "custom_lines": "x",
+            "default_max": "10",
+        },
+    )
+    assert response.status_code == 200
+    assert "被督查单位须是督查单位的下级单位" in str(response.context["form"].errors)
