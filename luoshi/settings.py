@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "luoshi.publications",
     "luoshi.risks",
     "luoshi.inspections",
+    "luoshi.assessment",
 ]
 
 MIDDLEWARE = [

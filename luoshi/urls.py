@@ -21,6 +21,7 @@ urlpatterns = [
     path("publications/", include("luoshi.publications.urls")),
     path("risks/", include("luoshi.risks.urls")),
     path("inspections/", include("luoshi.inspections.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

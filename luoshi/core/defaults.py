@@ -425,6 +425,43 @@ def _ensure_risk_defaults() -> None:
         )
 
 
+# 考核 (luoshi.assessment): role grants. 单位管理员 computes and publishes, 督查员 reviews and
+# enters manual scores, 领导 views.
+ALL_APPS += ["assessment"]
+ASSESSMENT_GRANTS = {
+    "unit_admin": {
+        "assessment.assessment": ["view", "add", "change", "compute", "publish", "score"],
+        "assessment.assessmentscore": ["view", "change"],
+    },
+    "leader": {"assessment.assessment": VIEW, "assessment.assessmentscore": VIEW},
+    "inspector": {
+        "assessment.assessment": ["view", "score"],
+        "assessment.assessmentscore": ["view", "change"],
+    },
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(ASSESSMENT_GRANTS.get(_code, {}))
+
+
+def _ensure_assessment_grants() -> None:
+    """Give built-in roles the assessment permissions once (a role already holding any of
+    them is left as its administrators set it)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    create_permissions(django_apps.get_app_config("assessment"), verbosity=0)
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label="assessment").exists():
+            continue
+        role.permissions.add(
+            *[p for p in _permissions(spec) if p.content_type.app_label == "assessment"]
+        )
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (
@@ -487,3 +524,4 @@ def ensure_defaults() -> None:
     _ensure_duty_defaults()
     _ensure_risk_defaults()
     _ensure_inspection_grants()
+    _ensure_assessment_grants()

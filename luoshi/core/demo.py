@@ -997,6 +997,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         from luoshi.inspections.demo import ensure_inspections
 
         ensure_inspections(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.assessment.demo import ensure_assessment
+
+        ensure_assessment(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1027,6 +1030,7 @@ LABELS = {
     "campaigns": "排查活动",
     "meetings": "分析研判会议",
     "inspections": "督查计划",
+    "assessments": "考核",
 }
 
 

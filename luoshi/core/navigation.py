@@ -116,6 +116,11 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("考核评价"),
+        "award",
+        [MenuItem(_("考核"), "assessment:list", "assessment.view_assessment", "trophy")],
+    ),
+    MenuGroup(
         _("组织机构"),
         "diagram-3",
         [

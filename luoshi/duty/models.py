@@ -42,6 +42,9 @@ class Pack(models.Model):
     source = models.TextField(_("源文件内容"))
     source_name = models.CharField(_("源文件"), max_length=255, blank=True)
     loaded_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
+    grades = models.JSONField(
+        _("考核等次"), default=list, blank=True, help_text=_("[{name, at_least}]，从高到低")
+    )
 
     class Meta:
         verbose_name = _("责任包")

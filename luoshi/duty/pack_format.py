@@ -41,6 +41,11 @@ Scoring: ``points`` (> 0) and ``method``: ``ratio`` (points × progress), ``all_
 ``at_least`` a percentage of the target, descending, points ≤ ``points``) or ``deduction``
 (``deduct: {per_missing: 1, max: 5}``: points lost per missing unit of the target).
 
+Grades (考核等次, optional): ``grades: [{name: 好, at_least: 90}, {name: 较好, at_least: 80},
+{name: 一般, at_least: 60}, {name: 差, at_least: 0}]`` — the bands of the assessment ranking,
+``at_least`` a percentage of full marks, strictly descending, the last one 0 (every score
+falls in a band), names unique.
+
 Validation is strict: an unknown or repeated key, a missing field, a wrong type or value is
 an error naming the file, the line and the reason in Chinese; a pack with any error is
 refused whole and nothing is written.
@@ -117,6 +122,7 @@ class PackSpec:
     file: str
     areas: list[ItemSpec] = field(default_factory=list)
     items: list[ItemSpec] = field(default_factory=list)
+    grades: list[dict] = field(default_factory=list)  # [{"name", "at_least"}], descending
 
 
 _constructor = yaml.SafeLoader("")
@@ -227,7 +233,10 @@ def parse_pack(text: str, file: str = "<pack>") -> PackSpec:
         raise PackError([PackIssue(file, line, _("文件应恰好包含一个 YAML 文档。"))])
     root = documents[0]
     top = reader.mapping(
-        root, _("责任包"), ("format", "code", "version", "name", "areas"), ("description",)
+        root,
+        _("责任包"),
+        ("format", "code", "version", "name", "areas"),
+        ("description", "grades"),
     )
     if top is None:
         raise PackError(reader.issues)
@@ -252,6 +261,8 @@ def parse_pack(text: str, file: str = "<pack>") -> PackSpec:
     codes: dict[str, int] = {}
     for area_node in reader.sequence(top["areas"], _("领域列表 areas")) if "areas" in top else []:
         _parse_area(reader, area_node, spec, codes)
+    if "grades" in top:
+        spec.grades = _parse_grades(reader, top["grades"])
     if reader.issues:
         raise PackError(reader.issues)
     return spec
@@ -476,6 +487,29 @@ def _parse_scoring(reader, node) -> dict:
     elif "deduct" in fields:
         reader.error(fields["deduct"], _("只有扣分制（deduction）可以写 deduct。"))
     return result
+
+
+def _parse_grades(reader, node) -> list[dict]:
+    """考核等次: [{name, at_least}], at_least strictly descending and the last one 0."""
+    grades: list[dict] = []
+    steps = reader.sequence(node, _("考核等次 grades"))
+    previous = None
+    for step in steps:
+        fields = reader.mapping(step, _("考核等次"), ("name", "at_least"), ())
+        if not fields or len(fields) != 2:
+            continue
+        name = reader.text(fields["name"], _("等次名称"), max_length=20)
+        at_least = reader.number(fields["at_least"], _("等次分数线 at_least"), low=0, high=100)
+        if name and name in {g["name"] for g in grades}:
+            reader.error(fields["name"], _("等次「%(n)s」重复。") % {"n": name})
+        if at_least is not None and previous is not None and at_least >= previous:
+            reader.error(fields["at_least"], _("考核等次应按 at_least 从高到低排列。"))
+        previous = at_least if at_least is not None else previous
+        if name and at_least is not None:
+            grades.append({"name": name, "at_least": float(at_least)})
+    if steps and grades and len(grades) == len(steps) and grades[-1]["at_least"] != 0:
+        reader.error(steps[-1], _("最低一档考核等次的 at_least 应为 0，使每个得分都有等次。"))
+    return grades
 
 
 def read_pack(path) -> PackSpec:

@@ -90,6 +90,7 @@ def install_pack(spec: PackSpec) -> LoadResult:
         description=spec.description,
         source=spec.source,
         source_name=spec.file,
+        grades=spec.grades,
     )
     areas = {}
     order = 0

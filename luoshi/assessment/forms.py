@@ -1,0 +1,78 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.assessment.models import Assessment
+from luoshi.core.forms import UserFormMixin
+from luoshi.duty.models import Pack
+
+
+class AssessmentForm(UserFormMixin, forms.ModelForm):
+    """A new assessment: the assessing unit, the year, the pack and (optionally) the units
+    assessed — by default the assessing unit's direct children."""
+
+    scoped_fields = ("unit", "targets")
+
+    class Meta:
+        model = Assessment
+        fields = ["unit", "year", "pack", "name", "targets"]
+        labels = {"unit": _("考核单位")}
+        help_texts = {
+            "targets": _("不选则考核「考核单位」的全部直属下级单位。"),
+            "name": _("不填则为「某年度某责任包考核」。"),
+        }
+        widgets = {"targets": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from luoshi.duty.selectors import latest_packs
+
+        newest = [p.pk for p in latest_packs()]
+        self.fields["pack"].queryset = Pack.objects.filter(pk__in=newest)
+        if len(newest) == 1:
+            self.fields["pack"].initial = newest[0]
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].min_value = 2000
+        self.fields["name"].required = False
+        self.fields["targets"].required = False
+        self.fields["targets"].initial = []
+
+    def clean(self):
+        from luoshi.assessment.services import children_of
+
+        data = super().clean()
+        unit, targets = data.get("unit"), data.get("targets")
+        if unit is not None and not targets and not children_of(unit).exists():
+            self.add_error("targets", _("考核单位没有下级单位，请选择被考核单位。"))
+        return data
+
+
+class ManualScoreForm(forms.Form):
+    manual_score = forms.DecimalField(
+        label=_("手工得分"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        help_text=_("留空则恢复为自动得分。"),
+    )
+    reason = forms.CharField(
+        label=_("评分理由"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, score=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.score = score
+        if score is not None:
+            self.fields["manual_score"].max_value = score.points
+            self.fields["manual_score"].widget.attrs["max"] = str(score.points)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("manual_score") is not None and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("手工评分须填写评分理由。"))
+        return data
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("意见"), required=False, max_length=2000)

@@ -1,0 +1,262 @@
+"""考核 pages. Thin: reads through ``selectors``, writes through ``services``."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from luoshi.assessment import selectors, services
+from luoshi.assessment.forms import AssessmentForm, CommentForm, ManualScoreForm
+from luoshi.assessment.models import Assessment, AssessmentScore
+from luoshi.assessment.workflow import ASSESSMENT
+from luoshi.core.excel import HEADER_FILL, HEADER_FONT, sheet_title, workbook_response
+from luoshi.core.views import (
+    ScopedActionView,
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+)
+from luoshi.core.workflow import WorkflowError
+
+
+class AssessmentPageMixin:
+    model = Assessment
+    list_url_name = "assessment:list"
+    list_label = gettext_lazy("考核")
+
+    def scoped_queryset(self):
+        return selectors.assessments_for(self.request.user)
+
+
+class AssessmentListView(AssessmentPageMixin, ScopedListView):
+    template_name = "assessment/list.html"
+    export_title = gettext_lazy("考核")
+    export_columns = [
+        (gettext_lazy("考核名称"), lambda a: a.name),
+        (gettext_lazy("年度"), lambda a: a.year),
+        (gettext_lazy("考核单位"), lambda a: a.unit.name),
+        (gettext_lazy("责任包"), lambda a: str(a.pack)),
+        (gettext_lazy("状态"), lambda a: a.get_status_display()),
+        (gettext_lazy("发布时间"), lambda a: a.published_at),
+    ]
+
+
+class AssessmentCreateView(AssessmentPageMixin, ScopedCreateView):
+    form_class = AssessmentForm
+    page_title = gettext_lazy("新建考核")
+
+    def save(self, form):
+        data = form.cleaned_data
+        assessment = services.create_assessment(
+            unit=data["unit"],
+            year=data["year"],
+            pack=data["pack"],
+            name=data["name"],
+            targets=data["targets"],
+            user=self.request.user,
+        )
+        messages.success(self.request, _("考核已创建，请点击「计算」从记录中计分。"))
+        return assessment
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class AssessmentDetailView(AssessmentPageMixin, ScopedDetailView):
+    """The ranking with grade bands; ``?export=xlsx`` downloads ranking and every score."""
+
+    template_name = "assessment/detail.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            self.object = self.get_object()
+            return export(self.object)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            rows=selectors.ranking(self.object),
+            grades=selectors.grades_of(self.object),
+            steps={t.name: t for t in ASSESSMENT.available(self.object, user)},
+            history=ASSESSMENT.history(self.object),
+            pending=selectors.pending_count(self.object),
+            comment_form=CommentForm(),
+        )
+        return context
+
+
+def export(assessment):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    ranking = workbook.active
+    ranking.title = sheet_title(_("排名"))
+    headers = [
+        _("名次"),
+        _("单位"),
+        _("得分"),
+        _("满分"),
+        _("得分率(%)"),
+        _("等次"),
+        _("手工评分项"),
+    ]
+    ranking.append(headers)
+    for row in selectors.ranking(assessment):
+        ranking.append(
+            [
+                row.rank,
+                row.unit.name,
+                float(row.total),
+                float(row.full),
+                float(row.percent),
+                row.grade,
+                row.manual,
+            ]
+        )
+    details = workbook.create_sheet(sheet_title(_("得分明细")))
+    details.append(
+        [
+            _("单位"),
+            _("领域"),
+            _("考核指标"),
+            _("分值"),
+            _("得分"),
+            _("计分方式"),
+            _("评分规则"),
+            _("实测值"),
+            _("评分理由"),
+        ]
+    )
+    for score in assessment.scores.select_related("unit").order_by("unit__path", "order"):
+        details.append(
+            [
+                score.unit.name,
+                score.area_name,
+                score.name,
+                float(score.points),
+                float(score.score) if score.score is not None else None,
+                score.source_label,
+                score.rule,
+                score.value,
+                score.reason,
+            ]
+        )
+    for sheet in (ranking, details):
+        for cell in sheet[1]:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    filename = f"{assessment.name}_{timezone.localdate():%Y%m%d}.xlsx"
+    return workbook_response(workbook, filename)
+
+
+class AssessmentActionView(AssessmentPageMixin, ScopedActionView):
+    pass
+
+
+class ComputeView(AssessmentActionView):
+    def perform(self, obj):
+        count = services.compute(assessment=obj, user=self.request.user)
+        self.success_message = _("已从记录计算 %(n)d 项得分；手工评分保持不变。") % {"n": count}
+
+
+class SubmitView(AssessmentActionView):
+    success_message = gettext_lazy("已提交复核。")
+
+    def perform(self, obj):
+        services.submit(assessment=obj, user=self.request.user)
+
+
+class ReturnView(AssessmentActionView):
+    success_message = gettext_lazy("已退回重算。")
+
+    def perform(self, obj):
+        services.send_back(
+            assessment=obj, user=self.request.user, comment=self.request.POST.get("comment", "")
+        )
+
+
+class PublishView(AssessmentActionView):
+    success_message = gettext_lazy("考核结果已发布。")
+
+    def perform(self, obj):
+        services.publish(assessment=obj, user=self.request.user)
+
+
+class ScoreSheetView(AssessmentPageMixin, ScopedDetailView):
+    """One unit's score sheet: every score with its rule, value and records."""
+
+    template_name = "assessment/sheet.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.object.targets.filter(pk=self.kwargs["unit_pk"]).first()
+        if unit is None:
+            raise Http404
+        row = next(r for r in selectors.ranking(self.object) if r.unit.pk == unit.pk)
+        context.update(
+            target=unit,
+            row=row,
+            groups=selectors.sheet(self.object, unit),
+            can_score=not self.object.is_published
+            and self.request.user.has_perm("assessment.score_assessment"),
+        )
+        return context
+
+
+class ManualScoreView(ScopedMixin, generic.FormView):
+    """A manual score with its mandatory reason; evidence is attached below it."""
+
+    model = AssessmentScore
+    permission_required = "assessment.score_assessment"
+    form_class = ManualScoreForm
+    template_name = "assessment/score_form.html"
+    list_url_name = "assessment:list"
+    list_label = gettext_lazy("考核")
+
+    def get_score(self):
+        if not hasattr(self, "score"):
+            self.score = get_object_or_404(
+                selectors.scores_for(self.request.user), pk=self.kwargs["pk"]
+            )
+        return self.score
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["score"] = self.get_score()
+        if self.request.method == "GET":
+            score = self.get_score()
+            kwargs["initial"] = {"manual_score": score.manual_score, "reason": score.reason}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        score = self.get_score()
+        kwargs.update(
+            score=score,
+            assessment=score.assessment,
+            page_title=_("手工评分：%(unit)s · %(name)s")
+            % {"unit": score.unit.name, "name": score.name},
+            can_edit=not score.assessment.is_published,
+        )
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        score = self.get_score()
+        try:
+            with transaction.atomic():
+                services.set_manual_score(
+                    score=score,
+                    value=form.cleaned_data["manual_score"],
+                    reason=form.cleaned_data["reason"],
+                    user=self.request.user,
+                )
+        except WorkflowError as error:
+            messages.error(self.request, str(error))
+            return redirect(score.get_absolute_url())
+        messages.success(self.request, _("评分已保存。"))
+        return redirect(score.get_absolute_url())
