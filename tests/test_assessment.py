@@ -357,3 +357,24 @@ areas:
     services.publish(assessment=assessment, user=users.admin)
     (row,) = ranking(assessment)
     assert row.total == Decimal(19) and row.percent == Decimal("95.00") and row.grade == "好"
+
+
+def test_create_page_defaults_to_the_direct_children(client, records, pack, users):
+    client.force_login(users.unit_admin)
+    response = client.get(reverse("assessment:create"))
+    assert response.status_code == 200
+    response = client.post(
+        reverse("assessment:create"),
+        {"unit": records.own.pk, "year": YEAR, "pack": pack.pk, "name": ""},
+    )
+    assessment = Assessment.objects.get()
+    assert response.status_code == 302 and response.url == assessment.get_absolute_url()
+    assert assessment.name == f"{YEAR}年度意识形态工作责任制考核"
+    assert list(assessment.targets.all()) == [records.child]
+    assert assessment.grades == pack.grades and assessment.unit == records.own
+    # A unit outside the user's scope cannot be chosen.
+    response = client.post(
+        reverse("assessment:create"),
+        {"unit": records.sibling.pk, "year": YEAR, "pack": pack.pk},
+    )
+    assert response.status_code == 200 and Assessment.objects.count() == 1
