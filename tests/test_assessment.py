@@ -244,6 +244,15 @@ def test_publish_needs_every_score_and_freezes(client, assessment, records, user
         follow=True,
     )
     assert "考核结果已发布" in response.content.decode()
+    # evidence of a published score is frozen too, even when posted straight to the URL
+    content_type = ContentType.objects.get_for_model(AssessmentScore)
+    upload = client.post(
+        reverse("evidence:upload", args=[content_type.pk, score.pk]),
+        {"files": [pdf_upload("补充材料.pdf")]},
+        follow=True,
+    )
+    assert "已定稿，佐证材料不能再增删或替换" in upload.content.decode()
+    assert not score.evidence.exists()
     assert snapshot(assessment) == before
     assert Assessment.objects.get(pk=assessment.pk).status == "published"
 

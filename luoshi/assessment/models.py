@@ -146,6 +146,11 @@ class AssessmentScore(models.Model):
         )
 
     @property
+    def evidence_frozen(self) -> bool:
+        """A published assessment keeps its manual scores' evidence as it was."""
+        return self.assessment.is_published
+
+    @property
     def source(self) -> str:
         if self.excluded:
             return ScoreSource.EXCLUDED

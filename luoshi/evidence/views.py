@@ -4,6 +4,8 @@ Uploading or removing evidence needs the *change* permission on the owner record
 model; reading needs scope on the evidence row (whose unit is the owner's unit).
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -26,7 +28,7 @@ def _owner_for_edit(request, content_type_id, object_id):
         raise Http404
     if not request.user.has_perm(perm_name(model, "change")):
         raise PermissionDenied
-    return get_object_or_404(model.objects.for_user(request.user), pk=object_id)
+    return _check_not_frozen(get_object_or_404(model.objects.for_user(request.user), pk=object_id))
 
 
 def _evidence_for(request, pk, *, edit=False):
@@ -44,6 +46,8 @@ def _evidence_for(request, pk, *, edit=False):
     action = "change" if edit else "view"
     if not request.user.has_perm(perm_name(model, action)):
         raise PermissionDenied
+    if edit:
+        _check_not_frozen(evidence.owner)
     return evidence
 
 
@@ -51,6 +55,34 @@ def _back(owner):
     return redirect(f"{owner.get_absolute_url()}#evidence")
 
 
+class Frozen(Exception):
+    """The owner record is final (e.g. a published assessment): its evidence stays as is.
+    An owner model says so with an ``evidence_frozen`` property."""
+
+    def __init__(self, owner):
+        super().__init__(owner)
+        self.owner = owner
+
+
+def _check_not_frozen(owner):
+    if getattr(owner, "evidence_frozen", False):
+        raise Frozen(owner)
+    return owner
+
+
+def refuse_frozen(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Frozen as frozen:
+            messages.error(request, _("该记录已定稿，佐证材料不能再增删或替换。"))
+            return _back(frozen.owner)
+
+    return wrapped
+
+
+@refuse_frozen
 @require_POST
 def upload(request, content_type_id, object_id):
     owner = _owner_for_edit(request, content_type_id, object_id)
@@ -67,6 +99,7 @@ def upload(request, content_type_id, object_id):
     return _back(owner)
 
 
+@refuse_frozen
 @require_POST
 def add_link(request, content_type_id, object_id):
     owner = _owner_for_edit(request, content_type_id, object_id)
@@ -81,6 +114,7 @@ def add_link(request, content_type_id, object_id):
     return _back(owner)
 
 
+@refuse_frozen
 def replace(request, pk):
     evidence = _evidence_for(request, pk, edit=True)
     if evidence.kind != Evidence.Kind.FILE or not evidence.is_current:
@@ -102,6 +136,7 @@ def replace(request, pk):
     )
 
 
+@refuse_frozen
 def delete(request, pk):
     evidence = _evidence_for(request, pk, edit=True)
     owner = evidence.owner
