@@ -4,6 +4,8 @@ Order of checks: not signed in → login page; signed in without the permission 
 action → 403; record outside the data scope → 404 (its existence is not revealed).
 """
 
+from contextlib import contextmanager
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -205,3 +207,24 @@ class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.Vi
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+def form_errors_to_messages(request, form) -> None:
+    """Show a bound form's errors as messages (for POST-and-redirect buttons)."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@contextmanager
+def workflow_feedback(request, success: str = ""):
+    """Take a workflow step: a refusal becomes the step's Chinese message, else ``success``."""
+    from luoshi.core.workflow import WorkflowError
+
+    try:
+        yield
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        if success:
+            messages.success(request, success)

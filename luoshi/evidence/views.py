@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core.scope import is_scoped
-from luoshi.core.views import perm_name
+from luoshi.core.views import form_errors_to_messages, perm_name
 from luoshi.evidence import services
 from luoshi.evidence.forms import EvidenceLinkForm, EvidenceReplaceForm, EvidenceUploadForm
 from luoshi.evidence.models import Evidence
@@ -108,9 +108,7 @@ def add_link(request, content_type_id, object_id):
         services.attach_link(owner=owner, user=request.user, **form.cleaned_data)
         messages.success(request, _("已添加佐证链接。"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
     return _back(owner)
 
 

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from luoshi.core.excel import HEADER_FILL, HEADER_FONT, sheet_title, workbook_response
-from luoshi.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from luoshi.core.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+    form_errors_to_messages,
+    workflow_feedback,
+)
 from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
 from luoshi.inspections.filters import ItemFilter, PlanFilter
@@ -271,9 +278,7 @@ def result_finding(request, pk):
     result = _result(request, pk)
     form = FindingForm(request.POST, result=result, prefix="finding")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect(result)
     try:
         services.add_finding(result=result, user=request.user, **form.cleaned_data)
@@ -368,21 +373,15 @@ def item_submit(request, pk):
     item = _item(request, pk)
     form = SubmitForm(request.POST, request.FILES, prefix="submit")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect(item)
-    try:
+    with workflow_feedback(request, _("整改情况已提交，等待督查组核验。")):
         services.submit(
             item=item,
             user=request.user,
             response=form.cleaned_data["response"],
             files=form.cleaned_data["files"],
         )
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("整改情况已提交，等待督查组核验。"))
     return redirect(item)
 
 
@@ -392,15 +391,12 @@ def item_verify(request, pk, decision):
     item = _item(request, pk)
     form = VerifyForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        if decision == "close":
+    if decision == "close":
+        with workflow_feedback(request, _("已销号。")):
             services.close(item=item, user=request.user, comment=comment)
-            messages.success(request, _("已销号。"))
-        else:
+    else:
+        with workflow_feedback(request, _("已退回重改，并通知被督查单位。")):
             services.send_back(item=item, user=request.user, comment=comment)
-            messages.success(request, _("已退回重改，并通知被督查单位。"))
-    except WorkflowError as error:
-        messages.error(request, str(error))
     return redirect(item)
 
 

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luoshi.core.excel import xlsx_response
-from luoshi.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from luoshi.core.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+    form_errors_to_messages,
+    workflow_feedback,
+)
 from luoshi.core.workflow import WorkflowError
 from luoshi.tasks import selectors, services
 from luoshi.tasks.filters import AssignmentFilter, TaskFilter
@@ -180,21 +187,15 @@ def submit(request, pk):
     assignment = _assignment(request, pk)
     form = SubmitForm(request.POST, request.FILES, prefix="submit")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect(assignment)
-    try:
+    with workflow_feedback(request, _("已提交，等待发文单位审核。")):
         services.submit(
             assignment=assignment,
             user=request.user,
             response=form.cleaned_data["response"],
             files=form.cleaned_data["files"],
         )
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("已提交，等待发文单位审核。"))
     return redirect(assignment)
 
 
@@ -204,15 +205,12 @@ def review(request, pk, decision):
     assignment = _assignment(request, pk)
     form = ReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        if decision == "accept":
+    if decision == "accept":
+        with workflow_feedback(request, _("已采纳。")):
             services.accept(assignment=assignment, user=request.user, comment=comment)
-            messages.success(request, _("已采纳。"))
-        else:
+    else:
+        with workflow_feedback(request, _("已退回，并通知该单位修改后重新提交。")):
             services.return_submission(assignment=assignment, user=request.user, comment=comment)
-            messages.success(request, _("已退回，并通知该单位修改后重新提交。"))
-    except WorkflowError as error:
-        messages.error(request, str(error))
     return redirect(assignment)
 
 

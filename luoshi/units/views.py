@@ -13,6 +13,7 @@ from luoshi.core.views import (
     ScopedListView,
     ScopedMixin,
     ScopedUpdateView,
+    form_errors_to_messages,
 )
 from luoshi.units import services
 from luoshi.units.filters import UnitFilter
@@ -152,9 +153,7 @@ class UnitStatView(UnitPageMixin, ScopedMixin, FormView):
             services.set_year_stat(unit=unit, **form.cleaned_data)
             messages.success(request, _("年度党员人数已保存。"))
         else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            form_errors_to_messages(request, form)
         return redirect(unit.get_absolute_url())
 
 
