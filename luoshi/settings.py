@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "luoshi.core",
     "luoshi.units",
     "luoshi.accounts",
@@ -82,6 +84,9 @@ INSTALLED_APPS = [
     "luoshi.risks",
     "luoshi.inspections",
     "luoshi.assessment",
+    "luoshi.reports",
+    "luoshi.dashboard",
+    "luoshi.api",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,9 @@ urlpatterns = [
     path("risks/", include("luoshi.risks.urls")),
     path("inspections/", include("luoshi.inspections.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
+    path("reports/", include("luoshi.reports.urls")),
+    path("dashboard/", include("luoshi.dashboard.urls")),
+    path("api/", include("luoshi.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
