@@ -1,0 +1,43 @@
+"""The document model every generated report is rendered from (docx, pdf, html preview).
+
+The report engine builds a ``Document``; ``luoshi.reports.rendering`` turns it into an
+official-format .docx (GB/T 9704) or a PDF, in Simplified or Traditional script. Nothing
+here knows about records or databases.
+
+Heading levels follow the official numbering: level 1 「一、」(黑体), level 2 「(一)」(楷体),
+level 3 「1.」, level 4 「(1)」. ``Section.heading`` is the heading text *without* its number;
+the renderer numbers headings by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Chart:
+    """A chart shown in the page (ECharts) and embedded as an image in the docx/pdf."""
+
+    title: str
+    kind: str  # "bar" | "line" | "pie"
+    categories: list[str]
+    series: list[tuple[str, list[float]]]  # (series name, one value per category)
+
+
+@dataclass
+class Section:
+    heading: str
+    level: int = 1
+    paragraphs: list[str] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    title: str
+    addressee: str = ""  # 主送机关, e.g. 「区委:」 for a 专题报告 to the level above
+    preamble: list[str] = field(default_factory=list)  # paragraphs before the first heading
+    sections: list[Section] = field(default_factory=list)
+    signature: str = ""  # 发文机关署名
+    date: str = ""  # 成文日期, e.g. 「2026年12月20日」
