@@ -1,0 +1,121 @@
+"""A ``Chart`` as a PNG image (matplotlib, Agg backend), embedded in the .docx and the PDF.
+
+Chinese labels are drawn with Noto Sans CJK (Debian ``fonts-noto-cjk``, see scripts/sysdeps.sh):
+the SC face for Simplified output, the TC face for Traditional. The web preview draws the
+same data with ECharts (``echarts_option``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from functools import cache
+
+from luoshi.reports.document import Chart
+
+NOTO_SANS_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+WIDTH_MM, HEIGHT_MM = 150, 80
+DPI = 200
+_COLOURS = ["#c23531", "#2f4554", "#61a0a8", "#d48265", "#91c7ae", "#749f83", "#ca8622"]
+
+
+@cache
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    # All faces of the collection; without fonts-noto-cjk, labels fall back to DejaVu (tofu).
+    with contextlib.suppress(OSError):
+        font_manager.fontManager.addfont(NOTO_SANS_CJK)
+    return plt
+
+
+def chart_png(chart: Chart, *, script: str = "simplified") -> bytes:
+    plt = _pyplot()
+    family = "Noto Sans CJK TC" if script == "traditional" else "Noto Sans CJK SC"
+    with plt.rc_context(
+        {
+            "font.family": [family, "DejaVu Sans"],
+            "font.size": 10,
+            "axes.unicode_minus": False,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    ):
+        fig, ax = plt.subplots(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
+        try:
+            _draw(ax, chart)
+            fig.tight_layout()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=DPI)
+        finally:
+            plt.close(fig)
+    return buf.getvalue()
+
+
+def _draw(ax, chart: Chart) -> None:
+    categories = list(chart.categories)
+    series = list(chart.series)
+    if chart.kind == "pie":
+        name, values = series[0] if series else ("", [])
+        ax.pie(
+            values,
+            labels=categories,
+            autopct="%1.0f%%",
+            colors=_COLOURS[: len(values)] or None,
+            startangle=90,
+            counterclock=False,
+        )
+        ax.axis("equal")
+        return
+    positions = range(len(categories))
+    if chart.kind == "line":
+        for i, (name, values) in enumerate(series):
+            ax.plot(positions, values, marker="o", label=name, color=_COLOURS[i % len(_COLOURS)])
+    else:  # bar (grouped)
+        n = max(len(series), 1)
+        width = 0.8 / n
+        for i, (name, values) in enumerate(series):
+            offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
+            bars = ax.bar(offsets, values, width, label=name, color=_COLOURS[i % len(_COLOURS)])
+            ax.bar_label(bars, fmt="%g", fontsize=8)
+    ax.set_xticks(list(positions), categories)
+    ax.grid(axis="y", alpha=0.3)
+    if len(series) > 1 or (series and series[0][0]):
+        ax.legend(frameon=False)
+
+
+def echarts_option(chart: Chart) -> dict:
+    """The same chart as an ECharts option, for the HTML preview page."""
+    if chart.kind == "pie":
+        name, values = chart.series[0] if chart.series else ("", [])
+        return {
+            "tooltip": {"trigger": "item"},
+            "series": [
+                {
+                    "type": "pie",
+                    "name": name,
+                    "data": [
+                        {"name": c, "value": v}
+                        for c, v in zip(chart.categories, values, strict=False)
+                    ],
+                }
+            ],
+        }
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {},
+        "xAxis": {"type": "category", "data": list(chart.categories)},
+        "yAxis": {"type": "value"},
+        "series": [
+            {
+                "type": chart.kind if chart.kind in ("bar", "line") else "bar",
+                "name": n,
+                "data": list(v),
+            }
+            for n, v in chart.series
+        ],
+    }
