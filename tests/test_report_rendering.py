@@ -14,6 +14,7 @@ from docx.shared import Mm, Twips
 
 from luoshi.reports.document import Chart, Document, Section
 from luoshi.reports.rendering import render_docx, render_html, render_pdf
+from luoshi.reports.rendering.charts import echarts_option
 from luoshi.reports.rendering.layout import chinese_number, layout
 
 PARA = (
@@ -130,6 +131,17 @@ def test_layout_converts_every_text_to_traditional():
     assert "意識形態" in joined and "意识形态" not in joined
     assert "季度學習次數" in joined
     assert lay.addressee == "區委："
+
+
+def test_echarts_option_mirrors_the_chart_for_the_preview():
+    chart = Chart("风险等级", "pie", ["红", "橙"], [("风险点", [2, 5])])
+    option = echarts_option(chart)
+    assert option["series"][0]["type"] == "pie"
+    assert option["series"][0]["data"] == [{"name": "红", "value": 2}, {"name": "橙", "value": 5}]
+    bar = echarts_option(make_document().sections[0].children[0].charts[0])
+    assert bar["xAxis"]["data"] == ["一季度", "二季度", "三季度", "四季度"]
+    assert [s["name"] for s in bar["series"]] == ["2025年", "2026年"]
+    assert bar["series"][1]["data"] == [4, 4, 3, 4]
 
 
 # --- docx -----------------------------------------------------------------------------------
@@ -272,7 +284,7 @@ def test_docx_traditional_script(docx_traditional):
     assert "意識形態" in text
     assert "意识形态" not in text
     assert "一、工作開展情況" in text
-    assert "圖1　各季度學習次數" in text or "图1　各季度學習次數" in text
+    assert "圖1　各季度學習次數" in text
     # The official font names stay as they are: recipients' machines know them.
     assert east_asia_font(docx_traditional.styles["Normal"]) == "仿宋_GB2312"
 

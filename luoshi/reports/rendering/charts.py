@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from functools import cache
+from functools import cache, lru_cache
 
 from luoshi.reports.document import Chart
 
@@ -34,6 +34,20 @@ def _pyplot():
 
 
 def chart_png(chart: Chart, *, script: str = "simplified") -> bytes:
+    """PNG bytes; the same chart is drawn once per process (docx and PDF share it)."""
+    key = (
+        chart.title,
+        chart.kind,
+        tuple(chart.categories),
+        tuple((name, tuple(values)) for name, values in chart.series),
+    )
+    return _chart_png(key, script)
+
+
+@lru_cache(maxsize=64)
+def _chart_png(key: tuple, script: str) -> bytes:
+    title, kind, categories, series = key
+    chart = Chart(title, kind, list(categories), [(n, list(v)) for n, v in series])
     plt = _pyplot()
     family = "Noto Sans CJK TC" if script == "traditional" else "Noto Sans CJK SC"
     with plt.rc_context(

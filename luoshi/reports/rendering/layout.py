@@ -55,6 +55,7 @@ class Block:
     run_in: str = ""  # level-3/4 headings: the paragraph text that follows on the same line
     chart: Chart | None = None
     figure: int = 0  # charts: 图1, 图2 … in document order
+    caption: str = ""  # charts: 「图1　title」, in the output script
 
     @property
     def heading_line(self) -> str:
@@ -134,8 +135,15 @@ def layout(document: Document, script: str = "simplified") -> Layout:
         blocks.extend(Block("paragraph", p) for p in paragraphs)
         for chart in section.charts:
             figures += 1
+            converted = _convert_chart(chart, script)
             blocks.append(
-                Block("chart", level=level, chart=_convert_chart(chart, script), figure=figures)
+                Block(
+                    "chart",
+                    level=level,
+                    chart=converted,
+                    figure=figures,
+                    caption=c("图") + f"{figures}　{converted.title}",
+                )
             )
         for child in section.children:
             walk(child)

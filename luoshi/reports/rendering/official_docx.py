@@ -224,7 +224,7 @@ def _add_block(doc, block: Block, script: str) -> None:
         picture.add_run().add_picture(
             io.BytesIO(chart_png(block.chart, script=script)), width=Mm(140)
         )
-        caption = doc.add_paragraph(f"图{block.figure}　{block.chart.title}")
+        caption = doc.add_paragraph(block.caption)
         _no_indent(caption, WD_ALIGN_PARAGRAPH.CENTER)
 
 
