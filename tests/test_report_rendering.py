@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
 
+from luoshi.core.script import convert
 from luoshi.reports.document import Chart, Document, Section
 from luoshi.reports.rendering import render_docx, render_html, render_pdf
 from luoshi.reports.rendering.charts import echarts_option
@@ -382,6 +383,55 @@ def test_pdf_page_holds_22_lines_of_28_characters():
     lines = [line for line in page2.splitlines() if line.strip() and "—" not in line]
     assert len(lines) == 22
     assert {len(line) for line in lines} == {28}
+
+
+SHAPES = {
+    "title only": Document(title="关于意识形态工作的通报"),
+    "bulletin to many, no signature": Document(
+        title="关于2026年第一次意识形态工作督查情况的通报",
+        addressee="各镇（街道）党（工）委，区直各单位：",
+        sections=[Section("督查发现的问题", 1, [PARA], children=[Section("台账不全", 3, [PARA])])],
+    ),
+    "pie, line and empty charts, level 5 treated as 4": Document(
+        title="风险隐患排查报告",
+        sections=[
+            Section(
+                "排查情况",
+                1,
+                [PARA],
+                charts=[
+                    Chart("风险等级分布", "pie", ["红", "橙", "黄"], [("风险点", [1, 3, 6])]),
+                    Chart("月度趋势", "line", ["1月", "2月"], [("舆情", [2, 5]), ("事件", [0, 1])]),
+                    Chart("尚无数据", "pie", ["红", "橙"], [("风险点", [0, 0])]),
+                    Chart("空", "bar", [], []),
+                ],
+                children=[Section("深层", 5, [PARA])],
+            )
+        ],
+        date="2026年12月20日",
+    ),
+}
+
+
+@needs_poppler
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_document_shape_renders(shape, script):
+    document = SHAPES[shape]
+    docx = open_docx(io.BytesIO(render_docx(document, script=script)))
+    lay = layout(document, script)
+    assert docx.paragraphs[0].text == lay.title
+    charts = sum(len(s.charts) for s in document.sections)
+    assert len(docx.inline_shapes) == charts
+    flat = re.sub(r"\s", "", pdftotext(render_pdf(document, script=script)))
+    assert lay.title in flat
+    for block in lay.blocks:
+        if block.kind == "heading":
+            assert block.heading_line in flat
+        if block.kind == "chart":
+            assert block.caption.replace("　", "") in flat
+    if "level 5" in shape:
+        assert convert("（1）深层。", script) in flat
 
 
 @needs_poppler

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from functools import cache, lru_cache
 
 from luoshi.reports.document import Chart
@@ -19,18 +20,22 @@ DPI = 200
 _COLOURS = ["#c23531", "#2f4554", "#61a0a8", "#d48265", "#91c7ae", "#749f83", "#ca8622"]
 
 
+# rcParams are process-wide: charts are drawn one at a time.
+_lock = threading.Lock()
+
+
 @cache
-def _pyplot():
+def _matplotlib():
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
 
     # All faces of the collection; without fonts-noto-cjk, labels fall back to DejaVu (tofu).
     with contextlib.suppress(OSError):
         font_manager.fontManager.addfont(NOTO_SANS_CJK)
-    return plt
+    return matplotlib, Figure
 
 
 def chart_png(chart: Chart, *, script: str = "simplified") -> bytes:
@@ -48,38 +53,38 @@ def chart_png(chart: Chart, *, script: str = "simplified") -> bytes:
 def _chart_png(key: tuple, script: str) -> bytes:
     title, kind, categories, series = key
     chart = Chart(title, kind, list(categories), [(n, list(v)) for n, v in series])
-    plt = _pyplot()
+    matplotlib, Figure = _matplotlib()
     family = "Noto Sans CJK TC" if script == "traditional" else "Noto Sans CJK SC"
-    with plt.rc_context(
-        {
-            "font.family": [family, "DejaVu Sans"],
-            "font.size": 10,
-            "axes.unicode_minus": False,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    ):
-        fig, ax = plt.subplots(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
-        try:
-            _draw(ax, chart)
-            fig.tight_layout()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=DPI)
-        finally:
-            plt.close(fig)
+    rc = {
+        "font.family": [family, "DejaVu Sans"],
+        "font.size": 10,
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with _lock, matplotlib.rc_context(rc):
+        fig = Figure(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
+        _draw(fig.subplots(), chart)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()
 
 
 def _draw(ax, chart: Chart) -> None:
     categories = list(chart.categories)
     series = list(chart.series)
+    if not categories or not any(any(values) for _, values in series):
+        ax.axis("off")
+        ax.text(0.5, 0.5, "—", ha="center", va="center", fontsize=24, color="#888")
+        return
     if chart.kind == "pie":
-        name, values = series[0] if series else ("", [])
+        name, values = series[0]
         ax.pie(
             values,
             labels=categories,
             autopct="%1.0f%%",
-            colors=_COLOURS[: len(values)] or None,
+            colors=[_COLOURS[i % len(_COLOURS)] for i in range(len(values))],
             startangle=90,
             counterclock=False,
         )

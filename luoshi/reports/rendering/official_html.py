@@ -53,6 +53,9 @@ def render_pdf(document: Document, *, script: str = "simplified") -> bytes:
     html = render_html(document, script=script)
     font_config = fonts.font_configuration()
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
+    # The page carries everything inline (CSS, charts as data: URIs): fetch nothing else.
+    fetcher = URLFetcher(allowed_protocols={"data"})
     with fonts.lock:
-        return HTML(string=html).write_pdf(font_config=font_config)
+        return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=font_config)
