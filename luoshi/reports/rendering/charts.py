@@ -12,10 +12,12 @@ import io
 import threading
 from functools import cache, lru_cache
 
+from luoshi.core.script import convert
 from luoshi.reports.document import Chart
 
 NOTO_SANS_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 WIDTH_MM, HEIGHT_MM = 150, 80
+EMPTY_HEIGHT_MM = 15
 DPI = 200
 _COLOURS = ["#c23531", "#2f4554", "#61a0a8", "#d48265", "#91c7ae", "#749f83", "#ca8622"]
 
@@ -62,10 +64,17 @@ def _chart_png(key: tuple, script: str) -> bytes:
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
+    empty = not chart.categories or not any(any(values) for _, values in chart.series)
+    height = EMPTY_HEIGHT_MM if empty else HEIGHT_MM
     with _lock, matplotlib.rc_context(rc):
-        fig = Figure(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
-        _draw(fig.subplots(), chart)
-        fig.tight_layout()
+        fig = Figure(figsize=(WIDTH_MM / 25.4, height / 25.4), dpi=DPI)
+        ax = fig.subplots()
+        if empty:  # a strip saying so, rather than an empty frame
+            ax.axis("off")
+            ax.text(0.5, 0.5, convert("暂无数据", script), ha="center", va="center", color="#666")
+        else:
+            _draw(ax, chart)
+            fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()
@@ -74,10 +83,6 @@ def _chart_png(key: tuple, script: str) -> bytes:
 def _draw(ax, chart: Chart) -> None:
     categories = list(chart.categories)
     series = list(chart.series)
-    if not categories or not any(any(values) for _, values in series):
-        ax.axis("off")
-        ax.text(0.5, 0.5, "—", ha="center", va="center", fontsize=24, color="#888")
-        return
     if chart.kind == "pie":
         name, values = series[0]
         ax.pie(
