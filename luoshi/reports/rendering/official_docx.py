@@ -191,7 +191,13 @@ def _page_number(paragraph, *, odd: bool) -> None:
     fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
-    fmt.line_spacing = 1.0
+    # Off the 28.95 pt grid, one exact 16 pt line: the dashes sit ≈ 7 mm below the text block.
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(16)
+    pPr = paragraph._p.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    pPr.insert_element_before(snap, "w:spacing", "w:ind", "w:jc")
     _indent_chars(fmt, right=100 if odd else 0, left=0 if odd else 100)
     _field_run(paragraph, text="— ")
     _field_run(paragraph, "begin")
