@@ -35,6 +35,27 @@ SONGTI = "宋体"
 
 HEADING_FONTS = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+# CT_PPr children that follow w:snapToGrid in the schema's sequence.
+_AFTER_SNAP_TO_GRID = tuple(
+    f"w:{tag}"
+    for tag in [
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
 
 
 def set_fonts(rPr, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -197,7 +218,7 @@ def _page_number(paragraph, *, odd: bool) -> None:
     pPr = paragraph._p.get_or_add_pPr()
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
-    pPr.insert_element_before(snap, "w:spacing", "w:ind", "w:jc")
+    pPr.insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
     _indent_chars(fmt, right=100 if odd else 0, left=0 if odd else 100)
     _field_run(paragraph, text="— ")
     _field_run(paragraph, "begin")
@@ -253,7 +274,7 @@ def render_docx(document: Document, *, script: str = "simplified") -> bytes:
     _define_styles(doc, script)
     _page_setup(doc)
     doc.core_properties.title = lay.title
-    # The template's body starts with an empty paragraph: reuse it for the title.
+    # python-docx's template body holds an empty paragraph: drop it (keep the sectPr).
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
