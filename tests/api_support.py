@@ -178,6 +178,8 @@ def build_world(evidence_dir):
         blind = make_user("api_blind", tree.own)
         blind.groups.add(_role("blind", DataScope.SUBTREE, []))
         clerk = make_user("api_clerk", tree.own, "clerk")
+        fuzzer = make_user("api_fuzzer", tree.own, "clerk")  # reads everything, writes ledger
+        fuzzer.groups.add(Role.objects.get(code="api-reader"))
         child_clerk = make_user("api_child_clerk", tree.child, "clerk")
         root_task = Task.objects.create(
             unit=tree.root,
@@ -197,6 +199,7 @@ def build_world(evidence_dir):
                 "blind": blind,
                 "clerk": clerk,
                 "child_clerk": child_clerk,
+                "fuzzer": fuzzer,
             }.items()
         }
         yield SimpleNamespace(
