@@ -163,6 +163,8 @@ def test_a_user_creates_sees_once_and_revokes_their_token(db, world, client):
 
     client.logout()
     assert client.get("/api/units/", **auth(key)).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
     client.force_login(world.clerk)
     client.post(reverse("api:token_revoke", args=[token.pk]))
     token.refresh_from_db()
