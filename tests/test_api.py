@@ -349,6 +349,36 @@ def test_evidence_download_only_where_the_owner_is_readable(db, world, client):
     assert blind.status_code == 403
 
 
+@pytest.mark.parametrize("scope", ["self", "unit", "subtree"])
+def test_evidence_list_shows_exactly_what_can_be_downloaded(db, world, client, scope):
+    """The list follows the owner record's visibility, like detail and download: a 仅本人
+    role sees none of the evidence on records others created in its own unit."""
+    from django.contrib.auth.models import Permission
+
+    from luoshi.accounts.models import Role
+    from luoshi.api import services as api_services
+    from tests.factories import make_user
+
+    role = Role.objects.create(name=f"佐证-{scope}", code=f"ev-{scope}", data_scope=scope)
+    role.permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    user = make_user(f"ev_{scope}", world.tree.own)
+    user.groups.add(role)
+    expires = timezone.now() + datetime.timedelta(days=1)
+    key = api_services.create_token(user=user, name="佐证", expires_at=expires)[1]
+    listed = {row["id"] for row in client.get("/api/evidence/", **auth(key)).json()["results"]}
+    expected = {
+        "self": set(),
+        "unit": {world.rows["own"]["evidence"].pk},
+        "subtree": {world.rows["own"]["evidence"].pk, world.rows["child"]["evidence"].pk},
+    }[scope]
+    assert expected <= listed
+    assert world.rows["sibling"]["evidence"].pk not in listed
+    for pk in listed:
+        assert client.get(f"/api/evidence/{pk}/download/", **auth(key)).status_code == 200
+    if scope == "self":
+        assert listed == set()
+
+
 def test_duty_list_progress(db, world, client):
     key = world.keys["reader"]
     duty_list = world.rows["own"]["duty-lists"]

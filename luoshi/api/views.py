@@ -3,7 +3,6 @@ it): a record out of the user's scope does not exist (404); a missing model perm
 403. Writes go through the apps' own forms and services, so the API and the pages accept
 and refuse exactly the same input, with the same Chinese messages."""
 
-from django.contrib.contenttypes.models import ContentType
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -32,6 +31,7 @@ from luoshi.duty.models import DutyList
 from luoshi.events.models import EventFiling
 from luoshi.evidence import views as evidence_views
 from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import readable_evidence
 from luoshi.incidents.models import Incident
 from luoshi.inspections.models import InspectionPlan, RectificationItem
 from luoshi.ledger import services as ledger_services
@@ -309,8 +309,7 @@ class LedgerRecordViewSet(mixins.CreateModelMixin, ReadViewSet):
 
 
 class EvidenceViewSet(ReadViewSet):
-    """佐证材料元数据与下载。列表为本人数据范围内、且可查看其所属记录类型的佐证；
-    详情与下载按所属记录的可见性判断（与页面下载完全相同）。"""
+    """佐证材料元数据与下载：可见性随所属记录（与页面下载完全相同）。"""
 
     model = Evidence
     queryset = Evidence.objects.none()
@@ -321,23 +320,11 @@ class EvidenceViewSet(ReadViewSet):
     select = ("unit", "content_type")
 
     def scoped(self):
-        rows = Evidence.objects.for_user(self.request.user)
-        allowed = [
-            pk
-            for pk in rows.order_by().values_list("content_type", flat=True).distinct()
-            if self._may_view(ContentType.objects.get_for_id(pk))
-        ]
-        return rows.filter(content_type__in=allowed)
-
-    def _may_view(self, content_type):
-        model = content_type.model_class()
-        return model is not None and self.request.user.has_perm(
-            f"{model._meta.app_label}.view_{model._meta.model_name}"
-        )
+        return readable_evidence(self.request.user)
 
     def get_object(self):
         # The download view's own check: the owner record must be readable by the user.
-        evidence = evidence_views._evidence_for(self.request, self.kwargs["pk"])
+        evidence = evidence_views.evidence_for(self.request, self.kwargs["pk"])
         self.check_object_permissions(self.request, evidence)
         return evidence
 
