@@ -223,16 +223,22 @@ def _split_heading(line: Tracked) -> list[Tracked]:
     if not found:
         return [line]
     _level, m = found
-    for ws in re.finditer(r"\s+", line.text):
-        if ws.start() <= m.end():
-            continue
+    spaces = [ws for ws in re.finditer(r"\s+", line.text) if ws.start() > m.end()]
+    # Prefer a break followed by an item marker (``二、 存在 问题 一是…``), then one
+    # followed by Chinese body text.
+    for ws in spaces:
+        head, rest = line[: ws.start()], line[ws.end() :]
+        if re.search("[。！？；]", head.text) or len(head.text) > 40:
+            break
+        if marker_level(rest.text) or ENUM_RE.match(rest.text):
+            return [head, *_split_heading(rest)]
+    for ws in spaces[:1]:
         head, rest = line[: ws.start()], line[ws.end() :]
         if re.search("[。！？；]", head.text) or len(head.text) > 40:
             return [line]
-        starts_item = marker_level(rest.text) or ENUM_RE.match(rest.text)
-        if (HAN_RE.match(rest.text[:1]) and len(rest.text) >= 10) or starts_item:
-            return [head, *_split_heading(rest)]
-        return [line]
+        first_clause = re.split("[，。；：！？,.;:]", rest.text, maxsplit=1)[0]
+        if HAN_RE.match(rest.text[:1]) and len(rest.text) >= 10 and len(first_clause) >= 4:
+            return [head, rest]
     return [line]
 
 
@@ -271,17 +277,18 @@ def clean(raw: str) -> Cleaned:
         line = _normalize_chars(line).strip()
         if not line:
             continue
-        label = TITLE_LABEL_RE.match(line.text)
+        label = TITLE_LABEL_RE.match(to_simplified(line.text))
         if label:
             result.removed.append(line.text)
             if title_candidate is None:
                 cand = line[label.end() :].sub(TITLE_NOISE_RE, "").strip()
                 title_candidate = _drop_pinyin(cand, loose_pinyin)
             continue
-        if _is_boilerplate(line.text):
+        unpinyined = _drop_pinyin(line, loose_pinyin)
+        if _is_boilerplate(to_simplified(unpinyined.text)):
             result.removed.append(line.text)
             continue
-        lines.append(_drop_pinyin(line, loose_pinyin))
+        lines.append(unpinyined)
 
     # Title: the explicit 标题: label, else the first short line without a full stop;
     # short site-name lines before it are page chrome.

@@ -298,7 +298,7 @@ def _activity(before: str, after: str) -> tuple[str, bool, str]:
         rest = act[len(verb.group(0)) :]
         if rest.startswith("了"):
             rest = rest[1:]
-        if "等" in rest:
+        if "等" in rest and len(rest) > 28:
             rest = rest[rest.rindex("等") + 1 :]
         act = verb.group(0) + rest
         if not rest:
@@ -307,9 +307,12 @@ def _activity(before: str, after: str) -> tuple[str, bool, str]:
             act = subject + act
     elif "等" in act and act.rindex("等") < len(act) - 1:
         act = act[act.rindex("等") + 1 :]
+    act = re.sub(r"(共计|累计|合计|总计|达到|共|达|计|的|了)+$", "", act)
+    if act.endswith("等") and after:  # 「表彰张三等五个先进集体」
+        return act + after, True, period
     if len(act) <= 1 and after:
         return act + after, True, period
-    return act.rstrip("的了"), False, period
+    return act, False, period
 
 
 def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:

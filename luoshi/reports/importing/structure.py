@@ -38,7 +38,7 @@ def cn_to_int(text: str) -> int | None:
 def lead_phrase(text: str, marker: str = "") -> str:
     """Up to the first full stop; a long one is cut at its first comma (after the marker)."""
     keep, rest = text[: len(marker)], text[len(marker) :]
-    head = re.split(r"[。！？；]", rest, maxsplit=1)[0]
+    head = re.split(r"[。！？；：]", rest, maxsplit=1)[0]
     if len(head) > LEAD_MAX:
         parts = re.split(r"[，：、]", head)
         cut = parts[0]
