@@ -143,6 +143,15 @@ MENU = [
             MenuItem(_("登录日志"), "audit:logins", "audit.view_loginlog", "box-arrow-in-right"),
         ],
     ),
+    MenuGroup(
+        _("报告"),
+        "file-earmark-text",
+        [
+            MenuItem(
+                _("往年报告导入"), "reports:baseline_list", "reports.view_baseline", "clock-history"
+            ),
+        ],
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from .metrics import extract
 from .structure import build_tree, problems_and_plans
 
 PARSER_VERSION = 1
-MIN_HAN = 80
+MIN_HAN = 60
 
 KIND_RULES = [
     ("inspection_bulletin", r"通报|督查|督导|巡察|巡查|检查情况"),
