@@ -285,3 +285,29 @@ def test_permissions_and_scope(client, tree, users, parsed):
     assert client.get(reverse("reports:baseline_import")).status_code == 403
     client.logout()
     assert client.get(reverse("reports:baseline_list")).status_code == 302  # to login
+
+
+# --- demo hook ---
+
+
+def test_demo_hook_imports_last_year_once(tree, users):
+    import datetime
+
+    from luoshi.reports.demo import ensure_baselines
+
+    added = {}
+    kwargs = {
+        "today": datetime.date(2026, 11, 24),
+        "units": {"D02": tree.own},
+        "logins": {"xcb_admin": users.unit_admin},
+        "added": added,
+    }
+    ensure_baselines(**kwargs)
+    ensure_baselines(**kwargs)
+    baseline = Baseline.objects.get()
+    assert added["baselines"] == 1
+    assert (baseline.unit, baseline.year, baseline.kind) == (tree.own, 2025, "annual_summary")
+    metrics = {m["activity"]: m["value"] for m in baseline.data["metrics"]}
+    assert metrics["召开部务会理论学习中心组"] == 12
+    assert len(baseline.data["problems"]) == 3 and len(baseline.data["plans"]) == 3
+    assert "[打印本页]" not in baseline.text
