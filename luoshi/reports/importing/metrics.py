@@ -93,7 +93,7 @@ PERCENT_RE = re.compile(rf"百分之(?P<num>{NUMBER})")
 # Words that make a number+measure word something other than a count.
 NOT_AFTER_UNIT = {
     "个": r"[^，。；：]{0,4}?(?:方面|特点|环节|层面|维度|阶段|步骤|原则|意识|自信|维护|确立|全面|坚持"
-    r"|明确|必须|务必|代表|字|月|转变|结合|统筹)",
+    r"|明确|必须|务必|代表|字|月|转变|结合|统筹|工作日|季度|星期|小时|年度|百分点)",
     "次": r"性|党代会|代表大会|全会|全委会",
     "人": r"民|大",
     "名": r"单|义|称|片|牌|誉",
