@@ -520,3 +520,40 @@ def test_parser_never_crashes_and_sources_are_exact(raw):
         start, end = metric["span"]
         assert raw[start:end] == metric["source"]
     json.dumps(parsed, ensure_ascii=False)
+
+
+BULLETIN = (
+    "关于2023年度意识形态工作责任制落实情况的督查通报\r\n\r\n各镇（街道）党（工）委：\r\n"
+    "一、基本情况\r\n"
+    "督查组共检查单位３２个，发现问题57个，已整改到位51个，整改率89.5%。"
+    "累计发布信息1,250条，群众满意度达到百分之九十五。\r\n"
+    "二、主要问题\r\n（一）个别单位学习记录不规范。\r\n（二）部分单位阵地台账不健全。\r\n"
+    "三、下一步要求\r\n1．各单位要在15个工作日内完成整改。\r\n2．每月至少开展1次自查。\r\n"
+)
+
+
+def test_unseen_bulletin_crlf_fullwidth_digits_and_percent_words():
+    parsed = ensure_report(parse_text(BULLETIN))
+    assert parsed["kind"] == ReportKind.INSPECTION_BULLETIN
+    assert parsed["year"] == 2023
+    assert "\r" not in parsed["text"]
+    assert headings(parsed["sections"], 3) == [
+        "1．各单位要在15个工作日内完成整改",
+        "2．每月至少开展1次自查",
+    ]
+    assert parsed["problems"] == ["（一）个别单位学习记录不规范", "（二）部分单位阵地台账不健全"]
+    assert parsed["plans"] == ["1．各单位要在15个工作日内完成整改", "2．每月至少开展1次自查"]
+    assert_metrics(
+        parsed,
+        BULLETIN,
+        [
+            ("检查单位", 32, "个", False),  # full-width ３２ in the file, quoted as it is
+            ("发现问题", 57, "个", False),
+            ("整改到位", 51, "个", False),
+            ("整改率", 89.5, "%", False),
+            ("发布信息", 1250, "条", False),
+            ("群众满意度", 95, "%", False),  # 百分之九十五
+            ("开展自查", 1, "次", True),  # 15个工作日 is a deadline, not a count
+        ],
+    )
+    assert parsed["metrics"][0]["source"] == "督查组共检查单位３２个"

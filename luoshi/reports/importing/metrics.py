@@ -398,6 +398,7 @@ def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:
                 "span": [raw_start, raw_end],
             }
         )
+    out.sort(key=lambda metric: metric["span"][0])
     return out
 
 
