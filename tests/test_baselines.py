@@ -311,3 +311,16 @@ def test_demo_hook_imports_last_year_once(tree, users):
     assert metrics["召开部务会理论学习中心组"] == 12
     assert len(baseline.data["problems"]) == 3 and len(baseline.data["plans"]) == 3
     assert "[打印本页]" not in baseline.text
+
+
+def test_delete_needs_permission(client, tree, users, parsed):
+    baseline = save_baseline(
+        unit=tree.own, year=2024, kind="annual_summary", parsed=parsed, user=users.unit_admin
+    )
+    url = reverse("reports:baseline_delete", args=[baseline.pk])
+    login(client, users.clerk)
+    assert client.post(url).status_code == 403
+    client.force_login(users.unit_admin)
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert not Baseline.objects.exists()

@@ -17,6 +17,7 @@ from .structure import build_tree, problems_and_plans
 
 PARSER_VERSION = 1
 MIN_HAN = 60
+MAX_CHARS = 300_000  # a year's report is a few thousand characters; parsing is ~7 µs/char
 
 KIND_RULES = [
     ("inspection_bulletin", r"通报|督查|督导|巡察|巡查|检查情况"),
@@ -72,6 +73,10 @@ def read_report(name: str, data: bytes) -> str:
         raise ReportImportError(f"不支持的文件类型“{suffix}”：请上传 .txt 或 .docx 文件。")
     if not text.strip():
         raise ReportImportError("文件没有文字内容。")
+    if len(text) > MAX_CHARS:
+        raise ReportImportError(
+            f"正文超过 {MAX_CHARS // 10000} 万字，不像一份工作报告；请只导入报告本身。"
+        )
     return text
 
 
