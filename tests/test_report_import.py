@@ -558,3 +558,47 @@ def test_unseen_bulletin_crlf_fullwidth_digits_and_percent_words():
         ],
     )
     assert parsed["metrics"][0]["source"] == "督查组共检查单位３２个"
+
+
+GOV_SITE = """首页 | 工作动态 | 通知公告
+XX镇2024年意识形态工作总结
+【字体：大 中 小】  浏览次数：356
+一.主要做法
+（一） 抓学习。镇党委中心组全年集中学习12次，开展意识（shí）形态专题研讨3次，覆盖群众2万余人，发放宣传资料3000余份。
+（二） 抓阵地。新建新时代文明实践站5个，同比增长25%，举办“村晚”等文化活动20余场次。
+二.存在不足
+一是学习形式单一，二是阵地利用率不高。
+三.下步打算
+继续加强理论学习。
+责任编辑：张三
+扫一扫在手机打开当前页
+"""
+
+
+def test_unseen_government_site_page():
+    parsed = ensure_report(parse_text(GOV_SITE))
+    assert parsed["title"] == "XX镇2024年意识形态工作总结"
+    assert parsed["removed"] == [
+        "首页 | 工作动态 | 通知公告",
+        "【字体：大 中 小】  浏览次数：356",
+        "责任编辑：张三",
+        "扫一扫在手机打开当前页",
+    ]
+    assert headings(parsed["sections"], 1) == ["一.主要做法", "二.存在不足", "三.下步打算"]
+    assert headings(parsed["sections"], 2) == ["（一）抓学习", "（二）抓阵地"]
+    assert parsed["problems"] == ["一是学习形式单一", "二是阵地利用率不高"]  # 二是 after a comma
+    assert parsed["plans"] == ["继续加强理论学习"]  # a plans section without items
+    assert_metrics(
+        parsed,
+        GOV_SITE,
+        [
+            ("集中学习", 12, "次", False),
+            ("开展意识形态专题研讨", 3, "次", False),
+            ("覆盖群众", 2, "万人", True),
+            ("发放宣传资料", 3000, "份", True),
+            ("新建新时代文明实践站", 5, "个", False),
+            ("同比增长", 25, "%", False),
+            ("文化活动", 20, "场次", True),
+        ],
+    )
+    assert parsed["metrics"][1]["source"] == "开展意识（shí）形态专题研讨3次"

@@ -48,6 +48,8 @@ _STRONG = [
     r"版权(声明|所有)|copyright|©|ICP\s*备|powered\s+by|all rights reserved|欢迎光临|免责声明"
     r"|本站(仅|不拥有|不承担|将|所有)|公网安备|工业和信息化部\s*$",
     r"^\s*第?\s*[-—－]?\s*\d{1,4}\s*[-—－]?\s*页?\s*$|^\s*第\s*\d+\s*页|共\s*\d+\s*页\s*$",
+    r"^\s*([^\s|｜>›»]{1,8}\s*[|｜>›»]\s*){2,}[^\s|｜>›»]{1,8}\s*$",  # 首页 | 工作动态 | 通知公告
+    r"字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|(浏览|阅读|点击)次数\s*[:：]",
 ]
 STRONG_RE = re.compile("|".join(_STRONG), re.IGNORECASE)
 # Short lines only (a long paragraph may well mention a date or a website).
@@ -200,6 +202,8 @@ def _punctuation(line: Tracked) -> Tracked:
 
     def period(m: re.Match) -> str:
         b, a = around(m)
+        if re.fullmatch(rf"\s*[{CN_NUM}]{{1,3}}", m.string[: m.start()]):
+            return "."  # 「一.主要做法」 is a heading marker
         if HAN_RE.match(b or " ") and (not a or is_cjkish(a)):
             return "。"
         return "."

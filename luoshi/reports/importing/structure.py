@@ -9,7 +9,7 @@ from .cleaning import CN_NUM, ENUM_RE, marker_level
 
 CN_VALUES = {ch: i + 1 for i, ch in enumerate(CN_NUM)}
 LEAD_MAX = 50
-INLINE_ENUM_RE = re.compile(rf"(?:^|(?<=[。；：！？:;]))\s*(?:其)?([{CN_NUM}]{{1,2}})(是|要)")
+INLINE_ENUM_RE = re.compile(rf"(?:^|(?<=[。；：！？:;，]))\s*(?:其)?([{CN_NUM}]{{1,2}})(是|要)")
 PROBLEM_RE = re.compile(r"问题|不足|短板|差距|薄弱|短处|困难")
 PLAN_RE = re.compile(r"下一步|下步|计划|打算|思路|措施|方向|展望|今后|努力|建议|对策|安排|设想")
 FUTURE_RE = re.compile(
@@ -107,7 +107,9 @@ def build_tree(paragraphs: list[str]) -> list[Node]:
             while stack[top].level >= 5:
                 top -= 1
             parent = stack[top]
-            if number not in (enum_next.get(id(parent), 1), 1):
+            expected = enum_next.get(id(parent), 1)
+            after_comma = m.start() > 0 and text[m.start() - 1] == "，"
+            if number not in (expected, 1) or (after_comma and (number != expected or number == 1)):
                 continue
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             segment = text[m.start() : end].strip()
