@@ -602,3 +602,12 @@ def test_unseen_government_site_page():
         ],
     )
     assert parsed["metrics"][1]["source"] == "开展意识（shí）形态专题研讨3次"
+
+
+def test_lone_carriage_returns_end_lines():
+    _path, raw = seed("001")
+    raw = raw.replace("\n", "\r")
+    parsed = parse_text(raw)
+    assert parsed["title"] == "局2024年意识形态工作总结"
+    assert [m["value"] for m in parsed["metrics"]] == [15, 180, 212, 2, 200]
+    assert all(m["source"] in raw for m in parsed["metrics"])

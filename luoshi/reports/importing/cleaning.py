@@ -92,12 +92,8 @@ class Cleaned:
 
 
 def _lines(raw: str) -> list[Tracked]:
-    out = []
-    for m in re.finditer(r"[^\n]*", raw):
-        if m.start() > 0 and m.start() == m.end() and raw[m.start() - 1 : m.start()] != "\n":
-            continue
-        out.append(Tracked.of(m.group(0), m.start()))
-    return out
+    """Non-empty lines (``\n``, ``\r\n`` or a lone ``\r`` ends a line), with positions."""
+    return [Tracked.of(m.group(0), m.start()) for m in re.finditer(r"[^\r\n]+", raw)]
 
 
 _FULLWIDTH = str.maketrans(
