@@ -611,3 +611,20 @@ def test_lone_carriage_returns_end_lines():
     assert parsed["title"] == "局2024年意识形态工作总结"
     assert [m["value"] for m in parsed["metrics"]] == [15, 180, 212, 2, 200]
     assert all(m["source"] in raw for m in parsed["metrics"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("全年服务群众10多万人次。", ("服务群众", 10, "万人次", True)),
+        ("投入资金20余万元。", ("投入资金", 20, "万元", True)),
+        ("开展活动十二次。", ("开展活动", 12, "次", False)),
+        ("开展宣讲1.5万余人次。", ("开展宣讲", 1.5, "万人次", True)),
+        ("召开第3次会议，组织学习超过30场。", ("组织学习", 30, "场", True)),
+        ("受理群众来信120件左右。", ("受理群众来信", 120, "件", True)),
+    ],
+)
+def test_number_forms(sentence, expected):
+    text = "一、工作情况\n" + sentence
+    parsed = parse_text(text)
+    assert_metrics(parsed, text, [expected])

@@ -85,7 +85,7 @@ CN_DIGITS = "零一二两三四五六七八九"
 NUMBER = rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}十][{CN_DIGITS}十百千]*"
 PREFIX_APPROX = r"近|约|大约|超过|超|逾|多达|将近|接近|达近"
 METRIC_RE = re.compile(
-    rf"(?P<pre>{PREFIX_APPROX})?(?P<num>{NUMBER})(?P<mult>万|亿)?(?P<yu>余|多)?"
+    rf"(?P<pre>{PREFIX_APPROX})?(?P<num>{NUMBER})(?P<yu0>余|多)?(?P<mult>万|亿)?(?P<yu>余|多)?"
     rf"(?P<unit>{UNIT_RE})(?P<post>以上|左右|余|多)?"
 )
 PERCENT_RE = re.compile(rf"百分之(?P<num>{NUMBER})")
@@ -356,6 +356,7 @@ def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:
         approx = bool(
             m.group("pre")
             or m.group("yu")
+            or m.group("yu0")
             or m.group("post")
             or re.search(rf"(?:{LOWER_BOUND})[^，。；]{{0,6}}$", before)
         )
