@@ -462,6 +462,35 @@ def _ensure_assessment_grants() -> None:
         )
 
 
+# 往年报告基线 (luoshi.reports.Baseline): import past reports; leaders read them.
+if "reports" not in ALL_APPS:
+    ALL_APPS += ["reports"]
+BASELINE_GRANTS = {
+    "unit_admin": {"reports.baseline": EDIT},
+    "clerk": {"reports.baseline": ["view", "add", "change"]},
+    "leader": {"reports.baseline": VIEW},
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(BASELINE_GRANTS.get(_code, {}))
+
+
+def _ensure_baseline_grants() -> None:
+    """Give built-in roles the baseline permissions once (left alone once a role has any)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    create_permissions(django_apps.get_app_config("reports"), verbosity=0)
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        held = role and role.permissions.filter(codename__endswith="_baseline").exists()
+        if role is None or held:
+            continue
+        role.permissions.add(*[p for p in _permissions(spec) if p.codename.endswith("_baseline")])
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (
@@ -525,3 +554,4 @@ def ensure_defaults() -> None:
     _ensure_risk_defaults()
     _ensure_inspection_grants()
     _ensure_assessment_grants()
+    _ensure_baseline_grants()
