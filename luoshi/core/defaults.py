@@ -462,6 +462,31 @@ def _ensure_assessment_grants() -> None:
         )
 
 
+# 数据包上报 (luoshi.exchange): export and import data packages; 系统管理员 and 单位管理员 (each
+# within their own scope: export units they see, import under units they administer).
+ALL_APPS += ["exchange"]
+EXCHANGE_GRANTS = {"admin": ["export_package", "import_package"]}
+EXCHANGE_GRANTS["unit_admin"] = EXCHANGE_GRANTS["admin"]
+
+
+def _ensure_exchange_grants() -> None:
+    """Give admin and unit_admin the two package permissions once (a role already holding
+    either is left as its administrators set it)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    create_permissions(django_apps.get_app_config("exchange"), verbosity=0)
+    for code, codenames in EXCHANGE_GRANTS.items():
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label="exchange").exists():
+            continue
+        role.permissions.add(
+            *Permission.objects.filter(content_type__app_label="exchange", codename__in=codenames)
+        )
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (
@@ -525,3 +550,4 @@ def ensure_defaults() -> None:
     _ensure_risk_defaults()
     _ensure_inspection_grants()
     _ensure_assessment_grants()
+    _ensure_exchange_grants()

@@ -184,7 +184,7 @@ def build_package(root: Unit, year: int, *, subtree: bool, out) -> dict:
     }
     unit_rows = []
     for unit in units:
-        parent = unit.get_parent()
+        parent = Unit.objects.get_parent(unit)
         unit_rows.append(
             {
                 "code": unit.code,

@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from luoshi.exchange.export import FORMAT, VERSION
-from luoshi.exchange.models import ImportedObject
+from luoshi.exchange.models import Deployment, ImportedObject
 from luoshi.exchange.registry import BY_LABEL, ENTRIES, exported_fields, m2m_fields, reference_key
 from luoshi.units.models import Unit, UnitType, UnitYearStat
 
@@ -251,7 +251,11 @@ class _Importer:
                 except ValidationError as exc:
                     self._validation_problems("units.json", index, Unit, exc)
                     continue
-                unit = parent.add_child(instance=unit) if parent else Unit.add_root(instance=unit)
+                unit = (
+                    Unit.objects.add_child(parent, instance=unit)
+                    if parent
+                    else Unit.objects.add_root(instance=unit)
+                )
                 self.report.units_created.append(code)
             by_code[code] = unit
             for stat_year, members in (row.get("party_members") or {}).items():
@@ -499,6 +503,13 @@ def import_package(fileobj, *, user=None, parent: Unit | None = None, dry_run=Fa
         report.problems = exc.problems
         return report
     report.sha256, report.manifest = sha, manifest
+    if manifest.get("source") == Deployment.current_key():
+        report.problems.append(
+            Problem(
+                "manifest.json", field="source", reason="这是本系统导出的数据包，不能导回本系统"
+            )
+        )
+        return report
     importer = _Importer(manifest, members, sha, user=user, parent=parent, report=report)
     try:
         with transaction.atomic():
