@@ -377,3 +377,16 @@ def test_menu_shows_the_pages_to_unit_admins_only(client, users):
     assert reverse("exchange:export") in client.get(reverse("home")).content.decode()
     client.force_login(users.clerk)
     assert reverse("exchange:export") not in client.get(reverse("home")).content.decode()
+
+
+def test_a_refused_package_shows_the_problems_and_no_confirm_button(client, tree, users):
+    client.force_login(users.unit_admin)
+    upload = io.BytesIO(b"not a zip")
+    upload.name = "x.zip"
+    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    page = response.content.decode()
+    assert "数据包有 1 处问题，未写入任何数据。" in page
+    assert "数据包：不是有效的 zip 文件" in page
+    assert 'data-testid="confirm"' not in page
+    response = client.post(reverse("exchange:import_confirm"), {"token": "0" * 32})
+    assert response.status_code == 404
