@@ -95,7 +95,7 @@ def evidence_bytes():
     result = {}
     for evidence in Evidence.objects.filter(kind="file"):
         with storage.open(evidence.file.name, "rb") as handle:
-            result[evidence.sha256] = handle.read()
+            result[(evidence.title, evidence.sha256)] = handle.read()
     return result
 
 

@@ -25,6 +25,10 @@ UPLOAD_DIR = Path(settings.VAR_DIR) / "exchange"
 SESSION_KEY = "exchange_upload"
 
 
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
 class ExportView(PermissionRequiredMixin, View):
     permission_required = "exchange.export_package"
 
@@ -34,7 +38,8 @@ class ExportView(PermissionRequiredMixin, View):
 
     def post(self, request):
         # An out-of-scope unit does not exist for this user: 404, not a form error.
-        unit = get_object_or_404(exportable_units(request.user), pk=request.POST.get("unit") or 0)
+        unit_id = request.POST.get("unit", "")
+        unit = get_object_or_404(exportable_units(request.user), pk=_int(unit_id))
         form = ExportForm(request.POST, user=request.user)
         if not form.is_valid():
             return render(request, "exchange/export.html", {"form": form})
@@ -56,7 +61,7 @@ class ImportView(PermissionRequiredMixin, View):
     def post(self, request):
         parent_id = request.POST.get("parent")
         if parent_id:
-            get_object_or_404(importable_parents(request.user), pk=parent_id)
+            get_object_or_404(importable_parents(request.user), pk=_int(parent_id))
         form = ImportForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return render(request, "exchange/import.html", {"form": form})
