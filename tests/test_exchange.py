@@ -181,7 +181,10 @@ def test_round_trip_into_a_fresh_database(tree, users, tmp_path):
     out = io.StringIO()
     call_command("import_package", str(package), stdout=out)
     assert out.getvalue().startswith("已导入：0 条新增，0 条更新，")
+    # nothing changed but the operation log's entry for this import
+    counts["audit.operationlog"] += 1
     assert row_counts() == counts
+    assert OperationLog.objects.order_by("-id").first().object_repr == "导入数据包：T1 2026 年"
     assert FIGURES(own, YEAR, True) == before
 
 
