@@ -356,6 +356,8 @@ def test_export_download_then_import_through_the_pages(client, tree, users, tmp_
 
 def test_import_under_a_unit_outside_the_scope_is_404(client, tree, users, tmp_path):
     client.force_login(users.unit_admin)
+    page = client.get(reverse("exchange:import")).content.decode()
+    assert f'value="{tree.own.pk}"' in page and f'value="{tree.sibling.pk}"' not in page
     upload = io.BytesIO(b"not a zip")
     upload.name = "x.zip"
     response = client.post(
@@ -393,3 +395,16 @@ def test_a_refused_package_shows_the_problems_and_no_confirm_button(client, tree
     assert 'data-testid="confirm"' not in page
     response = client.post(reverse("exchange:import_confirm"), {"token": "0" * 32})
     assert response.status_code == 404
+
+
+def test_total_size_and_member_count_limits(db, monkeypatch):
+    import os
+
+    from luoshi.exchange import importer
+
+    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(importer, "MAX_MEMBERS", 3)
+    big = import_package(_zip({"manifest.json": b"{}", "evidence/a": os.urandom(2000)}))
+    assert [str(p) for p in big.problems] == ["数据包：解压后大小 2002 字节超过上限 1000"]
+    many = import_package(_zip({f"records/{i}.json": b"[]" for i in range(4)}))
+    assert [str(p) for p in many.problems] == ["数据包：成员数 4 超过上限 3"]

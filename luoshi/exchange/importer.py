@@ -29,7 +29,7 @@ from luoshi.exchange.registry import BY_LABEL, ENTRIES, exported_fields, m2m_fie
 from luoshi.units.models import Unit, UnitType, UnitYearStat
 
 MAX_MEMBERS = getattr(settings, "EXCHANGE_MAX_MEMBERS", 50_000)
-MAX_UNPACKED_BYTES = getattr(settings, "EXCHANGE_MAX_UNPACKED_BYTES", 2 * 1024**3)
+MAX_UNPACKED_BYTES = getattr(settings, "EXCHANGE_MAX_UNPACKED_BYTES", 512 * 1024**2)
 MAX_RATIO = 200  # a member may not unpack to more than 200 times its compressed size
 
 
