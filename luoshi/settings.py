@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "luoshi.reports",
     "luoshi.dashboard",
     "luoshi.api",
+    "luoshi.exchange",
 ]
 
 MIDDLEWARE = [

@@ -136,6 +136,14 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("数据包上报"),
+        "box-arrow-up",
+        [
+            MenuItem(_("导出数据包"), "exchange:export", "exchange.export_package", "download"),
+            MenuItem(_("导入数据包"), "exchange:import", "exchange.import_package", "upload"),
+        ],
+    ),
+    MenuGroup(
         _("系统日志"),
         "clock-history",
         [
