@@ -14,6 +14,7 @@ the records when that year has records in the system, else read from the importe
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -170,7 +171,7 @@ class FactBook:
             .order_by("-date", "-id")
             .values_list("title", "outcome")[:limit]
         )
-        return [(title, outcome.strip().rstrip("。；;")) for title, outcome in rows]
+        return [(title, re.sub(r"[。;；]+$", "", outcome.strip())) for title, outcome in rows]
 
     def _ledger_sum(self, key, code, field_name, label, word):
         records = self.ledger_records(code)

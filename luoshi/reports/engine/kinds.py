@@ -7,6 +7,7 @@ every number it writes comes from ``Writer.n(key)``, which records the fact on t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -244,7 +245,6 @@ def problems(w: Writer) -> None:
 
 def plans(w: Writer) -> None:
     lines = []
-    book = w.book
     if w.v("rectification_open"):
         lines.append(
             f"抓好督查反馈问题整改。对尚未销号的{w.n('rectification_open')}整改事项逐项明确责任人和"
@@ -500,7 +500,7 @@ def _levels():
 
 
 def _clip(text: str, limit: int = 40) -> str:
-    text = " ".join((text or "").split()).rstrip("。;;")
+    text = re.sub(r"[。;；]+$", "", " ".join((text or "").split()))
     return text if len(text) <= limit else text[:limit] + "……"
 
 
