@@ -462,6 +462,38 @@ def _ensure_assessment_grants() -> None:
         )
 
 
+# 报告 (luoshi.reports): 干事 and 单位管理员 generate and edit, 领导 (and 单位管理员) finalize.
+ALL_APPS += ["reports"]
+REPORT_GRANTS = {
+    "unit_admin": {"reports.report": ["view", "add", "change", "delete", "finalize"]},
+    "leader": {"reports.report": ["view", "finalize"]},
+    "clerk": {"reports.report": ["view", "add", "change"]},
+    "reviewer": {"reports.report": VIEW},
+    "inspector": {"reports.report": VIEW},
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(REPORT_GRANTS.get(_code, {}))
+
+
+def _ensure_report_grants() -> None:
+    """Give built-in roles the report permissions once (a role already holding any of them
+    is left as its administrators set it)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    create_permissions(django_apps.get_app_config("reports"), verbosity=0)
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label="reports").exists():
+            continue
+        role.permissions.add(
+            *[p for p in _permissions(spec) if p.content_type.app_label == "reports"]
+        )
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (
@@ -525,3 +557,4 @@ def ensure_defaults() -> None:
     _ensure_risk_defaults()
     _ensure_inspection_grants()
     _ensure_assessment_grants()
+    _ensure_report_grants()
