@@ -7,7 +7,7 @@ def create_defaults(sender, **kwargs):
     # The last luoshi app to migrate: every table and permission exists by then.
     from django.apps import apps
 
-    # (post_migrate is sent only for apps with a models module: api, dashboard have none)
+    # post_migrate is only sent for apps with a models module (not e.g. luoshi.api).
     luoshi_apps = [
         c
         for c in apps.get_app_configs()
