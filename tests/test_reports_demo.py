@@ -1,0 +1,57 @@
+"""The demo district: all five kinds generate for the district with its subtree, their
+numbers are the counts of the records, and (once rendering is in) they come out as .docx
+and .pdf in both scripts with those numbers in the text."""
+
+import datetime
+
+from luoshi.core import demo
+from luoshi.core.script import to_traditional
+from luoshi.ledger.models import LedgerRecord
+from luoshi.reports import engine, services
+from luoshi.reports.demo import ensure_reports
+from luoshi.reports.models import Report, ReportKind
+from luoshi.units.models import Unit
+from tests.report_checks import docx_text, pdf_text, rendering_available, squeeze
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+def test_demo_district_reports(db, tmp_path):
+    demo.build_demo(today=TODAY)
+    root = Unit.objects.get(code="D00")
+    units = {u.code: u for u in Unit.objects.all()}
+    from luoshi.accounts.models import User
+
+    logins = {u.username: u for u in User.objects.all()}
+    added = {}
+    ensure_reports(today=TODAY, units=units, logins=logins, added=added)
+    ensure_reports(today=TODAY, units=units, logins=logins, added=added)  # idempotent
+    assert added["reports"] == 1 and Report.objects.count() == 1
+
+    year_records = LedgerRecord.objects.filter(date__year=2026)
+    render = rendering_available()
+    for kind in ReportKind.values:
+        draft = engine.generate(root, 2026, kind, subtree=True, today=TODAY)
+        for key, fact in draft.facts.items():
+            if key.startswith("ledger:"):
+                code = key.split(":")[1]
+                assert fact["value"] == year_records.filter(activity_type__code=code).count()
+        stated = [k for s in draft.content["sections"] for k in s["facts"]]
+        assert stated, kind
+        if kind == ReportKind.ANNUAL_SUMMARY:
+            study = year_records.filter(activity_type__code="study_group").count()
+            text = next(s for s in draft.content["sections"] if s["key"] == "area.study")["text"]
+            assert f"全年共召开党委理论学习中心组{study}次,较上年" in text  # vs the baseline
+        if not render:
+            continue
+        for script in ("simplified", "traditional"):
+            docx = squeeze(docx_text(services.render(draft.content, fmt="docx", script=script)))
+            pdf = squeeze(
+                pdf_text(services.render(draft.content, fmt="pdf", script=script), tmp_path)
+            )
+            for key in stated:
+                number = squeeze(draft.facts[key]["text"])
+                if script == "traditional":
+                    number = to_traditional(number)
+                assert number in docx, (kind, script, key)
+                assert number in pdf, (kind, script, key)
