@@ -41,7 +41,7 @@ def test_demo_district_reports(db, tmp_path):
         if kind == ReportKind.ANNUAL_SUMMARY:
             study = year_records.filter(activity_type__code="study_group").count()
             text = next(s for s in draft.content["sections"] if s["key"] == "area.study")["text"]
-            assert f"全年共召开党委理论学习中心组{study}次,较上年" in text  # vs the baseline
+            assert f"全年共召开党委理论学习中心组{study}次，较上年" in text  # vs the baseline
         if not render:
             continue
         for script in ("simplified", "traditional"):

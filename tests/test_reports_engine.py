@@ -51,7 +51,7 @@ def _ids_listed(client, url):
 def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, users, client):
     draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, subtree=False)
     study = _section(draft, "area.study")
-    assert "全年共召开党委理论学习中心组3次,较上年增加2次" in study["text"]
+    assert "全年共召开党委理论学习中心组3次，较上年增加2次" in study["text"]
     assert "「理论学习中心组" in study["text"] and "形成调研报告3篇" in study["text"]  # 成效
     fact = draft.facts["ledger:study_group"]
     assert fact["value"] == 3 and fact["previous"] == 1 and fact["previous_source"] == "records"
@@ -110,9 +110,9 @@ def test_year_on_year_from_an_imported_baseline(tree):
         },
     )
     draft = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY)
-    assert "召开党委理论学习中心组4次,与上年持平" in _section(draft, "area.study")["text"]
+    assert "召开党委理论学习中心组4次，与上年持平" in _section(draft, "area.study")["text"]
     assert draft.facts["ledger:study_group"]["previous_source"] == "baseline"
-    assert "开展理论宣讲活动0场,较上年减少180场" in _section(draft, "area.outreach")["text"]
+    assert "开展理论宣讲活动0场，较上年减少180场" in _section(draft, "area.outreach")["text"]
 
 
 def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, users):
@@ -128,7 +128,7 @@ def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, u
         plans_input="筹备全区网评员培训班\n",
     )
     problems = _section(draft, "problems")["text"]
-    assert "尚有2个风险点未化解(红色1个、橙色1个)" in problems
+    assert "尚有2个风险点未化解（红色1个、橙色1个）" in problems
     assert "微信公众号未落实三审制度" in problems
     assert "尚有1个整改事项未销号" in problems and "中心组学习记录不全" in problems
     plans = _section(draft, "plans")["text"]
@@ -154,10 +154,10 @@ def test_every_kind_generates_its_skeleton_and_only_recorded_facts(records, user
             fact = draft.facts[key]
             assert fact["text"] in section["text"], (kind, key)
     if kind == ReportKind.SPECIAL_REPORT:
-        assert document.addressee == "示范区委:"
+        assert document.addressee == "示范区委："
     if kind == ReportKind.INSPECTION_BULLETIN:
         findings = _section(draft, "findings")
-        assert "新闻科:发现问题1个" in findings["text"]
+        assert "新闻科：发现问题1个" in findings["text"]
         assert findings["charts"]
 
 

@@ -86,7 +86,7 @@ def test_editing_a_section_adds_a_version_and_a_stale_save_is_refused(study, use
     report = _report(users.clerk, study.own)
     client.force_login(users.clerk)
     url = reverse("reports:report_edit_section", args=[report.pk, "area.study"])
-    text = "全年共召开党委理论学习中心组3次,学习成效明显。"
+    text = "全年共召开党委理论学习中心组3次，学习成效明显。"
     response = client.post(url, {"text": text, "base": 1}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert 'data-testid="saved-badge"' in response.content.decode()

@@ -43,7 +43,7 @@ def test_clerk_generates_edits_and_follows_a_number(page, live_server, results_d
     records_url = number.get_attribute("href")
 
     section.get_by_test_id("edit-section").click()
-    section.get_by_test_id("section-textarea").fill("全年共召开党委理论学习中心组4次,成效明显。")
+    section.get_by_test_id("section-textarea").fill("全年共召开党委理论学习中心组4次，成效明显。")
     section.get_by_test_id("save-section").click()
     saved = page.locator('[data-key="area.study"] [data-testid="saved-badge"]')
     saved.wait_for()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from luoshi.reports.document import Chart, Document, Section
 from luoshi.reports.engine.facts import Fact, FactBook
-from luoshi.reports.engine.kinds import BLOCKS, KINDS, Writer
+from luoshi.reports.engine.kinds import BLOCKS, KINDS, Writer, full_width
 
 __all__ = ["Draft", "Fact", "FactBook", "generate", "to_document", "merge", "KINDS"]
 
@@ -54,8 +54,8 @@ def generate(
     addressee = ""
     if spec.addressed_to_parent:
         parent = type(unit).objects.get_parent(unit)
-        addressee = f"{parent.name}:" if parent else ""
-    title = spec.title.format(**names)
+        addressee = f"{parent.name}：" if parent else ""
+    title = full_width(spec.title.format(**names))
     sections = []
     for out in writer.sections:
         text = "\n".join(p for p in out.paragraphs if p)

@@ -15,6 +15,12 @@ from luoshi.reports.engine.facts import FactBook, compare, number
 from luoshi.reports.models import ReportKind
 
 NUMERALS = "一二三四五六七八九十"
+# Blocks write ASCII , ; : ( ) for readability of the code; documents use full-width marks.
+FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
+
+
+def full_width(text: str) -> str:
+    return text.translate(FULL_WIDTH)
 
 
 @dataclass
@@ -45,7 +51,7 @@ class Writer:
         self.who = unit.name
 
     def open(self, key: str, heading: str, level: int) -> Out:
-        out = Out(key, heading, level)
+        out = Out(key, full_width(heading), level)
         self.sections.append(out)
         self.current = out
         return out
@@ -61,7 +67,7 @@ class Writer:
         return self.book.value(key)
 
     def say(self, text: str) -> None:
-        self.current.paragraphs.append(text)
+        self.current.paragraphs.append(full_width(text))
 
     def outcomes(self, code: str) -> str:
         rows = self.book.outcomes(code)
