@@ -8,6 +8,7 @@ import pytest
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
 from luoshi.reports.engine import generate, merge, to_document
 from luoshi.reports.models import Baseline, ReportKind
+from luoshi.risks.models import RiskStatus
 from tests.factories import LedgerRecordFactory
 from tests.inspections_support import add_item, child_clerk, make_plan
 from tests.test_risks import make_risk
@@ -115,11 +116,13 @@ def test_year_on_year_from_an_imported_baseline(tree):
     assert "开展理论宣讲活动0场，较上年减少180场" in _section(draft, "area.outreach")["text"]
 
 
-def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, users):
-    make_risk(tree.own, level="red", description="微信公众号未落实三审制度")
-    make_risk(tree.child, level="orange", description="宣传栏内容更新不及时")
+def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, users, client):
+    red = make_risk(tree.own, level="red", description="微信公众号未落实三审制度")
+    orange = make_risk(tree.child, level="orange", description="宣传栏内容更新不及时")
+    make_risk(tree.child, level="blue", status=RiskStatus.RESOLVED)
+    make_risk(tree.sibling, level="red")
     setup = make_plan(tree, users)
-    add_item(setup, users, child_clerk(tree), text="中心组学习记录不全")
+    item = add_item(setup, users, child_clerk(tree), text="中心组学习记录不全")
     draft = generate(
         tree.own,
         YEAR,
@@ -135,8 +138,14 @@ def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, u
     assert "筹备全区网评员培训班。" in plans
     assert "对尚未销号的1个整改事项" in plans
 
-    alone = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY)
-    assert "风险点未化解" not in _section(alone, "problems")["text"]
+    # (users.admin would see no items: inspections' "both sides" scope drops Q() | Q(...))
+    client.force_login(users.unit_admin)
+    assert _ids_listed(client, draft.facts["risks_open"]["url"]) == {red.pk, orange.pk}
+    assert _ids_listed(client, draft.facts["risks_open_red"]["url"]) == {red.pk}
+    assert _ids_listed(client, draft.facts["rectification_open"]["url"]) == {item.pk}
+
+    alone = generate(tree.child, YEAR, ReportKind.ANNUAL_SUMMARY)
+    assert "尚有1个风险点未化解（橙色1个）" in _section(alone, "problems")["text"]
 
 
 @pytest.mark.parametrize("kind", ReportKind.values)
