@@ -152,6 +152,14 @@ MENU = [
             MenuItem(_("登录日志"), "audit:logins", "audit.view_loginlog", "box-arrow-in-right"),
         ],
     ),
+    MenuGroup(
+        _("接口"),
+        "plug",
+        [
+            MenuItem(_("接口令牌"), "api:tokens", None, "key"),
+            MenuItem(_("接口文档"), "api:docs", None, "book"),
+        ],
+    ),
 ]
 
 
