@@ -4,6 +4,8 @@ and .pdf in both scripts with those numbers in the text."""
 
 import datetime
 
+from django.urls import reverse
+
 from luoshi.core import demo
 from luoshi.core.script import to_traditional
 from luoshi.ledger.models import LedgerRecord
@@ -55,3 +57,29 @@ def test_demo_district_reports(db, tmp_path):
                     number = to_traditional(number)
                 assert number in docx, (kind, script, key)
                 assert number in pdf, (kind, script, key)
+
+
+def _published_assessment():
+    from django.utils import timezone
+
+    from luoshi.assessment.models import Assessment, AssessmentStatus
+
+    assessment = Assessment.objects.get(year=2026)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=AssessmentStatus.PUBLISHED, published_at=timezone.now()
+    )
+    return assessment
+
+
+def test_demo_assessment_result_in_the_target_units_summary(db):
+    from luoshi.assessment.selectors import ranking
+
+    demo.build_demo(today=TODAY)
+    assessment = _published_assessment()
+    row = next(r for r in ranking(assessment) if r.scores)
+    draft = engine.generate(row.unit, 2026, ReportKind.ANNUAL_SUMMARY, today=TODAY)
+    text = next(s for s in draft.content["sections"] if s["key"] == "area.responsibility")["text"]
+    rank = draft.facts["assessment_rank"]
+    assert rank["value"] == row.rank
+    assert f"排第{row.rank}名" in text and assessment.name in text
+    assert rank["url"] == reverse("assessment:sheet", args=[assessment.pk, row.unit.pk])

@@ -534,6 +534,34 @@ class FactBook:
 
     _fact_inspected_units = _fact_inspection_plans
 
+    # -- assessment -----------------------------------------------------------------------
+    def _fact_assessment_score(self):
+        """The unit's result in the latest published 考核 of the year it was assessed in."""
+        from luoshi.assessment.models import Assessment, AssessmentStatus
+        from luoshi.assessment.selectors import ranking
+
+        assessment = (
+            Assessment.objects.filter(
+                year=self.year, status=AssessmentStatus.PUBLISHED, targets=self.unit
+            )
+            .order_by("-published_at", "-id")
+            .first()
+        )
+        row, rows = None, []
+        if assessment is not None:
+            rows = ranking(assessment)
+            row = next((r for r in rows if r.unit.pk == self.unit.pk and r.scores), None)
+        if row is None:
+            self.add(Fact("assessment_score", "考核得分", 0, "分"))
+            return
+        url = reverse("assessment:sheet", args=[assessment.pk, self.unit.pk])
+        extra = {"name": assessment.name, "units": len(rows)}
+        self.add(
+            Fact("assessment_score", "考核得分", row.total, "分", url, len(row.scores), extra=extra)
+        )
+        self.add(Fact("assessment_rank", "考核排名", row.rank, "名", url, len(rows), extra=extra))
+        self.add(Fact("assessment_grade", "考核等次", row.grade, "", url, len(row.scores)))
+
     # -- units ----------------------------------------------------------------------------
     def _fact_units(self):
         from luoshi.units.models import Unit

@@ -104,6 +104,13 @@ def area_responsibility(w: Writer) -> None:
         if w.v("duty_behind"):
             text += f",进度滞后{w.n('duty_behind')}"
         w.say(text + "。")
+    score = w.book.get("assessment_score")
+    if score.url:
+        text = f"在{score.extra['name']}中得分{w.n('assessment_score')}"
+        text += f",在{score.extra['units']}个被考核单位中排第{w.n('assessment_rank')}"
+        if w.v("assessment_grade"):
+            text += f",考核等次为「{w.n('assessment_grade')}」"
+        w.say(text + "。")
 
 
 def area_study(w: Writer) -> None:
