@@ -10,8 +10,9 @@ from luoshi.core import demo
 from luoshi.core.script import to_traditional
 from luoshi.ledger.models import LedgerRecord
 from luoshi.reports import engine, services
-from luoshi.reports.demo import ensure_reports
-from luoshi.reports.models import Report, ReportKind
+from luoshi.reports.demo import DEMO_UNIT, ensure_baselines, ensure_reports
+from luoshi.reports.engine.facts import Fact
+from luoshi.reports.models import Baseline, Report, ReportKind
 from luoshi.units.models import Unit
 from tests.report_checks import docx_text, pdf_text, rendering_available, squeeze
 
@@ -26,9 +27,27 @@ def test_demo_district_reports(db, tmp_path):
 
     logins = {u.username: u for u in User.objects.all()}
     added = {}
+    # last year's summary of 区委宣传部 goes through the real importer into a baseline …
+    ensure_baselines(today=TODAY, units=units, logins=logins, added=added)
     ensure_reports(today=TODAY, units=units, logins=logins, added=added)
     ensure_reports(today=TODAY, units=units, logins=logins, added=added)  # idempotent
     assert added["reports"] == 1 and Report.objects.count() == 1
+    # … and this year's generated summary compares against it
+    report = Report.objects.get()
+    assert report.unit.code == DEMO_UNIT and report.subtree
+    facts = report.latest_version.facts
+    compared = [
+        f
+        for f in facts.values()
+        if f["previous_source"] == "baseline" and f["extra"].get("compared")
+    ]
+    assert compared, "no fact compared with the imported baseline"
+    baseline = Baseline.objects.get(unit=report.unit, year=2025)
+    metrics = {m["activity"]: m["value"] for m in baseline.data["metrics"]}
+    text = "".join(s["text"] for s in report.latest_version.content["sections"])
+    for fact in compared:
+        assert fact["previous"] in metrics.values()
+        assert engine_compare(fact) in text
 
     year_records = LedgerRecord.objects.filter(date__year=2026)
     render = rendering_available()
@@ -43,7 +62,7 @@ def test_demo_district_reports(db, tmp_path):
         if kind == ReportKind.ANNUAL_SUMMARY:
             study = year_records.filter(activity_type__code="study_group").count()
             text = next(s for s in draft.content["sections"] if s["key"] == "area.study")["text"]
-            assert f"全年共召开党委理论学习中心组{study}次，较上年" in text  # vs the baseline
+            assert f"全年共召开党委理论学习中心组{study}次" in text
         if not render:
             continue
         for script in ("simplified", "traditional"):
@@ -57,6 +76,15 @@ def test_demo_district_reports(db, tmp_path):
                     number = to_traditional(number)
                 assert number in docx, (kind, script, key)
                 assert number in pdf, (kind, script, key)
+
+
+def engine_compare(fact: dict) -> str:
+    """「较上年增加3次」 as the engine writes it (full-width punctuation)."""
+    from luoshi.reports.engine.facts import compare
+    from luoshi.reports.engine.kinds import full_width
+
+    keys = ("key", "label", "value", "unit", "url", "records", "previous", "previous_source")
+    return full_width(compare(Fact(**{k: fact[k] for k in keys})))
 
 
 def _published_assessment():

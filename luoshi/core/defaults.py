@@ -462,8 +462,37 @@ def _ensure_assessment_grants() -> None:
         )
 
 
-# 报告 (luoshi.reports): 干事 and 单位管理员 generate and edit, 领导 (and 单位管理员) finalize.
-ALL_APPS += ["reports"]
+# 往年报告基线 (luoshi.reports.Baseline): import past reports; leaders read them.
+if "reports" not in ALL_APPS:
+    ALL_APPS += ["reports"]
+BASELINE_GRANTS = {
+    "unit_admin": {"reports.baseline": EDIT},
+    "clerk": {"reports.baseline": ["view", "add", "change"]},
+    "leader": {"reports.baseline": VIEW},
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(BASELINE_GRANTS.get(_code, {}))
+
+
+def _ensure_baseline_grants() -> None:
+    """Give built-in roles the baseline permissions once (left alone once a role has any)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    create_permissions(django_apps.get_app_config("reports"), verbosity=0)
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        held = role and role.permissions.filter(codename__endswith="_baseline").exists()
+        if role is None or held:
+            continue
+        role.permissions.add(*[p for p in _permissions(spec) if p.codename.endswith("_baseline")])
+
+
+# 报告 (luoshi.reports.Report): 干事 and 单位管理员 generate and edit, 领导 (and 单位管理员)
+# finalize.
 REPORT_GRANTS = {
     "unit_admin": {"reports.report": ["view", "add", "change", "delete", "finalize"]},
     "leader": {"reports.report": ["view", "finalize"]},
@@ -477,8 +506,7 @@ for _code, _name, _scope, _description, _spec in ROLES:
 
 
 def _ensure_report_grants() -> None:
-    """Give built-in roles the report permissions once (a role already holding any of them
-    is left as its administrators set it)."""
+    """Give built-in roles the report permissions once (left alone once a role has any)."""
     from django.apps import apps as django_apps
     from django.contrib.auth.management import create_permissions
 
@@ -487,11 +515,10 @@ def _ensure_report_grants() -> None:
     create_permissions(django_apps.get_app_config("reports"), verbosity=0)
     for code, _name, _scope, _description, spec in ROLES:
         role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label="reports").exists():
+        held = role and role.permissions.filter(codename__endswith="_report").exists()
+        if role is None or held:
             continue
-        role.permissions.add(
-            *[p for p in _permissions(spec) if p.content_type.app_label == "reports"]
-        )
+        role.permissions.add(*[p for p in _permissions(spec) if p.codename.endswith("_report")])
 
 
 def grantable_permissions():
@@ -557,4 +584,5 @@ def ensure_defaults() -> None:
     _ensure_risk_defaults()
     _ensure_inspection_grants()
     _ensure_assessment_grants()
+    _ensure_baseline_grants()
     _ensure_report_grants()

@@ -153,6 +153,15 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("报告"),
+        "file-earmark-text",
+        [
+            MenuItem(
+                _("往年报告导入"), "reports:baseline_list", "reports.view_baseline", "clock-history"
+            ),
+        ],
+    ),
+    MenuGroup(
         _("接口"),
         "plug",
         [

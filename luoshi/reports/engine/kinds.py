@@ -61,6 +61,8 @@ class Writer:
         fact = self.book.get(key)
         if key not in self.current.facts:
             self.current.facts.append(key)
+        if yoy and fact.previous is not None:
+            fact.extra["compared"] = True  # the text states the year-on-year change
         return fact.text + (compare(fact) if yoy else "")
 
     def v(self, key: str):
