@@ -420,6 +420,20 @@ EXCHANGE_GRANTS = module_grants(
 )
 
 
+# 报告 (luoshi.reports.Report): 干事 and 单位管理员 generate and edit, 领导 (and 单位管理员)
+# finalize.
+REPORT_GRANTS = module_grants(
+    "报告",
+    {
+        "unit_admin": {"reports.report": ["view", "add", "change", "delete", "finalize"]},
+        "leader": {"reports.report": ["view", "finalize"]},
+        "clerk": {"reports.report": ["view", "add", "change"]},
+        "reviewer": {"reports.report": VIEW},
+        "inspector": {"reports.report": VIEW},
+    },
+)
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (

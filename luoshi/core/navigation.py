@@ -116,6 +116,15 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("报告"),
+        "file-earmark-text",
+        [
+            MenuItem(
+                _("报告"), "reports:report_list", "reports.view_report", "file-earmark-richtext"
+            )
+        ],
+    ),
+    MenuGroup(
         _("考核评价"),
         "award",
         [MenuItem(_("考核"), "assessment:list", "assessment.view_assessment", "trophy")],
