@@ -462,6 +462,37 @@ def _ensure_assessment_grants() -> None:
         )
 
 
+# 驾驶舱 (luoshi.dashboard): who may open the dashboard. What it shows is still limited by
+# the data scope and by each module's view permission.
+ALL_APPS += ["dashboard"]
+DASHBOARD_GRANTS = {
+    "unit_admin": {"dashboard.dashboard": VIEW},
+    "leader": {"dashboard.dashboard": VIEW},
+    "inspector": {"dashboard.dashboard": VIEW},
+}
+for _code, _name, _scope, _description, _spec in ROLES:
+    if _spec != "*":
+        _spec.update(DASHBOARD_GRANTS.get(_code, {}))
+
+
+def _ensure_dashboard_grants() -> None:
+    """Give built-in roles the dashboard permission once (a role already holding it is
+    left as its administrators set it)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    create_permissions(django_apps.get_app_config("dashboard"), verbosity=0)
+    for code, _name, _scope, _description, spec in ROLES:
+        role = Role.objects.filter(code=code, is_builtin=True).first()
+        if role is None or role.permissions.filter(content_type__app_label="dashboard").exists():
+            continue
+        role.permissions.add(
+            *[p for p in _permissions(spec) if p.content_type.app_label == "dashboard"]
+        )
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (
@@ -525,3 +556,4 @@ def ensure_defaults() -> None:
     _ensure_risk_defaults()
     _ensure_inspection_grants()
     _ensure_assessment_grants()
+    _ensure_dashboard_grants()
