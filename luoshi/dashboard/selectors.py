@@ -380,7 +380,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
         return None
     from luoshi.ledger.selectors import with_evidence_flag
 
-    records = with_evidence_flag(ctx_records(ctx))
+    records = with_evidence_flag(_ledger_records(ctx))
     aggregates = {}
     for name, period in ctx.periods.items():
         within = _date_in("date", period.start, period.end)
@@ -445,7 +445,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
     return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, records))
 
 
-def ctx_records(ctx):
+def _ledger_records(ctx):
     from luoshi.ledger.models import LedgerRecord
 
     return LedgerRecord.objects.for_user(ctx.user)
