@@ -63,11 +63,11 @@
         tooltip: { position: "top", formatter: function (p) {
           return risks.areas[p.data[1]] + " · " + risks.levels[p.data[0]] + "：" + p.data[2];
         } },
-        grid: { left: 110, right: 30, top: 10, bottom: 70 },
+        grid: { left: 110, right: 30, top: 10, bottom: 90 },
         xAxis: { type: "category", data: risks.levels, splitArea: { show: true } },
         yAxis: { type: "category", data: risks.areas, splitArea: { show: true }, inverse: true },
-        visualMap: { min: 0, max: max, calculable: true, orient: "horizontal", left: "center",
-                     bottom: 10, inRange: { color: ["#f8f9fa", "#ffc107", "#dc3545"] } },
+        visualMap: { min: 0, max: max, dimension: 2, calculable: true, orient: "horizontal", left: "center",
+                     bottom: 0, inRange: { color: ["#f8f9fa", "#ffc107", "#dc3545"] } },
         series: [{ type: "heatmap", data: risks.data, label: { show: true } }]
       });
     }
