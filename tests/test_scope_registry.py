@@ -23,6 +23,7 @@ ALLOWLIST = {
     "audit.operationlog": "system-wide audit trail, admin-only through audit.view_operationlog",
     "audit.loginlog": "system-wide login trail, admin-only through audit.view_loginlog",
     "notices.notice": "a person's own inbox: Notice.objects.for_user filters by recipient",
+    "dashboard.dashboard": "no table (managed=False): only carries dashboard.view_dashboard",
 }
 HISTORY_REASON = "simple-history table: never exposed by a view, read via the scoped record"
 
