@@ -279,9 +279,11 @@ def test_period_chooser_quarter_month_and_year_on_year(client, world, users):
 def test_permission_and_menu(client, world, users):
     client.force_login(users.clerk)  # 录入员 has no dashboard permission
     assert client.get(URL).status_code == 403
+    assert 'data-testid="home-dashboard"' not in client.get(reverse("home")).content.decode()
     client.force_login(users.leader)
     home = client.get(reverse("home")).content.decode()
     assert f'href="{URL}"' in home and "驾驶舱" in home
+    assert 'data-testid="home-dashboard"' in home
     for role in ("admin", "unit_admin", "leader", "inspector"):
         assert getattr(users, role).has_perm("dashboard.view_dashboard"), role
     client.logout()
