@@ -44,7 +44,7 @@ def test_leader_opens_dashboard_and_drills_down(browser, live_server, results_di
     page.get_by_test_id("login").click()
     page.wait_for_url(lambda url: reverse("login") not in url)
 
-    page.get_by_role("link", name="驾驶舱").click()
+    page.locator(f'.ls-sidebar a[href="{reverse("dashboard:index")}"]').click()  # the menu
     page.wait_for_url(re.compile(r"/dashboard/"))
     assert "区委宣传部" in page.get_by_test_id("dashboard-title").inner_text()
     # ECharts drew the monthly ledger chart, the type chart and the risk heat map
@@ -54,6 +54,25 @@ def test_leader_opens_dashboard_and_drills_down(browser, live_server, results_di
     page.get_by_test_id("duty-panel").wait_for()
     assert page.get_by_test_id("fig-risks-open").inner_text().strip() == "共 1 个"
     page.screenshot(path=results_dir / "dashboard.png", full_page=True)
+
+    # a click on the heat-map cell 网络宣传 × 红 opens the risk register filtered to it
+    heat = page.get_by_test_id("chart-risk-heat")
+    heat.scroll_into_view_if_needed()
+    x, y = page.evaluate(
+        """() => {
+          const charts = JSON.parse(document.getElementById("dashboard-charts").textContent);
+          const chart = echarts.getInstanceByDom(document.getElementById("chart-risk-heat"));
+          return chart.convertToPixel({seriesIndex: 0}, [0, charts.risks.areas.indexOf("网络宣传")]);
+        }"""
+    )
+    box = heat.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(re.compile(r"/risks/\?"))
+    assert "status=open" in page.url and f"unit={own.pk}" in page.url
+    assert page.locator("table tbody tr").count() == 1
+    assert "公众号转载把关不严" in page.locator("table tbody").inner_text()
+    page.go_back()
+    page.get_by_test_id("chart-ledger-month").locator("canvas").first.wait_for()
 
     number = page.get_by_test_id("fig-ledger-records")
     assert number.inner_text() == "5"  # 宣传部 2 + 新闻科 3; 区教育局 is not below
