@@ -434,6 +434,18 @@ REPORT_GRANTS = module_grants(
 )
 
 
+# 驾驶舱 (luoshi.dashboard): who may open the dashboard. What it shows is still limited by
+# the data scope and by each module's view permission.
+DASHBOARD_GRANTS = module_grants(
+    "驾驶舱",
+    {
+        "unit_admin": {"dashboard.dashboard": VIEW},
+        "leader": {"dashboard.dashboard": VIEW},
+        "inspector": {"dashboard.dashboard": VIEW},
+    },
+)
+
+
 def grantable_permissions():
     """The permissions a role can carry: luoshi's own models, not their history tables."""
     return (

@@ -80,6 +80,8 @@ LOGINS = [
     ("admin", "陈志远", "系统管理员（区委网信办）", "D00", "admin"),
     ("xcb_admin", "刘晓燕", "宣传部办公室主任", "D02", "unit_admin"),
     ("xcb_leader", "王立新", "区委常委、宣传部部长", "D02", "leader"),
+    ("qw_leader", "欧阳振华", "区委副书记", "D00", "leader"),
+    ("cgjd_leader", "司马文涛", "城关街道党工委书记", "D07", "leader"),
     ("xcb_clerk", "李梦瑶", "宣传部宣传干事", "D02", "clerk"),
     ("jyj_clerk", "赵文博", "教育局办公室宣传干事", "D03", "clerk"),
     ("cgjd_clerk", "孙佳怡", "城关街道宣传干事", "D07", "clerk"),

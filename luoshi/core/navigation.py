@@ -22,7 +22,14 @@ class MenuGroup:
 
 
 MENU = [
-    MenuGroup(_("工作台"), "speedometer2", [MenuItem(_("首页"), "home", None, "house")]),
+    MenuGroup(
+        _("工作台"),
+        "speedometer2",
+        [
+            MenuItem(_("首页"), "home", None, "house"),
+            MenuItem(_("驾驶舱"), "dashboard:index", "dashboard.view_dashboard", "bar-chart-line"),
+        ],
+    ),
     MenuGroup(
         _("责任清单"),
         "list-task",
