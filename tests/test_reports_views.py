@@ -34,7 +34,7 @@ def _report(user, unit, kind=ReportKind.ANNUAL_SUMMARY):
 
 def test_clerk_generates_a_draft_with_linked_numbers(study, users, client):
     client.force_login(users.clerk)
-    response = _create(client, study.own, plans_input="开展网评员培训")
+    response = _create(client, study.own, plans_input="开展通讯员业务培训")
     report = Report.objects.get()
     assert response.status_code == 302 and response.url == report.get_absolute_url()
     assert report.status == ReportStatus.DRAFT and report.created_by == users.clerk
@@ -45,7 +45,7 @@ def test_clerk_generates_a_draft_with_linked_numbers(study, users, client):
     fact = version.facts["ledger:study_group"]
     link = f'<a href="{fact["url"].replace("&", "&amp;")}" class="ls-fact"'
     assert link in html and ">3次</a>" in html
-    assert "开展网评员培训。" in html
+    assert "开展通讯员业务培训。" in html
 
 
 def test_create_refuses_a_unit_out_of_scope_and_a_bad_year(study, users, client):

@@ -1002,6 +1002,10 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         from luoshi.assessment.demo import ensure_assessment
 
         ensure_assessment(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.reports.demo import ensure_baselines, ensure_reports
+
+        ensure_baselines(today=today, units=units, logins=logins, added=result.added)
+        ensure_reports(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1033,6 +1037,8 @@ LABELS = {
     "meetings": "分析研判会议",
     "inspections": "督查计划",
     "assessments": "考核",
+    "baselines": "往年报告基线",
+    "reports": "报告",
 }
 
 

@@ -61,7 +61,7 @@ def ensure_reports(*, today, units, logins, added) -> None:
         year=today.year,
         kind=kind,
         subtree=True,
-        plans_input="筹备召开全区意识形态工作会议\n组织开展全区网评员队伍培训",
+        plans_input="筹备召开全区意识形态工作会议\n组织开展全区宣传思想干部业务培训",
         today=today,
     )
     added["reports"] += 1

@@ -30,11 +30,11 @@ def test_clerk_generates_edits_and_follows_a_number(page, live_server, results_d
     page.wait_for_url(re.compile(re.escape(reverse("reports:report_create"))))
     page.locator("#id_unit").select_option(label="区委宣传部")
     page.locator("#id_kind").select_option(value="annual_summary")
-    page.locator("#id_plans_input").fill("组织全区网评员培训")
+    page.locator("#id_plans_input").fill("组织全区通讯员培训")
     page.get_by_test_id("submit").click()
     page.wait_for_url(re.compile(r"/reports/\d+/$"))
     report = Report.objects.get()
-    assert "组织全区网评员培训。" in page.get_by_test_id("report-body").inner_text()
+    assert "组织全区通讯员培训。" in page.get_by_test_id("report-body").inner_text()
     page.wait_for_selector(".ls-report-chart canvas")  # ECharts drew the chart
 
     section = page.locator('[data-key="area.study"]')

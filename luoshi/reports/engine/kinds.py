@@ -158,7 +158,7 @@ def area_opinion(w: Writer) -> None:
     if w.v("publicity_high"):
         text += f",其中省级以上媒体{w.n('publicity_high')}"
     w.say(text + f"。{w.outcomes('publicity')}")
-    text = f"健全网络舆情监测、研判、处置机制,全年登记网络舆情{w.n('incidents_total', yoy=True)}"
+    text = f"健全网络舆情研判、处置、回应机制,全年登记网络舆情{w.n('incidents_total', yoy=True)}"
     if w.v("incidents_total"):
         text += f",已办结{w.n('incidents_closed')}"
         if w.v("incidents_hours"):
