@@ -53,7 +53,7 @@ def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, us
     draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, subtree=False)
     study = _section(draft, "area.study")
     assert "全年共召开党委理论学习中心组3次，较上年增加2次" in study["text"]
-    assert "「理论学习中心组" in study["text"] and "形成调研报告3篇" in study["text"]  # 成效
+    assert "“理论学习中心组" in study["text"] and "形成调研报告3篇" in study["text"]  # 成效
     fact = draft.facts["ledger:study_group"]
     assert fact["value"] == 3 and fact["previous"] == 1 and fact["previous_source"] == "records"
     assert "ledger:study_group" in study["facts"]

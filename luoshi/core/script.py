@@ -14,8 +14,12 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+# Quotation marks: “” ‘’ in Simplified (GB/T 15834), 「」 『』 in Traditional usage.
+_TRADITIONAL_QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
+
+
 def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
+    return _converter("s2t").convert(text).translate(_TRADITIONAL_QUOTES)
 
 
 def to_simplified(text: str) -> str:

@@ -75,7 +75,7 @@ class Writer:
         rows = self.book.outcomes(code)
         if not rows:
             return ""
-        joined = ";".join(f"「{title}」{outcome}" for title, outcome in rows)
+        joined = ";".join(f"“{title}”{outcome}" for title, outcome in rows)
         return f"其中,{joined}。"
 
 
@@ -111,7 +111,7 @@ def area_responsibility(w: Writer) -> None:
         text = f"在{score.extra['name']}中得分{w.n('assessment_score')}"
         text += f",在{score.extra['units']}个被考核单位中排第{w.n('assessment_rank')}"
         if w.v("assessment_grade"):
-            text += f",考核等次为「{w.n('assessment_grade')}」"
+            text += f",考核等次为“{w.n('assessment_grade')}”"
         w.say(text + "。")
 
 
@@ -147,7 +147,7 @@ def area_positions(w: Writer) -> None:
         )
     if w.v("pubs_total"):
         w.say(
-            f"严格执行信息发布「三审制」,全年发布信息{w.n('pubs_total')},"
+            f"严格执行信息发布“三审制”,全年发布信息{w.n('pubs_total')},"
             f"经三审发布{w.n('pubs_reviewed')},三审覆盖率{w.n('pubs_review_rate')}。"
         )
 
@@ -247,7 +247,7 @@ def problems(w: Writer) -> None:
     if w.v("duty_behind"):
         from luoshi.duty.selectors import BEHIND
 
-        names = "、".join(f"「{r.item.name}」" for r in book.duty_rows() if r.status == BEHIND)
+        names = "、".join(f"“{r.item.name}”" for r in book.duty_rows() if r.status == BEHIND)
         lines.append(f"部分责任事项推进滞后。责任清单中有{w.n('duty_behind')}进度滞后:{names}。")
     if not lines:
         lines.append(
@@ -342,7 +342,7 @@ def risk_distribution(w: Writer) -> None:
 def risk_measures(w: Writer) -> None:
     risks = list(w.book.open_risks()[:5])
     for risk in risks:
-        w.say(f"针对{risk.unit.name}「{_clip(risk.description)}」:{_clip(risk.measures, 80)}。")
+        w.say(f"针对{risk.unit.name}“{_clip(risk.description)}”:{_clip(risk.measures, 80)}。")
     w.say(
         f"全年已化解风险点{w.n('risks_resolved')}。对督查发现的问题同步建立整改台账,"
         f"整改完成率{w.n('rectification_rate')}。"
@@ -351,7 +351,7 @@ def risk_measures(w: Writer) -> None:
 
 def inspection_overview(w: Writer) -> None:
     plans = list(w.book.plans())
-    titles = "、".join(f"「{p.title}」" for p in plans[:3])
+    titles = "、".join(f"“{p.title}”" for p in plans[:3])
     w.say(
         f"{w.book.year}年,共组织开展意识形态工作督查{w.n('inspection_plans')}"
         + (f"({titles})" if titles else "")
