@@ -43,6 +43,10 @@ class ScopeSpec:
 
 
 NOTHING = Q(pk__in=[])
+# "Everything" must not be an empty Q(): Django drops an empty Q when it is OR-ed with
+# another condition (``Q() | Q(x)`` is ``Q(x)``), so a model adding its own visibility
+# (e.g. inspection teams) would hide everything else from 全部-scope users.
+EVERYTHING = Q(pk__isnull=False)
 
 
 def user_scopes(user) -> list[tuple[str, frozenset[int]]]:
@@ -62,12 +66,12 @@ def scope_q(user, spec: ScopeSpec) -> Q:
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:
-        return Q()
+        return EVERYTHING
     unit = user.unit
     condition = NOTHING
     for scope, custom_ids in user_scopes(user):
         if scope == DataScope.ALL:
-            return Q()
+            return EVERYTHING
         if scope == DataScope.SUBTREE and unit is not None:
             condition |= Q(**{spec.field("path__startswith"): unit.path})
         elif scope == DataScope.UNIT and unit is not None:

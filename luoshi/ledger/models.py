@@ -20,6 +20,8 @@ class ActivityType(DictionaryModel):
     )
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = ActivityTypeQuerySet.as_manager()
+
     class Meta(DictionaryModel.Meta):
         verbose_name = _("活动类型")
         verbose_name_plural = _("活动类型")
