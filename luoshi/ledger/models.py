@@ -57,7 +57,10 @@ class LedgerRecord(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
 
     class Meta:
         verbose_name = _("台账记录")
