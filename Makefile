@@ -96,7 +96,7 @@ bench: $(STAMP)
 FUZZ_EXAMPLES ?= 2000
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:cacheprovider \
-	  tests/test_hostile_input.py -k fuzz
+	  tests/test_hostile_input.py tests/test_form_fuzz.py -k fuzz
 
 SOAK_USERS ?= 10
 SOAK_SECONDS ?= 300
