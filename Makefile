@@ -3,6 +3,8 @@
 #   make test    lint, then pytest on SQLite and (if reachable) PostgreSQL
 #   make lint    ruff + migrations check
 #   make bench   run every bench/*.py
+#   make fuzz    long hypothesis run of the hostile-input tests (FUZZ_EXAMPLES=2000)
+#   make soak    bounded load + soak on loopback gunicorn (SOAK_USERS=10, SOAK_SECONDS=300)
 #   make clean   remove .venv and var/
 
 SHELL := /bin/bash
@@ -22,10 +24,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PYTHON_CANDIDATES := python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
                      /usr/local/bin/python3.12 /usr/bin/python3.12
 
-.PHONY: help run lint test bench clean sysdeps venv
+.PHONY: help run lint test bench fuzz soak clean sysdeps venv
 
 help:
-	@echo "targets: run | test | lint | bench | sysdeps | venv | clean"
+	@echo "targets: run | test | lint | bench | fuzz | soak | sysdeps | venv | clean"
 
 sysdeps:
 	@bash scripts/sysdeps.sh
@@ -90,6 +92,16 @@ bench: $(STAMP)
 	@shopt -s nullglob; files=(bench/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks in bench/"; exit 0; fi; \
 	for f in "$${files[@]}"; do echo "== $$f =="; $(VPY) "$$f"; done
+
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:cacheprovider \
+	  tests/test_hostile_input.py tests/test_form_fuzz.py -k fuzz
+
+SOAK_USERS ?= 10
+SOAK_SECONDS ?= 300
+soak: $(STAMP)
+	$(VPY) bench/soak.py --users $(SOAK_USERS) --seconds $(SOAK_SECONDS)
 
 clean:
 	rm -rf $(VENV) var/

@@ -105,7 +105,8 @@ def test_logout_needs_post_and_is_logged(client, users):
 @pytest.mark.parametrize(
     ("new_password", "message"),
     [
-        ("Ab1", "此密码太短，至少要包含 8 个字符"),
+        ("Ab1", "此密码太短，至少要包含 10 个字符"),
+        ("lanternriver", "密码至少要包含小写字母、大写字母、数字、符号中的 3 类"),
         ("password123", "这个密码太常见了"),
         ("83920174", "密码只包含数字"),
         ("u_clerk_2026", "太相似了"),

@@ -13,7 +13,13 @@ from luoshi.assessment import selectors, services
 from luoshi.assessment.forms import AssessmentForm, CommentForm, ManualScoreForm
 from luoshi.assessment.models import Assessment, AssessmentScore
 from luoshi.assessment.workflow import ASSESSMENT
-from luoshi.core.excel import HEADER_FILL, HEADER_FONT, sheet_title, workbook_response
+from luoshi.core.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    safe_row,
+    sheet_title,
+    workbook_response,
+)
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -110,15 +116,17 @@ def export(assessment):
     ranking.append(headers)
     for row in selectors.ranking(assessment):
         ranking.append(
-            [
-                row.rank,
-                row.unit.name,
-                float(row.total),
-                float(row.full),
-                float(row.percent),
-                row.grade,
-                row.manual,
-            ]
+            safe_row(
+                [
+                    row.rank,
+                    row.unit.name,
+                    float(row.total),
+                    float(row.full),
+                    float(row.percent),
+                    row.grade,
+                    row.manual,
+                ]
+            )
         )
     details = workbook.create_sheet(sheet_title(_("得分明细")))
     details.append(
@@ -136,17 +144,19 @@ def export(assessment):
     )
     for score in assessment.scores.select_related("unit").order_by("unit__path", "order"):
         details.append(
-            [
-                score.unit.name,
-                score.area_name,
-                score.name,
-                float(score.points),
-                float(score.score) if score.score is not None else None,
-                score.source_label,
-                score.rule,
-                score.value,
-                score.reason,
-            ]
+            safe_row(
+                [
+                    score.unit.name,
+                    score.area_name,
+                    score.name,
+                    float(score.points),
+                    float(score.score) if score.score is not None else None,
+                    score.source_label,
+                    score.rule,
+                    score.value,
+                    score.reason,
+                ]
+            )
         )
     for sheet in (ranking, details):
         for cell in sheet[1]:

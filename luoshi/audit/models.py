@@ -47,6 +47,7 @@ class LoginLog(models.Model):
         FAILURE = "failure", _("登录失败")
         LOCKED = "locked", _("账号锁定")
         LOGOUT = "logout", _("退出登录")
+        DENIED = "denied", _("拒绝访问")
 
     time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     username = models.CharField(_("用户名"), max_length=150, db_index=True)
@@ -61,6 +62,7 @@ class LoginLog(models.Model):
     event = models.CharField(_("事件"), max_length=10, choices=Event.choices)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    path = models.CharField(_("访问地址"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("登录日志")

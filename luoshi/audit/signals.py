@@ -74,8 +74,9 @@ def log_operation(sender, instance, history_instance, history_user=None, **kwarg
     )
 
 
-def _login_log(request, event, username, user=None):
+def _login_log(request, event, username, user=None, path=""):
     LoginLog.objects.create(
+        path=path[:300],
         username=(username or "")[:150],
         user=user,
         event=event,
@@ -103,3 +104,11 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username, ip_address, **kwargs):
     _login_log(request, LoginLog.Event.LOCKED, username)
+
+
+def log_permission_denied(request) -> None:
+    """A signed-in user was refused (403): who, where, from which address."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    _login_log(request, LoginLog.Event.DENIED, user.get_username(), user, path=request.path)

@@ -84,3 +84,13 @@ class LoginLogView(ScopedListView):
 
     def scoped_queryset(self):
         return LoginLog.objects.all()
+
+
+def permission_denied(request, exception=None):
+    """``handler403``: the refusal goes to the login log, then Django's own 403 page."""
+    from django.views import defaults
+
+    from luoshi.audit.signals import log_permission_denied
+
+    log_permission_denied(request)
+    return defaults.permission_denied(request, exception)

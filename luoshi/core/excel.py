@@ -16,6 +16,23 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
+# A text cell starting with one of these is a formula to Excel (or to a CSV it is saved as):
+# user text gets a leading apostrophe, as OWASP recommends against formula injection.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """User text for a spreadsheet cell: never interpreted as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_row(row):
+    """``safe_text`` on every cell of a row, for openpyxl's ``sheet.append``."""
+    return [safe_text(value) for value in row]
+
+
 def sheet_title(title: str) -> str:
     """Excel refuses []:*?/\\ in sheet names and more than 31 characters."""
     return re.sub(r"[\[\]:*?/\\]", "_", str(title))[:31] or "Sheet1"
@@ -47,7 +64,7 @@ def write_xlsx(stream, title: str, headers: list[str], rows, widths: list[int] |
             elif isinstance(value, bool | int | float | Decimal | datetime.date):
                 sheet.write(row_index, col_index, value)
             elif value is not None and value != "":
-                sheet.write_string(row_index, col_index, str(value))
+                sheet.write_string(row_index, col_index, safe_text(str(value)))
     workbook.close()
 
 

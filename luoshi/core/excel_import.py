@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from luoshi.core.excel import HEADER_FILL, HEADER_FONT, sheet_title
+from luoshi.core.excel import FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, safe_row, sheet_title
 
 DEFAULT_MAX_ROWS = 5000
 HELP_SHEET_TITLE = "填写说明"
@@ -92,6 +92,8 @@ class TextParser:
 
     def __call__(self, value) -> str:
         text = _number_text(value)
+        if text[:1] == "'" and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS):
+            text = text[1:]  # our own export's guard against formula injection
         if self.max_length and len(text) > self.max_length:
             raise CellError(
                 _("长度不能超过 %(max)d 个字符（当前 %(len)d 个）")
@@ -253,7 +255,9 @@ def build_template(spec: TableSpec, example_rows: Iterable[dict] = (), notes: It
     sheet.title = sheet_title(spec.title)
     sheet.append(spec.headers)
     for example in example_rows:
-        sheet.append([_template_value(column, example.get(column.key)) for column in spec.columns])
+        sheet.append(
+            safe_row([_template_value(column, example.get(column.key)) for column in spec.columns])
+        )
     for index, column in enumerate(spec.columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = REQUIRED_FONT if column.required else HEADER_FONT
@@ -330,6 +334,16 @@ def read_rows(spec: TableSpec, uploaded_file) -> tuple[list[Row], list[RowError]
     Returns the parsed rows (only when there is no error at all is the list complete and
     trustworthy) and every error found. File-level errors use row 0 or 1 (the header).
     """
+    from django.core.exceptions import ValidationError
+
+    from luoshi.core.uploads import check_zip_container, is_zip
+
+    try:
+        if not isinstance(uploaded_file, str) and not is_zip(uploaded_file):
+            return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
+        check_zip_container(uploaded_file)
+    except ValidationError as error:
+        return [], [RowError(0, "", error.messages[0])]
     try:
         if hasattr(uploaded_file, "seek"):
             uploaded_file.seek(0)

@@ -43,8 +43,9 @@ class ScopeSpec:
 
 
 NOTHING = Q(pk__in=[])
-# Not ``Q()``: an empty Q vanishes when OR-ed (``Q() | Q(x)`` is ``Q(x)``), and callers OR
-# the scope with their own conditions (a plan's team, a task's issuer).
+# "Everything" must not be an empty Q(): Django drops an empty Q when it is OR-ed with
+# another condition (``Q() | Q(x)`` is ``Q(x)``), so a model adding its own visibility
+# (e.g. inspection teams) would hide everything else from 全部-scope users.
 EVERYTHING = Q(pk__isnull=False)
 
 

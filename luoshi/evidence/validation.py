@@ -13,6 +13,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from luoshi.core.uploads import ZIP_EXTENSIONS, check_zip_container
+
 # extension -> the kinds ``filetype`` may detect for a genuine file of that extension
 ALLOWED_TYPES: dict[str, set[str]] = {
     "pdf": {"pdf"},
@@ -114,6 +116,8 @@ def check_upload(uploaded) -> CheckedFile:
             _("文件「%(name)s」的内容与扩展名 .%(ext)s 不符（实际为 %(detected)s），已拒绝。")
             % {"name": name, "ext": ext, "detected": detected or _("未知格式")}
         )
+    if ext in ZIP_EXTENSIONS:
+        check_zip_container(uploaded, name=name)
     return CheckedFile(
         name=name,
         extension=ext,

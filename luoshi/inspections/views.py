@@ -14,7 +14,13 @@ from django.views import generic
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from luoshi.core.excel import HEADER_FILL, HEADER_FONT, sheet_title, workbook_response
+from luoshi.core.excel import (
+    HEADER_FILL,
+    HEADER_FONT,
+    safe_row,
+    sheet_title,
+    workbook_response,
+)
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -186,7 +192,7 @@ class BulletinView(PlanPageMixin, ScopedDetailView):
             for cell in sheet[1]:
                 cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             for row in rows:
-                sheet.append(row)
+                sheet.append(safe_row(row))
             for column in "ABCDEFG":
                 sheet.column_dimensions[column].width = 18
         filename = f"{self.object.title}_督查通报_{timezone.localdate():%Y%m%d}.xlsx"

@@ -20,6 +20,8 @@ class ActivityType(DictionaryModel):
     )
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = ActivityTypeQuerySet.as_manager()
+
     class Meta(DictionaryModel.Meta):
         verbose_name = _("活动类型")
         verbose_name_plural = _("活动类型")
@@ -55,7 +57,10 @@ class LedgerRecord(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
 
     class Meta:
         verbose_name = _("台账记录")

@@ -1,0 +1,536 @@
+"""The permission matrix over EVERY url: generated from the URL configuration.
+
+Nobody lists the pages here. ``all_patterns()`` walks ``get_resolver()``; for each pattern
+the test derives its view class, the model behind its ``<pk>`` (``view.model`` /
+``view.queryset`` / a DRF viewset's ``queryset``; function views through
+``FUNCTION_VIEW_MODELS``), the permission the view demands (``get_permission_required``)
+and the method it answers (GET, or POST for POST-only steps). Objects come from
+``object_for(model, relation)``: a factory from ``FACTORIES`` when one is registered, else
+a row of the demo district (``build_demo`` runs once per module); a URL whose model has
+neither fails loudly ("no object of model X for URL Y").
+
+Expected answers are computed, never written per URL:
+
+* anonymous → the login page (pages) or 401/403 (API), except ``PUBLIC_URLS``;
+* a role lacking the view's permission → 403 (pages built on ``ScopedMixin``);
+* the object outside the role's data scope → 404 (or 403): never a page, a file or a step;
+* in scope with the permission → neither 403 nor 404; never a 500 anywhere;
+* list pages (and their ``?export=xlsx``) show only rows in scope.
+
+The scope oracle reads ``Role.data_scope`` and walks the unit tree with treebeard's API
+(``tests.test_scope_matrix.unit_in_scope``), independent of ``luoshi.core.scope``. Models
+with their own visibility rule (a ``for_user`` override: task assignments seen by issuer
+and recipient, evidence by its owner…) are judged by that model's ``for_user``, whose rule
+has its own tests.
+"""
+
+import os
+from dataclasses import dataclass, field
+from io import BytesIO
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
+
+from luoshi.accounts.models import Role
+from luoshi.core.scope import ScopedQuerySet, is_scoped
+from luoshi.units.models import Unit
+from tests.factories import make_user
+from tests.test_scope_matrix import evidence_files_in, unit_in_scope
+
+DEFAULT_ROLES = ["admin", "unit_admin", "leader", "clerk", "reviewer", "inspector"]
+RELATIONS = ["own", "child", "parent", "sibling", "other"]
+OWN_UNIT = "D02"  # 区委宣传部: a parent (区委), children, siblings and other branches
+
+# url name -> why anyone may reach it without signing in
+PUBLIC_URLS = {
+    "login": "the sign-in page itself",
+    "set_language": "Django's i18n language switch (POST, sets a cookie; no data)",
+    "admin:login": "Django admin's sign-in page (staff only after sign-in)",
+    "logout": "signing out; harmless when not signed in (redirects to the login page)",
+}
+# url names that are not luoshi pages (Django admin: staff-only, not part of the product UI)
+NOT_MATRIXED_PREFIXES = ("admin:",)
+
+# Function views have no ``model`` attribute: the model behind their ``pk``.
+FUNCTION_VIEW_MODELS = {
+    "tasks:submit": "tasks.taskassignment",
+    "tasks:accept": "tasks.taskassignment",
+    "tasks:return": "tasks.taskassignment",
+    "tasks:urge": "tasks.taskassignment",
+    "evidence:download": "evidence.evidence",
+    "evidence:replace": "evidence.evidence",
+    "evidence:delete": "evidence.evidence",
+    "evidence:upload": "ledger.ledgerrecord",  # any owner: content_type_id + object_id
+    "evidence:add_link": "ledger.ledgerrecord",
+    "notices:open": "notices.notice",
+    "inspections:plan_start": "inspections.inspectionplan",
+    "inspections:plan_complete": "inspections.inspectionplan",
+    "inspections:result_scores": "inspections.inspectionresult",
+    "inspections:result_finding": "inspections.inspectionresult",
+    "inspections:result_record": "inspections.inspectionresult",
+    "inspections:item_submit": "inspections.rectificationitem",
+    "inspections:item_close": "inspections.rectificationitem",
+    "inspections:item_send_back": "inspections.rectificationitem",
+}
+# Views whose ``pk`` is not their ``model`` (e.g. a create page under a parent record).
+PK_MODEL_OVERRIDES = {
+    "channels:check": "channels.channel",
+    "duty:item_create": "duty.dutylist",
+}
+# Values for the other kwargs of a URL, given the object of its pk.
+STEPS = {"incidents:step": "analyze", "risks:step": "control"}
+EXTRA_KWARGS = {
+    "type_code": lambda obj: "special_meeting",
+    "unit_pk": lambda obj: _first_assessed_unit(obj),
+    "content_type_id": lambda obj: ContentType.objects.get_for_model(obj).pk,
+    "object_id": lambda obj: obj.pk,
+}
+
+
+# model label -> callable(unit) building an object there; the demo district is the fallback.
+def _plain_user(world, rel):
+    """A user an administrator may edit: not a superuser, no system-admin role."""
+    from luoshi.accounts.models import User
+
+    for user in User.objects.filter(is_superuser=False).exclude(groups__role__code="admin"):
+        if (
+            user.unit
+            and relation(world.own, user.unit) == rel
+            and not user.username.startswith("matrix_")
+        ):
+            return user
+    return None
+
+
+RELATION_UNITS = {
+    "own": "D02",
+    "child": "D0201",
+    "parent": "D00",
+    "sibling": "D03",
+    "other": "D0301",
+}
+
+
+def _review_config(world, rel):
+    """三审 configuration: the demo relies on the defaults, so build one per unit."""
+    from luoshi.publications.models import ReviewConfig
+
+    unit = Unit.objects.get(code=RELATION_UNITS[rel])
+    role = world.roles
+    config, _created = ReviewConfig.objects.get_or_create(
+        unit=unit,
+        defaults={
+            "first_role": role["reviewer"],
+            "second_role": role["reviewer"],
+            "final_role": role["leader"],
+            "created_by": world.actors["admin"],
+        },
+    )
+    return config
+
+
+FACTORIES: dict = {"accounts.user": _plain_user, "publications.reviewconfig": _review_config}
+
+
+def _first_assessed_unit(assessment):
+    score = assessment.scores.order_by("pk").first()
+    return score.unit_id if score else assessment.unit_id
+
+
+# --- walking the URL configuration ----------------------------------------------------------
+
+
+@dataclass
+class Route:
+    name: str
+    route: str
+    pattern: URLPattern
+    kwargs: list[str] = field(default_factory=list)
+
+    @property
+    def view(self):
+        callback = self.pattern.callback
+        return getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    def model(self):
+        from django.apps import apps
+
+        label = PK_MODEL_OVERRIDES.get(self.name) or FUNCTION_VIEW_MODELS.get(self.name)
+        if label:
+            return apps.get_model(label)
+        view = self.view
+        model = getattr(view, "model", None)
+        if model is None and getattr(view, "queryset", None) is not None:
+            model = view.queryset.model
+        return model
+
+    def permission(self) -> tuple[str, ...] | None:
+        """What a ScopedMixin-style view demands; None when the view decides itself."""
+        view = self.view
+        if view is None or not hasattr(view, "get_permission_required"):
+            return None
+        try:
+            return tuple(view().get_permission_required())
+        except Exception:
+            return None
+
+
+def all_patterns(resolver=None, prefix="", namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from all_patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            route = prefix + str(entry.pattern)
+            yield Route(name or route, route, entry, list(entry.pattern.converters))
+
+
+def luoshi_routes():
+    return [
+        r
+        for r in all_patterns()
+        if not r.name.startswith(NOT_MATRIXED_PREFIXES) and not r.route.startswith("django-admin/")
+    ]
+
+
+def fill(route: Route, values: dict) -> str:
+    """The URL of ``route`` with ``values`` for its kwargs (works for path() and re_path())."""
+    from django.urls import reverse
+
+    try:
+        return reverse(route.name, kwargs=values) if values else reverse(route.name)
+    except Exception:
+        path = "/" + route.route
+        for key, value in values.items():
+            path = path.replace(f"<int:{key}>", str(value)).replace(f"<slug:{key}>", str(value))
+            path = path.replace(f"<str:{key}>", str(value)).replace(f"<{key}>", str(value))
+        return path
+
+
+def dummy_kwargs(route: Route) -> dict:
+    out = {}
+    for key, converter in route.pattern.pattern.converters.items():
+        out[key] = 999999 if "Int" in type(converter).__name__ else "x"
+    return out
+
+
+ROUTES = luoshi_routes()
+
+
+def test_the_walk_finds_every_app():
+    apps_seen = {r.route.split("/")[0] for r in ROUTES}
+    for prefix in ("ledger", "units", "tasks", "evidence", "duty", "risks", "inspections"):
+        assert prefix in apps_seen
+    assert len(ROUTES) > 100
+
+
+# --- anonymous ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_anonymous_reaches_nothing_but_the_login_page(client, db, route):
+    url = fill(route, dummy_kwargs(route))
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if route.name in PUBLIC_URLS:
+            assert response.status_code < 500
+            continue
+        if route.is_api:
+            assert response.status_code in (401, 403), (method, url, response.status_code)
+        else:
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response["Location"].startswith("/accounts/login/"), (method, url)
+
+
+def test_public_allowlist_is_current():
+    names = {r.name for r in all_patterns()}
+    for name, reason in PUBLIC_URLS.items():
+        assert name in names, f"stale PUBLIC_URLS entry {name}"
+        assert reason
+
+
+def test_static_files_are_public(client, db):
+    assert client.get("/static/luoshi/app.css").status_code == 200
+
+
+# --- the world: demo district + one acting user per default role in 宣传部 -----------------
+
+
+@pytest.fixture(scope="module")
+def evidence_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("url-matrix-evidence")
+
+
+@pytest.fixture(autouse=True)
+def _module_evidence_storage(_private_evidence_root, evidence_dir):
+    with evidence_files_in(evidence_dir):
+        yield
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, evidence_dir, _client_handler):
+    from luoshi.core.demo import build_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with evidence_files_in(evidence_dir):
+            build_demo()
+        own = Unit.objects.get(code=OWN_UNIT)
+        clients, actors, roles = {}, {}, {}
+        for code in DEFAULT_ROLES:
+            roles[code] = Role.objects.get(code=code)
+            actors[code] = make_user(f"matrix_{code}", own, code)
+            clients[code] = Client()
+            clients[code].handler = _client_handler
+            clients[code].force_login(actors[code])
+        from django.test import RequestFactory
+
+        superuser_request = RequestFactory().get("/")
+        superuser_request.user = make_user("matrix_root", own, is_superuser=True)
+        yield SimpleNamespace(
+            own=own,
+            roles=roles,
+            actors=actors,
+            clients=clients,
+            seen={},
+            superuser_request=superuser_request,
+        )
+        transaction.set_rollback(True)
+
+
+def relation(own: Unit, target: Unit) -> str:
+    if target.pk == own.pk:
+        return "own"
+    if target.path.startswith(own.path):
+        return "child"
+    if own.path.startswith(target.path):
+        return "parent"
+    if target.depth == own.depth and target.path[: -Unit.steplen] == own.path[: -Unit.steplen]:
+        return "sibling"
+    return "other"
+
+
+def unit_of(model, obj):
+    """The unit that owns ``obj`` by its model's ScopeSpec (None: not unit data)."""
+    if model is Unit:
+        return obj
+    if not is_scoped(model):
+        return None
+    node = obj
+    for part in model.scope_spec.unit.split("__") if model.scope_spec.unit else []:
+        node = getattr(node, part, None)
+        if node is None:
+            return None
+    return node
+
+
+def owner_of(model, obj):
+    spec = getattr(model, "scope_spec", None)
+    if not spec or not spec.owner:
+        return None
+    node = obj
+    for part in spec.owner.split("__"):
+        node = getattr(node, part, None)
+    return node
+
+
+def has_own_visibility_rule(model) -> bool:
+    method = type(model._default_manager.all()).for_user
+    return method is not ScopedQuerySet.for_user
+
+
+def addressable(world, route, model):
+    """The rows the view can address at all (its queryset as a superuser sees it).
+
+    Picks e.g. a draft for an edit page that only drafts reach; falls back to every row.
+    """
+    view = route.view
+    if view is not None and hasattr(view, "get_queryset") and route.name not in PK_MODEL_OVERRIDES:
+        try:
+            instance = view()
+            instance.request = world.superuser_request
+            instance.kwargs, instance.args = {}, ()
+            queryset = instance.get_queryset()
+            if queryset.model is model:
+                return queryset.order_by("pk")
+        except Exception:
+            pass
+    return model._default_manager.order_by("pk")
+
+
+def object_for(world, route, model, rel: str):
+    """An object of ``model`` whose unit stands in ``rel`` to the actors' unit, or None."""
+    key = (route.name, rel)
+    if key in world.seen:
+        return world.seen[key]
+    found = None
+    if model._meta.label_lower in FACTORIES:
+        found = FACTORIES[model._meta.label_lower](world, rel)
+    else:
+        for obj in addressable(world, route, model)[:3000]:
+            unit = unit_of(model, obj)
+            if unit is None:
+                found = obj if rel == "own" else None
+                break
+            if relation(world.own, unit) == rel:
+                found = obj
+                break
+    world.seen[key] = found
+    return found
+
+
+def in_scope(world, role_code, model, obj) -> bool:
+    user = world.actors[role_code]
+    unit = unit_of(model, obj)
+    if unit is None:
+        return True  # dictionaries and configuration: no data scope
+    if has_own_visibility_rule(model):
+        return model._default_manager.for_user(user).filter(pk=obj.pk).exists()
+    return unit_in_scope(world.roles[role_code], user, unit, owner=owner_of(model, obj))
+
+
+def allowed(world, role_code, perms) -> bool:
+    user = world.actors[role_code]
+    return all(user.has_perm(p) for p in perms)
+
+
+def addresses_an_object(route) -> bool:
+    return "pk" in route.kwargs or "object_id" in route.kwargs
+
+
+OBJECT_ROUTES = [
+    r for r in ROUTES if addresses_an_object(r) and r.name not in PUBLIC_URLS and not r.is_api
+]
+LIST_ROUTES = [
+    r for r in ROUTES if not addresses_an_object(r) and r.name not in PUBLIC_URLS and not r.is_api
+]
+MATRIX_COUNTS = {"requests": 0, "cases": 0}
+
+
+def kwargs_for(route: Route, obj) -> dict:
+    values = {}
+    for key in route.kwargs:
+        if key == "pk":
+            values[key] = obj.pk
+        elif key == "step":
+            values[key] = STEPS[route.name]
+        elif key in EXTRA_KWARGS:
+            values[key] = EXTRA_KWARGS[key](obj)
+        else:
+            pytest.fail(f"URL {route.name}: no value for kwarg <{key}>; add it to EXTRA_KWARGS")
+    return values
+
+
+def request(client, route, url):
+    """GET the page; a POST-only view (405) is POSTed empty, inside a rolled-back savepoint."""
+    with transaction.atomic():
+        response = client.get(url)
+        method = "GET"
+        if response.status_code == 405:
+            response = client.post(url)
+            method = "POST"
+        transaction.set_rollback(True)
+    MATRIX_COUNTS["requests"] += 1
+    return method, response
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[r.name for r in OBJECT_ROUTES])
+def test_object_url_matrix(db, world, route):
+    model = route.model()
+    assert model is not None, (
+        f"URL {route.name} ({route.route}): cannot tell its model; give the view a `model` "
+        f"or add it to FUNCTION_VIEW_MODELS"
+    )
+    perms = route.permission()
+    covered = []
+    for rel in RELATIONS:
+        obj = object_for(world, route, model, rel)
+        if obj is None:
+            continue
+        covered.append(rel)
+        url = fill(route, kwargs_for(route, obj))
+        for role_code in DEFAULT_ROLES:
+            method, response = request(world.clients[role_code], route, url)
+            status = response.status_code
+            where = f"{method} {url} ({route.name}) as {role_code}, object in {rel} unit"
+            assert status < 500, where
+            visible = in_scope(world, role_code, model, obj)
+            if perms is not None and not allowed(world, role_code, perms):
+                assert status == 403, f"{where}: lacks {perms}, got {status}"
+            elif not visible:
+                assert status in (403, 404), f"LEAK {where}: out of scope, got {status}"
+            elif perms is not None:
+                assert status not in (403, 404), f"{where}: in scope with {perms}, got {status}"
+            MATRIX_COUNTS["cases"] += 1
+    assert covered, (
+        f"no object of model {model._meta.label} for URL {route.name}: "
+        f"register a factory in FACTORIES or add it to the demo district"
+    )
+
+
+def listed_objects(response):
+    context = response.context or {}
+    for key in ("object_list", "page_obj"):
+        if key in context:
+            return list(context[key])
+    return None
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES, ids=[r.name for r in LIST_ROUTES])
+def test_list_url_matrix(db, world, route):
+    """Every row a list page (or its Excel export) shows is in the user's scope."""
+    model = route.model()
+    perms = route.permission()
+    for role_code in DEFAULT_ROLES:
+        client = world.clients[role_code]
+        url = fill(route, {k: EXTRA_KWARGS[k](None) for k in route.kwargs})
+        method, response = request(client, route, url)
+        where = f"{method} {route.route} as {role_code}"
+        assert response.status_code < 500, where
+        if perms is not None and not allowed(world, role_code, perms):
+            assert response.status_code == 403, where
+            continue
+        assert response.status_code not in (404,), where
+        rows = listed_objects(response) if method == "GET" else None
+        if model is None or rows is None or not is_scoped(model):
+            continue
+        for obj in rows:
+            if isinstance(obj, model):
+                assert in_scope(world, role_code, model, obj), f"LEAK {where}: lists {obj!r}"
+        if response.context.get("can_export"):
+            export = client.get(url, {"export": "xlsx"})
+            assert export.status_code == 200, where
+            sheet = load_workbook(BytesIO(export.content)).active
+            paginator = response.context.get("paginator")
+            if paginator is not None:
+                assert sheet.max_row - 1 == paginator.count, f"{where}: export ≠ list"
+
+
+def test_every_object_url_is_in_the_matrix():
+    """Guard against silently skipped URLs: every URL with kwargs is matrixed or public."""
+    for route in ROUTES:
+        if not route.is_api and route.name not in PUBLIC_URLS:
+            assert (route in OBJECT_ROUTES) != (route in LIST_ROUTES), route.name
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts():
+    yield
+    if os.environ.get("URL_MATRIX_REPORT"):
+        print(
+            f"\nURL matrix: {len(ROUTES)} urls, {len(OBJECT_ROUTES)} object urls × "
+            f"{len(DEFAULT_ROLES)} roles × {len(RELATIONS)} relations: "
+            f"{MATRIX_COUNTS['cases']} cases, {MATRIX_COUNTS['requests']} requests"
+        )
