@@ -74,6 +74,14 @@ def test_high_compression_ratio_is_refused_below_the_size_limit():
         check_zip_container(io.BytesIO(data), name="报告.docx")
 
 
+def test_zip_bomb_docx_on_the_report_import_is_refused():
+    from luoshi.reports.importing import ReportImportError, read_report
+
+    data = bomb("word/document.xml", 4 * 1024 * 1024, ["[Content_Types].xml"])
+    with pytest.raises(ReportImportError, match="压缩比异常"):
+        read_report("往年总结.docx", data)
+
+
 def test_path_traversal_member_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -51,13 +51,17 @@ def decode(data: bytes) -> str:
 
 def docx_text(data: bytes) -> str:
     import docx  # python-docx
-    from docx.opc.exceptions import PackageNotFoundError
+    from django.core.exceptions import ValidationError
 
+    from luoshi.core.uploads import check_zip_container
+
+    try:  # a .docx is a zip: refuse a zip bomb before python-docx unpacks it
+        check_zip_container(io.BytesIO(data), name="docx")
+    except ValidationError as exc:
+        raise ReportImportError("无法读取 .docx 文件：" + " ".join(exc.messages)) from exc
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
-        raise ReportImportError("无法读取 .docx 文件：文件已损坏或不是 Word 文档。") from exc
-    except Exception as exc:  # zipfile.BadZipFile, lxml errors …
+    except Exception as exc:  # zipfile.BadZipFile, PackageNotFoundError, lxml errors …
         raise ReportImportError("无法读取 .docx 文件：文件已损坏或不是 Word 文档。") from exc
     return "\n".join(p.text for p in document.paragraphs)
 
