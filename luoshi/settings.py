@@ -147,7 +147,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "luoshi.accounts.backends.LuoshiModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
