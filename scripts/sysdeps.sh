@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages luoshi needs (fonts for PDF/charts, headless
+# Install the Debian packages luoshi needs (fonts, Pango and fontconfig for PDF/charts, headless
 # Chromium for browser tests, poppler for PDF checks, gettext).
 # Idempotent: prints nothing and exits 0 when everything is present.
 # Never fails the caller: without permission it only warns (tests needing
@@ -11,6 +11,9 @@ PKGS=(
   fonts-arphic-ukai
   fonts-arphic-gkai00mp
   libharfbuzz-subset0
+  libpango-1.0-0
+  libpangoft2-1.0-0
+  fontconfig
   chromium
   chromium-driver
   poppler-utils
