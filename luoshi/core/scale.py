@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -166,11 +167,13 @@ def generate(plan: ScalePlan, log=print) -> dict:
     unit_types = list(UnitType.objects.order_by("order").values_list("pk", flat=True))
     tag = f"S{Unit.objects.filter(depth=1).count() + 1}"
     with transaction.atomic():
-        root = Unit.add_root(
-            name=f"合成市（规模测试 {tag}）",
-            short_name="合成市",
-            code=f"{tag}-0",
-            unit_type_id=unit_types[0],
+        root = Unit.objects.add_root(
+            dict(
+                name=f"合成市（规模测试 {tag}）",
+                short_name="合成市",
+                code=f"{tag}-0",
+                unit_type_id=unit_types[0],
+            )
         )
     sizes = level_sizes(plan.units)
     next_unit = w.next_id(Unit)
@@ -445,7 +448,7 @@ def generate(plan: ScalePlan, log=print) -> dict:
     big = min(len(unit_ids) - 1, max(1, n_recipients // 20))
     issuers = [root.pk] + [u[0] for u in levels[1]]  # each heads ≥ 100 units
     per_task = 100
-    n_tasks = 1 + max(0, (n_recipients - big) // per_task)
+    n_tasks = 1 + max(0, math.ceil((n_recipients - big) / per_task))
     first_task = w.next_id(Task)
     task_rows, assignment_rows = [], []
     first_assignment = w.next_id(TaskAssignment)
@@ -480,11 +483,12 @@ def generate(plan: ScalePlan, log=print) -> dict:
         else:
             start = rng.randrange(len(unit_ids))
             targets = []
+            wanted = min(per_task, n_recipients - len(assignment_rows))
             for j in range(len(unit_ids)):
                 u = unit_ids[(start + j) % len(unit_ids)]
                 if u != issuer and unit_path[u].startswith(prefix):
                     targets.append(u)
-                    if len(targets) >= per_task:
+                    if len(targets) >= wanted:
                         break
         for u in targets:
             status = statuses[aid % len(statuses)]
