@@ -211,8 +211,11 @@ SELECT r.*, u.name, u.code, t.name, EXISTS(
 FROM ledger_ledgerrecord r
 JOIN units_unit u ON u.id = r.unit_id
 JOIN ledger_activitytype t ON t.id = r.activity_type_id
-WHERE u.path LIKE %s AND r.date BETWEEN %s AND %s {extra}
-ORDER BY r.date DESC, r.id DESC LIMIT 20 OFFSET %s
+WHERE r.id IN (
+    SELECT r2.id FROM ledger_ledgerrecord r2 JOIN units_unit u2 ON u2.id = r2.unit_id
+    WHERE u2.path LIKE %s AND r2.date BETWEEN %s AND %s {extra}
+    ORDER BY r2.date DESC, r2.id DESC LIMIT 20 OFFSET %s)
+ORDER BY r.date DESC, r.id DESC
 """
 
 
@@ -227,7 +230,7 @@ def list_sql_ms(data, with_type, offset):
     from django.contrib.contenttypes.models import ContentType
 
     ct = ContentType.objects.get_for_model(LedgerRecord).pk
-    extra = "AND r.activity_type_id = %s" if with_type else ""
+    extra = "AND r2.activity_type_id = %s" if with_type else ""
     params = [
         ct,
         like_prefix(data["mid"].path),
@@ -239,8 +242,8 @@ def list_sql_ms(data, with_type, offset):
     params.append(offset)
     sql = LIST_SQL.format(extra=extra)
     count_sql = (
-        "SELECT COUNT(*) FROM ledger_ledgerrecord r JOIN units_unit u ON u.id = r.unit_id "
-        f"WHERE u.path LIKE %s AND r.date BETWEEN %s AND %s {extra}"
+        "SELECT COUNT(*) FROM ledger_ledgerrecord r2 JOIN units_unit u2 ON u2.id = r2.unit_id "
+        f"WHERE u2.path LIKE %s AND r2.date BETWEEN %s AND %s {extra}"
     )
     return time_sql(sql, params) + time_sql(count_sql, params[1:-1])
 
