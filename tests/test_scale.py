@@ -135,3 +135,27 @@ def test_list_page_query_count_is_fixed_and_within_budget(
     assert rows == {5: min(5, total), 50: min(50, total)}  # the page really grew
     if name in {"ledger:list", "risks:list", "events:list", "publications:list"}:
         assert total > 50
+
+
+def test_list_count_is_capped_and_said_so(client, settings, scale):
+    settings.LIST_COUNT_CAP = 100
+    client.force_login(User.objects.get(username=f"{scale['tag'].lower()}_root"))
+    response = client.get(reverse("ledger:list"))
+    paginator = response.context["paginator"]
+    assert paginator.count == 100 and paginator.capped
+    assert "超过 100 条" in response.content.decode()
+    # below the cap the count is exact and not flagged
+    mid = Unit.objects.get(pk=scale["mid_unit"])
+    exact = LedgerRecord.objects.filter(unit__path__startswith=mid.path, date__year=2025).count()
+    settings.LIST_COUNT_CAP = 100_000
+    response = client.get(reverse("ledger:list") + f"?unit={mid.pk}&year=2025")
+    assert response.context["paginator"].count == exact
+    assert not response.context["paginator"].capped
+
+
+def test_deep_page_holds_the_same_rows_as_plain_offset_pagination(client, scale):
+    client.force_login(User.objects.get(username=f"{scale['tag'].lower()}_root"))
+    response = client.get(reverse("ledger:list") + "?page=7")
+    shown = [r.pk for r in response.context["object_list"]]
+    expected = list(LedgerRecord.objects.order_by("-date", "-id").values_list("pk", flat=True))
+    assert shown == expected[120:140]

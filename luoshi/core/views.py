@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -63,6 +64,21 @@ class DeferredJoinPaginator(Paginator):
     a deep page of a 5,000,000-row ledger costs about what the first page does. Still one
     query per page.
     """
+
+    capped = False
+
+    @cached_property
+    def count(self):
+        """The number of rows, counted up to ``LIST_COUNT_CAP`` (``capped`` tells when
+        there are more): an exact COUNT(*) over millions of rows costs seconds, and
+        nobody pages through more than 100,000 records — they filter or export."""
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return super().count
+        cap = settings.LIST_COUNT_CAP
+        n = queryset.order_by().values("pk")[: cap + 1].count()
+        self.capped = n > cap
+        return min(n, cap)
 
     def page(self, number):
         number = self.validate_number(number)
