@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "luoshi.core",
     "luoshi.units",
     "luoshi.accounts",
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "luoshi.reports",
     "luoshi.dashboard",
     "luoshi.api",
+    "luoshi.exchange",
 ]
 
 MIDDLEWARE = [
@@ -302,3 +304,29 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+
+# REST API (/api/): token or session authentication, JSON only, cursor pagination.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "luoshi.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "落实 luoshi API",
+    "DESCRIPTION": "意识形态工作责任制落实平台的 REST 接口。数据范围与权限与网页相同。",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar: vendored static files, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

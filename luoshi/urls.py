@@ -25,6 +25,7 @@ urlpatterns = [
     path("reports/", include("luoshi.reports.urls")),
     path("dashboard/", include("luoshi.dashboard.urls")),
     path("api/", include("luoshi.api.urls")),
+    path("exchange/", include("luoshi.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -88,6 +88,19 @@ def test_team_member_outside_scope_sees_the_plan(tree, users):
     assert InspectionResult.objects.for_user(outsider).filter(pk=setup.result.pk).exists()
 
 
+def test_admin_with_all_scope_sees_plans_and_items_without_sitting_on_the_team(tree, users, clerk):
+    """The team condition is OR-ed onto the scope: for the 全部 scope that must stay 全部."""
+    from luoshi.inspections.models import InspectionPlan, InspectionResult
+
+    setup = make_plan(tree, users)
+    item = add_item(setup, users, clerk)
+    admin = make_user("u_all_scope", tree.sibling, "admin")
+    assert not setup.plan.team.filter(pk=admin.pk).exists()
+    assert InspectionPlan.objects.for_user(admin).filter(pk=setup.plan.pk).exists()
+    assert InspectionResult.objects.for_user(admin).filter(pk=setup.result.pk).exists()
+    assert RectificationItem.objects.for_user(admin).filter(pk=item.pk).exists()
+
+
 # --- only the plan's team records and verifies -------------------------------------------------
 
 

@@ -367,11 +367,40 @@ def test_pdf_page_numbers_sit_right_on_odd_left_on_even_pages(pdf_simplified):
         )
         (number,) = [w for w in words if w[4] == str(n)]
         x_min, y_min, x_max = float(number[0]), float(number[1]), float(number[2])
-        assert y_min > bottom_edge + 10  # below the text block, in the bottom margin
+        assert bottom_edge < y_min < bottom_edge + 20  # just below the text block
         if n % 2:
             assert right_edge - 40 < x_max < right_edge - 14  # 居右空一字
         else:
             assert left_edge + 14 < x_min < left_edge + 40  # 居左空一字
+
+
+@needs_poppler
+@pytest.mark.parametrize("page", [1, 2])
+def test_pdf_page_number_dashes_7mm_below_the_text_block(pdf_simplified, page, tmp_path):
+    from PIL import Image
+
+    dpi = 150
+    px_per_mm = dpi / 25.4
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-", tmp_path / "p"],
+        input=pdf_simplified,
+        check=True,
+    )
+    (png,) = tmp_path.glob("p*.png")
+    image = Image.open(png).convert("L")
+    top = round((297 - 35) * px_per_mm) + 2  # just below the text block
+    dash_rows, dash_x = [], []
+    for y in range(top, image.height):
+        dark = [x for x in range(image.width) if image.getpixel((x, y)) < 128]
+        if len(dark) > 3 * px_per_mm:  # the two em dashes: long horizontal runs
+            dash_rows.append(y)
+            dash_x.append(dark[0])
+    assert dash_rows, "no page number found below the text block"
+    below_mm = (sum(dash_rows) / len(dash_rows)) / px_per_mm - (297 - 35)
+    assert below_mm == pytest.approx(7, abs=0.5)
+    first_x_mm = min(dash_x) / px_per_mm
+    if page == 2:  # 居左空一字: a 4号 (14 pt ≈ 4.9 mm) character in from the 28 mm margin
+        assert first_x_mm == pytest.approx(28 + 4.94, abs=0.7)
 
 
 @needs_poppler

@@ -23,6 +23,10 @@ ALLOWLIST = {
     "audit.operationlog": "system-wide audit trail, admin-only through audit.view_operationlog",
     "audit.loginlog": "system-wide login trail, admin-only through audit.view_loginlog",
     "notices.notice": "a person's own inbox: Notice.objects.for_user filters by recipient",
+    "exchange.deployment": "the deployment's own id, no unit data, never shown in a view",
+    "exchange.importedobject": "import bookkeeping (package id -> row), never shown in a view",
+    "api.apitoken": "a person's own tokens: every view filters by user=request.user",
+    "dashboard.dashboard": "no table (managed=False): only carries dashboard.view_dashboard",
 }
 HISTORY_REASON = "simple-history table: never exposed by a view, read via the scoped record"
 

@@ -116,9 +116,9 @@ def test_edit_out_of_scope_is_404(client, users, tree):
 
 
 def test_moving_a_subtree_keeps_records_and_scope_follows(client, users, tree):
-    grandchild = make_unit("网评组", "T111", parent=tree.child)
+    grandchild = make_unit("编辑组", "T111", parent=tree.child)
     on_child = LedgerRecordFactory(unit=tree.child, title="新闻科的记录")
-    on_grandchild = LedgerRecordFactory(unit=grandchild, title="网评组的记录")
+    on_grandchild = LedgerRecordFactory(unit=grandchild, title="编辑组的记录")
     sibling_admin = make_user("u_sibling_admin", tree.sibling, "unit_admin")
     moved = {on_child, on_grandchild}
     assert moved <= set(LedgerRecord.objects.for_user(users.unit_admin))

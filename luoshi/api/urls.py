@@ -1,5 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from luoshi.api import views, views_tokens
 
 app_name = "api"
 
-urlpatterns = []
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("duty-lists", views.DutyListViewSet, basename="dutylist")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("task-assignments", views.TaskAssignmentViewSet, basename="taskassignment")
+router.register("activity-types", views.ActivityTypeViewSet, basename="activitytype")
+router.register("ledger-records", views.LedgerRecordViewSet, basename="ledgerrecord")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("channels", views.ChannelViewSet, basename="channel")
+router.register("events", views.EventViewSet, basename="event")
+router.register("publications", views.PublicationViewSet, basename="publication")
+router.register("incidents", views.IncidentViewSet, basename="incident")
+router.register("risks", views.RiskViewSet, basename="risk")
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("rectifications", views.RectificationViewSet, basename="rectification")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+
+# DRF marks its views login_not_required: token clients have no session, so the site's
+# LoginRequiredMiddleware lets them through and DRF answers 401 itself (IsAuthenticated on
+# every view, the schema included). The documentation page is a page of the site: anonymous
+# visitors are sent to the login page.
+urlpatterns = [
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path("tokens/", views_tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+]

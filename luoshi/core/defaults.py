@@ -1,5 +1,7 @@
 """Default dictionaries and roles, created (idempotently) after every migrate/flush."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
@@ -128,6 +130,36 @@ ROLES = [
     ),
 ]
 
+
+# Modules added after the first release register what the built-in roles get through
+# ``module_grants``: a new database gets the grants with its roles; an existing one gets them
+# once, when the module first appears (``_ensure_module_grants``). A role that already holds
+# any permission of a module's models is left as its administrators set it.
+@dataclass(frozen=True)
+class ModuleGrants:
+    name: str
+    roles: dict  # role code -> {"app_label.model": [action or full codename, ...]}
+
+    @property
+    def models(self) -> set[str]:
+        return {label for spec in self.roles.values() for label in spec}
+
+
+MODULE_GRANTS: list[ModuleGrants] = []
+
+
+def module_grants(name: str, roles: dict) -> ModuleGrants:
+    grants = ModuleGrants(name, roles)
+    MODULE_GRANTS.append(grants)
+    for app_label in sorted({label.split(".")[0] for label in grants.models}):
+        if app_label not in ALL_APPS:
+            ALL_APPS.append(app_label)
+    for code, _name, _scope, _description, spec in ROLES:
+        if spec != "*":
+            spec.update(roles.get(code, {}))
+    return grants
+
+
 # 阵地管理 (luoshi.channels) and 舆情事件处置 (luoshi.incidents): dictionaries and role grants.
 CHANNEL_TYPES = [
     ("portal", "门户网站"),
@@ -150,195 +182,136 @@ INCIDENT_PLATFORMS = [
     ("offline", "线下反映"),
     ("other", "其他"),
 ]
-ALL_APPS += ["channels", "incidents"]
-CHANNEL_INCIDENT_GRANTS = {
-    "unit_admin": {
-        "channels.channel": EDIT,
-        "channels.channelcheck": EDIT,
-        "incidents.incident": EDIT,
+CHANNEL_INCIDENT_GRANTS = module_grants(
+    "阵地与舆情",
+    {
+        "unit_admin": {
+            "channels.channel": EDIT,
+            "channels.channelcheck": EDIT,
+            "incidents.incident": EDIT,
+        },
+        "leader": {
+            "channels.channel": VIEW,
+            "channels.channelcheck": VIEW,
+            "incidents.incident": VIEW,
+        },
+        "clerk": {
+            "channels.channel": ["view", "add", "change"],
+            "channels.channelcheck": ["view", "add"],
+            "incidents.incident": ["view", "add", "change"],
+        },
+        "reviewer": {
+            "channels.channel": VIEW,
+            "channels.channelcheck": VIEW,
+            "incidents.incident": VIEW,
+        },
+        "inspector": {
+            "channels.channel": VIEW,
+            "channels.channelcheck": ["view", "add"],
+            "incidents.incident": VIEW,
+        },
     },
-    "leader": {"channels.channel": VIEW, "channels.channelcheck": VIEW, "incidents.incident": VIEW},
-    "clerk": {
-        "channels.channel": ["view", "add", "change"],
-        "channels.channelcheck": ["view", "add"],
-        "incidents.incident": ["view", "add", "change"],
-    },
-    "reviewer": {
-        "channels.channel": VIEW,
-        "channels.channelcheck": VIEW,
-        "incidents.incident": VIEW,
-    },
-    "inspector": {
-        "channels.channel": VIEW,
-        "channels.channelcheck": ["view", "add"],
-        "incidents.incident": VIEW,
-    },
-}
-for _code, _name, _scope, _description, _spec in ROLES:
-    if _spec != "*":
-        _spec.update(CHANNEL_INCIDENT_GRANTS.get(_code, {}))
+)
 
 
-def _ensure_channel_incident_defaults() -> None:
-    """Seed the two dictionaries; give built-in roles these modules' permissions once
-    (a role that already holds any of them is left as its administrators set it)."""
-    from django.apps import apps as django_apps
-    from django.contrib.auth.management import create_permissions
-
-    from luoshi.accounts.models import Role
+def _ensure_channel_incident_dictionaries() -> None:
     from luoshi.channels.models import ChannelType
     from luoshi.incidents.models import Platform
 
-    apps = ["channels", "incidents"]
-    for label in apps:  # idempotent; post_migrate may not have reached these apps yet
-        create_permissions(django_apps.get_app_config(label), verbosity=0)
     for model, entries in ((ChannelType, CHANNEL_TYPES), (Platform, INCIDENT_PLATFORMS)):
         for order, (code, name) in enumerate(entries, start=1):
             model.objects.get_or_create(code=code, defaults={"name": name, "order": order})
-    for code, _name, _scope, _description, spec in ROLES:
-        role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label__in=apps).exists():
-            continue
-        role.permissions.add(*[p for p in _permissions(spec) if p.content_type.app_label in apps])
 
 
 # 讲座论坛备案 (luoshi.events) and 信息发布三审 (luoshi.publications): role grants.
-ALL_APPS += ["events", "publications"]
-EVENT_PUBLICATION_GRANTS = {
-    # unit_admin holds every grant it hands out; who reviews is decided by role in the flow
-    "unit_admin": {
-        "events.eventfiling": [*EDIT, "review"],
-        "events.reviewchain": EDIT,
-        "events.eventrule": EDIT,
-        "publications.publication": [*EDIT, "review", "final_review"],
-        "publications.reviewconfig": EDIT,
+EVENT_PUBLICATION_GRANTS = module_grants(
+    "备案与三审",
+    {
+        # unit_admin holds every grant it hands out; who reviews is decided by role in the flow
+        "unit_admin": {
+            "events.eventfiling": [*EDIT, "review"],
+            "events.reviewchain": EDIT,
+            "events.eventrule": EDIT,
+            "publications.publication": [*EDIT, "review", "final_review"],
+            "publications.reviewconfig": EDIT,
+        },
+        "leader": {
+            "events.eventfiling": ["view", "review"],
+            "events.reviewchain": VIEW,
+            "events.eventrule": VIEW,
+            "publications.publication": ["view", "review", "final_review"],
+            "publications.reviewconfig": VIEW,
+        },
+        "clerk": {
+            "events.eventfiling": EDIT,
+            "publications.publication": EDIT,
+        },
+        "reviewer": {
+            "events.eventfiling": ["view", "review"],
+            "events.reviewchain": VIEW,
+            "events.eventrule": VIEW,
+            "publications.publication": ["view", "review"],
+            "publications.reviewconfig": VIEW,
+        },
+        "inspector": {"events.eventfiling": VIEW, "publications.publication": VIEW},
     },
-    "leader": {
-        "events.eventfiling": ["view", "review"],
-        "events.reviewchain": VIEW,
-        "events.eventrule": VIEW,
-        "publications.publication": ["view", "review", "final_review"],
-        "publications.reviewconfig": VIEW,
-    },
-    "clerk": {
-        "events.eventfiling": EDIT,
-        "publications.publication": EDIT,
-    },
-    "reviewer": {
-        "events.eventfiling": ["view", "review"],
-        "events.reviewchain": VIEW,
-        "events.eventrule": VIEW,
-        "publications.publication": ["view", "review"],
-        "publications.reviewconfig": VIEW,
-    },
-    "inspector": {"events.eventfiling": VIEW, "publications.publication": VIEW},
-}
-for _code, _name, _scope, _description, _spec in ROLES:
-    if _spec != "*":
-        _spec.update(EVENT_PUBLICATION_GRANTS.get(_code, {}))
-
-
-def _ensure_event_publication_grants() -> None:
-    """Give built-in roles these modules' permissions once (a role that already holds any
-    of them is left as its administrators set it)."""
-    from luoshi.accounts.models import Role
-
-    apps = ["events", "publications"]
-    for code, _name, _scope, _description, spec in ROLES:
-        role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label__in=apps).exists():
-            continue
-        role.permissions.add(*[p for p in _permissions(spec) if p.content_type.app_label in apps])
+)
 
 
 # 责任清单 (luoshi.duty): role grants and the default responsibility pack.
-ALL_APPS += ["duty"]
-DUTY_GRANTS = {
-    # unit_admin holds every grant it hands out; who signs is decided by position in the flow
-    "unit_admin": {
-        "duty.dutylist": [*EDIT, "sign"],
-        "duty.dutyitem": ["view", "change"],
-        "duty.pack": VIEW,
+DUTY_GRANTS = module_grants(
+    "责任清单",
+    {
+        # unit_admin holds every grant it hands out; who signs is decided by position in the flow
+        "unit_admin": {
+            "duty.dutylist": [*EDIT, "sign"],
+            "duty.dutyitem": ["view", "change"],
+            "duty.pack": VIEW,
+        },
+        "leader": {"duty.dutylist": [*VIEW, "sign"], "duty.dutyitem": VIEW, "duty.pack": VIEW},
+        "clerk": {"duty.dutylist": VIEW, "duty.dutyitem": ["view", "change"]},
+        "reviewer": {"duty.dutylist": VIEW, "duty.dutyitem": VIEW, "duty.pack": VIEW},
+        "inspector": {"duty.dutylist": VIEW, "duty.dutyitem": VIEW, "duty.pack": VIEW},
     },
-    "leader": {"duty.dutylist": [*VIEW, "sign"], "duty.dutyitem": VIEW, "duty.pack": VIEW},
-    "clerk": {"duty.dutylist": VIEW, "duty.dutyitem": ["view", "change"]},
-    "reviewer": {"duty.dutylist": VIEW, "duty.dutyitem": VIEW, "duty.pack": VIEW},
-    "inspector": {"duty.dutylist": VIEW, "duty.dutyitem": VIEW, "duty.pack": VIEW},
-}
-for _code, _name, _scope, _description, _spec in ROLES:
-    if _spec != "*":
-        _spec.update(DUTY_GRANTS.get(_code, {}))
-
-
-def _ensure_duty_defaults() -> None:
-    """Give built-in roles the duty permissions once (a role already holding any is left as
-    its administrators set it) and load the bundled 意识形态工作责任制 pack."""
-    from luoshi.accounts.models import Role
-    from luoshi.duty.services import ensure_default_pack
-
-    for code, _name, _scope, _description, spec in ROLES:
-        role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label="duty").exists():
-            continue
-        role.permissions.add(*[p for p in _permissions(spec) if p.content_type.app_label == "duty"])
-    ensure_default_pack()
+)
 
 
 # 督查整改 (luoshi.inspections): role grants. 督查员 plans and inspects (the plan's team records
 # results and verifies rectification); 单位管理员/录入员 of the inspected unit submit rectification.
-ALL_APPS += ["inspections"]
-INSPECTION_GRANTS = {
-    "unit_admin": {
-        "inspections.inspectionplan": EDIT,
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": ["view", "change"],
+INSPECTION_GRANTS = module_grants(
+    "督查整改",
+    {
+        "unit_admin": {
+            "inspections.inspectionplan": EDIT,
+            "inspections.inspectionresult": VIEW,
+            "inspections.finding": VIEW,
+            "inspections.rectificationitem": ["view", "change"],
+        },
+        "leader": {
+            "inspections.inspectionplan": VIEW,
+            "inspections.inspectionresult": VIEW,
+            "inspections.finding": VIEW,
+            "inspections.rectificationitem": VIEW,
+        },
+        "clerk": {
+            "inspections.inspectionresult": VIEW,
+            "inspections.finding": VIEW,
+            "inspections.rectificationitem": ["view", "change"],
+        },
+        "reviewer": {
+            "inspections.inspectionplan": VIEW,
+            "inspections.inspectionresult": VIEW,
+            "inspections.finding": VIEW,
+            "inspections.rectificationitem": VIEW,
+        },
+        "inspector": {
+            "inspections.inspectionplan": EDIT,
+            "inspections.inspectionresult": ["view", "change"],
+            "inspections.finding": ["view", "add"],
+            "inspections.rectificationitem": ["view", "verify"],
+        },
     },
-    "leader": {
-        "inspections.inspectionplan": VIEW,
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": VIEW,
-    },
-    "clerk": {
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": ["view", "change"],
-    },
-    "reviewer": {
-        "inspections.inspectionplan": VIEW,
-        "inspections.inspectionresult": VIEW,
-        "inspections.finding": VIEW,
-        "inspections.rectificationitem": VIEW,
-    },
-    "inspector": {
-        "inspections.inspectionplan": EDIT,
-        "inspections.inspectionresult": ["view", "change"],
-        "inspections.finding": ["view", "add"],
-        "inspections.rectificationitem": ["view", "verify"],
-    },
-}
-for _code, _name, _scope, _description, _spec in ROLES:
-    if _spec != "*":
-        _spec.update(INSPECTION_GRANTS.get(_code, {}))
-
-
-def _ensure_inspection_grants() -> None:
-    """Give built-in roles the inspection permissions once (a role already holding any of
-    them is left as its administrators set it)."""
-    from django.apps import apps as django_apps
-    from django.contrib.auth.management import create_permissions
-
-    from luoshi.accounts.models import Role
-
-    create_permissions(django_apps.get_app_config("inspections"), verbosity=0)
-    for code, _name, _scope, _description, spec in ROLES:
-        role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label="inspections").exists():
-            continue
-        role.permissions.add(
-            *[p for p in _permissions(spec) if p.content_type.app_label == "inspections"]
-        )
+)
 
 
 # 风险点排查与研判 (luoshi.risks): dictionaries and role grants.
@@ -360,106 +333,117 @@ RISK_LEVELS = [
     ("yellow", "黄", "#ffc107"),
     ("blue", "蓝", "#0d6efd"),
 ]
-ALL_APPS += ["risks"]
-RISK_GRANTS = {
-    "unit_admin": {
-        "risks.riskpoint": EDIT,
-        "risks.campaign": EDIT,
-        "risks.screening": EDIT,
-        "risks.analysismeeting": EDIT,
-        "risks.riskarea": EDIT,
-        "risks.risklevel": EDIT,
+RISK_GRANTS = module_grants(
+    "风险排查",
+    {
+        "unit_admin": {
+            "risks.riskpoint": EDIT,
+            "risks.campaign": EDIT,
+            "risks.screening": EDIT,
+            "risks.analysismeeting": EDIT,
+            "risks.riskarea": EDIT,
+            "risks.risklevel": EDIT,
+        },
+        "leader": {
+            "risks.riskpoint": VIEW,
+            "risks.campaign": VIEW,
+            "risks.screening": VIEW,
+            "risks.analysismeeting": VIEW,
+        },
+        "clerk": {
+            "risks.riskpoint": ["view", "add", "change"],
+            "risks.campaign": VIEW,
+            "risks.screening": ["view", "add", "change"],
+            "risks.analysismeeting": ["view", "add", "change"],
+        },
+        "reviewer": {
+            "risks.riskpoint": VIEW,
+            "risks.campaign": VIEW,
+            "risks.screening": VIEW,
+            "risks.analysismeeting": VIEW,
+        },
+        "inspector": {
+            "risks.riskpoint": VIEW,
+            "risks.campaign": VIEW,
+            "risks.screening": VIEW,
+            "risks.analysismeeting": VIEW,
+        },
     },
-    "leader": {
-        "risks.riskpoint": VIEW,
-        "risks.campaign": VIEW,
-        "risks.screening": VIEW,
-        "risks.analysismeeting": VIEW,
-    },
-    "clerk": {
-        "risks.riskpoint": ["view", "add", "change"],
-        "risks.campaign": VIEW,
-        "risks.screening": ["view", "add", "change"],
-        "risks.analysismeeting": ["view", "add", "change"],
-    },
-    "reviewer": {
-        "risks.riskpoint": VIEW,
-        "risks.campaign": VIEW,
-        "risks.screening": VIEW,
-        "risks.analysismeeting": VIEW,
-    },
-    "inspector": {
-        "risks.riskpoint": VIEW,
-        "risks.campaign": VIEW,
-        "risks.screening": VIEW,
-        "risks.analysismeeting": VIEW,
-    },
-}
-for _code, _name, _scope, _description, _spec in ROLES:
-    if _spec != "*":
-        _spec.update(RISK_GRANTS.get(_code, {}))
+)
 
 
-def _ensure_risk_defaults() -> None:
-    """Seed risk areas and levels; give built-in roles the risk permissions once (a role
-    already holding any of them is left as its administrators set it)."""
-    from django.apps import apps as django_apps
-    from django.contrib.auth.management import create_permissions
-
-    from luoshi.accounts.models import Role
+def _ensure_risk_dictionaries() -> None:
     from luoshi.risks.models import RiskArea, RiskLevel
 
-    create_permissions(django_apps.get_app_config("risks"), verbosity=0)
     for order, (code, name) in enumerate(RISK_AREAS, start=1):
         RiskArea.objects.get_or_create(code=code, defaults={"name": name, "order": order})
     for order, (code, name, color) in enumerate(RISK_LEVELS, start=1):
         RiskLevel.objects.get_or_create(
             code=code, defaults={"name": name, "order": order, "color": color}
         )
-    for code, _name, _scope, _description, spec in ROLES:
-        role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label="risks").exists():
-            continue
-        role.permissions.add(
-            *[p for p in _permissions(spec) if p.content_type.app_label == "risks"]
-        )
 
 
 # 考核 (luoshi.assessment): role grants. 单位管理员 computes and publishes, 督查员 reviews and
 # enters manual scores, 领导 views.
-ALL_APPS += ["assessment"]
-ASSESSMENT_GRANTS = {
-    "unit_admin": {
-        "assessment.assessment": ["view", "add", "change", "compute", "publish", "score"],
-        "assessment.assessmentscore": ["view", "change"],
+ASSESSMENT_GRANTS = module_grants(
+    "考核",
+    {
+        "unit_admin": {
+            "assessment.assessment": ["view", "add", "change", "compute", "publish", "score"],
+            "assessment.assessmentscore": ["view", "change"],
+        },
+        "leader": {"assessment.assessment": VIEW, "assessment.assessmentscore": VIEW},
+        "inspector": {
+            "assessment.assessment": ["view", "score"],
+            "assessment.assessmentscore": ["view", "change"],
+        },
     },
-    "leader": {"assessment.assessment": VIEW, "assessment.assessmentscore": VIEW},
-    "inspector": {
-        "assessment.assessment": ["view", "score"],
-        "assessment.assessmentscore": ["view", "change"],
+)
+
+
+# 往年报告基线 (luoshi.reports.Baseline): import past reports; leaders read them.
+BASELINE_GRANTS = module_grants(
+    "往年报告基线",
+    {
+        "unit_admin": {"reports.baseline": EDIT},
+        "clerk": {"reports.baseline": ["view", "add", "change"]},
+        "leader": {"reports.baseline": VIEW},
     },
-}
-for _code, _name, _scope, _description, _spec in ROLES:
-    if _spec != "*":
-        _spec.update(ASSESSMENT_GRANTS.get(_code, {}))
+)
 
 
-def _ensure_assessment_grants() -> None:
-    """Give built-in roles the assessment permissions once (a role already holding any of
-    them is left as its administrators set it)."""
-    from django.apps import apps as django_apps
-    from django.contrib.auth.management import create_permissions
+# 数据包上报 (luoshi.exchange): export and import data packages; 系统管理员 and 单位管理员 (each
+# within their own scope: export units they see, import under units they administer).
+EXCHANGE_GRANTS = module_grants(
+    "数据包上报",
+    {"unit_admin": {"exchange.importedobject": ["export_package", "import_package"]}},
+)
 
-    from luoshi.accounts.models import Role
 
-    create_permissions(django_apps.get_app_config("assessment"), verbosity=0)
-    for code, _name, _scope, _description, spec in ROLES:
-        role = Role.objects.filter(code=code, is_builtin=True).first()
-        if role is None or role.permissions.filter(content_type__app_label="assessment").exists():
-            continue
-        role.permissions.add(
-            *[p for p in _permissions(spec) if p.content_type.app_label == "assessment"]
-        )
+# 报告 (luoshi.reports.Report): 干事 and 单位管理员 generate and edit, 领导 (and 单位管理员)
+# finalize.
+REPORT_GRANTS = module_grants(
+    "报告",
+    {
+        "unit_admin": {"reports.report": ["view", "add", "change", "delete", "finalize"]},
+        "leader": {"reports.report": ["view", "finalize"]},
+        "clerk": {"reports.report": ["view", "add", "change"]},
+        "reviewer": {"reports.report": VIEW},
+        "inspector": {"reports.report": VIEW},
+    },
+)
+
+
+# 驾驶舱 (luoshi.dashboard): who may open the dashboard. What it shows is still limited by
+# the data scope and by each module's view permission.
+DASHBOARD_GRANTS = module_grants(
+    "驾驶舱",
+    {
+        "unit_admin": {"dashboard.dashboard": VIEW},
+        "leader": {"dashboard.dashboard": VIEW},
+        "inspector": {"dashboard.dashboard": VIEW},
+    },
+)
 
 
 def grantable_permissions():
@@ -472,8 +456,8 @@ def grantable_permissions():
     )
 
 
-def _permissions(spec):
-    permissions = grantable_permissions()
+def _permissions(spec, permissions=None):
+    permissions = grantable_permissions() if permissions is None else permissions
     if spec == "*":
         return list(permissions)
     wanted = []
@@ -483,9 +467,34 @@ def _permissions(spec):
             p
             for p in permissions
             if p.content_type.app_label == app_label
-            and p.codename in {f"{a}_{model}" for a in actions}
+            and p.content_type.model == model
+            and p.codename in {f"{a}_{model}" for a in actions} | set(actions)
         ]
     return wanted
+
+
+def _ensure_module_grants() -> None:
+    """Give built-in roles each module's permissions once (see ``module_grants``)."""
+    from django.apps import apps as django_apps
+    from django.contrib.auth.management import create_permissions
+
+    from luoshi.accounts.models import Role
+
+    for app_label in ALL_APPS:  # idempotent; post_migrate may not have reached these apps yet
+        create_permissions(django_apps.get_app_config(app_label), verbosity=0)
+    roles = {r.code: r for r in Role.objects.filter(is_builtin=True)}
+    available = list(grantable_permissions())
+    for grants in MODULE_GRANTS:
+        module = [
+            p
+            for p in available
+            if f"{p.content_type.app_label}.{p.content_type.model}" in grants.models
+        ]
+        for code, _name, _scope, _description, spec in ROLES:
+            role = roles.get(code)
+            if role is None or role.permissions.filter(pk__in=[p.pk for p in module]).exists():
+                continue
+            role.permissions.add(*[p for p in _permissions(spec, available) if p in module])
 
 
 @transaction.atomic
@@ -519,9 +528,9 @@ def ensure_defaults() -> None:
         )
         if created:
             role.permissions.set(_permissions(spec))
-    _ensure_channel_incident_defaults()
-    _ensure_event_publication_grants()
-    _ensure_duty_defaults()
-    _ensure_risk_defaults()
-    _ensure_inspection_grants()
-    _ensure_assessment_grants()
+    _ensure_module_grants()
+    _ensure_channel_incident_dictionaries()
+    _ensure_risk_dictionaries()
+    from luoshi.duty.services import ensure_default_pack
+
+    ensure_default_pack()

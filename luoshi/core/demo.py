@@ -80,6 +80,8 @@ LOGINS = [
     ("admin", "陈志远", "系统管理员（区委网信办）", "D00", "admin"),
     ("xcb_admin", "刘晓燕", "宣传部办公室主任", "D02", "unit_admin"),
     ("xcb_leader", "王立新", "区委常委、宣传部部长", "D02", "leader"),
+    ("qw_leader", "欧阳振华", "区委副书记", "D00", "leader"),
+    ("cgjd_leader", "司马文涛", "城关街道党工委书记", "D07", "leader"),
     ("xcb_clerk", "李梦瑶", "宣传部宣传干事", "D02", "clerk"),
     ("jyj_clerk", "赵文博", "教育局办公室宣传干事", "D03", "clerk"),
     ("cgjd_clerk", "孙佳怡", "城关街道宣传干事", "D07", "clerk"),
@@ -1000,6 +1002,10 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         from luoshi.assessment.demo import ensure_assessment
 
         ensure_assessment(today=today, units=units, logins=logins, added=result.added)
+        from luoshi.reports.demo import ensure_baselines, ensure_reports
+
+        ensure_baselines(today=today, units=units, logins=logins, added=result.added)
+        ensure_reports(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),
@@ -1031,6 +1037,8 @@ LABELS = {
     "meetings": "分析研判会议",
     "inspections": "督查计划",
     "assessments": "考核",
+    "baselines": "往年报告基线",
+    "reports": "报告",
 }
 
 

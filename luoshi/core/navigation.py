@@ -22,7 +22,14 @@ class MenuGroup:
 
 
 MENU = [
-    MenuGroup(_("工作台"), "speedometer2", [MenuItem(_("首页"), "home", None, "house")]),
+    MenuGroup(
+        _("工作台"),
+        "speedometer2",
+        [
+            MenuItem(_("首页"), "home", None, "house"),
+            MenuItem(_("驾驶舱"), "dashboard:index", "dashboard.view_dashboard", "bar-chart-line"),
+        ],
+    ),
     MenuGroup(
         _("责任清单"),
         "list-task",
@@ -116,6 +123,15 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("报告"),
+        "file-earmark-text",
+        [
+            MenuItem(
+                _("报告"), "reports:report_list", "reports.view_report", "file-earmark-richtext"
+            )
+        ],
+    ),
+    MenuGroup(
         _("考核评价"),
         "award",
         [MenuItem(_("考核"), "assessment:list", "assessment.view_assessment", "trophy")],
@@ -136,11 +152,36 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("数据包上报"),
+        "box-arrow-up",
+        [
+            MenuItem(_("导出数据包"), "exchange:export", "exchange.export_package", "download"),
+            MenuItem(_("导入数据包"), "exchange:import", "exchange.import_package", "upload"),
+        ],
+    ),
+    MenuGroup(
         _("系统日志"),
         "clock-history",
         [
             MenuItem(_("操作日志"), "audit:operations", "audit.view_operationlog", "pencil-square"),
             MenuItem(_("登录日志"), "audit:logins", "audit.view_loginlog", "box-arrow-in-right"),
+        ],
+    ),
+    MenuGroup(
+        _("报告"),
+        "file-earmark-text",
+        [
+            MenuItem(
+                _("往年报告导入"), "reports:baseline_list", "reports.view_baseline", "clock-history"
+            ),
+        ],
+    ),
+    MenuGroup(
+        _("接口"),
+        "plug",
+        [
+            MenuItem(_("接口令牌"), "api:tokens", None, "key"),
+            MenuItem(_("接口文档"), "api:docs", None, "book"),
         ],
     ),
 ]

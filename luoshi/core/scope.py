@@ -43,6 +43,9 @@ class ScopeSpec:
 
 
 NOTHING = Q(pk__in=[])
+# Not ``Q()``: an empty Q vanishes when OR-ed (``Q() | Q(x)`` is ``Q(x)``), and callers OR
+# the scope with their own conditions (a plan's team, a task's issuer).
+EVERYTHING = Q(pk__isnull=False)
 
 
 def user_scopes(user) -> list[tuple[str, frozenset[int]]]:
@@ -65,12 +68,12 @@ def scope_q(user, spec: ScopeSpec) -> Q:
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:
-        return Q()
+        return EVERYTHING
     unit = user.unit
     condition = NOTHING
     for scope, custom_ids in user_scopes(user):
         if scope == DataScope.ALL:
-            return Q()
+            return EVERYTHING
         if scope == DataScope.SUBTREE and unit is not None:
             condition |= Q(**{spec.field("path__startswith"): unit.path})
         elif scope == DataScope.UNIT and unit is not None:

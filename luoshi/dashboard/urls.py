@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="index"),
+    path("duty/", views.DutyPanelView.as_view(), name="duty"),
+]

@@ -31,7 +31,7 @@ def _owner_for_edit(request, content_type_id, object_id):
     return _check_not_frozen(get_object_or_404(model.objects.for_user(request.user), pk=object_id))
 
 
-def _evidence_for(request, pk, *, edit=False):
+def evidence_for(request, pk, *, edit=False):
     """Evidence is readable exactly where its owner record is: the owner model's
     ``for_user`` decides (a task's issuer reads the recipients' evidence, for example).
     Changing it needs the evidence's own unit in scope as well (the issuer reads, the
@@ -114,7 +114,7 @@ def add_link(request, content_type_id, object_id):
 
 @refuse_frozen
 def replace(request, pk):
-    evidence = _evidence_for(request, pk, edit=True)
+    evidence = evidence_for(request, pk, edit=True)
     if evidence.kind != Evidence.Kind.FILE or not evidence.is_current:
         raise Http404
     form = EvidenceReplaceForm(request.POST or None, request.FILES or None)
@@ -136,7 +136,7 @@ def replace(request, pk):
 
 @refuse_frozen
 def delete(request, pk):
-    evidence = _evidence_for(request, pk, edit=True)
+    evidence = evidence_for(request, pk, edit=True)
     owner = evidence.owner
     if request.method == "POST":
         services.delete_evidence(evidence=evidence)
@@ -146,7 +146,7 @@ def delete(request, pk):
 
 
 def download(request, pk):
-    evidence = _evidence_for(request, pk)
+    evidence = evidence_for(request, pk)
     if evidence.kind != Evidence.Kind.FILE or not evidence.file:
         raise Http404
     try:

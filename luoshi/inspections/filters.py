@@ -38,6 +38,9 @@ class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
         method="filter_overdue",
         widget=django_filters.widgets.BooleanWidget(),
     )
+    open = django_filters.BooleanFilter(
+        label=_("仅看未销号"), method="filter_open", widget=django_filters.widgets.BooleanWidget()
+    )
     plan = django_filters.ModelChoiceFilter(
         label=_("督查计划"), queryset=InspectionPlan.objects.none(), field_name="finding__plan"
     )
@@ -56,6 +59,11 @@ class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["unit"].queryset = Unit.objects.for_user(request.user)
         self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
+
+    def filter_open(self, queryset, name, value):
+        if value:
+            return queryset.exclude(status=RectificationStatus.CLOSED)
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         if value:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import UnitFilter
 from luoshi.core.forms import DateInput
-from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
 from luoshi.units.models import Unit
 
 
@@ -25,6 +25,9 @@ class LedgerFilter(django_filters.FilterSet):
     )
     date_to = django_filters.DateFilter(
         label=_("结束日期"), field_name="date", lookup_expr="lte", widget=DateInput()
+    )
+    outlet_level = django_filters.MultipleChoiceFilter(
+        label=_("媒体级别"), choices=OutletLevel.choices
     )
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
     evidence = django_filters.ChoiceFilter(

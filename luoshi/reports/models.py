@@ -6,6 +6,7 @@ quantified statements, problems and plans. Year-on-year comparison in generated 
 reads it when the records of the earlier year are not in the system.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +46,80 @@ class Baseline(UnitScopedModel):
 
     def __str__(self):
         return f"{self.unit} {self.year} {self.get_kind_display()}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    FINAL = "final", _("已定稿")
+
+
+class Report(UnitScopedModel):
+    """A generated report of a unit (alone or with its subtree) for a year.
+
+    Its text lives in ``ReportVersion`` rows: every save of a section, every regeneration
+    adds a version; finalizing locks the latest one (``status`` final: no more edits until
+    a person explicitly starts a new draft).
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("报告类型"), max_length=24, choices=ReportKind.choices)
+    subtree = models.BooleanField(_("含下级单位"), default=False)
+    title = models.CharField(_("标题"), max_length=300)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    plans_input = models.TextField(
+        _("下一步工作打算"), blank=True, help_text=_("每行一项，写入「下一步工作计划」")
+    )
+
+    class Meta:
+        verbose_name = _("报告")
+        verbose_name_plural = _("报告")
+        ordering = ["-year", "-id"]
+        permissions = [("finalize_report", _("定稿报告"))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class ReportVersion(models.Model):
+    """One saved state of a report's text: sections (with per-section ``edited`` flag and
+    the ``generated_text`` the engine last proposed) and the facts behind the numbers."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    content = models.JSONField(_("内容"), default=dict)
+    facts = models.JSONField(_("数据依据"), default=dict)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    finalized = models.BooleanField(_("已定稿"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报告版本")
+        verbose_name_plural = _("报告版本")
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"], name="reports_version_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} v{self.number}"

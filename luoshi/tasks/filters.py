@@ -17,7 +17,11 @@ class AssignmentFilter(django_filters.FilterSet):
         method="filter_nothing",
         empty_label=None,
     )
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=AssignmentStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[*AssignmentStatus.choices, ("open", _("未办结"))],
+        method="filter_status",
+    )
     timeliness = django_filters.ChoiceFilter(
         label=_("时效"),
         choices=[("overdue", _("逾期未报")), ("late", _("逾期报送")), ("on_time", _("按时报送"))],
@@ -48,6 +52,11 @@ class AssignmentFilter(django_filters.FilterSet):
 
     def filter_nothing(self, queryset, name, value):
         return queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
 
     def filter_timeliness(self, queryset, name, value):
         # Compared by date in the project's time zone, like ``TaskAssignment.on_time``.

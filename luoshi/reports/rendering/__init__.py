@@ -6,7 +6,11 @@ page may instead include ``reports/document_body.html`` with ``document_context`
 See docs/report-format.md.
 """
 
+from luoshi.reports.rendering import fonts
 from luoshi.reports.rendering.official_docx import render_docx
 from luoshi.reports.rendering.official_html import document_context, render_html, render_pdf
 
 __all__ = ["document_context", "render_docx", "render_html", "render_pdf"]
+
+# Before anything in the process builds a WeasyPrint font configuration (see fonts.py).
+fonts.activate()

@@ -4,8 +4,11 @@
 and adds the aliases (方正小标宋简体 → Noto Serif CJK SC Bold, 仿宋_GB2312 and 宋体 → Noto Serif
 CJK SC, 楷体_GB2312 → AR PL KaitiM GB / AR PL UKai CN, 黑体 → Noto Sans CJK SC). fontconfig
 reads ``FONTCONFIG_FILE`` whenever a configuration is built, so pointing it at that file before
-WeasyPrint's ``FontConfiguration()`` is created activates the aliases for the PDFs; the
-configuration is built once per process and reused (building it scans the font cache).
+WeasyPrint's ``FontConfiguration()`` is created activates the aliases for the PDFs. Importing
+``luoshi.reports.rendering`` calls ``activate()``: it must happen before anything in the process
+builds a WeasyPrint font configuration (one built with the system file alone was seen to leak a
+DejaVu fallback into later PDFs). Ours is built once per process and reused (building it scans
+the font cache).
 
 A deployment that sets its own ``FONTCONFIG_FILE`` keeps it (the aliases must then be
 included there); the PDF still renders, with whatever its fonts resolve to.

@@ -35,6 +35,27 @@ SONGTI = "宋体"
 
 HEADING_FONTS = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+# CT_PPr children that follow w:snapToGrid in the schema's sequence.
+_AFTER_SNAP_TO_GRID = tuple(
+    f"w:{tag}"
+    for tag in [
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
 
 
 def set_fonts(rPr, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -191,7 +212,13 @@ def _page_number(paragraph, *, odd: bool) -> None:
     fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
-    fmt.line_spacing = 1.0
+    # Off the 28.95 pt grid, one exact 16 pt line: the dashes sit ≈ 7 mm below the text block.
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(16)
+    pPr = paragraph._p.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    pPr.insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
     _indent_chars(fmt, right=100 if odd else 0, left=0 if odd else 100)
     _field_run(paragraph, text="— ")
     _field_run(paragraph, "begin")
@@ -247,7 +274,7 @@ def render_docx(document: Document, *, script: str = "simplified") -> bytes:
     _define_styles(doc, script)
     _page_setup(doc)
     doc.core_properties.title = lay.title
-    # The template's body starts with an empty paragraph: reuse it for the title.
+    # python-docx's template body holds an empty paragraph: drop it (keep the sectPr).
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)

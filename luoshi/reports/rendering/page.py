@@ -27,7 +27,10 @@ BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
 
-FOOTER_DISTANCE_MM = 21  # the page number's top sits ≈ 7 mm below the text block
+# 页码: 「一字线上距版心下边缘 7 mm」. The text block ends 35 mm above the page's bottom edge,
+# so the dashes sit 28 mm above it; they are at mid-height of the footer's one 16 pt (5.6 mm)
+# line, so that line's bottom is ≈ 25 mm above the page edge.
+FOOTER_DISTANCE_MM = 25
 
 
 def twips(mm: float) -> int:

@@ -13,9 +13,10 @@
     grid: { left: 100, right: 30, top: 20, bottom: 70 },
     xAxis: { type: "category", data: chart.levels, splitArea: { show: true } },
     yAxis: { type: "category", data: chart.areas, splitArea: { show: true }, inverse: true },
-    visualMap: { min: 0, max: max, calculable: true, orient: "horizontal", left: "center",
+    visualMap: { min: 0, max: max, dimension: 2, calculable: true, orient: "horizontal", left: "center",
                  bottom: 10, inRange: { color: ["#f8f9fa", "#ffc107", "#dc3545"] } },
-    series: [{ type: "heatmap", data: chart.data, label: { show: true },
+    series: [{ type: "heatmap", data: chart.data, encode: { x: 0, y: 1, value: 2 },
+               label: { show: true, formatter: function (p) { return p.data[2]; } },
                emphasis: { itemStyle: { shadowBlur: 6, shadowColor: "rgba(0,0,0,.3)" } } }]
   });
   instance.on("click", function (p) { if (p.data && p.data[3]) window.location.href = p.data[3]; });

@@ -1,0 +1,338 @@
+"""REST API views. Every queryset starts from ``for_user`` (or the app's selector built on
+it): a record out of the user's scope does not exist (404); a missing model permission is
+403. Writes go through the apps' own forms and services, so the API and the pages accept
+and refuse exactly the same input, with the same Chinese messages."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from luoshi.accounts.models import User
+from luoshi.api import serializers as s
+from luoshi.api.filters import filterset_for
+from luoshi.api.permissions import ModelPermissions
+from luoshi.assessment.models import Assessment
+from luoshi.channels.models import Channel
+from luoshi.core.workflow import WorkflowError
+from luoshi.duty import selectors as duty_selectors
+from luoshi.duty.models import DutyList
+from luoshi.events.models import EventFiling
+from luoshi.evidence import views as evidence_views
+from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import readable_evidence
+from luoshi.incidents.models import Incident
+from luoshi.inspections.models import InspectionPlan, RectificationItem
+from luoshi.ledger import services as ledger_services
+from luoshi.ledger.forms import LedgerRecordForm
+from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.publications.models import Publication
+from luoshi.risks.models import RiskPoint
+from luoshi.tasks import selectors as task_selectors
+from luoshi.tasks import services as task_services
+from luoshi.tasks.forms import SubmitForm
+from luoshi.tasks.models import Task, TaskAssignment
+from luoshi.tasks.workflow import SUBMIT_PERMISSION
+from luoshi.units.models import Unit
+
+ERRORS = inline_serializer(
+    "FormErrors",
+    {
+        "field": serializers.ListField(
+            child=serializers.CharField(), required=False, help_text="每个字段的错误信息"
+        )
+    },
+)
+DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+
+
+def form_errors(form) -> dict:
+    """A Django form's errors as DRF shapes them: {field: [messages]}, form-wide errors under
+    ``non_field_errors``."""
+    return {
+        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }
+
+
+class FileRenderer(BaseRenderer):
+    """Lets a client ask for the file itself (``Accept: application/octet-stream``); errors
+    are then still JSON."""
+
+    media_type = "application/octet-stream"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Read-only base: ``scoped()`` is the user's rows (always ``for_user``), ``select`` the
+    related rows a page shows (fetched with it), ``filterset_class`` built from ``filters``."""
+
+    model = None
+    select: tuple[str, ...] = ("unit",)
+    permission_classes = [IsAuthenticated, ModelPermissions]
+    filter_backends = [DjangoFilterBackend]
+    lookup_value_regex = r"\d+"
+
+    def scoped(self):
+        return self.model.objects.for_user(self.request.user)
+
+    def get_queryset(self):
+        rows = self.scoped()
+        return rows.select_related(*self.select) if self.select else rows
+
+
+class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    pass
+
+
+def read_viewset(model, serializer, *, date_field=None, fields=(), select=("unit",), doc=""):
+    attrs = {
+        "model": model,
+        "queryset": model.objects.none(),
+        "serializer_class": serializer,
+        "filterset_class": filterset_for(model, date_field=date_field, fields=fields),
+        "select": select,
+        "__doc__": doc,
+    }
+    return type(f"{model.__name__}ViewSet", (ReadViewSet,), attrs)
+
+
+UnitViewSet = read_viewset(
+    Unit,
+    s.UnitSerializer,
+    fields=("unit_type", "is_active"),
+    select=("unit_type",),
+    doc="单位（本人数据范围内）。",
+)
+PersonViewSet = read_viewset(
+    User, s.PersonSerializer, fields=("is_active",), doc="人员（不含密码等敏感信息）。"
+)
+ChannelViewSet = read_viewset(
+    Channel,
+    s.ChannelSerializer,
+    date_field="opened_on",
+    fields=("channel_type", "status", "filing_status"),
+    select=("unit", "channel_type"),
+    doc="自有阵地。",
+)
+EventViewSet = read_viewset(
+    EventFiling,
+    s.EventFilingSerializer,
+    date_field="start_at",
+    fields=("kind", "status"),
+    doc="讲座论坛备案。",
+)
+PublicationViewSet = read_viewset(
+    Publication,
+    s.PublicationSerializer,
+    date_field="published_at",
+    fields=("status",),
+    doc="信息发布三审。",
+)
+IncidentViewSet = read_viewset(
+    Incident,
+    s.IncidentSerializer,
+    date_field="discovered_at",
+    fields=("level", "status", "platform"),
+    select=("unit", "platform"),
+    doc="舆情事件处置。",
+)
+RiskViewSet = read_viewset(
+    RiskPoint,
+    s.RiskPointSerializer,
+    date_field="identified_on",
+    fields=("area", "level", "status"),
+    select=("unit", "area", "level"),
+    doc="风险点台账。",
+)
+InspectionViewSet = read_viewset(
+    InspectionPlan,
+    s.InspectionPlanSerializer,
+    date_field="starts_on",
+    fields=("status",),
+    doc="督查计划（督查单位与被督查单位均可见）。",
+)
+RectificationViewSet = read_viewset(
+    RectificationItem,
+    s.RectificationItemSerializer,
+    date_field="deadline",
+    fields=("status",),
+    select=("unit", "finding"),
+    doc="整改事项。",
+)
+AssessmentViewSet = read_viewset(
+    Assessment,
+    s.AssessmentSerializer,
+    fields=("status", "year"),
+    doc="考核。",
+)
+
+
+class ActivityTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """活动类型字典（新建台账记录时的 activity_type）。所有登录用户可读。"""
+
+    queryset = ActivityType.objects.filter(is_active=True)
+    serializer_class = s.ActivityTypeSerializer
+    pagination_class = None
+
+
+class DutyListViewSet(ReadViewSet):
+    """责任清单；``/progress/`` 为各责任项的实时落实进度。"""
+
+    model = DutyList
+    queryset = DutyList.objects.none()
+    serializer_class = s.DutyListSerializer
+    filterset_class = filterset_for(DutyList, fields=("year", "status", "pack_code"))
+
+    def scoped(self):
+        return duty_selectors.duty_lists_for(self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "subtree", OpenApiTypes.BOOL, description="统计本单位及全部下级单位的记录"
+            )
+        ],
+        responses=s.ItemProgressSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def progress(self, request, pk=None):
+        duty_list = self.get_object()
+        subtree = request.query_params.get("subtree", "").lower() in {"1", "true"}
+        rows = duty_selectors.list_progress(duty_list, subtree=subtree)
+        return Response(s.ItemProgressSerializer(rows, many=True).data)
+
+
+class TaskViewSet(ReadViewSet):
+    """发出的任务（发文单位在本人数据范围内）。"""
+
+    model = Task
+    queryset = Task.objects.none()
+    serializer_class = s.TaskSerializer
+    filterset_class = filterset_for(Task, date_field="deadline", fields=("evidence_required",))
+
+    def scoped(self):
+        return task_selectors.tasks_for(self.request.user)
+
+
+class CanSubmit(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm(SUBMIT_PERMISSION)
+
+
+class TaskAssignmentViewSet(ReadViewSet):
+    """任务办理：接收单位的办理与发文单位可见的各单位办理情况；``/submit/`` 提交办理结果。"""
+
+    model = TaskAssignment
+    queryset = TaskAssignment.objects.none()
+    serializer_class = s.TaskAssignmentSerializer
+    filterset_class = filterset_for(TaskAssignment, date_field="submitted_at", fields=("status",))
+    select = ()
+
+    def scoped(self):
+        return task_selectors.assignments_for(self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": s.TaskSubmitSerializer},
+        responses={
+            200: s.TaskAssignmentSerializer,
+            400: ERRORS,
+            409: OpenApiResponse(DETAIL, description="当前状态不能提交（如已提交）"),
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        permission_classes=[IsAuthenticated, CanSubmit],
+        filter_backends=[],
+    )
+    def submit(self, request, pk=None):
+        assignment = self.get_object()
+        form = SubmitForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        try:
+            task_services.submit(
+                assignment=assignment,
+                user=request.user,
+                response=form.cleaned_data["response"],
+                files=form.cleaned_data["files"],
+            )
+        except WorkflowError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(s.TaskAssignmentSerializer(self.get_object()).data)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request={"multipart/form-data": s.LedgerRecordCreateSerializer},
+        responses={201: s.LedgerRecordSerializer, 400: ERRORS},
+    )
+)
+class LedgerRecordViewSet(mixins.CreateModelMixin, ReadViewSet):
+    """台账记录；新建时可同时上传佐证文件（multipart/form-data，字段 evidence_files 可多个）。"""
+
+    model = LedgerRecord
+    queryset = LedgerRecord.objects.none()
+    serializer_class = s.LedgerRecordSerializer
+    filterset_class = filterset_for(LedgerRecord, date_field="date", fields=("activity_type",))
+    select = ("unit", "activity_type")
+    parser_classes = [MultiPartParser, FormParser]
+
+    def create(self, request, *args, **kwargs):
+        form = LedgerRecordForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        record = ledger_services.create_record(
+            form=form, user=request.user, files=form.cleaned_data.get("evidence_files", [])
+        )
+        data = s.LedgerRecordSerializer(self.get_queryset().get(pk=record.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceViewSet(ReadViewSet):
+    """佐证材料元数据与下载：可见性随所属记录（与页面下载完全相同）。"""
+
+    model = Evidence
+    queryset = Evidence.objects.none()
+    serializer_class = s.EvidenceSerializer
+    filterset_class = filterset_for(
+        Evidence, date_field="created_at", fields=("kind", "is_current", "object_id")
+    )
+    select = ("unit", "content_type")
+
+    def scoped(self):
+        return readable_evidence(self.request.user)
+
+    def get_object(self):
+        # The download view's own check: the owner record must be readable by the user.
+        evidence = evidence_views.evidence_for(self.request, self.kwargs["pk"])
+        self.check_object_permissions(self.request, evidence)
+        return evidence
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        filters=False,
+    )
+    @action(detail=True, filter_backends=[], renderer_classes=[JSONRenderer, FileRenderer])
+    def download(self, request, pk=None):
+        self.get_object()  # 404 / 403 before anything is read
+        return evidence_views.download(request._request, pk)

@@ -1,0 +1,941 @@
+"""驾驶舱: roll-ups of every module for a unit's subtree and a period, year on year.
+
+Public API (stable; the scale benchmark in ``bench/`` calls it):
+
+    period_for(year, quarter=None, month=None) -> Period
+    resolve_unit(user, unit_id=None) -> Unit            # in the user's scope, else Http404
+    dashboard(user, unit, period, *, today=None) -> DashboardData
+    duty_panel(user, unit, year, *, today=None) -> DutyPanel | None   # loaded separately
+
+and one function per panel, each ``(ctx: Context) -> Panel | ... | None`` (``None`` when the
+user lacks the module's view permission): ``ledger_panel``, ``task_panel``,
+``publication_panel``, ``event_panel``, ``incident_panel``, ``rectification_panel``,
+``risk_panel``, ``assessment_panel``; ``Context`` is built by ``context_for(user, unit,
+period)``.
+
+How it is computed: every module is read through ``Model.objects.for_user(user)`` (the one
+scope mechanism) restricted to ``unit``'s subtree, with ONE ``GROUP BY`` query per module:
+the rows are grouped by the path prefix of the unit's direct children
+(``Substr("unit__path", 1, len(unit.path) + steplen)``; the unit's own records form the
+group of its own path), and each figure of the current AND the previous period (the same
+dates a year earlier) is a conditional ``Count(..., filter=Q(...))`` in that same query.
+The totals are the sum of the groups; the child-unit rankings are the groups. The number
+of queries is therefore the same whatever the size of the tree (see tests).
+
+Every number carries ``url``: the module's own filtered list page listing exactly the
+records counted (same filters, same scope), so a click drills down to them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import Substr, TruncMonth
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.core.scope import scope_q
+from luoshi.units.models import Unit
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    label: str
+    year: int
+    quarter: int | None = None
+    month: int | None = None
+
+    def previous(self) -> Period:
+        """The same dates one year earlier (year on year)."""
+        return period_for(self.year - 1, self.quarter, self.month)
+
+    def query(self) -> dict:
+        """The dashboard's own querystring for this period."""
+        query = {"year": self.year}
+        if self.quarter:
+            query["quarter"] = self.quarter
+        if self.month:
+            query["month"] = self.month
+        return query
+
+
+def period_for(year: int, quarter: int | None = None, month: int | None = None) -> Period:
+    """A calendar year, one of its quarters or one of its months."""
+    if month:
+        start = datetime.date(year, month, 1)
+        end = _month_end(start)
+        return Period(start, end, _("%(y)d年%(m)d月") % {"y": year, "m": month}, year, None, month)
+    if quarter:
+        start = datetime.date(year, 3 * quarter - 2, 1)
+        end = _month_end(datetime.date(year, 3 * quarter, 1))
+        label = _("%(y)d年第%(q)d季度") % {"y": year, "q": quarter}
+        return Period(start, end, label, year, quarter, None)
+    return Period(
+        datetime.date(year, 1, 1), datetime.date(year, 12, 31), _("%(y)d年") % {"y": year}, year
+    )
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _moment_in(field_name: str, start: datetime.date, end: datetime.date) -> Q:
+    """A datetime field on a local date within [start, end] (as the list filters do)."""
+    return Q(
+        **{
+            f"{field_name}__gte": _day_start(start),
+            f"{field_name}__lt": _day_start(end + datetime.timedelta(days=1)),
+        }
+    )
+
+
+def _date_in(field_name: str, start: datetime.date, end: datetime.date) -> Q:
+    return Q(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+@dataclass(frozen=True)
+class Num:
+    """A count and the list page of exactly the records counted."""
+
+    value: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``count`` of ``total``; both drill down."""
+
+    count: Num
+    total: Num
+
+    @property
+    def value(self) -> Decimal | None:
+        if not self.total.value:
+            return None
+        return (Decimal(self.count.value) * 100 / self.total.value).quantize(Decimal("0.1"))
+
+    @property
+    def url(self) -> str:
+        return self.count.url
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator, this period and the same period a year earlier."""
+
+    key: str
+    label: str
+    current: Num | Rate
+    previous: Num | Rate | None = None
+    unit_label: str = ""  # 次 / 件 / % …
+    good_when_up: bool = True
+
+    @property
+    def is_rate(self) -> bool:
+        return isinstance(self.current, Rate)
+
+    @property
+    def trend(self) -> str:
+        """up / down / same / "" (nothing to compare)."""
+        if self.previous is None:
+            return ""
+        now, before = self.current.value, self.previous.value
+        if now is None or before is None:
+            return ""
+        return "up" if now > before else "down" if now < before else "same"
+
+    @property
+    def trend_css(self) -> str:
+        if self.trend in ("", "same"):
+            return "secondary"
+        return "success" if (self.trend == "up") == self.good_when_up else "danger"
+
+
+@dataclass
+class RankRow:
+    unit: Unit
+    value: Num | Rate
+    rank: int = 0
+
+
+@dataclass
+class Ranking:
+    key: str
+    label: str
+    rows: list[RankRow] = field(default_factory=list)
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    rankings: list[Ranking] = field(default_factory=list)
+    chart: dict | None = None  # data for the template's ECharts option
+    extra: dict = field(default_factory=dict)
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+@dataclass
+class Context:
+    """What every panel needs: who, which subtree, which periods, the direct children."""
+
+    user: object
+    unit: Unit
+    period: Period
+    previous: Period
+    today: datetime.date
+    children: list[Unit]
+    child_len: int
+
+    @property
+    def periods(self) -> dict[str, Period]:
+        return {"cur": self.period, "prev": self.previous}
+
+    def can(self, permission: str) -> bool:
+        return self.user.has_perm(permission)
+
+    def url(self, url_name: str, unit: Unit | None = None, **params) -> str:
+        query = {"unit": (unit or self.unit).pk, "unit_scope": "subtree"}
+        query.update({k: v for k, v in params.items() if v not in (None, "")})
+        return f"{reverse(url_name)}?{urlencode(query)}"
+
+
+@dataclass
+class DashboardData:
+    unit: Unit
+    period: Period
+    previous: Period
+    lineage: list[Unit]  # the unit's ancestors in the user's scope, root first, then the unit
+    children: list[Unit]
+    panels: dict[str, Panel]
+
+    @property
+    def rankings(self) -> list[tuple[Panel, Ranking]]:
+        return [(p, r) for p in self.panels.values() for r in p.rankings]
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+
+def resolve_unit(user, unit_id=None) -> Unit:
+    """The unit the dashboard shows: ``unit_id`` if in the user's scope (else 404), by default
+    the user's own unit, or the top of their scope."""
+    units = Unit.objects.for_user(user)
+    if unit_id not in (None, ""):
+        try:
+            return units.get(pk=int(unit_id))
+        except (Unit.DoesNotExist, TypeError, ValueError):
+            raise Http404 from None
+    if user.unit_id:
+        own = units.filter(pk=user.unit_id).first()
+        if own is not None:
+            return own
+    first = units.order_by("path").first()
+    if first is None:
+        raise Http404
+    return first
+
+
+def context_for(user, unit: Unit, period: Period, *, today=None) -> Context:
+    ctx, _lineage = _context_and_lineage(user, unit, period, today=today)
+    return ctx
+
+
+def _context_and_lineage(user, unit: Unit, period: Period, *, today=None):
+    """The unit's direct children and its ancestors in the user's scope: one query."""
+    child_len = len(unit.path) + unit.steplen
+    units = list(
+        Unit.objects.filter(
+            Q(path__startswith=unit.path, depth=unit.depth + 1)
+            | (Q(path__in=unit.lineage_paths) & scope_q(user, Unit.scope_spec))
+        ).order_by("path")
+    )
+    children = [u for u in units if u.depth == unit.depth + 1]
+    lineage = [u for u in units if u.depth <= unit.depth]
+    ctx = Context(
+        user=user,
+        unit=unit,
+        period=period,
+        previous=period.previous(),
+        today=today or timezone.localdate(),
+        children=children,
+        child_len=child_len,
+    )
+    return ctx, lineage
+
+
+PANELS = (
+    "ledger_panel",
+    "task_panel",
+    "publication_panel",
+    "event_panel",
+    "incident_panel",
+    "rectification_panel",
+    "risk_panel",
+    "assessment_panel",
+)
+
+
+def dashboard(user, unit: Unit, period: Period, *, today=None) -> DashboardData:
+    """Every panel the user may see for ``unit``'s subtree over ``period``."""
+    ctx, lineage = _context_and_lineage(user, unit, period, today=today)
+    panels = {}
+    for name in PANELS:
+        panel = globals()[name](ctx)
+        if panel is not None:
+            panels[panel.key] = panel
+    return DashboardData(
+        unit=unit,
+        period=period,
+        previous=ctx.previous,
+        lineage=lineage,
+        children=ctx.children,
+        panels=panels,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Grouping helpers
+
+
+def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates):
+    """One GROUP BY over the subtree: {child path prefix (or the unit's own path): row}."""
+    rows = (
+        queryset.filter(**{f"{unit_path}__startswith": ctx.unit.path})
+        .annotate(branch=Substr(unit_path, 1, ctx.child_len))
+        .order_by()
+        .values("branch")
+        .annotate(**aggregates)
+    )
+    return {row["branch"]: row for row in rows}
+
+
+def _total(groups: dict, key: str) -> int:
+    return sum(row.get(key) or 0 for row in groups.values())
+
+
+def _num(ctx, groups, key, url_name, **params) -> Num:
+    return Num(_total(groups, key), ctx.url(url_name, **params))
+
+
+def _rank(rows: list[RankRow]) -> list[RankRow]:
+    """Descending by value (a rate: by percent, units with nothing due last), ties share a rank."""
+
+    def sort_key(row):
+        value = row.value.value
+        if isinstance(row.value, Rate):
+            return (value is None, -(value or 0), -row.value.total.value, row.unit.path)
+        return (False, -value, 0, row.unit.path)
+
+    rows.sort(key=sort_key)
+    previous = None
+    for position, row in enumerate(rows, start=1):
+        value = row.value.value
+        row.rank = previous[1] if previous and previous[0] == value else position
+        previous = (value, row.rank)
+    return rows
+
+
+def _child_ranking(ctx, groups, key, label, build) -> Ranking:
+    """``build(child, row)`` → Num | Rate for each direct child (a child with no rows gets
+    an all-zero row)."""
+    rows = []
+    for child in ctx.children:
+        row = groups.get(child.path) or {}
+        rows.append(RankRow(unit=child, value=build(child, row)))
+    return Ranking(key=key, label=label, rows=_rank(rows))
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels
+
+
+def ledger_panel(ctx: Context) -> Panel | None:
+    """工作台账: records by month and type, year on year; 佐证完整率; records per child unit."""
+    if not ctx.can("ledger.view_ledgerrecord"):
+        return None
+    from luoshi.ledger.selectors import with_evidence_flag
+
+    records = with_evidence_flag(_ledger_records(ctx))
+    aggregates = {}
+    for name, period in ctx.periods.items():
+        within = _date_in("date", period.start, period.end)
+        aggregates[f"n_{name}"] = Count("pk", filter=within)
+        aggregates[f"ev_{name}"] = Count("pk", filter=within & Q(has_evidence=True))
+    groups = _grouped(ctx, records, **aggregates)
+
+    def dates(period):
+        return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+
+    def count(name, period, unit=None, row=None):
+        rows = groups if row is None else {"": row}
+        return Num(_total(rows, f"n_{name}"), ctx.url("ledger:list", unit, **dates(period)))
+
+    def evidence(name, period, unit=None, row=None):
+        rows = groups if row is None else {"": row}
+        present = ctx.url("ledger:list", unit, evidence="present", **dates(period))
+        return Rate(Num(_total(rows, f"ev_{name}"), present), count(name, period, unit, row))
+
+    figures = [
+        Figure(
+            "records",
+            _("台账记录"),
+            count("cur", ctx.period),
+            count("prev", ctx.previous),
+            _("条"),
+        ),
+        Figure(
+            "evidence",
+            _("佐证完整率"),
+            evidence("cur", ctx.period),
+            evidence("prev", ctx.previous),
+            "%",
+        ),
+    ]
+    missing = _total(groups, "n_cur") - _total(groups, "ev_cur")
+    figures.append(
+        Figure(
+            "missing_evidence",
+            _("缺佐证记录"),
+            Num(missing, ctx.url("ledger:list", evidence="missing", **dates(ctx.period))),
+            good_when_up=False,
+            unit_label=_("条"),
+        )
+    )
+    rankings = [
+        _child_ranking(
+            ctx,
+            groups,
+            "ledger",
+            _("台账活跃度（记录数）"),
+            lambda child, row: count("cur", ctx.period, child, row),
+        ),
+        _child_ranking(
+            ctx,
+            groups,
+            "evidence",
+            _("佐证完整率"),
+            lambda child, row: evidence("cur", ctx.period, child, row),
+        ),
+    ]
+    return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, records))
+
+
+def _ledger_records(ctx):
+    from luoshi.ledger.models import LedgerRecord
+
+    return LedgerRecord.objects.for_user(ctx.user)
+
+
+def _ledger_chart(ctx: Context, records) -> dict:
+    """Month × activity type of the period (stacked bars) and the previous year's monthly
+    totals (a line); one GROUP BY. Every bar segment and point has its list url."""
+    either = _date_in("date", ctx.period.start, ctx.period.end) | _date_in(
+        "date", ctx.previous.start, ctx.previous.end
+    )
+    rows = list(
+        records.filter(either, unit__path__startswith=ctx.unit.path)
+        .annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("month", "activity_type", "activity_type__name", "activity_type__order")
+        .annotate(n=Count("pk"))
+    )
+    months = []
+    day = ctx.period.start
+    while day <= ctx.period.end:
+        months.append(day)
+        day = _month_end(day) + datetime.timedelta(days=1)
+    types = sorted(
+        {
+            (r["activity_type__order"], r["activity_type"], r["activity_type__name"])
+            for r in rows
+            if _as_date(r["month"]) >= ctx.period.start
+        }
+    )
+    counts = {(_as_date(r["month"]), r["activity_type"]): r["n"] for r in rows}
+
+    def month_url(month, activity_type=None):
+        end = _month_end(month)
+        return ctx.url(
+            "ledger:list",
+            activity_type=activity_type,
+            date_from=month.isoformat(),
+            date_to=end.isoformat(),
+        )
+
+    series = []
+    for _order, type_id, name in types:
+        series.append(
+            {
+                "name": name,
+                "data": [
+                    {"value": counts.get((m, type_id), 0), "url": month_url(m, type_id)}
+                    for m in months
+                ],
+            }
+        )
+    previous = []
+    for m in months:
+        before = m.replace(year=m.year - 1)
+        total = sum(n for (month, _t), n in counts.items() if month == before)
+        previous.append({"value": total, "url": month_url(before)})
+    by_type = []
+    for _order, type_id, name in sorted(
+        {(r["activity_type__order"], r["activity_type"], r["activity_type__name"]) for r in rows}
+    ):
+        cur = sum(n for (m, t), n in counts.items() if t == type_id and m >= ctx.period.start)
+        prev = sum(n for (m, t), n in counts.items() if t == type_id and m < ctx.period.start)
+        by_type.append(
+            {
+                "name": name,
+                "cur": cur,
+                "prev": prev,
+                "cur_url": ctx.url(
+                    "ledger:list",
+                    activity_type=type_id,
+                    date_from=ctx.period.start.isoformat(),
+                    date_to=ctx.period.end.isoformat(),
+                ),
+                "prev_url": ctx.url(
+                    "ledger:list",
+                    activity_type=type_id,
+                    date_from=ctx.previous.start.isoformat(),
+                    date_to=ctx.previous.end.isoformat(),
+                ),
+            }
+        )
+    return {
+        "months": [_("%(m)d月") % {"m": m.month} for m in months],
+        "series": series,
+        "previous": previous,
+        "previous_label": ctx.previous.label,
+        "by_type": by_type,
+        "labels": {"cur": ctx.period.label, "prev": ctx.previous.label},
+    }
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def task_panel(ctx: Context) -> Panel | None:
+    """任务交办: assignments due in the period — open, overdue, on-time rate."""
+    if not ctx.can("tasks.view_taskassignment"):
+        return None
+    from luoshi.tasks.models import OPEN_STATUSES, TaskAssignment
+
+    yesterday = ctx.today - datetime.timedelta(days=1)
+    aggregates = {}
+    bounds = {}
+    for name, period in ctx.periods.items():
+        within = _date_in("task__deadline", period.start, period.end)
+        due_end = min(period.end, yesterday)
+        due = _date_in("task__deadline", period.start, due_end)
+        bounds[name] = (period, due_end)
+        open_ = Q(status__in=OPEN_STATUSES)
+        aggregates[f"assigned_{name}"] = Count("pk", filter=within)
+        aggregates[f"open_{name}"] = Count("pk", filter=within & open_)
+        aggregates[f"overdue_{name}"] = Count(
+            "pk",
+            filter=within
+            & open_
+            & Q(first_submitted_at__isnull=True, task__deadline__lt=ctx.today),
+        )
+        aggregates[f"due_{name}"] = Count("pk", filter=due)
+        aggregates[f"ontime_{name}"] = Count(
+            "pk",
+            filter=due
+            & Q(first_submitted_at__isnull=False)
+            & ~Q(first_submitted_at__date__gt=F("task__deadline")),
+        )
+    groups = _grouped(ctx, TaskAssignment.objects.for_user(ctx.user), **aggregates)
+
+    def params(name, due=False):
+        period, due_end = bounds[name]
+        end = due_end if due else period.end
+        return {"deadline_from": period.start.isoformat(), "deadline_to": end.isoformat()}
+
+    def num(name, key, unit=None, rows=None, due=False, **extra):
+        rows = groups if rows is None else {"": rows}
+        return Num(
+            _total(rows, f"{key}_{name}"),
+            ctx.url("tasks:assignments", unit, **params(name, due), **extra),
+        )
+
+    def on_time(name, unit=None, rows=None):
+        return Rate(
+            num(name, "ontime", unit, rows, due=True, timeliness="on_time"),
+            num(name, "due", unit, rows, due=True),
+        )
+
+    figures = [
+        Figure(
+            "assigned", _("本期应办任务"), num("cur", "assigned"), num("prev", "assigned"), _("件")
+        ),
+        Figure(
+            "open",
+            _("未办结"),
+            num("cur", "open", status="open"),
+            num("prev", "open", status="open"),
+            _("件"),
+            good_when_up=False,
+        ),
+        Figure(
+            "overdue",
+            _("逾期未报"),
+            num("cur", "overdue", timeliness="overdue"),
+            num("prev", "overdue", timeliness="overdue"),
+            _("件"),
+            good_when_up=False,
+        ),
+        Figure("on_time", _("按时办结率"), on_time("cur"), on_time("prev"), "%"),
+    ]
+    rankings = [
+        _child_ranking(
+            ctx,
+            groups,
+            "tasks",
+            _("任务按时办结率"),
+            lambda child, row: on_time("cur", child, row),
+        )
+    ]
+    return Panel("tasks", _("任务交办"), figures, rankings)
+
+
+def publication_panel(ctx: Context) -> Panel | None:
+    """信息发布三审: published items of the period with all three review steps signed."""
+    if not ctx.can("publications.view_publication"):
+        return None
+    from luoshi.publications.models import Publication, PublicationStatus
+    from luoshi.publications.selectors import with_full_review
+
+    full = Q(has_pass_first=True, has_pass_second=True, has_pass_final=True)
+    aggregates = {}
+    for name, period in ctx.periods.items():
+        published = Q(status=PublicationStatus.PUBLISHED) & _moment_in(
+            "published_at", period.start, period.end
+        )
+        aggregates[f"pub_{name}"] = Count("pk", filter=published)
+        aggregates[f"full_{name}"] = Count("pk", filter=published & full)
+    records = with_full_review(Publication.objects.for_user(ctx.user))
+    groups = _grouped(ctx, records, **aggregates)
+
+    def coverage(name, unit=None, rows=None):
+        period = ctx.periods[name]
+        rows = groups if rows is None else {"": rows}
+        base = {
+            "status": "published",
+            "date_from": period.start.isoformat(),
+            "date_to": period.end.isoformat(),
+        }
+        return Rate(
+            Num(
+                _total(rows, f"full_{name}"),
+                ctx.url("publications:list", unit, coverage="full", **base),
+            ),
+            Num(_total(rows, f"pub_{name}"), ctx.url("publications:list", unit, **base)),
+        )
+
+    figures = [
+        Figure(
+            "published",
+            _("发布信息"),
+            coverage("cur").total,
+            coverage("prev").total,
+            _("条"),
+        ),
+        Figure("coverage", _("三审覆盖率"), coverage("cur"), coverage("prev"), "%"),
+    ]
+    rankings = [
+        _child_ranking(
+            ctx, groups, "publications", _("三审覆盖率"), lambda c, r: coverage("cur", c, r)
+        )
+    ]
+    return Panel("publications", _("信息发布三审"), figures, rankings)
+
+
+def event_panel(ctx: Context) -> Panel | None:
+    """讲座论坛备案: events held in the period and those approved before they began."""
+    if not ctx.can("events.view_eventfiling"):
+        return None
+    from luoshi.events.models import EventFiling, EventStatus
+
+    timely = Q(approved_at__isnull=False, approved_at__lte=F("start_at"))
+    aggregates = {}
+    for name, period in ctx.periods.items():
+        held = Q(status=EventStatus.HELD) & _moment_in("start_at", period.start, period.end)
+        aggregates[f"held_{name}"] = Count("pk", filter=held)
+        aggregates[f"timely_{name}"] = Count("pk", filter=held & timely)
+    groups = {
+        "": EventFiling.objects.for_user(ctx.user).in_subtree(ctx.unit).aggregate(**aggregates)
+    }
+
+    def filed(name):
+        period = ctx.periods[name]
+        base = {
+            "status": "held",
+            "date_from": period.start.isoformat(),
+            "date_to": period.end.isoformat(),
+        }
+        return Rate(
+            Num(_total(groups, f"timely_{name}"), ctx.url("events:list", timely="yes", **base)),
+            Num(_total(groups, f"held_{name}"), ctx.url("events:list", **base)),
+        )
+
+    figures = [
+        Figure("held", _("举办讲座论坛"), filed("cur").total, filed("prev").total, _("场")),
+        Figure("filing", _("事前备案率"), filed("cur"), filed("prev"), "%"),
+    ]
+    return Panel("events", _("讲座论坛备案"), figures)
+
+
+def incident_panel(ctx: Context) -> Panel | None:
+    """舆情事件: discovered in the period, still open, closed; mean hours to first response."""
+    if not ctx.can("incidents.view_incident"):
+        return None
+    from luoshi.incidents.models import Incident, IncidentStatus
+
+    closed = Q(status=IncidentStatus.CLOSED)
+    response = ExpressionWrapper(F("responded_at") - F("discovered_at"), DurationField())
+    aggregates = {}
+    for name, period in ctx.periods.items():
+        within = _date_in("discovered_at__date", period.start, period.end)
+        aggregates[f"all_{name}"] = Count("pk", filter=within)
+        aggregates[f"closed_{name}"] = Count("pk", filter=within & closed)
+        aggregates[f"responded_{name}"] = Count("pk", filter=within & Q(responded_at__isnull=False))
+        aggregates[f"wait_{name}"] = Avg(response, filter=within & Q(responded_at__isnull=False))
+    totals = Incident.objects.for_user(ctx.user).in_subtree(ctx.unit).aggregate(**aggregates)
+
+    def base(name):
+        period = ctx.periods[name]
+        return {
+            "discovered_from": period.start.isoformat(),
+            "discovered_to": period.end.isoformat(),
+        }
+
+    def num(name, key, **extra):
+        return Num(totals[f"{key}_{name}"], ctx.url("incidents:list", **base(name), **extra))
+
+    def open_(name):
+        value = totals[f"all_{name}"] - totals[f"closed_{name}"]
+        return Num(value, ctx.url("incidents:list", status="open", **base(name)))
+
+    def closure(name):
+        return Rate(num(name, "closed", status=IncidentStatus.CLOSED.value), num(name, "all"))
+
+    def hours(name):
+        wait = totals[f"wait_{name}"]
+        if wait is None:
+            return None
+        return (Decimal(wait.total_seconds()) / 3600).quantize(Decimal("0.1"))
+
+    figures = [
+        Figure("incidents", _("登记舆情事件"), num("cur", "all"), num("prev", "all"), _("件")),
+        Figure("open", _("未办结"), open_("cur"), open_("prev"), _("件"), good_when_up=False),
+        Figure("closure", _("办结率"), closure("cur"), closure("prev"), "%"),
+    ]
+    extra = {
+        "response_hours": hours("cur"),
+        "response_hours_prev": hours("prev"),
+        "responded": num("cur", "responded"),
+    }
+    return Panel("incidents", _("舆情事件处置"), figures, extra=extra)
+
+
+def rectification_panel(ctx: Context) -> Panel | None:
+    """督查整改: items due in the period, closed out (销号), overdue."""
+    if not ctx.can("inspections.view_rectificationitem"):
+        return None
+    from luoshi.inspections.models import (
+        OPEN_RECTIFICATION,
+        RectificationItem,
+        RectificationStatus,
+    )
+
+    aggregates = {}
+    for name, period in ctx.periods.items():
+        within = _date_in("deadline", period.start, period.end)
+        aggregates[f"due_{name}"] = Count("pk", filter=within)
+        aggregates[f"closed_{name}"] = Count(
+            "pk", filter=within & Q(status=RectificationStatus.CLOSED)
+        )
+        aggregates[f"overdue_{name}"] = Count(
+            "pk",
+            filter=within & Q(status__in=OPEN_RECTIFICATION, deadline__lt=ctx.today),
+        )
+    groups = _grouped(ctx, RectificationItem.objects.for_user(ctx.user), **aggregates)
+
+    def num(name, key, unit=None, rows=None, **extra):
+        period = ctx.periods[name]
+        rows = groups if rows is None else {"": rows}
+        return Num(
+            _total(rows, f"{key}_{name}"),
+            ctx.url(
+                "inspections:items",
+                unit,
+                deadline_from=period.start.isoformat(),
+                deadline_to=period.end.isoformat(),
+                **extra,
+            ),
+        )
+
+    def rate(name, unit=None, rows=None):
+        return Rate(
+            num(name, "closed", unit, rows, status=RectificationStatus.CLOSED.value),
+            num(name, "due", unit, rows),
+        )
+
+    figures = [
+        Figure("due", _("到期整改事项"), num("cur", "due"), num("prev", "due"), _("项")),
+        Figure("rate", _("整改完成率"), rate("cur"), rate("prev"), "%"),
+        Figure(
+            "overdue",
+            _("逾期未整改"),
+            num("cur", "overdue", overdue="true"),
+            num("prev", "overdue", overdue="true"),
+            _("项"),
+            good_when_up=False,
+        ),
+    ]
+    rankings = [
+        _child_ranking(
+            ctx, groups, "rectification", _("整改完成率"), lambda c, r: rate("cur", c, r)
+        )
+    ]
+    return Panel("rectification", _("督查整改"), figures, rankings)
+
+
+def risk_panel(ctx: Context) -> Panel | None:
+    """风险点: the open risk points of the subtree by area × level (now, not per period)."""
+    if not ctx.can("risks.view_riskpoint"):
+        return None
+    from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint, RiskStatus
+
+    counts = {
+        (row["area"], row["level"]): row["n"]
+        for row in RiskPoint.objects.for_user(ctx.user)
+        .in_subtree(ctx.unit)
+        .exclude(status=RiskStatus.RESOLVED)
+        .order_by()
+        .values("area", "level")
+        .annotate(n=Count("pk"))
+    }
+    areas = list(RiskArea.objects.filter(is_active=True).values("pk", "name"))
+    levels = list(RiskLevel.objects.filter(is_active=True).values("pk", "name", "color"))
+    data = []
+    rows = []
+    for ai, area in enumerate(areas):
+        cells = []
+        for li, level in enumerate(levels):
+            n = counts.get((area["pk"], level["pk"]), 0)
+            url = ctx.url("risks:list", status="open", area=area["pk"], level=level["pk"])
+            data.append([li, ai, n, url])
+            cells.append(Num(n, url))
+        rows.append({"area": area["name"], "cells": cells})
+    total = Num(sum(counts.values()), ctx.url("risks:list", status="open"))
+    chart = {
+        "areas": [a["name"] for a in areas],
+        "levels": [lv["name"] for lv in levels],
+        "data": data,
+    }
+    figures = [Figure("open", _("未化解风险点"), total, unit_label=_("个"), good_when_up=False)]
+    return Panel(
+        "risks",
+        _("风险点研判"),
+        figures,
+        chart=chart,
+        extra={"rows": rows, "levels": [lv["name"] for lv in levels]},
+    )
+
+
+def assessment_panel(ctx: Context) -> Panel | None:
+    """考核: the ranking of the unit's assessment of the year (published first)."""
+    if not ctx.can("assessment.view_assessment"):
+        return None
+    from luoshi.assessment.models import Assessment
+    from luoshi.assessment.selectors import ranking
+
+    assessment = (
+        Assessment.objects.for_user(ctx.user)
+        .filter(unit=ctx.unit, year=ctx.period.year)
+        .order_by(F("published_at").desc(nulls_last=True), "-id")  # published first
+        .first()
+    )
+    if assessment is None:
+        return Panel("assessment", _("考核排名"), extra={"assessment": None})
+    rows = ranking(assessment)
+    for row in rows:
+        row.url = reverse("assessment:sheet", args=[assessment.pk, row.unit.pk])
+    return Panel(
+        "assessment",
+        _("考核排名"),
+        extra={"assessment": assessment, "rows": rows, "url": assessment.get_absolute_url()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 责任清单 progress: loaded by its own request (one measure per item and period, so its query
+# count depends on the pack's items, never on the size of the tree).
+
+
+@dataclass
+class DutyPanel:
+    duty_list: object | None
+    rows: list = field(default_factory=list)  # duty.selectors.ItemProgress
+    tally: dict = field(default_factory=dict)  # status → count
+    url: str = ""  # the duty list, measured over the subtree
+    overview_url: str = ""  # units × items for the unit's direct children
+
+    @property
+    def behind(self) -> list:
+        from luoshi.duty.selectors import BEHIND
+
+        return [row for row in self.rows if row.status == BEHIND]
+
+
+def duty_panel(user, unit: Unit, year: int, *, today=None) -> DutyPanel | None:
+    """The unit's duty list of ``year`` (default pack) with live progress over its subtree:
+    items done / on track / behind, each item linking to the records it counts."""
+    if not user.has_perm("duty.view_dutylist"):
+        return None
+    from luoshi.duty import selectors as duty
+
+    pack_code = duty.default_pack_code()
+    overview_url = f"{reverse('duty:overview')}?" + urlencode(
+        {"unit": unit.pk, "year": year, "pack": pack_code, "scope": "subtree"}
+    )
+    duty_list = duty.duty_lists_for(user).filter(unit=unit, year=year, pack_code=pack_code).first()
+    if duty_list is None:
+        return DutyPanel(None, overview_url=overview_url)
+    rows = duty.list_progress(duty_list, subtree=True, today=today)
+    return DutyPanel(
+        duty_list=duty_list,
+        rows=rows,
+        tally=duty.tally(rows),
+        url=f"{duty_list.get_absolute_url()}?scope=subtree",
+        overview_url=overview_url,
+    )

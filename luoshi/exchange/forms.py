@@ -1,0 +1,30 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.exchange.services import exportable_units, importable_parents
+
+
+class ExportForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=None)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    subtree = forms.BooleanField(label=_("包含全部下级单位"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = exportable_units(user)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ImportForm(forms.Form):
+    package = forms.FileField(label=_("数据包（zip）"))
+    parent = forms.ModelChoiceField(
+        label=_("上级单位"),
+        queryset=None,
+        required=False,
+        help_text=_("数据包的根单位在本系统中不存在时，将其建在此单位之下"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = importable_parents(user)

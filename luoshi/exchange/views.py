@@ -1,0 +1,111 @@
+"""Export form → download; upload → validation report (dry run) → confirm → result."""
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from luoshi.audit.signals import client_ip
+from luoshi.exchange.export import default_filename
+from luoshi.exchange.forms import ExportForm, ImportForm
+from luoshi.exchange.services import (
+    export_package,
+    exportable_units,
+    import_uploaded,
+    importable_parents,
+)
+
+UPLOAD_DIR = Path(settings.VAR_DIR) / "exchange"
+SESSION_KEY = "exchange_upload"
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
+class ExportView(PermissionRequiredMixin, View):
+    permission_required = "exchange.export_package"
+
+    def get(self, request):
+        form = ExportForm(user=request.user)
+        return render(request, "exchange/export.html", {"form": form})
+
+    def post(self, request):
+        # An out-of-scope unit does not exist for this user: 404, not a form error.
+        unit_id = request.POST.get("unit", "")
+        unit = get_object_or_404(exportable_units(request.user), pk=_int(unit_id))
+        form = ExportForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return render(request, "exchange/export.html", {"form": form})
+        year, subtree = form.cleaned_data["year"], form.cleaned_data["subtree"]
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        export_package(
+            root=unit, year=year, subtree=subtree, out=out, user=request.user, ip=client_ip(request)
+        )
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=default_filename(unit, year, subtree))
+
+
+class ImportView(PermissionRequiredMixin, View):
+    permission_required = "exchange.import_package"
+
+    def get(self, request):
+        return render(request, "exchange/import.html", {"form": ImportForm(user=request.user)})
+
+    def post(self, request):
+        parent_id = request.POST.get("parent")
+        if parent_id:
+            get_object_or_404(importable_parents(request.user), pk=_int(parent_id))
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return render(request, "exchange/import.html", {"form": form})
+        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_hex(16)
+        path = UPLOAD_DIR / f"{token}.zip"
+        with path.open("wb") as out:
+            for chunk in form.cleaned_data["package"].chunks():
+                out.write(chunk)
+        parent = form.cleaned_data["parent"]
+        with path.open("rb") as fileobj:
+            report = import_uploaded(fileobj, user=request.user, parent=parent, dry_run=True)
+        if report.ok:
+            request.session[SESSION_KEY] = {"token": token, "parent": parent.pk if parent else None}
+        else:
+            path.unlink(missing_ok=True)
+        return render(
+            request,
+            "exchange/report.html",
+            {"report": report, "token": token if report.ok else "", "stage": "check"},
+        )
+
+
+class ImportConfirmView(PermissionRequiredMixin, View):
+    permission_required = "exchange.import_package"
+
+    def post(self, request):
+        pending = request.session.get(SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        if not token or pending.get("token") != token or not token.isalnum():
+            raise Http404(_("没有待确认的数据包"))
+        parent = None
+        if pending.get("parent"):
+            parent = get_object_or_404(importable_parents(request.user), pk=pending["parent"])
+        path = UPLOAD_DIR / f"{token}.zip"
+        if not path.exists():
+            raise Http404(_("没有待确认的数据包"))
+        with path.open("rb") as fileobj:
+            report = import_uploaded(
+                fileobj, user=request.user, parent=parent, ip=client_ip(request)
+            )
+        path.unlink(missing_ok=True)
+        del request.session[SESSION_KEY]
+        return render(request, "exchange/report.html", {"report": report, "stage": "done"})
+
+    def get(self, request):
+        return redirect("exchange:import")

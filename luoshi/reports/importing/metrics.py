@@ -1,0 +1,406 @@
+"""Quantified statements: 「全年共召开党委理论学习中心组15次」 → activity, value, unit, approx."""
+
+from __future__ import annotations
+
+import re
+
+from .cleaning import MARKERS
+from .structure import ENUM_RE
+from .tracked import Tracked
+
+# Measure words, longest first so that 人次 wins over 人 and 个百分点 over 个.
+UNITS = sorted(
+    [
+        "次",
+        "场",
+        "场次",
+        "篇",
+        "篇次",
+        "条",
+        "条次",
+        "人次",
+        "人",
+        "名",
+        "位",
+        "个",
+        "个次",
+        "期",
+        "件",
+        "起",
+        "份",
+        "册",
+        "本",
+        "部",
+        "项",
+        "批",
+        "批次",
+        "家",
+        "家次",
+        "户",
+        "户次",
+        "处",
+        "幅",
+        "首",
+        "台",
+        "套",
+        "块",
+        "支",
+        "队",
+        "所",
+        "座",
+        "节",
+        "课时",
+        "学时",
+        "小时",
+        "天",
+        "轮",
+        "轮次",
+        "组",
+        "类",
+        "封",
+        "张",
+        "集",
+        "版",
+        "档",
+        "栏",
+        "元",
+        "万元",
+        "亿元",
+        "篇幅",
+        "平方米",
+        "公里",
+        "米",
+        "分钟",
+        "倍",
+        "个百分点",
+        "百分点",
+        "%",
+        "％",
+    ],
+    key=len,
+    reverse=True,
+)
+UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+CN_DIGITS = "零一二两三四五六七八九"
+NUMBER = rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGITS}十][{CN_DIGITS}十百千]*"
+PREFIX_APPROX = r"近|约|大约|超过|超|逾|多达|将近|接近|达近"
+METRIC_RE = re.compile(
+    rf"(?P<pre>{PREFIX_APPROX})?(?P<num>{NUMBER})(?P<yu0>余|多)?(?P<mult>万|亿)?(?P<yu>余|多)?"
+    rf"(?P<unit>{UNIT_RE})(?P<post>以上|左右|余|多)?"
+)
+PERCENT_RE = re.compile(rf"百分之(?P<num>{NUMBER})")
+
+# Words that make a number+measure word something other than a count.
+NOT_AFTER_UNIT = {
+    "个": r"[^，。；：]{0,4}?(?:方面|特点|环节|层面|维度|阶段|步骤|原则|意识|自信|维护|确立|全面|坚持"
+    r"|明确|必须|务必|代表|字|月|转变|结合|统筹|工作日|季度|星期|小时|年度|百分点)",
+    "次": r"性|党代会|代表大会|全会|全委会",
+    "人": r"民|大",
+    "名": r"单|义|称|片|牌|誉",
+    "部": r"门|署|长|分|队|位",
+    "家": r"庭|长|乡|属|风",
+    "处": r"理|置|室|长|分|级|于",
+    "项": r"目|规定|注意|原则|基本|要求|主张",
+    "场": r"所|合|景|面|地|馆|域",
+    "条": r"件|例|幅",
+    "台": r"账|风",
+    "本": r"地|级|单位|次|人|身|领",
+    "起": r"来|草|点|步|到|始",
+    "队": r"伍|员",
+    "支": r"部|持|撑|队|付",
+    "所": r"有|在|以|属|谓",
+    "期": r"间|限|望|刊|待",
+    "节": r"日|点|约|目",
+    "组": r"织|长|建|成",
+    "批": r"评|示|准",
+    "份": r"子",
+    "类": r"型|似",
+    "座": r"谈",
+    "首": r"先|届|页|要",
+    "版": r"权|面|块",
+    "集": r"中|体|团|聚|合",
+    "元": r"素|旦",
+    "天": r"然|地|下",
+    "张": r"贴",
+    "封": r"闭|建",
+    "块": r"钱",
+    "套": r"路",
+    "档": r"案|次",
+}
+SINGLE_ONE_UNITS = {"次", "场", "期", "轮", "批", "场次", "轮次", "批次"}
+BOUNDARY = "，。；：！？\n"
+QUOTED_RE = re.compile(r"“[^”]*”|《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|【[^】]*】|‘[^’]*’|「[^」]*」")
+LEAD_FILLERS = re.compile(
+    r"^(?:\d{4}年(?:以来|度|内)?|全年度?|今年以来|年内|本年度|目前|截至目前|截至\S{0,8}?|期间|其中"
+    r"|同时|此外|另外|并且?|还|均|已经?|共计?|累计|先后|总计|合计|按照|根据|通过|一年来|年度内|共有)"
+)
+PERIOD_RE = re.compile(r"每(?:月|周|季度|季|年|半年|天|日|旬|两周|星期)")
+LOWER_BOUND = r"至少|不少于|不得少于|不低于|最少|少于"
+VERBS = sorted(
+    [
+        "召开",
+        "开展",
+        "组织",
+        "举办",
+        "举行",
+        "开设",
+        "发布",
+        "推送",
+        "刊发",
+        "刊登",
+        "上稿",
+        "编发",
+        "印发",
+        "制定",
+        "出台",
+        "接待",
+        "处置",
+        "回复",
+        "办理",
+        "受理",
+        "排查",
+        "建立",
+        "建成",
+        "成立",
+        "发展",
+        "吸纳",
+        "登记",
+        "招募",
+        "报送",
+        "上报",
+        "播出",
+        "制作",
+        "推出",
+        "评选",
+        "表彰",
+        "慰问",
+        "走访",
+        "签订",
+        "覆盖",
+        "参与",
+        "参加",
+        "新建",
+        "改造",
+        "提供",
+        "投入",
+        "完成",
+        "发现",
+        "查处",
+        "约谈",
+        "下发",
+        "转发",
+        "录制",
+        "拍摄",
+        "创作",
+        "征集",
+        "收集",
+        "撰写",
+        "进行",
+        "开播",
+        "推荐",
+        "采用",
+        "刊载",
+        "播发",
+        "发放",
+        "张贴",
+        "悬挂",
+        "设置",
+        "设立",
+        "选树",
+        "评出",
+        "命名",
+        "授予",
+        "聘请",
+        "配备",
+        "配齐",
+        "组建",
+        "打造",
+        "建设",
+        "清理",
+        "删除",
+        "关闭",
+        "约见",
+        "编印",
+        "印制",
+        "出版",
+        "举报",
+    ],
+    key=len,
+    reverse=True,
+)
+VERB_RE = re.compile("|".join(VERBS))
+AFTER_MAX = 20
+
+
+def _number(text: str) -> int | float | None:
+    text = text.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        value = float(text)
+        return int(value) if value.is_integer() else value
+    return _cn_number(text)
+
+
+def _cn_number(text: str) -> int | None:
+    digits = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+    digits["两"] = 2
+    total, section, current = 0, 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch in "十百千":
+            scale = {"十": 10, "百": 100, "千": 1000}[ch]
+            section += (current or 1) * scale
+            current = 0
+        else:
+            return None
+    total += section + current
+    return total or None
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTED_RE.finditer(text)]
+
+
+def _clause_start(text: str, index: int) -> int:
+    start = max(text.rfind(ch, 0, index) for ch in BOUNDARY) + 1
+    head = text[start:index]
+    for _level, regex in MARKERS:
+        m = regex.match(head)
+        if m:
+            return start + m.end()
+    m = re.match(r"\s*(?:其)?[一二三四五六七八九十]{1,2}[是要]", head)
+    if m:
+        return start + m.end()
+    return start
+
+
+def _clause_end(text: str, index: int) -> int:
+    ends = [i for i in (text.find(ch, index) for ch in BOUNDARY + "、") if i != -1]
+    return min(ends) if ends else len(text)
+
+
+def _activity(before: str, after: str) -> tuple[str, bool, str]:
+    """(activity, used the words after the number, period such as 每月)."""
+    period = ""
+    pm = PERIOD_RE.search(before)
+    if pm:
+        period = pm.group(0)
+        before = before[: pm.start()] + before[pm.end() :]
+    before = re.sub(LOWER_BOUND + r"|不得", "", before)
+    prev = None
+    while prev != before:
+        prev = before
+        before = LEAD_FILLERS.sub("", before).strip()
+    verb = VERB_RE.search(before)
+    act = before
+    if verb:
+        subject, act = before[: verb.start()], before[verb.start() :]
+        rest = act[len(verb.group(0)) :]
+        if rest.startswith("了"):
+            rest = rest[1:]
+        if "等" in rest and len(rest) > 28:
+            rest = rest[rest.rindex("等") + 1 :]
+        act = verb.group(0) + rest
+        if not rest:
+            if after:
+                return act + after, True, period
+            act = subject + act
+    elif "等" in act and act.rindex("等") < len(act) - 1:
+        act = act[act.rindex("等") + 1 :]
+    act = re.sub(r"(共计|累计|合计|总计|达到|共|达|计|的|了)+$", "", act)
+    if act.endswith("等") and after:  # 「表彰张三等五个先进集体」
+        return act + after, True, period
+    if len(act) <= 1 and after:
+        return act + after, True, period
+    return act, False, period
+
+
+def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:
+    text = paragraph.text
+    masked = _masked(text)
+    out: list[dict] = []
+    for m in METRIC_RE.finditer(text):
+        s, e = m.start("num"), m.end()
+        if any(a <= s < b for a, b in masked):
+            continue
+        num, unit = m.group("num"), m.group("unit")
+        prev = text[s - 1] if s > 0 and not m.group("pre") else ""
+        if prev and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in ".-－/第初周#"):
+            continue
+        if not num[0].isdigit():
+            if text[max(0, s - 2) : s] in ("星期", "礼拜") or prev in "第初之统唯同逐专单万":
+                continue
+            if num == "一" and unit not in SINGLE_ONE_UNITS:
+                continue
+            if num in ("一", "两") and text[e : e + 1] == "性":
+                continue
+        forbidden = NOT_AFTER_UNIT.get(unit)
+        tail = text[e:]
+        if forbidden and re.match(forbidden, tail):
+            continue
+        if unit in ("%", "％") and m.group("mult"):
+            continue
+        value = _number(num)
+        if value is None or (isinstance(value, int) and value > 10**9):
+            continue
+        clause_start = _clause_start(text, m.start())
+        before = text[clause_start : m.start()]
+        if before.endswith("第"):
+            continue
+        clause_end = _clause_end(text, e)
+        after = text[e:clause_end]
+        after = re.sub(r"^[（(][^）)]{0,6}[）)]", "", after)
+        after = after[1:] if after.startswith("的") else after
+        after = after[:AFTER_MAX] if len(after) <= AFTER_MAX else ""
+        activity, used_after, period = _activity(before, after)
+        approx = bool(
+            m.group("pre")
+            or m.group("yu")
+            or m.group("yu0")
+            or m.group("post")
+            or re.search(rf"(?:{LOWER_BOUND})[^，。；]{{0,6}}$", before)
+        )
+        end = clause_end if used_after else e
+        while clause_start < s and text[clause_start] in " \u3000":
+            clause_start += 1
+        raw_start, raw_end = paragraph.span(clause_start, end)
+        activity = re.sub(r"[“”‘’「」]", "", activity).strip()
+        full_unit = (m.group("mult") or "") + ("%" if unit == "％" else unit)
+        out.append(
+            {
+                "activity": activity,
+                "value": value,
+                "unit": full_unit,
+                "approx": approx,
+                "source": raw[raw_start:raw_end],
+                "period": period,
+                "section": section,
+                "span": [raw_start, raw_end],
+            }
+        )
+    for m in PERCENT_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in masked):
+            continue
+        value = _number(m.group("num"))
+        if value is None:
+            continue
+        clause_start = _clause_start(text, m.start())
+        activity, _used, period = _activity(text[clause_start : m.start()], "")
+        raw_start, raw_end = paragraph.span(clause_start, m.end())
+        out.append(
+            {
+                "activity": activity,
+                "value": value,
+                "unit": "%",
+                "approx": False,
+                "source": raw[raw_start:raw_end],
+                "period": period,
+                "section": section,
+                "span": [raw_start, raw_end],
+            }
+        )
+    out.sort(key=lambda metric: metric["span"][0])
+    return out
+
+
+__all__ = ["ENUM_RE", "extract"]

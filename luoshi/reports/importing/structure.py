@@ -1,0 +1,179 @@
+"""Section tree, problems and plans, from cleaned Simplified paragraphs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cleaning import CN_NUM, ENUM_RE, marker_level
+
+CN_VALUES = {ch: i + 1 for i, ch in enumerate(CN_NUM)}
+LEAD_MAX = 50
+INLINE_ENUM_RE = re.compile(rf"(?:^|(?<=[。；：！？:;，]))\s*(?:其)?([{CN_NUM}]{{1,2}})(是|要)")
+PROBLEM_RE = re.compile(r"问题|不足|短板|差距|薄弱|短处|困难")
+PLAN_RE = re.compile(r"下一步|下步|计划|打算|思路|措施|方向|展望|今后|努力|建议|对策|安排|设想")
+FUTURE_RE = re.compile(
+    r"^(下一步|下步|今后|接下来|明年|新的一年|未来|\d{4}年[^。，]{0,20}?将|针对(以上|上述|这些)|为此)"
+)
+
+
+def cn_to_int(text: str) -> int | None:
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if len(text) == 1:
+        return CN_VALUES.get(text)
+    if text[0] == "十":
+        return 10 + (CN_VALUES.get(text[1]) or 0)
+    if len(text) == 2 and text[1] == "十":
+        return (CN_VALUES.get(text[0]) or 0) * 10
+    if len(text) == 3 and text[1] == "十":
+        return (CN_VALUES.get(text[0]) or 0) * 10 + (CN_VALUES.get(text[2]) or 0)
+    return None
+
+
+def lead_phrase(text: str, marker: str = "") -> str:
+    """Up to the first full stop; a long one is cut at its first comma (after the marker)."""
+    keep, rest = text[: len(marker)], text[len(marker) :]
+    head = re.split(r"[。！？；：]", rest, maxsplit=1)[0]
+    if len(head) > LEAD_MAX:
+        parts = re.split(r"[，：、]", head)
+        cut = parts[0]
+        if len(cut) < 4 and len(parts) > 1:
+            cut = parts[0] + "，" + parts[1]
+        head = cut
+    return (keep + head).rstrip("，：:、 ")
+
+
+@dataclass
+class Node:
+    heading: str
+    level: int
+    marker: str
+    para: int  # index of the paragraph where it starts
+    children: list[Node] = field(default_factory=list)
+    body: list[int] = field(default_factory=list)  # paragraphs directly inside
+
+    def as_dict(self) -> dict:
+        return {
+            "heading": self.heading,
+            "level": self.level,
+            "marker": self.marker,
+            "children": [c.as_dict() for c in self.children],
+        }
+
+    @property
+    def title(self) -> str:
+        return self.heading[len(self.marker) :].strip()
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def build_tree(paragraphs: list[str]) -> list[Node]:
+    root = Node("", 0, "", -1)
+    stack = [root]
+    enum_next: dict[int, int] = {}
+
+    def attach(node: Node) -> None:
+        while stack[-1].level >= node.level:
+            stack.pop()
+        stack[-1].children.append(node)
+        stack.append(node)
+
+    for index, text in enumerate(paragraphs):
+        found = marker_level(text)
+        if found:
+            level, m = found
+            attach(Node(lead_phrase(text, m.group(0)), level, m.group(0).strip(), index))
+        else:
+            if FUTURE_RE.match(text):
+                # 「2020年我街道将……」 opens the plans part of a 问题和打算 section.
+                for depth in range(len(stack) - 1, 0, -1):
+                    if PLAN_RE.search(stack[depth].title) and stack[depth].level < 5:
+                        del stack[depth + 1 :]
+                        break
+            stack[-1].body.append(index)
+        # 一是/二是 … inside the paragraph (or opening it): level-5 lead phrases.
+        matches = list(INLINE_ENUM_RE.finditer(text))
+        for i, m in enumerate(matches):
+            number = cn_to_int(m.group(1))
+            top = len(stack) - 1
+            while stack[top].level >= 5:
+                top -= 1
+            parent = stack[top]
+            expected = enum_next.get(id(parent), 1)
+            after_comma = m.start() > 0 and text[m.start() - 1] == "，"
+            if number not in (expected, 1) or (after_comma and (number != expected or number == 1)):
+                continue
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            segment = text[m.start() : end].strip()
+            node = Node(lead_phrase(segment, m.group(0).strip()), 5, m.group(0).strip(), index)
+            del stack[top + 1 :]
+            parent.children.append(node)
+            stack.append(node)
+            enum_next[id(parent)] = number + 1
+    return root.children
+
+
+def problems_and_plans(tree: list[Node], paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    problems: list[str] = []
+    plans: list[str] = []
+
+    def items(node: Node, start: int = -1, end: int | None = None) -> list[str]:
+        chosen = [
+            c.heading for c in node.children if c.para >= start and (end is None or c.para < end)
+        ]
+        if chosen or node.children:
+            return chosen
+        out = []
+        for i in node.body:
+            if i >= start and (end is None or i < end):
+                out.append(lead_phrase(paragraphs[i]))
+        return out
+
+    def visit(node: Node) -> None:
+        title = node.title
+        major = node.level == 1 or len(title) <= 16
+        is_problem = major and bool(PROBLEM_RE.search(title))
+        is_plan = major and bool(PLAN_RE.search(title))
+        if node.level < 5 and is_problem and is_plan:
+            boundary = next(
+                (i for i in sorted(_subtree_paras(node)) if FUTURE_RE.match(paragraphs[i])),
+                None,
+            )
+            if boundary is None:
+                problems.extend(items(node))
+            else:
+                problems.extend(items(node, end=boundary))
+                plans.extend(items(node, start=boundary))
+            return
+        if node.level < 5 and is_problem:
+            problems.extend(items(node))
+            return
+        if node.level < 5 and is_plan:
+            plans.extend(items(node))
+            return
+        for child in node.children:
+            visit(child)
+
+    for node in tree:
+        visit(node)
+    return problems, plans
+
+
+def _subtree_paras(node: Node) -> set[int]:
+    out = set(node.body)
+    for n in node.walk():
+        out.add(n.para)
+        out.update(n.body)
+    out.discard(node.para)
+    return out
+
+
+__all__ = ["ENUM_RE", "Node", "build_tree", "cn_to_int", "lead_phrase", "problems_and_plans"]

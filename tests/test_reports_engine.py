@@ -1,0 +1,188 @@
+"""The report engine: every number is the count of the records, linked to exactly them."""
+
+import datetime
+import re
+
+import pytest
+
+from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.reports.engine import generate, merge, to_document
+from luoshi.reports.models import Baseline, ReportKind
+from luoshi.risks.models import RiskStatus
+from tests.factories import LedgerRecordFactory
+from tests.inspections_support import add_item, child_clerk, make_plan
+from tests.test_risks import make_risk
+
+YEAR = 2026
+
+
+def _record(unit, code, day, **extra):
+    return LedgerRecordFactory(
+        unit=unit,
+        activity_type=ActivityType.objects.get(code=code),
+        date=datetime.date(*day),
+        **extra,
+    )
+
+
+@pytest.fixture
+def records(tree):
+    for month in (1, 3, 5):
+        _record(tree.own, "study_group", (YEAR, month, 10), outcome="形成调研报告3篇")
+    for month in (2, 4):
+        _record(tree.child, "study_group", (YEAR, month, 12))
+    _record(tree.sibling, "study_group", (YEAR, 6, 1))
+    _record(tree.own, "study_group", (YEAR - 1, 6, 1))  # last year
+    _record(tree.own, "publicity", (YEAR, 7, 1), outlet_name="人民日报", outlet_level="central")
+    _record(tree.own, "publicity", (YEAR, 7, 2), outlet_name="省报", outlet_level="province")
+    _record(tree.child, "publicity", (YEAR, 7, 3), outlet_name="市报", outlet_level="city")
+    return tree
+
+
+def _section(draft, key):
+    return next(s for s in draft.content["sections"] if s["key"] == key)
+
+
+def _ids_listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return {obj.pk for obj in response.context["object_list"]}
+
+
+def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, users, client):
+    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, subtree=False)
+    study = _section(draft, "area.study")
+    assert "全年共召开党委理论学习中心组3次，较上年增加2次" in study["text"]
+    assert "「理论学习中心组" in study["text"] and "形成调研报告3篇" in study["text"]  # 成效
+    fact = draft.facts["ledger:study_group"]
+    assert fact["value"] == 3 and fact["previous"] == 1 and fact["previous_source"] == "records"
+    assert "ledger:study_group" in study["facts"]
+
+    client.force_login(users.admin)
+    expected = set(
+        LedgerRecord.objects.filter(
+            unit=records.own, activity_type__code="study_group", date__year=YEAR
+        ).values_list("pk", flat=True)
+    )
+    assert _ids_listed(client, fact["url"]) == expected
+
+    opinion = _section(draft, "area.opinion")
+    assert "全年上稿2篇" in opinion["text"] and "其中省级以上媒体2篇" in opinion["text"]
+    high = draft.facts["publicity_high"]
+    listed = _ids_listed(client, high["url"])
+    assert listed == set(
+        LedgerRecord.objects.filter(
+            unit=records.own, outlet_level__in=[OutletLevel.CENTRAL, OutletLevel.PROVINCE]
+        ).values_list("pk", flat=True)
+    )
+    # the skeleton
+    headings = [s["heading"] for s in draft.content["sections"] if s["level"] == 1]
+    assert headings == ["工作开展情况", "存在的问题", "下一步工作计划"]
+
+
+def test_subtree_counts_the_units_below_and_not_the_sibling(records, users, client):
+    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, subtree=True)
+    assert "全年共召开党委理论学习中心组5次" in _section(draft, "area.study")["text"]
+    client.force_login(users.admin)
+    expected = set(
+        LedgerRecord.objects.filter(
+            unit__in=[records.own, records.child],
+            activity_type__code="study_group",
+            date__year=YEAR,
+        ).values_list("pk", flat=True)
+    )
+    assert _ids_listed(client, draft.facts["ledger:study_group"]["url"]) == expected
+    assert "全年上稿3篇" in _section(draft, "area.opinion")["text"]
+
+
+def test_year_on_year_from_an_imported_baseline(tree):
+    for month in (1, 2, 3, 4):
+        _record(tree.sibling, "study_group", (YEAR, month, 5))
+    Baseline.objects.create(
+        unit=tree.sibling,
+        year=YEAR - 1,
+        kind=ReportKind.ANNUAL_SUMMARY,
+        text="……",
+        data={
+            "metrics": [
+                {"activity": "理论宣讲活动", "value": 180, "unit": "次", "approx": False},
+                {"activity": "召开党委理论学习中心组", "value": 4, "unit": "次", "approx": False},
+            ]
+        },
+    )
+    draft = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY)
+    assert "召开党委理论学习中心组4次，与上年持平" in _section(draft, "area.study")["text"]
+    assert draft.facts["ledger:study_group"]["previous_source"] == "baseline"
+    assert "开展理论宣讲活动0场，较上年减少180场" in _section(draft, "area.outreach")["text"]
+
+
+def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, users, client):
+    red = make_risk(tree.own, level="red", description="微信公众号未落实三审制度")
+    orange = make_risk(tree.child, level="orange", description="宣传栏内容更新不及时")
+    make_risk(tree.child, level="blue", status=RiskStatus.RESOLVED)
+    make_risk(tree.sibling, level="red")
+    setup = make_plan(tree, users)
+    item = add_item(setup, users, child_clerk(tree), text="中心组学习记录不全")
+    draft = generate(
+        tree.own,
+        YEAR,
+        ReportKind.ANNUAL_SUMMARY,
+        subtree=True,
+        plans_input="筹备全区宣传干部培训班\n",
+    )
+    problems = _section(draft, "problems")["text"]
+    assert "尚有2个风险点未化解（红色1个、橙色1个）" in problems
+    assert "微信公众号未落实三审制度" in problems
+    assert "尚有1个整改事项未销号" in problems and "中心组学习记录不全" in problems
+    plans = _section(draft, "plans")["text"]
+    assert "筹备全区宣传干部培训班。" in plans
+    assert "对尚未销号的1个整改事项" in plans
+
+    # (users.admin would see no items: inspections' "both sides" scope drops Q() | Q(...))
+    client.force_login(users.unit_admin)
+    assert _ids_listed(client, draft.facts["risks_open"]["url"]) == {red.pk, orange.pk}
+    assert _ids_listed(client, draft.facts["risks_open_red"]["url"]) == {red.pk}
+    assert _ids_listed(client, draft.facts["rectification_open"]["url"]) == {item.pk}
+
+    alone = generate(tree.child, YEAR, ReportKind.ANNUAL_SUMMARY)
+    assert "尚有1个风险点未化解（橙色1个）" in _section(alone, "problems")["text"]
+
+
+@pytest.mark.parametrize("kind", ReportKind.values)
+def test_every_kind_generates_its_skeleton_and_only_recorded_facts(records, users, kind):
+    make_risk(records.own, level="red")
+    setup = make_plan(records, users)
+    add_item(setup, users, child_clerk(records))
+    draft = generate(records.own, YEAR, kind, subtree=True)
+    document = to_document(draft.content)
+    assert document.title and document.sections and document.preamble
+    for section in document.sections:
+        assert not re.match(r"^[一二三四五六七八九十]+、", section.heading)  # renderer numbers
+    for section in draft.content["sections"]:
+        for key in section["facts"]:
+            fact = draft.facts[key]
+            assert fact["text"] in section["text"], (kind, key)
+    if kind == ReportKind.SPECIAL_REPORT:
+        assert document.addressee == "示范区委："
+    if kind == ReportKind.INSPECTION_BULLETIN:
+        findings = _section(draft, "findings")
+        assert "新闻科：发现问题1个" in findings["text"]
+        assert findings["charts"]
+
+
+def test_regenerate_keeps_edited_sections_unless_confirmed(records):
+    first = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY)
+    content = first.content
+    study = _section(first, "area.study")
+    study["text"] = "人工改写的理论学习段落。"
+    study["edited"] = True
+    _record(records.own, "study_group", (YEAR, 8, 8))
+    fresh = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY)
+    merged, kept = merge(content, fresh.content)
+    assert kept == ["area.study"]
+    section = next(s for s in merged["sections"] if s["key"] == "area.study")
+    assert section["text"] == "人工改写的理论学习段落。"
+    assert "中心组4次" in section["generated_text"]
+    merged, kept = merge(content, fresh.content, overwrite={"area.study"})
+    section = next(s for s in merged["sections"] if s["key"] == "area.study")
+    assert kept == [] and "中心组4次" in section["text"] and not section["edited"]
