@@ -2,7 +2,7 @@
 #   make run     migrate, load demo data, serve on http://127.0.0.1:8000 (+ a db_worker)
 #   make test    lint, then pytest on SQLite and (if reachable) PostgreSQL
 #   make lint    ruff + migrations check
-#   make bench   run every bench/*.py
+#   make bench   bench/run.py --scale small (SQLite), then the other bench/*.py
 #   make fuzz    long hypothesis run of the hostile-input tests (FUZZ_EXAMPLES=2000)
 #   make soak    bounded load + soak on loopback gunicorn (SOAK_USERS=10, SOAK_SECONDS=300)
 #   make clean   remove .venv and var/
@@ -88,10 +88,14 @@ test: sysdeps $(STAMP) lint
 	echo "== tests on PostgreSQL =="; \
 	DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q
 
+# Issue-8 scenarios at small scale on SQLite (var/bench/small.sqlite3, generated once),
+# then every other bench/*.py. Full scale: see bench/RESULTS.md.
 bench: $(STAMP)
-	@shopt -s nullglob; files=(bench/*.py); \
-	if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks in bench/"; exit 0; fi; \
-	for f in "$${files[@]}"; do echo "== $$f =="; $(VPY) "$$f"; done
+	@echo "== bench/run.py --scale small =="
+	env -u DATABASE_URL $(VPY) bench/run.py --scale small
+	@shopt -s nullglob; for f in bench/*.py; do \
+	  [ "$$f" = bench/run.py ] && continue; echo "== $$f =="; env -u DATABASE_URL $(VPY) "$$f"; \
+	done
 
 FUZZ_EXAMPLES ?= 2000
 fuzz: $(STAMP)

@@ -11,6 +11,11 @@ SESSION_HOURS  idle time after which a session expires (default 8)
 TASKS_BACKEND  django.tasks backend: "db" (django-tasks-db, a db_worker runs the jobs;
                default) or "immediate" (run at once, in the request)
 TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3)
+REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
+               memory cache, sessions in the database)
+S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via
+               django-storages; S3_ENDPOINT_URL, S3_REGION, AWS_ACCESS_KEY_ID,
+               AWS_SECRET_ACCESS_KEY, S3_PREFIX (default "evidence"). Default: EVIDENCE_ROOT
 
 Production hardening (see docs/reliability.md; `manage.py check --deploy` is clean with these):
 SECURE_COOKIES        "1": session and CSRF cookies only over HTTPS (set it in production)
@@ -160,7 +165,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "luoshi.accounts.backends.LuoshiModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -244,14 +249,43 @@ UPLOAD_MAX_UNPACKED_BYTES = int(
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+
+def evidence_storage_config(environ=os.environ) -> dict:
+    """Evidence storage: a private S3-compatible bucket when S3_BUCKET (or
+    AWS_STORAGE_BUCKET_NAME) is set, else EVIDENCE_ROOT on local disk. Either way files
+    have no public URL: only the scope-checked download view reads them."""
+    bucket = environ.get("S3_BUCKET") or environ.get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+        }
+    options = {
+        "bucket_name": bucket,
+        "location": environ.get("S3_PREFIX", "evidence"),
+        "default_acl": "private",
+        "querystring_auth": True,  # any URL handed out is signed and expires
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+    }
+    optional = {
+        "endpoint_url": environ.get("S3_ENDPOINT_URL") or environ.get("AWS_S3_ENDPOINT_URL"),
+        "region_name": environ.get("S3_REGION") or environ.get("AWS_S3_REGION_NAME"),
+        "access_key": environ.get("AWS_ACCESS_KEY_ID"),
+        "secret_key": environ.get("AWS_SECRET_ACCESS_KEY"),
+    }
+    options.update({key: value for key, value in optional.items() if value})
+    if environ.get("S3_ADDRESSING_STYLE"):  # "path" for MinIO and most on-premises stores
+        options["addressing_style"] = environ["S3_ADDRESSING_STYLE"]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Evidence lives outside MEDIA_ROOT and has no URL: it is only ever served by
-    # the scope-checked download view. Swap for django-storages in production.
-    "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
-    },
+    # the scope-checked download view.
+    "evidence": evidence_storage_config(),
     "staticfiles": {
         # Production runs collectstatic and sets STATIC_MANIFEST=1 for hashed names.
         "BACKEND": (
@@ -266,6 +300,29 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+
+def cache_config(environ=os.environ) -> tuple[dict, str]:
+    """(CACHES, SESSION_ENGINE): Redis for both when REDIS_URL is set."""
+    url = environ.get("REDIS_URL")
+    if not url:
+        caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        return caches, "django.contrib.sessions.backends.db"
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": environ.get("CACHE_KEY_PREFIX", "luoshi"),
+            "TIMEOUT": 300,
+        }
+    }
+    # Sessions only in Redis: no database query to read or refresh a session
+    # (SESSION_SAVE_EVERY_REQUEST). Redis must be persistent (appendonly) so that a
+    # restart does not log everyone out.
+    return caches, "django.contrib.sessions.backends.cache"
+
+
+CACHES, SESSION_ENGINE = cache_config()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -274,6 +331,9 @@ LOGGING = {
 }
 
 PAGE_SIZE = 20
+# List pages count their rows up to this many ("超过 N 条" beyond): COUNT(*) over millions
+# of rows costs seconds. Filters narrow a list; the Excel export has every row.
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "100000"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

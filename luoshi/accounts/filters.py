@@ -3,11 +3,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import Position, ResponsibilityPosition, Role, User
+from luoshi.core.filters import UnitFilter
 from luoshi.units.models import Unit
 
 
 class ScopedUnitFilterSet(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_subtree"
     )
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.channels import selectors
 from luoshi.channels.models import Channel, ChannelStatus, ChannelType, FilingStatus
+from luoshi.core.filters import UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.units.models import Unit
 
@@ -13,9 +14,7 @@ STATUS_ALL = "all"
 class ChannelFilter(django_filters.FilterSet):
     """Without a status the list shows channels in use; 已关闭 / 全部 show the others."""
 
-    unit = django_filters.ModelChoiceFilter(
-        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
-    )
+    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
         choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],

@@ -53,10 +53,13 @@ def user_scopes(user) -> list[tuple[str, frozenset[int]]]:
     """(scope, custom unit ids) for each active role of ``user``; cached per request."""
     cached = getattr(user, "_luoshi_scopes", None)
     if cached is None:
-        cached = []
-        for role in user.roles.prefetch_related("custom_units"):
-            custom = frozenset(u.pk for u in role.custom_units.all())
-            cached.append((role.data_scope, custom))
+        # One query: each role's scope with its custom units (LEFT JOIN, NULL if none).
+        by_role: dict[int, tuple[str, set[int]]] = {}
+        for pk, scope, unit_id in user.roles.values_list("pk", "data_scope", "custom_units"):
+            units = by_role.setdefault(pk, (scope, set()))[1]
+            if unit_id is not None:
+                units.add(unit_id)
+        cached = [(scope, frozenset(units)) for scope, units in by_role.values()]
         user._luoshi_scopes = cached
     return cached
 

@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import UnitFilter
 from luoshi.duty.models import DutyList, DutyStatus, Pack
 from luoshi.units.models import Unit
 
@@ -17,7 +18,7 @@ def pack_choices():
 
 
 class DutyListFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_subtree"
     )
     year = django_filters.NumberFilter(label=_("年度"))

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.incidents import selectors
 from luoshi.incidents.models import Incident, IncidentLevel, IncidentStatus, Platform
@@ -9,9 +10,7 @@ from luoshi.units.models import Unit
 
 
 class IncidentFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
-    )
+    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
         choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],

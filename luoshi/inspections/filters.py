@@ -2,6 +2,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
@@ -24,9 +25,7 @@ class SubtreeFilterMixin:
 
 
 class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=_("被督查单位"), queryset=Unit.objects.none(), method="filter_subtree"
-    )
+    unit = UnitFilter(label=_("被督查单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
         choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],

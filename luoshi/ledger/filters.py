@@ -2,15 +2,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
 from luoshi.units.models import Unit
 
 
 class LedgerFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
-    )
+    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
         choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],

@@ -66,7 +66,12 @@ class LedgerRecord(UnitScopedModel):
         verbose_name = _("台账记录")
         verbose_name_plural = _("台账记录")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["unit", "activity_type", "date"])]
+        indexes = [
+            models.Index(fields=["unit", "activity_type", "date"]),
+            # subtree lists, counts and deep pages: (unit, date, id) answers them from the
+            # index alone (bench/run.py, ledger_list_deep)
+            models.Index(fields=["unit", "date", "id"], name="ledger_unit_date_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(actual_participants__isnull=True)

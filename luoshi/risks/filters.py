@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.risks.indicators import completed_between
 from luoshi.risks.models import Campaign, RiskArea, RiskLevel, RiskPoint, RiskStatus, Screening
@@ -11,9 +12,7 @@ UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
 
 
 class UnitSubtreeFilterSet(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree"
-    )
+    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"), choices=UNIT_SCOPE_CHOICES, method="filter_nothing", empty_label=None
     )

@@ -3,15 +3,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, Task, TaskAssignment
 from luoshi.units.models import Unit
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        label=_("接收单位"), queryset=Unit.objects.none(), method="filter_subtree"
-    )
+    unit = UnitFilter(label=_("接收单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
         choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],

@@ -89,30 +89,49 @@ def submitters_of(unit_ids) -> list[User]:
     )
 
 
-def overview(task: Task, today: datetime.date | None = None) -> dict:
-    """Units × status of one task, with the on-time rate (first submission ≤ deadline)."""
+def overview(task: Task, today: datetime.date | None = None, *, rows: bool = True) -> dict:
+    """Units × status of one task, with the on-time rate (first submission ≤ deadline).
+
+    The figures are one SQL aggregate, so a task sent to 10,000 units costs no more than
+    one sent to ten; ``rows=False`` leaves the per-unit rows out (the page shows them a
+    page at a time, the export wants them all)."""
     today = today or timezone.localdate()
-    rows = list(task.assignments.select_related("unit", "submitted_by").order_by("unit__path"))
-    for row in rows:
-        row.task = task
-    by_status = {status: 0 for status in AssignmentStatus.values}
-    for row in rows:
-        by_status[row.status] += 1
-    total = len(rows)
-    on_time = sum(1 for row in rows if row.on_time())
-    late = sum(1 for row in rows if row.is_overdue(today))
-    # 逾期未报: past the deadline and never submitted (a late or returned report is not)
-    open_overdue = sum(
-        1 for row in rows if row.first_submitted_at is None and row.is_overdue(today)
+    # first submission on or before the deadline, as a local date
+    day_after = timezone.make_aware(
+        datetime.datetime.combine(task.deadline + datetime.timedelta(days=1), datetime.time())
     )
-    return {
-        "rows": rows,
+    submitted = Q(first_submitted_at__isnull=False)
+    on_time_q = submitted & Q(first_submitted_at__lt=day_after)
+    past_deadline = today > task.deadline
+    figures = task.assignments.aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=submitted),
+        on_time=Count("pk", filter=on_time_q),
+        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in AssignmentStatus.values},
+    )
+    total, on_time = figures["total"], figures["on_time"]
+    late_submitted = figures["submitted"] - on_time
+    open_overdue = (total - figures["submitted"]) if past_deadline else 0
+    by_status = {status: figures[f"status_{status}"] for status in AssignmentStatus.values}
+    result = {
+        "rows": assignment_rows(task) if rows else None,
         "total": total,
         "by_status": by_status,
         "status_counts": [(AssignmentStatus(s).label, n) for s, n in by_status.items()],
-        "submitted": sum(1 for row in rows if row.first_submitted_at is not None),
+        "submitted": figures["submitted"],
         "on_time": on_time,
-        "late": late,
+        # late: submitted after the deadline, or not submitted and past it
+        "late": late_submitted + open_overdue,
+        # 逾期未报: past the deadline and never submitted (a late or returned report is not)
         "open_overdue": open_overdue,
         "on_time_rate": (on_time / total * 100) if total else None,
     }
+    return result
+
+
+def assignment_rows(task: Task):
+    """The assignments of ``task`` in tree order, each knowing its task (no extra query)."""
+    rows = list(task.assignments.select_related("unit", "submitted_by").order_by("unit__path"))
+    for row in rows:
+        row.task = task
+    return rows

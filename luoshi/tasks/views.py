@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -114,6 +115,9 @@ class TaskCreateView(TaskPageMixin, ScopedCreateView):
             return self.form_invalid(form)
 
 
+OVERVIEW_PAGE_SIZE = 100  # recipient units per page of a task's overview
+
+
 class TaskDetailView(TaskPageMixin, ScopedDetailView):
     """The issuer's overview: units × status, on-time rate, 催办, export."""
 
@@ -144,7 +148,17 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["overview"] = selectors.overview(self.object)
+        overview = selectors.overview(self.object, rows=False)
+        assignments = self.object.assignments.select_related("unit", "submitted_by").order_by(
+            "unit__path"
+        )
+        page = Paginator(assignments, OVERVIEW_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        for row in page.object_list:
+            row.task = self.object
+        overview["rows"] = page.object_list
+        context["overview"] = overview
+        context["page_obj"] = page
+        context["query_string"] = ""
         context["today"] = timezone.localdate()
         context["open_statuses"] = list(OPEN_STATUSES)
         return context
