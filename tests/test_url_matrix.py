@@ -159,7 +159,13 @@ class Route:
 
     @property
     def is_api(self) -> bool:
-        return self.route.startswith("api/")
+        """A DRF endpoint answers 401/403 itself; pages under /api/ (tokens, the docs page,
+        wrapped in login_required) redirect to the login page like every other page."""
+        from rest_framework.views import APIView
+
+        view = self.view
+        is_drf = isinstance(view, type) and issubclass(view, APIView)
+        return is_drf and self.name not in API_PAGES
 
     def model(self):
         from django.apps import apps
@@ -182,6 +188,10 @@ class Route:
             return tuple(view().get_permission_required())
         except Exception:
             return None
+
+
+# DRF views that are pages of the site rather than endpoints: anonymous → the login page.
+API_PAGES = {"api:docs": "Swagger UI for people, wrapped in login_required"}
 
 
 def all_patterns(resolver=None, prefix="", namespace=None):
@@ -224,6 +234,10 @@ def dummy_kwargs(route: Route) -> dict:
     out = {}
     for key, converter in route.pattern.pattern.converters.items():
         out[key] = 999999 if "Int" in type(converter).__name__ else "x"
+    regex = getattr(route.pattern.pattern, "regex", None)  # re_path(): DRF router routes
+    if not out and regex is not None and not route.pattern.pattern.converters:
+        for key in regex.groupindex:
+            out[key] = {"format": "json"}.get(key, 999999 if key in ("pk", "id") else "x")
     return out
 
 
