@@ -24,6 +24,7 @@ and recipient, evidence by its owner…) are judged by that model's ``for_user``
 has its own tests.
 """
 
+import datetime
 import os
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -76,6 +77,15 @@ FUNCTION_VIEW_MODELS = {
     "inspections:item_submit": "inspections.rectificationitem",
     "inspections:item_close": "inspections.rectificationitem",
     "inspections:item_send_back": "inspections.rectificationitem",
+    "reports:report_edit_section": "reports.report",
+    "reports:report_regenerate": "reports.report",
+    "reports:report_step": "reports.report",
+    "reports:report_download": "reports.report",
+}
+# Object URLs that belong to a person, not to a unit: no unit relation to vary.
+PERSONAL_URLS = {
+    "api:token_revoke": "a person's own API token; tests/test_api.py checks that nobody "
+    "else can revoke it (404)",
 }
 # Views whose ``pk`` is not their ``model`` (e.g. a create page under a parent record).
 PK_MODEL_OVERRIDES = {
@@ -83,12 +93,14 @@ PK_MODEL_OVERRIDES = {
     "duty:item_create": "duty.dutylist",
 }
 # Values for the other kwargs of a URL, given the object of its pk.
-STEPS = {"incidents:step": "analyze", "risks:step": "control"}
+STEPS = {"incidents:step": "analyze", "risks:step": "control", "reports:report_step": "finalize"}
 EXTRA_KWARGS = {
     "type_code": lambda obj: "special_meeting",
     "unit_pk": lambda obj: _first_assessed_unit(obj),
     "content_type_id": lambda obj: ContentType.objects.get_for_model(obj).pk,
     "object_id": lambda obj: obj.pk,
+    "key": lambda obj: _first_section_key(obj),
+    "fmt": lambda obj: "docx",
 }
 
 
@@ -134,7 +146,31 @@ def _review_config(world, rel):
     return config
 
 
-FACTORIES: dict = {"accounts.user": _plain_user, "publications.reviewconfig": _review_config}
+def _report(world, rel):
+    """A generated report (the demo has one, in 宣传部): one per unit, built by the engine."""
+    from luoshi.reports.models import Report, ReportKind
+    from luoshi.reports.services import create_report
+
+    unit = Unit.objects.get(code=RELATION_UNITS[rel])
+    existing = Report.objects.filter(unit=unit).first()
+    if existing is not None:
+        return existing
+    year = datetime.date.today().year
+    kind = ReportKind.ANNUAL_SUMMARY
+    return create_report(user=world.actors["admin"], unit=unit, year=year, kind=kind)
+
+
+def _first_section_key(report):
+    from luoshi.reports.selectors import editor_sections
+
+    return editor_sections(report.latest_version)[0]["key"]
+
+
+FACTORIES: dict = {
+    "accounts.user": _plain_user,
+    "publications.reviewconfig": _review_config,
+    "reports.report": _report,
+}
 
 
 def _first_assessed_unit(assessment):
@@ -425,7 +461,12 @@ def addresses_an_object(route) -> bool:
 
 
 OBJECT_ROUTES = [
-    r for r in ROUTES if addresses_an_object(r) and r.name not in PUBLIC_URLS and not r.is_api
+    r
+    for r in ROUTES
+    if addresses_an_object(r)
+    and r.name not in PUBLIC_URLS
+    and r.name not in PERSONAL_URLS
+    and not r.is_api
 ]
 LIST_ROUTES = [
     r for r in ROUTES if not addresses_an_object(r) and r.name not in PUBLIC_URLS and not r.is_api

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.models import UnitScopedModel
+from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
 class ReportKind(models.TextChoices):
@@ -110,6 +111,9 @@ class ReportVersion(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(unit="report__unit", owner="report__created_by")
 
     class Meta:
         verbose_name = _("报告版本")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from luoshi.assessment import services
 from luoshi.assessment.models import Assessment
@@ -80,7 +81,8 @@ def test_compute_manual_score_publish_ranking(page, live_server, tmp_path, resul
     page.locator("tr[data-code=inspection]").get_by_test_id("manual-score").click()
     page.locator("#id_manual_score").fill("9")
     page.get_by_test_id("submit").click()
-    assert "须填写评分理由" in page.content()  # the reason is mandatory
+    # the reason is mandatory (wait for the re-rendered form, not a page mid-navigation)
+    expect(page.locator("body")).to_contain_text("须填写评分理由")
     page.locator("#id_manual_score").fill("9")
     page.locator("#id_reason").fill("实地督查：阵地管理规范，台账齐全，扣1分（宣传栏更新不及时）")
     page.get_by_test_id("submit").click()
