@@ -356,6 +356,7 @@ def generate(plan: ScalePlan, log=print) -> dict:
                 "理论学习" if i % 3 == 0 else "",
                 "示范日报" if outlet else "",
                 "city" if outlet else "",
+                0,
             )
 
     w.insert(
@@ -378,6 +379,7 @@ def generate(plan: ScalePlan, log=print) -> dict:
             "tags",
             "outlet_name",
             "outlet_level",
+            "version",
         ],
         record_rows(),
     )

@@ -322,6 +322,15 @@ def dashboard(user, unit: Unit, period: Period, *, today=None) -> DashboardData:
 # Grouping helpers
 
 
+def _either_period(ctx: Context, field_name: str, within=None) -> Q:
+    """The current OR the previous period on ``field_name``: the WHERE of a module's
+    aggregate, so that it reads only the rows of the two periods it compares."""
+    within = within or _date_in
+    return within(field_name, ctx.period.start, ctx.period.end) | within(
+        field_name, ctx.previous.start, ctx.previous.end
+    )
+
+
 def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates):
     """One GROUP BY over the subtree: {child path prefix (or the unit's own path): row}."""
     rows = (
@@ -378,15 +387,19 @@ def ledger_panel(ctx: Context) -> Panel | None:
     """工作台账: records by month and type, year on year; 佐证完整率; records per child unit."""
     if not ctx.can("ledger.view_ledgerrecord"):
         return None
-    from luoshi.ledger.selectors import with_evidence_flag
+    from luoshi.ledger.selectors import having_evidence
 
-    records = with_evidence_flag(_ledger_records(ctx))
-    aggregates = {}
+    records = _ledger_records(ctx).filter(_either_period(ctx, "date", _date_in))
+    counts, with_evidence = {}, {}
     for name, period in ctx.periods.items():
         within = _date_in("date", period.start, period.end)
-        aggregates[f"n_{name}"] = Count("pk", filter=within)
-        aggregates[f"ev_{name}"] = Count("pk", filter=within & Q(has_evidence=True))
-    groups = _grouped(ctx, records, **aggregates)
+        counts[f"n_{name}"] = Count("pk", filter=within)
+        with_evidence[f"ev_{name}"] = Count("pk", filter=within)
+    groups = _grouped(ctx, records, **counts)
+    # The records with evidence: a second GROUP BY whose EXISTS sits in the WHERE clause (a
+    # hash semi-join), not an EXISTS per record in the SELECT list; merged by branch.
+    for branch, row in _grouped(ctx, having_evidence(records), **with_evidence).items():
+        groups.setdefault(branch, {}).update(row)
 
     def dates(period):
         return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
@@ -572,7 +585,10 @@ def task_panel(ctx: Context) -> Panel | None:
             & Q(first_submitted_at__isnull=False)
             & ~Q(first_submitted_at__date__gt=F("task__deadline")),
         )
-    groups = _grouped(ctx, TaskAssignment.objects.for_user(ctx.user), **aggregates)
+    assignments = TaskAssignment.objects.for_user(ctx.user).filter(
+        _either_period(ctx, "task__deadline")
+    )
+    groups = _grouped(ctx, assignments, **aggregates)
 
     def params(name, due=False):
         period, due_end = bounds[name]
@@ -641,7 +657,11 @@ def publication_panel(ctx: Context) -> Panel | None:
         )
         aggregates[f"pub_{name}"] = Count("pk", filter=published)
         aggregates[f"full_{name}"] = Count("pk", filter=published & full)
-    records = with_full_review(Publication.objects.for_user(ctx.user))
+    records = with_full_review(
+        Publication.objects.for_user(ctx.user).filter(
+            _either_period(ctx, "published_at", _moment_in), status=PublicationStatus.PUBLISHED
+        )
+    )
     groups = _grouped(ctx, records, **aggregates)
 
     def coverage(name, unit=None, rows=None):
@@ -691,7 +711,10 @@ def event_panel(ctx: Context) -> Panel | None:
         aggregates[f"held_{name}"] = Count("pk", filter=held)
         aggregates[f"timely_{name}"] = Count("pk", filter=held & timely)
     groups = {
-        "": EventFiling.objects.for_user(ctx.user).in_subtree(ctx.unit).aggregate(**aggregates)
+        "": EventFiling.objects.for_user(ctx.user)
+        .in_subtree(ctx.unit)
+        .filter(_either_period(ctx, "start_at", _moment_in), status=EventStatus.HELD)
+        .aggregate(**aggregates)
     }
 
     def filed(name):
@@ -728,7 +751,12 @@ def incident_panel(ctx: Context) -> Panel | None:
         aggregates[f"closed_{name}"] = Count("pk", filter=within & closed)
         aggregates[f"responded_{name}"] = Count("pk", filter=within & Q(responded_at__isnull=False))
         aggregates[f"wait_{name}"] = Avg(response, filter=within & Q(responded_at__isnull=False))
-    totals = Incident.objects.for_user(ctx.user).in_subtree(ctx.unit).aggregate(**aggregates)
+    totals = (
+        Incident.objects.for_user(ctx.user)
+        .in_subtree(ctx.unit)
+        .filter(_either_period(ctx, "discovered_at__date"))
+        .aggregate(**aggregates)
+    )
 
     def base(name):
         period = ctx.periods[name]
@@ -787,7 +815,8 @@ def rectification_panel(ctx: Context) -> Panel | None:
             "pk",
             filter=within & Q(status__in=OPEN_RECTIFICATION, deadline__lt=ctx.today),
         )
-    groups = _grouped(ctx, RectificationItem.objects.for_user(ctx.user), **aggregates)
+    items = RectificationItem.objects.for_user(ctx.user).filter(_either_period(ctx, "deadline"))
+    groups = _grouped(ctx, items, **aggregates)
 
     def num(name, key, unit=None, rows=None, **extra):
         period = ctx.periods[name]
