@@ -390,12 +390,25 @@ def ledger_panel(ctx: Context) -> Panel | None:
     from luoshi.ledger.selectors import having_evidence
 
     records = _ledger_records(ctx).filter(_either_period(ctx, "date", _date_in))
-    counts, with_evidence = {}, {}
+    # One GROUP BY (branch, month, type) gives both the per-branch counts and the chart:
+    # every period starts on the 1st of a month and ends on a month's last day.
+    cells = list(
+        records.filter(unit__path__startswith=ctx.unit.path)
+        .annotate(branch=Substr("unit__path", 1, ctx.child_len), month=TruncMonth("date"))
+        .order_by()
+        .values("branch", "month", "activity_type")
+        .annotate(n=Count("pk"))
+    )
+    groups = {}
+    for cell in cells:
+        month = _as_date(cell["month"])
+        row = groups.setdefault(cell["branch"], {})
+        for name, period in ctx.periods.items():
+            if period.start <= month <= period.end:
+                row[f"n_{name}"] = row.get(f"n_{name}", 0) + cell["n"]
+    with_evidence = {}
     for name, period in ctx.periods.items():
-        within = _date_in("date", period.start, period.end)
-        counts[f"n_{name}"] = Count("pk", filter=within)
-        with_evidence[f"ev_{name}"] = Count("pk", filter=within)
-    groups = _grouped(ctx, records, **counts)
+        with_evidence[f"ev_{name}"] = Count("pk", filter=_date_in("date", period.start, period.end))
     # The records with evidence: a second GROUP BY whose EXISTS sits in the WHERE clause (a
     # hash semi-join), not an EXISTS per record in the SELECT list; merged by branch.
     for branch, row in _grouped(ctx, having_evidence(records), **with_evidence).items():
@@ -455,7 +468,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
             lambda child, row: evidence("cur", ctx.period, child, row),
         ),
     ]
-    return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, records))
+    return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, cells))
 
 
 def _ledger_records(ctx):
@@ -464,19 +477,32 @@ def _ledger_records(ctx):
     return LedgerRecord.objects.for_user(ctx.user)
 
 
-def _ledger_chart(ctx: Context, records) -> dict:
+def _ledger_chart(ctx: Context, cells: list[dict]) -> dict:
     """Month × activity type of the period (stacked bars) and the previous year's monthly
-    totals (a line); one GROUP BY. Every bar segment and point has its list url."""
-    either = _date_in("date", ctx.period.start, ctx.period.end) | _date_in(
-        "date", ctx.previous.start, ctx.previous.end
-    )
-    rows = list(
-        records.filter(either, unit__path__startswith=ctx.unit.path)
-        .annotate(month=TruncMonth("date"))
-        .order_by()
-        .values("month", "activity_type", "activity_type__name", "activity_type__order")
-        .annotate(n=Count("pk"))
-    )
+    totals (a line), from the panel's (branch, month, type) counts and one query for the
+    types' names. Every bar segment and point has its list url."""
+    from luoshi.ledger.models import ActivityType
+
+    counts = {}
+    for cell in cells:
+        key = (_as_date(cell["month"]), cell["activity_type"])
+        counts[key] = counts.get(key, 0) + cell["n"]
+    names = {
+        t["pk"]: t
+        for t in ActivityType.objects.filter(pk__in={t for _m, t in counts}).values(
+            "pk", "name", "order"
+        )
+    }
+    rows = [
+        {
+            "month": month,
+            "activity_type": type_id,
+            "activity_type__name": names[type_id]["name"],
+            "activity_type__order": names[type_id]["order"],
+            "n": n,
+        }
+        for (month, type_id), n in counts.items()
+    ]
     months = []
     day = ctx.period.start
     while day <= ctx.period.end:
