@@ -326,3 +326,42 @@ def test_a_name_of_only_unsafe_characters_is_still_accepted(client, users, recor
     response = upload(client, record, pdf_upload("<>.pdf"))
     assert response.status_code == 200
     assert Evidence.objects.get(object_id=record.pk).original_name == "file.pdf"
+
+
+def test_home_summary_counts_records_without_evidence_per_type(client, users, tree, evidence):
+    """The home page's year summary (aggregated without an EXISTS per record) agrees with
+    the 「无佐证」 filter of the list it links to."""
+    import datetime
+
+    from luoshi.ledger.models import ActivityType
+    from luoshi.ledger.selectors import ledger_summary
+
+    other_type = ActivityType.objects.exclude(code="study_group").order_by("order").first()
+    day = datetime.date(2026, 3, 1)
+    LedgerRecord.objects.update(date=day)  # the ``record`` fixture: has current evidence
+    with_link = LedgerRecordFactory(unit=tree.own, date=day, audience_count=40)
+    services.attach_link(
+        owner=with_link, url="https://example.com/x", title="报道", user=users.clerk
+    )
+    superseded = LedgerRecordFactory(unit=tree.child, date=day, activity_type=other_type)
+    old = services.attach_file(owner=superseded, uploaded=pdf_upload(), user=users.clerk)
+    Evidence.objects.filter(pk=old.pk).update(is_current=False)
+    LedgerRecordFactory(unit=tree.own, date=day, activity_type=other_type, audience_count=2)
+    LedgerRecordFactory(unit=tree.own, date=day)  # study_group, bare
+    LedgerRecordFactory(unit=tree.own, date=datetime.date(2025, 3, 1))  # another year
+    LedgerRecordFactory(unit=tree.sibling, date=day)  # out of the clerk's scope
+
+    summary = ledger_summary(users.leader, 2026)
+    assert summary["total"] == 5
+    assert summary["without_evidence"] == 3
+    assert summary["units"] == 2
+    assert summary["audience"] == 42
+    rows = {row["activity_type"]: (row["count"], row["missing"]) for row in summary["by_type"]}
+    study = ActivityType.objects.get(code="study_group").pk
+    assert rows == {study: (3, 1), other_type.pk: (2, 2)}
+
+    client.force_login(users.leader)
+    missing = client.get(reverse("ledger:list"), {"evidence": "missing", "year": 2026})
+    assert missing.context["paginator"].count == summary["without_evidence"]
+    home = client.get("/")
+    assert home.context["summary"]["without_evidence"] == 3

@@ -322,6 +322,15 @@ def dashboard(user, unit: Unit, period: Period, *, today=None) -> DashboardData:
 # Grouping helpers
 
 
+def _either_period(ctx: Context, field_name: str, within=None) -> Q:
+    """The current OR the previous period on ``field_name``: the WHERE of a module's
+    aggregate, so that it reads only the rows of the two periods it compares."""
+    within = within or _date_in
+    return within(field_name, ctx.period.start, ctx.period.end) | within(
+        field_name, ctx.previous.start, ctx.previous.end
+    )
+
+
 def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates):
     """One GROUP BY over the subtree: {child path prefix (or the unit's own path): row}."""
     rows = (
@@ -378,15 +387,32 @@ def ledger_panel(ctx: Context) -> Panel | None:
     """工作台账: records by month and type, year on year; 佐证完整率; records per child unit."""
     if not ctx.can("ledger.view_ledgerrecord"):
         return None
-    from luoshi.ledger.selectors import with_evidence_flag
+    from luoshi.ledger.selectors import having_evidence
 
-    records = with_evidence_flag(_ledger_records(ctx))
-    aggregates = {}
+    records = _ledger_records(ctx).filter(_either_period(ctx, "date", _date_in))
+    # One GROUP BY (branch, month, type) gives both the per-branch counts and the chart:
+    # every period starts on the 1st of a month and ends on a month's last day.
+    cells = list(
+        records.filter(unit__path__startswith=ctx.unit.path)
+        .annotate(branch=Substr("unit__path", 1, ctx.child_len), month=TruncMonth("date"))
+        .order_by()
+        .values("branch", "month", "activity_type")
+        .annotate(n=Count("*"))  # COUNT(*): an index-only scan of (unit, type, date)
+    )
+    groups = {}
+    for cell in cells:
+        month = _as_date(cell["month"])
+        row = groups.setdefault(cell["branch"], {})
+        for name, period in ctx.periods.items():
+            if period.start <= month <= period.end:
+                row[f"n_{name}"] = row.get(f"n_{name}", 0) + cell["n"]
+    with_evidence = {}
     for name, period in ctx.periods.items():
-        within = _date_in("date", period.start, period.end)
-        aggregates[f"n_{name}"] = Count("pk", filter=within)
-        aggregates[f"ev_{name}"] = Count("pk", filter=within & Q(has_evidence=True))
-    groups = _grouped(ctx, records, **aggregates)
+        with_evidence[f"ev_{name}"] = Count("pk", filter=_date_in("date", period.start, period.end))
+    # The records with evidence: a second GROUP BY whose EXISTS sits in the WHERE clause (a
+    # hash semi-join), not an EXISTS per record in the SELECT list; merged by branch.
+    for branch, row in _grouped(ctx, having_evidence(records), **with_evidence).items():
+        groups.setdefault(branch, {}).update(row)
 
     def dates(period):
         return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
@@ -442,7 +468,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
             lambda child, row: evidence("cur", ctx.period, child, row),
         ),
     ]
-    return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, records))
+    return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, cells))
 
 
 def _ledger_records(ctx):
@@ -451,19 +477,32 @@ def _ledger_records(ctx):
     return LedgerRecord.objects.for_user(ctx.user)
 
 
-def _ledger_chart(ctx: Context, records) -> dict:
+def _ledger_chart(ctx: Context, cells: list[dict]) -> dict:
     """Month × activity type of the period (stacked bars) and the previous year's monthly
-    totals (a line); one GROUP BY. Every bar segment and point has its list url."""
-    either = _date_in("date", ctx.period.start, ctx.period.end) | _date_in(
-        "date", ctx.previous.start, ctx.previous.end
-    )
-    rows = list(
-        records.filter(either, unit__path__startswith=ctx.unit.path)
-        .annotate(month=TruncMonth("date"))
-        .order_by()
-        .values("month", "activity_type", "activity_type__name", "activity_type__order")
-        .annotate(n=Count("pk"))
-    )
+    totals (a line), from the panel's (branch, month, type) counts and one query for the
+    types' names. Every bar segment and point has its list url."""
+    from luoshi.ledger.models import ActivityType
+
+    counts = {}
+    for cell in cells:
+        key = (_as_date(cell["month"]), cell["activity_type"])
+        counts[key] = counts.get(key, 0) + cell["n"]
+    names = {
+        t["pk"]: t
+        for t in ActivityType.objects.filter(pk__in={t for _m, t in counts}).values(
+            "pk", "name", "order"
+        )
+    }
+    rows = [
+        {
+            "month": month,
+            "activity_type": type_id,
+            "activity_type__name": names[type_id]["name"],
+            "activity_type__order": names[type_id]["order"],
+            "n": n,
+        }
+        for (month, type_id), n in counts.items()
+    ]
     months = []
     day = ctx.period.start
     while day <= ctx.period.end:
@@ -572,7 +611,10 @@ def task_panel(ctx: Context) -> Panel | None:
             & Q(first_submitted_at__isnull=False)
             & ~Q(first_submitted_at__date__gt=F("task__deadline")),
         )
-    groups = _grouped(ctx, TaskAssignment.objects.for_user(ctx.user), **aggregates)
+    assignments = TaskAssignment.objects.for_user(ctx.user).filter(
+        _either_period(ctx, "task__deadline")
+    )
+    groups = _grouped(ctx, assignments, **aggregates)
 
     def params(name, due=False):
         period, due_end = bounds[name]
@@ -641,7 +683,11 @@ def publication_panel(ctx: Context) -> Panel | None:
         )
         aggregates[f"pub_{name}"] = Count("pk", filter=published)
         aggregates[f"full_{name}"] = Count("pk", filter=published & full)
-    records = with_full_review(Publication.objects.for_user(ctx.user))
+    records = with_full_review(
+        Publication.objects.for_user(ctx.user).filter(
+            _either_period(ctx, "published_at", _moment_in), status=PublicationStatus.PUBLISHED
+        )
+    )
     groups = _grouped(ctx, records, **aggregates)
 
     def coverage(name, unit=None, rows=None):
@@ -691,7 +737,10 @@ def event_panel(ctx: Context) -> Panel | None:
         aggregates[f"held_{name}"] = Count("pk", filter=held)
         aggregates[f"timely_{name}"] = Count("pk", filter=held & timely)
     groups = {
-        "": EventFiling.objects.for_user(ctx.user).in_subtree(ctx.unit).aggregate(**aggregates)
+        "": EventFiling.objects.for_user(ctx.user)
+        .in_subtree(ctx.unit)
+        .filter(_either_period(ctx, "start_at", _moment_in), status=EventStatus.HELD)
+        .aggregate(**aggregates)
     }
 
     def filed(name):
@@ -728,7 +777,12 @@ def incident_panel(ctx: Context) -> Panel | None:
         aggregates[f"closed_{name}"] = Count("pk", filter=within & closed)
         aggregates[f"responded_{name}"] = Count("pk", filter=within & Q(responded_at__isnull=False))
         aggregates[f"wait_{name}"] = Avg(response, filter=within & Q(responded_at__isnull=False))
-    totals = Incident.objects.for_user(ctx.user).in_subtree(ctx.unit).aggregate(**aggregates)
+    totals = (
+        Incident.objects.for_user(ctx.user)
+        .in_subtree(ctx.unit)
+        .filter(_either_period(ctx, "discovered_at__date"))
+        .aggregate(**aggregates)
+    )
 
     def base(name):
         period = ctx.periods[name]
@@ -787,7 +841,8 @@ def rectification_panel(ctx: Context) -> Panel | None:
             "pk",
             filter=within & Q(status__in=OPEN_RECTIFICATION, deadline__lt=ctx.today),
         )
-    groups = _grouped(ctx, RectificationItem.objects.for_user(ctx.user), **aggregates)
+    items = RectificationItem.objects.for_user(ctx.user).filter(_either_period(ctx, "deadline"))
+    groups = _grouped(ctx, items, **aggregates)
 
     def num(name, key, unit=None, rows=None, **extra):
         period = ctx.periods[name]
