@@ -35,4 +35,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "luoshi.core.errors.bad_request"
 handler403 = "luoshi.audit.views.permission_denied"
+handler404 = "luoshi.core.errors.page_not_found"
+handler500 = "luoshi.core.errors.server_error"
