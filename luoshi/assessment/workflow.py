@@ -56,6 +56,7 @@ ASSESSMENT = Workflow(
             target=S.PUBLISHED,
             permission="assessment.publish_assessment",
             allowed=nothing_pending,
+            confirm=gettext_lazy("发布后考核结果对被考核单位可见，分数不能再修改；确定发布吗？"),
         ),
     ],
 )

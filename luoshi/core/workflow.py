@@ -55,6 +55,8 @@ class Transition:
     permission: str | None = None
     allowed: Callable | None = None  # (user, obj) -> bool, or raise WorkflowError(reason)
     comment_required: bool = False
+    # An irreversible or wide step: what it will do, asked once on the page before it is taken.
+    confirm: str | None = None
     sources: frozenset = field(init=False)
 
     def __post_init__(self):

@@ -40,6 +40,7 @@ SIGNING = Workflow(
             target=DutyStatus.SIGNED,
             permission="duty.sign_dutylist",
             allowed=holds_position,
+            confirm=gettext_lazy("签署后责任清单即生效，责任项不能再修改；确定签署吗？"),
         ),
         Transition(
             "reopen",

@@ -361,6 +361,7 @@ class ItemDetailView(ScopedDetailView):
             history=RECTIFICATION.history(item),
             can_submit=can_submit,
             can_verify=bool(steps & {"close", "send_back"}),
+            close_step=RECTIFICATION.transitions["close"],
             submit_form=SubmitForm(initial={"response": item.response}, prefix="submit"),
             verify_form=VerifyForm(),
             today=timezone.localdate(),

@@ -79,6 +79,7 @@ RESULT = Workflow(
             source=ResultStatus.PENDING,
             target=ResultStatus.RECORDED,
             permission=RECORD_PERMISSION,
+            confirm=_("反馈后督查结果和评分发给被督查单位，不能再修改；确定反馈吗？"),
             allowed=_on_team,
         ),
     ],
@@ -110,6 +111,7 @@ RECTIFICATION = Workflow(
             source=RectificationStatus.SUBMITTED,
             target=RectificationStatus.CLOSED,
             permission=VERIFY_PERMISSION,
+            confirm=_("销号后整改事项关闭，整改材料不能再修改；确定销号吗？"),
             allowed=_verifier,
         ),
         Transition(

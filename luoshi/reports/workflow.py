@@ -16,6 +16,7 @@ REPORT_FLOW = Workflow(
             source=ReportStatus.DRAFT,
             target=ReportStatus.FINAL,
             permission="reports.finalize_report",
+            confirm=_("定稿后报告锁定，不能再修改或重新生成；确定定稿吗？"),
         ),
         Transition(
             "reopen",
