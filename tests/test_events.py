@@ -312,3 +312,15 @@ def test_calendar_shows_only_approved_events_in_scope(client, tree, users, root_
     assert "已批准的讲座" in page
     assert "草稿中的论坛" not in page and "审核中的研讨会" not in page
     assert "兄弟单位的讲座" not in page
+
+
+def test_an_event_cannot_be_held_before_its_date(client, tree, users, root_reviewer):
+    event = approved_event(tree, users, root_reviewer, days=13)
+    talk = ActivityType.objects.get(code="outreach_talk")
+    client.force_login(users.clerk)
+    data = {"activity_type": talk.pk, "actual_audience": 96, "summary": "现场互动热烈。"}
+    page = client.post(reverse("events:held", args=[event.pk]), data, follow=True).content
+    assert "尚未到举办日期" in page.decode()
+    event.refresh_from_db()
+    assert event.status == EventStatus.APPROVED
+    assert not LedgerRecord.objects.exists()

@@ -6,6 +6,7 @@ index as well as the state: two reviewers cannot take the same step twice.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,6 +42,15 @@ def _may_review(user, event) -> bool:
         taken = taken.filter(at__gte=submitted)
     if taken.exists():
         raise WorkflowError(_("您已办理本备案的其他审核环节，同一人不能办理两个环节。"))
+    return True
+
+
+def _has_started(user, event) -> bool:
+    if timezone.localtime(event.start_at).date() > timezone.localdate():
+        raise WorkflowError(
+            _("活动定于%(date)s举办，尚未到举办日期，不能登记举办情况。")
+            % {"date": f"{timezone.localtime(event.start_at):%Y-%m-%d}"}
+        )
     return True
 
 
@@ -90,6 +100,7 @@ EVENT_FLOW = Workflow(
             source=EventStatus.APPROVED,
             target=EventStatus.HELD,
             permission="events.change_eventfiling",
+            allowed=_has_started,
         ),
     ],
 )

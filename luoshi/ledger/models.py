@@ -1,6 +1,8 @@
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,6 +63,12 @@ class LedgerRecord(UnitScopedModel):
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
+
+    def clean(self):
+        # A record says what was done: never dated after today (form, Excel import, services).
+        super().clean()
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("台账记录的是已开展的工作，日期不能晚于今天。")})
 
     class Meta:
         verbose_name = _("台账记录")

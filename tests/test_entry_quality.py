@@ -1,0 +1,43 @@
+"""Data quality at entry: nothing dated in the future where the thing must have happened."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from luoshi.ledger import services
+from luoshi.ledger.forms import LedgerRecordForm
+from luoshi.ledger.models import ActivityType, LedgerRecord
+from tests.test_ledger_excel import STUDY_HEADERS, error_triples, post_import, study_row, xlsx
+
+FUTURE = "台账记录的是已开展的工作，日期不能晚于今天。"
+
+
+def tomorrow():
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+def test_the_ledger_form_refuses_a_date_after_today(tree, users):
+    study = ActivityType.objects.get(code="study_group")
+    data = {"unit": tree.own.pk, "activity_type": study.pk, "date": tomorrow(), "title": "学习"}
+    form = LedgerRecordForm(data=data, user=users.clerk)
+    assert not form.is_valid()
+    assert form.errors["date"] == [FUTURE]
+
+
+def test_a_service_write_refuses_a_date_after_today(tree, users):
+    study = ActivityType.objects.get(code="study_group")
+    with pytest.raises(ValidationError, match="日期不能晚于今天"):
+        services.record_activity(
+            unit=tree.own, activity_type=study, date=tomorrow(), title="学习", user=users.clerk
+        )
+    assert not LedgerRecord.objects.exists()
+
+
+def test_an_excel_row_dated_after_today_is_refused_with_nothing_written(client, users):
+    client.force_login(users.clerk)
+    rows = [study_row(date=datetime.date(2026, 3, 5)), study_row(date=tomorrow(), title="下周学习")]
+    response = post_import(client, "study_group", xlsx(STUDY_HEADERS, rows))
+    assert (3, "日期", FUTURE) in error_triples(response)
+    assert not LedgerRecord.objects.exists()
