@@ -1,9 +1,11 @@
-"""Data quality at entry: nothing dated in the future where the thing must have happened."""
+"""Data quality at entry: nothing dated in the future where the thing must have happened, and a
+refused form comes back with everything the user typed and the error beside its field."""
 
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.ledger import services
@@ -41,3 +43,27 @@ def test_an_excel_row_dated_after_today_is_refused_with_nothing_written(client, 
     response = post_import(client, "study_group", xlsx(STUDY_HEADERS, rows))
     assert (3, "日期", FUTURE) in error_triples(response)
     assert not LedgerRecord.objects.exists()
+
+
+def test_one_out_of_range_score_keeps_every_score_note_and_date(client, tree, users):
+    from tests.inspections_support import make_plan
+
+    setup = make_plan(tree, users)
+    first, second = setup.lines[0], setup.lines[1]
+    client.force_login(users.inspector)
+    data = {
+        f"score-{first.pk}": "8.5",
+        f"note-{first.pk}": "学习记录较全",
+        f"score-{second.pk}": "999",
+        f"note-{second.pk}": "佐证材料缺失",
+        "inspected_on": "2026-03-02",
+        "summary": "工作基础较好，台账需补齐。",
+    }
+    response = client.post(reverse("inspections:result_scores", args=[setup.result.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"得分不能超过本项满分 {second.max_score}" in page
+    for kept in ('value="8.5"', "学习记录较全", 'value="999"', "佐证材料缺失", "2026-03-02"):
+        assert kept in page
+    assert "工作基础较好，台账需补齐。" in page
+    assert not setup.result.scores.exists()

@@ -143,7 +143,9 @@ def test_only_team_records_results(client, tree, users, setup, clerk):
         {f"score-{setup.lines[0].pk}": "11"},
         follow=True,
     )
-    assert "得分须在 0 到 10" in "".join(_messages(response))
+    assert "得分不能超过本项满分 10" in response.content.decode()
+    setup.result.refresh_from_db()
+    assert setup.result.total_score == pytest.approx(23.5)
 
 
 def test_finding_becomes_item_and_notifies_owner(client, users, setup, clerk):

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
@@ -125,3 +126,62 @@ class VerifyForm(forms.Form):
         required=False,
         help_text=_("退回重改时须填写理由。"),
     )
+
+
+class ScoreSheetForm(forms.Form):
+    """The score sheet of one inspected unit: a score and a note per checklist line, the date
+    and the overall judgement. A refused sheet comes back with everything typed kept and the
+    error beside its line."""
+
+    inspected_on = forms.DateField(label=_("督查日期"), required=False, widget=DateInput())
+    summary = forms.CharField(
+        label=_("总体评价"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"score-{line.pk}"] = forms.DecimalField(
+                label=line.name,
+                required=False,
+                min_value=0,
+                max_value=line.max_score,
+                max_digits=6,
+                decimal_places=2,
+                error_messages={
+                    "invalid": _("得分须为数字。"),
+                    "min_value": _("得分不能小于 0。"),
+                    "max_value": _("得分不能超过本项满分 %(limit_value)s。"),
+                },
+            )
+            self.fields[f"note-{line.pk}"] = forms.CharField(
+                label=_("扣分说明"), required=False, max_length=300
+            )
+
+    def clean_inspected_on(self):
+        value = self.cleaned_data["inspected_on"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("督查日期不能晚于今天。"))
+        return value
+
+    def rows(self):
+        """(line, score field, note field) for the template, bound or not."""
+        return [(line, self[f"score-{line.pk}"], self[f"note-{line.pk}"]) for line in self.lines]
+
+    def scores(self) -> dict:
+        data = self.cleaned_data
+        return {
+            line.pk: (data.get(f"score-{line.pk}"), data.get(f"note-{line.pk}") or "")
+            for line in self.lines
+        }
+
+
+def score_sheet_initial(result, lines) -> dict:
+    entries = {s.line_id: s for s in result.scores.all()}
+    initial = {"inspected_on": result.inspected_on, "summary": result.summary}
+    for line in lines:
+        entry = entries.get(line.pk)
+        initial[f"score-{line.pk}"] = entry.score if entry else None
+        initial[f"note-{line.pk}"] = entry.note if entry else ""
+    return initial

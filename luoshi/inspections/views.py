@@ -1,7 +1,5 @@
 """Thin views: reads through ``selectors``, writes through ``services``."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -32,7 +30,14 @@ from luoshi.core.views import (
 from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
 from luoshi.inspections.filters import ItemFilter, PlanFilter
-from luoshi.inspections.forms import FindingForm, PlanForm, SubmitForm, VerifyForm
+from luoshi.inspections.forms import (
+    FindingForm,
+    PlanForm,
+    ScoreSheetForm,
+    SubmitForm,
+    VerifyForm,
+    score_sheet_initial,
+)
 from luoshi.inspections.models import InspectionPlan, InspectionResult, RectificationItem
 from luoshi.inspections.workflow import PLAN, RECTIFICATION, RESULT
 from luoshi.units.models import Unit
@@ -218,6 +223,9 @@ class ResultDetailView(ScopedDetailView):
         lines = list(plan.lines.all())
         for line in lines:
             line.entry = scores.get(line.pk)
+        context.setdefault(
+            "score_form", ScoreSheetForm(lines=lines, initial=score_sheet_initial(result, lines))
+        )
         can_record = (
             plan.on_team(user)
             and plan.status != "completed"
@@ -241,41 +249,32 @@ def _result(request, pk):
     return get_object_or_404(selectors.results_for(request.user), pk=pk)
 
 
-def _decimal(value):
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation as error:
-        raise WorkflowError(_("得分须为数字。")) from error
+class ResultScoresView(ResultDetailView):
+    """Saves the score sheet; a refused sheet is shown again with everything typed kept."""
 
+    action = "change"
+    http_method_names = ["post"]
 
-@require_POST
-@permission_required("inspections.change_inspectionresult", raise_exception=True)
-def result_scores(request, pk):
-    result = _result(request, pk)
-    try:
-        scores = {
-            line.pk: (
-                _decimal(request.POST.get(f"score-{line.pk}")),
-                request.POST.get(f"note-{line.pk}", "")[:300],
-            )
-            for line in result.plan.lines.all()
-        }
-        inspected_on = request.POST.get("inspected_on") or None
-        services.save_scores(
-            result=result,
-            user=request.user,
-            scores=scores,
-            inspected_on=inspected_on and timezone.datetime.fromisoformat(inspected_on).date(),
-            summary=request.POST.get("summary", ""),
-        )
-    except (WorkflowError, ValueError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("评分表已保存。"))
-    return redirect(result)
+    def post(self, request, pk):
+        self.object = self.get_object()
+        form = ScoreSheetForm(request.POST, lines=self.object.plan.lines.all())
+        if form.is_valid():
+            try:
+                services.save_scores(
+                    result=self.object,
+                    user=request.user,
+                    scores=form.scores(),
+                    inspected_on=form.cleaned_data["inspected_on"],
+                    summary=form.cleaned_data["summary"],
+                )
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("评分表已保存。"))
+                return redirect(self.object)
+        else:
+            messages.error(request, _("评分表未保存：请按标红的提示修改后再保存。"))
+        return self.render_to_response(self.get_context_data(score_form=form))
 
 
 @require_POST
