@@ -67,3 +67,19 @@ def test_one_out_of_range_score_keeps_every_score_note_and_date(client, tree, us
         assert kept in page
     assert "工作基础较好，台账需补齐。" in page
     assert not setup.result.scores.exists()
+
+
+def test_a_submission_refused_for_missing_evidence_keeps_its_text(client, tree, users):
+    from tests.tasks_support import issue, task_world
+
+    world = task_world(tree, users)
+    assignment = issue(world, evidence_required=True).assignments.get(unit=world.news)
+    client.force_login(world.news_clerk)
+    text = "已组织全科学习两次，形成心得体会8篇。"
+    url = reverse("tasks:submit", args=[assignment.pk])
+    response = client.post(url, {"submit-response": text})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert text in page and "佐证" in page
+    assignment.refresh_from_db()
+    assert assignment.status == "pending" and assignment.response == ""

@@ -291,6 +291,47 @@ class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.Vi
         return self.object.get_absolute_url()
 
 
+class FormOnPageMixin:
+    """The POST of a form shown on a detail page (a submission, a score sheet), put before that
+    page's view class: done → back to the page with ``success_message``; refused by the form or
+    by the workflow → the same page again, everything typed kept, the error beside its field
+    (a workflow refusal as the page's message). Files must be chosen again: browsers never
+    resend them.
+    """
+
+    action = "change"
+    http_method_names = ["post"]
+    form_class = None
+    form_name = "form"  # the name the page's template renders the form under
+    form_prefix = None
+    success_message = ""
+
+    def get_bound_form(self):
+        return self.form_class(self.request.POST, self.request.FILES, prefix=self.form_prefix)
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        from luoshi.core.workflow import WorkflowError
+
+        self.object = self.get_object()
+        form = self.get_bound_form()
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    self.perform(form)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                if self.success_message:
+                    messages.success(request, self.success_message)
+                return redirect(self.object)
+        else:
+            messages.error(request, _("未保存：请按提示修改后再提交，已填写的内容已保留。"))
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}))
+
+
 def form_errors_to_messages(request, form) -> None:
     """Show a bound form's errors as messages (for POST-and-redirect buttons)."""
     for errors in form.errors.values():

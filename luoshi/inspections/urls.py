@@ -17,7 +17,7 @@ urlpatterns = [
     path("results/<int:pk>/record/", views.result_record, name="result_record"),
     path("items/", views.ItemListView.as_view(), name="items"),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
-    path("items/<int:pk>/submit/", views.item_submit, name="item_submit"),
+    path("items/<int:pk>/submit/", views.ItemSubmitView.as_view(), name="item_submit"),
     path("items/<int:pk>/close/", views.item_verify, {"decision": "close"}, name="item_close"),
     path(
         "items/<int:pk>/send-back/",

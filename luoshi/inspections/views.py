@@ -20,6 +20,7 @@ from luoshi.core.excel import (
     workbook_response,
 )
 from luoshi.core.views import (
+    FormOnPageMixin,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
@@ -249,32 +250,24 @@ def _result(request, pk):
     return get_object_or_404(selectors.results_for(request.user), pk=pk)
 
 
-class ResultScoresView(ResultDetailView):
+class ResultScoresView(FormOnPageMixin, ResultDetailView):
     """Saves the score sheet; a refused sheet is shown again with everything typed kept."""
 
-    action = "change"
-    http_method_names = ["post"]
+    form_class = ScoreSheetForm
+    form_name = "score_form"
+    success_message = gettext_lazy("评分表已保存。")
 
-    def post(self, request, pk):
-        self.object = self.get_object()
-        form = ScoreSheetForm(request.POST, lines=self.object.plan.lines.all())
-        if form.is_valid():
-            try:
-                services.save_scores(
-                    result=self.object,
-                    user=request.user,
-                    scores=form.scores(),
-                    inspected_on=form.cleaned_data["inspected_on"],
-                    summary=form.cleaned_data["summary"],
-                )
-            except WorkflowError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("评分表已保存。"))
-                return redirect(self.object)
-        else:
-            messages.error(request, _("评分表未保存：请按标红的提示修改后再保存。"))
-        return self.render_to_response(self.get_context_data(score_form=form))
+    def get_bound_form(self):
+        return ScoreSheetForm(self.request.POST, lines=self.object.plan.lines.all())
+
+    def perform(self, form):
+        services.save_scores(
+            result=self.object,
+            user=self.request.user,
+            scores=form.scores(),
+            inspected_on=form.cleaned_data["inspected_on"],
+            summary=form.cleaned_data["summary"],
+        )
 
 
 @require_POST
@@ -361,7 +354,8 @@ class ItemDetailView(ScopedDetailView):
             can_submit=can_submit,
             can_verify=bool(steps & {"close", "send_back"}),
             close_step=RECTIFICATION.transitions["close"],
-            submit_form=SubmitForm(initial={"response": item.response}, prefix="submit"),
+            submit_form=kwargs.get("submit_form")
+            or SubmitForm(initial={"response": item.response}, prefix="submit"),
             verify_form=VerifyForm(),
             today=timezone.localdate(),
             result_visible=selectors.results_for(user).filter(pk=item.finding.result_id).exists(),
@@ -373,22 +367,19 @@ def _item(request, pk):
     return get_object_or_404(selectors.items_for(request.user), pk=pk)
 
 
-@require_POST
-@permission_required("inspections.view_rectificationitem", raise_exception=True)
-def item_submit(request, pk):
-    item = _item(request, pk)
-    form = SubmitForm(request.POST, request.FILES, prefix="submit")
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(item)
-    with workflow_feedback(request, _("整改情况已提交，等待督查组核验。")):
+class ItemSubmitView(FormOnPageMixin, ItemDetailView):
+    form_class = SubmitForm
+    form_name = "submit_form"
+    form_prefix = "submit"
+    success_message = gettext_lazy("整改情况已提交，等待督查组核验。")
+
+    def perform(self, form):
         services.submit(
-            item=item,
-            user=request.user,
+            item=self.object,
+            user=self.request.user,
             response=form.cleaned_data["response"],
             files=form.cleaned_data["files"],
         )
-    return redirect(item)
 
 
 @require_POST
