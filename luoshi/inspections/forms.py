@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
-from luoshi.core.forms import DateInput, UserFormMixin
+from luoshi.core.forms import DateInput, UserFormMixin, unit_tree
 from luoshi.duty.models import Pack, PackItem
 from luoshi.evidence.forms import EvidenceFilesField
 from luoshi.inspections.models import ChecklistLine, InspectionPlan
@@ -58,7 +58,6 @@ class PlanForm(UserFormMixin, forms.ModelForm):
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "inspected_units": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -67,6 +66,7 @@ class PlanForm(UserFormMixin, forms.ModelForm):
         self.fields["inspected_units"].queryset = Unit.objects.for_user(self.user).filter(
             is_active=True
         )
+        unit_tree(self.fields["inspected_units"])
         self.fields["team"].queryset = inspector_choices(self.user)
         self.fields["team"].help_text = _("仅可选择数据范围内具有「督查员」角色的人员。")
         self.fields["pack_items"].queryset = pack_item_choices()

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import DateInput, UserFormMixin
+from luoshi.core.forms import DateInput, UserFormMixin, unit_tree, unit_tree_label
 from luoshi.evidence.forms import EvidenceFilesField
 from luoshi.tasks.models import ReportingSchedule, Task
 from luoshi.tasks.selectors import recipient_choices
@@ -20,10 +20,11 @@ class RecipientFormMixin(UserFormMixin):
         if self.user is not None and self.user.unit_id:  # a unit does not issue to itself
             choices = choices.exclude(pk=self.user.unit_id)
         self.fields["recipient_units"].queryset = choices
-        self.fields["recipient_units"].widget.attrs["size"] = 10
-        self.fields["subtree_root"].queryset = Unit.objects.for_user(self.user).filter(
-            is_active=True
+        unit_tree(self.fields["recipient_units"])
+        self.fields["subtree_root"].queryset = (
+            Unit.objects.for_user(self.user).filter(is_active=True).order_by("path")
         )
+        self.fields["subtree_root"].label_from_instance = unit_tree_label
         self.fields["subtree_root"].help_text = _(
             "选中单位及其全部下级（不含发文单位本身）都会收到任务；可与上面的单位同时选择。"
         )

@@ -49,6 +49,29 @@
     form.requestSubmit(submitter || undefined);
   });
 
+  // Unit tree pickers (core.forms.UnitTreeSelect): search by name, 全选 / 清空 what is shown.
+  function treeItems(tree, visibleOnly) {
+    return Array.prototype.filter.call(tree.querySelectorAll("[data-ls-tree-item]"), function (item) {
+      return !visibleOnly || !item.hidden;
+    });
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest("[data-ls-tree-search]");
+    if (!box) return;
+    var words = box.value.trim();
+    treeItems(box.closest("[data-ls-unit-tree]"), false).forEach(function (item) {
+      item.hidden = words !== "" && item.textContent.indexOf(words) === -1;
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-ls-tree-all], [data-ls-tree-none]");
+    if (!button) return;
+    var checked = button.hasAttribute("data-ls-tree-all");
+    treeItems(button.closest("[data-ls-unit-tree]"), true).forEach(function (item) {
+      item.querySelector("input[type=checkbox]").checked = checked;
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { labelAll(document); });
   document.addEventListener("htmx:afterSettle", function (event) { labelAll(event.target); });
 })();
