@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
 from luoshi.core.forms import DateInput, UserFormMixin, unit_tree
-from luoshi.duty.models import Pack, PackItem
+from luoshi.duty.catalog import current_items
+from luoshi.duty.models import PackItem
 from luoshi.evidence.forms import EvidenceFilesField
 from luoshi.inspections.models import ChecklistLine, InspectionPlan
 from luoshi.inspections.services import parse_custom_lines
@@ -19,18 +20,6 @@ def inspector_choices(user):
         .filter(is_active=True, groups__role__code="inspector")
         .distinct()
         .order_by("unit__path", "username")
-    )
-
-
-def pack_item_choices():
-    """The items (not areas) of the newest version of each loaded pack."""
-    latest = {}
-    for pack in Pack.objects.order_by("code", "version"):
-        latest[pack.code] = pack.pk
-    return (
-        PackItem.objects.filter(pack_id__in=latest.values(), is_area=False, is_retired=False)
-        .select_related("pack")
-        .order_by("pack__code", "order")
     )
 
 
@@ -69,8 +58,8 @@ class PlanForm(UserFormMixin, forms.ModelForm):
         unit_tree(self.fields["inspected_units"])
         self.fields["team"].queryset = inspector_choices(self.user)
         self.fields["team"].help_text = _("仅可选择数据范围内具有「督查员」角色的人员。")
-        self.fields["pack_items"].queryset = pack_item_choices()
-        self.fields["pack_items"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        self.fields["pack_items"].queryset = current_items()
+        self.fields["pack_items"].label_from_instance = lambda i: i.name
 
     def clean_custom_lines(self):
         return parse_custom_lines(self.cleaned_data.get("custom_lines", ""))
