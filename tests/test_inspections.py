@@ -371,3 +371,23 @@ def test_plan_create_form_draws_checklist_from_pack(client, tree, users):
     )
     assert response.status_code == 200
     assert "被督查单位须是督查单位的下级单位" in str(response.context["form"].errors)
+
+
+def test_item_filters_read_all_yes_no(client, users, setup, clerk):
+    open_item = add_item(setup, users, clerk, text="未整改")
+    late = add_item(setup, users, clerk, days=-3, text="已逾期")
+    closed = add_item(setup, users, clerk, text="已整改")
+    RectificationItem.objects.filter(pk=closed.pk).update(status=RectificationStatus.CLOSED)
+    _login(client, users.inspector)
+    page = client.get(reverse("inspections:items")).content.decode()
+    assert '<option value="" selected>全部</option>' in page and "未知" not in page
+
+    def shown(query):
+        response = client.get(reverse("inspections:items") + query)
+        return {item.pk for item in response.context["object_list"]}
+
+    assert shown("") == {open_item.pk, late.pk, closed.pk}
+    assert shown("?open=true") == {open_item.pk, late.pk}
+    assert shown("?open=false") == {closed.pk}
+    assert shown("?overdue=true") == {late.pk}
+    assert shown("?overdue=false") == {open_item.pk, closed.pk}

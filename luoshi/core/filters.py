@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import Subquery
 from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 LEVELS_LISTED = 2
 
@@ -64,3 +65,17 @@ class UnitFilter(django_filters.ModelChoiceFilter):
 
 
 __all__ = ["UnitFilter"]
+
+
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """「全部 / 是 / 否」, the words admin users know (django-filter says 未知/是/否)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoWidget())
+        super().__init__(*args, **kwargs)
