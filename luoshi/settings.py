@@ -24,6 +24,7 @@ SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SEC
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
 UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
+EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx)
 """
 
 import os
@@ -246,6 +247,11 @@ EVIDENCE_MAX_BYTES = int(float(os.environ.get("EVIDENCE_MAX_MB", "50")) * 1024 *
 UPLOAD_MAX_UNPACKED_BYTES = int(
     float(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "200")) * 1024 * 1024
 )
+# Data packages (docs/data-package.md): the upload page's limit; uploads awaiting
+# confirmation are kept in EXCHANGE_UPLOAD_DIR for EXCHANGE_UPLOAD_HOURS at most.
+EXCHANGE_MAX_UPLOAD_BYTES = int(float(os.environ.get("EXCHANGE_MAX_UPLOAD_MB", "60")) * 1024**2)
+EXCHANGE_UPLOAD_DIR = VAR_DIR / "exchange"
+EXCHANGE_UPLOAD_HOURS = 24
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

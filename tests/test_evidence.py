@@ -365,3 +365,23 @@ def test_home_summary_counts_records_without_evidence_per_type(client, users, tr
     assert missing.context["paginator"].count == summary["without_evidence"]
     home = client.get("/")
     assert home.context["summary"]["without_evidence"] == 3
+
+
+def test_a_planted_blob_under_a_files_name_is_not_reused(client, users, record):
+    """A blob stored under the content-addressed name of a genuine PDF but holding other
+    bytes (planted, or damaged) is never taken for it: the upload stores the genuine bytes
+    and downloads serve them."""
+    sha = hashlib.sha256(PDF_BYTES).hexdigest()
+    planted_name = services.storage_name(sha, "pdf")
+    storage = Evidence._meta.get_field("file").storage
+    storage.save(planted_name, io.BytesIO(b"%PDF-1.4 planted bytes"))
+
+    client.force_login(users.clerk)
+    upload(client, record, pdf_upload())
+    evidence = Evidence.objects.get(object_id=record.pk)
+    assert evidence.file.name != planted_name and sha in evidence.file.name
+    response = client.get(reverse("evidence:download", args=[evidence.pk]))
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+    again = services.attach_file(owner=record, uploaded=pdf_upload(), user=users.clerk)
+    assert again.file.name == evidence.file.name  # a verified blob is shared
