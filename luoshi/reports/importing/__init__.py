@@ -1,4 +1,4 @@
-"""Past reports (.txt / .docx) → structured data. Pure: no models, no database.
+"""Past reports (.txt / .docx / .pdf / .doc / .wps) → structured data. Pure: no models, no database.
 
 ``parse_text(raw)`` returns the dict documented in docs/report-import.md; ``read_report(path or
 bytes)`` decodes a file first. ``ReportImportError`` carries a Chinese message for the user.
@@ -6,12 +6,12 @@ bytes)`` decodes a file first. ``ReportImportError`` carries a Chinese message f
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from pathlib import Path
 
 from .cleaning import HAN_RE, clean
+from .formats import SUFFIXES, ReportImportError, file_text
 from .metrics import extract
 from .structure import build_tree, problems_and_plans
 
@@ -31,50 +31,9 @@ YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?")
 KEYS = ["text", "title", "year", "script", "kind", "sections", "metrics", "problems", "plans"]
 
 
-class ReportImportError(ValueError):
-    """Input that cannot be imported; ``str()`` is a Chinese message for the user."""
-
-
-def decode(data: bytes) -> str:
-    if not data.strip():
-        raise ReportImportError("文件为空。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise ReportImportError("无法识别文件编码：请上传 UTF-8 或 GB18030（GBK）编码的文本文件。")
-
-
-def docx_text(data: bytes) -> str:
-    import docx  # python-docx
-    from django.core.exceptions import ValidationError
-
-    from luoshi.core.uploads import check_zip_container
-
-    try:  # a .docx is a zip: refuse a zip bomb before python-docx unpacks it
-        check_zip_container(io.BytesIO(data), name="docx")
-    except ValidationError as exc:
-        raise ReportImportError("无法读取 .docx 文件：" + " ".join(exc.messages)) from exc
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # zipfile.BadZipFile, PackageNotFoundError, lxml errors …
-        raise ReportImportError("无法读取 .docx 文件：文件已损坏或不是 Word 文档。") from exc
-    return "\n".join(p.text for p in document.paragraphs)
-
-
 def read_report(name: str, data: bytes) -> str:
     """The text of an uploaded/opened report (the ``raw`` every ``source`` quotes)."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".docx":
-        text = docx_text(data)
-    elif suffix in (".txt", ".text", ""):
-        text = decode(data)
-    else:
-        raise ReportImportError(f"不支持的文件类型“{suffix}”：请上传 .txt 或 .docx 文件。")
+    text = file_text(name, data)
     if not text.strip():
         raise ReportImportError("文件没有文字内容。")
     if len(text) > MAX_CHARS:
@@ -167,6 +126,7 @@ def parse_file(path: str | Path) -> tuple[str, dict]:
 
 __all__ = [
     "KEYS",
+    "SUFFIXES",
     "ReportImportError",
     "ensure_report",
     "parse_file",
