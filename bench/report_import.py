@@ -60,7 +60,9 @@ def quality(verbose: bool) -> dict[str, str]:
     score, _parsed = score_corpus(parse)
     specs = answers()
     suffixes = sorted({Path(s["file"]).suffix for s in specs})
-    print(f"corpus: {len(specs)} reports ({', '.join(suffixes)}), {sum(map(len, raws.values()))} characters")
+    print(
+        f"corpus: {len(specs)} reports ({', '.join(suffixes)}), {sum(map(len, raws.values()))} characters"
+    )
     for name, value in figures(score).items():
         floor_mark = f"   (threshold {THRESHOLDS[name]:.2f})" if name in THRESHOLDS else ""
         print(f"  {name:<20} {value:6.3f}{floor_mark}")
