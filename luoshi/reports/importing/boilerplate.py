@@ -100,24 +100,32 @@ def strip_markup(text: str) -> str:
     return text
 
 
+def _label(m: re.Match) -> tuple[str, int] | None:
+    """The known label ending a ``…：`` match and where it starts (``旅游局  成文日期：`` →
+    成文日期: the match may have taken the end of the previous value)."""
+    for start in range(m.start(1), m.end(1)):
+        if text_is_han(m.string[start]):
+            label = re.sub(r"\s+", "", m.string[start : m.end(1)])
+            if FIELD_LABELS.match(label):
+                return label, start
+    return None
+
+
+def text_is_han(ch: str) -> bool:
+    return bool(re.match(f"[{HAN}]", ch))
+
+
 def fields(text: str) -> Fields:
     """The ``label: value`` pairs of a line, when the line is made of such pairs."""
-    found = list(FIELD_RE.finditer(text))
+    found = [(m, _label(m)) for m in FIELD_RE.finditer(text)]
+    known = [(m, label) for m, label in found if label]
     out = Fields()
-    if not found:
+    if not known or (len(found) == 1 and len(text) > 90):
         return out
-    labels = [re.sub(r"\s+", "", m.group(1)) for m in found]
-    known = [FIELD_LABELS.match(label) for label in labels]
-    if not any(known):
-        return out
-    if len(found) == 1 and (len(text) > 90 or found[0].start() > 2 and not known[0]):
-        return out
-    for i, m in enumerate(found):
-        if not known[i]:
-            continue
-        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+    for i, (m, (label, _start)) in enumerate(known):
+        end = known[i + 1][1][1] if i + 1 < len(known) else len(text)
         value = text[m.end() : end].strip(" |｜\u3000")
-        out.pairs.append((labels[i], re.sub(r"\s{2,}.*$", "", value).strip()))
+        out.pairs.append((label, re.sub(r"\s{2,}.*$", "", value).strip()))
     return out
 
 

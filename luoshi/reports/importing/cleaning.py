@@ -275,7 +275,7 @@ def _inline_cuts(text: str) -> list[int]:
         opened = marker_level(stretch)
         in_heading = (
             opened is not None
-            and not re.search("[，。；：！？、,;:!?]", stretch)
+            and not re.search("[，。；：！？、,;:!?]", stretch[opened[1].end() :])
             and len(stretch) - opened[1].end() >= 2
             and not m.group(0)[0].isdigit()
         )
@@ -295,7 +295,7 @@ def _split_inline(line: Tracked) -> list[Tracked]:
         found = marker_level(part.text)
         if found:  # 「二、存在的问题一是…」: the enumeration starts right after the heading
             m = FIRST_ENUM_RE.search(part.text, found[1].end() + 2)
-            if m and not re.search("[，。；：！？、,;:!?]", part.text[: m.start()]):
+            if m and not re.search("[，。；：！？、,;:!?]", part.text[found[1].end() : m.start()]):
                 out.extend([part[: m.start()], part[m.start() :]])
                 continue
         out.append(part)
