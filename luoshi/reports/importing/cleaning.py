@@ -315,8 +315,11 @@ def _title_like(text: str, score: float) -> bool:
     )
 
 
-def _find_title(simple: list[str], scores: list[float], markers: list[bool]) -> tuple[int, int]:
-    """(index of the title line or -1, index where the report's text starts)."""
+def _find_title(
+    simple: list[str], scores: list[float], markers: list[bool], base: list[float]
+) -> tuple[int, int]:
+    """(index of the title line or -1, index where the report's text starts). ``base``: the
+    scores without the repetition penalty (a title is often printed twice)."""
     body_start = next(
         (
             i
@@ -328,7 +331,7 @@ def _find_title(simple: list[str], scores: list[float], markers: list[bool]) -> 
     candidates = [
         i
         for i in range(body_start)
-        if _title_like(simple[i], scores[i]) and len(re.sub(r"\s+", "", simple[i])) >= 6
+        if _title_like(simple[i], base[i]) and len(re.sub(r"\s+", "", simple[i])) >= 6
     ]
     strong = [i for i in candidates if REPORT_WORD_RE.search(_title_key(simple[i]))]
     if strong:
@@ -342,7 +345,12 @@ def _merge_title(lines: list[Tracked], simple: list[str], index: int, stop: int)
     if REPORT_WORD_RE.search(key) or index + 1 >= stop:
         return index
     nxt = _title_key(simple[index + 1])
-    if len(nxt) <= 16 and REPORT_WORD_RE.search(key + nxt) and _title_like(key + nxt, 0):
+    if (
+        len(nxt) <= 16
+        and REPORT_WORD_RE.search(key + nxt)
+        and _title_like(key + nxt, 0)
+        and not fields(simple[index + 1]).pairs
+    ):
         return index + 1
     return index
 
@@ -365,10 +373,8 @@ def clean(raw: str) -> Cleaned:
     markers = [bool(marker_level(s) or ENUM_RE.match(s)) for s in simple]
     keys = [re.sub(r"\s+", "", s) for s in simple]
     twice = repeated(keys)
-    scores = [
-        chrome_score(s, marker=markers[i]) + (3 if keys[i] in twice and not markers[i] else 0)
-        for i, s in enumerate(simple)
-    ]
+    base = [chrome_score(s, marker=markers[i]) for i, s in enumerate(simple)]
+    scores = [b + (3 if keys[i] in twice and not markers[i] else 0) for i, b in enumerate(base)]
 
     # Portal / print-view header fields: the title, the issuing unit and date are kept.
     label_title: Tracked | None = None
@@ -392,7 +398,7 @@ def clean(raw: str) -> Cleaned:
             end = i
             break
 
-    title_index, body_start = _find_title(simple[:end], scores[:end], markers[:end])
+    title_index, body_start = _find_title(simple[:end], scores[:end], markers[:end], base)
     title_candidate: Tracked | None = None
     first = 0
     if title_index >= 0:
@@ -402,9 +408,8 @@ def clean(raw: str) -> Cleaned:
             title_candidate = title_candidate + extra
         title_candidate = title_candidate.sub(TITLE_NOISE_RE, "").strip()
         first = last + 1
-    if label_title is not None and (
-        title_candidate is None or not REPORT_WORD_RE.search(_title_key(title_candidate.text))
-    ):
+    strong = title_candidate is not None and REPORT_WORD_RE.search(_title_key(title_candidate.text))
+    if label_title is not None and not strong:
         title_candidate, first = label_title, 0
 
     last_content = max(

@@ -272,6 +272,10 @@ NOUN_SUFFIX = r"(?![室组办部处站员团班]|机构|中心|专班|平台|基
 VERB_RE = re.compile("(?<![党团])(?:" + "|".join(VERBS) + ")" + NOUN_SUFFIX)
 # A verb-like word kept in front of the first work verb (「主持召开」「带头开展」).
 VERB_LEAD_RE = re.compile(r"(?:主持|带头|牵头|集中|专题|联合|指导|协调|分别|先后|规范|个别|妥善)$")
+SUBJECT_RE = re.compile(
+    r"[对在向于从按据经和与及]|通过|(?:委|部|局|办|室|组|中心|支部|党委|党组|总支|街道|镇|乡|村|社区"
+    r"|馆|校|团|队|站|所|院|会|单位|我|本人|个别|全年|年内|今年)$"
+)
 # Words after which the counted thing follows the number: 「对全县38所学校…」「深入6个乡镇」.
 SCOPE_END_RE = re.compile(
     r"(?:^|[对向在赴到于和及与、或]|深入|覆盖|涉及|包括|全[市县区镇省乡]|辖区|市直|县直|区直|所属|全部)$"
@@ -369,7 +373,10 @@ def _activity(before: str, after: str) -> tuple[str, bool, str]:
             rest = rest[1:]
         if "等" in rest and len(rest) > 28:
             rest = rest[rest.rindex("等") + 1 :]
-        act = (lead.group(0) if lead else "") + verb.group(0) + rest
+        # A short subject that is not a body (「理论宣讲」) is part of the activity; a unit
+        # (「局党组召开」) or a phrase with a preposition is not.
+        keep = len(subject) <= 3 and not SUBJECT_RE.search(subject)
+        act = (subject if keep else lead.group(0) if lead else "") + verb.group(0) + rest
         if not rest:
             if after:
                 return act + after, True, period

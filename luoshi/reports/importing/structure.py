@@ -11,9 +11,10 @@ CN_VALUES = {ch: i + 1 for i, ch in enumerate(CN_NUM)}
 LEAD_MAX = 50
 INLINE_ENUM_RE = re.compile(rf"(?:^|(?<=[。；：！？:;，]))\s*(?:其)?([{CN_NUM}]{{1,2}})(是|要)")
 PROBLEM_RE = re.compile(r"问题|不足|短板|差距|薄弱|短处|困难|弱项")
-# 风险/隐患 name a problem section (「发现的风险隐患」) but not a work section about screening.
+# 风险/隐患 name a problem section (「发现的风险隐患」) but not a section about work on risks
+# (「防范化解重大风险」「风险隐患排查开展情况」).
 RISK_RE = re.compile(r"风险|隐患")
-WORK_RE = re.compile(r"情况|开展|工作|范围|方式")
+WORK_RE = re.compile(r"情况|开展|工作|范围|方式|防范|化解|防控|应对|处置|管控|加强|排查(?!发现|出)")
 PLAN_RE = re.compile(
     r"下一步|下步|计划|打算|思路|措施|工作方向|努力方向|未来|展望|今后|努力|建议|对策|安排|设想"
     r"|要求|意见"
