@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -35,7 +36,7 @@ CHROME_WORDS = (
     "|注意保存|邮编|电话|地址|传真|附件下载|信息公开|首頁"
 )
 CHROME_RE = re.compile(CHROME_WORDS, re.IGNORECASE)
-SEPARATOR_RE = re.compile(r"\s[|｜>›»/·]\s|[|｜]|>>|›|»|&gt;|^\s*[·•]")
+SEPARATOR_RE = re.compile(r"\s[|｜>›»/·]\s|[|｜┊]|>>|›|»|→|&gt;|^\s*[·•]")
 BRACKET_ITEM_RE = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
 TIMESTAMP_RE = re.compile(
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}[:：]"
@@ -55,7 +56,7 @@ FIELD_LABELS = re.compile(
     r"|发文字号|文号|主题词|有效性|标题|题目|作者|来源|信息来源|时间|日期|更新时间|编辑|责任编辑"
     r"|审核|浏览|浏览次数|浏览量|阅读|阅读量|点击数|点击量|访问量|字号|字体|发布者|上传者|页数|字数"
     r"|打印时间|本页地址|主办单位|承办单位|技术支持|版权所有|备案号|网站标识码|网站识别码|网站主办"
-    r"|地址|邮编|电话|公开方式|公开范围|附件下载|热词|相关文章|关键词|标签|摘要|文章摘要)$"
+    r"|地址|邮编|电话|公开方式|公开范围|附件下载|热词|相关文章|关键词|标签|摘要|文章摘要|抄送|主送)$"
 )
 ISSUER_LABELS = ("发文机关", "发布机构", "发文单位")
 DATE_LABELS = ("成文日期", "成文时间")
@@ -115,8 +116,10 @@ def text_is_han(ch: str) -> bool:
     return bool(re.match(f"[{HAN}]", ch))
 
 
+@lru_cache(maxsize=8192)
 def fields(text: str) -> Fields:
-    """The ``label: value`` pairs of a line, when the line is made of such pairs."""
+    """The ``label: value`` pairs of a line, when the line is made of such pairs (cached: a
+    line is looked at several times; the result is not to be changed)."""
     found = [(m, _label(m)) for m in FIELD_RE.finditer(text)]
     known = [(m, label) for m, label in found if label]
     out = Fields()
@@ -129,6 +132,7 @@ def fields(text: str) -> Fields:
     return out
 
 
+@lru_cache(maxsize=8192)
 def chrome_score(text: str, *, marker: bool) -> float:
     """How much a line (Simplified, markup already removed) looks like page chrome."""
     s = text.strip()

@@ -255,6 +255,14 @@ def _ends_sentence(text: str) -> bool:
     return t[-1] in "”’」』）)" and len(t) > 1 and t[-2] in TERMINAL
 
 
+def _simplified(lines: list[Tracked]) -> list[str]:
+    """Every line in Simplified script, converted in one call (OpenCC per line is slow)."""
+    converted = to_simplified("\n".join(line.text for line in lines)).split("\n")
+    if len(converted) != len(lines):  # a conversion that touched a line break: one by one
+        converted = [to_simplified(line.text) for line in lines]
+    return converted
+
+
 def _strip_markup(line: Tracked) -> Tracked:
     if "<" not in line.text and "&" not in line.text:
         return line
@@ -342,9 +350,11 @@ def _find_title(
 def _merge_title(lines: list[Tracked], simple: list[str], index: int, stop: int) -> int:
     """A title broken over two lines (PDF): ``关于…情况的`` + ``通报``; returns the last line."""
     key = _title_key(simple[index])
-    if REPORT_WORD_RE.search(key) or index + 1 >= stop:
+    if index + 1 >= stop:
         return index
     nxt = _title_key(simple[index + 1])
+    if REPORT_WORD_RE.search(key) and not (len(nxt) <= 4 and REPORT_WORD_RE.search(nxt)):
+        return index  # complete, unless the break fell before 「的报告」「通报」
     if (
         len(nxt) <= 16
         and REPORT_WORD_RE.search(key + nxt)
@@ -355,6 +365,20 @@ def _merge_title(lines: list[Tracked], simple: list[str], index: int, stop: int)
     return index
 
 
+def _value_below(found, simple: list[str], index: int) -> bool:
+    """``发布机构：`` alone on its line, its value alone on the next one."""
+    if len(found.pairs) != 1 or found.pairs[0][1] or index + 1 >= len(simple):
+        return False
+    below = simple[index + 1].strip()
+    return (
+        bool(below)
+        and len(below) <= 60
+        and "。" not in below
+        and not marker_level(below)
+        and not fields(below).pairs
+    )
+
+
 def _iso_date(text: str) -> str:
     m = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text)
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else text.strip()
@@ -362,14 +386,22 @@ def _iso_date(text: str) -> str:
 
 def clean(raw: str) -> Cleaned:
     result = Cleaned(raw=raw)
+    # The line caches serve one document (a line is looked at several times), not the next.
+    chrome_score.cache_clear()
+    fields.cache_clear()
     loose_pinyin = _count_pinyin(raw) >= 2
     lines: list[Tracked] = []
-    for line in _lines(raw):
-        line = _strip_markup(_normalize_chars(line)).strip()
-        if line:
-            lines.extend(p.strip() for p in _split_inline(_drop_pinyin(line, loose_pinyin)))
+    raw_lines = [
+        _drop_pinyin(_strip_markup(_normalize_chars(line)).strip(), loose_pinyin)
+        for line in _lines(raw)
+    ]
+    for line, whole in zip(raw_lines, _simplified(raw_lines), strict=True):
+        if chrome_score(whole, marker=bool(marker_level(whole))) >= CHROME_CUT:
+            lines.append(line)  # a chrome line is not cut at its 「(3)」s
+        else:
+            lines.extend(p.strip() for p in _split_inline(line))
     lines = [line for line in lines if line.text]
-    simple = [to_simplified(line.text) for line in lines]
+    simple = _simplified(lines)
     markers = [bool(marker_level(s) or ENUM_RE.match(s)) for s in simple]
     keys = [re.sub(r"\s+", "", s) for s in simple]
     twice = repeated(keys)
@@ -382,6 +414,13 @@ def clean(raw: str) -> Cleaned:
         found = fields(s)
         if not found.pairs:
             continue
+        value_below = _value_below(found, simple, i)
+        if value_below:  # a table copied cell by cell: the value is the next line
+            found = type(found)([(found.pairs[0][0], simple[i + 1].strip())])
+            scores[i + 1] = max(scores[i + 1], CHROME_CUT)
+            s = s.rstrip() + simple[i + 1].strip()
+            if TITLE_LABEL_RE.match(s) and label_title is None:
+                label_title = lines[i + 1].sub(TITLE_NOISE_RE, "").strip()
         if found.get(ISSUER_LABELS) and not result.metadata.get("issuer"):
             result.metadata["issuer"] = found.get(ISSUER_LABELS)
         if found.get(DATE_LABELS) and not result.metadata.get("date"):

@@ -344,7 +344,7 @@ def _noun_after(after: str) -> str:
     """The counted thing right after the measure word (「38所中小学、…」 → 中小学)."""
     stop = NOUN_STOP_RE.search(after, 1)
     noun = after[: stop.start()] if stop else after
-    return noun if 2 <= len(noun) <= 12 and HAN_ONLY_RE.match(noun) else ""
+    return noun if 2 <= len(noun) <= 16 and HAN_ONLY_RE.match(noun) else ""
 
 
 def _activity(before: str, after: str) -> tuple[str, bool, str]:
