@@ -93,7 +93,8 @@ class Command(BaseCommand):
         out.write(f"量化表述 {len(parsed['metrics'])} 条：")
         for m in parsed["metrics"]:
             approx = "约" if m["approx"] else ""
-            marks = ("〈目标〉" if m.get("target") else "") + ("〈其中〉" if m.get("subset") else "")
+            target = "〈目标〉" if m.get("target") else ""
+            marks = target + ("〈其中〉" if m.get("subset") else "")
             out.write(
                 f"  {m['activity']}：{approx}{m['value']}{m['unit']}{marks}  〔{m['source']}〕"
             )
