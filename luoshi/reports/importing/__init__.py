@@ -37,7 +37,18 @@ PLACEHOLDER_YEAR_RE = re.compile(
     r"(?:19|20)[\dxX×＿_]{0,2}[xX×＿_]{1,2}\s*年|二〇[xX×＿_〇一二三四五六七八九]{0,1}[xX×＿_]"
 )
 CLOSING_DATE_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
-KEYS = ["text", "title", "year", "script", "kind", "sections", "metrics", "problems", "plans"]
+KEYS = [
+    "text",
+    "title",
+    "year",
+    "script",
+    "kind",
+    "metadata",
+    "sections",
+    "metrics",
+    "problems",
+    "plans",
+]
 
 
 def read_report(name: str, data: bytes) -> str:

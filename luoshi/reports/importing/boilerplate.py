@@ -36,6 +36,13 @@ CHROME_WORDS = (
     "|注意保存|邮编|电话|地址|传真|附件下载|信息公开|首頁"
 )
 CHROME_RE = re.compile(CHROME_WORDS, re.IGNORECASE)
+# Words of the reports themselves (work, Party, propaganda); each takes off a little.
+REPORT_WORDS_RE = re.compile(
+    r"开展|加强|推进|落实|全年|工作|建设|管理|组织|召开|制度|机制|意识形态|宣传|学习|教育|党[委组员支]"
+    r"|群众|干部|责任|问题|整改|提升|完善|健全|深入|坚持|阵地|舆情|舆论|理论|队伍|审核"
+)
+# A quantified statement (「2860条」「120万次」) is report text, not a page counter.
+QUANTITY_RE = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?\s*(?:条|次|篇|个|人次|场|期|项|份|家|名|件|起|处)")
 SEPARATOR_RE = re.compile(r"\s[|｜>›»/·]\s|[|｜┊]|>>|›|»|→|&gt;|^\s*[·•]")
 BRACKET_ITEM_RE = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
 TIMESTAMP_RE = re.compile(
@@ -154,6 +161,8 @@ def chrome_score(text: str, *, marker: bool) -> float:
     han = len(re.findall(f"[{HAN}]", s))
     if han < 0.3 * len(s) and len(s) > 6:
         score += 1
+    score -= min(0.75 * len(REPORT_WORDS_RE.findall(s)), 2.5)
+    score -= min(0.75 * len(QUANTITY_RE.findall(s)), 1.5)
     sentences = len(SENTENCE_RE.findall(s))
     score -= 0.5 * min(sentences + 0.5 * len(COMMA_RE.findall(s)), 6)
     if len(s) > 80:

@@ -320,6 +320,7 @@ def _title_like(text: str, score: float) -> bool:
         and bool(HAN_RE.search(s))
         and not marker_level(s)
         and not PIECE_RE.match(s)
+        and not fields(s).pairs  # 「标题：…」 is read as a field
     )
 
 
@@ -470,7 +471,7 @@ def clean(raw: str) -> Cleaned:
         elif i < body_start:
             drop = score >= EDGE_CUT
         elif i > last_content:
-            drop = not (is_signature(simple, i) or (score < 0 and re.search("[。！]", s)))
+            drop = not (is_signature(simple, i) or (score < EDGE_CUT and re.search("[。！]", s)))
         else:
             drop = score >= CHROME_CUT
         if title_key and _title_key(s) == title_key:
