@@ -42,7 +42,9 @@ REPORT_WORDS_RE = re.compile(
     r"|群众|干部|责任|问题|整改|提升|完善|健全|深入|坚持|阵地|舆情|舆论|理论|队伍|审核"
 )
 # A quantified statement (「2860条」「120万次」) is report text, not a page counter.
-QUANTITY_RE = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?\s*(?:条|次|篇|个|人次|场|期|项|份|家|名|件|起|处)")
+QUANTITY_RE = re.compile(
+    r"\d+(?:\.\d+)?\s*[万亿]?\s*(?:条|次|篇|个|人次|场|期|项|份|家|名|件|起|处)"
+)
 SEPARATOR_RE = re.compile(r"\s[|｜>›»/·]\s|[|｜┊]|>>|›|»|→|&gt;|^\s*[·•]")
 BRACKET_ITEM_RE = re.compile(r"[【\[][^】\]]{1,12}[】\]]")
 TIMESTAMP_RE = re.compile(

@@ -16,6 +16,7 @@ from statistics import median
 from .formats import ReportImportError
 
 MIN_RIGHT_COLUMN_LINES = 3
+MAX_PAGES = 300  # a year's report is a few dozen pages; a hostile file stops here
 
 
 @dataclass
@@ -114,7 +115,9 @@ def pdf_lines(data: bytes) -> list[str]:
     from pdfminer.layout import LAParams
 
     try:
-        pages = list(extract_pages(io.BytesIO(data), laparams=LAParams(line_margin=0.3)))
+        pages = list(
+            extract_pages(io.BytesIO(data), laparams=LAParams(line_margin=0.3), maxpages=MAX_PAGES)
+        )
     except Exception as exc:  # PDFSyntaxError, PSEOF, PDFPasswordIncorrect, struct errors …
         name = type(exc).__name__
         if "Password" in name or "Encrypt" in name:
