@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages luoshi needs (fonts, Pango and fontconfig for PDF/charts, headless
-# Chromium for browser tests, poppler for PDF checks, gettext).
+# Chromium for browser tests, poppler for PDF checks, LibreOffice Writer for importing .doc/.wps
+# reports, gettext).
 # Idempotent: prints nothing and exits 0 when everything is present.
 # Never fails the caller: without permission it only warns (tests needing
 # Chromium skip themselves).
@@ -17,6 +18,7 @@ PKGS=(
   chromium
   chromium-driver
   poppler-utils
+  libreoffice-writer-nogui
   gettext
 )
 
