@@ -15,6 +15,8 @@ VENV   := .venv
 VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
+# When make started (seconds since the epoch): `make test` prints the wall time from here.
+STARTED := $(shell date +%s)
 
 export DJANGO_SETTINGS_MODULE := luoshi.settings
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -90,19 +92,24 @@ test: sysdeps $(STAMP) lint
 	    || echo "(could not create database luoshi; pytest-django creates test_luoshi itself)"; \
 	  mkdir -p var; \
 	  echo "== tests on PostgreSQL: running in the background (var/test-postgresql.log) =="; \
-	  DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider > var/test-postgresql.log 2>&1 & pgpid=$$!; \
+	  ( started=$$SECONDS; rc=0; \
+	    DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider || rc=$$?; \
+	    echo "== PostgreSQL suite: $$((SECONDS - started)) s wall =="; exit $$rc \
+	  ) > var/test-postgresql.log 2>&1 & pgpid=$$!; \
 	  trap 'kill $$pgpid 2>/dev/null || true' INT TERM; \
 	else \
 	  echo "== PostgreSQL not reachable on 127.0.0.1:5432: SQLite only =="; \
 	fi; \
 	echo "== tests on SQLite =="; \
-	sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q || sqlite_rc=$$?; \
+	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q || sqlite_rc=$$?; \
+	echo "== SQLite suite: $$((SECONDS - started)) s wall =="; \
 	pg_rc=0; \
 	if [ -n "$$pgpid" ]; then \
 	  wait $$pgpid || pg_rc=$$?; \
 	  echo "== tests on PostgreSQL (exit $$pg_rc) =="; cat var/test-postgresql.log; \
 	fi; \
 	echo "== SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc =="; \
+	echo "== CI wall time (make test, lint included): $$(( $$(date +%s) - $(STARTED) )) s =="; \
 	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ]
 
 # Issue-8 scenarios at small scale on SQLite (var/bench/small.sqlite3, generated once),

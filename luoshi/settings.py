@@ -34,10 +34,12 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Created where it is first written to (manage.py, the secret key below, file storages),
+# never by importing the settings.
 VAR_DIR = Path(os.environ.get("LUOSHI_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -51,18 +53,28 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
-        return key
+def _key_from_file() -> str:
+    """The key in ``VAR_DIR/secret_key``, made on first use. Two processes starting together
+    agree: the file appears whole (hard link of a finished temporary file) or not at all."""
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        temporary = VAR_DIR / f".secret_key.{os.getpid()}"
+        temporary.write_text(secrets.token_urlsafe(50))
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
     return key_file.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = _secret_key()
+# SECRET_KEY from the environment, else the key file read (or made) when a key is first
+# needed (signing a session, a password-reset token, ...), not at import.
+SECRET_KEY = os.environ.get("SECRET_KEY") or lazy(_key_from_file, str)()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

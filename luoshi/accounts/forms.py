@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.defaults import grantable_permissions
-from luoshi.core.forms import UserFormMixin
+from luoshi.core.forms import ChoiceIdsInRangeMixin, ModelMultipleChoiceField, UserFormMixin
 from luoshi.core.scope import DataScope, user_scopes
 from luoshi.units.models import Unit
 
@@ -93,14 +93,14 @@ class ProfileForm(forms.ModelForm):
 ACTION_LABELS = {"view": _("查看"), "add": _("新增"), "change": _("修改"), "delete": _("删除")}
 
 
-class PermissionChoiceField(forms.ModelMultipleChoiceField):
+class PermissionChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         action = obj.codename.split("_", 1)[0]
         model_name = obj.content_type.model_class()._meta.verbose_name
         return f"{model_name} · {ACTION_LABELS.get(action, obj.name)}"
 
 
-class RoleForm(forms.ModelForm):
+class RoleForm(ChoiceIdsInRangeMixin, forms.ModelForm):
     permissions = PermissionChoiceField(
         label=_("功能权限"),
         queryset=grantable_permissions(),

@@ -1,8 +1,63 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+ID_LIMIT = 2**63 - 1  # the largest primary key the databases can store
 
-class UserFormMixin:
+
+def _out_of_range(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > ID_LIMIT
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Refuses a posted id beyond the databases' integer range as an invalid choice.
+
+    Django checks the range only for plain integer keys; through a related key (a role's
+    ``group_ptr``) or an ``__in`` lookup (the multiple field) such an id crashes with
+    OverflowError (SQLite) or DataError (PostgreSQL): a 500 instead of a form error
+    (found by tests/test_form_fuzz.py)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """As ``ModelChoiceField`` above, for each of the posted ids."""
+
+    def _check_values(self, value):
+        for item in value or ():
+            if _out_of_range(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(item)[:30]},
+                )
+        return super()._check_values(value)
+
+
+class ChoiceIdsInRangeMixin:
+    """Every model choice of the form (declared, or made by ``ModelForm`` from a foreign
+    key or many-to-many field) refuses ids out of range, as the two fields above. Only this
+    form's own field instances become the project's fields (which add no state); Django's
+    classes stay as they are."""
+
+    guarded = {
+        forms.ModelChoiceField: ModelChoiceField,
+        forms.ModelMultipleChoiceField: ModelMultipleChoiceField,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field) in self.guarded:
+                field.__class__ = self.guarded[type(field)]
+
+
+class UserFormMixin(ChoiceIdsInRangeMixin):
     """Forms built by the scoped views receive the acting user and limit choices to scope."""
 
     scoped_fields: tuple[str, ...] = ("unit",)
@@ -62,45 +117,3 @@ class YearField(forms.IntegerField):
         kwargs.setdefault("max_value", 2100)
         kwargs.setdefault("label", _("年度"))
         super().__init__(**kwargs)
-
-
-def guard_model_choice_overflow() -> None:
-    """A posted choice id beyond the database's integer range (e.g. 99999999999999999999)
-    makes ``ModelChoiceField`` crash with OverflowError (SQLite) or DataError (PostgreSQL)
-    — a 500 instead of "invalid choice". Django catches only ValueError/TypeError there, so
-    every ModelChoiceField / ModelMultipleChoiceField refuses such ids first (found by
-    tests/test_form_fuzz.py)."""
-    from django import forms as django_forms
-
-    limit = 2**63 - 1
-    original = django_forms.ModelChoiceField.to_python
-    if getattr(original, "_luoshi_guarded", False):
-        return
-
-    def out_of_range(value) -> bool:
-        text = str(value).strip()
-        return text.lstrip("-").isdigit() and abs(int(text)) > limit
-
-    def to_python(self, value):
-        if value not in self.empty_values and out_of_range(value):
-            raise django_forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return original(self, value)
-
-    to_python._luoshi_guarded = True
-    django_forms.ModelChoiceField.to_python = to_python
-
-    multiple_check = django_forms.ModelMultipleChoiceField._check_values
-
-    def _check_values(self, value):
-        for item in value or ():
-            if out_of_range(item):
-                raise django_forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": str(item)[:30]},
-                )
-        return multiple_check(self, value)
-
-    django_forms.ModelMultipleChoiceField._check_values = _check_values
