@@ -128,7 +128,9 @@ def bench_package() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     size = len(out.getvalue()) / 1e6
-    print(f"package: 480 MB member, {size:.1f} MB zipped: {elapsed:.2f} s, peak {peak / 1e6:.1f} MB")
+    print(
+        f"package: 480 MB member, {size:.1f} MB zipped: {elapsed:.2f} s, peak {peak / 1e6:.1f} MB"
+    )
     print(f"  -> {outcome}")
 
 

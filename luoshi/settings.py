@@ -218,12 +218,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (Django's own middleware). Everything is vendored: no CDN.
-# 'unsafe-eval' is needed by the standard Alpine.js build (it compiles x-data/x-on
-# expressions with Function()); inline <script> blocks need {{ csp_nonce }}.
+# No 'unsafe-eval': pages load Alpine's CSP build, whose components live in static files
+# (luoshi/static/luoshi/components.js); inline <script> blocks need {{ csp_nonce }}.
 # Inline style attributes (ECharts, Bootstrap components) need 'unsafe-inline' for styles.
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'unsafe-eval'", CSP.NONCE],
+    "script-src": ["'self'", CSP.NONCE],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],

@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.core import errors
+from luoshi.core.filters import ScopedFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.core.views import ScopedListView
 
 
-class OperationLogFilter(django_filters.FilterSet):
+class OperationLogFilter(ScopedFilterSet):
     user = django_filters.CharFilter(label=_("操作人"), field_name="user__username")
     action = django_filters.ChoiceFilter(label=_("操作"), choices=OperationLog.Action.choices)
     model_label = django_filters.ChoiceFilter(label=_("对象类型"), choices=[])
@@ -26,12 +27,12 @@ class OperationLogFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, request=request, **kwargs)
         labels = OperationLog.objects.order_by().values_list("model_label", "model_name").distinct()
         self.filters["model_label"].extra["choices"] = sorted(set(labels))
 
 
-class LoginLogFilter(django_filters.FilterSet):
+class LoginLogFilter(ScopedFilterSet):
     username = django_filters.CharFilter(label=_("用户名"), lookup_expr="icontains")
     event = django_filters.ChoiceFilter(label=_("事件"), choices=LoginLog.Event.choices)
     date_from = django_filters.DateFilter(
@@ -41,9 +42,6 @@ class LoginLogFilter(django_filters.FilterSet):
     class Meta:
         model = LoginLog
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 class OperationLogView(ScopedListView):

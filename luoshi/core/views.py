@@ -120,6 +120,18 @@ class ScopedListView(ScopedMixin, generic.ListView):
         )
         return self.filterset.qs if self.filterset.is_bound else queryset
 
+    def paginate_queryset(self, queryset, page_size):
+        """``?page=`` that is not a page (junk, 0, past the last) shows the nearest page
+        (``Paginator.get_page``) instead of an error."""
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return (paginator, page, page.object_list, page.has_other_pages())
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.export_columns:
             return self.export()

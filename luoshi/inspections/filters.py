@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitFilter, YesNoFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter, YesNoFilter
 from luoshi.core.forms import DateInput
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
@@ -25,7 +25,7 @@ class SubtreeFilterMixin:
         return queryset
 
 
-class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
+class ItemFilter(SubtreeFilterMixin, ScopedFilterSet):
     unit = UnitFilter(label=_("被督查单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
@@ -51,8 +51,7 @@ class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
         fields = []
 
     def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
+        super().__init__(*args, request=request, **kwargs)
         self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
 
     def filter_open(self, queryset, name, value):
@@ -64,13 +63,10 @@ class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices)
     title = django_filters.CharFilter(label=_("督查名称"), lookup_expr="icontains")
 
     class Meta:
         model = InspectionPlan
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)

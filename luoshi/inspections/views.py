@@ -19,6 +19,7 @@ from luoshi.core.excel import (
     sheet_title,
     workbook_response,
 )
+from luoshi.core.filters import unit_from_query
 from luoshi.core.views import (
     FormOnPageMixin,
     ScopedCreateView,
@@ -409,13 +410,10 @@ class SummaryView(PermissionRequiredMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         units = Unit.objects.for_user(user)
-        root = None
-        if self.request.GET.get("unit"):
-            root = get_object_or_404(units, pk=self.request.GET["unit"])
-        elif user.unit_id and units.filter(pk=user.unit_id).exists():
-            root = user.unit
-        else:
-            root = units.order_by("path").first()
+        root = unit_from_query(units, self.request.GET.get("unit"))
+        if root is None:  # none chosen: the user's own unit, else the top of the scope
+            own = units.filter(pk=user.unit_id).first() if user.unit_id else None
+            root = own or units.order_by("path").first()
         rows, total = ([], selectors.Stats())
         if root is not None:
             rows, total = selectors.summary_by_unit(selectors.items_for(user), root)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luoshi.core.excel import xlsx_response
+from luoshi.core.redirects import redirect_next
 from luoshi.core.views import (
     FormOnPageMixin,
     ScopedCreateView,
@@ -246,7 +247,7 @@ def urge(request, pk):
             messages.info(
                 request, _("今天已催办过%(unit)s，未重复发送。") % {"unit": assignment.unit.name}
             )
-    return redirect(request.POST.get("next") or assignment.task.get_absolute_url())
+    return redirect_next(request, assignment.task)
 
 
 class SchedulePageMixin:
