@@ -24,6 +24,9 @@ SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SEC
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
 UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
+TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
+                      X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
+                      nginx); empty: the direct peer is the client (luoshi.core.client_address)
 """
 
 import os
@@ -221,10 +224,16 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-# django-axes: five wrong passwords lock the account name for 30 minutes.
+# The reverse proxies whose X-Forwarded-For is believed (luoshi.core.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# django-axes: five wrong passwords lock the account name *from that client address* for
+# 30 minutes (an attacker elsewhere cannot lock a user out). The address comes from the
+# one client-address function, so behind nginx each client counts on its own.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -1,0 +1,98 @@
+"""Login security: client addresses behind proxies, lockout by account and client,
+guessing the old password, what a password change revokes."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from luoshi.audit.models import LoginLog, OperationLog
+from luoshi.core.client_address import client_address
+from tests.factories import PASSWORD
+
+NGINX = "127.0.0.1"  # every request through the shipped nginx arrives from here
+NEW_PASSWORD = "Xq7-lantern-river"
+
+
+def login(client, username, password, **extra):
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def via_proxy(address):
+    """Request headers of a client at ``address`` behind the shipped nginx."""
+    return {"REMOTE_ADDR": NGINX, "HTTP_X_FORWARDED_FOR": address}
+
+
+def signed_in(client):
+    return "_auth_user_id" in client.session
+
+
+# --- the one client-address function -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "expected"),
+    [
+        ("203.0.113.9", "", [], "203.0.113.9"),
+        # not behind a trusted proxy: the header is the client's own words
+        ("203.0.113.9", "1.2.3.4", [], "203.0.113.9"),
+        ("203.0.113.9", "1.2.3.4", ["127.0.0.1"], "203.0.113.9"),
+        # behind nginx: the entry nginx appended, not the one the client sent first
+        (NGINX, "6.6.6.6, 203.0.113.9", ["127.0.0.1"], "203.0.113.9"),
+        # two trusted hops (nginx behind a load balancer in 10.0.0.0/8)
+        (NGINX, "6.6.6.6, 198.51.100.7, 10.1.2.3", ["127.0.0.1", "10.0.0.0/8"], "198.51.100.7"),
+        (NGINX, "198.51.100.7:51234", ["127.0.0.1"], "198.51.100.7"),
+        ("::1", "2001:db8::7", ["::1"], "2001:db8::7"),
+        # garbage from a trusted proxy: stop at the proxy, never trust the garbage
+        (NGINX, "not-an-address", ["127.0.0.1"], NGINX),
+        (NGINX, "", ["127.0.0.1"], NGINX),
+    ],
+)
+def test_client_address_believes_only_trusted_proxies(
+    settings, remote, forwarded, trusted, expected
+):
+    settings.TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_login_log_does_not_record_a_forged_address(client, users, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    login(client, "u_clerk", "wrong-password", **via_proxy("6.6.6.6, 203.0.113.9"))
+    login(client, "u_clerk", PASSWORD, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    entries = LoginLog.objects.order_by("id").values_list("event", "ip")
+    assert list(entries) == [("failure", "203.0.113.9"), ("success", "198.51.100.7")]
+
+
+def test_operation_log_records_the_client_behind_the_proxy(client, users, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    client.force_login(users.clerk)
+    client.post(
+        reverse("api:tokens"),
+        {"name": "报表脚本", "expires_on": timezone.localdate() + timezone.timedelta(days=30)},
+        **via_proxy("6.6.6.6, 203.0.113.9"),
+    )
+    assert OperationLog.objects.get(model_label="api.apitoken").ip == "203.0.113.9"
+
+
+# --- lockout by account and client ---------------------------------------------------
+
+
+def test_an_attacker_behind_the_proxy_cannot_lock_out_the_real_user(client, users, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for n in range(6):
+        login(client, "u_admin", f"wrong-{n}", **via_proxy("203.0.113.66"))
+    assert login(client, "u_admin", PASSWORD, **via_proxy("203.0.113.66")).status_code == 429
+
+    response = login(client, "u_admin", PASSWORD, **via_proxy("198.51.100.7"))
+    assert response.status_code == 302
+    assert signed_in(client)
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_lock(client, users, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for n in range(5):
+        login(client, "u_clerk", f"wrong-{n}", **via_proxy("203.0.113.66"))
+    forged = via_proxy("198.51.100.1, 203.0.113.66")  # the client prepends another address
+    assert login(client, "u_clerk", PASSWORD, **forged).status_code == 429
+    assert not signed_in(client)
