@@ -2,10 +2,13 @@
 guessing the old password, what a password change revokes."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.api.models import ApiToken
+from luoshi.api.services import create_token
 from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.core.client_address import client_address
 from tests.factories import PASSWORD
@@ -96,3 +99,86 @@ def test_a_forged_forwarded_header_does_not_escape_the_lock(client, users, setti
     forged = via_proxy("198.51.100.1, 203.0.113.66")  # the client prepends another address
     assert login(client, "u_clerk", PASSWORD, **forged).status_code == 429
     assert not signed_in(client)
+
+
+# --- guessing the old password on the change-password form --------------------------
+
+
+def change_password(client, old, new=NEW_PASSWORD, **extra):
+    data = {"old_password": old, "new_password1": new, "new_password2": new}
+    return client.post(reverse("password_change"), data, **extra)
+
+
+def test_guessing_the_old_password_locks_the_form_and_signs_out(client, users):
+    client.force_login(users.clerk)
+    for n in range(4):
+        response = change_password(client, f"guess-{n}")
+        assert response.status_code == 200
+        assert "旧密码不正确" in response.content.decode()
+    response = change_password(client, "guess-4")
+    assert response.status_code == 429
+    assert "密码连续输错次数过多" in response.content.decode()
+    assert not signed_in(client)
+    failures = LoginLog.objects.filter(username="u_clerk", event="failure").count()
+    assert failures == 5
+    assert LoginLog.objects.filter(username="u_clerk", event="locked").exists()
+
+    # the right old password no longer helps, neither here nor at the login page
+    client.force_login(users.clerk)
+    assert change_password(client, PASSWORD).status_code == 429
+    users.clerk.refresh_from_db()
+    assert users.clerk.check_password(PASSWORD)
+    assert login(client, "u_clerk", PASSWORD).status_code == 429
+
+
+# --- what a password change revokes --------------------------------------------------
+
+
+def _token(user):
+    token, key = create_token(
+        user=user, name="脚本", expires_at=timezone.now() + timezone.timedelta(days=30)
+    )
+    return token, key
+
+
+def _api_status(client, key):
+    return client.get(reverse("api:unit-list"), HTTP_AUTHORIZATION=f"Token {key}").status_code
+
+
+def test_changing_the_password_revokes_tokens_and_other_sessions(client, users, django_user_model):
+    from django.test import Client
+
+    token, key = _token(users.clerk)
+    assert _api_status(client, key) == 200
+    other = Client()
+    assert login(other, "u_clerk", PASSWORD).status_code == 302
+    other_key = other.session.session_key
+
+    client.force_login(users.clerk)
+    assert change_password(client, PASSWORD).status_code == 302
+    assert signed_in(client)  # this session goes on
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert _api_status(Client(), key) == 401
+    assert not Session.objects.filter(session_key=other_key).exists()
+    assert reverse("login") in other.get(reverse("home"))["Location"]
+
+
+def test_an_admin_reset_revokes_tokens_and_every_session(client, users):
+    from django.test import Client
+
+    token, key = _token(users.clerk)
+    own = Client()
+    login(own, "u_clerk", PASSWORD)
+    own_key = own.session.session_key
+
+    client.force_login(users.admin)
+    reset = reverse("accounts:user_password", args=[users.clerk.pk])
+    response = client.post(reset, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert _api_status(Client(), key) == 401
+    assert not Session.objects.filter(session_key=own_key).exists()
+    assert signed_in(client)  # the administrator's own session is untouched

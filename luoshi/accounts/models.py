@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -77,6 +79,43 @@ class User(AbstractUser):
     @property
     def roles(self):
         return Role.objects.filter(user=self)
+
+    def save(self, *args, **kwargs):
+        """After a password change (by the user, an administrator, ``changepassword`` or
+        the admin site), ``password_changed`` lets every credential that hangs on the old
+        password go: sessions here, API tokens in luoshi.api."""
+        changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if changed:
+            password_changed.send(sender=type(self), user=self)
+
+
+# Sent after an existing user's new password is saved (``user``).
+password_changed = Signal()
+
+
+class UserSession(models.Model):
+    """A signed-in browser session: who, from where, since when (for ending sessions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="browser_sessions",
+    )
+    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("最近活动"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("在线会话")
+        verbose_name_plural = _("在线会话")
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.ip or ''}"
 
 
 class Position(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import UpdateView
 
-from luoshi.accounts import forms
+from luoshi.accounts import forms, lockout, sessions
 from luoshi.accounts.filters import PositionFilter, UserFilter
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.views import (
@@ -27,7 +27,28 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A wrong old password counts as a failed login of the account from this client
+    (``luoshi.accounts.lockout``): at the limit the user is signed out and the form stays
+    locked, like the login page, for the cool-off time."""
+
     success_url = reverse_lazy("password_change_done")
+
+    def post(self, request, *args, **kwargs):
+        if lockout.is_locked(request, request.user):
+            return lockout.locked_out(request, request.user)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        user = self.request.user
+        guessed_wrong = form.has_error("old_password", "password_incorrect")
+        if guessed_wrong and lockout.record_failure(self.request, user, sender=type(self)):
+            return lockout.locked_out(self.request, user)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # ends every session, then keeps this one
+        sessions.record_session(self.request, self.request.user)
+        return response
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=_("修改密码"), cancel_url="/", **kwargs)
