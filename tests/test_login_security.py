@@ -182,3 +182,79 @@ def test_an_admin_reset_revokes_tokens_and_every_session(client, users):
     assert _api_status(Client(), key) == 401
     assert not Session.objects.filter(session_key=own_key).exists()
     assert signed_in(client)  # the administrator's own session is untouched
+
+
+# --- 等保: password expiry, history, forced change -----------------------------------
+
+
+def test_a_new_user_must_change_the_initial_password_first(client, users, tree):
+    from luoshi.accounts.models import Role, User
+
+    client.force_login(users.unit_admin)
+    client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "new_clerk",
+            "full_name": "李四",
+            "unit": tree.own.pk,
+            "groups": [Role.objects.get(code="clerk").pk],
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert User.objects.get(username="new_clerk").must_change_password
+    client.post(reverse("logout"))
+
+    assert login(client, "new_clerk", NEW_PASSWORD).status_code == 302
+    response = client.get(reverse("ledger:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("password_change"))
+    page = client.get(response["Location"]).content.decode()
+    assert "请先修改密码再继续使用系统" in page
+
+    assert change_password(client, NEW_PASSWORD, "Another-River-9").status_code == 302
+    assert client.get(reverse("ledger:list")).status_code == 200
+
+
+def test_an_admin_reset_forces_a_change_at_next_sign_in(client, users):
+    client.force_login(users.admin)
+    reset = reverse("accounts:user_password", args=[users.clerk.pk])
+    client.post(reset, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    client.post(reverse("logout"))
+    login(client, "u_clerk", NEW_PASSWORD)
+    assert client.get(reverse("home"))["Location"].startswith(reverse("password_change"))
+    api = client.get(reverse("api:unit-list"))
+    assert api.status_code == 403 and "修改密码" in api.json()["detail"]
+
+
+def test_an_expired_password_must_be_changed(client, users, settings):
+    from luoshi.accounts.models import User
+
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    old = timezone.now() - timezone.timedelta(days=91)
+    User.objects.filter(pk=users.clerk.pk).update(password_changed_at=old)
+    login(client, "u_clerk", PASSWORD)
+    response = client.get(reverse("home"))
+    assert response["Location"].startswith(reverse("password_change"))
+    assert "密码已超过有效期" in client.get(response["Location"]).content.decode()
+    assert change_password(client, PASSWORD).status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+    settings.PASSWORD_MAX_AGE_DAYS = 0  # no expiry
+    User.objects.filter(pk=users.clerk.pk).update(password_changed_at=old)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_last_passwords_cannot_be_reused(client, users, settings):
+    settings.PASSWORD_HISTORY_COUNT = 3
+    client.force_login(users.clerk)
+    current = PASSWORD
+    for new in ("River-Lantern-1", "River-Lantern-2"):
+        assert change_password(client, current, new).status_code == 302
+        current = new
+    for reused in (PASSWORD, "River-Lantern-1", "River-Lantern-2"):
+        response = change_password(client, current, reused)
+        assert "不能与最近 3 次使用过的密码相同" in response.content.decode()
+    assert change_password(client, current, "River-Lantern-3").status_code == 302
+    # the oldest falls out of the last three
+    assert change_password(client, "River-Lantern-3", PASSWORD).status_code == 302

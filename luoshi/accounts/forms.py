@@ -1,8 +1,10 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.accounts import policy
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.defaults import grantable_permissions
 from luoshi.core.forms import UserFormMixin
@@ -78,10 +80,28 @@ class UserCreateForm(UserForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         user.set_password(self.cleaned_data["password1"])
+        user.must_change_password = policy.change_at_first_login()
         if commit:
             user.save()
             self.save_m2m()
         return user
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The user's own change: afterwards nothing forces another one."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = False
+        return super().save(commit)
+
+
+class AdminSetPasswordForm(auth_forms.SetPasswordForm):
+    """An administrator sets a user's password: the user must change it at next sign-in
+    (PASSWORD_CHANGE_AT_FIRST_LOGIN)."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = policy.change_at_first_login()
+        return super().save(commit)
 
 
 class ProfileForm(forms.ModelForm):

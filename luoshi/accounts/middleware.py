@@ -1,5 +1,11 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.accounts import policy
 
 
 class UserLanguageMiddleware:
@@ -16,3 +22,60 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+# Pages a signed-in user may open while a security step is still due: signing in and out,
+# the steps themselves, the captcha image and the language switch.
+OPEN_DURING_STEPS = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "set_language",
+    "captcha-image",
+    "captcha-image-2x",
+    "captcha-audio",
+    "captcha-refresh",
+}
+
+
+class SecurityStepMiddleware:
+    """Before anything else, a signed-in user completes the due security steps: the second
+    factor (when one is set up or the role requires it), then a forced password change
+    (initial or reset password, or an expired one). API requests get a 403 instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        step = due_step(request)
+        if step is None or name in OPEN_DURING_STEPS or name in step.open_views:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": str(step.message)}, status=403)
+        return redirect_to_login(request.get_full_path(), reverse(step.url_name), "next")
+
+
+class Step:
+    def __init__(self, url_name, message, open_views=()):
+        self.url_name = url_name
+        self.message = message
+        self.open_views = set(open_views)
+
+
+PASSWORD_STEP = Step("password_change", _("请先修改密码。"))
+
+
+def due_step(request):
+    """The first security step ``request.user`` still has to complete, or None."""
+    if policy.password_change_reason(request.user):
+        return PASSWORD_STEP
+    return None

@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import UpdateView
 
-from luoshi.accounts import forms, lockout, sessions
+from luoshi.accounts import forms, lockout, policy, sessions
 from luoshi.accounts.filters import PositionFilter, UserFilter
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.views import (
@@ -32,6 +31,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     locked, like the login page, for the cool-off time."""
 
     success_url = reverse_lazy("password_change_done")
+    form_class = forms.PasswordChangeForm
 
     def post(self, request, *args, **kwargs):
         if lockout.is_locked(request, request.user):
@@ -51,7 +51,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("修改密码"), cancel_url="/", **kwargs)
+        reason = policy.password_change_reason(self.request.user)
+        return super().get_context_data(
+            page_title=_("修改密码"),
+            cancel_url="/",
+            change_notice=PASSWORD_CHANGE_NOTICES.get(reason, ""),
+            **kwargs,
+        )
+
+
+PASSWORD_CHANGE_NOTICES = {
+    "reset": gettext_lazy("您正在使用初始密码或管理员重置的密码，请先修改密码再继续使用系统。"),
+    "expired": gettext_lazy("您的密码已超过有效期，请修改密码后继续使用系统。"),
+}
 
 
 class ProfileView(UpdateView):
@@ -121,7 +133,7 @@ class UserUpdateView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
 class UserPasswordResetView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
     """An administrator sets a new password for a user in scope."""
 
-    form_class = SetPasswordForm
+    form_class = forms.AdminSetPasswordForm
 
     def get_form_kwargs(self):
         return {"user": self.object, "data": self.request.POST or None}
