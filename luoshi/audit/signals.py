@@ -2,14 +2,23 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import post_create_historical_record
 
+from luoshi.audit import chain
 from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.core.client_address import client_address
 
 client_ip = client_address  # the former name, for callers not yet moved to luoshi.core
+
+
+@receiver(post_save, sender=OperationLog)
+@receiver(post_save, sender=LoginLog)
+def seal_new_log_rows(sender, created, **kwargs):
+    if created:
+        chain.seal_after_commit(sender)
 
 
 # Labels for inherited fields whose Django names do not fit luoshi's vocabulary.
