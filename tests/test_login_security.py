@@ -2,6 +2,7 @@
 guessing the old password, what a password change revokes."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 from django.urls import reverse
@@ -258,3 +259,73 @@ def test_the_last_passwords_cannot_be_reused(client, users, settings):
     assert change_password(client, current, "River-Lantern-3").status_code == 302
     # the oldest falls out of the last three
     assert change_password(client, "River-Lantern-3", PASSWORD).status_code == 302
+
+
+# --- 等保: online sessions, forced logout, session limit -----------------------------
+
+
+def signed_in_client(username, **extra):
+    from django.test import Client
+
+    browser = Client(**extra)
+    assert login(browser, username, PASSWORD).status_code == 302
+    return browser
+
+
+@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("unit_admin", 403), ("clerk", 403)])
+def test_the_online_sessions_page_is_for_system_administrators(client, users, role, status):
+    client.force_login(getattr(users, role))
+    assert client.get(reverse("accounts:sessions")).status_code == status
+
+
+def test_an_administrator_sees_and_ends_a_session(client, users, settings):
+    from luoshi.accounts.models import UserSession
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    clerk = signed_in_client("u_clerk", HTTP_USER_AGENT="clerk-phone", **via_proxy("203.0.113.5"))
+    admin = signed_in_client("u_admin")
+    page = admin.get(reverse("accounts:sessions")).content.decode()
+    assert "u_clerk" in page and "203.0.113.5" in page and "clerk-phone" in page
+    assert "当前会话" in page  # the administrator's own row cannot be ended here
+
+    session = UserSession.objects.get(user=users.clerk)
+    response = admin.post(reverse("accounts:session_end", args=[session.pk]))
+    assert response.status_code == 302
+    assert "已强制退出" in admin.get(reverse("accounts:sessions")).content.decode()
+    assert reverse("login") in clerk.get(reverse("home"))["Location"]
+    assert not UserSession.objects.filter(pk=session.pk).exists()
+    entry = OperationLog.objects.get(model_label="accounts.usersession")
+    assert entry.user == users.admin and entry.action == "-"
+
+    own = UserSession.objects.get(user=users.admin)
+    admin.post(reverse("accounts:session_end", args=[own.pk]))
+    assert "不能强制退出当前会话" in admin.get(reverse("accounts:sessions")).content.decode()
+    assert admin.get(reverse("home")).status_code == 200
+
+
+def test_sessions_outside_the_scope_are_not_listed_nor_ended(client, users, settings):
+    from luoshi.accounts.models import Role, UserSession
+
+    sibling = signed_in_client("u_sibling_clerk")
+    viewer = Role.objects.create(name="会话管理", code="t-sessions", data_scope="subtree")
+    viewer.permissions.set(
+        Permission.objects.filter(codename__in=["view_usersession", "delete_usersession"])
+    )
+    users.unit_admin.groups.add(viewer)
+    client.force_login(users.unit_admin)
+    assert "u_sibling_clerk" not in client.get(reverse("accounts:sessions")).content.decode()
+    session = UserSession.objects.get(user=users.sibling_clerk)
+    assert client.post(reverse("accounts:session_end", args=[session.pk])).status_code == 404
+    assert sibling.get(reverse("home")).status_code == 200
+
+
+def test_a_user_holds_at_most_the_session_limit(users, settings):
+    from luoshi.accounts.models import UserSession
+
+    settings.SESSION_LIMIT_PER_USER = 2
+    first, second = signed_in_client("u_clerk"), signed_in_client("u_clerk")
+    third = signed_in_client("u_clerk")
+    assert UserSession.objects.filter(user=users.clerk).count() == 2
+    assert reverse("login") in first.get(reverse("home"))["Location"]  # the oldest ended
+    assert second.get(reverse("home")).status_code == 200
+    assert third.get(reverse("home")).status_code == 200

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.accounts import policy
+from luoshi.accounts import policy, sessions
 
 
 class UserLanguageMiddleware:
@@ -21,6 +21,19 @@ class UserLanguageMiddleware:
         if language in self.available:
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Keeps the online-session list's 最近活动 current (luoshi.accounts.sessions.touch)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.session_key:
+            sessions.touch(request)
         return self.get_response(request)
 
 

@@ -1,19 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import UpdateView
+from django.views.generic import UpdateView, View
 
 from luoshi.accounts import forms, lockout, policy, sessions
 from luoshi.accounts.filters import PositionFilter, UserFilter
-from luoshi.accounts.models import ResponsibilityPosition, Role, User
+from luoshi.accounts.models import ResponsibilityPosition, Role, User, UserSession
+from luoshi.audit.models import OperationLog
+from luoshi.audit.services import log_change
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDeleteView,
     ScopedListView,
+    ScopedMixin,
     ScopedUpdateView,
 )
 
@@ -218,3 +222,59 @@ class PositionDeleteView(PositionPageMixin, ScopedDeleteView):
 
     def get_protected_url(self):
         return self.success_url
+
+
+def manageable_sessions(actor):
+    """Live sessions of the users ``actor`` may manage (scope and roles, as for a reset)."""
+    users = forms.manageable_users(actor, User.objects.for_user(actor))
+    return sessions.live(UserSession.objects.filter(user__in=users.values("pk")))
+
+
+class SessionListView(ScopedListView):
+    """在线会话: who is signed in, from where, since when; 强退 ends a session."""
+
+    model = UserSession
+    template_name = "accounts/session_list.html"
+
+    def scoped_queryset(self):
+        return manageable_sessions(self.request.user).select_related("user", "user__unit")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            current_key=self.request.session.session_key,
+            can_end=self.request.user.has_perm("accounts.delete_usersession"),
+            **kwargs,
+        )
+
+
+class SessionEndView(ScopedMixin, View):
+    """强退: end one session of a manageable user (never the administrator's own)."""
+
+    model = UserSession
+    action = "delete"
+    http_method_names = ["post"]
+
+    def scoped_queryset(self):
+        return manageable_sessions(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        session = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
+        if session.session_key == request.session.session_key:
+            messages.error(request, _("不能强制退出当前会话，请使用“退出登录”。"))
+            return redirect("accounts:sessions")
+        with transaction.atomic():
+            log_change(
+                session,
+                [
+                    {
+                        "field": _("强制退出"),
+                        "old": f"{session.ip or ''} {session.user_agent}",
+                        "new": "",
+                    }
+                ],
+                action=OperationLog.Action.DELETE,
+                user=request.user,
+            )
+            sessions.end_sessions([session])
+        messages.success(request, _("已强制退出「%(user)s」的会话。") % {"user": session.user})
+        return redirect("accounts:sessions")
