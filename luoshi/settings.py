@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "axes",
+    "captcha",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -193,6 +194,10 @@ LOGIN_CAPTCHA_AFTER_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_AFTER_FAILURES"
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "admin")  # role codes; superusers too
 SESSION_LIMIT_PER_USER = int(os.environ.get("SESSION_LIMIT_PER_USER", "5"))  # 0: no limit
 LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", "365"))  # at least 183
+CAPTCHA_IMAGE_SIZE = (120, 40)  # drawn locally with Pillow and the bundled font
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_2X_IMAGE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -329,3 +329,62 @@ def test_a_user_holds_at_most_the_session_limit(users, settings):
     assert reverse("login") in first.get(reverse("home"))["Location"]  # the oldest ended
     assert second.get(reverse("home")).status_code == 200
     assert third.get(reverse("home")).status_code == 200
+
+
+# --- 等保: captcha after repeated failures ------------------------------------------
+
+
+def captcha_answer(response):
+    from captcha.models import CaptchaStore
+
+    key = response.context["form"]["captcha"].field.widget._key
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+@pytest.fixture
+def captcha_after_3(settings):
+    settings.LOGIN_CAPTCHA_AFTER_FAILURES = 3
+
+
+def test_a_captcha_is_asked_after_three_failures(client, users, captcha_after_3):
+    first = client.get(reverse("login"))
+    assert "captcha" not in first.context["form"].fields
+    for n in range(2):
+        assert "captcha" not in login(client, "u_clerk", f"wrong-{n}").context["form"].fields
+    third = login(client, "u_clerk", "wrong-2")
+    assert "captcha" in third.context["form"].fields  # asked from the failure that hit 3
+    assert "验证码" in third.content.decode()
+    image = client.get(
+        reverse("captcha-image", args=[third.context["form"]["captcha"].field.widget._key])
+    )
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+
+    # the right password without the captcha: refused before the password is checked
+    response = login(client, "u_clerk", PASSWORD)
+    assert response.status_code == 200 and not signed_in(client)
+    assert "请输入验证码" in response.content.decode()
+    response = client.post(
+        reverse("login"),
+        {"username": "u_clerk", "password": PASSWORD, "captcha_0": "x", "captcha_1": "zzzz"},
+    )
+    assert "验证码错误" in response.content.decode() and not signed_in(client)
+    assert "请输入一个正确的" not in response.content.decode()  # no password oracle
+
+    response = client.post(
+        reverse("login"), {"username": "u_clerk", "password": PASSWORD, **captcha_answer(response)}
+    )
+    assert response.status_code == 302 and signed_in(client)
+
+
+def test_guessing_one_account_from_many_addresses_meets_the_captcha(
+    client, users, settings, captcha_after_3
+):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for n in range(3):
+        login(client, "u_admin", f"wrong-{n}", **via_proxy(f"203.0.113.{n + 1}"))
+    response = login(client, "u_admin", PASSWORD, **via_proxy("198.51.100.9"))
+    assert "captcha" in response.context["form"].fields
+    assert not signed_in(client)
+    # another account from a clean address is not bothered
+    response = login(client, "u_clerk", PASSWORD, **via_proxy("198.51.100.10"))
+    assert response.status_code == 302

@@ -1,5 +1,7 @@
+from captcha import views as captcha_views
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, re_path
 
 from luoshi.accounts import views
 
@@ -30,5 +32,23 @@ auth_urlpatterns = [
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # The login captcha (django-simple-captcha; images drawn locally), open before sign-in.
+    re_path(
+        r"^captcha/image/(?P<key>\w+)/$",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 1},
+        name="captcha-image",
+    ),
+    re_path(
+        r"^captcha/image/(?P<key>\w+)@2/$",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 2},
+        name="captcha-image-2x",
+    ),
+    re_path(
+        r"^captcha/refresh/$",
+        login_not_required(captcha_views.captcha_refresh),
+        name="captcha-refresh",
     ),
 ]

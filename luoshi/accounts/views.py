@@ -24,6 +24,13 @@ from luoshi.core.views import (
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    form_class = forms.LoginForm
+
+    def form_invalid(self, form):
+        username = form.data.get("username")
+        if not form.captcha_required and lockout.captcha_needed(self.request, username):
+            form.add_captcha()  # this failure reached the limit: ask from now on
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
