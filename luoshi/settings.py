@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -118,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "luoshi.accounts.middleware.UserLanguageMiddleware",
     "luoshi.accounts.middleware.SecurityStepMiddleware",
@@ -194,6 +197,7 @@ LOGIN_CAPTCHA_AFTER_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_AFTER_FAILURES"
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "admin")  # role codes; superusers too
 SESSION_LIMIT_PER_USER = int(os.environ.get("SESSION_LIMIT_PER_USER", "5"))  # 0: no limit
 LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", "365"))  # at least 183
+OTP_TOTP_ISSUER = "落实"
 CAPTCHA_IMAGE_SIZE = (120, 40)  # drawn locally with Pillow and the bundled font
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5  # minutes

@@ -388,3 +388,100 @@ def test_guessing_one_account_from_many_addresses_meets_the_captcha(
     # another account from a clean address is not bothered
     response = login(client, "u_clerk", PASSWORD, **via_proxy("198.51.100.10"))
     assert response.status_code == 302
+
+
+# --- 等保: TOTP second factor -------------------------------------------------------
+
+
+def current_code(device, drift=0):
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):06d}"
+
+
+def unthrottle(device):
+    """django-otp delays the next try after a wrong code (1 s, doubling): skip the wait."""
+    type(device).objects.filter(pk=device.pk).update(throttling_failure_count=0)
+
+
+@pytest.fixture
+def otp_for_admins(settings):
+    settings.OTP_REQUIRED_ROLES = ["admin"]
+
+
+def test_a_system_admin_must_set_up_the_second_factor(client, users, otp_for_admins):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    login(client, "u_admin", PASSWORD)
+    response = client.get(reverse("accounts:users"))
+    assert response["Location"].startswith(reverse("accounts:otp_setup"))
+    assert client.get(reverse("api:unit-list")).status_code == 403
+    page = client.get(response["Location"])
+    assert "您的角色要求使用两步验证" in page.content.decode()
+    qr = client.get(reverse("accounts:otp_qr"))
+    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+    assert "no-store" in qr["Cache-Control"]
+
+    device = TOTPDevice.objects.get(user=users.admin, confirmed=False)
+    wrong = client.post(reverse("accounts:otp_setup"), {"token": "000000"})
+    assert "动态口令不正确" in wrong.content.decode()
+    unthrottle(device)
+    done = client.post(
+        reverse("accounts:otp_setup"),
+        {"token": current_code(device), "next": reverse("accounts:users")},
+    )
+    assert done["Location"] == reverse("accounts:users")
+    assert client.get(reverse("accounts:users")).status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+    assert OperationLog.objects.filter(model_label="otp_totp.totpdevice", action="+").exists()
+
+    # next sign-in: the password alone is not enough
+    client.post(reverse("logout"))
+    login(client, "u_admin", PASSWORD)
+    response = client.get(reverse("accounts:users"))
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))
+    bad = client.post(reverse("accounts:otp_verify"), {"token": "123456"})
+    assert "动态口令不正确" in bad.content.decode()
+    assert client.get(reverse("accounts:users")).status_code == 302
+    unthrottle(device)
+    good = client.post(reverse("accounts:otp_verify"), {"token": current_code(device, drift=1)})
+    assert good.status_code == 302
+    assert client.get(reverse("accounts:users")).status_code == 200
+
+    # required: it cannot be turned off
+    client.post(reverse("accounts:otp_disable"))
+    assert TOTPDevice.objects.filter(user=users.admin, confirmed=True).exists()
+
+
+def test_wrong_codes_count_as_failed_sign_ins(client, users, otp_for_admins):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=users.admin, name="手机令牌", confirmed=True)
+    login(client, "u_admin", PASSWORD)
+    for n in range(4):
+        client.post(reverse("accounts:otp_verify"), {"token": f"00000{n}"})
+    response = client.post(reverse("accounts:otp_verify"), {"token": "000009"})
+    assert response.status_code == 429
+    assert not signed_in(client)
+    assert LoginLog.objects.filter(username="u_admin", event="locked").exists()
+
+
+def test_the_second_factor_is_optional_for_other_roles(client, users, otp_for_admins):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    login(client, "u_clerk", PASSWORD)
+    assert client.get(reverse("ledger:list")).status_code == 200
+    assert reverse("accounts:otp_setup") in client.get(reverse("accounts:profile")).content.decode()
+    client.get(reverse("accounts:otp_setup"))
+    device = TOTPDevice.objects.get(user=users.clerk)
+    client.post(reverse("accounts:otp_setup"), {"token": current_code(device)})
+    client.post(reverse("logout"))
+    login(client, "u_clerk", PASSWORD)
+    assert client.get(reverse("ledger:list"))["Location"].startswith(reverse("accounts:otp_verify"))
+    client.post(reverse("accounts:otp_verify"), {"token": current_code(device, drift=1)})
+    client.post(reverse("accounts:otp_disable"))
+    assert not TOTPDevice.objects.filter(user=users.clerk).exists()
+    client.post(reverse("logout"))
+    login(client, "u_clerk", PASSWORD)
+    assert client.get(reverse("ledger:list")).status_code == 200

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.accounts import policy, sessions
+from luoshi.accounts import otp, policy, sessions
 
 
 class UserLanguageMiddleware:
@@ -38,12 +38,10 @@ class SessionActivityMiddleware:
 
 
 # Pages a signed-in user may open while a security step is still due: signing in and out,
-# the steps themselves, the captcha image and the language switch.
+# the captcha image and the language switch (and each step's own pages).
 OPEN_DURING_STEPS = {
     "login",
     "logout",
-    "password_change",
-    "password_change_done",
     "set_language",
     "captcha-image",
     "captcha-image-2x",
@@ -54,8 +52,9 @@ OPEN_DURING_STEPS = {
 
 class SecurityStepMiddleware:
     """Before anything else, a signed-in user completes the due security steps: the second
-    factor (when one is set up or the role requires it), then a forced password change
-    (initial or reset password, or an expired one). API requests get a 403 instead."""
+    factor (when one is set up, or the role requires one: set it up), then a forced
+    password change (initial or reset password, or an expired one). API requests with the
+    session get a 403 instead (token requests have no session and are not concerned)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,11 +83,23 @@ class Step:
         self.open_views = set(open_views)
 
 
-PASSWORD_STEP = Step("password_change", _("请先修改密码。"))
+OTP_PAGES = ("accounts:otp_setup", "accounts:otp_verify", "accounts:otp_qr")
+OTP_VERIFY_STEP = Step("accounts:otp_verify", _("请先完成两步验证。"), OTP_PAGES)
+OTP_SETUP_STEP = Step("accounts:otp_setup", _("请先设置两步验证。"), OTP_PAGES)
+PASSWORD_STEP = Step(
+    "password_change", _("请先修改密码。"), ("password_change", "password_change_done")
+)
 
 
 def due_step(request):
     """The first security step ``request.user`` still has to complete, or None."""
-    if policy.password_change_reason(request.user):
+    user = request.user
+    if not user.is_verified():
+        state = otp.state(request)
+        if state == otp.HAS_DEVICE:
+            return OTP_VERIFY_STEP
+        if state == otp.REQUIRED:
+            return OTP_SETUP_STEP
+    if policy.password_change_reason(user):
         return PASSWORD_STEP
     return None

@@ -3,13 +3,14 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from luoshi.accounts import sessions
+from luoshi.accounts import otp, sessions
 from luoshi.accounts.models import password_changed
 
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     sessions.record_session(request, user)
+    otp.remember_state(request, user)
 
 
 @receiver(user_logged_out)

@@ -3,11 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 
-from luoshi.accounts import views
+from luoshi.accounts import views, views_otp
 
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("two-factor/", views_otp.setup, name="otp_setup"),
+    path("two-factor/qr.svg", views_otp.qr_code, name="otp_qr"),
+    path("two-factor/verify/", views_otp.verify, name="otp_verify"),
+    path("two-factor/disable/", views_otp.disable, name="otp_disable"),
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user_update"),

@@ -79,7 +79,7 @@ PASSWORD_CHANGE_NOTICES = {
 
 class ProfileView(UpdateView):
     form_class = forms.ProfileForm
-    template_name = "includes/form_page.html"
+    template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
 
     def get_object(self, queryset=None):
