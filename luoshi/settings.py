@@ -25,6 +25,9 @@ SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SEC
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
 UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
 EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx)
+TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
+                      X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
+                      nginx); empty: the direct peer is the client (luoshi.core.client_address)
 """
 
 import os
@@ -89,6 +92,9 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "axes",
+    "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -127,8 +133,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "luoshi.accounts.middleware.UserLanguageMiddleware",
+    "luoshi.accounts.middleware.SecurityStepMiddleware",
+    "luoshi.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -190,7 +199,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "luoshi.accounts.password_validation.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "luoshi.accounts.password_validation.PasswordHistoryValidator"},
 ]
+
+# 等保 login-security policy (luoshi.accounts.policy; docs/login-security.md).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))  # 0: no expiry
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))  # 0: reuse allowed
+PASSWORD_CHANGE_AT_FIRST_LOGIN = env_bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", True)
+LOGIN_CAPTCHA_AFTER_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_AFTER_FAILURES", "3"))
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "admin")  # role codes; superusers too
+SESSION_LIMIT_PER_USER = int(os.environ.get("SESSION_LIMIT_PER_USER", "5"))  # 0: no limit
+LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", "365"))  # at least 183
+OTP_TOTP_ISSUER = "落实"
+CAPTCHA_IMAGE_SIZE = (120, 40)  # drawn locally with Pillow and the bundled font
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_2X_IMAGE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -234,10 +258,16 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-# django-axes: five wrong passwords lock the account name for 30 minutes.
+# The reverse proxies whose X-Forwarded-For is believed (luoshi.core.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# django-axes: five wrong passwords lock the account name *from that client address* for
+# 30 minutes (an attacker elsewhere cannot lock a user out). The address comes from the
+# one client-address function, so behind nginx each client counts on its own.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

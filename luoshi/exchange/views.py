@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from luoshi.audit.signals import client_ip
+from luoshi.core.client_address import client_address
 from luoshi.exchange import uploads
 from luoshi.exchange.export import default_filename
 from luoshi.exchange.forms import ExportForm, ImportForm
@@ -44,7 +44,12 @@ class ExportView(PermissionRequiredMixin, View):
         year, subtree = form.cleaned_data["year"], form.cleaned_data["subtree"]
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         export_package(
-            root=unit, year=year, subtree=subtree, out=out, user=request.user, ip=client_ip(request)
+            root=unit,
+            year=year,
+            subtree=subtree,
+            out=out,
+            user=request.user,
+            ip=client_address(request),
         )
         out.seek(0)
         return FileResponse(out, as_attachment=True, filename=default_filename(unit, year, subtree))
@@ -92,7 +97,7 @@ class ImportConfirmView(PermissionRequiredMixin, View):
             raise Http404(_("没有待确认的数据包"))
         with path.open("rb") as fileobj:
             report = import_uploaded(
-                fileobj, user=request.user, parent=parent, ip=client_ip(request)
+                fileobj, user=request.user, parent=parent, ip=client_address(request)
             )
         uploads.discard(pending["token"])
         del request.session[SESSION_KEY]
