@@ -28,7 +28,7 @@ class Role(Group):
 
     # optimistic versioning (luoshi.core.concurrency): every edit claims this number
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "group_ptr"])
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("角色")
