@@ -176,7 +176,12 @@ def test_no_one_takes_two_steps_of_one_filing(client, tree, users):
     post_decide(client, event)
     event.refresh_from_db()
     assert event.current_step == 1
-    refused(post_decide(client, event), event, EventStatus.REVIEWING, "同一人不能办理两个环节")
+    refused(
+        post_decide(client, event),
+        event,
+        EventStatus.REVIEWING,
+        "按职责分离，同一人不能再办理「审核」",
+    )
     other = make_user("u_leader2", tree.own, "leader")
     client.force_login(other)
     post_decide(client, event)

@@ -344,7 +344,7 @@ def test_home_summary_counts_records_without_evidence_per_type(client, users, tr
         owner=with_link, url="https://example.com/x", title="报道", user=users.clerk
     )
     superseded = LedgerRecordFactory(unit=tree.child, date=day, activity_type=other_type)
-    old = services.attach_file(owner=superseded, uploaded=pdf_upload(), user=users.clerk)
+    old = services.attach_file(owner=superseded, uploaded=pdf_upload(), user=users.unit_admin)
     Evidence.objects.filter(pk=old.pk).update(is_current=False)
     LedgerRecordFactory(unit=tree.own, date=day, activity_type=other_type, audience_count=2)
     LedgerRecordFactory(unit=tree.own, date=day)  # study_group, bare

@@ -128,7 +128,7 @@ def test_forbidden_steps_are_refused_through_the_urls(client, tree, users, revie
     post_review(client, item, "first")
     item.refresh_from_db()
     assert item.status == S.SECOND
-    refused(post_review(client, item, "second"), item, S.SECOND, "同一人不能办理两个审核环节")
+    refused(post_review(client, item, "second"), item, S.SECOND, "同一人不能再办理「复审」")
     refused(post_review(client, item, "second", "reject", "再改"), item, S.SECOND, "「初审」")
     # A reviewer of a unit outside the item's line (the sibling) is out of scope: 404.
     outsider = make_user("u_sibling_reviewer", tree.sibling, "reviewer")

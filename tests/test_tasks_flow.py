@@ -326,7 +326,7 @@ def test_issuer_reads_but_does_not_maintain_recipient_evidence(client, world):
     client.force_login(reviewer)
     download = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert download.status_code == 200
-    assert client.post(reverse("evidence:delete", args=[evidence.pk])).status_code == 404
+    assert client.post(reverse("evidence:delete", args=[evidence.pk])).status_code == 403
     assert news.evidence.count() == 1
     client.force_login(world.users.sibling_clerk)
     assert client.get(reverse("evidence:download", args=[evidence.pk])).status_code == 404

@@ -30,7 +30,9 @@ class Role(Group):
     is_builtin = models.BooleanField(_("内置角色"), default=False)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
-    history = HistoricalRecords(excluded_fields=["group_ptr"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("角色")
@@ -72,9 +74,13 @@ class User(AbstractUser):
         help_text=_("初始密码或管理员重置的密码：登录后须先修改密码"),
     )
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = LuoshiUserManager()
     scope_spec = ScopeSpec(unit="unit", owner="pk")
-    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
+    history = HistoricalRecords(
+        excluded_fields=["version", "password", "last_login"], m2m_fields=["groups"]
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -182,9 +188,11 @@ class ResponsibilityPosition(models.Model):
     )
     duty = models.CharField(_("分管领域"), max_length=200, blank=True)
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(unit="unit", owner="user")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("责任岗位")

@@ -46,6 +46,8 @@ def children_of(unit):
 def _require_open(assessment: Assessment) -> None:
     if assessment.status == AssessmentStatus.PUBLISHED:
         raise WorkflowError(_("考核结果已发布，不能再修改或重新计算。"))
+    if assessment.status == AssessmentStatus.REVIEWED:
+        raise WorkflowError(_("考核已复核通过，修改评分须先「退回重算」。"))
 
 
 def _duty_list(assessment, unit, user):
@@ -153,6 +155,10 @@ def set_manual_score(*, score: AssessmentScore, value, reason: str, user) -> Ass
 
 def submit(*, assessment, user):
     return ASSESSMENT.apply(assessment, "submit", user=user)
+
+
+def review(*, assessment, user):
+    return ASSESSMENT.apply(assessment, "review", user=user)
 
 
 def send_back(*, assessment, user, comment: str):

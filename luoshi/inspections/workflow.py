@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.core.workflow import Transition, Workflow, WorkflowError
 from luoshi.inspections.models import (
     InspectionPlan,
+    InspectionResult,
     PlanStatus,
+    RectificationItem,
     RectificationStatus,
     ResultStatus,
 )
@@ -49,6 +51,8 @@ def _verifier(user, item) -> bool:
 PLAN = Workflow(
     "inspections.plan",
     states=PlanStatus,
+    model=InspectionPlan,
+    frozen=[PlanStatus.COMPLETED],
     transitions=[
         Transition(
             "start",
@@ -72,6 +76,7 @@ PLAN = Workflow(
 RESULT = Workflow(
     "inspections.result",
     states=ResultStatus,
+    model=InspectionResult,  # final with its plan (``frozen_with``): the team adds evidence
     transitions=[
         Transition(
             "record",
@@ -88,6 +93,8 @@ RESULT = Workflow(
 RECTIFICATION = Workflow(
     "inspections.rectification",
     states=RectificationStatus,
+    model=RectificationItem,
+    frozen=[RectificationStatus.CLOSED],
     transitions=[
         Transition(
             "submit",

@@ -22,6 +22,8 @@ class ActivityType(DictionaryModel):
     )
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ActivityTypeQuerySet.as_manager()
 
     class Meta(DictionaryModel.Meta):

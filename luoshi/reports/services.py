@@ -151,9 +151,10 @@ def finalize(report: Report, *, user) -> None:
         ReportVersion.objects.filter(pk=report.latest_version.pk).update(finalized=True)
 
 
-def reopen(report: Report, *, user) -> ReportVersion:
+def reopen(report: Report, *, user, comment: str = "") -> ReportVersion:
+    """Start a new draft of a finalized report (who may 定稿, with the reason: logged)."""
     with transaction.atomic():
-        REPORT_FLOW.apply(report, "reopen", user=user)
+        REPORT_FLOW.apply(report, "reopen", user=user, comment=comment)
         latest = report.latest_version
         return _add_version(
             report,
