@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "luoshi.staticfiles.LuoshiStaticFilesConfig",  # django.contrib.staticfiles without *.map
     "django.contrib.humanize",
     "treebeard",
     "simple_history",
@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.api",
     "luoshi.exchange",
+    "luoshi.health",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page (hx-headers),
 
 # --- security headers -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Health probes come over plain HTTP on loopback (gunicorn directly): never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 _behind_tls = SECURE_SSL_REDIRECT or env_bool("SECURE_PROXY_SSL_HEADER")
@@ -289,12 +292,16 @@ STORAGES = {
     "staticfiles": {
         # Production runs collectstatic and sets STATIC_MANIFEST=1 for hashed names.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "luoshi.staticfiles.ManifestStorage"
             if env_bool("STATIC_MANIFEST")
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "luoshi.staticfiles.UsedAppsFinder",
+]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -350,6 +357,10 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+# `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the
+# newest heartbeat is older than WORKER_HEARTBEAT_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
 
 # REST API (/api/): token or session authentication, JSON only, cursor pagination.
 REST_FRAMEWORK = {

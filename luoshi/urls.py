@@ -6,6 +6,7 @@ from luoshi.accounts.urls import auth_urlpatterns
 
 urlpatterns = [
     path("", include("luoshi.core.urls")),
+    path("", include("luoshi.health.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("luoshi.accounts.urls")),
     path("units/", include("luoshi.units.urls")),
