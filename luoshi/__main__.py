@@ -1,0 +1,17 @@
+"""The ``luoshi`` command (``[project.scripts]``) and ``python -m luoshi``: Django's management
+utility with luoshi's settings, from the installed package — no checkout, no manage.py.
+``luoshi migrate``, ``luoshi collectstatic``, ``luoshi run_worker``, ``luoshi backup DIR`` …"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["luoshi", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()
