@@ -362,7 +362,13 @@ TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
 
-# REST API (/api/): token or session authentication, JSON only, cursor pagination.
+# REST API (/api/v1/, alias /api/): token or session authentication, JSON only, cursor
+# pagination with a count, one Chinese error format, request rates per user and per
+# anonymous client (API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
+API_THROTTLE_RATES = {
+    "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "luoshi.api.authentication.ApiTokenAuthentication",
@@ -373,12 +379,19 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.IdCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "luoshi.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "luoshi.api.throttling.UserThrottle",
+        "luoshi.api.throttling.AnonThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "落实 luoshi API",
     "DESCRIPTION": "意识形态工作责任制落实平台的 REST 接口。数据范围与权限与网页相同。",
     "VERSION": "1.0.0",
-    "SCHEMA_PATH_PREFIX": "/api/",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The unversioned alias /api/ is the same API: document it once.
+    "PREPROCESSING_HOOKS": ["luoshi.api.schema.only_v1"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,

@@ -25,7 +25,9 @@ urlpatterns = [
     path("assessment/", include("luoshi.assessment.urls")),
     path("reports/", include("luoshi.reports.urls")),
     path("dashboard/", include("luoshi.dashboard.urls")),
-    path("api/", include("luoshi.api.urls")),
+    path("api/v1/", include("luoshi.api.urls")),
+    # Unversioned alias of v1 for existing clients (reverse() gives /api/v1/).
+    path("api/", include(("luoshi.api.urls", "api"), namespace="api-unversioned")),
     path("exchange/", include("luoshi.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
@@ -37,3 +39,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler403 = "luoshi.audit.views.permission_denied"
+handler404 = "luoshi.api.exceptions.page_not_found"
