@@ -35,6 +35,10 @@ def _without_source_maps(patterns):
 
 class ManifestStorage(CompressedManifestStaticFilesStorage):
     """Hashed, compressed static files. ``sourceMappingURL`` comments are left as they are:
-    the maps are not collected, and a browser without them only loses its debugger view."""
+    the maps are not collected, and a browser without them only loses its debugger view.
+    Only the hashed copies are kept (and compressed): every page asks for the hashed name
+    (``{% static %}`` through the manifest), so compressing the unhashed twin was half of the
+    work for nothing."""
 
     patterns = _without_source_maps(CompressedManifestStaticFilesStorage.patterns)
+    keep_only_hashed_files = True

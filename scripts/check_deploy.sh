@@ -3,7 +3,8 @@
 #  1. the package installed (not editable) into a fresh virtualenv: the `luoshi` command works
 #     outside the checkout and finds its templates and static files in site-packages;
 #  2. `luoshi check --deploy` is clean with deploy/luoshi.env.example (plus a generated
-#     SECRET_KEY, as the install step does);
+#     SECRET_KEY, as the install step does), and `luoshi collectstatic` (the install step)
+#     leaves what /readyz expects, without source maps;
 #  3. `nginx -t` on deploy/nginx.conf with Debian's nginx (certificate paths pointed at a
 #     throw-away self-signed pair);
 #  4. `systemd-analyze verify` on every unit (with the shared hardening drop-in) and
@@ -51,8 +52,16 @@ sed -i "s|^LUOSHI_VAR_DIR=.*|LUOSHI_VAR_DIR=$TMP/var|; s|^STATIC_ROOT=.*|STATIC_
   found="$("$BIN/luoshi" findstatic --first luoshi/app.css | tail -1)"
   case "$found" in *"$TMP"/venv/*) ;; *) fail "static files not in the installed package: $found" ;; esac
   "$BIN/luoshi" help run_worker >/dev/null
+  # the install step: collectstatic (hashed, compressed) from the installed package
+  start=$(date +%s)
+  "$BIN/luoshi" collectstatic --noinput -v 0
+  echo "collectstatic: $(( $(date +%s) - start )) s, $(find "$TMP/static" -type f | wc -l) files"
+  [ -z "$(find "$TMP/static" -name '*.map' -o -path '*/rest_framework/*' | head -1)" ] \
+    || fail "collectstatic copied source maps or DRF's static files"
+  "$BIN/luoshi" shell -v 0 -c 'from luoshi.health.checks import _static; assert _static() == "ok"' \
+    || fail "static files missing after collectstatic (/readyz would say so)"
   "$BIN/python" -c 'import luoshi.gunicorn_conf'
-) || fail "installed package"
+)  # no "|| …" here: that would switch off set -e inside the subshell
 
 step "nginx -t deploy/nginx.conf ($(nginx -v 2>&1 | sed 's/.*: //'))"
 command -v nginx >/dev/null || fail "nginx is not installed (scripts/sysdeps.sh installs it)"

@@ -254,3 +254,15 @@ def test_session_lives_in_the_real_redis(settings, users):
         assert cache.get(KEY_PREFIX + session.session_key) is None
     finally:
         cache.clear()
+
+
+def test_collectstatic_leaves_out_source_maps_and_unused_apps():
+    from django.apps import apps
+    from django.contrib.staticfiles import finders
+
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    paths = {path for finder in finders.get_finders() for path, _ in finder.list(ignore)}
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in paths
+    assert "luoshi/app.css" in paths and "admin/css/base.css" in paths
+    assert not [path for path in paths if path.endswith(".map")]
+    assert not [path for path in paths if path.startswith("rest_framework/")]

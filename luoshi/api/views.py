@@ -427,6 +427,7 @@ class SwaggerView(SpectacularSwaggerView):
 class RedocView(SpectacularRedocView):
     template_name = "api/redoc.html"
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         # ReDoc indexes its search in a Web Worker started from a blob: URL. The site's
