@@ -22,12 +22,11 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
 export DJANGO_SETTINGS_MODULE := luoshi.settings
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# First supported Python (3.12, 3.13 or 3.14) that actually runs (pyenv shims may exist but
-# fail); 3.12 first. Override with `make PYTHON=/path/to/python3.x ...`.
-SUPPORTED := (3, 12), (3, 13), (3, 14)
+# First supported Python (3.12 or 3.13, pyproject's requires-python) that actually runs (pyenv
+# shims may exist but fail); 3.12 first. Override with `make PYTHON=/path/to/python3.x ...`.
+SUPPORTED := (3, 12), (3, 13)
 candidates = $(1) $(wildcard $(HOME)/.pyenv/versions/$(2)*/bin/$(1)) /usr/local/bin/$(1) /usr/bin/$(1)
-PYTHON_CANDIDATES := $(call candidates,python3.12,3.12) $(call candidates,python3.13,3.13) \
-                     $(call candidates,python3.14,3.14)
+PYTHON_CANDIDATES := $(call candidates,python3.12,3.12) $(call candidates,python3.13,3.13)
 # CI's second Python: a subset of the tests on 3.13 in .venv313 (skipped with a warning when
 # no Python 3.13 runs here). Override with `make PYTHON313=/path/to/python3.13 ...`.
 VENV313 := .venv313
@@ -53,7 +52,7 @@ $(STAMP): pyproject.toml
 	  done; \
 	fi; \
 	if [ -z "$$py" ]; then \
-	  echo "error: no working Python 3.12, 3.13 or 3.14 found (tried: $(PYTHON_CANDIDATES))." >&2; \
+	  echo "error: no working Python 3.12 or 3.13 found (tried: $(PYTHON_CANDIDATES))." >&2; \
 	  echo "       install one or run: make PYTHON=/path/to/python3.x ..." >&2; \
 	  exit 1; \
 	fi; \
