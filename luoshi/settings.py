@@ -24,6 +24,11 @@ SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SEC
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
 UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
+
+API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
+               (default "1200/minute" / "60/minute")
+WORKER_HEARTBEAT_SECONDS / WORKER_HEARTBEAT_STALE_SECONDS  the worker's heartbeat period and
+               the age after which /healthz calls it stale (default 30 / 120)
 """
 
 import os
@@ -384,6 +389,9 @@ REST_FRAMEWORK = {
         "luoshi.api.throttling.UserThrottle",
         "luoshi.api.throttling.AnonThrottle",
     ],
+    # Anonymous clients are counted by REMOTE_ADDR only: a client cannot pick its own bucket
+    # with a forged X-Forwarded-For.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "落实 luoshi API",
