@@ -72,7 +72,7 @@ run: sysdeps $(STAMP)
 	$(VPY) manage.py migrate --noinput; \
 	$(VPY) manage.py load_demo --if-empty; \
 	$(VPY) manage.py run_schedules --enqueue; \
-	$(VPY) manage.py db_worker --no-reload & worker=$$!; \
+	$(VPY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(VPY) manage.py runserver 127.0.0.1:8000
 

@@ -350,7 +350,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Background work (django.tasks): django-tasks-db stores jobs in the database and
-# ``manage.py db_worker`` runs them; ``make run`` starts one beside the server.
+# ``luoshi run_worker`` (db_worker with a heartbeat) runs them; ``make run`` starts one.
 TASKS = {
     "default": {
         "BACKEND": (
