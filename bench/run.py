@@ -564,7 +564,7 @@ def gunicorn_throughput(data, urls):
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "python:luoshi.gunicorn_conf",
             "luoshi.wsgi:application",
         ],
         cwd=ROOT,

@@ -28,6 +28,11 @@ EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (defau
 TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
                       X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
                       nginx); empty: the direct peer is the client (luoshi.core.client_address)
+
+API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
+               (default "1200/minute" / "60/minute")
+WORKER_HEARTBEAT_SECONDS / WORKER_HEARTBEAT_STALE_SECONDS  the worker's heartbeat period and
+               the age after which /healthz calls it stale (default 30 / 120)
 """
 
 import os
@@ -87,7 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "luoshi.staticfiles.LuoshiStaticFilesConfig",  # django.contrib.staticfiles without *.map
     "django.contrib.humanize",
     "treebeard",
     "simple_history",
@@ -122,6 +127,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.api",
     "luoshi.exchange",
+    "luoshi.health",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +236,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page (hx-headers),
 
 # --- security headers -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Health probes come over plain HTTP on loopback (gunicorn directly): never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 _behind_tls = SECURE_SSL_REDIRECT or env_bool("SECURE_PROXY_SSL_HEADER")
@@ -337,12 +345,16 @@ STORAGES = {
     "staticfiles": {
         # Production runs collectstatic and sets STATIC_MANIFEST=1 for hashed names.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "luoshi.staticfiles.ManifestStorage"
             if env_bool("STATIC_MANIFEST")
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "luoshi.staticfiles.UsedAppsFinder",
+]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -386,7 +398,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Background work (django.tasks): django-tasks-db stores jobs in the database and
-# ``manage.py db_worker`` runs them; ``make run`` starts one beside the server.
+# ``luoshi run_worker`` (db_worker with a heartbeat) runs them; ``make run`` starts one.
 TASKS = {
     "default": {
         "BACKEND": (
@@ -398,8 +410,18 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+# `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the
+# newest heartbeat is older than WORKER_HEARTBEAT_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
 
-# REST API (/api/): token or session authentication, JSON only, cursor pagination.
+# REST API (/api/v1/, alias /api/): token or session authentication, JSON only, cursor
+# pagination with a count, one Chinese error format, request rates per user and per
+# anonymous client (API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
+API_THROTTLE_RATES = {
+    "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "luoshi.api.authentication.ApiTokenAuthentication",
@@ -410,12 +432,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.IdCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "luoshi.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "luoshi.api.throttling.UserThrottle",
+        "luoshi.api.throttling.AnonThrottle",
+    ],
+    # Anonymous clients are counted by REMOTE_ADDR only: a client cannot pick its own bucket
+    # with a forged X-Forwarded-For.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "落实 luoshi API",
     "DESCRIPTION": "意识形态工作责任制落实平台的 REST 接口。数据范围与权限与网页相同。",
     "VERSION": "1.0.0",
-    "SCHEMA_PATH_PREFIX": "/api/",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The unversioned alias /api/ is the same API: document it once.
+    "PREPROCESSING_HOOKS": ["luoshi.api.schema.only_v1"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,

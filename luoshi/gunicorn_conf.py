@@ -1,4 +1,5 @@
-"""gunicorn configuration for luoshi (``gunicorn -c deploy/gunicorn.conf.py luoshi.wsgi``).
+"""gunicorn configuration for luoshi, shipped inside the package so that an installed luoshi
+needs no checkout: ``gunicorn -c python:luoshi.gunicorn_conf luoshi.wsgi:application``.
 
 Environment: GUNICORN_BIND (default 127.0.0.1:8000, behind the reverse proxy),
 GUNICORN_WORKERS (default 2 × cores + 1), GUNICORN_THREADS (default 1),
