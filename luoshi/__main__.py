@@ -2,6 +2,7 @@
 utility with luoshi's settings, from the installed package — no checkout, no manage.py.
 ``luoshi migrate``, ``luoshi collectstatic``, ``luoshi run_worker``, ``luoshi backup DIR`` …"""
 
+import contextlib
 import os
 import sys
 
@@ -13,10 +14,9 @@ def main(argv: list[str] | None = None) -> None:
 
     # var/ holds the default SQLite database and files: make it before a command connects
     # (settings write nothing at import). A server sets LUOSHI_VAR_DIR to its state folder.
-    try:
+    # On a read-only install without LUOSHI_VAR_DIR the command itself says what it misses.
+    with contextlib.suppress(OSError):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass  # read-only install without LUOSHI_VAR_DIR: the command says what it misses
 
     execute_from_command_line(["luoshi", *(sys.argv[1:] if argv is None else argv)])
 
