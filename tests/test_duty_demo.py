@@ -4,6 +4,7 @@ ledger-fed items show the demo's records as progress; a second run adds nothing.
 import datetime
 
 from luoshi.core import demo
+from luoshi.core.indicators import SYSTEM
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import item_progress
 from luoshi.ledger.models import LedgerRecord
@@ -21,7 +22,7 @@ def test_demo_duty_lists(db):
 
     publicity = lists.get(unit__code="D02")
     item = publicity.items.get(code="study_group")
-    progress = item_progress(item, today=TODAY)
+    progress = item_progress(item, user=SYSTEM, today=TODAY)
     records = LedgerRecord.objects.filter(
         unit=publicity.unit, activity_type__code="study_group", date__year=2026
     ).count()

@@ -7,6 +7,7 @@ import datetime
 from django.urls import reverse
 
 from luoshi.core import demo
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.script import to_traditional
 from luoshi.ledger.models import LedgerRecord
 from luoshi.reports import engine, services
@@ -54,7 +55,7 @@ def test_demo_district_reports(db, tmp_path):
     year_records = LedgerRecord.objects.filter(date__year=2026)
     render = rendering_available()
     for kind in ReportKind.values:
-        draft = engine.generate(root, 2026, kind, subtree=True, today=TODAY)
+        draft = engine.generate(root, 2026, kind, user=SYSTEM, subtree=True, today=TODAY)
         for key, fact in draft.facts.items():
             if key.startswith("ledger:"):
                 code = key.split(":")[1]
@@ -107,7 +108,7 @@ def test_demo_assessment_result_in_the_target_units_summary(db):
     demo.build_demo(today=TODAY)
     assessment = _published_assessment()
     row = next(r for r in ranking(assessment) if r.scores)
-    draft = engine.generate(row.unit, 2026, ReportKind.ANNUAL_SUMMARY, today=TODAY)
+    draft = engine.generate(row.unit, 2026, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, today=TODAY)
     text = next(s for s in draft.content["sections"] if s["key"] == "area.responsibility")["text"]
     rank = draft.facts["assessment_rank"]
     assert rank["value"] == row.rank

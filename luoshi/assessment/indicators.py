@@ -10,16 +10,20 @@ from urllib.parse import urlencode
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from luoshi.core.indicators import Measure, register
+from luoshi.core.indicators import Measure, records, register
 
 
 @register("evidence_completeness", "台账佐证完整率")
-def evidence_completeness(params, *, unit, subtree, start, end) -> Measure:
+def evidence_completeness(params, *, user, unit, subtree, start, end) -> Measure:
     from luoshi.evidence.models import Evidence
     from luoshi.ledger.models import LedgerRecord
 
-    records = LedgerRecord.objects.filter(date__gte=start, date__lte=end)
-    records = records.in_subtree(unit) if subtree else records.filter(unit=unit)
+    ledger = records(
+        LedgerRecord.objects.filter(date__gte=start, date__lte=end),
+        user=user,
+        unit=unit,
+        subtree=subtree,
+    )
     with_evidence = Evidence.objects.filter(
         content_type=ContentType.objects.get_for_model(LedgerRecord), is_current=True
     ).values("object_id")
@@ -30,7 +34,7 @@ def evidence_completeness(params, *, unit, subtree, start, end) -> Measure:
         "date_to": end.isoformat(),
     }
     return Measure(
-        count=records.filter(pk__in=with_evidence).count(),
-        total=records.count(),
+        count=ledger.filter(pk__in=with_evidence).count(),
+        total=ledger.count(),
         url=f"{reverse('ledger:list')}?{urlencode(query)}",
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from luoshi.channels import selectors
 from luoshi.channels.filters import STATUS_ALL
 from luoshi.channels.models import Channel
-from luoshi.core.indicators import Measure, register
+from luoshi.core.indicators import Measure, records, register
 
 
 def channel_check_query(*, unit, subtree, start, end, checked: bool) -> dict:
@@ -23,15 +23,16 @@ def channel_check_query(*, unit, subtree, start, end, checked: bool) -> dict:
 
 
 @register("channel_check_rate", "阵地检查")
-def channel_check_rate(params, *, unit, subtree, start, end) -> Measure:
+def channel_check_rate(params, *, user, unit, subtree, start, end) -> Measure:
     """Share of the channels open at the end of the period that were checked in the period.
 
     ``total``: channels opened by ``end`` and not closed by then; ``count``: those of them
     with at least one check dated in [start, end]; ``url`` lists exactly the counted ones
     (drop ``checked_from``/``checked_to`` from it for the total).
     """
-    channels = Channel.objects.filter(selectors.active_on_q(end))
-    channels = channels.in_subtree(unit) if subtree else channels.filter(unit=unit)
+    channels = records(
+        Channel.objects.filter(selectors.active_on_q(end)), user=user, unit=unit, subtree=subtree
+    )
     checked = selectors.checked_between(channels, start, end)
     query = channel_check_query(unit=unit, subtree=subtree, start=start, end=end, checked=True)
     return Measure(

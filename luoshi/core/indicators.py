@@ -6,11 +6,18 @@ kinds it can measure; a kind nobody registered (its module does not exist yet) i
 as a manual checklist item until it does.
 
     @register("ledger_count")
-    def ledger_count(params, *, unit, subtree, start, end) -> Measure: ...
+    def ledger_count(params, *, user, unit, subtree, start, end) -> Measure: ...
 
 ``Measure.count`` is what counts in the period; ``Measure.total`` is the denominator of a
 rate indicator (100% 备案, 三审覆盖率, 整改完成率), ``None`` for a count; ``Measure.url``
 lists exactly the records behind the number.
+
+Every measure is taken FOR A USER: an indicator reads its records only through
+``records(queryset, user=..., unit=..., subtree=...)``, which keeps the records of the unit
+(or its subtree) that the user may open. A 本单位 user asking for the subtree therefore gets
+the counts of its own unit, never those of units it would get a 404 on. ``SYSTEM`` is the
+reader of the command line and of the year-end jobs that score every target unit: it reads
+the whole database, and has to be named to be used.
 """
 
 from __future__ import annotations
@@ -25,6 +32,36 @@ class Measure:
     count: int
     total: int | None = None
     url: str = ""
+
+
+class _SystemReader:
+    """Whoever runs ``manage.py`` (or a job scoring every unit): reads every record."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+    unit = None
+    unit_id = None
+    username = "system"
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return self.username
+
+
+SYSTEM = _SystemReader()
+
+
+def records(queryset, *, user, unit, subtree: bool):
+    """The records of ``queryset`` belonging to ``unit`` (or to its subtree) that ``user``
+    may open: the one way an indicator narrows its records."""
+    queryset = queryset.for_user(user)
+    if subtree:
+        return queryset.in_subtree(unit)
+    return queryset.filter(**{queryset.model.scope_spec.field("pk"): unit.pk})
 
 
 Indicator = Callable[..., Measure]
@@ -53,13 +90,15 @@ def measure(
     kind: str,
     params: dict,
     *,
+    user,
     unit,
     subtree: bool,
     start: datetime.date,
     end: datetime.date,
 ) -> Measure | None:
-    """Measure ``kind`` for ``unit`` (and its subtree) over [start, end]; None if manual."""
+    """Measure ``kind`` for ``unit`` (and its subtree) over [start, end], counting only the
+    records ``user`` may open; None if manual."""
     func = _REGISTRY.get(kind)
     if func is None:
         return None
-    return func(params or {}, unit=unit, subtree=subtree, start=start, end=end)
+    return func(params or {}, user=user, unit=unit, subtree=subtree, start=start, end=end)

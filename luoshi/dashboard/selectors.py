@@ -986,7 +986,7 @@ def duty_panel(user, unit: Unit, year: int, *, today=None) -> DutyPanel | None:
     duty_list = duty.duty_lists_for(user).filter(unit=unit, year=year, pack_code=pack_code).first()
     if duty_list is None:
         return DutyPanel(None, overview_url=overview_url)
-    rows = duty.list_progress(duty_list, subtree=True, today=today)
+    rows = duty.list_progress(duty_list, user=user, subtree=True, today=today)
     return DutyPanel(
         duty_list=duty_list,
         rows=rows,

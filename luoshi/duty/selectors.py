@@ -1,7 +1,8 @@
 """Reads of the duty module: lists in scope and their LIVE progress from the records.
 
 Progress is measured through ``luoshi.core.indicators`` (one measure per item and period,
-nothing stored); a kind nobody registered yet is a manual item ticked on the item's page.
+nothing stored) FOR A USER: a subtree figure counts only the records the user may open. A kind
+nobody registered yet is a manual item ticked on the item's page.
 """
 
 from __future__ import annotations
@@ -121,11 +122,12 @@ def target_text(item: DutyItem) -> str:
     return _("%(period)s ≥%(t)s 次") % {"period": item.get_period_display(), "t": target}
 
 
-def _measure(item: DutyItem, unit, subtree, start, end):
+def _measure(item: DutyItem, user, unit, subtree, start, end):
     try:
         return indicators.measure(
             item.indicator_kind,
             item.indicator_params,
+            user=user,
             unit=unit,
             subtree=subtree,
             start=start,
@@ -136,10 +138,11 @@ def _measure(item: DutyItem, unit, subtree, start, end):
 
 
 def item_progress(
-    item: DutyItem, *, subtree: bool = False, today: datetime.date | None = None
+    item: DutyItem, *, user, subtree: bool = False, today: datetime.date | None = None
 ) -> ItemProgress:
     """Progress of ``item`` over its list's year, as of ``today``; ``item.checks`` may be
-    prefetched. ``subtree``: count the records of the unit and every unit below it."""
+    prefetched. ``subtree``: count the records of the unit and every unit below it, of
+    those ``user`` may open."""
     today = today or timezone.localdate()
     year = item.duty_list.year if "duty_list" in item._state.fields_cache else None
     year = year or DutyList.objects.values_list("year", flat=True).get(pk=item.duty_list_id)
@@ -167,7 +170,7 @@ def item_progress(
             progress.check = checks.get(period.key)
             progress.met = bool(progress.check and progress.check.done)
         elif period.start <= today:
-            measured = _measure(item, unit, subtree, period.start, period.end)
+            measured = _measure(item, user, unit, subtree, period.start, period.end)
             if measured is None:
                 manual = result.manual = True
                 progress.check = checks.get(period.key)
@@ -200,7 +203,7 @@ def item_progress(
             result.count, result.total, result.url = only.count, only.total, only.url
         else:
             start, end = datetime.date(year, 1, 1), year_end
-            measured = _measure(item, unit, subtree, start, end)
+            measured = _measure(item, user, unit, subtree, start, end)
             if measured is not None:
                 result.count, result.total, result.url = (
                     measured.count,
@@ -225,7 +228,7 @@ def item_progress(
     return result
 
 
-def list_progress(duty_list: DutyList, *, subtree=False, today=None) -> list[ItemProgress]:
+def list_progress(duty_list: DutyList, *, user, subtree=False, today=None) -> list[ItemProgress]:
     items = duty_list.items.prefetch_related("checks__recorded_by", "assignees").order_by(
         "order", "id"
     )
@@ -233,7 +236,7 @@ def list_progress(duty_list: DutyList, *, subtree=False, today=None) -> list[Ite
     for item in items:
         item.duty_list = duty_list
         item.unit = duty_list.unit
-        rows.append(item_progress(item, subtree=subtree, today=today))
+        rows.append(item_progress(item, user=user, subtree=subtree, today=today))
     return rows
 
 
@@ -336,7 +339,7 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
                 if item.is_custom:
                     continue
                 item.duty_list, item.unit = duty_list, unit
-                cells[item.code] = item_progress(item, subtree=subtree, today=today)
+                cells[item.code] = item_progress(item, user=user, subtree=subtree, today=today)
         ordered = [cells.get(code) for code, _name in columns]
         rows.append(OverviewRow(unit=unit, duty_list=duty_list, cells=cells, ordered=ordered))
     return columns, rows

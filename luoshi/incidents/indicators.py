@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from luoshi.core.indicators import Measure, register
+from luoshi.core.indicators import Measure, records, register
 from luoshi.incidents import selectors
 from luoshi.incidents.models import Incident, IncidentStatus
 
@@ -22,14 +22,18 @@ def incident_query(*, unit, subtree, start, end, closed: bool) -> dict:
 
 
 @register("incident_closure_rate", "舆情办结率")
-def incident_closure_rate(params, *, unit, subtree, start, end) -> Measure:
+def incident_closure_rate(params, *, user, unit, subtree, start, end) -> Measure:
     """Share of the incidents discovered in the period that are closed (办结).
 
     ``total``: incidents registered with a discovery date in [start, end]; ``count``: those
     of them closed; ``url`` lists exactly the counted ones (drop ``status`` for the total).
     """
-    incidents = selectors.discovered_between(Incident.objects.all(), start, end)
-    incidents = incidents.in_subtree(unit) if subtree else incidents.filter(unit=unit)
+    incidents = records(
+        selectors.discovered_between(Incident.objects.all(), start, end),
+        user=user,
+        unit=unit,
+        subtree=subtree,
+    )
     query = incident_query(unit=unit, subtree=subtree, start=start, end=end, closed=True)
     return Measure(
         count=incidents.filter(selectors.closed_q()).count(),

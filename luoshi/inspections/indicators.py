@@ -4,16 +4,20 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from luoshi.core.indicators import Measure, register
+from luoshi.core.indicators import Measure, records, register
 from luoshi.inspections.models import RectificationItem, RectificationStatus
 
 
 @register("rectification_rate", "整改完成率")
-def rectification_rate(params, *, unit, subtree, start, end) -> Measure:
+def rectification_rate(params, *, user, unit, subtree, start, end) -> Measure:
     """Of the rectification items of the unit (or its subtree) due in [start, end]:
     ``count`` closed out (销号), ``total`` due. The url lists exactly the ``total`` items."""
-    items = RectificationItem.objects.filter(deadline__gte=start, deadline__lte=end)
-    items = items.in_subtree(unit) if subtree else items.filter(unit=unit)
+    items = records(
+        RectificationItem.objects.filter(deadline__gte=start, deadline__lte=end),
+        user=user,
+        unit=unit,
+        subtree=subtree,
+    )
     query = {
         "unit": unit.pk,
         "unit_scope": "subtree" if subtree else "own",

@@ -4,18 +4,16 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from luoshi.core.indicators import Measure, register
+from luoshi.core.indicators import Measure, records, register
 from luoshi.publications.models import Publication
 from luoshi.publications.selectors import fully_reviewed, published_between
 
 
 @register("review_coverage", "信息发布三审覆盖率")
-def review_coverage(params, *, unit, subtree, start, end) -> Measure:
+def review_coverage(params, *, user, unit, subtree, start, end) -> Measure:
     """count: published items with all three review steps; total: published items;
     ``url`` lists exactly the counted items."""
-    items = (
-        Publication.objects.in_subtree(unit) if subtree else Publication.objects.filter(unit=unit)
-    )
+    items = records(Publication.objects.all(), user=user, unit=unit, subtree=subtree)
     published = published_between(items, start, end)
     query = {
         "unit": unit.pk,

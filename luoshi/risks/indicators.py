@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.core.indicators import Measure, register
+from luoshi.core.indicators import Measure, records, register
 from luoshi.risks.models import Screening
 
 
@@ -27,11 +27,15 @@ def completed_between(queryset, start=None, end=None):
 
 
 @register("risk_screening", "风险点排查")
-def risk_screening(params, *, unit, subtree, start, end) -> Measure:
+def risk_screening(params, *, user, unit, subtree, start, end) -> Measure:
     """Screenings (a campaign self-check or one the unit started itself) completed in the
     period; ``url`` lists exactly those screenings."""
-    screenings = completed_between(Screening.objects.filter(completed_at__isnull=False), start, end)
-    screenings = screenings.in_subtree(unit) if subtree else screenings.filter(unit=unit)
+    screenings = records(
+        completed_between(Screening.objects.filter(completed_at__isnull=False), start, end),
+        user=user,
+        unit=unit,
+        subtree=subtree,
+    )
     query = {
         "unit": unit.pk,
         "unit_scope": "subtree" if subtree else "own",

@@ -4,12 +4,12 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from luoshi.core.indicators import Measure, register
+from luoshi.core.indicators import Measure, records, register
 from luoshi.tasks.models import TaskAssignment
 
 
 @register("task_series", "信息报送按时率")
-def task_series(params, *, unit, subtree, start, end) -> Measure:
+def task_series(params, *, user, unit, subtree, start, end) -> Measure:
     """Of the tasks of reporting schedule ``params['schedule']`` (its code) — or, with
     ``params['duty_item']``, of every task linked to that duty item code — whose deadline
     falls in [start, end]: ``count`` the unit submitted on time, ``total`` it received."""
@@ -20,7 +20,7 @@ def task_series(params, *, unit, subtree, start, end) -> Measure:
         assignments = assignments.filter(task__schedule__code=params["schedule"])
     if params.get("duty_item"):
         assignments = assignments.filter(task__duty_item_code=params["duty_item"])
-    assignments = assignments.in_subtree(unit) if subtree else assignments.filter(unit=unit)
+    assignments = records(assignments, user=user, unit=unit, subtree=subtree)
     rows = list(assignments)
     query = {
         "unit": unit.pk,

@@ -9,6 +9,9 @@ they need by key.
 Year-on-year: ``FactBook.previous(key)`` is the same fact of the year before, computed from
 the records when that year has records in the system, else read from the imported
 ``Baseline`` of (unit, year - 1) by the keywords in ``BASELINE_KEYWORDS``.
+
+A book is written FOR A USER (the one generating the report): every record it counts is one
+that user may open, so a 本单位 user asking for 「含下级单位」 gets its own unit's figures.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from urllib.parse import urlencode
 from django.db.models import Avg, F, Sum
 from django.urls import reverse
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import measure, records
 
 # Ledger activity types the reports count: code -> (what the sentence calls it, measure word).
 LEDGER_FACTS = {
@@ -96,7 +99,8 @@ def _url(name: str, query: dict) -> str:
 
 
 class FactBook:
-    def __init__(self, unit, year: int, *, subtree: bool, today: datetime.date | None = None):
+    def __init__(self, unit, year: int, *, user, subtree: bool, today: datetime.date | None = None):
+        self.user = user
         self.unit = unit
         self.year = year
         self.subtree = subtree
@@ -109,14 +113,21 @@ class FactBook:
 
     # -- scoping helpers ----------------------------------------------------------------
     def scoped(self, queryset):
-        return queryset.in_subtree(self.unit) if self.subtree else queryset.filter(unit=self.unit)
+        """The records of the book's unit (or subtree) that its user may open."""
+        return records(queryset, user=self.user, unit=self.unit, subtree=self.subtree)
 
     def unit_query(self) -> dict:
         return {"unit": self.unit.pk, "unit_scope": "subtree" if self.subtree else "own"}
 
     def _measure(self, kind: str, params: dict | None = None):
         return measure(
-            kind, params or {}, unit=self.unit, subtree=self.subtree, start=self.start, end=self.end
+            kind,
+            params or {},
+            user=self.user,
+            unit=self.unit,
+            subtree=self.subtree,
+            start=self.start,
+            end=self.end,
         )
 
     # -- public -------------------------------------------------------------------------
@@ -245,7 +256,7 @@ class FactBook:
             duty_list = DutyList.objects.filter(unit=self.unit, year=self.year).first()
             self._duty_list = duty_list
             self._duty_rows = (
-                list_progress(duty_list, subtree=self.subtree, today=self.today)
+                list_progress(duty_list, user=self.user, subtree=self.subtree, today=self.today)
                 if duty_list
                 else []
             )
@@ -566,7 +577,7 @@ class FactBook:
     def _fact_units(self):
         from luoshi.units.models import Unit
 
-        units = Unit.objects.filter(path__startswith=self.unit.path, is_active=True)
+        units = self.scoped(Unit.objects.filter(is_active=True))
         count = units.count() if self.subtree else 1
         url = reverse("units:list")
         self.add(Fact("units", "单位", count, "个", url, count))
@@ -575,7 +586,7 @@ class FactBook:
     def previous_book(self) -> FactBook:
         if self._previous_book is None:
             self._previous_book = FactBook(
-                self.unit, self.year - 1, subtree=self.subtree, today=self.today
+                self.unit, self.year - 1, user=self.user, subtree=self.subtree, today=self.today
             )
         return self._previous_book
 
