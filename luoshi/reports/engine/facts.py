@@ -72,15 +72,32 @@ class Fact:
     previous_source: str = ""  # "records" | "baseline"
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # A version stores its facts as JSON: a score or a sum read as Decimal becomes a
+        # plain number here, once, whichever fact computed it.
+        self.value = plain(self.value)
+        self.previous = plain(self.previous)
+
     @property
     def text(self) -> str:
         """The number as written in the report: 「15次」「67.57%」."""
         return f"{number(self.value)}{self.unit}"
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        data = {key: plain(value) for key, value in asdict(self).items()}
         data["text"] = self.text
         return data
+
+
+def plain(value):
+    """A value JSON can store: a Decimal as an int (when whole) or a float, recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
 
 
 def number(value) -> str:
