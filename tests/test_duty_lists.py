@@ -131,11 +131,11 @@ def test_monthly_periods(duty_list, tree, client, users):
 
 
 def test_manual_item_ticked_with_evidence(client, duty_list, users, monkeypatch):
-    from luoshi.core import indicators
+    from luoshi.core import metrics
 
     # every kind of the default pack is measured now: unregister one as if its module were
     # not installed, so the item falls back to a manual tick
-    monkeypatch.delitem(indicators._REGISTRY, "risk_screening")
+    monkeypatch.delitem(metrics._REGISTRY, "risk_screening")
     item = duty_list.items.get(code="risk_screening")
     assert item.is_manual
     client.force_login(users.clerk)

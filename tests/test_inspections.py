@@ -286,9 +286,11 @@ def test_rectification_rate_indicator_matches_its_records(client, tree, users, s
             "rectification_rate", {}, user=SYSTEM, unit=unit, subtree=subtree, start=start, end=end
         )
         _login(client, users.inspector)
-        listed = list(client.get(result.url).context["object_list"])
+        listed = list(client.get(result.total_url).context["object_list"])
         assert result.total == len(listed)
         assert result.count == sum(1 for i in listed if i.status == RectificationStatus.CLOSED)
+        closed = list(client.get(result.url).context["object_list"])
+        assert result.count == len(closed)
     own = measure(
         "rectification_rate", {}, user=SYSTEM, unit=tree.child, subtree=False, start=start, end=end
     )

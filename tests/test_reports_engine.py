@@ -135,10 +135,10 @@ def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, u
     problems = _section(draft, "problems")["text"]
     assert "尚有2个风险点未化解（红色1个、橙色1个）" in problems
     assert "微信公众号未落实三审制度" in problems
-    assert "尚有1个整改事项未销号" in problems and "中心组学习记录不全" in problems
+    assert "尚有1项整改事项未销号" in problems and "中心组学习记录不全" in problems
     plans = _section(draft, "plans")["text"]
     assert "筹备全区宣传干部培训班。" in plans
-    assert "对尚未销号的1个整改事项" in plans
+    assert "对尚未销号的1项整改事项" in plans
 
     # (users.admin would see no items: inspections' "both sides" scope drops Q() | Q(...))
     client.force_login(users.unit_admin)

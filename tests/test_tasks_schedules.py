@@ -186,8 +186,9 @@ def test_the_indicator_link_lists_exactly_its_records(client, monthly, world):
         end=D(2026, 1, 31),
     )
     client.force_login(world.issuer)
-    page = client.get(result.url)
+    page = client.get(result.total_url)
     assert [a.unit for a in page.context["object_list"]] == [world.theory]
+    assert result.total == 1
 
 
 def test_schedule_pages(client, world):
