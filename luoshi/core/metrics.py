@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 NOT_APPLICABLE = "—"
+SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
 
 Period = tuple[datetime.date, datetime.date]
 
@@ -95,6 +96,10 @@ class Metric:
     counted: Callable | None = None
     count_filters: Callable = _no_filters
     due_only: bool = False
+    # The numerator is an EXISTS independent of the period (e.g. 有佐证): count it by a
+    # second query with the EXISTS in the WHERE clause (a semi-join on PostgreSQL) instead
+    # of one correlated EXISTS per record in the aggregate.
+    semi_join: bool = False
     count_label: str = ""  # a rate's numerator: 「按时报送」
     total_label: str = ""  # a rate's denominator: 「应报送」
     description: str = ""
@@ -171,14 +176,27 @@ class _Plan:
     params: dict
     periods: list[Period] = field(default_factory=list)  # after due_only clipping
 
+    def _within(self, start, end) -> Q:
+        return self.metric.in_period(start, end) if start <= end else Q(pk__in=[])
+
     def aggregates(self) -> dict:
         result = {}
         for i, (start, end) in enumerate(self.periods):
-            within = self.metric.in_period(start, end) if start <= end else Q(pk__in=[])
+            within = self._within(start, end)
             result[f"t{i}"] = Count("pk", filter=within)
-            if self.metric.is_rate:
+            if self.metric.is_rate and not self.metric.semi_join:
                 result[f"c{i}"] = Count("pk", filter=within & self.metric.counted(start, end))
         return result
+
+    def numerators(self) -> dict:
+        """For a ``semi_join`` metric: the numerator counts of the second query."""
+        return {
+            f"c{i}": Count("pk", filter=self._within(start, end))
+            for i, (start, end) in enumerate(self.periods)
+        }
+
+    def counted_rows(self, queryset):
+        return queryset.filter(self.metric.counted(None, None))
 
     def where(self) -> Q:
         condition = Q(pk__in=[])
@@ -231,6 +249,8 @@ def values(
     plan = _plan(key, params, periods, today)
     queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
     row = queryset.order_by().aggregate(**plan.aggregates())
+    if plan.metric.semi_join:
+        row.update(plan.counted_rows(queryset).order_by().aggregate(**plan.numerators()))
     return [plan.value(i, row, unit, subtree) for i in range(len(plan.periods))]
 
 
@@ -257,23 +277,35 @@ def table(
     today: datetime.date | None = None,
 ) -> dict:
     """{branch unit pk: [Value per period]} for each of ``branches`` (the unit's direct
-    children, each with its subtree) and the unit itself (its own records), from ONE
-    ``GROUP BY`` over the unit's subtree."""
+    children, each with its subtree), the unit itself (its own records) and ``SUBTREE``
+    (the whole subtree: the sum of every group), from ONE ``GROUP BY`` over the subtree."""
     plan = _plan(key, params, periods, today)
     queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
     path = queryset.model.scope_spec.field("path")
     child_len = len(unit.path) + unit.steplen
-    rows = {
-        row["branch"]: row
-        for row in queryset.annotate(branch=Substr(path, 1, child_len))
-        .order_by()
-        .values("branch")
-        .annotate(**plan.aggregates())
-    }
+
+    def grouped(rows, aggregates):
+        return (
+            rows.annotate(branch=Substr(path, 1, child_len))
+            .order_by()
+            .values("branch")
+            .annotate(**aggregates)
+        )
+
+    rows = {row["branch"]: row for row in grouped(queryset, plan.aggregates())}
+    if plan.metric.semi_join:
+        for row in grouped(plan.counted_rows(queryset), plan.numerators()):
+            rows.setdefault(row["branch"], {"branch": row["branch"]}).update(row)
     result = {}
     for branch in branches:
         row = rows.get(branch.path, {})
         result[branch.pk] = [plan.value(i, row, branch, True) for i in range(len(plan.periods))]
     row = rows.get(unit.path, {})
     result[unit.pk] = [plan.value(i, row, unit, False) for i in range(len(plan.periods))]
+    summed = {}
+    for row in rows.values():
+        for name, count in row.items():
+            if name != "branch":
+                summed[name] = summed.get(name, 0) + (count or 0)
+    result[SUBTREE] = [plan.value(i, summed, unit, True) for i in range(len(plan.periods))]
     return result

@@ -48,6 +48,7 @@ METRICS = [
         records=_records,
         in_period=dates_between("date"),
         counted=_with_evidence,
+        semi_join=True,
         list_url="ledger:list",
         filters=_period,
         count_filters=lambda params, start, end: {"evidence": "present"},
