@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import SYSTEM, measure
 from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.events import services
 from luoshi.events.models import (
@@ -288,6 +288,7 @@ def test_filing_rate_equals_the_records_behind_its_url(client, tree, users, root
     result = measure(
         "event_filing_rate",
         {},
+        user=SYSTEM,
         unit=tree.own,
         subtree=True,
         start=today - datetime.timedelta(days=30),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import SYSTEM, measure
 from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
 from luoshi.inspections.models import RectificationItem, RectificationStatus
@@ -284,12 +284,18 @@ def test_rectification_rate_indicator_matches_its_records(client, tree, users, s
     add_item(setup, users, clerk, days=0, text="问题二")
     _closed(a, users, clerk)
     for subtree, unit in ((True, tree.own), (False, tree.child), (False, tree.own)):
-        result = measure("rectification_rate", {}, unit=unit, subtree=subtree, start=start, end=end)
+        result = measure(
+            "rectification_rate", {}, user=SYSTEM, unit=unit, subtree=subtree, start=start, end=end
+        )
         _login(client, users.inspector)
-        listed = list(client.get(result.url).context["object_list"])
+        listed = list(client.get(result.total_url).context["object_list"])
         assert result.total == len(listed)
         assert result.count == sum(1 for i in listed if i.status == RectificationStatus.CLOSED)
-    own = measure("rectification_rate", {}, unit=tree.child, subtree=False, start=start, end=end)
+        closed = list(client.get(result.url).context["object_list"])
+        assert result.count == len(closed)
+    own = measure(
+        "rectification_rate", {}, user=SYSTEM, unit=tree.child, subtree=False, start=start, end=end
+    )
     assert (own.count, own.total) == (1, 2)
 
 

@@ -241,7 +241,7 @@ class DutyListViewSet(ReadViewSet):
     def progress(self, request, pk=None):
         duty_list = self.get_object()
         subtree = request.query_params.get("subtree", "").lower() in {"1", "true"}
-        rows = duty_selectors.list_progress(duty_list, subtree=subtree)
+        rows = duty_selectors.list_progress(duty_list, user=request.user, subtree=subtree)
         return Response(s.ItemProgressSerializer(rows, many=True).data)
 
 

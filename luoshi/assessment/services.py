@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from luoshi.assessment import scoring
 from luoshi.assessment.models import Assessment, AssessmentScore, AssessmentStatus
 from luoshi.assessment.workflow import ASSESSMENT
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import item_progress
@@ -85,7 +86,8 @@ def evaluate(item, pack_item, *, year: int) -> dict:
         elif item.is_retired:
             values["value"] = _("责任项已停用")
         return values
-    progress = item_progress(item, today=datetime.date(year, 12, 31))
+    # The assessing body scores each target unit's own records (never a subtree).
+    progress = item_progress(item, user=SYSTEM, today=datetime.date(year, 12, 31))
     result = scoring.achievement(progress)
     values["value"] = scoring.value_text(progress, result)
     values["url"] = progress.url or ""
