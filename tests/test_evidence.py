@@ -88,6 +88,10 @@ def test_upload_is_stored_privately_with_its_hash(client, users, record, _privat
         assert evidence.unit == record.unit
         assert evidence.created_by == users.clerk
     assert items["会议纪要.pdf"].content_type_detected == "application/pdf"
+    # the record's page names the kinds in words, not MIME types or checksums
+    panel = page_text(client.get(record.get_absolute_url()))
+    assert "PDF 文档" in panel and "图片" in panel
+    assert "application/pdf" not in panel and items["现场照片.png"].sha256[:12] not in panel
 
 
 @pytest.mark.parametrize(
