@@ -18,6 +18,7 @@ from .boilerplate import (
     ENTITY_RE,
     ISSUER_LABELS,
     PIECE_RE,
+    SEPARATOR_RE,
     TAG_RE,
     chrome_score,
     fields,
@@ -321,6 +322,8 @@ def _title_like(text: str, score: float) -> bool:
         and not marker_level(s)
         and not PIECE_RE.match(s)
         and not fields(s).pairs  # 「标题：…」 is read as a field
+        and not SEPARATOR_RE.search(s)  # a breadcrumb is never the title
+        and not re.search("[:：]", s)
     )
 
 
@@ -430,13 +433,16 @@ def clean(raw: str) -> Cleaned:
         if label and label_title is None:
             label_title = lines[i][label.end() :].sub(TITLE_NOISE_RE, "").strip()
 
-    # Another document after this one (「篇二：…」 on a 范文 page) is cut off.
+    # Another document after this one (「篇二：…」 on a 范文 page) is cut off; before any
+    # text of the report, a 「篇二」 only introduces it.
     end = len(lines)
+    seen_text = False
     for i, s in enumerate(simple):
         piece = PIECE_RE.match(s)
-        if piece and piece.group(1) not in ("一", "1") and i > 0:
+        if piece and seen_text:
             end = i
             break
+        seen_text = seen_text or is_prose(s, scores[i]) or (markers[i] and scores[i] < CHROME_CUT)
 
     title_index, body_start = _find_title(simple[:end], scores[:end], markers[:end], base)
     title_candidate: Tracked | None = None
