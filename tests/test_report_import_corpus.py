@@ -142,6 +142,30 @@ def test_parts_and_inline_headings():
     assert parsed["plans"] == ["一要创新宣讲形式", "二要加强阵地管理"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 「不超过」 is a bound, not part of the activity (was 「网络舆情平均回应时间不」)
+        ("网络舆情平均回应时间不超过2小时。", [("平均回应时间", 2, "小时", True, False)]),
+        # the scope 「全县共有」 is not the activity; both parts belong to the total
+        (
+            "全县共有宗教活动场所56处，其中佛教场所20处、基督教场所11处。",
+            [
+                ("宗教活动场所", 56, "处", False, False),
+                ("佛教场所", 20, "处", False, False),
+                ("基督教场所", 11, "处", False, False),
+            ],
+        ),
+        # next year's figure: a target, and 「将力争」 is not the activity
+        ("2025年将力争实现网评员队伍达到200人。", [("实现网评员队伍", 200, "人", False, True)]),
+    ],
+)
+def test_activity_labels_are_not_cut(sentence, expected):
+    metrics = parse_text("某局2024年意识形态工作总结\n一、工作情况\n" + sentence)["metrics"]
+    got = [(m["activity"], m["value"], m["unit"], m["approx"], m["target"]) for m in metrics]
+    assert got == expected
+
+
 def test_a_report_about_websites_keeps_its_lines():
     """Chrome words (网站, 发布, 点击, 版权) inside the report's own sentences are not chrome."""
     raw = (
