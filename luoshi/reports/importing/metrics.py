@@ -465,6 +465,34 @@ def _record(paragraph: Tracked, raw: str, start: int, end: int, **fields) -> dic
     }
 
 
+def _count_value(m: re.Match, text: str, masked: list[tuple[int, int]]) -> int | float | None:
+    """The value of a number + measure word, or None when it is not a count (quoted, an
+    ordinal, a date, 「一项工作」, 「三个方面」, 「部门」…)."""
+    s, e = m.start("num"), m.end()
+    if any(a <= s < b for a, b in masked):
+        return None
+    num, unit = m.group("num"), m.group("unit")
+    prev = text[s - 1] if s > 0 and not m.group("pre") else ""
+    if prev and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in ".-－/第初周#"):
+        return None
+    if not num[0].isdigit():
+        if text[max(0, s - 2) : s] in ("星期", "礼拜") or prev in "第初之统唯同逐专单万":
+            return None
+        if num == "一" and unit not in SINGLE_ONE_UNITS:
+            return None
+        if num in ("一", "两") and text[e : e + 1] == "性":
+            return None
+    forbidden = NOT_AFTER_UNIT.get(unit)
+    if forbidden and re.match(forbidden, text[e:]):
+        return None
+    if unit in ("%", "％") and m.group("mult"):
+        return None
+    value = _number(num)
+    if value is None or (isinstance(value, int) and value > 10**9):
+        return None
+    return value
+
+
 def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False) -> list[dict]:
     """Quantified statements of one paragraph; ``plan``: the paragraph is in a plans section,
     so its figures are targets."""
@@ -474,28 +502,10 @@ def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False)
     previous_end = 0
     for m in METRIC_RE.finditer(text):
         s, e = m.start("num"), m.end()
-        if any(a <= s < b for a, b in masked):
+        value = _count_value(m, text, masked)
+        if value is None:
             continue
-        num, unit = m.group("num"), m.group("unit")
-        prev = text[s - 1] if s > 0 and not m.group("pre") else ""
-        if prev and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in ".-－/第初周#"):
-            continue
-        if not num[0].isdigit():
-            if text[max(0, s - 2) : s] in ("星期", "礼拜") or prev in "第初之统唯同逐专单万":
-                continue
-            if num == "一" and unit not in SINGLE_ONE_UNITS:
-                continue
-            if num in ("一", "两") and text[e : e + 1] == "性":
-                continue
-        forbidden = NOT_AFTER_UNIT.get(unit)
-        tail = text[e:]
-        if forbidden and re.match(forbidden, tail):
-            continue
-        if unit in ("%", "％") and m.group("mult"):
-            continue
-        value = _number(num)
-        if value is None or (isinstance(value, int) and value > 10**9):
-            continue
+        unit = m.group("unit")
         clause_start = _clause_start(text, m.start())
         # 「开设网站1个、公众号6个」: the second figure's words start after the first one.
         own_start = max(clause_start, previous_end)
