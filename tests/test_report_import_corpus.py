@@ -20,7 +20,7 @@ from luoshi.reports.importing import ReportImportError, parse_text, read_path, r
 CORPUS = Path(__file__).parent / "fixtures" / "report_corpus"
 sys.path.insert(0, str(CORPUS))
 
-from score import THRESHOLDS, answers, figures, score_corpus  # noqa: E402
+from corpus_score import THRESHOLDS, answers, figures, score_corpus  # noqa: E402
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
