@@ -550,7 +550,9 @@ class FactBook:
         keywords = BASELINE_KEYWORDS.get(code or fact.key)
         if baseline is None or not keywords:
             return
-        for metric in baseline.data.get("metrics", []):
+        from luoshi.reports.baselines import past_figures  # next year's targets, parts: out
+
+        for metric in past_figures(baseline):
             activity = str(metric.get("activity", ""))
             value = metric.get("value")
             if isinstance(value, int | float) and any(k in activity for k in keywords):
