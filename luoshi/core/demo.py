@@ -24,7 +24,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from luoshi.core import registry
 from luoshi.core.defaults import ensure_defaults
 
 PASSWORD = "Luoshi@2026demo"
@@ -977,35 +979,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         logins = _ensure_logins(units, result.added)
         _ensure_positions(year, units, logins, result.added)
         _ensure_records(year, today, units, logins, result.added)
-        from luoshi.channels.demo import ensure_channels
-        from luoshi.incidents.demo import ensure_incidents
-
-        ensure_channels(today=today, units=units, logins=logins, added=result.added)
-        ensure_incidents(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.tasks.demo import ensure_tasks
-
-        ensure_tasks(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.events.demo import ensure_events
-        from luoshi.publications.demo import ensure_publications
-
-        ensure_events(today=today, units=units, logins=logins, added=result.added)
-        ensure_publications(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.duty.demo import ensure_duty_lists
-
-        ensure_duty_lists(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.risks.demo import ensure_risks
-
-        ensure_risks(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.inspections.demo import ensure_inspections
-
-        ensure_inspections(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.assessment.demo import ensure_assessment
-
-        ensure_assessment(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.reports.demo import ensure_baselines, ensure_reports
-
-        ensure_baselines(today=today, units=units, logins=logins, added=result.added)
-        ensure_reports(today=today, units=units, logins=logins, added=result.added)
+        for builder in registry.demo_builders():  # each module's part, from its plugin
+            build = import_string(builder.path)
+            build(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),

@@ -65,11 +65,10 @@ class UserFormMixin(ChoiceIdsInRangeMixin):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        from luoshi.units.models import Unit
-
         for name in self.scoped_fields:
             if name in self.fields:
-                self.fields[name].queryset = Unit.objects.for_user(user).filter(is_active=True)
+                units = self.fields[name].queryset.model.objects  # the unit model's manager
+                self.fields[name].queryset = units.for_user(user).filter(is_active=True)
                 if not self.instance.pk and user is not None and user.unit_id:
                     self.fields[name].initial = user.unit_id
 
