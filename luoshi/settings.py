@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.api",
     "luoshi.exchange",
+    "luoshi.demo",  # development tools: demo district and scale data (imports every app)
 ]
 
 MIDDLEWARE = [

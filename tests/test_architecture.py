@@ -11,11 +11,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "luoshi"
 
 # Files allowed to break the rules for now, each with the reason. Keep this short.
-EXCEPTIONS: dict[str, str] = {
-    "core/demo.py": "demo district builder: moves out of core into its own app (issue 14, 2)",
-    "core/scale.py": "scale generator: moves out of core with the demo (issue 14, 2)",
-    "core/management/commands/load_demo.py": "the demo's command: moves with it",
-}
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _apps() -> set[str]:

@@ -15,9 +15,9 @@ from django.db.models import Max
 
 from luoshi.accounts.models import Position, ResponsibilityPosition, Role, User
 from luoshi.assessment.models import AssessmentScore
-from luoshi.core import demo
 from luoshi.core.defaults import ROLES
 from luoshi.core.workflow import WorkflowStep
+from luoshi.demo import district as demo
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import LedgerRecord
 from luoshi.ledger.plugin import ACTIVITY_TYPES
