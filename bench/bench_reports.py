@@ -37,8 +37,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from luoshi.core import demo  # noqa: E402
 from luoshi.core.indicators import SYSTEM  # noqa: E402
+from luoshi.demo import district as demo  # noqa: E402
 from luoshi.reports import engine, services  # noqa: E402
 from luoshi.reports.models import ReportKind  # noqa: E402
 from luoshi.units.models import Unit  # noqa: E402

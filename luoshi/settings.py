@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "luoshi.api",
     "luoshi.exchange",
     "luoshi.health",
+    "luoshi.demo",  # development tools: demo district and scale data (imports every app)
 ]
 
 MIDDLEWARE = [

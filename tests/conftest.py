@@ -6,7 +6,6 @@ Tree (codes):        T0 区委 (root)
                      └── T2 教育局          ← "sibling"
 """
 
-from contextlib import contextmanager
 from io import StringIO
 from types import SimpleNamespace
 
@@ -108,22 +107,6 @@ def users(tree):
 # --- the demo district, built once per run ------------------------------------------------
 
 
-@contextmanager
-def evidence_files_in(folder):
-    """Store and read evidence files in ``folder`` for the duration of the block."""
-    from django.core.files.storage import FileSystemStorage
-
-    from luoshi.evidence.models import Evidence
-
-    field = Evidence._meta.get_field("file")
-    original = field.storage
-    field.storage = FileSystemStorage(location=str(folder))
-    try:
-        yield
-    finally:
-        field.storage = original
-
-
 def pytest_collection_modifyitems(items):
     """Tests of the shared demo district run last, together: the district lives in a
     transaction that stays open from the first of them to the end of the run, so no other
@@ -143,6 +126,8 @@ def _demo_district_once(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core.management import call_command
     from django.db import connections, transaction
     from django.test import override_settings
+
+    from tests.api_support import evidence_files_in
 
     folder = tmp_path_factory.mktemp("demo-evidence")
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -166,5 +151,7 @@ def _demo_district_once(django_db_setup, django_db_blocker, tmp_path_factory):
 def demo_district(_demo_district_once, db, _private_evidence_root):
     """The demo district as ``load_demo`` builds it on ``DEMO_TODAY``; evidence files are read
     from (and written to) the run's demo folder."""
+    from tests.api_support import evidence_files_in
+
     with evidence_files_in(_demo_district_once.evidence_dir):
         yield _demo_district_once

@@ -15,11 +15,12 @@ from django.db.models import Max
 
 from luoshi.accounts.models import Position, ResponsibilityPosition, Role, User
 from luoshi.assessment.models import AssessmentScore
-from luoshi.core import demo
-from luoshi.core.defaults import ACTIVITY_TYPES, ROLES
+from luoshi.core.defaults import ROLES
 from luoshi.core.workflow import WorkflowStep
+from luoshi.demo import district as demo
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import LedgerRecord
+from luoshi.ledger.plugin import ACTIVITY_TYPES
 from luoshi.units.models import Unit, UnitYearStat
 from tests.factories import DEMO_TODAY, make_unit
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from luoshi.accounts.models import User
 from luoshi.api import services as api_services
 from luoshi.core import metrics
-from luoshi.core.demo import build_demo
 from luoshi.dashboard import selectors as dashboard
+from luoshi.demo.district import build_demo
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import list_progress
 from luoshi.ledger.models import ActivityType

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from luoshi.accounts.models import User
-from luoshi.core.scale import BENCH_PASSWORD, ScalePlan, generate, level_sizes
+from luoshi.demo.scale import BENCH_PASSWORD, ScalePlan, generate, level_sizes
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import LedgerRecord
 from luoshi.tasks.models import Task, TaskAssignment

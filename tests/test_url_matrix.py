@@ -345,7 +345,7 @@ def _module_evidence_storage(_private_evidence_root, evidence_dir):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, evidence_dir, _client_handler):
-    from luoshi.core.demo import build_demo
+    from luoshi.demo.district import build_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         with evidence_files_in(evidence_dir):

@@ -1,6 +1,6 @@
 """Demo hook: a computed 考核 of the demo district's direct units for the current year.
 
-Called at the end of ``luoshi.core.demo.build_demo``. Idempotent: the assessment is created
+Called at the end of ``luoshi.demo.district.build_demo``. Idempotent: the assessment is created
 once; a later run recomputes it (unless published), which replaces the automatic scores and
 adds no rows. It stays unpublished so that the demo can walk through review and publish;
 items without an automatic indicator wait for a manual score.

@@ -1,4 +1,4 @@
-"""Demo channels of the demo district (called from ``luoshi.core.demo.build_demo``).
+"""Demo channels of the demo district (called from ``luoshi.demo.district.build_demo``).
 
 Idempotent: channels are keyed by (unit, name), checks by (channel, date); the checks of
 the year are planned from fixed dates and only those up to ``today`` are added, so a later
@@ -85,8 +85,8 @@ def ensure_channels(*, today, units, logins, added) -> None:
     from luoshi.accounts.models import User
     from luoshi.channels import services
     from luoshi.channels.models import Channel, ChannelCheck, ChannelType
-    from luoshi.core.demo import make_png
     from luoshi.core.scope import in_write_scope
+    from luoshi.evidence.samples import sample_png as make_png
 
     for key in ("channels", "channel_checks"):
         added.setdefault(key, 0)

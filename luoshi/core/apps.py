@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -7,4 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from luoshi.core import signals  # noqa: F401
+        from luoshi.core import signals, todo  # noqa: F401
+
+        # Each app's ``plugin`` module declares what it adds (luoshi.core.registry), as
+        # Django's admin finds ``admin`` modules: core names no feature app.
+        autodiscover_modules("plugin")

@@ -1,13 +1,19 @@
+from luoshi.core import registry
 from luoshi.core.navigation import menu_for
-from luoshi.notices.models import Notice
+from luoshi.core.todo import todo_count
 
 
 def navigation(request):
+    """The menu and the acting unit, plus what the apps add to every page
+    (``registry.page_context``, e.g. the unread notices)."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    return {
+    context = {
         "menu": menu_for(user, request.path),
         "current_unit": user.unit,
-        "unread_notices": Notice.objects.for_user(user).unread().count(),
+        "todo_count": todo_count(user),
     }
+    for provider in registry.PAGE_CONTEXT:
+        context.update(provider(request))
+    return context

@@ -65,12 +65,11 @@ class UserFormMixin(ChoiceIdsInRangeMixin):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        from luoshi.units.models import Unit
-
         for name in self.scoped_fields:
             if name in self.fields:
                 field = self.fields[name]
-                field.queryset = Unit.objects.for_user(user).filter(is_active=True).order_by("path")
+                units = field.queryset.model.objects  # the unit model's manager
+                field.queryset = units.for_user(user).filter(is_active=True).order_by("path")
                 field.label_from_instance = unit_tree_label
                 if not self.instance.pk and user is not None and user.unit_id:
                     self.fields[name].initial = user.unit_id

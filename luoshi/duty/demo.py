@@ -1,6 +1,6 @@
 """Demo hook: the current year's duty lists of the demo district's top two levels.
 
-Called at the end of ``luoshi.core.demo.build_demo``; idempotent like the rest of the demo
+Called at the end of ``luoshi.demo.district.build_demo``; idempotent like the rest of the demo
 (``generate_duty_list`` returns an existing list as it is). Items fed by the ledger then show
 the demo's records as real progress.
 """

@@ -1,4 +1,4 @@
-"""Demo events of the demo district (called from ``luoshi.core.demo.build_demo``).
+"""Demo events of the demo district (called from ``luoshi.demo.district.build_demo``).
 
 Idempotent: an event is keyed by (unit, topic). Each planned event is taken through the
 real services (rules, chain, signed steps, ledger record when held) and its steps are then
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -77,8 +76,8 @@ def _at(today, days, hour):
 def ensure_users(rows, units, logins, added):
     """Demo logins of a module (password of the demo), created if missing."""
     from luoshi.accounts.models import Role, User
-    from luoshi.core.demo import PASSWORD
 
+    password = next(iter(logins.values())).password  # the demo's shared one, already hashed
     roles = {r.code: r for r in Role.objects.all()}
     people = dict(logins)
     existing = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}
@@ -90,7 +89,7 @@ def ensure_users(rows, units, logins, added):
                 full_name=full_name,
                 title=title,
                 unit=units[unit_code],
-                password=make_password(PASSWORD),
+                password=password,
             )
             user.groups.add(roles[role_code])
             added["users"] += 1
@@ -99,7 +98,7 @@ def ensure_users(rows, units, logins, added):
 
 
 def _pdf(name, title):
-    from luoshi.core.demo import make_pdf
+    from luoshi.evidence.samples import sample_pdf as make_pdf
 
     content = make_pdf(["luoshi demo", title[:40].encode("ascii", "ignore").decode()], title=title)
     return SimpleUploadedFile(name, content, content_type="application/pdf")

@@ -25,3 +25,12 @@ def readable_evidence(user):
         owners = model.objects.for_user(user).order_by().values("pk")
         condition |= Q(content_type=content_type, object_id__in=owners)
     return Evidence.objects.filter(condition)
+
+
+def has_current_evidence(obj) -> bool:
+    """True if ``obj`` (any owner record) has at least one current evidence item."""
+    return Evidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        is_current=True,
+    ).exists()

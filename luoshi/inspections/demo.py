@@ -74,7 +74,7 @@ CLERKS = {"D03": "jyj_clerk", "D07": "cgjd_clerk"}
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    from luoshi.core.demo import make_pdf
+    from luoshi.evidence.samples import sample_pdf as make_pdf
 
     return SimpleUploadedFile(
         f"{name}.pdf", make_pdf(["luoshi demo", "rectification"], name), "application/pdf"

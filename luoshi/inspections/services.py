@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
+from luoshi.evidence.selectors import has_current_evidence
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
     ChecklistLine,
@@ -29,7 +30,6 @@ from luoshi.inspections.selectors import rectifiers_of
 from luoshi.inspections.workflow import PLAN, RECTIFICATION, RESULT
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
-from luoshi.tasks.services import has_evidence
 
 # ---------------------------------------------------------------------------------------------
 # Plans
@@ -199,7 +199,7 @@ def submit(*, item: RectificationItem, user, response: str, files=()):
     response = (response or "").strip()
     if not response:
         raise WorkflowError(_("请填写整改情况。"))
-    if not files and not has_evidence(item):
+    if not files and not has_current_evidence(item):
         raise WorkflowError(_("请上传整改佐证材料后再提交。"))
     with transaction.atomic():
         step = RECTIFICATION.apply(

@@ -1,4 +1,4 @@
-"""Demo publications of 融媒体中心 and 宣传部 (called from ``luoshi.core.demo.build_demo``).
+"""Demo publications of 融媒体中心 and 宣传部 (called from ``luoshi.demo.district.build_demo``).
 
 Idempotent: keyed by (unit, title). Each item goes through the real three-step flow with
 the demo reviewers, then its signed steps are dated as they happened relative to ``today``.

@@ -65,7 +65,7 @@ MONTHLY_PLAN = {"D02": 20, "D03": 27, "D07": 22, "D08": None}
 
 
 def _pdf(title: str, text: str) -> SimpleUploadedFile:
-    from luoshi.core.demo import make_pdf
+    from luoshi.evidence.samples import sample_pdf as make_pdf
 
     return SimpleUploadedFile(
         f"{title[:20]}.pdf",

@@ -15,6 +15,8 @@ import logging
 from django.tasks import task, task_backends
 from django.utils import timezone
 
+from luoshi.core import registry
+
 logger = logging.getLogger(__name__)
 
 DAILY_AT = datetime.time(1, 0)
@@ -27,22 +29,22 @@ def next_run_at(now: datetime.datetime | None = None) -> datetime.datetime:
 
 
 def run_daily(today: datetime.date | None = None) -> dict:
+    """This module's schedules and reminders, then every job other modules registered
+    (``registry.daily_job``, e.g. rectification reminders)."""
     from luoshi.tasks.services import run_schedules, send_reminders
 
     today = today or timezone.localdate()
     issued = run_schedules(today)
     reminded = send_reminders(today)
-    from luoshi.inspections.services import send_reminders as send_rectification_reminders
-
-    rectification = send_rectification_reminders(today)
     summary = {
         "date": today.isoformat(),
         "tasks": issued.tasks,
         "assignments": issued.assignments,
         "reminders": reminded.upcoming,
         "overdue_notices": reminded.overdue + reminded.issuers,
-        "rectification_reminders": rectification.upcoming + rectification.overdue,
     }
+    for name, job in registry.DAILY_JOBS.items():
+        summary[name] = job(today)
     logger.info("tasks daily job: %s", summary)
     return summary
 

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
-from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import has_current_evidence
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
 from luoshi.tasks.models import (
@@ -106,14 +105,6 @@ def _notify_new_task(task: Task) -> None:
 # Submitting and reviewing
 
 
-def has_evidence(obj) -> bool:
-    return Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
-        is_current=True,
-    ).exists()
-
-
 def submit(*, assignment: TaskAssignment, user, response: str, files=()):
     """Submit (or resubmit after a return) the unit's response with evidence.
 
@@ -123,7 +114,7 @@ def submit(*, assignment: TaskAssignment, user, response: str, files=()):
     response = (response or "").strip()
     if not response:
         raise WorkflowError(_("请填写办理情况。"))
-    if assignment.task.evidence_required and not files and not has_evidence(assignment):
+    if assignment.task.evidence_required and not files and not has_current_evidence(assignment):
         raise WorkflowError(_("该任务要求上传佐证材料，请上传后再提交。"))
     now = timezone.now()
     changes = {"response": response, "submitted_at": now, "submitted_by": user}

@@ -5,7 +5,7 @@
     manage.py generate_scale --preset full|small [--json FILE]
 
 Users, evidence, task recipients and the other modules follow ``PROPORTIONS`` in
-``luoshi.core.scale`` unless given explicitly. A new root unit holds the tree, so the
+``luoshi.demo.scale`` unless given explicitly. A new root unit holds the tree, so the
 command can run on a database that already has the demo district.
 """
 
@@ -13,7 +13,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from luoshi.core.scale import ScalePlan, generate
+from luoshi.demo.scale import ScalePlan, generate
 
 PRESETS = {
     "full": {

@@ -1,11 +1,11 @@
-"""``manage.py load_demo``: build the demo district (see ``luoshi.core.demo``)."""
+"""``manage.py load_demo``: build the demo district (see ``luoshi.demo.district``)."""
 
 import datetime
 import time
 
 from django.core.management.base import BaseCommand
 
-from luoshi.core import demo
+from luoshi.demo import district as demo
 
 
 class Command(BaseCommand):

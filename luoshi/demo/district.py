@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -24,8 +23,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from luoshi.core import registry
 from luoshi.core.defaults import ensure_defaults
+from luoshi.evidence.samples import sample_pdf, sample_png
 
 PASSWORD = "Luoshi@2026demo"
 SEED = 2026
@@ -697,59 +699,7 @@ def plan_year(year: int) -> list[PlannedRecord]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Evidence files: tiny but genuine PDF and PNG documents.
-
-
-def make_pdf(lines: list[str], title: str) -> bytes:
-    """A one-page PDF (Helvetica, ASCII lines) whose document title is ``title``."""
-
-    def escape(text):
-        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    content = "BT /F1 12 Tf 72 770 Td 16 TL " + " ".join(f"({escape(x)}) '" for x in lines) + " ET"
-    title_hex = (b"\xfe\xff" + title.encode("utf-16-be")).hex().upper()
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        f"<< /Title <{title_hex}> /Producer (luoshi load_demo) >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
-        f"startxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return bytes(out)
-
-
-def make_png(seed: str, size: int = 8) -> bytes:
-    """A small solid-colour RGB PNG; the colour is derived from ``seed``."""
-    crc = zlib.crc32(seed.encode())
-    pixel = bytes([(crc >> 16) & 255, (crc >> 8) & 255, crc & 255])
-    raw = b"".join(b"\x00" + pixel * size for _ in range(size))
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+# Evidence files: small but genuine PDF and PNG documents (luoshi.evidence.samples).
 
 
 EVIDENCE_NAMES = {
@@ -773,7 +723,7 @@ def evidence_upload(item: PlannedRecord) -> SimpleUploadedFile:
     label = names.get(item.activity, names["default"])
     filename = f"{item.date:%Y%m%d}_{label}.{item.evidence}"
     if item.evidence == "pdf":
-        content = make_pdf(
+        content = sample_pdf(
             [
                 "luoshi demo evidence",
                 f"unit: {item.unit_code}",
@@ -785,7 +735,7 @@ def evidence_upload(item: PlannedRecord) -> SimpleUploadedFile:
         )
         return SimpleUploadedFile(filename, content, content_type="application/pdf")
     key = f"{item.unit_code}|{item.activity}|{item.date}|{item.title}"
-    return SimpleUploadedFile(filename, make_png(key), content_type="image/png")
+    return SimpleUploadedFile(filename, sample_png(key), content_type="image/png")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -977,35 +927,9 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
         logins = _ensure_logins(units, result.added)
         _ensure_positions(year, units, logins, result.added)
         _ensure_records(year, today, units, logins, result.added)
-        from luoshi.channels.demo import ensure_channels
-        from luoshi.incidents.demo import ensure_incidents
-
-        ensure_channels(today=today, units=units, logins=logins, added=result.added)
-        ensure_incidents(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.tasks.demo import ensure_tasks
-
-        ensure_tasks(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.events.demo import ensure_events
-        from luoshi.publications.demo import ensure_publications
-
-        ensure_events(today=today, units=units, logins=logins, added=result.added)
-        ensure_publications(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.duty.demo import ensure_duty_lists
-
-        ensure_duty_lists(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.risks.demo import ensure_risks
-
-        ensure_risks(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.inspections.demo import ensure_inspections
-
-        ensure_inspections(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.assessment.demo import ensure_assessment
-
-        ensure_assessment(today=today, units=units, logins=logins, added=result.added)
-        from luoshi.reports.demo import ensure_baselines, ensure_reports
-
-        ensure_baselines(today=today, units=units, logins=logins, added=result.added)
-        ensure_reports(today=today, units=units, logins=logins, added=result.added)
+        for builder in registry.demo_builders():  # each module's part, from its plugin
+            build = import_string(builder.path)
+            build(today=today, units=units, logins=logins, added=result.added)
     result.totals = {
         "units": Unit.objects.count(),
         "year_stats": UnitYearStat.objects.count(),

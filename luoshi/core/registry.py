@@ -1,0 +1,146 @@
+"""What the feature apps plug into core.
+
+Core is the bottom of the house: it imports no feature app. Each app declares what it adds
+to the platform (role grants, dictionaries, steps of ``ensure_defaults``, page context,
+jobs of the daily run, its part of the demo district) by calling the functions below from
+its ``plugin`` module, which core imports for every installed app (``CoreConfig.ready``)
+without naming any; core reads the lists.
+Indicators register themselves the same way, in ``luoshi.core.indicators``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# The apps whose permissions the built-in roles of the first release carry; apps that
+# register role grants are added to them (``grantable_apps``).
+BASE_APPS = ("units", "accounts", "ledger", "tasks", "evidence", "audit")
+
+
+@dataclass(frozen=True)
+class ModuleGrants:
+    """What the built-in roles get on a module's models: a new database gets the grants with
+    its roles; an existing one once, when the module first appears. A role that already
+    holds any permission of the module's models is left as its administrators set it."""
+
+    name: str
+    roles: dict  # role code -> {"app_label.model": [action or full codename, ...]}
+
+    @property
+    def models(self) -> set[str]:
+        return {label for spec in self.roles.values() for label in spec}
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """Rows of a dictionary model made by ``ensure_defaults`` (never changed afterwards):
+    ``fields`` names the values of each entry, the first is the natural key; ``order``
+    follows the position in ``entries``."""
+
+    model: str  # "app_label.ModelName"
+    fields: tuple[str, ...]
+    entries: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class DemoBuilder:
+    """One module's part of the demo district: ``path`` is the dotted path of a function
+    ``(*, today, units, logins, added) -> None``, imported only when the demo is built."""
+
+    order: int
+    path: str
+
+
+GRANTS: list[ModuleGrants] = []
+DICTIONARIES: list[Dictionary] = []
+DEFAULTS_STEPS: list[Callable[[], None]] = []
+PAGE_CONTEXT: list[Callable[[Any], dict]] = []
+HOME_CONTEXT: list[Callable[[Any, int], dict]] = []
+DAILY_JOBS: dict[str, Callable[[Any], int]] = {}
+DEMO_BUILDERS: list[DemoBuilder] = []
+
+
+def module_grants(name: str, roles: dict) -> ModuleGrants:
+    grants = ModuleGrants(name, roles)
+    if all(g.name != name for g in GRANTS):
+        GRANTS.append(grants)
+    return grants
+
+
+def grantable_apps() -> list[str]:
+    labels = list(BASE_APPS)
+    for grants in GRANTS:
+        for app_label in sorted({label.split(".")[0] for label in grants.models}):
+            if app_label not in labels:
+                labels.append(app_label)
+    return labels
+
+
+def dictionary(model: str, fields: tuple[str, ...], entries) -> None:
+    if all(d.model != model for d in DICTIONARIES):
+        DICTIONARIES.append(Dictionary(model, fields, tuple(entries)))
+
+
+def _add_once(items: list, item) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def defaults_step(step: Callable[[], None]) -> None:
+    """Run ``step`` (idempotent) in ``ensure_defaults``, after the dictionaries."""
+    _add_once(DEFAULTS_STEPS, step)
+
+
+def page_context(provider: Callable[[Any], dict]) -> None:
+    """Add ``provider(request)`` to the context of every page of a signed-in user."""
+    _add_once(PAGE_CONTEXT, provider)
+
+
+def home_context(provider: Callable[[Any, int], dict]) -> None:
+    """Add ``provider(request, year)`` to the context of the home page."""
+    _add_once(HOME_CONTEXT, provider)
+
+
+def daily_job(name: str, job: Callable[[Any], int]) -> None:
+    """Run ``job(today)`` (idempotent; returns how many things it did) in the daily run."""
+    DAILY_JOBS[name] = job
+
+
+def demo_builder(order: int, path: str) -> None:
+    _add_once(DEMO_BUILDERS, DemoBuilder(order, path))
+
+
+def demo_builders() -> list[DemoBuilder]:
+    return sorted(DEMO_BUILDERS, key=lambda b: b.order)
+
+
+# ---------------------------------------------------------------------------------------------
+# 待办: what is waiting for a user, gathered from every module.
+
+TODO_GROUPS = {
+    "fix": "退回待修改",
+    "submit": "待报送",
+    "review": "待我审核",
+    "due": "本周到期",
+}
+TODO_SOURCES: list[Callable[[Any], list]] = []
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing waiting for the user: ``group`` is a key of ``TODO_GROUPS``; ``url`` opens
+    the record on which the step is taken."""
+
+    group: str
+    title: str
+    detail: str
+    url: str
+    due: Any = None  # a date, for sorting and 「本周到期」
+
+
+def todo_source(source: Callable[[Any], list]) -> None:
+    """``source(user)`` returns the user's ``Todo`` lines of one module (steps the user may
+    take now, as the record's page would offer them)."""
+    _add_once(TODO_SOURCES, source)
