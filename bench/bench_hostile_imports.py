@@ -5,9 +5,9 @@
 1. xlsx: a header and ``--rows`` whitespace-only rows (the attack: 1.48 million rows, 9 MB
    zipped, 195 MB of sheet XML, held a worker 120 s) through ``read_rows`` of the ledger
    import spec. Prints the seconds and the refusal.
-2. data package: a zip whose one JSON member unpacks to 480 MB (3 MB zipped: the attack
-   pushed a worker to 940 MB RSS) through ``read_package``. Prints the seconds, the peak
-   memory traced by ``tracemalloc`` and the refusal.
+2. data package: a zip whose one JSON member unpacks to 480 MB (7 MB zipped; the attack's
+   was 3 MB and pushed a worker to 940 MB RSS) through ``read_package``. Prints the
+   seconds, the peak memory traced by ``tracemalloc`` and the refusal.
 """
 
 from __future__ import annotations
@@ -78,8 +78,7 @@ def blank_rows_xlsx(headers: list[str], rows: int) -> bytes:
             for number in range(2, rows + 2):
                 chunk.append(
                     f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t xml:space='
-                    f'"preserve">   </t></is></c><c r="B{number}" t="inlineStr"><is><t '
-                    f'xml:space="preserve"> </t></is></c></row>'
+                    f'"preserve">   </t></is></c></row>'
                 )
                 if len(chunk) == 10_000:
                     sheet.write("".join(chunk).encode())
@@ -112,10 +111,17 @@ def bench_package() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("manifest.json", b'{"format": "luoshi-package", "version": 1}')
+        # Lines that compress about 70 times (under the 200 times zip-bomb ratio).
+        block = b"".join(
+            b'{"id": "x", "fields": {"title": "'
+            + b"a" * 160
+            + os.urandom(1).hex().encode()
+            + b'"}},\n'
+            for _ in range(100_000)
+        )
         with archive.open("records/ledger.ledgerrecord.json", "w", force_zip64=True) as member:
-            line = b'{"id": "x", "fields": {"title": "' + b"a" * 200 + b'"}},\n'
-            for _ in range(480 * 1024 * 1024 // len(line)):
-                member.write(line)
+            for _ in range(480 * 1024 * 1024 // len(block) + 1):
+                member.write(block)
     out.seek(0)
     tracemalloc.start()
     started = time.perf_counter()
@@ -128,7 +134,9 @@ def bench_package() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     size = len(out.getvalue()) / 1e6
-    print(f"package: 480 MB member, {size:.1f} MB zipped: {elapsed:.2f} s, peak {peak / 1e6:.1f} MB")
+    print(
+        f"package: 480 MB member, {size:.1f} MB zipped: {elapsed:.2f} s, peak {peak / 1e6:.1f} MB"
+    )
     print(f"  -> {outcome}")
 
 
