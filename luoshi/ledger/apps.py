@@ -8,4 +8,12 @@ class LedgerConfig(AppConfig):
     verbose_name = _("工作台账")
 
     def ready(self):
-        from luoshi.ledger import indicators  # noqa: F401
+        from luoshi.core import background
+        from luoshi.ledger import importing, indicators  # noqa: F401
+
+        background.register(
+            "ledger.excel",
+            label=_("Excel 导入台账"),
+            handler=importing.run_import_job,
+            template="ledger/import_result.html",
+        )
