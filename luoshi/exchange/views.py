@@ -121,3 +121,6 @@ class ImportCancelView(PermissionRequiredMixin, View):
         del request.session[SESSION_KEY]
         messages.info(request, _("已取消导入，上传的数据包已删除。"))
         return redirect("exchange:import")
+
+    def get(self, request):
+        return redirect("exchange:import")
