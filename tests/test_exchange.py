@@ -141,6 +141,26 @@ def rewrite(path, change, *, fix_checksums=True):
     return out
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """The pages check and import in background jobs; here a job runs as soon as it is
+    queued (``test_the_page_checks_and_imports_in_the_background_queue``: the real queue)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def upload_package(client, data, parent, name="package.zip"):
+    """Upload on the import page and follow to the job page with the check's report."""
+    upload = io.BytesIO(data)
+    upload.name = name
+    return client.post(
+        reverse("exchange:import"), {"package": upload, "parent": parent.pk}, follow=True
+    )
+
+
+def confirm(client, token):
+    return client.post(reverse("exchange:import_confirm"), {"token": token}, follow=True)
+
+
 def as_foreign():
     """Make this database a different deployment from the one that exported the package."""
     Deployment.objects.update(key="another-deployment")
@@ -335,16 +355,13 @@ def test_export_download_then_import_through_the_pages(client, tree, users, tmp_
 
     as_foreign()
     Unit.objects.filter(code="T11").update(code="T11-old")
-    upload = io.BytesIO(data)
-    upload.name = "t11.zip"
-    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    response = upload_package(client, data, tree.own)
     assert response.status_code == 200
-    assert (
-        "校验通过，确认后将导入：3 条新增"
-    )  # record, task issued by T1, assignment in response.content.decode()
+    # the record, the task issued by T1 and the assignment
+    assert "校验通过，确认后将导入：3 条新增" in response.content.decode()
     assert not Unit.objects.filter(code="T11").exists()  # the check wrote nothing
-    token = response.context["token"]
-    response = client.post(reverse("exchange:import_confirm"), {"token": token})
+    token = response.context["result"]["token"]
+    response = confirm(client, token)
     assert "已导入：3 条新增" in response.content.decode()
     assert Unit.objects.get_parent(Unit.objects.get(code="T11")) == tree.own
     assert LedgerRecord.objects.filter(unit__code="T11").count() == 1
@@ -352,8 +369,7 @@ def test_export_download_then_import_through_the_pages(client, tree, users, tmp_
     assert log.object_repr == "导入数据包：T11 2026 年" and log.user == users.unit_admin
 
     # the same package again: nothing new
-    upload.seek(0)
-    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    response = upload_package(client, data, tree.own)
     assert "0 条新增，0 条更新，3 条未变" in response.content.decode()
 
 
@@ -389,9 +405,7 @@ def test_menu_shows_the_pages_to_unit_admins_only(client, users):
 
 def test_a_refused_package_shows_the_problems_and_no_confirm_button(client, tree, users):
     client.force_login(users.unit_admin)
-    upload = io.BytesIO(b"not a zip")
-    upload.name = "x.zip"
-    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    response = upload_package(client, b"not a zip", tree.own)
     page = response.content.decode()
     assert "数据包有 1 处问题，未写入任何数据。" in page
     assert "数据包：不是有效的 zip 文件" in page
@@ -693,12 +707,9 @@ def _checked_upload(client, tree, users, tmp_path):
     as_foreign()
     Unit.objects.filter(code="T11").update(code="T11-old")
     client.force_login(users.unit_admin)
-    with open(tmp_path / "t11.zip", "rb") as upload:
-        response = client.post(
-            reverse("exchange:import"), {"package": upload, "parent": tree.own.pk}
-        )
+    response = upload_package(client, (tmp_path / "t11.zip").read_bytes(), tree.own)
     assert 'data-testid="cancel"' in response.content.decode()
-    return response.context["token"]
+    return response.context["result"]["token"]
 
 
 def test_cancelling_a_checked_upload_deletes_it(client, tree, users, settings, tmp_path):
@@ -726,3 +737,37 @@ def test_unconfirmed_uploads_expire_after_a_day(client, tree, users, settings, t
     call_command("clear_exchange_uploads", stdout=out)
     assert out.getvalue().strip() == "已删除 1 个过期的待确认数据包"
     assert not stale.exists() and fresh.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_checks_and_imports_in_the_background_queue(
+    client, tree, users, settings, tmp_path
+):
+    """Neither the check nor the import runs in the request: each is a django-tasks-db job
+    that a ``db_worker`` runs; the page shows its progress, then the report."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EXCHANGE_UPLOAD_DIR = tmp_path / "uploads"
+
+    def work():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    build_unit_year(tree, users)
+    data = export_to(tmp_path / "t11.zip", "T11", subtree=False).read_bytes()
+    as_foreign()
+    Unit.objects.filter(code="T11").update(code="T11-old")
+    client.force_login(users.unit_admin)
+    response = upload_package(client, data, tree.own)
+    job_url = response.redirect_chain[-1][0]
+    assert 'data-testid="job-progress"' in response.content.decode()
+    work()
+    response = client.get(job_url)
+    assert "校验通过，确认后将导入：3 条新增" in response.content.decode()
+
+    response = confirm(client, response.context["result"]["token"])
+    assert 'data-testid="job-progress"' in response.content.decode()
+    assert not Unit.objects.filter(code="T11").exists()
+    work()
+    page = client.get(response.redirect_chain[-1][0]).content.decode()
+    assert "已导入：3 条新增" in page
+    assert LedgerRecord.objects.filter(unit__code="T11").count() == 1
+    assert not list((tmp_path / "uploads").iterdir())  # the imported upload is gone

@@ -82,6 +82,21 @@ class Report:
         new, updated, unchanged = self.totals()
         return f"{new} 条新增，{updated} 条更新，{unchanged} 条未变"
 
+    def as_dict(self, limit: int = 200) -> dict:
+        """The report as JSON for a background job's result (``exchange/_report.html``)."""
+        return {
+            "ok": self.ok,
+            "problems": [str(p) for p in self.problems[:limit]],
+            "problem_count": len(self.problems),
+            "summary": self.summary(),
+            "rows": [{**row, "name": str(row["name"])} for row in self.rows()],
+            "placeholders": self.placeholders,
+            "units_created": self.units_created,
+            "skipped_steps": self.skipped_steps,
+            "manifest": {k: self.manifest.get(k) for k in ("source", "root_unit", "year")},
+            "sha256": self.sha256,
+        }
+
     def rows(self):
         labels = sorted(set(self.new) | set(self.updated) | set(self.unchanged))
         from django.apps import apps
@@ -496,10 +511,12 @@ class _Importer:
         return model._default_manager.filter(pk=row.object_id).first()
 
     # rows ----------------------------------------------------------------
-    def import_rows(self):
+    def import_rows(self, progress=None):
         users = _load_json(self.package, "users.json")
         self.users_info = {u.get("username"): u for u in users if isinstance(u, dict)}
-        for entry in ENTRIES:
+        for done, entry in enumerate(ENTRIES):
+            if progress is not None:
+                progress(done, len(ENTRIES))
             member = f"records/{entry.label}.json"
             if member not in self.package:
                 continue
@@ -762,10 +779,13 @@ class _Importer:
             self.report.files_written += 1
 
 
-def import_package(fileobj, *, user=None, parent: Unit | None = None, dry_run=False) -> Report:
+def import_package(
+    fileobj, *, user=None, parent: Unit | None = None, dry_run=False, progress=None
+) -> Report:
     """Import the package in ``fileobj`` (binary, seekable). ``user``: the importing user
     (scope checks; None = command line with full rights); ``parent``: where a missing root
-    unit is created. Returns the report; on any problem nothing is written."""
+    unit is created; ``progress(done, total)``: registry entries imported so far. Returns
+    the report; on any problem nothing is written."""
     report = Report(dry_run=dry_run)
     try:
         package = read_package(fileobj)
@@ -785,7 +805,7 @@ def import_package(fileobj, *, user=None, parent: Unit | None = None, dry_run=Fa
         with transaction.atomic():
             importer.import_units()
             if not report.problems:
-                importer.import_rows()
+                importer.import_rows(progress)
             if report.problems or dry_run:
                 raise _Rollback
             importer.write_files()
