@@ -771,3 +771,23 @@ def test_the_page_checks_and_imports_in_the_background_queue(
     assert "已导入：3 条新增" in page
     assert LedgerRecord.objects.filter(unit__code="T11").count() == 1
     assert not list((tmp_path / "uploads").iterdir())  # the imported upload is gone
+
+
+def test_evidence_cannot_be_attached_to_a_row_of_another_model_or_unit(tree, users, tmp_path):
+    """Attack: an evidence row whose ``content_type`` names another model, so that its
+    owner id (a package row's) lands on a record of that model, possibly of another unit."""
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1")
+    as_foreign()
+    before = row_counts()
+
+    def retyped(rows, members):
+        rows[0]["fields"]["content_type"] = ["tasks", "task"]
+
+    report = _import_as(
+        users.unit_admin, rewrite(package, _change_rows("evidence.evidence", retyped))
+    )
+    assert [str(p) for p in report.problems] == [
+        "records/evidence.evidence.json 第 1 条：类型或单位与其所属记录不一致"
+    ]
+    assert row_counts() == before

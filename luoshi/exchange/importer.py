@@ -620,6 +620,9 @@ class _Importer:
         if obj is not None and not self.in_scope(_unit_pk(model, obj)):
             self.refuse(entry, member, index, key, "本系统中对应的已有记录不在您的管理范围内")
             return
+        if entry.attached and not self.attached_to_owner(row, values, unit_pk):
+            self.refuse(entry, member, index, key, "类型或单位与其所属记录不一致")
+            return
         local = unit_pk not in self.source_units
         if local and entry.label == "core.workflowstep":
             self.report.skipped_steps += 1  # the steps of this deployment's own records
@@ -632,6 +635,13 @@ class _Importer:
             self.failed.add(key)
             return
         self.write(entry, member, index, key, obj, values, m2m)
+
+    def attached_to_owner(self, row, values, unit_pk) -> bool:
+        """Evidence and workflow steps belong to their owner row: same model as the
+        ``content_type`` says (else the id would point at a row of another model), same unit."""
+        owner = self.keys[row["fields"]["object_id"]]
+        same_type = values["content_type"] == ContentType.objects.get_for_model(type(owner))
+        return same_type and _unit_pk(type(owner), owner) == unit_pk
 
     def refuse(self, entry, member, index, key, reason):
         self.problem(member, index, "", reason)

@@ -64,9 +64,7 @@ def import_uploaded(
         raise PermissionDenied
     if parent is not None and not importable_parents(user).filter(pk=parent.pk).exists():
         raise Unit.DoesNotExist(parent.code)
-    report = import_package(
-        fileobj, user=user, parent=parent, dry_run=dry_run, progress=progress
-    )
+    report = import_package(fileobj, user=user, parent=parent, dry_run=dry_run, progress=progress)
     if report.ok and not dry_run:
         manifest = report.manifest
         _log(
