@@ -1,11 +1,14 @@
 """Import a data package: read safely, verify, validate every row, then write it all or nothing.
 
 Everything happens inside one database transaction: units, placeholder users and rows are
-written, each row through ``full_clean()`` after its links are mapped; any problem (or a dry
-run) rolls the transaction back, so nothing is left behind. Evidence files are written last,
-still inside the transaction, to their content-addressed names (only when missing): if the
-transaction then fails the files are unreferenced duplicates nobody can see, and no row ever
-points at a file that is not there.
+written, each row through ``full_clean()`` after its links are mapped and scope-checked (every
+unit, person and matched row within the importing user's scope; people never matched to this
+deployment's accounts; workflow states and signatures only for the source's own units); any
+problem (or a dry run) rolls the transaction back, so nothing is left behind. Evidence files
+pass the upload checks and are written last, still inside the transaction, through the
+evidence store (names from the checked bytes, existing blobs verified): if the transaction
+then fails the files are unreferenced duplicates nobody can see, and no row ever points at a
+file that is not there. The rules: docs/data-package.md.
 """
 
 from __future__ import annotations
@@ -337,20 +340,20 @@ def _unit_pk(model, source) -> int | None:
 
 
 class _Importer:
-    def __init__(self, package: Package, *, user, parent, report, dry_run):
+    def __init__(self, package: Package, *, user, parent, report):
         self.package = package
         self.manifest = package.manifest
         self.source = str(package.manifest.get("source") or "")
         self.user = user
         self.parent = parent
         self.report = report
-        self.dry_run = dry_run
         self.keys: dict[str, object] = {}  # package id → local object
         self.failed: set[str] = set()
         self.refs: dict[tuple, object] = {}
         self.people: dict[str, object] = {}  # package username → local (placeholder) user
         self.users_info = {}
-        self.pending_files: dict[str, list] = defaultdict(list)  # sha256 → [(evidence, name)]
+        # evidence member → [(file name to check it under, planned storage name)]
+        self.pending_files: dict[str, list] = defaultdict(list)
         # Units the importer may write into (None: the command line, every unit), and the
         # source's own units (created by an import of this source): only their rows keep
         # the workflow states and signatures the package carries.
@@ -810,7 +813,7 @@ def import_package(
             )
         )
         return report
-    importer = _Importer(package, user=user, parent=parent, report=report, dry_run=dry_run)
+    importer = _Importer(package, user=user, parent=parent, report=report)
     try:
         with transaction.atomic():
             importer.import_units()
