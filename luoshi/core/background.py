@@ -15,6 +15,7 @@ imported on confirmation).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -162,12 +163,21 @@ def job_page(request, pk: int):
     return render(request, "core/job.html", context)
 
 
+JOB_FILE_HOURS = 24
+
+
 def save_upload(uploaded, suffix: str) -> Path:
-    """Save an UploadedFile in chunks for a job (deleted when the job ends)."""
+    """Save an UploadedFile in chunks for a job (deleted when the job ends). Files left by
+    jobs that never ran (no worker) are swept after ``JOB_FILE_HOURS``."""
     import secrets
 
     folder = Path(settings.VAR_DIR) / "jobs"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - JOB_FILE_HOURS * 3600
+    for stale in folder.iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
     path = folder / f"{secrets.token_hex(16)}{suffix}"
     with path.open("wb") as out:
         for chunk in uploaded.chunks():
