@@ -445,15 +445,21 @@ def _change_rows(label, change):
     return apply
 
 
+def foreign_package(tree, users, tmp_path, subtree=True):
+    """T1's package of 2026 as another deployment's: this database becomes the importer."""
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1", subtree=subtree)
+    as_foreign()
+    return package
+
+
 def _import_as(user, data, **kwargs):
     return import_package(data, user=user, **kwargs)
 
 
 def test_a_row_of_a_unit_outside_the_scope_refuses_the_whole_package(tree, users, tmp_path):
     """Attack: the unit admin of T1 edits a row to point at the sibling unit T2."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     before = row_counts()
 
     def elsewhere(rows, members):
@@ -469,9 +475,7 @@ def test_a_row_of_a_unit_outside_the_scope_refuses_the_whole_package(tree, users
 
 
 def test_a_person_of_a_unit_outside_the_scope_refuses_the_package(tree, users, tmp_path):
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     before = row_counts()
 
     def credited_to_the_sibling(rows, members):
@@ -493,9 +497,7 @@ def test_a_person_of_a_unit_outside_the_scope_refuses_the_package(tree, users, t
 
 def test_people_of_a_package_are_never_matched_to_local_accounts(tree, users, tmp_path):
     """The package names ``u_admin``: this deployment's u_admin is another person."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
 
     def credited_to_admin(rows, members):
         rows[0]["fields"]["title"] = "管理员的记录"
@@ -518,9 +520,7 @@ def test_people_of_a_package_are_never_matched_to_local_accounts(tree, users, tm
 def test_a_package_never_signs_a_list_of_a_local_unit(tree, users, tmp_path):
     """Attack: the package marks T1's duty list 已签署 by the leader; T1 is this
     deployment's own unit, so the list keeps its own state and nobody signed it."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path, subtree=False)
     from luoshi.duty.models import DutyList
 
     def signed(rows, members):
@@ -537,9 +537,7 @@ def test_a_package_never_signs_a_list_of_a_local_unit(tree, users, tmp_path):
 def test_a_signed_local_list_is_not_changed_by_a_package(tree, users, tmp_path):
     from luoshi.duty.models import DutyList
 
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path, subtree=False)
     DutyList.objects.filter(unit=tree.own).update(status="signed", signed_by=users.leader)
     before = row_counts()
 
@@ -555,9 +553,7 @@ def test_a_signed_local_list_is_not_changed_by_a_package(tree, users, tmp_path):
 
 def test_an_existing_row_outside_the_scope_is_not_matched(tree, users, tmp_path):
     """Attack: a row id forged to the package id an earlier import mapped to T2's record."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     theirs = LedgerRecord.objects.get(unit=tree.sibling)
     title = theirs.title
     before = row_counts()
@@ -621,9 +617,7 @@ def test_a_package_cannot_plant_bytes_under_another_files_name(client, tree, use
 
 
 def test_imported_files_pass_the_upload_checks(tree, users, tmp_path):
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     before = row_counts()
     html = b"<html><script>alert(1)</script></html>"
     html_sha = hashlib.sha256(html).hexdigest()
@@ -776,9 +770,7 @@ def test_the_page_checks_and_imports_in_the_background_queue(
 def test_evidence_cannot_be_attached_to_a_row_of_another_model_or_unit(tree, users, tmp_path):
     """Attack: an evidence row whose ``content_type`` names another model, so that its
     owner id (a package row's) lands on a record of that model, possibly of another unit."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     before = row_counts()
 
     def retyped(rows, members):
