@@ -257,12 +257,14 @@ def _digest(fileobj) -> str:
     return digest.hexdigest()
 
 
-def read_package(fileobj) -> Package:
+def read_package(fileobj, progress=None) -> Package:
     """The verified package in ``fileobj``; refuses unsafe or tampered packages.
 
     Sizes are checked on the table of contents before anything is unpacked, then every
     member is streamed in chunks (and never past its limit, whatever its header claims)
-    to check its SHA-256; nothing is kept in memory but the manifest."""
+    to check its SHA-256; nothing is kept in memory but the manifest. ``progress(done,
+    total)``: members checked so far (this runs outside the import's transaction, so a
+    background job's page shows it)."""
     bounds = limits()
     sha = _digest(fileobj)
     try:
@@ -278,8 +280,10 @@ def read_package(fileobj) -> Package:
     checksums = manifest.get("checksums")
     checksums = checksums if isinstance(checksums, dict) else {}
     data, files = set(), set()
-    for info in sorted(infos, key=lambda i: i.filename):
+    for done, info in enumerate(sorted(infos, key=lambda i: i.filename)):
         name = info.filename
+        if progress is not None:
+            progress(done, len(infos))
         if name == "manifest.json":
             continue
         if name not in checksums:
@@ -801,7 +805,7 @@ def import_package(
     the report; on any problem nothing is written."""
     report = Report(dry_run=dry_run)
     try:
-        package = read_package(fileobj)
+        package = read_package(fileobj, progress)
     except PackageRefused as exc:
         report.problems = exc.problems
         return report
