@@ -91,6 +91,8 @@ FUNCTION_VIEW_MODELS = {
 PERSONAL_URLS = {
     "api:token_revoke": "a person's own API token; tests/test_api.py checks that nobody "
     "else can revoke it (404)",
+    "job": "a person's own background import; tests/test_ledger_excel.py checks that nobody "
+    "else can open it (404)",
 }
 # Views whose ``pk`` is not their ``model`` (e.g. a create page under a parent record).
 PK_MODEL_OVERRIDES = {
