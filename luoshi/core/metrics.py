@@ -72,6 +72,10 @@ def _no_filters(params, start, end) -> dict:
     return {}
 
 
+def _same_params(params: dict) -> dict:
+    return params
+
+
 @dataclass(frozen=True)
 class Metric:
     """One number (a count) or one rate, declared by the app that owns its records.
@@ -95,6 +99,9 @@ class Metric:
     filters: Callable
     counted: Callable | None = None
     count_filters: Callable = _no_filters
+    # Resolve the params once per evaluation (e.g. an activity type's code to its id for the
+    # list links), not once per period.
+    prepare: Callable = _same_params
     due_only: bool = False
     # The numerator is an EXISTS independent of the period (e.g. 有佐证): count it by a
     # second query with the EXISTS in the WHERE clause (a semi-join on PostgreSQL) instead
@@ -221,7 +228,7 @@ class _Plan:
 
 def _plan(key: str, params: dict | None, periods: list[Period], today) -> _Plan:
     metric = get(key)
-    params = params or {}
+    params = metric.prepare(dict(params or {}))
     if metric.due_only:
         last = (today or timezone.localdate()) - datetime.timedelta(days=1)
         periods = [(start, min(end, last)) for start, end in periods]
