@@ -73,3 +73,15 @@ def test_an_activity_type_an_administrator_adds_reaches_the_report(tree, users):
     assert (fact["value"], fact["unit"], fact["label"]) == (2, "场", "开展网络文明宣传活动")
     study = ActivityType.objects.get(code="study_group")
     assert (study.report_phrase, study.measure_word) == ("召开党委理论学习中心组学习", "次")
+
+
+def test_the_first_shipped_wording_is_upgraded_but_an_administrators_is_kept(db):
+    from luoshi.ledger.models import ActivityType
+    from luoshi.ledger.wording import ensure_report_wording
+
+    ActivityType.objects.filter(code="study_group").update(report_phrase="党委理论学习中心组学习")
+    ActivityType.objects.filter(code="training").update(report_phrase="组织开展专题轮训")
+    ensure_report_wording(ActivityType)
+    phrases = dict(ActivityType.objects.values_list("code", "report_phrase"))
+    assert phrases["study_group"] == "召开党委理论学习中心组学习"
+    assert phrases["training"] == "组织开展专题轮训"
