@@ -198,6 +198,11 @@ class FactBook:
             self._activity_types = {t.code: t for t in ActivityType.objects.all()}
         return self._activity_types[code]
 
+    def activity_types_in(self, area: str) -> list:
+        from luoshi.ledger.models import ActivityType
+
+        return list(ActivityType.objects.filter(report_area=area, is_active=True).order_by("order"))
+
     def _ledger(self, code: str) -> None:
         kind = self.activity_type(code)
         value = self.metric("ledger_count", {"activity_type": code})
