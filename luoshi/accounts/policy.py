@@ -39,14 +39,6 @@ def session_limit() -> int:
     return max(settings.SESSION_LIMIT_PER_USER, 0)
 
 
-def log_retention() -> timedelta:
-    """How long audit and login logs are kept: never less than six months."""
-    return timedelta(days=max(settings.LOG_RETENTION_DAYS, MIN_LOG_RETENTION_DAYS))
-
-
-MIN_LOG_RETENTION_DAYS = 183  # the Cybersecurity Law's six months, rounded up
-
-
 def password_expired(user, now=None) -> bool:
     max_age = password_max_age()
     changed = user.password_changed_at

@@ -13,7 +13,9 @@ writers never wait for each other, and the chain follows commit order.
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -122,12 +124,19 @@ def head_hash(model) -> str:
     return head.hash if head else ""
 
 
+MIN_LOG_RETENTION_DAYS = 183  # the Cybersecurity Law's six months, rounded up
+
+
+def log_retention() -> timedelta:
+    """How long audit and login logs are kept (LOG_RETENTION_DAYS): never less than six
+    months."""
+    return timedelta(days=max(settings.LOG_RETENTION_DAYS, MIN_LOG_RETENTION_DAYS))
+
+
 def prune(model, now=None) -> int:
     """Remove the rows older than the retention period (never less than six months) from
     the start of the chain; the head remembers where the kept chain starts."""
-    from luoshi.accounts import policy
-
-    cutoff = (now or timezone.now()) - policy.log_retention()
+    cutoff = (now or timezone.now()) - log_retention()
     seal(model)
     with transaction.atomic():
         head = _head(model)

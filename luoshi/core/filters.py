@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import YearField
+from luoshi.core.forms import ChoiceIdsInRangeMixin, YearField
 
 LEVELS_LISTED = 2
 MAX_ID = 2**63 - 1  # the largest id a database row can have
@@ -148,6 +148,12 @@ class ScopedFilterSet(django_filters.FilterSet):
             if isinstance(flt, UnitFilter):
                 units = flt.queryset.model.objects
                 flt.queryset = units.for_user(user) if user is not None else units.none()
+
+    def get_form_class(self):
+        """The filter form refuses out-of-range ids in every model choice (``?role=9999…``
+        is an invalid choice, not a database error), as every other form does."""
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (ChoiceIdsInRangeMixin, form_class), {})
 
 
 class YesNoWidget(django_filters.widgets.BooleanWidget):

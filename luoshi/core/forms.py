@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ def _out_of_range(value) -> bool:
     return text.lstrip("-").isdigit() and abs(int(text)) > ID_LIMIT
 
 
-class ModelChoiceField(forms.ModelChoiceField):
+class IdRangeGuard:
     """Refuses a posted id beyond the databases' integer range as an invalid choice.
 
     Django checks the range only for plain integer keys; through a related key (a role's
@@ -25,8 +27,8 @@ class ModelChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """As ``ModelChoiceField`` above, for each of the posted ids."""
+class MultipleIdRangeGuard:
+    """As ``IdRangeGuard``, for each of the posted ids of a multiple choice."""
 
     def _check_values(self, value):
         for item in value or ():
@@ -39,22 +41,36 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class ChoiceIdsInRangeMixin:
-    """Every model choice of the form (declared, or made by ``ModelForm`` from a foreign
-    key or many-to-many field) refuses ids out of range, as the two fields above. Only this
-    form's own field instances become the project's fields (which add no state); Django's
-    classes stay as they are."""
+class ModelChoiceField(IdRangeGuard, forms.ModelChoiceField):
+    pass
 
-    guarded = {
-        forms.ModelChoiceField: ModelChoiceField,
-        forms.ModelMultipleChoiceField: ModelMultipleChoiceField,
-    }
+
+class ModelMultipleChoiceField(MultipleIdRangeGuard, forms.ModelMultipleChoiceField):
+    pass
+
+
+@functools.cache
+def _guarded(field_class: type, guard: type) -> type:
+    return type(field_class.__name__, (guard, field_class), {})
+
+
+class ChoiceIdsInRangeMixin:
+    """Every model choice of the form (declared, made by ``ModelForm`` from a foreign key or
+    many-to-many field, or by a list filter) refuses ids out of range. Only this form's own
+    field instances get the guard (a subclass of their own class that adds no state);
+    Django's classes stay as they are."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if type(field) in self.guarded:
-                field.__class__ = self.guarded[type(field)]
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                guard = MultipleIdRangeGuard
+            elif isinstance(field, forms.ModelChoiceField):
+                guard = IdRangeGuard
+            else:
+                continue
+            if not isinstance(field, guard):
+                field.__class__ = _guarded(type(field), guard)
 
 
 class UserFormMixin(ChoiceIdsInRangeMixin):
