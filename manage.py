@@ -1,14 +1,7 @@
 #!/usr/bin/env python
-import os
-import sys
+"""From a checkout: ``python manage.py …`` = the installed ``luoshi …`` command."""
 
-
-def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-
+from luoshi.__main__ import main
 
 if __name__ == "__main__":
     main()

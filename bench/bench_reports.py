@@ -38,6 +38,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from luoshi.core import demo  # noqa: E402
+from luoshi.core.indicators import SYSTEM  # noqa: E402
 from luoshi.reports import engine, services  # noqa: E402
 from luoshi.reports.models import ReportKind  # noqa: E402
 from luoshi.units.models import Unit  # noqa: E402
@@ -68,7 +69,7 @@ def main():
 
     def generate():
         return engine.generate(
-            root, today.year, ReportKind.ANNUAL_SUMMARY, subtree=True, today=today
+            root, today.year, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, subtree=True, today=today
         )
 
     with CaptureQueriesContext(connection) as ctx:

@@ -24,6 +24,15 @@ SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SEC
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
 UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
+EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx)
+TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
+                      X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
+                      nginx); empty: the direct peer is the client (luoshi.core.client_address)
+
+API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
+               (default "1200/minute" / "60/minute")
+WORKER_HEARTBEAT_SECONDS / WORKER_HEARTBEAT_STALE_SECONDS  the worker's heartbeat period and
+               the age after which /healthz calls it stale (default 30 / 120)
 """
 
 import os
@@ -33,10 +42,12 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Created where it is first written to (manage.py, the secret key below, file storages),
+# never by importing the settings.
 VAR_DIR = Path(os.environ.get("LUOSHI_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -50,18 +61,28 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
-        return key
+def _key_from_file() -> str:
+    """The key in ``VAR_DIR/secret_key``, made on first use. Two processes starting together
+    agree: the file appears whole (hard link of a finished temporary file) or not at all."""
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        temporary = VAR_DIR / f".secret_key.{os.getpid()}"
+        temporary.write_text(secrets.token_urlsafe(50))
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
     return key_file.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = _secret_key()
+# SECRET_KEY from the environment, else the key file read (or made) when a key is first
+# needed (signing a session, a password-reset token, ...), not at import.
+SECRET_KEY = os.environ.get("SECRET_KEY") or lazy(_key_from_file, str)()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -71,11 +92,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "luoshi.staticfiles.LuoshiStaticFilesConfig",  # django.contrib.staticfiles without *.map
     "django.contrib.humanize",
     "treebeard",
     "simple_history",
     "axes",
+    "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -103,6 +127,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.api",
     "luoshi.exchange",
+    "luoshi.health",
 ]
 
 MIDDLEWARE = [
@@ -114,8 +139,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "luoshi.accounts.middleware.UserLanguageMiddleware",
+    "luoshi.accounts.middleware.SecurityStepMiddleware",
+    "luoshi.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -177,7 +205,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "luoshi.accounts.password_validation.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "luoshi.accounts.password_validation.PasswordHistoryValidator"},
 ]
+
+# 等保 login-security policy (luoshi.accounts.policy; docs/login-security.md).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))  # 0: no expiry
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))  # 0: reuse allowed
+PASSWORD_CHANGE_AT_FIRST_LOGIN = env_bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", True)
+LOGIN_CAPTCHA_AFTER_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_AFTER_FAILURES", "3"))
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "admin")  # role codes; superusers too
+SESSION_LIMIT_PER_USER = int(os.environ.get("SESSION_LIMIT_PER_USER", "5"))  # 0: no limit
+LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", "365"))  # at least 183
+OTP_TOTP_ISSUER = "落实"
+CAPTCHA_IMAGE_SIZE = (120, 40)  # drawn locally with Pillow and the bundled font
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_2X_IMAGE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -193,6 +236,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page (hx-headers),
 
 # --- security headers -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Health probes come over plain HTTP on loopback (gunicorn directly): never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 _behind_tls = SECURE_SSL_REDIRECT or env_bool("SECURE_PROXY_SSL_HEADER")
@@ -221,10 +266,16 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-# django-axes: five wrong passwords lock the account name for 30 minutes.
+# The reverse proxies whose X-Forwarded-For is believed (luoshi.core.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# django-axes: five wrong passwords lock the account name *from that client address* for
+# 30 minutes (an attacker elsewhere cannot lock a user out). The address comes from the
+# one client-address function, so behind nginx each client counts on its own.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -246,6 +297,11 @@ EVIDENCE_MAX_BYTES = int(float(os.environ.get("EVIDENCE_MAX_MB", "50")) * 1024 *
 UPLOAD_MAX_UNPACKED_BYTES = int(
     float(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "200")) * 1024 * 1024
 )
+# Data packages (docs/data-package.md): the upload page's limit; uploads awaiting
+# confirmation are kept in EXCHANGE_UPLOAD_DIR for EXCHANGE_UPLOAD_HOURS at most.
+EXCHANGE_MAX_UPLOAD_BYTES = int(float(os.environ.get("EXCHANGE_MAX_UPLOAD_MB", "60")) * 1024**2)
+EXCHANGE_UPLOAD_DIR = VAR_DIR / "exchange"
+EXCHANGE_UPLOAD_HOURS = 24
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -289,12 +345,16 @@ STORAGES = {
     "staticfiles": {
         # Production runs collectstatic and sets STATIC_MANIFEST=1 for hashed names.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "luoshi.staticfiles.ManifestStorage"
             if env_bool("STATIC_MANIFEST")
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "luoshi.staticfiles.UsedAppsFinder",
+]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -338,7 +398,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Background work (django.tasks): django-tasks-db stores jobs in the database and
-# ``manage.py db_worker`` runs them; ``make run`` starts one beside the server.
+# ``luoshi run_worker`` (db_worker with a heartbeat) runs them; ``make run`` starts one.
 TASKS = {
     "default": {
         "BACKEND": (
@@ -350,8 +410,18 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+# `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the
+# newest heartbeat is older than WORKER_HEARTBEAT_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
 
-# REST API (/api/): token or session authentication, JSON only, cursor pagination.
+# REST API (/api/v1/, alias /api/): token or session authentication, JSON only, cursor
+# pagination with a count, one Chinese error format, request rates per user and per
+# anonymous client (API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
+API_THROTTLE_RATES = {
+    "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "luoshi.api.authentication.ApiTokenAuthentication",
@@ -362,12 +432,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.IdCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "luoshi.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "luoshi.api.throttling.UserThrottle",
+        "luoshi.api.throttling.AnonThrottle",
+    ],
+    # Anonymous clients are counted by REMOTE_ADDR only: a client cannot pick its own bucket
+    # with a forged X-Forwarded-For.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "落实 luoshi API",
     "DESCRIPTION": "意识形态工作责任制落实平台的 REST 接口。数据范围与权限与网页相同。",
     "VERSION": "1.0.0",
-    "SCHEMA_PATH_PREFIX": "/api/",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The unversioned alias /api/ is the same API: document it once.
+    "PREPROCESSING_HOOKS": ["luoshi.api.schema.only_v1"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,

@@ -6,11 +6,13 @@ Tree (codes):        T0 区委 (root)
                      └── T2 教育局          ← "sibling"
 """
 
+from contextlib import contextmanager
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import make_unit, make_user
+from tests.factories import DEMO_TODAY, make_unit, make_user
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +36,14 @@ def client(_client_handler):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _login_steps_off(settings):
+    """The login captcha and the required second factor are off unless a test (of login
+    security) turns them on: other tests sign in with force_login or a plain password."""
+    settings.LOGIN_CAPTCHA_AFTER_FAILURES = 0
+    settings.OTP_REQUIRED_ROLES = []
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +103,68 @@ def users(tree):
         inspector=make_user("u_inspector", tree.own, "inspector"),
         sibling_clerk=make_user("u_sibling_clerk", tree.sibling, "clerk"),
     )
+
+
+# --- the demo district, built once per run ------------------------------------------------
+
+
+@contextmanager
+def evidence_files_in(folder):
+    """Store and read evidence files in ``folder`` for the duration of the block."""
+    from django.core.files.storage import FileSystemStorage
+
+    from luoshi.evidence.models import Evidence
+
+    field = Evidence._meta.get_field("file")
+    original = field.storage
+    field.storage = FileSystemStorage(location=str(folder))
+    try:
+        yield
+    finally:
+        field.storage = original
+
+
+def pytest_collection_modifyitems(items):
+    """Tests of the shared demo district run last, together: the district lives in a
+    transaction that stays open from the first of them to the end of the run, so no other
+    test ever sees it. ``trylast`` keeps pytest-django's own ordering (plain, then
+    transactional tests) in front of them."""
+    items.sort(key=lambda item: "demo_district" in getattr(item, "fixturenames", ()))
+
+
+pytest_collection_modifyitems = pytest.hookimpl(trylast=True)(pytest_collection_modifyitems)
+
+
+@pytest.fixture(scope="session")
+def _demo_district_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``manage.py load_demo --if-empty`` on the empty test database, once for the whole run,
+    inside a transaction rolled back when the run ends (like ``setUpTestData``). Each test
+    using ``demo_district`` runs in a savepoint of it, so its own writes are undone."""
+    from django.core.management import call_command
+    from django.db import connections, transaction
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("demo-evidence")
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        atomics = {}
+        for alias in connections:
+            atomics[alias] = transaction.atomic(using=alias)
+            atomics[alias]._from_testcase = True  # durable blocks nest as in TestCase
+            atomics[alias].__enter__()
+        out = StringIO()
+        with evidence_files_in(folder), override_settings(PASSWORD_HASHERS=hashers):
+            call_command("load_demo", "--if-empty", "--date", DEMO_TODAY.isoformat(), stdout=out)
+    yield SimpleNamespace(today=DEMO_TODAY, output=out.getvalue(), evidence_dir=folder)
+    with django_db_blocker.unblock():
+        for alias, atomic in reversed(atomics.items()):
+            transaction.set_rollback(True, using=alias)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_district(_demo_district_once, db, _private_evidence_root):
+    """The demo district as ``load_demo`` builds it on ``DEMO_TODAY``; evidence files are read
+    from (and written to) the run's demo folder."""
+    with evidence_files_in(_demo_district_once.evidence_dir):
+        yield _demo_district_once

@@ -12,6 +12,9 @@ from luoshi.units.services import create_unit
 
 PASSWORD = "Test-pass-2026"
 
+# The day the shared demo district (fixture ``demo_district``) is built "as of".
+DEMO_TODAY = datetime.date(2026, 11, 24)
+
 # Smallest genuine files of a few types, for evidence uploads.
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

@@ -1,29 +1,23 @@
 """驾驶舱 on the demo district: the committee leader sees the whole district and every number
 drills down to its records; a town leader sees only the town's subtree."""
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from luoshi.accounts.models import User
-from luoshi.core.demo import build_demo
 from luoshi.ledger.models import LedgerRecord
 from luoshi.units.models import Unit
 from tests.test_dashboard import assert_drilldowns
 
-pytestmark = pytest.mark.django_db
-
 URL = reverse("dashboard:index")
 
 
-def test_demo_district_leader_and_town_leader(client):
-    build_demo()
-    year = timezone.localdate().year
+def test_demo_district_leader_and_town_leader(client, demo_district):
+    year = demo_district.today.year  # the demo's year, whatever the date of the run
 
     leader = User.objects.get(username="qw_leader")
     district = Unit.objects.get(code="D00")
     client.force_login(leader)
-    response = client.get(URL)
+    response = client.get(URL, {"year": year})
     assert response.status_code == 200
     data = response.context["data"]
     assert data.unit == district
@@ -55,14 +49,14 @@ def test_demo_district_leader_and_town_leader(client):
     assert data.panels["assessment"].extra["rows"], "the demo assessment ranks the units"
     # every number, ranking cell, chart segment and heat-map cell lists exactly its records
     assert assert_drilldowns(client, data) > 100
-    duty = client.get(reverse("dashboard:duty"))
+    duty = client.get(reverse("dashboard:duty"), {"year": year})
     assert duty.status_code == 200 and duty.context["duty"].duty_list.unit == district
     assert 'data-testid="duty-behind"' in duty.content.decode()
 
     town_leader = User.objects.get(username="cgjd_leader")
     town = Unit.objects.get(code="D07")
     client.force_login(town_leader)
-    response = client.get(URL)
+    response = client.get(URL, {"year": year})
     data = response.context["data"]
     assert data.unit == town
     assert [u.code for u in data.lineage] == ["D07"]  # the district is above its scope
@@ -70,6 +64,11 @@ def test_demo_district_leader_and_town_leader(client):
         LedgerRecord.objects.filter(date__year=year, unit__path__startswith=town.path).count()
     )
     assert assert_drilldowns(client, data) > 20
-    assert client.get(URL, {"unit": district.pk}).status_code == 404
-    assert client.get(URL, {"unit": Unit.objects.get(code="D08").pk}).status_code == 404
-    assert client.get(URL, {"unit": Unit.objects.get(code="D0701").pk}).status_code == 200
+    assert client.get(URL, {"year": year, "unit": district.pk}).status_code == 404
+    assert (
+        client.get(URL, {"year": year, "unit": Unit.objects.get(code="D08").pk}).status_code == 404
+    )
+    assert (
+        client.get(URL, {"year": year, "unit": Unit.objects.get(code="D0701").pk}).status_code
+        == 200
+    )

@@ -1,34 +1,37 @@
 """``manage.py load_demo``: the demo district is complete, realistic, deterministic and idempotent.
 
-Building the demo takes a few seconds, so one test builds it once and checks everything.
+The district is built once per run, by ``load_demo --if-empty`` on the empty test database
+(fixture ``demo_district`` in ``tests/conftest.py``); the feature's own demo tests read the
+same district. The one idempotency test of the whole demo is here.
 """
 
 import datetime
 import hashlib
 from io import StringIO
 
+from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Max
 
 from luoshi.accounts.models import Position, ResponsibilityPosition, Role, User
+from luoshi.assessment.models import AssessmentScore
 from luoshi.core import demo
 from luoshi.core.defaults import ACTIVITY_TYPES, ROLES
+from luoshi.core.workflow import WorkflowStep
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import LedgerRecord
 from luoshi.units.models import Unit, UnitYearStat
-from tests.factories import make_unit
+from tests.factories import DEMO_TODAY, make_unit
 
-TODAY = "2026-11-24"
+TODAY = DEMO_TODAY.isoformat()
 
 
 def _counts():
+    """Rows of every model of the platform's apps (history tables included)."""
     return {
-        "units": Unit.objects.count(),
-        "stats": UnitYearStat.objects.count(),
-        "users": User.objects.count(),
-        "positions": ResponsibilityPosition.objects.count(),
-        "records": LedgerRecord.objects.count(),
-        "evidence": Evidence.objects.count(),
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("luoshi.") and model._meta.managed
     }
 
 
@@ -38,8 +41,8 @@ def _run(*args):
     return out.getvalue()
 
 
-def test_load_demo_builds_a_complete_idempotent_district(db):
-    output = _run("--if-empty")  # an empty database: --if-empty builds the demo
+def test_load_demo_builds_a_complete_district(demo_district):
+    output = demo_district.output  # an empty database: --if-empty built the demo
     assert "演示数据已生成" in output
     assert demo.PASSWORD in output and "http://127.0.0.1:8000" in output
 
@@ -95,6 +98,7 @@ def test_load_demo_builds_a_complete_idempotent_district(db):
     # about 80 % carry a genuine evidence file stored privately, hash matching
     with_evidence = records.filter(evidence__isnull=False).distinct().count()
     assert with_evidence / records.count() > 0.7
+    assert UnitYearStat.objects.exists() and Evidence.objects.exists()
     for evidence in Evidence.objects.all():
         with evidence.file.open("rb") as handle:
             content = handle.read()
@@ -102,11 +106,22 @@ def test_load_demo_builds_a_complete_idempotent_district(db):
         assert content[:4] in (b"%PDF", b"\x89PNG")
         assert evidence.content_type_detected in ("application/pdf", "image/png")
 
-    # idempotent: a second run adds nothing; --if-empty on a full database does nothing
+
+def test_a_second_load_adds_and_changes_nothing(demo_district):
+    """Idempotent: every module's part of the demo (records, tasks, risks, inspections,
+    duty lists, the assessment, reports …) is found and left as it is; --if-empty on a full
+    database does nothing."""
     before = _counts()
+    assert before["tasks.Task"] and before["risks.RiskPoint"] and before["duty.DutyList"]
+    scores = sorted(AssessmentScore.objects.values_list("pk", "auto_score"))
     output = _run()
     assert "新增 0" in output
+    # … except the log line of the run's recomputation of the (unpublished) assessment
+    step = WorkflowStep.objects.latest("pk")
+    assert step.transition == "compute" and step.content_type.model == "assessment"
+    before["core.WorkflowStep"] += 1
     assert _counts() == before
+    assert sorted(AssessmentScore.objects.values_list("pk", "auto_score")) == scores
     output = _run("--if-empty")
     assert "跳过" in output and "xcb_clerk" in output
     assert _counts() == before

@@ -2,11 +2,9 @@
 numbers are the counts of the records, and (once rendering is in) they come out as .docx
 and .pdf in both scripts with those numbers in the text."""
 
-import datetime
-
 from django.urls import reverse
 
-from luoshi.core import demo
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.script import to_traditional
 from luoshi.ledger.models import LedgerRecord
 from luoshi.reports import engine, services
@@ -14,13 +12,11 @@ from luoshi.reports.demo import DEMO_UNIT, ensure_baselines, ensure_reports
 from luoshi.reports.engine.facts import Fact
 from luoshi.reports.models import Baseline, Report, ReportKind
 from luoshi.units.models import Unit
+from tests.factories import DEMO_TODAY as TODAY
 from tests.report_checks import docx_text, pdf_text, rendering_available, squeeze
 
-TODAY = datetime.date(2026, 11, 24)
 
-
-def test_demo_district_reports(db, tmp_path):
-    demo.build_demo(today=TODAY)
+def test_demo_district_reports(demo_district, tmp_path):
     root = Unit.objects.get(code="D00")
     units = {u.code: u for u in Unit.objects.all()}
     from luoshi.accounts.models import User
@@ -54,7 +50,7 @@ def test_demo_district_reports(db, tmp_path):
     year_records = LedgerRecord.objects.filter(date__year=2026)
     render = rendering_available()
     for kind in ReportKind.values:
-        draft = engine.generate(root, 2026, kind, subtree=True, today=TODAY)
+        draft = engine.generate(root, 2026, kind, user=SYSTEM, subtree=True, today=TODAY)
         for key, fact in draft.facts.items():
             if key.startswith("ledger:"):
                 code = key.split(":")[1]
@@ -101,13 +97,12 @@ def _published_assessment():
     return assessment
 
 
-def test_demo_assessment_result_in_the_target_units_summary(db):
+def test_demo_assessment_result_in_the_target_units_summary(demo_district):
     from luoshi.assessment.selectors import ranking
 
-    demo.build_demo(today=TODAY)
     assessment = _published_assessment()
     row = next(r for r in ranking(assessment) if r.scores)
-    draft = engine.generate(row.unit, 2026, ReportKind.ANNUAL_SUMMARY, today=TODAY)
+    draft = engine.generate(row.unit, 2026, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, today=TODAY)
     text = next(s for s in draft.content["sections"] if s["key"] == "area.responsibility")["text"]
     rank = draft.facts["assessment_rank"]
     assert rank["value"] == row.rank

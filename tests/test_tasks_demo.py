@@ -1,16 +1,11 @@
-"""load_demo adds tasks and a monthly 信息报送 schedule in every state, idempotently."""
+"""load_demo adds tasks and a monthly 信息报送 schedule in every state."""
 
-import datetime
-
-from luoshi.core import demo
 from luoshi.tasks.models import AssignmentStatus, ReportingSchedule, Task, TaskAssignment
 from luoshi.tasks.selectors import overview
+from tests.factories import DEMO_TODAY as TODAY
 
-TODAY = datetime.date(2026, 11, 24)
 
-
-def test_demo_tasks(db):
-    demo.build_demo(today=TODAY)
+def test_demo_tasks(demo_district):
     schedule = ReportingSchedule.objects.get(code="monthly_info")
     assert Task.objects.filter(schedule=schedule).count() == 3  # Sep, Oct, Nov
     assert Task.objects.filter(schedule=None, campaign=None).count() == 2  # not 排查 campaigns
@@ -21,8 +16,3 @@ def test_demo_tasks(db):
     assert result["total"] == 5 and result["on_time"] == 2 and result["open_overdue"] == 2
     october = Task.objects.get(schedule=schedule, period_key="2026-10")
     assert overview(october, today=TODAY)["on_time"] == 2  # 宣传部 and 城关街道; 教育局 late
-
-    counts = (Task.objects.count(), TaskAssignment.objects.count())
-    second = demo.build_demo(today=TODAY)
-    assert not second.added_anything
-    assert (Task.objects.count(), TaskAssignment.objects.count()) == counts

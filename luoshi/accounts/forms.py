@@ -1,11 +1,13 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.accounts import lockout, policy
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.defaults import grantable_permissions
-from luoshi.core.forms import UserFormMixin
+from luoshi.core.forms import ChoiceIdsInRangeMixin, ModelMultipleChoiceField, UserFormMixin
 from luoshi.core.scope import DataScope, user_scopes
 from luoshi.units.models import Unit
 
@@ -78,10 +80,59 @@ class UserCreateForm(UserForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         user.set_password(self.cleaned_data["password1"])
+        user.must_change_password = policy.change_at_first_login()
         if commit:
             user.save()
             self.save_m2m()
         return user
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Sign-in; with a captcha after repeated failures (``lockout.captcha_needed``).
+
+    A wrong captcha is answered before the password is checked, so the page never tells
+    whether the password was right."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.captcha_required = False
+        if request is not None and lockout.captcha_needed(request, self.data.get("username")):
+            self.add_captcha()
+
+    def add_captcha(self):
+        from captcha.fields import CaptchaField
+
+        self.captcha_required = True
+        self.fields["captcha"] = CaptchaField(
+            label=_("验证码"),
+            help_text=_("连续登录失败，请输入图中的字符（看不清可刷新页面）"),
+            error_messages={
+                "invalid": _("验证码错误，请重新输入。"),
+                "required": _("请输入验证码。"),
+            },
+        )
+
+    def clean(self):
+        if self.captcha_required and self.has_error("captcha"):
+            return self.cleaned_data
+        return super().clean()
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The user's own change: afterwards nothing forces another one."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = False
+        return super().save(commit)
+
+
+class AdminSetPasswordForm(auth_forms.SetPasswordForm):
+    """An administrator sets a user's password: the user must change it at next sign-in
+    (PASSWORD_CHANGE_AT_FIRST_LOGIN)."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = policy.change_at_first_login()
+        return super().save(commit)
 
 
 class ProfileForm(forms.ModelForm):
@@ -93,14 +144,14 @@ class ProfileForm(forms.ModelForm):
 ACTION_LABELS = {"view": _("查看"), "add": _("新增"), "change": _("修改"), "delete": _("删除")}
 
 
-class PermissionChoiceField(forms.ModelMultipleChoiceField):
+class PermissionChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         action = obj.codename.split("_", 1)[0]
         model_name = obj.content_type.model_class()._meta.verbose_name
         return f"{model_name} · {ACTION_LABELS.get(action, obj.name)}"
 
 
-class RoleForm(forms.ModelForm):
+class RoleForm(ChoiceIdsInRangeMixin, forms.ModelForm):
     permissions = PermissionChoiceField(
         label=_("功能权限"),
         queryset=grantable_permissions(),

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import LoginLog, OperationLog
+from luoshi.core import errors
 from luoshi.core.filters import ScopedFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.core.views import ScopedListView
@@ -85,10 +86,8 @@ class LoginLogView(ScopedListView):
 
 
 def permission_denied(request, exception=None):
-    """``handler403``: the refusal goes to the login log, then Django's own 403 page."""
-    from django.views import defaults
-
+    """``handler403``: the refusal goes to the login log, then the product's 403 page."""
     from luoshi.audit.signals import log_permission_denied
 
     log_permission_denied(request)
-    return defaults.permission_denied(request, exception)
+    return errors.permission_denied(request, exception)

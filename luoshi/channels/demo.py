@@ -86,6 +86,7 @@ def ensure_channels(*, today, units, logins, added) -> None:
     from luoshi.channels import services
     from luoshi.channels.models import Channel, ChannelCheck, ChannelType
     from luoshi.core.demo import make_png
+    from luoshi.core.scope import in_write_scope
 
     for key in ("channels", "channel_checks"):
         added.setdefault(key, 0)
@@ -140,7 +141,8 @@ def ensure_channels(*, today, units, logins, added) -> None:
             )
             services.record_check(
                 channel=channel,
-                user=administrator,
+                # recorded by someone who may write the channel's unit (its evidence)
+                user=administrator if in_write_scope(administrator, channel) else logins["admin"],
                 checked_on=day,
                 checker=administrator,
                 result="problems" if problem else "ok",

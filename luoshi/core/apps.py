@@ -8,6 +8,3 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from luoshi.core import signals  # noqa: F401
-        from luoshi.core.forms import guard_model_choice_overflow
-
-        guard_model_choice_overflow()

@@ -25,6 +25,7 @@ from django.db.models import Subquery
 from django.forms.models import ModelChoiceIterator
 from django.http import Http404
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.forms import YearField
 
@@ -149,10 +150,25 @@ class ScopedFilterSet(django_filters.FilterSet):
                 flt.queryset = units.for_user(user) if user is not None else units.none()
 
 
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """「全部 / 是 / 否」, the words admin users know (django-filter says 未知/是/否)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoWidget())
+        super().__init__(*args, **kwargs)
+
+
 __all__ = [
     "ScopedFilterSet",
     "UnitFilter",
     "YearFilter",
+    "YesNoFilter",
     "parse_id",
     "unit_from_query",
     "year_month_from_query",

@@ -1,8 +1,63 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+ID_LIMIT = 2**63 - 1  # the largest primary key the databases can store
 
-class UserFormMixin:
+
+def _out_of_range(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > ID_LIMIT
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Refuses a posted id beyond the databases' integer range as an invalid choice.
+
+    Django checks the range only for plain integer keys; through a related key (a role's
+    ``group_ptr``) or an ``__in`` lookup (the multiple field) such an id crashes with
+    OverflowError (SQLite) or DataError (PostgreSQL): a 500 instead of a form error
+    (found by tests/test_form_fuzz.py)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """As ``ModelChoiceField`` above, for each of the posted ids."""
+
+    def _check_values(self, value):
+        for item in value or ():
+            if _out_of_range(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(item)[:30]},
+                )
+        return super()._check_values(value)
+
+
+class ChoiceIdsInRangeMixin:
+    """Every model choice of the form (declared, or made by ``ModelForm`` from a foreign
+    key or many-to-many field) refuses ids out of range, as the two fields above. Only this
+    form's own field instances become the project's fields (which add no state); Django's
+    classes stay as they are."""
+
+    guarded = {
+        forms.ModelChoiceField: ModelChoiceField,
+        forms.ModelMultipleChoiceField: ModelMultipleChoiceField,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field) in self.guarded:
+                field.__class__ = self.guarded[type(field)]
+
+
+class UserFormMixin(ChoiceIdsInRangeMixin):
     """Forms built by the scoped views receive the acting user and limit choices to scope."""
 
     scoped_fields: tuple[str, ...] = ("unit",)
@@ -14,9 +69,39 @@ class UserFormMixin:
 
         for name in self.scoped_fields:
             if name in self.fields:
-                self.fields[name].queryset = Unit.objects.for_user(user).filter(is_active=True)
+                field = self.fields[name]
+                field.queryset = Unit.objects.for_user(user).filter(is_active=True).order_by("path")
+                field.label_from_instance = unit_tree_label
                 if not self.instance.pk and user is not None and user.unit_id:
                     self.fields[name].initial = user.unit_id
+
+
+def unit_tree_label(unit) -> str:
+    """A unit's name indented by its depth (full-width spaces), for single unit pickers."""
+    return "\u3000" * max(unit.depth - 1, 0) + unit.name
+
+
+class UnitTreeSelect(forms.SelectMultiple):
+    """Several units picked from an indented tree with a search box and 全选/清空, instead of a
+    Ctrl-click list. Posts the same list of ids as a multiple select."""
+
+    template_name = "core/widgets/unit_tree.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = [o for _, group, _ in context["widget"]["optgroups"] for o in group]
+        units = [getattr(o["value"], "instance", None) for o in options]
+        top = min((u.depth for u in units if u is not None), default=1)
+        for option, unit in zip(options, units, strict=True):
+            option["indent"] = min(unit.depth - top, 6) if unit is not None else 0
+        context["widget"]["tree"] = options
+        return context
+
+
+def unit_tree(field) -> None:
+    """Make a unit multiple-choice field an indented tree, ordered as the tree is."""
+    field.queryset = field.queryset.order_by("path")
+    field.widget = UnitTreeSelect(choices=field.choices)
 
 
 class DateInput(forms.DateInput):
@@ -32,45 +117,3 @@ class YearField(forms.IntegerField):
         kwargs.setdefault("max_value", 2100)
         kwargs.setdefault("label", _("年度"))
         super().__init__(**kwargs)
-
-
-def guard_model_choice_overflow() -> None:
-    """A posted choice id beyond the database's integer range (e.g. 99999999999999999999)
-    makes ``ModelChoiceField`` crash with OverflowError (SQLite) or DataError (PostgreSQL)
-    — a 500 instead of "invalid choice". Django catches only ValueError/TypeError there, so
-    every ModelChoiceField / ModelMultipleChoiceField refuses such ids first (found by
-    tests/test_form_fuzz.py)."""
-    from django import forms as django_forms
-
-    limit = 2**63 - 1
-    original = django_forms.ModelChoiceField.to_python
-    if getattr(original, "_luoshi_guarded", False):
-        return
-
-    def out_of_range(value) -> bool:
-        text = str(value).strip()
-        return text.lstrip("-").isdigit() and abs(int(text)) > limit
-
-    def to_python(self, value):
-        if value not in self.empty_values and out_of_range(value):
-            raise django_forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return original(self, value)
-
-    to_python._luoshi_guarded = True
-    django_forms.ModelChoiceField.to_python = to_python
-
-    multiple_check = django_forms.ModelMultipleChoiceField._check_values
-
-    def _check_values(self, value):
-        for item in value or ():
-            if out_of_range(item):
-                raise django_forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": str(item)[:30]},
-                )
-        return multiple_check(self, value)
-
-    django_forms.ModelMultipleChoiceField._check_values = _check_values

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import UserFormMixin
+from luoshi.core.forms import ChoiceIdsInRangeMixin, UserFormMixin
 from luoshi.duty.models import DutyItem, DutyList, Owner, Pack, TargetType
 from luoshi.duty.periods import PeriodKind
 from luoshi.ledger.models import ActivityType
@@ -93,7 +93,7 @@ class TargetForm(forms.ModelForm):
         return cleaned
 
 
-class AssignForm(forms.ModelForm):
+class AssignForm(ChoiceIdsInRangeMixin, forms.ModelForm):
     class Meta:
         model = DutyItem
         fields = ["assignees"]

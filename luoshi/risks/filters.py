@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import ScopedFilterSet, UnitFilter
 from luoshi.core.forms import DateInput
-from luoshi.risks.indicators import completed_between
 from luoshi.risks.models import Campaign, RiskArea, RiskLevel, RiskPoint, RiskStatus, Screening
+from luoshi.risks.selectors import completed_between
 from luoshi.units.models import Unit
 
 UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]

@@ -8,10 +8,25 @@ from django.apps import apps as global_apps
 from django.db import migrations
 
 
+# The grants of ``luoshi.core.defaults.ROLES`` on this app's models, frozen here: a
+# migration must not import live code (which changes after the migration is written).
+# "*" = every permission of the app.
+GRANTS = {
+    "admin": "*",
+    "unit_admin": {
+        "task": ["view", "add", "change", "delete"],
+        "taskassignment": ["view", "change", "review"],
+        "reportingschedule": ["view", "add", "change", "delete"],
+    },
+    "leader": {"task": ["view"], "taskassignment": ["view"], "reportingschedule": ["view"]},
+    "clerk": {"taskassignment": ["view", "change"]},
+    "reviewer": {"task": ["view"], "taskassignment": ["view", "review"]},
+    "inspector": {"task": ["view"], "taskassignment": ["view"], "reportingschedule": ["view"]},
+}
+
+
 def grant(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
-
-    from luoshi.core.defaults import ROLES
 
     Role = apps.get_model("accounts", "Role")
     Permission = apps.get_model("auth", "Permission")
@@ -21,7 +36,7 @@ def grant(apps, schema_editor):
     permissions = {
         p.codename: p for p in Permission.objects.filter(content_type__app_label="tasks")
     }
-    for code, _name, _scope, _description, spec in ROLES:
+    for code, spec in GRANTS.items():
         role = Role.objects.filter(code=code, is_builtin=True).first()
         if role is None:
             continue
@@ -29,11 +44,10 @@ def grant(apps, schema_editor):
             wanted = list(permissions.values())
         else:
             wanted = [
-                permissions[f"{action}_{label.split('.')[1]}"]
-                for label, actions in spec.items()
-                if label.startswith("tasks.")
+                permissions[f"{action}_{model}"]
+                for model, actions in spec.items()
                 for action in actions
-                if f"{action}_{label.split('.')[1]}" in permissions
+                if f"{action}_{model}" in permissions
             ]
         role.permissions.add(*wanted)
 
