@@ -44,8 +44,8 @@ def _walk(client, url):
     anything but 200 (a 404 may stop it before the other parameters are read), the
     value again in one parameter at a time."""
     first = client.get(url)
-    if first.status_code != 200:
-        return []
+    if first.status_code != 200:  # a POST-only step, a page the admin has no business on
+        pytest.skip(f"{url} answers {first.status_code} without parameters")
     names = _params_of(first)
     failures = []
     for value in HOSTILE_VALUES:

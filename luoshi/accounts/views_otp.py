@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -16,6 +15,7 @@ from django_otp import match_token
 from luoshi.accounts import lockout, otp
 from luoshi.audit.models import OperationLog
 from luoshi.audit.services import log_change
+from luoshi.core.redirects import next_url
 
 
 class TokenForm(forms.Form):
@@ -34,11 +34,7 @@ class TokenForm(forms.Form):
 
 
 def _next_url(request, default="home"):
-    url = request.POST.get("next") or request.GET.get("next")
-    safe = url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if safe else default
+    return next_url(request) or default
 
 
 def _log(device, action, user, note):

@@ -109,9 +109,9 @@ class FastSelect(forms.Select):
         return mark_safe(f"<select{forms.utils.flatatt(final)}>{body}</select>")  # noqa: S308
 
 
-class UnitChoiceField(django_filters.fields.ModelChoiceField):
-    iterator = UnitChoiceIterator
-    widget = FastSelect
+class IdChoiceField(django_filters.fields.ModelChoiceField):
+    """A filter's model choice: a value that cannot be an id is an invalid choice before any
+    query (a 20-digit id overflows the database's integer: a 500 otherwise)."""
 
     def to_python(self, value):
         if value not in self.empty_values and parse_id(value) is None:
@@ -119,6 +119,11 @@ class UnitChoiceField(django_filters.fields.ModelChoiceField):
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
         return super().to_python(value)
+
+
+class UnitChoiceField(IdChoiceField):
+    iterator = UnitChoiceIterator
+    widget = FastSelect
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):
@@ -139,15 +144,20 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """The base of every list page's filter set (``ScopedListView.filterset_class``)."""
+    """The base of every list page's filter set (``ScopedListView.filterset_class``): unit
+    choices within the user's scope, every model choice refusing what cannot be an id."""
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
-        for flt in self.filters.values():
+        for flt in self.filters.values():  # this instance's copies of the declared filters
             if isinstance(flt, UnitFilter):
                 units = flt.queryset.model.objects
                 flt.queryset = units.for_user(user) if user is not None else units.none()
+            elif isinstance(flt, django_filters.ModelChoiceFilter) and not issubclass(
+                flt.field_class, IdChoiceField
+            ):
+                flt.field_class = IdChoiceField
 
     def get_form_class(self):
         """The filter form refuses out-of-range ids in every model choice (``?role=9999…``

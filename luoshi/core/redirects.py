@@ -21,8 +21,12 @@ def safe_url(request, url) -> str | None:
     return str(url) if allowed else None
 
 
+def next_url(request, *, field: str = "next") -> str | None:
+    """The request's ``next`` (POST, then query string) when it is an address of this site."""
+    return safe_url(request, request.POST.get(field) or request.GET.get(field))
+
+
 def redirect_next(request, fallback, *, field: str = "next"):
-    """Redirect to the request's ``next`` (POST, then query string) when it is an address of
-    this site, else to ``fallback`` (a URL, a URL name or a model with get_absolute_url)."""
-    wanted = request.POST.get(field) or request.GET.get(field)
-    return redirect(safe_url(request, wanted) or resolve_url(fallback))
+    """Redirect to the request's ``next`` when it is an address of this site, else to
+    ``fallback`` (a URL, a URL name or a model with get_absolute_url)."""
+    return redirect(next_url(request, field=field) or resolve_url(fallback))
