@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import ChoiceIdsInRangeMixin, YearField
+from luoshi.core.forms import ChoiceIdsInRangeMixin, IdRangeGuard, YearField
 
 LEVELS_LISTED = 2
 MAX_ID = 2**63 - 1  # the largest id a database row can have
@@ -109,19 +109,7 @@ class FastSelect(forms.Select):
         return mark_safe(f"<select{forms.utils.flatatt(final)}>{body}</select>")  # noqa: S308
 
 
-class IdChoiceField(django_filters.fields.ModelChoiceField):
-    """A filter's model choice: a value that cannot be an id is an invalid choice before any
-    query (a 20-digit id overflows the database's integer: a 500 otherwise)."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and parse_id(value) is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
-
-class UnitChoiceField(IdChoiceField):
+class UnitChoiceField(IdRangeGuard, django_filters.fields.ModelChoiceField):
     iterator = UnitChoiceIterator
     widget = FastSelect
 
@@ -154,10 +142,6 @@ class ScopedFilterSet(django_filters.FilterSet):
             if isinstance(flt, UnitFilter):
                 units = flt.queryset.model.objects
                 flt.queryset = units.for_user(user) if user is not None else units.none()
-            elif isinstance(flt, django_filters.ModelChoiceFilter) and not issubclass(
-                flt.field_class, IdChoiceField
-            ):
-                flt.field_class = IdChoiceField
 
     def get_form_class(self):
         """The filter form refuses out-of-range ids in every model choice (``?role=9999…``
