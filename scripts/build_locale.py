@@ -25,7 +25,7 @@ PO = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
 HANS_PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 # English msgids of Django itself → Simplified Chinese.
-OVERRIDES = {"- Select an option -": "- 请选择 -"}
+OVERRIDES = {"- Select an option -": "- 请选择 -", "This field is required.": "该字段是必填项。"}
 
 
 def main() -> int:

@@ -53,6 +53,7 @@ PUBLIC_URLS = {
     "set_language": "Django's i18n language switch (POST, sets a cookie; no data)",
     "admin:login": "Django admin's sign-in page (staff only after sign-in)",
     "logout": "signing out; harmless when not signed in (redirects to the login page)",
+    "captcha-image": "the login captcha's image (tests/test_login_security.py)",
 }
 # url names that are not luoshi pages (Django admin: staff-only, not part of the product UI)
 NOT_MATRIXED_PREFIXES = ("admin:",)
