@@ -54,13 +54,13 @@ def main() -> int:
         assert failure is None and checked == sealed == args.rows
 
         single = []
-        for n in range(200):
+        for _n in range(200):
             start = time.perf_counter()
             with transaction.atomic():
                 LoginLog.objects.create(username="single", event="success", ip="10.9.9.9")
             single.append(time.perf_counter() - start)
         plain = []
-        for n in range(200):
+        for _n in range(200):
             start = time.perf_counter()
             with transaction.atomic():
                 LoginLog.objects.bulk_create([LoginLog(username="plain", event="success")])
