@@ -485,3 +485,17 @@ def test_the_second_factor_is_optional_for_other_roles(client, users, otp_for_ad
     client.post(reverse("logout"))
     login(client, "u_clerk", PASSWORD)
     assert client.get(reverse("ledger:list")).status_code == 200
+
+
+def test_an_admin_reset_can_remove_a_lost_authenticator(client, users):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=users.clerk, name="手机令牌", confirmed=True)
+    client.force_login(users.admin)
+    reset = reverse("accounts:user_password", args=[users.clerk.pk])
+    assert "同时重置两步验证" in client.get(reset).content.decode()
+    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD, "reset_otp": "on"}
+    assert client.post(reset, data).status_code == 302
+    assert not TOTPDevice.objects.filter(user=users.clerk).exists()
+    entry = OperationLog.objects.get(model_label="otp_totp.totpdevice")
+    assert entry.user == users.admin and entry.action == "-"

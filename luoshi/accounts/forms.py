@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.accounts import lockout, policy
+from luoshi.accounts import lockout, otp, policy
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.defaults import grantable_permissions
 from luoshi.core.forms import ChoiceIdsInRangeMixin, ModelMultipleChoiceField, UserFormMixin
@@ -128,11 +128,21 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 class AdminSetPasswordForm(auth_forms.SetPasswordForm):
     """An administrator sets a user's password: the user must change it at next sign-in
-    (PASSWORD_CHANGE_AT_FIRST_LOGIN)."""
+    (PASSWORD_CHANGE_AT_FIRST_LOGIN); with 重置两步验证 (a lost phone) the user's
+    authenticator is removed too, to be set up again at the next sign-in."""
+
+    reset_otp = forms.BooleanField(
+        label=_("同时重置两步验证"),
+        required=False,
+        help_text=_("用户更换或丢失手机时勾选：删除其已绑定的验证器，下次登录时重新设置。"),
+    )
 
     def save(self, commit=True):
         self.user.must_change_password = policy.change_at_first_login()
-        return super().save(commit)
+        user = super().save(commit)
+        if commit and self.cleaned_data.get("reset_otp"):
+            otp.remove_devices(self.user)
+        return user
 
 
 class ProfileForm(forms.ModelForm):

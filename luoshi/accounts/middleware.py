@@ -44,9 +44,6 @@ OPEN_DURING_STEPS = {
     "logout",
     "set_language",
     "captcha-image",
-    "captcha-image-2x",
-    "captcha-audio",
-    "captcha-refresh",
 }
 
 

@@ -71,6 +71,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("须修改密码"),
         default=False,
+        db_default=False,  # rows written by bulk SQL (luoshi.core.scale) get it too
         help_text=_("初始密码或管理员重置的密码：登录后须先修改密码"),
     )
 

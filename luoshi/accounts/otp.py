@@ -9,6 +9,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luoshi.accounts import policy
@@ -69,3 +70,17 @@ def grouped_secret(device) -> str:
 
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def remove_devices(user, actor=None) -> int:
+    """Remove ``user``'s authenticators (turned off, or reset by an administrator)."""
+    from luoshi.audit.models import OperationLog
+    from luoshi.audit.services import log_change
+
+    devices = list(TOTPDevice.objects.filter(user=user))
+    for device in devices:
+        state = _("已关闭") if device.confirmed else _("未完成设置")
+        change = {"field": _("两步验证"), "old": "", "new": state}
+        log_change(device, [change], action=OperationLog.Action.DELETE, user=actor)
+    TOTPDevice.objects.filter(pk__in=[d.pk for d in devices]).delete()
+    return len(devices)

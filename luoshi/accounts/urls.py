@@ -37,22 +37,11 @@ auth_urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    # The login captcha (django-simple-captcha; images drawn locally), open before sign-in.
+    # The login captcha's image (django-simple-captcha, drawn locally), open before sign-in.
     re_path(
         r"^captcha/image/(?P<key>\w+)/$",
         login_not_required(captcha_views.captcha_image),
         {"scale": 1},
         name="captcha-image",
-    ),
-    re_path(
-        r"^captcha/image/(?P<key>\w+)@2/$",
-        login_not_required(captcha_views.captcha_image),
-        {"scale": 2},
-        name="captcha-image-2x",
-    ),
-    re_path(
-        r"^captcha/refresh/$",
-        login_not_required(captcha_views.captcha_refresh),
-        name="captcha-refresh",
     ),
 ]

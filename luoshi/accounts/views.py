@@ -150,7 +150,8 @@ class UserPasswordResetView(ManageableUserMixin, UserPageMixin, ScopedUpdateView
         return {"user": self.object, "data": self.request.POST or None}
 
     def form_valid(self, form):
-        form.save()
+        with transaction.atomic():
+            form.save()
         messages.success(self.request, _("已重置「%(user)s」的密码。") % {"user": self.object})
         return redirect(self.success_url)
 

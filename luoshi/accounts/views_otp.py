@@ -120,9 +120,7 @@ def disable(request):
         messages.error(request, _("请先完成两步验证再关闭。"))
     else:
         with transaction.atomic():
-            for device in user.totpdevice_set.all():
-                _log(device, OperationLog.Action.DELETE, user, _("已关闭"))
-            user.totpdevice_set.all().delete()
+            otp.remove_devices(user, actor=user)
         request.session[otp.STATE_KEY] = otp.NOT_NEEDED
         messages.success(request, _("两步验证已关闭。"))
     return redirect("accounts:otp_setup")

@@ -8,5 +8,7 @@ from django.utils.translation import gettext_noop
 
 DJANGO_STRINGS = [
     gettext_noop("- Select an option -"),
+    # Installed apps' catalogs outrank Django's own: keep Django's wording for this one
+    # (django-simple-captcha's zh_Hans catalog has 这个字段是必须的).
     gettext_noop("This field is required."),
 ]

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
             model_name="historicaluser",
             name="must_change_password",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="初始密码或管理员重置的密码：登录后须先修改密码",
                 verbose_name="须修改密码",
@@ -37,6 +38,7 @@ class Migration(migrations.Migration):
             model_name="user",
             name="must_change_password",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="初始密码或管理员重置的密码：登录后须先修改密码",
                 verbose_name="须修改密码",
