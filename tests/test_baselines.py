@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from luoshi.core.indicators import SYSTEM
 from luoshi.reports.baseline_forms import SIGNING_SALT
 from luoshi.reports.baselines import BaselineExists, baseline_for, save_baseline
 from luoshi.reports.importing import parse_file
@@ -351,5 +352,5 @@ def test_next_years_target_and_a_part_are_not_last_years_figure(tree):
     Baseline.objects.create(
         unit=tree.sibling, year=year - 1, kind=ReportKind.ANNUAL_SUMMARY, text="…", data=parsed
     )
-    draft = generate(tree.sibling, year, ReportKind.ANNUAL_SUMMARY)
+    draft = generate(tree.sibling, year, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
     assert draft.facts["ledger:publicity"]["previous"] == 86

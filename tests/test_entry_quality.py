@@ -37,7 +37,8 @@ def test_a_service_write_refuses_a_date_after_today(tree, users):
     assert not LedgerRecord.objects.exists()
 
 
-def test_an_excel_row_dated_after_today_is_refused_with_nothing_written(client, users):
+def test_an_excel_row_dated_after_today_is_refused_with_nothing_written(client, users, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     client.force_login(users.clerk)
     rows = [study_row(date=datetime.date(2026, 3, 5)), study_row(date=tomorrow(), title="下周学习")]
     response = post_import(client, "study_group", xlsx(STUDY_HEADERS, rows))
