@@ -1,6 +1,9 @@
 # luoshi — developer and CI entry points (GNU make).
 #   make run     migrate, load demo data, serve on http://127.0.0.1:8000 (+ a db_worker)
-#   make test    lint, then pytest on SQLite and (if reachable) PostgreSQL
+#   make test    lint, deployment checks, pytest on SQLite and (if reachable) PostgreSQL,
+#                then a subset on the second Python (3.13, .venv313)
+#   make check-deploy  scripts/check_deploy.sh: installed package, check --deploy, nginx -t,
+#                systemd-analyze verify/security
 #   make lint    ruff + migrations check
 #   make bench   bench/run.py --scale small (SQLite), then the other bench/*.py
 #   make fuzz    long hypothesis run of the hostile-input tests (FUZZ_EXAMPLES=2000)
@@ -21,15 +24,22 @@ STARTED := $(shell date +%s)
 export DJANGO_SETTINGS_MODULE := luoshi.settings
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# First Python 3.12 that actually runs (pyenv shims may exist but fail).
-# Override with `make PYTHON=/path/to/python3.12 ...`.
-PYTHON_CANDIDATES := python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
-                     /usr/local/bin/python3.12 /usr/bin/python3.12
+# First supported Python (3.12 or 3.13, pyproject's requires-python) that actually runs (pyenv
+# shims may exist but fail); 3.12 first. Override with `make PYTHON=/path/to/python3.x ...`.
+SUPPORTED := (3, 12), (3, 13)
+candidates = $(1) $(wildcard $(HOME)/.pyenv/versions/$(2)*/bin/$(1)) /usr/local/bin/$(1) /usr/bin/$(1)
+PYTHON_CANDIDATES := $(call candidates,python3.12,3.12) $(call candidates,python3.13,3.13)
+# CI's second Python: a subset of the tests on 3.13 in .venv313 (skipped with a warning when
+# no Python 3.13 runs here). Override with `make PYTHON313=/path/to/python3.13 ...`.
+VENV313 := .venv313
+STAMP313 := $(VENV313)/.installed
+PYTHON313_CANDIDATES := $(call candidates,python3.13,3.13)
+TESTS313 := tests/test_smoke.py tests/test_deploy.py tests/test_health.py tests/test_api_v1.py
 
-.PHONY: help run lint test bench fuzz soak clean sysdeps venv
+.PHONY: help run lint test test-py313 check-deploy bench fuzz soak clean sysdeps venv
 
 help:
-	@echo "targets: run | test | lint | bench | fuzz | soak | sysdeps | venv | clean"
+	@echo "targets: run | test | lint | check-deploy | test-py313 | bench | fuzz | soak | sysdeps | venv | clean"
 
 sysdeps:
 	@bash scripts/sysdeps.sh
@@ -40,12 +50,12 @@ $(STAMP): pyproject.toml
 	@py="$(PYTHON)"; \
 	if [ -z "$$py" ]; then \
 	  for p in $(PYTHON_CANDIDATES); do \
-	    if "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1; then py="$$p"; break; fi; \
+	    if "$$p" -c 'import sys; assert sys.version_info[:2] in ($(SUPPORTED))' >/dev/null 2>&1; then py="$$p"; break; fi; \
 	  done; \
 	fi; \
 	if [ -z "$$py" ]; then \
-	  echo "error: no working Python 3.12 found (tried: $(PYTHON_CANDIDATES))." >&2; \
-	  echo "       install it or run: make PYTHON=/path/to/python3.12 ..." >&2; \
+	  echo "error: no working Python 3.12 or 3.13 found (tried: $(PYTHON_CANDIDATES))." >&2; \
+	  echo "       install one or run: make PYTHON=/path/to/python3.x ..." >&2; \
 	  exit 1; \
 	fi; \
 	if [ -x "$(VPY)" ] && ! "$(VPY)" -c 'import sys' >/dev/null 2>&1; then \
@@ -64,7 +74,7 @@ run: sysdeps $(STAMP)
 	$(VPY) manage.py migrate --noinput; \
 	$(VPY) manage.py load_demo --if-empty; \
 	$(VPY) manage.py run_schedules --enqueue; \
-	$(VPY) manage.py db_worker --no-reload & worker=$$!; \
+	$(VPY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(VPY) manage.py runserver 127.0.0.1:8000
 
@@ -78,7 +88,10 @@ lint: $(STAMP)
 # The PostgreSQL run (when PostgreSQL answers) goes in the background while the SQLite run
 # holds the terminal: the two suites share nothing (in-memory SQLite vs test_luoshi, temporary
 # folders, random ports), and on 2 cores this halves the wall time of CI.
-test: sysdeps $(STAMP) lint
+check-deploy: sysdeps $(STAMP)
+	bash scripts/check_deploy.sh $(VPY)
+
+test: sysdeps $(STAMP) lint check-deploy
 	@pg=0; pgpid=; \
 	if command -v pg_isready >/dev/null 2>&1; then \
 	  pg_isready -h 127.0.0.1 -p 5432 -q && pg=1 || true; \
@@ -111,6 +124,26 @@ test: sysdeps $(STAMP) lint
 	echo "== SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc =="; \
 	echo "== CI wall time (make test, lint included): $$(( $$(date +%s) - $(STARTED) )) s =="; \
 	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ]
+	@$(MAKE) --no-print-directory test-py313
+
+# The second Python: .venv313 (created once), a subset of the tests on SQLite.
+test-py313:
+	@py="$(PYTHON313)"; \
+	if [ -z "$$py" ]; then \
+	  for p in $(PYTHON313_CANDIDATES); do \
+	    if "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' >/dev/null 2>&1; then py="$$p"; break; fi; \
+	  done; \
+	fi; \
+	if [ -z "$$py" ]; then echo "== WARNING: no Python 3.13 here: second-Python tests skipped =="; exit 0; fi; \
+	if [ ! -f "$(STAMP313)" ] || [ pyproject.toml -nt "$(STAMP313)" ]; then \
+	  echo "== installing luoshi[dev] into $(VENV313) with $$py =="; \
+	  rm -rf "$(VENV313)"; "$$py" -m venv "$(VENV313)"; \
+	  $(VENV313)/bin/python -m pip install -q --upgrade pip; \
+	  $(VENV313)/bin/python -m pip install -q -e '.[dev]'; \
+	  touch "$(STAMP313)"; \
+	fi; \
+	echo "== tests on $$($(VENV313)/bin/python -V) (subset) =="; \
+	env -u DATABASE_URL $(VENV313)/bin/pytest -q -p no:cacheprovider $(TESTS313)
 
 # Issue-8 scenarios at small scale on SQLite (var/bench/small.sqlite3, generated once),
 # then every other bench/*.py. Full scale: see bench/RESULTS.md.

@@ -1,17 +1,7 @@
 #!/usr/bin/env python
-import os
-import sys
+"""From a checkout: ``python manage.py …`` = the installed ``luoshi …`` command."""
 
-
-def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
-    from django.conf import settings
-    from django.core.management import execute_from_command_line
-
-    # var/ holds the default SQLite database: make it before any command connects.
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    execute_from_command_line(sys.argv)
-
+from luoshi.__main__ import main
 
 if __name__ == "__main__":
     main()

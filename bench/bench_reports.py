@@ -37,6 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from luoshi.core.indicators import SYSTEM  # noqa: E402
 from luoshi.demo import district as demo  # noqa: E402
 from luoshi.reports import engine, services  # noqa: E402
 from luoshi.reports.models import ReportKind  # noqa: E402
@@ -68,7 +69,7 @@ def main():
 
     def generate():
         return engine.generate(
-            root, today.year, ReportKind.ANNUAL_SUMMARY, subtree=True, today=today
+            root, today.year, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, subtree=True, today=today
         )
 
     with CaptureQueriesContext(connection) as ctx:

@@ -24,6 +24,15 @@ SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SEC
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
 UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
+EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx)
+TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
+                      X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
+                      nginx); empty: the direct peer is the client (luoshi.core.client_address)
+
+API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
+               (default "1200/minute" / "60/minute")
+WORKER_HEARTBEAT_SECONDS / WORKER_HEARTBEAT_STALE_SECONDS  the worker's heartbeat period and
+               the age after which /healthz calls it stale (default 30 / 120)
 """
 
 import os
@@ -83,11 +92,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "luoshi.staticfiles.LuoshiStaticFilesConfig",  # django.contrib.staticfiles without *.map
     "django.contrib.humanize",
     "treebeard",
     "simple_history",
     "axes",
+    "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -115,6 +127,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.api",
     "luoshi.exchange",
+    "luoshi.health",
     "luoshi.demo",  # development tools: demo district and scale data (imports every app)
 ]
 
@@ -127,8 +140,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "luoshi.accounts.middleware.UserLanguageMiddleware",
+    "luoshi.accounts.middleware.SecurityStepMiddleware",
+    "luoshi.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -190,7 +206,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "luoshi.accounts.password_validation.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "luoshi.accounts.password_validation.PasswordHistoryValidator"},
 ]
+
+# 等保 login-security policy (luoshi.accounts.policy; docs/login-security.md).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))  # 0: no expiry
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))  # 0: reuse allowed
+PASSWORD_CHANGE_AT_FIRST_LOGIN = env_bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", True)
+LOGIN_CAPTCHA_AFTER_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_AFTER_FAILURES", "3"))
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "admin")  # role codes; superusers too
+SESSION_LIMIT_PER_USER = int(os.environ.get("SESSION_LIMIT_PER_USER", "5"))  # 0: no limit
+LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", "365"))  # at least 183
+OTP_TOTP_ISSUER = "落实"
+CAPTCHA_IMAGE_SIZE = (120, 40)  # drawn locally with Pillow and the bundled font
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_2X_IMAGE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -206,6 +237,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page (hx-headers),
 
 # --- security headers -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Health probes come over plain HTTP on loopback (gunicorn directly): never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 _behind_tls = SECURE_SSL_REDIRECT or env_bool("SECURE_PROXY_SSL_HEADER")
@@ -218,12 +251,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (Django's own middleware). Everything is vendored: no CDN.
-# 'unsafe-eval' is needed by the standard Alpine.js build (it compiles x-data/x-on
-# expressions with Function()); inline <script> blocks need {{ csp_nonce }}.
+# No 'unsafe-eval': pages load Alpine's CSP build, whose components live in static files
+# (luoshi/static/luoshi/components.js); inline <script> blocks need {{ csp_nonce }}.
 # Inline style attributes (ECharts, Bootstrap components) need 'unsafe-inline' for styles.
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'unsafe-eval'", CSP.NONCE],
+    "script-src": ["'self'", CSP.NONCE],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
@@ -234,10 +267,16 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-# django-axes: five wrong passwords lock the account name for 30 minutes.
+# The reverse proxies whose X-Forwarded-For is believed (luoshi.core.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# django-axes: five wrong passwords lock the account name *from that client address* for
+# 30 minutes (an attacker elsewhere cannot lock a user out). The address comes from the
+# one client-address function, so behind nginx each client counts on its own.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -259,6 +298,11 @@ EVIDENCE_MAX_BYTES = int(float(os.environ.get("EVIDENCE_MAX_MB", "50")) * 1024 *
 UPLOAD_MAX_UNPACKED_BYTES = int(
     float(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "200")) * 1024 * 1024
 )
+# Data packages (docs/data-package.md): the upload page's limit; uploads awaiting
+# confirmation are kept in EXCHANGE_UPLOAD_DIR for EXCHANGE_UPLOAD_HOURS at most.
+EXCHANGE_MAX_UPLOAD_BYTES = int(float(os.environ.get("EXCHANGE_MAX_UPLOAD_MB", "60")) * 1024**2)
+EXCHANGE_UPLOAD_DIR = VAR_DIR / "exchange"
+EXCHANGE_UPLOAD_HOURS = 24
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -302,12 +346,16 @@ STORAGES = {
     "staticfiles": {
         # Production runs collectstatic and sets STATIC_MANIFEST=1 for hashed names.
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "luoshi.staticfiles.ManifestStorage"
             if env_bool("STATIC_MANIFEST")
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "luoshi.staticfiles.UsedAppsFinder",
+]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -351,7 +399,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Background work (django.tasks): django-tasks-db stores jobs in the database and
-# ``manage.py db_worker`` runs them; ``make run`` starts one beside the server.
+# ``luoshi run_worker`` (db_worker with a heartbeat) runs them; ``make run`` starts one.
 TASKS = {
     "default": {
         "BACKEND": (
@@ -363,8 +411,18 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+# `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the
+# newest heartbeat is older than WORKER_HEARTBEAT_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "120"))
 
-# REST API (/api/): token or session authentication, JSON only, cursor pagination.
+# REST API (/api/v1/, alias /api/): token or session authentication, JSON only, cursor
+# pagination with a count, one Chinese error format, request rates per user and per
+# anonymous client (API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
+API_THROTTLE_RATES = {
+    "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "luoshi.api.authentication.ApiTokenAuthentication",
@@ -375,12 +433,22 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.IdCursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "luoshi.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "luoshi.api.throttling.UserThrottle",
+        "luoshi.api.throttling.AnonThrottle",
+    ],
+    # Anonymous clients are counted by REMOTE_ADDR only: a client cannot pick its own bucket
+    # with a forged X-Forwarded-For.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "落实 luoshi API",
     "DESCRIPTION": "意识形态工作责任制落实平台的 REST 接口。数据范围与权限与网页相同。",
     "VERSION": "1.0.0",
-    "SCHEMA_PATH_PREFIX": "/api/",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # The unversioned alias /api/ is the same API: document it once.
+    "PREPROCESSING_HOOKS": ["luoshi.api.schema.only_v1"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,

@@ -6,6 +6,7 @@ from luoshi.accounts.urls import auth_urlpatterns
 
 urlpatterns = [
     path("", include("luoshi.core.urls")),
+    path("", include("luoshi.health.urls")),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("luoshi.accounts.urls")),
     path("units/", include("luoshi.units.urls")),
@@ -24,7 +25,9 @@ urlpatterns = [
     path("assessment/", include("luoshi.assessment.urls")),
     path("reports/", include("luoshi.reports.urls")),
     path("dashboard/", include("luoshi.dashboard.urls")),
-    path("api/", include("luoshi.api.urls")),
+    path("api/v1/", include("luoshi.api.urls")),
+    # Unversioned alias of v1 for existing clients (reverse() gives /api/v1/).
+    path("api/", include(("luoshi.api.urls", "api"), namespace="api-unversioned")),
     path("exchange/", include("luoshi.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
@@ -35,4 +38,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "luoshi.core.errors.bad_request"
 handler403 = "luoshi.audit.views.permission_denied"
+handler404 = "luoshi.api.exceptions.page_not_found"
+handler500 = "luoshi.core.errors.server_error"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages luoshi needs (fonts, Pango and fontconfig for PDF/charts, headless
-# Chromium for browser tests, poppler for PDF checks, gettext).
+# Chromium for browser tests, poppler for PDF checks, LibreOffice Writer for importing .doc/.wps
+# reports, gettext; nginx and systemd-analyze for the deployment checks).
 # Idempotent: prints nothing and exits 0 when everything is present.
 # Never fails the caller: without permission it only warns (tests needing
 # Chromium skip themselves).
@@ -17,7 +18,12 @@ PKGS=(
   chromium
   chromium-driver
   poppler-utils
+  libreoffice-writer-nogui
   gettext
+  # deployment files, checked by scripts/check_deploy.sh
+  nginx
+  openssl
+  systemd
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -38,6 +38,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _login_steps_off(settings):
+    """The login captcha and the required second factor are off unless a test (of login
+    security) turns them on: other tests sign in with force_login or a plain password."""
+    settings.LOGIN_CAPTCHA_AFTER_FAILURES = 0
+    settings.OTP_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _private_evidence_root(settings, tmp_path):
     """Evidence files of a test go to a temporary folder, never to var/."""
     root = tmp_path / "evidence"

@@ -237,7 +237,8 @@ def test_create_into_a_sibling_unit_is_refused_and_writes_nothing(db, world, cli
     data = ledger_form(world.tree.sibling, evidence_files=[png_upload()])
     response = client.post("/api/ledger-records/", data, **auth(world.keys["clerk"]))
     assert response.status_code == 400
-    assert "选择一个有效的选项" in response.json()["unit"][0]
+    assert response.json()["code"] == "invalid"
+    assert "选择一个有效的选项" in response.json()["errors"]["unit"][0]
     assert counts() == before
 
 
@@ -260,22 +261,18 @@ def test_bad_ledger_input_400_in_chinese_nothing_written(db, world, client, extr
     data = ledger_form(world.tree.own, **extra)
     response = client.post("/api/ledger-records/", data, **auth(world.keys["clerk"]))
     assert response.status_code == 400, response.content
-    errors = response.json()[field]
+    errors = response.json()["errors"][field]
     assert errors and (message in errors[0])
     assert any("\u4e00" <= ch <= "\u9fff" for ch in errors[0])  # a Chinese message
     assert counts() == before
 
 
-def test_create_needs_add_permission_and_multipart(db, world, client):
+def test_create_needs_add_permission(db, world, client):
     before = counts()
     data = ledger_form(world.tree.own)
-    assert (
-        client.post("/api/ledger-records/", data, **auth(world.keys["reader"])).status_code == 403
-    )
-    as_json = client.post(
-        "/api/ledger-records/", data, content_type="application/json", **auth(world.keys["clerk"])
-    )
-    assert as_json.status_code == 415
+    refused = client.post("/api/ledger-records/", data, **auth(world.keys["reader"]))
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
     assert counts() == before
 
 
@@ -309,7 +306,7 @@ def test_task_submission_goes_through_the_workflow(db, world, client):
     url = f"/api/task-assignments/{assignment.pk}/submit/"
     missing = client.post(url, {"response": ""}, **auth(key))
     assert missing.status_code == 400
-    assert missing.json()["response"] == ["该字段是必填项。"]
+    assert missing.json()["errors"]["response"] == ["该字段是必填项。"]
     done = client.post(url, {"response": "已组织专题学习", "files": [png_upload()]}, **auth(key))
     assert done.status_code == 200, done.content
     assert done.json()["status"] == AssignmentStatus.SUBMITTED
@@ -318,7 +315,7 @@ def test_task_submission_goes_through_the_workflow(db, world, client):
     assert assignment.submitted_by == world.child_clerk
     again = client.post(url, {"response": "再交一次"}, **auth(key))
     assert again.status_code == 409
-    assert "不能执行" in again.json()["detail"]
+    assert "不能执行" in again.json()["detail"] and again.json()["code"] == "conflict"
     assignment.refresh_from_db()
     assert assignment.response == "已组织专题学习"
 

@@ -39,12 +39,11 @@ def test_schema_is_valid_openapi_3_and_needs_authentication(db, world, client):
     assert schema["openapi"].startswith("3.")
     validate_schema(schema)  # raises on any violation of the OpenAPI 3 specification
     paths = set(schema["paths"])
-    assert {"/api/ledger-records/", "/api/evidence/{id}/download/"} <= paths
-    assert "post" in schema["paths"]["/api/task-assignments/{id}/submit/"]
-    assert (
-        "multipart/form-data"
-        in (schema["paths"]["/api/ledger-records/"]["post"]["requestBody"]["content"])
-    )
+    assert {"/api/v1/ledger-records/", "/api/v1/evidence/{id}/download/"} <= paths
+    assert not any(p.startswith("/api/") and not p.startswith("/api/v1/") for p in paths)
+    assert "post" in schema["paths"]["/api/v1/task-assignments/{id}/submit/"]
+    content = schema["paths"]["/api/v1/ledger-records/"]["post"]["requestBody"]["content"]
+    assert {"multipart/form-data", "application/json"} <= set(content)
 
 
 def test_docs_page_is_served_from_vendored_files(db, world, client):

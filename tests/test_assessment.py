@@ -13,11 +13,12 @@ from openpyxl import load_workbook
 from luoshi.assessment import services
 from luoshi.assessment.models import Assessment, AssessmentScore
 from luoshi.assessment.selectors import ranking
+from luoshi.assessment.workflow import ASSESSMENT
 from luoshi.core.indicators import is_registered
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty.selectors import latest_pack
 from luoshi.ledger.models import LedgerRecord
-from tests.factories import LedgerRecordFactory, pdf_upload
+from tests.factories import LedgerRecordFactory, make_user, pdf_upload
 
 YEAR = 2025
 
@@ -205,11 +206,17 @@ def test_recompute_is_idempotent_and_keeps_manual_scores(assessment, records, us
     assert assessment.scores.count() == len(before)
 
 
-def _publish(assessment, user):
+def _score_pending(assessment, user):
     for score in assessment.scores.filter(auto_score__isnull=True, excluded=False):
         services.set_manual_score(score=score, value=score.points, reason="督查核实", user=user)
-    services.submit(assessment=assessment, user=user)
-    services.publish(assessment=assessment, user=user)
+
+
+def _publish(assessment, users):
+    """计算 (admin), 复核 (督查员), 发布 (单位管理员): three people."""
+    _score_pending(assessment, users.inspector)
+    services.submit(assessment=assessment, user=users.admin)
+    services.review(assessment=assessment, user=users.inspector)
+    services.publish(assessment=assessment, user=users.unit_admin)
 
 
 def test_publish_needs_every_score_and_freezes(client, assessment, records, users):
@@ -220,11 +227,11 @@ def test_publish_needs_every_score_and_freezes(client, assessment, records, user
     if pending.exists():
         services.submit(assessment=assessment, user=users.admin)
         with pytest.raises(WorkflowError, match="待手工评分"):
-            services.publish(assessment=assessment, user=users.admin)
-        services.send_back(assessment=assessment, user=users.admin, comment="先补手工评分")
-    _publish(assessment, users.admin)
+            services.review(assessment=assessment, user=users.inspector)
+        services.send_back(assessment=assessment, user=users.inspector, comment="先补手工评分")
+    _publish(assessment, users)
     assessment.refresh_from_db()
-    assert assessment.status == "published" and assessment.published_by == users.admin
+    assert assessment.status == "published" and assessment.published_by == users.unit_admin
     before = snapshot(assessment)
 
     add_records(records.own, "special_meeting", [datetime.date(YEAR, 9, 9)])
@@ -251,7 +258,7 @@ def test_publish_needs_every_score_and_freezes(client, assessment, records, user
         {"files": [pdf_upload("补充材料.pdf")]},
         follow=True,
     )
-    assert "已定稿，佐证材料不能再增删或替换" in upload.content.decode()
+    assert "已处于「已发布」状态，佐证材料已冻结" in upload.content.decode()
     assert not score.evidence.exists()
     assert snapshot(assessment) == before
     assert Assessment.objects.get(pk=assessment.pk).status == "published"
@@ -359,11 +366,14 @@ areas:
     assert future.source == "pending" and future.auto_score is None
     services.submit(assessment=assessment, user=users.admin)
     with pytest.raises(WorkflowError, match="尚有 1 项指标待手工评分"):
-        services.publish(assessment=assessment, user=users.admin)
-    services.send_back(assessment=assessment, user=users.admin, comment="补评")
-    services.set_manual_score(score=future, value=Decimal(9), reason="现场核查", user=users.admin)
+        services.review(assessment=assessment, user=users.inspector)
+    services.send_back(assessment=assessment, user=users.inspector, comment="补评")
+    services.set_manual_score(
+        score=future, value=Decimal(9), reason="现场核查", user=users.inspector
+    )
     services.submit(assessment=assessment, user=users.admin)
-    services.publish(assessment=assessment, user=users.admin)
+    services.review(assessment=assessment, user=users.inspector)
+    services.publish(assessment=assessment, user=users.unit_admin)
     (row,) = ranking(assessment)
     assert row.total == Decimal(19) and row.percent == Decimal("95.00") and row.grade == "好"
 
@@ -387,3 +397,43 @@ def test_create_page_defaults_to_the_direct_children(client, records, pack, user
         {"unit": records.sibling.pk, "year": YEAR, "pack": pack.pk},
     )
     assert response.status_code == 200 and Assessment.objects.count() == 1
+
+
+def test_one_person_cannot_compute_review_and_publish(client, records, pack, users):
+    """Issue 13 item 12: 计算, 复核 and 发布 are separated duties (the workflow's rule)."""
+    assessment = services.create_assessment(
+        unit=records.own, year=YEAR, pack=pack, user=users.unit_admin
+    )
+    client.force_login(users.unit_admin)
+    client.post(reverse("assessment:compute", args=[assessment.pk]))
+    _score_pending(assessment, users.inspector)
+    client.post(reverse("assessment:submit", args=[assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.status == "review"
+    # Alone, the 单位管理员 who computed may neither review nor publish it.
+    for step in ("review", "publish"):
+        url = f"/assessment/{assessment.pk}/{step}/"
+        page = client.post(url, follow=True).content.decode()
+        assessment.refresh_from_db()
+        assert assessment.status == "review", step
+    assert "按职责分离" in page or "不能执行" in page
+    # 复核 by another person; the reviewer may not publish what they reviewed.
+    other_admin = make_user("u_unit_admin_2", records.own, "unit_admin")
+    client.force_login(other_admin)
+    client.post(reverse("assessment:review", args=[assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.status == "reviewed"
+    page = client.post(reverse("assessment:publish", args=[assessment.pk]), follow=True)
+    assert "按职责分离" in page.content.decode()
+    client.force_login(users.unit_admin)
+    page = client.post(reverse("assessment:publish", args=[assessment.pk]), follow=True)
+    assert "您已办理本事项的「计算」" in page.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.status == "reviewed" and assessment.published_by is None
+    # A third person publishes.
+    client.force_login(make_user("u_unit_admin_3", records.own, "unit_admin"))
+    client.post(reverse("assessment:publish", args=[assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.status == "published"
+    actors = {s.transition: s.actor_id for s in ASSESSMENT.history(assessment)}
+    assert len({actors["compute"], actors["review"], actors["publish"]}) == 3

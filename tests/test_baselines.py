@@ -223,7 +223,8 @@ def test_confirm_for_out_of_scope_unit_is_refused(client, tree, users, parsed):
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("a.pdf", b"%PDF-1.4", "只支持"),
+        ("a.xls", b"\xd0\xcf\x11\xe0", "只支持"),
+        ("a.pdf", b"%PDF-1.4", "无法读取 .pdf"),
         ("a.docx", b"not a docx", "无法读取"),
         ("a.txt", b"", "空"),
         ("a.txt", "你好".encode(), "不像一份工作报告"),

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from luoshi.channels import services
 from luoshi.channels.models import Channel, ChannelCheck, ChannelStatus, ChannelType, add_months
 from luoshi.core import indicators
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import WorkflowStep
 from luoshi.evidence.models import Evidence
 from tests.factories import png_upload
@@ -260,7 +261,7 @@ def test_channel_check_rate_matches_the_records_behind_its_url(client, users, tr
     assert late.pk
 
     measure = indicators.measure(
-        "channel_check_rate", {}, unit=tree.own, subtree=True, start=start, end=end
+        "channel_check_rate", {}, user=SYSTEM, unit=tree.own, subtree=True, start=start, end=end
     )
     assert (measure.count, measure.total) == (2, 3)  # A, C of A, B, C
     client.force_login(users.unit_admin)
@@ -269,7 +270,7 @@ def test_channel_check_rate_matches_the_records_behind_its_url(client, users, tr
     assert list_names(client, "?" + total_query) == {"A 已检查", "B 未检查", "C 下级已检查"}
 
     own_only = indicators.measure(
-        "channel_check_rate", {}, unit=tree.own, subtree=False, start=start, end=end
+        "channel_check_rate", {}, user=SYSTEM, unit=tree.own, subtree=False, start=start, end=end
     )
     assert (own_only.count, own_only.total) == (1, 2)
     assert list_names(client, "?" + own_only.url.split("?", 1)[1]) == {"A 已检查"}

@@ -2,6 +2,7 @@
 ledger-fed items show the demo's records as progress (a second run adds nothing:
 ``tests/test_demo.py``)."""
 
+from luoshi.core.indicators import SYSTEM
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import item_progress
 from luoshi.ledger.models import LedgerRecord
@@ -16,7 +17,7 @@ def test_demo_duty_lists(demo_district):
 
     publicity = lists.get(unit__code="D02")
     item = publicity.items.get(code="study_group")
-    progress = item_progress(item, today=demo_district.today)
+    progress = item_progress(item, user=SYSTEM, today=demo_district.today)
     records = LedgerRecord.objects.filter(
         unit=publicity.unit, activity_type__code="study_group", date__year=2026
     ).count()

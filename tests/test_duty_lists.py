@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.accounts.models import ResponsibilityPosition
+from luoshi.core.indicators import SYSTEM
 from luoshi.duty import services
 from luoshi.duty.models import DutyCheck, DutyStatus
 from luoshi.duty.selectors import BEHIND, DONE, ON_TRACK, item_progress, latest_pack
@@ -93,7 +94,7 @@ def test_progress_equals_the_records_behind_the_link(client, duty_list, tree, us
 def test_half_year_periods(duty_list, tree, client, users):
     record(tree.own, "briefing", datetime.date(YEAR, 3, 5))
     item = duty_list.items.get(code="briefing")
-    progress = item_progress(item, today=datetime.date(YEAR, 9, 1))
+    progress = item_progress(item, user=SYSTEM, today=datetime.date(YEAR, 9, 1))
     h1, h2 = progress.periods
     assert (h1.label, h1.count, h1.state) == ("上半年", 1, "met")
     assert (h2.label, h2.count, h2.state) == ("下半年", 0, "open")
@@ -102,11 +103,11 @@ def test_half_year_periods(duty_list, tree, client, users):
     client.force_login(users.leader)
     assert listed_count(client, h1.url) == 1 and listed_count(client, h2.url) == 0
 
-    after = item_progress(item, today=datetime.date(YEAR + 1, 1, 5))
+    after = item_progress(item, user=SYSTEM, today=datetime.date(YEAR + 1, 1, 5))
     assert after.summary == "上半年✔ 下半年✘"
     assert after.status == BEHIND
     record(tree.own, "briefing", datetime.date(YEAR, 11, 5))
-    assert item_progress(item, today=datetime.date(YEAR + 1, 1, 5)).status == DONE
+    assert item_progress(item, user=SYSTEM, today=datetime.date(YEAR + 1, 1, 5)).status == DONE
 
 
 def test_monthly_periods(duty_list, tree, client, users):
@@ -114,7 +115,7 @@ def test_monthly_periods(duty_list, tree, client, users):
         record(tree.own, "civic_practice", datetime.date(YEAR, month, 8))
     record(tree.child, "civic_practice", datetime.date(YEAR, 3, 8))
     item = duty_list.items.get(code="civic_practice")
-    progress = item_progress(item, today=datetime.date(YEAR, 5, 15))
+    progress = item_progress(item, user=SYSTEM, today=datetime.date(YEAR, 5, 15))
     states = [p.state for p in progress.periods]
     assert states[:6] == ["met", "met", "missed", "met", "open", "future"]
     assert progress.summary == "3/12 个月达标"
@@ -124,17 +125,17 @@ def test_monthly_periods(duty_list, tree, client, users):
     assert listed_count(client, progress.url) == 3
     assert listed_count(client, progress.periods[3].url) == 1
 
-    subtree = item_progress(item, subtree=True, today=datetime.date(YEAR, 5, 15))
+    subtree = item_progress(item, user=SYSTEM, subtree=True, today=datetime.date(YEAR, 5, 15))
     assert [p.state for p in subtree.periods][:4] == ["met", "met", "met", "met"]
     assert subtree.status == ON_TRACK
 
 
 def test_manual_item_ticked_with_evidence(client, duty_list, users, monkeypatch):
-    from luoshi.core import indicators
+    from luoshi.core import metrics
 
     # every kind of the default pack is measured now: unregister one as if its module were
     # not installed, so the item falls back to a manual tick
-    monkeypatch.delitem(indicators._REGISTRY, "risk_screening")
+    monkeypatch.delitem(metrics._REGISTRY, "risk_screening")
     item = duty_list.items.get(code="risk_screening")
     assert item.is_manual
     client.force_login(users.clerk)
@@ -146,7 +147,7 @@ def test_manual_item_ticked_with_evidence(client, duty_list, users, monkeypatch)
     assert response.status_code == 302
     check = DutyCheck.objects.get(item=item, key="Y")
     assert check.done and check.recorded_by == users.clerk and check.note == "已排查3个风险点"
-    assert item_progress(item).status == DONE
+    assert item_progress(item, user=SYSTEM).status == DONE
 
     upload = client.post(
         reverse("evidence:upload", args=[_content_type(item), item.pk]),
@@ -167,11 +168,11 @@ def test_checklist_item(client, duty_list, users):
     client.force_login(users.clerk)
     codes = [s["code"] for s in item.checklist]
     client.post(reverse("duty:item_record", args=[item.pk]), {"done": codes[:3]})
-    progress = item_progress(item)
+    progress = item_progress(item, user=SYSTEM)
     assert (progress.count, progress.total, progress.summary) == (3, 5, "3/5 项")
     assert progress.status == ON_TRACK
     client.post(reverse("duty:item_record", args=[item.pk]), {"done": codes})
-    assert item_progress(item).status == DONE
+    assert item_progress(item, user=SYSTEM).status == DONE
 
 
 def test_sibling_duty_list_is_404(client, tree, pack, users, duty_list):
@@ -254,7 +255,7 @@ def test_adjust_pages(client, duty_list, users):
     )
     item.refresh_from_db()
     assert item.target == 15
-    assert item_progress(item).summary == "0/15"
+    assert item_progress(item, user=SYSTEM).summary == "0/15"
 
     meeting = duty_list.items.get(code="special_meeting")
     client.post(reverse("duty:item_drop", args=[meeting.pk]), {"reason": "与上级合并召开"})
@@ -338,6 +339,6 @@ def test_channel_checks_feed_the_quarterly_duty_item(duty_list, tree, users):
     check(account, users.clerk, datetime.date(YEAR, 3, 20))
     check(board, users.clerk, datetime.date(YEAR, 5, 8))
     item = duty_list.items.get(code="channel_checks")
-    q1, q2, *_rest = item_progress(item, today=datetime.date(YEAR, 7, 1)).periods
+    q1, q2, *_rest = item_progress(item, user=SYSTEM, today=datetime.date(YEAR, 7, 1)).periods
     assert (q1.count, q1.total, q1.state) == (2, 2, "met")
     assert (q2.count, q2.total, q2.state) == (1, 2, "missed")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import SYSTEM, measure
 from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.events import services
 from luoshi.events.models import (
@@ -176,7 +176,12 @@ def test_no_one_takes_two_steps_of_one_filing(client, tree, users):
     post_decide(client, event)
     event.refresh_from_db()
     assert event.current_step == 1
-    refused(post_decide(client, event), event, EventStatus.REVIEWING, "同一人不能办理两个环节")
+    refused(
+        post_decide(client, event),
+        event,
+        EventStatus.REVIEWING,
+        "按职责分离，同一人不能再办理「审核」",
+    )
     other = make_user("u_leader2", tree.own, "leader")
     client.force_login(other)
     post_decide(client, event)
@@ -283,6 +288,7 @@ def test_filing_rate_equals_the_records_behind_its_url(client, tree, users, root
     result = measure(
         "event_filing_rate",
         {},
+        user=SYSTEM,
         unit=tree.own,
         subtree=True,
         start=today - datetime.timedelta(days=30),
@@ -312,3 +318,15 @@ def test_calendar_shows_only_approved_events_in_scope(client, tree, users, root_
     assert "已批准的讲座" in page
     assert "草稿中的论坛" not in page and "审核中的研讨会" not in page
     assert "兄弟单位的讲座" not in page
+
+
+def test_an_event_cannot_be_held_before_its_date(client, tree, users, root_reviewer):
+    event = approved_event(tree, users, root_reviewer, days=13)
+    talk = ActivityType.objects.get(code="outreach_talk")
+    client.force_login(users.clerk)
+    data = {"activity_type": talk.pk, "actual_audience": 96, "summary": "现场互动热烈。"}
+    page = client.post(reverse("events:held", args=[event.pk]), data, follow=True).content
+    assert "尚未到举办日期" in page.decode()
+    event.refresh_from_db()
+    assert event.status == EventStatus.APPROVED
+    assert not LedgerRecord.objects.exists()

@@ -88,6 +88,10 @@ def test_upload_is_stored_privately_with_its_hash(client, users, record, _privat
         assert evidence.unit == record.unit
         assert evidence.created_by == users.clerk
     assert items["会议纪要.pdf"].content_type_detected == "application/pdf"
+    # the record's page names the kinds in words, not MIME types or checksums
+    panel = page_text(client.get(record.get_absolute_url()))
+    assert "PDF 文档" in panel and "图片" in panel
+    assert "application/pdf" not in panel and items["现场照片.png"].sha256[:12] not in panel
 
 
 @pytest.mark.parametrize(
@@ -344,7 +348,7 @@ def test_home_summary_counts_records_without_evidence_per_type(client, users, tr
         owner=with_link, url="https://example.com/x", title="报道", user=users.clerk
     )
     superseded = LedgerRecordFactory(unit=tree.child, date=day, activity_type=other_type)
-    old = services.attach_file(owner=superseded, uploaded=pdf_upload(), user=users.clerk)
+    old = services.attach_file(owner=superseded, uploaded=pdf_upload(), user=users.unit_admin)
     Evidence.objects.filter(pk=old.pk).update(is_current=False)
     LedgerRecordFactory(unit=tree.own, date=day, activity_type=other_type, audience_count=2)
     LedgerRecordFactory(unit=tree.own, date=day)  # study_group, bare
@@ -365,3 +369,23 @@ def test_home_summary_counts_records_without_evidence_per_type(client, users, tr
     assert missing.context["paginator"].count == summary["without_evidence"]
     home = client.get("/")
     assert home.context["summary"]["without_evidence"] == 3
+
+
+def test_a_planted_blob_under_a_files_name_is_not_reused(client, users, record):
+    """A blob stored under the content-addressed name of a genuine PDF but holding other
+    bytes (planted, or damaged) is never taken for it: the upload stores the genuine bytes
+    and downloads serve them."""
+    sha = hashlib.sha256(PDF_BYTES).hexdigest()
+    planted_name = services.storage_name(sha, "pdf")
+    storage = Evidence._meta.get_field("file").storage
+    storage.save(planted_name, io.BytesIO(b"%PDF-1.4 planted bytes"))
+
+    client.force_login(users.clerk)
+    upload(client, record, pdf_upload())
+    evidence = Evidence.objects.get(object_id=record.pk)
+    assert evidence.file.name != planted_name and sha in evidence.file.name
+    response = client.get(reverse("evidence:download", args=[evidence.pk]))
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+    again = services.attach_file(owner=record, uploaded=pdf_upload(), user=users.clerk)
+    assert again.file.name == evidence.file.name  # a verified blob is shared

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -276,8 +277,9 @@ def _zip(members):
 
 
 def test_zip_bomb_and_path_traversal_are_refused(db):
-    bomb = import_package(_zip({"manifest.json": b"{}", "records/x.json": b"\0" * 30_000_000}))
-    assert [str(p) for p in bomb.problems] == ["records/x.json：压缩比异常（疑似压缩炸弹）"]
+    name = "records/ledger.ledgerrecord.json"
+    bomb = import_package(_zip({"manifest.json": b"{}", name: b"\0" * 30_000_000}))
+    assert [str(p) for p in bomb.problems] == [f"{name}：压缩比异常（疑似压缩炸弹）"]
     escape = import_package(_zip({"manifest.json": b"{}", "../../etc/evil": b"x"}))
     assert [str(p) for p in escape.problems] == [
         "../../etc/evil：成员路径不安全（绝对路径或包含 ..）"
@@ -398,14 +400,329 @@ def test_a_refused_package_shows_the_problems_and_no_confirm_button(client, tree
     assert response.status_code == 404
 
 
-def test_total_size_and_member_count_limits(db, monkeypatch):
+def test_total_size_and_member_count_limits(db, settings):
     import os
 
-    from luoshi.exchange import importer
-
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 1000)
-    monkeypatch.setattr(importer, "MAX_MEMBERS", 3)
-    big = import_package(_zip({"manifest.json": b"{}", "evidence/a": os.urandom(2000)}))
+    settings.EXCHANGE_MAX_UNPACKED_BYTES = 1000
+    settings.EXCHANGE_MAX_MEMBERS = 3
+    big = import_package(_zip({"manifest.json": b"{}", "evidence/" + "a" * 64: os.urandom(2000)}))
     assert [str(p) for p in big.problems] == ["数据包：解压后大小 2002 字节超过上限 1000"]
-    many = import_package(_zip({f"records/{i}.json": b"[]" for i in range(4)}))
+    many = import_package(_zip({f"records/a.m{i}.json": b"[]" for i in range(4)}))
     assert [str(p) for p in many.problems] == ["数据包：成员数 4 超过上限 3"]
+
+
+# --------------------------------------------------------------------------- scope of every row
+
+
+def _rows(members, label):
+    return json.loads(members[f"records/{label}.json"])
+
+
+def _put(members, label, rows):
+    members[f"records/{label}.json"] = json.dumps(rows).encode()
+
+
+def _change_rows(label, change):
+    def apply(members):
+        rows = _rows(members, label)
+        change(rows, members)
+        _put(members, label, rows)
+
+    return apply
+
+
+def _import_as(user, data, **kwargs):
+    return import_package(data, user=user, **kwargs)
+
+
+def test_a_row_of_a_unit_outside_the_scope_refuses_the_whole_package(tree, users, tmp_path):
+    """Attack: the unit admin of T1 edits a row to point at the sibling unit T2."""
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1")
+    as_foreign()
+    before = row_counts()
+
+    def elsewhere(rows, members):
+        rows[1]["fields"]["unit"] = ["T2"]
+
+    report = _import_as(
+        users.unit_admin, rewrite(package, _change_rows("ledger.ledgerrecord", elsewhere))
+    )
+    assert [str(p) for p in report.problems] == [
+        "records/ledger.ledgerrecord.json 第 2 条 字段“单位”：单位 T2 不在您的管理范围内"
+    ]
+    assert row_counts() == before
+
+
+def test_a_person_of_a_unit_outside_the_scope_refuses_the_package(tree, users, tmp_path):
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1")
+    as_foreign()
+    before = row_counts()
+
+    def credited_to_the_sibling(rows, members):
+        rows[0]["fields"]["created_by"] = ["u_sibling_clerk"]
+        people = json.loads(members["users.json"])
+        people.append({"username": "u_sibling_clerk", "full_name": "", "unit": "T2"})
+        members["users.json"] = json.dumps(people).encode()
+
+    report = _import_as(
+        users.unit_admin,
+        rewrite(package, _change_rows("ledger.ledgerrecord", credited_to_the_sibling)),
+    )
+    assert [str(p) for p in report.problems] == [
+        "records/ledger.ledgerrecord.json 第 1 条 字段“创建人”："
+        "人员 u_sibling_clerk 属于单位 T2，不在您的管理范围内"
+    ]
+    assert row_counts() == before
+
+
+def test_people_of_a_package_are_never_matched_to_local_accounts(tree, users, tmp_path):
+    """The package names ``u_admin``: this deployment's u_admin is another person."""
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1")
+    as_foreign()
+
+    def credited_to_admin(rows, members):
+        rows[0]["fields"]["title"] = "管理员的记录"
+        rows[0]["fields"]["created_by"] = ["u_admin"]
+        people = json.loads(members["users.json"])
+        people.append({"username": "u_admin", "full_name": "冒名", "unit": "T1"})
+        members["users.json"] = json.dumps(people).encode()
+
+    data = rewrite(package, _change_rows("ledger.ledgerrecord", credited_to_admin))
+    report = _import_as(users.unit_admin, data)
+    assert report.ok, report.problems
+    author = LedgerRecord.objects.get(title="管理员的记录").created_by
+    assert author != users.admin and author.username.startswith("u_admin@")
+    assert not author.is_active and not author.has_usable_password()
+    assert "u_admin（u_admin@" in "、".join(report.placeholders)
+    data.seek(0)  # a second import maps the same person to the same placeholder
+    assert import_package(data, user=users.unit_admin).new.get("ledger.ledgerrecord", 0) == 0
+
+
+def test_a_package_never_signs_a_list_of_a_local_unit(tree, users, tmp_path):
+    """Attack: the package marks T1's duty list 已签署 by the leader; T1 is this
+    deployment's own unit, so the list keeps its own state and nobody signed it."""
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
+    as_foreign()
+    from luoshi.duty.models import DutyList
+
+    def signed(rows, members):
+        rows[0]["fields"].update(
+            status="signed", signed_by=["u_leader"], signed_at="2026-01-05T09:00:00+08:00"
+        )
+
+    report = _import_as(users.unit_admin, rewrite(package, _change_rows("duty.dutylist", signed)))
+    assert report.ok, report.problems
+    duty_list = DutyList.objects.get(unit=tree.own, year=YEAR)
+    assert (duty_list.status, duty_list.signed_by, duty_list.signed_at) == ("draft", None, None)
+
+
+def test_a_signed_local_list_is_not_changed_by_a_package(tree, users, tmp_path):
+    from luoshi.duty.models import DutyList
+
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
+    as_foreign()
+    DutyList.objects.filter(unit=tree.own).update(status="signed", signed_by=users.leader)
+    before = row_counts()
+
+    def retitled(rows, members):
+        rows[0]["fields"]["title"] = "被改过的清单"
+
+    report = _import_as(users.unit_admin, rewrite(package, _change_rows("duty.dutylist", retitled)))
+    assert [str(p) for p in report.problems] == [
+        "records/duty.dutylist.json 第 1 条：本系统中的这条记录已办理，数据包不能修改它"
+    ]
+    assert row_counts() == before
+
+
+def test_an_existing_row_outside_the_scope_is_not_matched(tree, users, tmp_path):
+    """Attack: a row id forged to the package id an earlier import mapped to T2's record."""
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1")
+    as_foreign()
+    theirs = LedgerRecord.objects.get(unit=tree.sibling)
+    title = theirs.title
+    before = row_counts()
+
+    def forged(rows, members):
+        ImportedObject.objects.create(
+            source_key=rows[0]["id"],
+            content_type=ContentType.objects.get_for_model(LedgerRecord),
+            object_id=theirs.pk,
+            package_sha="0" * 64,
+        )
+        rows[0]["fields"]["title"] = "改写兄弟单位的记录"
+
+    data = rewrite(package, _change_rows("ledger.ledgerrecord", forged))
+    before["exchange.importedobject"] += 1
+    report = _import_as(users.unit_admin, data)
+    assert [str(p) for p in report.problems] == [
+        "records/ledger.ledgerrecord.json 第 1 条：本系统中对应的已有记录不在您的管理范围内"
+    ]
+    theirs.refresh_from_db()
+    assert theirs.unit == tree.sibling and theirs.title == title
+    assert row_counts() == before
+
+
+# --------------------------------------------------------------------------- evidence integrity
+
+
+def _genuine_pdf_name(sha):
+    return f"{YEAR}/01/{sha[:2]}/{sha}.pdf"
+
+
+def test_a_package_cannot_plant_bytes_under_another_files_name(client, tree, users, tmp_path):
+    """Attack: an evidence row named after the SHA-256 of a genuine PDF, holding other bytes;
+    the unit later uploads the genuine PDF and must download the genuine bytes."""
+    from tests.factories import PDF_BYTES
+
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1")
+    shutil.rmtree(settings.EVIDENCE_ROOT, ignore_errors=True)
+    as_foreign()
+    genuine = hashlib.sha256(PDF_BYTES).hexdigest()
+    planted = PDF_BYTES + b"\n% planted\n"
+    planted_sha = hashlib.sha256(planted).hexdigest()
+
+    def plant(rows, members):
+        row = next(r for r in rows if r["fields"]["sha256"] == genuine)
+        row["fields"].update(sha256=planted_sha, file=_genuine_pdf_name(genuine))
+        del members[f"evidence/{genuine}"]
+        members[f"evidence/{planted_sha}"] = planted
+
+    report = import_package(rewrite(package, _change_rows("evidence.evidence", plant)))
+    assert report.ok, report.problems
+    imported = Evidence.objects.get(sha256=planted_sha)
+    assert genuine not in imported.file.name and planted_sha in imported.file.name
+
+    record = LedgerRecordFactory(unit=tree.own, created_by=users.clerk)
+    evidence = attach_file(owner=record, uploaded=pdf_upload(), user=users.clerk)
+    client.force_login(users.clerk)
+    response = client.get(reverse("evidence:download", args=[evidence.pk]))
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_imported_files_pass_the_upload_checks(tree, users, tmp_path):
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1")
+    as_foreign()
+    before = row_counts()
+    html = b"<html><script>alert(1)</script></html>"
+    html_sha = hashlib.sha256(html).hexdigest()
+
+    def disguised(rows, members):
+        row = next(r for r in rows if r["fields"]["kind"] == "file")
+        row["fields"].update(sha256=html_sha, original_name="会议纪要.pdf", size=len(html))
+        members[f"evidence/{html_sha}"] = html
+
+    report = import_package(rewrite(package, _change_rows("evidence.evidence", disguised)))
+    messages = [str(p) for p in report.problems]
+    assert len(messages) == 1 and "字段“文件”" in messages[0]
+    assert "内容与扩展名 .pdf 不符" in messages[0]
+    assert row_counts() == before
+
+
+# --------------------------------------------------------------------------- size and memory
+
+
+def _manifest_for(members):
+    manifest = {
+        "format": "luoshi-package",
+        "version": 1,
+        "source": "elsewhere",
+        "checksums": {n: hashlib.sha256(d).hexdigest() for n, d in members.items()},
+    }
+    return {"manifest.json": json.dumps(manifest).encode(), **members}
+
+
+def test_a_member_over_its_limit_is_refused_before_it_is_read(db, settings):
+    settings.EXCHANGE_MAX_JSON_BYTES = 1000
+    name = "records/ledger.ledgerrecord.json"
+    report = import_package(_zip(_manifest_for({name: b"[" + b" " * 2000 + b"]"})))
+    assert [str(p) for p in report.problems] == [
+        f"{name}：解压后 2002 字节，超过单个文件上限 1000 字节"
+    ]
+
+
+def test_evidence_members_are_streamed_not_read_whole(db):
+    """A 24 MB evidence member is checked in chunks: reading the package holds a small
+    fraction of it in memory (the attack: a 480 MB member pushed a worker to 940 MB)."""
+    import os
+    import tracemalloc
+
+    from luoshi.exchange.importer import read_package
+
+    data = os.urandom(24 * 1024 * 1024)
+    members = _manifest_for({f"evidence/{hashlib.sha256(data).hexdigest()}": data})
+    del data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    del members
+    tracemalloc.start()
+    try:
+        read_package(out)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024
+
+
+def test_the_upload_page_refuses_a_package_over_the_size_limit(
+    client, tree, users, settings, tmp_path
+):
+    settings.EXCHANGE_MAX_UPLOAD_BYTES = 1000
+    settings.EXCHANGE_UPLOAD_DIR = tmp_path
+    client.force_login(users.unit_admin)
+    upload = io.BytesIO(b"x" * 2000)
+    upload.name = "big.zip"
+    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    assert "数据包不能超过 1000" in response.content.decode()
+    assert not list(tmp_path.iterdir())
+
+
+def _checked_upload(client, tree, users, tmp_path):
+    """Export T11, upload it as another deployment: the check passes; returns the token."""
+    build_unit_year(tree, users)
+    export_to(tmp_path / "t11.zip", "T11", subtree=False)
+    as_foreign()
+    Unit.objects.filter(code="T11").update(code="T11-old")
+    client.force_login(users.unit_admin)
+    with open(tmp_path / "t11.zip", "rb") as upload:
+        response = client.post(
+            reverse("exchange:import"), {"package": upload, "parent": tree.own.pk}
+        )
+    assert 'data-testid="cancel"' in response.content.decode()
+    return response.context["token"]
+
+
+def test_cancelling_a_checked_upload_deletes_it(client, tree, users, settings, tmp_path):
+    settings.EXCHANGE_UPLOAD_DIR = tmp_path / "uploads"
+    token = _checked_upload(client, tree, users, tmp_path)
+    assert (tmp_path / "uploads" / f"{token}.zip").exists()
+    response = client.post(reverse("exchange:import_cancel"), {"token": token}, follow=True)
+    assert "已取消导入，上传的数据包已删除。" in response.content.decode()
+    assert not list((tmp_path / "uploads").iterdir())
+    assert client.post(reverse("exchange:import_confirm"), {"token": token}).status_code == 404
+
+
+def test_unconfirmed_uploads_expire_after_a_day(client, tree, users, settings, tmp_path):
+    import os
+    import time
+
+    settings.EXCHANGE_UPLOAD_DIR = tmp_path / "uploads"
+    token = _checked_upload(client, tree, users, tmp_path)
+    stale = tmp_path / "uploads" / f"{token}.zip"
+    day_ago = time.time() - 25 * 3600
+    os.utime(stale, (day_ago, day_ago))
+    fresh = tmp_path / "uploads" / ("f" * 32 + ".zip")
+    fresh.write_bytes(b"PK")
+    out = io.StringIO()
+    call_command("clear_exchange_uploads", stdout=out)
+    assert out.getvalue().strip() == "已删除 1 个过期的待确认数据包"
+    assert not stale.exists() and fresh.exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from luoshi.core import indicators
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.incidents import services
 from luoshi.incidents.models import Incident, IncidentStatus, Platform
@@ -300,7 +301,7 @@ def test_incident_closure_rate_matches_the_records_behind_its_url(client, users,
     start, end = datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)
 
     measure = indicators.measure(
-        "incident_closure_rate", {}, unit=tree.own, subtree=True, start=start, end=end
+        "incident_closure_rate", {}, user=SYSTEM, unit=tree.own, subtree=True, start=start, end=end
     )
     assert (measure.count, measure.total) == (2, 3)
     client.force_login(users.unit_admin)
@@ -316,7 +317,7 @@ def test_incident_closure_rate_matches_the_records_behind_its_url(client, users,
         "C 下级已办结",
     }
     own = indicators.measure(
-        "incident_closure_rate", {}, unit=tree.own, subtree=False, start=start, end=end
+        "incident_closure_rate", {}, user=SYSTEM, unit=tree.own, subtree=False, start=start, end=end
     )
     assert (own.count, own.total) == (1, 2)
     assert titles(own.url) == {"A 已办结"}

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import SYSTEM, measure
 from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
 from luoshi.inspections.models import RectificationItem, RectificationStatus
@@ -143,7 +143,9 @@ def test_only_team_records_results(client, tree, users, setup, clerk):
         {f"score-{setup.lines[0].pk}": "11"},
         follow=True,
     )
-    assert "得分须在 0 到 10" in "".join(_messages(response))
+    assert "得分不能超过本项满分 10" in response.content.decode()
+    setup.result.refresh_from_db()
+    assert setup.result.total_score == pytest.approx(23.5)
 
 
 def test_finding_becomes_item_and_notifies_owner(client, users, setup, clerk):
@@ -282,12 +284,18 @@ def test_rectification_rate_indicator_matches_its_records(client, tree, users, s
     add_item(setup, users, clerk, days=0, text="问题二")
     _closed(a, users, clerk)
     for subtree, unit in ((True, tree.own), (False, tree.child), (False, tree.own)):
-        result = measure("rectification_rate", {}, unit=unit, subtree=subtree, start=start, end=end)
+        result = measure(
+            "rectification_rate", {}, user=SYSTEM, unit=unit, subtree=subtree, start=start, end=end
+        )
         _login(client, users.inspector)
-        listed = list(client.get(result.url).context["object_list"])
+        listed = list(client.get(result.total_url).context["object_list"])
         assert result.total == len(listed)
         assert result.count == sum(1 for i in listed if i.status == RectificationStatus.CLOSED)
-    own = measure("rectification_rate", {}, unit=tree.child, subtree=False, start=start, end=end)
+        closed = list(client.get(result.url).context["object_list"])
+        assert result.count == len(closed)
+    own = measure(
+        "rectification_rate", {}, user=SYSTEM, unit=tree.child, subtree=False, start=start, end=end
+    )
     assert (own.count, own.total) == (1, 2)
 
 
@@ -369,3 +377,23 @@ def test_plan_create_form_draws_checklist_from_pack(client, tree, users):
     )
     assert response.status_code == 200
     assert "被督查单位须是督查单位的下级单位" in str(response.context["form"].errors)
+
+
+def test_item_filters_read_all_yes_no(client, users, setup, clerk):
+    open_item = add_item(setup, users, clerk, text="未整改")
+    late = add_item(setup, users, clerk, days=-3, text="已逾期")
+    closed = add_item(setup, users, clerk, text="已整改")
+    RectificationItem.objects.filter(pk=closed.pk).update(status=RectificationStatus.CLOSED)
+    _login(client, users.inspector)
+    page = client.get(reverse("inspections:items")).content.decode()
+    assert '<option value="" selected>全部</option>' in page and "未知" not in page
+
+    def shown(query):
+        response = client.get(reverse("inspections:items") + query)
+        return {item.pk for item in response.context["object_list"]}
+
+    assert shown("") == {open_item.pk, late.pk, closed.pk}
+    assert shown("?open=true") == {open_item.pk, late.pk}
+    assert shown("?open=false") == {closed.pk}
+    assert shown("?overdue=true") == {late.pk}
+    assert shown("?overdue=false") == {open_item.pk, closed.pk}

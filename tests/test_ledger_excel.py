@@ -343,7 +343,22 @@ def test_reader_parses_values_and_reports_cells():
 def test_reader_enforces_the_row_cap():
     rows, errors = read_rows(SPEC, xlsx(["名称"] + ["数量", "日期", "级别"], [["甲"]] * 4))
     assert rows == []
-    assert [e.message for e in errors] == ["数据超过 3 行的上限，请拆分成多个文件分批导入"]
+    assert [e.message for e in errors] == [
+        "数据超过 3 行的上限（空行也计入），请拆分成多个文件分批导入"
+    ]
+
+
+def test_blank_rows_count_toward_the_row_cap():
+    """The attack: 1.48 million whitespace-only rows passed every guard because blank rows
+    were skipped before the cap was checked, so the whole sheet was read (120 s)."""
+    blank = [["   ", " ", None, "\t"]]
+    rows, errors = read_rows(SPEC, xlsx(["名称", "数量", "日期", "级别"], blank * 4 + [["甲"]]))
+    assert rows == []
+    assert [e.message for e in errors] == [
+        "数据超过 3 行的上限（空行也计入），请拆分成多个文件分批导入"
+    ]
+    rows, errors = read_rows(SPEC, xlsx(["名称", "数量", "日期", "级别"], blank * 2 + [["甲"]]))
+    assert errors == [] and [row.number for row in rows] == [4]
 
 
 # --- export ------------------------------------------------------------------------------

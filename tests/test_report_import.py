@@ -443,7 +443,7 @@ def test_encodings_bom_and_gb18030(tmp_path):
     [
         ("empty.txt", b"  \n", "文件为空"),
         ("broken.docx", b"PK\x03\x04 not a zip", "无法读取 .docx"),
-        ("report.pdf", b"%PDF-1.4", "不支持的文件类型"),
+        ("report.pdf", b"%PDF-1.4", "无法读取 .pdf"),
         ("binary.txt", b"\x00\x01\x02\xff\xfe\x00", "编码"),
         ("huge.txt", "工作".encode() * 200_000, "不像一份工作报告"),
     ],

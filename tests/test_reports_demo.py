@@ -4,6 +4,7 @@ and .pdf in both scripts with those numbers in the text."""
 
 from django.urls import reverse
 
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.script import to_traditional
 from luoshi.ledger.models import LedgerRecord
 from luoshi.reports import engine, services
@@ -49,7 +50,7 @@ def test_demo_district_reports(demo_district, tmp_path):
     year_records = LedgerRecord.objects.filter(date__year=2026)
     render = rendering_available()
     for kind in ReportKind.values:
-        draft = engine.generate(root, 2026, kind, subtree=True, today=TODAY)
+        draft = engine.generate(root, 2026, kind, user=SYSTEM, subtree=True, today=TODAY)
         for key, fact in draft.facts.items():
             if key.startswith("ledger:"):
                 code = key.split(":")[1]
@@ -101,7 +102,7 @@ def test_demo_assessment_result_in_the_target_units_summary(demo_district):
 
     assessment = _published_assessment()
     row = next(r for r in ranking(assessment) if r.scores)
-    draft = engine.generate(row.unit, 2026, ReportKind.ANNUAL_SUMMARY, today=TODAY)
+    draft = engine.generate(row.unit, 2026, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, today=TODAY)
     text = next(s for s in draft.content["sections"] if s["key"] == "area.responsibility")["text"]
     rank = draft.facts["assessment_rank"]
     assert rank["value"] == row.rank

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from luoshi.core.indicators import SYSTEM
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
 from luoshi.reports.engine import generate, merge, to_document
 from luoshi.reports.models import Baseline, ReportKind
@@ -50,7 +51,7 @@ def _ids_listed(client, url):
 
 
 def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, users, client):
-    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, subtree=False)
+    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, subtree=False)
     study = _section(draft, "area.study")
     assert "全年共召开党委理论学习中心组3次，较上年增加2次" in study["text"]
     assert "“理论学习中心组" in study["text"] and "形成调研报告3篇" in study["text"]  # 成效
@@ -81,7 +82,7 @@ def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, us
 
 
 def test_subtree_counts_the_units_below_and_not_the_sibling(records, users, client):
-    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, subtree=True)
+    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, subtree=True)
     assert "全年共召开党委理论学习中心组5次" in _section(draft, "area.study")["text"]
     client.force_login(users.admin)
     expected = set(
@@ -110,7 +111,7 @@ def test_year_on_year_from_an_imported_baseline(tree):
             ]
         },
     )
-    draft = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY)
+    draft = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
     assert "召开党委理论学习中心组4次，与上年持平" in _section(draft, "area.study")["text"]
     assert draft.facts["ledger:study_group"]["previous_source"] == "baseline"
     assert "开展理论宣讲活动0场，较上年减少180场" in _section(draft, "area.outreach")["text"]
@@ -127,16 +128,17 @@ def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, u
         tree.own,
         YEAR,
         ReportKind.ANNUAL_SUMMARY,
+        user=SYSTEM,
         subtree=True,
         plans_input="筹备全区宣传干部培训班\n",
     )
     problems = _section(draft, "problems")["text"]
     assert "尚有2个风险点未化解（红色1个、橙色1个）" in problems
     assert "微信公众号未落实三审制度" in problems
-    assert "尚有1个整改事项未销号" in problems and "中心组学习记录不全" in problems
+    assert "尚有1项整改事项未销号" in problems and "中心组学习记录不全" in problems
     plans = _section(draft, "plans")["text"]
     assert "筹备全区宣传干部培训班。" in plans
-    assert "对尚未销号的1个整改事项" in plans
+    assert "对尚未销号的1项整改事项" in plans
 
     # (users.admin would see no items: inspections' "both sides" scope drops Q() | Q(...))
     client.force_login(users.unit_admin)
@@ -144,7 +146,7 @@ def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, u
     assert _ids_listed(client, draft.facts["risks_open_red"]["url"]) == {red.pk}
     assert _ids_listed(client, draft.facts["rectification_open"]["url"]) == {item.pk}
 
-    alone = generate(tree.child, YEAR, ReportKind.ANNUAL_SUMMARY)
+    alone = generate(tree.child, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
     assert "尚有1个风险点未化解（橙色1个）" in _section(alone, "problems")["text"]
 
 
@@ -153,7 +155,7 @@ def test_every_kind_generates_its_skeleton_and_only_recorded_facts(records, user
     make_risk(records.own, level="red")
     setup = make_plan(records, users)
     add_item(setup, users, child_clerk(records))
-    draft = generate(records.own, YEAR, kind, subtree=True)
+    draft = generate(records.own, YEAR, kind, user=SYSTEM, subtree=True)
     document = to_document(draft.content)
     assert document.title and document.sections and document.preamble
     for section in document.sections:
@@ -171,13 +173,13 @@ def test_every_kind_generates_its_skeleton_and_only_recorded_facts(records, user
 
 
 def test_regenerate_keeps_edited_sections_unless_confirmed(records):
-    first = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY)
+    first = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
     content = first.content
     study = _section(first, "area.study")
     study["text"] = "人工改写的理论学习段落。"
     study["edited"] = True
     _record(records.own, "study_group", (YEAR, 8, 8))
-    fresh = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY)
+    fresh = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
     merged, kept = merge(content, fresh.content)
     assert kept == ["area.study"]
     section = next(s for s in merged["sections"] if s["key"] == "area.study")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from luoshi.ledger.models import ActivityType
 from luoshi.reports import services
 from luoshi.reports.models import Report, ReportKind, ReportStatus, ReportVersion
+from luoshi.reports.workflow import REPORT_FLOW
 from tests.factories import LedgerRecordFactory
 
 YEAR = datetime.date.today().year
@@ -132,7 +133,7 @@ def test_regenerate_keeps_what_a_person_wrote_unless_ticked(study, users, client
     assert "中心组4次" in study_section["text"] and not study_section["edited"]
 
 
-def test_finalize_locks_and_a_new_draft_is_explicit(study, users, client):
+def test_finalize_locks_and_only_who_may_finalize_reopens_with_a_reason(study, users, client):
     report = _report(users.clerk, study.own)
     step = reverse("reports:report_step", args=[report.pk, "finalize"])
     client.force_login(users.clerk)
@@ -152,9 +153,20 @@ def test_finalize_locks_and_a_new_draft_is_explicit(study, users, client):
     regenerate = reverse("reports:report_regenerate", args=[report.pk])
     client.post(regenerate, {"base": 1})
     assert report.versions.count() == 1
-    client.post(reverse("reports:report_step", args=[report.pk, "reopen"]))
+    reopen = reverse("reports:report_step", args=[report.pk, "reopen"])
+    client.post(reopen, {"comment": "录入员想改"})  # a clerk may not undo the leader's 定稿
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FINAL and report.versions.count() == 1
+    client.force_login(users.leader)
+    client.post(reopen)  # without a reason: refused
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FINAL
+    client.post(reopen, {"comment": "补充第四季度数据"})
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT and report.versions.count() == 2
+    step = REPORT_FLOW.history(report).get(transition="reopen")
+    assert step.actor == users.leader and step.comment == "补充第四季度数据"
+    client.force_login(users.clerk)
     assert client.post(edit, {"text": "新稿修改", "base": 2}).status_code == 302
     assert ReportVersion.objects.get(report=report, number=1).content == (
         ReportVersion.objects.get(report=report, number=2).content

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import SYSTEM, measure
 from luoshi.core.workflow import WorkflowError
 from luoshi.ledger.models import LedgerRecord
 from luoshi.risks import services
@@ -379,7 +379,7 @@ def test_meeting_creates_exactly_one_ledger_record(client, tree, users):
         datetime.date(timezone.localdate().year, 12, 31),
     )
     counted = measure(
-        "ledger_count", {"activity_type": "analysis"}, unit=tree.own, subtree=False,
+        "ledger_count", {"activity_type": "analysis"}, user=SYSTEM, unit=tree.own, subtree=False,
         start=start, end=end,
     )  # fmt: skip
     assert counted.count == 1
@@ -433,14 +433,16 @@ def test_risk_screening_indicator_equals_records_behind_its_url(client, tree, us
         (tree.sibling, False, 0),
         (tree.root, True, 3),
     ):
-        result = measure("risk_screening", {}, unit=unit, subtree=subtree, start=start, end=end)
+        result = measure(
+            "risk_screening", {}, user=SYSTEM, unit=unit, subtree=subtree, start=start, end=end
+        )
         assert result.count == expected
         url = urlparse(result.url)
         listed = client.get(f"{url.path}?{url.query}").context
         assert listed["paginator"].count == expected
         assert all(s.completed_at for s in listed["object_list"])
     last_year = measure(
-        "risk_screening", {}, unit=tree.own, subtree=True,
+        "risk_screening", {}, user=SYSTEM, unit=tree.own, subtree=True,
         start=datetime.date(today.year - 1, 1, 1), end=datetime.date(today.year - 1, 12, 31),
     )  # fmt: skip
     assert last_year.count == 0

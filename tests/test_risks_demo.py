@@ -2,7 +2,7 @@
 
 import datetime
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import SYSTEM, measure
 from luoshi.risks.models import AnalysisMeeting, Campaign, RiskPoint, RiskStatus
 from luoshi.risks.selectors import campaign_overview
 from luoshi.units.models import Unit
@@ -20,5 +20,7 @@ def test_demo_risks(demo_district):
     assert all(m.ledger_record.activity_type.code == "analysis" for m in meetings)
     root = Unit.objects.get(code="D00")
     year = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
-    screened = measure("risk_screening", {}, unit=root, subtree=True, start=year[0], end=year[1])
+    screened = measure(
+        "risk_screening", {}, user=SYSTEM, unit=root, subtree=True, start=year[0], end=year[1]
+    )
     assert screened.count == 3

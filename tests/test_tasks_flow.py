@@ -326,7 +326,27 @@ def test_issuer_reads_but_does_not_maintain_recipient_evidence(client, world):
     client.force_login(reviewer)
     download = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert download.status_code == 200
-    assert client.post(reverse("evidence:delete", args=[evidence.pk])).status_code == 404
+    assert client.post(reverse("evidence:delete", args=[evidence.pk])).status_code == 403
     assert news.evidence.count() == 1
     client.force_login(world.users.sibling_clerk)
     assert client.get(reverse("evidence:download", args=[evidence.pk])).status_code == 404
+
+
+def test_the_duty_item_is_picked_by_name_not_typed_as_a_code(client, world):
+    from luoshi.duty.services import ensure_default_pack
+
+    ensure_default_pack()
+    client.force_login(world.issuer)
+    page = client.get(reverse("tasks:task_create")).content.decode()
+    assert '<option value="info_reporting">信息报送按时完成</option>' in page
+    data = {
+        "unit": world.tree.own.pk,
+        "title": "报送季度信息",
+        "requirements": "按季度报送。",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
+        "recipient_units": [world.news.pk],
+    }
+    refused = client.post(reverse("tasks:task_create"), {**data, "duty_item_code": "no_such"})
+    assert "no_such" in refused.content.decode() and not Task.objects.exists()
+    client.post(reverse("tasks:task_create"), {**data, "duty_item_code": "info_reporting"})
+    assert Task.objects.get().duty_item_code == "info_reporting"

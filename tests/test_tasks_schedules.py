@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from luoshi.core.indicators import measure
+from luoshi.core.indicators import SYSTEM, measure
 from luoshi.notices.models import Notice
 from luoshi.tasks import jobs, services
 from luoshi.tasks.models import Frequency, ReportingSchedule, Task, TaskAssignment
@@ -154,6 +154,7 @@ def test_task_series_indicator(monthly, world):
     result = measure(
         "task_series",
         {"schedule": "monthly_info"},
+        user=SYSTEM,
         unit=world.news,
         subtree=False,
         start=D(2026, 1, 1),
@@ -164,6 +165,7 @@ def test_task_series_indicator(monthly, world):
     subtree = measure(
         "task_series",
         {"schedule": "monthly_info"},
+        user=SYSTEM,
         unit=world.tree.own,
         subtree=True,
         start=D(2026, 1, 1),
@@ -177,14 +179,16 @@ def test_the_indicator_link_lists_exactly_its_records(client, monthly, world):
     result = measure(
         "task_series",
         {"schedule": "monthly_info"},
+        user=SYSTEM,
         unit=world.theory,
         subtree=False,
         start=D(2026, 1, 1),
         end=D(2026, 1, 31),
     )
     client.force_login(world.issuer)
-    page = client.get(result.url)
+    page = client.get(result.total_url)
     assert [a.unit for a in page.context["object_list"]] == [world.theory]
+    assert result.total == 1
 
 
 def test_schedule_pages(client, world):

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "luoshi.accounts"
     label = "accounts"
     verbose_name = _("人员与角色")
+
+    def ready(self):
+        from luoshi.accounts import signals  # noqa: F401

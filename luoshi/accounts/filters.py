@@ -3,18 +3,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import Position, ResponsibilityPosition, Role, User
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter, YearFilter
 from luoshi.units.models import Unit
 
 
-class ScopedUnitFilterSet(django_filters.FilterSet):
+class ScopedUnitFilterSet(ScopedFilterSet):
     unit = UnitFilter(
         label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_subtree"
     )
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_subtree(self, queryset, name, value):
         return queryset.in_subtree(value)
@@ -35,7 +31,7 @@ class UserFilter(ScopedUnitFilterSet):
 
 
 class PositionFilter(ScopedUnitFilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter()
     position = django_filters.ChoiceFilter(label=_("责任岗位"), choices=Position.choices)
 
     class Meta:

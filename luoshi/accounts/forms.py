@@ -1,8 +1,10 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.accounts import lockout, policy
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.defaults import grantable_permissions
 from luoshi.core.forms import ChoiceIdsInRangeMixin, ModelMultipleChoiceField, UserFormMixin
@@ -78,10 +80,59 @@ class UserCreateForm(UserForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         user.set_password(self.cleaned_data["password1"])
+        user.must_change_password = policy.change_at_first_login()
         if commit:
             user.save()
             self.save_m2m()
         return user
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Sign-in; with a captcha after repeated failures (``lockout.captcha_needed``).
+
+    A wrong captcha is answered before the password is checked, so the page never tells
+    whether the password was right."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.captcha_required = False
+        if request is not None and lockout.captcha_needed(request, self.data.get("username")):
+            self.add_captcha()
+
+    def add_captcha(self):
+        from captcha.fields import CaptchaField
+
+        self.captcha_required = True
+        self.fields["captcha"] = CaptchaField(
+            label=_("验证码"),
+            help_text=_("连续登录失败，请输入图中的字符（看不清可刷新页面）"),
+            error_messages={
+                "invalid": _("验证码错误，请重新输入。"),
+                "required": _("请输入验证码。"),
+            },
+        )
+
+    def clean(self):
+        if self.captcha_required and self.has_error("captcha"):
+            return self.cleaned_data
+        return super().clean()
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The user's own change: afterwards nothing forces another one."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = False
+        return super().save(commit)
+
+
+class AdminSetPasswordForm(auth_forms.SetPasswordForm):
+    """An administrator sets a user's password: the user must change it at next sign-in
+    (PASSWORD_CHANGE_AT_FIRST_LOGIN)."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = policy.change_at_first_login()
+        return super().save(commit)
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from luoshi.accounts import policy
 from luoshi.core.scope import DataScope, ScopedQuerySet, ScopeSpec
 
 
@@ -26,7 +30,9 @@ class Role(Group):
     is_builtin = models.BooleanField(_("内置角色"), default=False)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
-    history = HistoricalRecords(excluded_fields=["group_ptr"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("角色")
@@ -61,10 +67,20 @@ class User(AbstractUser):
         choices=[("zh-hans", "简体中文"), ("zh-hant", "繁體中文")],
         default="zh-hans",
     )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("初始密码或管理员重置的密码：登录后须先修改密码"),
+    )
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = LuoshiUserManager()
     scope_spec = ScopeSpec(unit="unit", owner="pk")
-    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
+    history = HistoricalRecords(
+        excluded_fields=["version", "password", "last_login"], m2m_fields=["groups"]
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -77,6 +93,80 @@ class User(AbstractUser):
     @property
     def roles(self):
         return Role.objects.filter(user=self)
+
+    def save(self, *args, **kwargs):
+        """A new password (set here, or the first one given to ``create_user``) is dated
+        and enters the history. After a change of an existing user's password (by the
+        user, an administrator, ``changepassword`` or the admin site), ``password_changed``
+        lets every credential that hangs on the old one go: sessions here, API tokens in
+        luoshi.api."""
+        adding = self._state.adding
+        new_password = self._password is not None or (adding and bool(self.password))
+        if new_password:
+            self.password_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
+        super().save(*args, **kwargs)
+        if new_password:
+            PasswordHistory.remember(self)
+        if new_password and not adding:
+            password_changed.send(sender=type(self), user=self)
+
+
+# Sent after an existing user's new password is saved (``user``).
+password_changed = Signal()
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier passwords (hashed), for PasswordHistoryValidator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def remember(cls, user) -> None:
+        """Keep ``user``'s current (hashed) password and the ones before it, up to N."""
+        count = policy.password_history_count()
+        if not count or not user.has_usable_password():
+            return
+        cls.objects.create(user=user, password=user.password)
+        keep = list(cls.objects.filter(user=user).values_list("pk", flat=True)[:count])
+        cls.objects.filter(user=user).exclude(pk__in=keep).delete()
+
+
+class UserSession(models.Model):
+    """A signed-in browser session: who, from where, since when (for ending sessions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="browser_sessions",
+    )
+    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("最近活动"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("在线会话")
+        verbose_name_plural = _("在线会话")
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.ip or ''}"
 
 
 class Position(models.TextChoices):
@@ -98,9 +188,11 @@ class ResponsibilityPosition(models.Model):
     )
     duty = models.CharField(_("分管领域"), max_length=200, blank=True)
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(unit="unit", owner="user")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("责任岗位")

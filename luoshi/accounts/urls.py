@@ -1,15 +1,23 @@
+from captcha import views as captcha_views
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, re_path
 
-from luoshi.accounts import views
+from luoshi.accounts import views, views_otp
 
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("two-factor/", views_otp.setup, name="otp_setup"),
+    path("two-factor/qr.svg", views_otp.qr_code, name="otp_qr"),
+    path("two-factor/verify/", views_otp.verify, name="otp_verify"),
+    path("two-factor/disable/", views_otp.disable, name="otp_disable"),
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user_update"),
     path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user_password"),
+    path("sessions/", views.SessionListView.as_view(), name="sessions"),
+    path("sessions/<int:pk>/end/", views.SessionEndView.as_view(), name="session_end"),
     path("roles/", views.RoleListView.as_view(), name="roles"),
     path("roles/new/", views.RoleCreateView.as_view(), name="role_create"),
     path("roles/<int:pk>/edit/", views.RoleUpdateView.as_view(), name="role_update"),
@@ -28,5 +36,23 @@ auth_urlpatterns = [
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # The login captcha (django-simple-captcha; images drawn locally), open before sign-in.
+    re_path(
+        r"^captcha/image/(?P<key>\w+)/$",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 1},
+        name="captcha-image",
+    ),
+    re_path(
+        r"^captcha/image/(?P<key>\w+)@2/$",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 2},
+        name="captcha-image-2x",
+    ),
+    re_path(
+        r"^captcha/refresh/$",
+        login_not_required(captcha_views.captcha_refresh),
+        name="captcha-refresh",
     ),
 ]

@@ -1,41 +1,85 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
-from django.shortcuts import redirect
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import UpdateView
+from django.views.generic import UpdateView, View
 
-from luoshi.accounts import forms
+from luoshi.accounts import forms, lockout, policy, sessions
 from luoshi.accounts.filters import PositionFilter, UserFilter
-from luoshi.accounts.models import ResponsibilityPosition, Role, User
+from luoshi.accounts.models import ResponsibilityPosition, Role, User, UserSession
+from luoshi.audit.models import OperationLog
+from luoshi.audit.services import log_change
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDeleteView,
     ScopedListView,
+    ScopedMixin,
     ScopedUpdateView,
 )
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    form_class = forms.LoginForm
+
+    def form_invalid(self, form):
+        username = form.data.get("username")
+        if not form.captcha_required and lockout.captcha_needed(self.request, username):
+            form.add_captcha()  # this failure reached the limit: ask from now on
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A wrong old password counts as a failed login of the account from this client
+    (``luoshi.accounts.lockout``): at the limit the user is signed out and the form stays
+    locked, like the login page, for the cool-off time."""
+
     success_url = reverse_lazy("password_change_done")
+    form_class = forms.PasswordChangeForm
+
+    def post(self, request, *args, **kwargs):
+        if lockout.is_locked(request, request.user):
+            return lockout.locked_out(request, request.user)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        user = self.request.user
+        guessed_wrong = form.has_error("old_password", "password_incorrect")
+        if guessed_wrong and lockout.record_failure(self.request, user, sender=type(self)):
+            return lockout.locked_out(self.request, user)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # ends every session, then keeps this one
+        sessions.record_session(self.request, self.request.user)
+        return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=_("修改密码"), cancel_url="/", **kwargs)
+        reason = policy.password_change_reason(self.request.user)
+        return super().get_context_data(
+            page_title=_("修改密码"),
+            cancel_url="/",
+            change_notice=PASSWORD_CHANGE_NOTICES.get(reason, ""),
+            **kwargs,
+        )
+
+
+PASSWORD_CHANGE_NOTICES = {
+    "reset": gettext_lazy("您正在使用初始密码或管理员重置的密码，请先修改密码再继续使用系统。"),
+    "expired": gettext_lazy("您的密码已超过有效期，请修改密码后继续使用系统。"),
+}
 
 
 class ProfileView(UpdateView):
     form_class = forms.ProfileForm
-    template_name = "includes/form_page.html"
+    template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
 
     def get_object(self, queryset=None):
@@ -100,7 +144,7 @@ class UserUpdateView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
 class UserPasswordResetView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
     """An administrator sets a new password for a user in scope."""
 
-    form_class = SetPasswordForm
+    form_class = forms.AdminSetPasswordForm
 
     def get_form_kwargs(self):
         return {"user": self.object, "data": self.request.POST or None}
@@ -185,3 +229,59 @@ class PositionDeleteView(PositionPageMixin, ScopedDeleteView):
 
     def get_protected_url(self):
         return self.success_url
+
+
+def manageable_sessions(actor):
+    """Live sessions of the users ``actor`` may manage (scope and roles, as for a reset)."""
+    users = forms.manageable_users(actor, User.objects.for_user(actor))
+    return sessions.live(UserSession.objects.filter(user__in=users.values("pk")))
+
+
+class SessionListView(ScopedListView):
+    """在线会话: who is signed in, from where, since when; 强退 ends a session."""
+
+    model = UserSession
+    template_name = "accounts/session_list.html"
+
+    def scoped_queryset(self):
+        return manageable_sessions(self.request.user).select_related("user", "user__unit")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            current_key=self.request.session.session_key,
+            can_end=self.request.user.has_perm("accounts.delete_usersession"),
+            **kwargs,
+        )
+
+
+class SessionEndView(ScopedMixin, View):
+    """强退: end one session of a manageable user (never the administrator's own)."""
+
+    model = UserSession
+    action = "delete"
+    http_method_names = ["post"]
+
+    def scoped_queryset(self):
+        return manageable_sessions(self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        session = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
+        if session.session_key == request.session.session_key:
+            messages.error(request, _("不能强制退出当前会话，请使用“退出登录”。"))
+            return redirect("accounts:sessions")
+        with transaction.atomic():
+            log_change(
+                session,
+                [
+                    {
+                        "field": _("强制退出"),
+                        "old": f"{session.ip or ''} {session.user_agent}",
+                        "new": "",
+                    }
+                ],
+                action=OperationLog.Action.DELETE,
+                user=request.user,
+            )
+            sessions.end_sessions([session])
+        messages.success(request, _("已强制退出「%(user)s」的会话。") % {"user": session.user})
+        return redirect("accounts:sessions")

@@ -103,6 +103,12 @@ class LedgerRecordCreateSerializer(serializers.Serializer):
     )
 
 
+class LedgerRecordCreateJsonSerializer(LedgerRecordCreateSerializer):
+    """The JSON body of ``POST /api/v1/ledger-records/`` (no files: add them by multipart)."""
+
+    evidence_files = None
+
+
 class EvidenceSerializer(UnitOwned):
     owner_type = serializers.CharField(source="content_type.model", read_only=True)
     download_url = serializers.SerializerMethodField()
@@ -231,13 +237,27 @@ class TaskAssignmentSerializer(UnitOwned):
         ]
 
 
-class TaskSubmitSerializer(serializers.Serializer):
-    """The multipart form of a submission (validated by the site's own submit form)."""
+class TaskSubmitJsonSerializer(serializers.Serializer):
+    """A submission as JSON (validated by the site's own submit form)."""
 
     response = serializers.CharField(help_text=_("办理情况"))
+
+
+class TaskSubmitSerializer(TaskSubmitJsonSerializer):
+    """The multipart form of a submission, with evidence files."""
+
     files = serializers.ListField(
         child=serializers.FileField(), required=False, help_text=_("佐证文件，可多个")
     )
+
+
+class EvidenceLinkCreateSerializer(serializers.Serializer):
+    """A link as evidence of a record (validated by the site's own link form)."""
+
+    owner_type = serializers.CharField(help_text=_("所属记录类型，如 ledgerrecord、taskassignment"))
+    object_id = serializers.IntegerField(help_text=_("所属记录 ID"))
+    title = serializers.CharField(max_length=200)
+    url = serializers.URLField(max_length=500)
 
 
 class ChannelSerializer(UnitOwned):

@@ -46,3 +46,10 @@ def revoke_token(*, token: ApiToken, user) -> bool:
         user=user,
     )
     return True
+
+
+@transaction.atomic
+def revoke_all_tokens(*, user, actor=None) -> int:
+    """Revoke every usable token of ``user`` (after a password change or reset)."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    return sum(revoke_token(token=token, user=actor) for token in tokens)

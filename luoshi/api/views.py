@@ -1,8 +1,14 @@
 """REST API views. Every queryset starts from ``for_user`` (or the app's selector built on
 it): a record out of the user's scope does not exist (404); a missing model permission is
 403. Writes go through the apps' own forms and services, so the API and the pages accept
-and refuse exactly the same input, with the same Chinese messages."""
+and refuse exactly the same input, with the same Chinese messages; they take JSON or
+multipart (files). Errors have one shape (luoshi.api.exceptions)."""
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -12,15 +18,18 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from rest_framework import mixins, routers, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from luoshi.accounts.models import User
 from luoshi.api import serializers as s
+from luoshi.api.exceptions import Conflict, invalid
 from luoshi.api.filters import filterset_for
 from luoshi.api.permissions import ModelPermissions
 from luoshi.assessment.models import Assessment
@@ -29,7 +38,9 @@ from luoshi.core.workflow import WorkflowError
 from luoshi.duty import selectors as duty_selectors
 from luoshi.duty.models import DutyList
 from luoshi.events.models import EventFiling
+from luoshi.evidence import services as evidence_services
 from luoshi.evidence import views as evidence_views
+from luoshi.evidence.forms import EvidenceLinkForm
 from luoshi.evidence.models import Evidence
 from luoshi.evidence.selectors import readable_evidence
 from luoshi.incidents.models import Incident
@@ -46,24 +57,39 @@ from luoshi.tasks.models import Task, TaskAssignment
 from luoshi.tasks.workflow import SUBMIT_PERMISSION
 from luoshi.units.models import Unit
 
-ERRORS = inline_serializer(
-    "FormErrors",
+DETAIL = inline_serializer(
+    "Error",
     {
-        "field": serializers.ListField(
-            child=serializers.CharField(), required=False, help_text="每个字段的错误信息"
-        )
+        "detail": serializers.CharField(help_text="中文说明"),
+        "code": serializers.CharField(help_text="错误代码，如 not_found、conflict、invalid"),
     },
 )
-DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+ERRORS = inline_serializer(
+    "InvalidInput",
+    {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="每个字段的错误信息（整体错误在 non_field_errors）",
+        ),
+    },
+)
+# Writes accept JSON, or multipart when files come along.
+WRITE_PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
-def form_errors(form) -> dict:
-    """A Django form's errors as DRF shapes them: {field: [messages]}, form-wide errors under
+def valid_form(form):
+    """The bound form, or a 400 with its errors: {field: [messages]}, form-wide ones under
     ``non_field_errors``."""
-    return {
-        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
-        for name, messages in form.errors.items()
-    }
+    if not form.is_valid():
+        raise invalid(
+            {
+                ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+                for name, messages in form.errors.items()
+            }
+        )
+    return form
 
 
 class FileRenderer(BaseRenderer):
@@ -215,7 +241,7 @@ class DutyListViewSet(ReadViewSet):
     def progress(self, request, pk=None):
         duty_list = self.get_object()
         subtree = request.query_params.get("subtree", "").lower() in {"1", "true"}
-        rows = duty_selectors.list_progress(duty_list, subtree=subtree)
+        rows = duty_selectors.list_progress(duty_list, user=request.user, subtree=subtree)
         return Response(s.ItemProgressSerializer(rows, many=True).data)
 
 
@@ -249,7 +275,10 @@ class TaskAssignmentViewSet(ReadViewSet):
         return task_selectors.assignments_for(self.request.user)
 
     @extend_schema(
-        request={"multipart/form-data": s.TaskSubmitSerializer},
+        request={
+            "application/json": s.TaskSubmitJsonSerializer,
+            "multipart/form-data": s.TaskSubmitSerializer,
+        },
         responses={
             200: s.TaskAssignmentSerializer,
             400: ERRORS,
@@ -260,15 +289,13 @@ class TaskAssignmentViewSet(ReadViewSet):
     @action(
         detail=True,
         methods=["post"],
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=WRITE_PARSERS,
         permission_classes=[IsAuthenticated, CanSubmit],
         filter_backends=[],
     )
     def submit(self, request, pk=None):
         assignment = self.get_object()
-        form = SubmitForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        form = valid_form(SubmitForm(request.data, request.FILES))
         try:
             task_services.submit(
                 assignment=assignment,
@@ -277,30 +304,31 @@ class TaskAssignmentViewSet(ReadViewSet):
                 files=form.cleaned_data["files"],
             )
         except WorkflowError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+            raise Conflict(str(error)) from error
         return Response(s.TaskAssignmentSerializer(self.get_object()).data)
 
 
 @extend_schema_view(
     create=extend_schema(
-        request={"multipart/form-data": s.LedgerRecordCreateSerializer},
+        request={
+            "application/json": s.LedgerRecordCreateJsonSerializer,
+            "multipart/form-data": s.LedgerRecordCreateSerializer,
+        },
         responses={201: s.LedgerRecordSerializer, 400: ERRORS},
     )
 )
 class LedgerRecordViewSet(mixins.CreateModelMixin, ReadViewSet):
-    """台账记录；新建时可同时上传佐证文件（multipart/form-data，字段 evidence_files 可多个）。"""
+    """台账记录；新建可用 JSON，或 multipart/form-data 同时上传佐证文件（evidence_files 可多个）。"""
 
     model = LedgerRecord
     queryset = LedgerRecord.objects.none()
     serializer_class = s.LedgerRecordSerializer
     filterset_class = filterset_for(LedgerRecord, date_field="date", fields=("activity_type",))
     select = ("unit", "activity_type")
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = WRITE_PARSERS
 
     def create(self, request, *args, **kwargs):
-        form = LedgerRecordForm(request.POST, request.FILES, user=request.user)
-        if not form.is_valid():
-            return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        form = valid_form(LedgerRecordForm(request.data, request.FILES, user=request.user))
         record = ledger_services.create_record(
             form=form, user=request.user, files=form.cleaned_data.get("evidence_files", [])
         )
@@ -308,8 +336,21 @@ class LedgerRecordViewSet(mixins.CreateModelMixin, ReadViewSet):
         return Response(data, status=status.HTTP_201_CREATED)
 
 
-class EvidenceViewSet(ReadViewSet):
-    """佐证材料元数据与下载：可见性随所属记录（与页面下载完全相同）。"""
+@extend_schema_view(
+    create=extend_schema(
+        request=s.EvidenceLinkCreateSerializer,
+        responses={
+            201: s.EvidenceSerializer,
+            400: ERRORS,
+            403: DETAIL,
+            404: DETAIL,
+            409: OpenApiResponse(DETAIL, description="所属记录已定稿"),
+        },
+    )
+)
+class EvidenceViewSet(mixins.CreateModelMixin, ReadViewSet):
+    """佐证材料元数据与下载：可见性随所属记录（与页面下载完全相同）。新建（JSON）为佐证
+    链接：所属记录（owner_type、object_id）须在本人范围内且本人可修改，已定稿的记录不能再加。"""
 
     model = Evidence
     queryset = Evidence.objects.none()
@@ -318,9 +359,35 @@ class EvidenceViewSet(ReadViewSet):
         Evidence, date_field="created_at", fields=("kind", "is_current", "object_id")
     )
     select = ("unit", "content_type")
+    parser_classes = [JSONParser]
+
+    def get_permissions(self):
+        if self.action == "create":  # the owner record's change permission, as on the page
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     def scoped(self):
         return readable_evidence(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        owner = self._owner_for_edit(request.data)
+        form = valid_form(EvidenceLinkForm(request.data))
+        evidence = evidence_services.attach_link(
+            owner=owner, user=request.user, **form.cleaned_data
+        )
+        data = s.EvidenceSerializer(self.get_queryset().get(pk=evidence.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def _owner_for_edit(self, data):
+        """The page's own checks (scope, change permission, not final)."""
+        owner_type = ContentType.objects.filter(model=str(data.get("owner_type", ""))).first()
+        object_id = str(data.get("object_id", ""))
+        if owner_type is None or not object_id.isdigit():
+            raise invalid({"owner_type": [_("请指定所属记录（owner_type 与 object_id）。")]})
+        try:
+            return evidence_views._owner_for_edit(self.request, owner_type.pk, int(object_id))
+        except evidence_views.Frozen as frozen:
+            raise Conflict(_("该记录已定稿，佐证材料不能再增删或替换。")) from frozen
 
     def get_object(self):
         # The download view's own check: the owner record must be readable by the user.
@@ -336,3 +403,35 @@ class EvidenceViewSet(ReadViewSet):
     def download(self, request, pk=None):
         self.get_object()  # 404 / 403 before anything is read
         return evidence_views.download(request._request, pk)
+
+
+class ApiRoot(routers.APIRootView):
+    """接口根：全部接口的地址，以及 Schema 与文档页。"""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        namespace = request.resolver_match.namespace
+        for name in ("schema", "docs", "redoc"):
+            response.data[name] = reverse(f"{namespace}:{name}", request=request)
+        return response
+
+
+# The documentation pages are pages of the site (anonymous visitors go to the login page);
+# their templates put the CSP nonce on every <script>: no inline script runs without it.
+@method_decorator(login_required, name="dispatch")
+class SwaggerView(SpectacularSwaggerView):
+    template_name = "api/swagger_ui.html"
+
+
+@method_decorator(login_required, name="dispatch")
+class RedocView(SpectacularRedocView):
+    template_name = "api/redoc.html"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # ReDoc indexes its search in a Web Worker started from a blob: URL. The site's
+        # policy, plus that and nothing else (what django.views.decorators.csp.csp_override
+        # sets, read from the settings at request time).
+        response._csp_config = {**settings.SECURE_CSP, "worker-src": ["'self'", "blob:"]}
+        return response

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "luoshi.assessment"
     verbose_name = _("考核评价")
-
-    def ready(self):
-        from luoshi.assessment import indicators  # noqa: F401  (registers evidence_completeness)

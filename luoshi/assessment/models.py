@@ -24,6 +24,7 @@ class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     COMPUTED = "computed", _("已计算")
     REVIEW = "review", _("复核中")
+    REVIEWED = "reviewed", _("已复核")
     PUBLISHED = "published", _("已发布")
 
 
@@ -70,6 +71,11 @@ class Assessment(UnitScopedModel):
     @property
     def is_published(self):
         return self.status == AssessmentStatus.PUBLISHED
+
+    @property
+    def scores_open(self) -> bool:
+        """Scores may change until the review is passed (已复核) or published."""
+        return self.status not in (AssessmentStatus.REVIEWED, AssessmentStatus.PUBLISHED)
 
 
 class ScoreSource(models.TextChoices):
@@ -124,6 +130,9 @@ class AssessmentScore(models.Model):
     excluded = models.BooleanField(_("不考核"), default=False)
 
     evidence = GenericRelation("evidence.Evidence")
+    frozen_with = "assessment"  # a published assessment keeps its scores' evidence as is
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="assessment__unit", owner="assessment__created_by")
 
@@ -144,11 +153,6 @@ class AssessmentScore(models.Model):
         return reverse("assessment:sheet", args=[self.assessment_id, self.unit_id]) + (
             f"#score-{self.pk}"
         )
-
-    @property
-    def evidence_frozen(self) -> bool:
-        """A published assessment keeps its manual scores' evidence as it was."""
-        return self.assessment.is_published
 
     @property
     def source(self) -> str:

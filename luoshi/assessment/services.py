@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from luoshi.assessment import scoring
 from luoshi.assessment.models import Assessment, AssessmentScore, AssessmentStatus
 from luoshi.assessment.workflow import ASSESSMENT
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import item_progress
@@ -46,6 +47,8 @@ def children_of(unit):
 def _require_open(assessment: Assessment) -> None:
     if assessment.status == AssessmentStatus.PUBLISHED:
         raise WorkflowError(_("考核结果已发布，不能再修改或重新计算。"))
+    if assessment.status == AssessmentStatus.REVIEWED:
+        raise WorkflowError(_("考核已复核通过，修改评分须先「退回重算」。"))
 
 
 def _duty_list(assessment, unit, user):
@@ -83,7 +86,8 @@ def evaluate(item, pack_item, *, year: int) -> dict:
         elif item.is_retired:
             values["value"] = _("责任项已停用")
         return values
-    progress = item_progress(item, today=datetime.date(year, 12, 31))
+    # The assessing body scores each target unit's own records (never a subtree).
+    progress = item_progress(item, user=SYSTEM, today=datetime.date(year, 12, 31))
     result = scoring.achievement(progress)
     values["value"] = scoring.value_text(progress, result)
     values["url"] = progress.url or ""
@@ -153,6 +157,10 @@ def set_manual_score(*, score: AssessmentScore, value, reason: str, user) -> Ass
 
 def submit(*, assessment, user):
     return ASSESSMENT.apply(assessment, "submit", user=user)
+
+
+def review(*, assessment, user):
+    return ASSESSMENT.apply(assessment, "review", user=user)
 
 
 def send_back(*, assessment, user, comment: str):

@@ -13,6 +13,7 @@ from luoshi.assessment import selectors, services
 from luoshi.assessment.forms import AssessmentForm, CommentForm, ManualScoreForm
 from luoshi.assessment.models import Assessment, AssessmentScore
 from luoshi.assessment.workflow import ASSESSMENT
+from luoshi.core.concurrency import OptimisticEditMixin
 from luoshi.core.excel import (
     HEADER_FILL,
     HEADER_FONT,
@@ -182,6 +183,13 @@ class SubmitView(AssessmentActionView):
         services.submit(assessment=obj, user=self.request.user)
 
 
+class ReviewView(AssessmentActionView):
+    success_message = gettext_lazy("已复核通过，待发布。")
+
+    def perform(self, obj):
+        services.review(assessment=obj, user=self.request.user)
+
+
 class ReturnView(AssessmentActionView):
     success_message = gettext_lazy("已退回重算。")
 
@@ -213,13 +221,13 @@ class ScoreSheetView(AssessmentPageMixin, ScopedDetailView):
             target=unit,
             row=row,
             groups=selectors.sheet(self.object, unit),
-            can_score=not self.object.is_published
+            can_score=self.object.scores_open
             and self.request.user.has_perm("assessment.score_assessment"),
         )
         return context
 
 
-class ManualScoreView(ScopedMixin, generic.FormView):
+class ManualScoreView(OptimisticEditMixin, ScopedMixin, generic.FormView):
     """A manual score with its mandatory reason; evidence is attached below it."""
 
     model = AssessmentScore
@@ -236,6 +244,9 @@ class ManualScoreView(ScopedMixin, generic.FormView):
             )
         return self.score
 
+    def versioned_object(self):
+        return self.get_score()
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["score"] = self.get_score()
@@ -251,7 +262,7 @@ class ManualScoreView(ScopedMixin, generic.FormView):
             assessment=score.assessment,
             page_title=_("手工评分：%(unit)s · %(name)s")
             % {"unit": score.unit.name, "name": score.name},
-            can_edit=not score.assessment.is_published,
+            can_edit=score.assessment.scores_open,
         )
         return super().get_context_data(**kwargs)
 

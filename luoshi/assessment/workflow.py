@@ -1,15 +1,19 @@
 """The assessment steps, on the one workflow helper (``luoshi.core.workflow``):
 
-草稿/已计算 --计算--> 已计算 --提交复核--> 复核中 --发布--> 已发布 (frozen);
-复核中 --退回重算 (with a comment)--> 已计算. Publishing is refused while a score still
+草稿/已计算 --计算--> 已计算 --提交复核--> 复核中 --复核通过--> 已复核 --发布--> 已发布 (final);
+复核中/已复核 --退回重算 (with a comment)--> 已计算. Publishing is refused while a score still
 waits for a manual score.
+
+Separation of duties: 计算 (computing and submitting), 复核 and 发布 are three people. Whoever
+computed an assessment may not review or publish it, whoever reviewed it may not publish
+it, across every round (a person who recomputes after a 退回 becomes its 计算 person).
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.assessment.models import AssessmentStatus
-from luoshi.core.workflow import Transition, Workflow, WorkflowError
+from luoshi.assessment.models import Assessment, AssessmentStatus
+from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError
 
 S = AssessmentStatus
 
@@ -26,6 +30,17 @@ def nothing_pending(user, assessment) -> bool:
 ASSESSMENT = Workflow(
     "assessment.assessment",
     states=AssessmentStatus,
+    model=Assessment,
+    frozen=[S.REVIEWED, S.PUBLISHED],
+    separations=[
+        Separation(
+            {
+                gettext_lazy("计算"): [S.DRAFT, S.COMPUTED],
+                gettext_lazy("复核"): [S.REVIEW],
+                gettext_lazy("发布"): [S.REVIEWED],
+            }
+        )
+    ],
     transitions=[
         Transition(
             "compute",
@@ -42,9 +57,17 @@ ASSESSMENT = Workflow(
             permission="assessment.compute_assessment",
         ),
         Transition(
+            "review",
+            gettext_lazy("复核通过"),
+            source=S.REVIEW,
+            target=S.REVIEWED,
+            permission="assessment.score_assessment",
+            allowed=nothing_pending,
+        ),
+        Transition(
             "return",
             gettext_lazy("退回重算"),
-            source=S.REVIEW,
+            source=[S.REVIEW, S.REVIEWED],
             target=S.COMPUTED,
             permission="assessment.score_assessment",
             comment_required=True,
@@ -52,10 +75,11 @@ ASSESSMENT = Workflow(
         Transition(
             "publish",
             gettext_lazy("发布"),
-            source=S.REVIEW,
+            source=S.REVIEWED,
             target=S.PUBLISHED,
             permission="assessment.publish_assessment",
             allowed=nothing_pending,
+            confirm=gettext_lazy("发布后考核结果对被考核单位可见，分数不能再修改；确定发布吗？"),
         ),
     ],
 )

@@ -3,7 +3,32 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class OperationLog(models.Model):
+class ChainedLog(models.Model):
+    """A log row in a hash chain (luoshi.audit.chain): set when the row is sealed."""
+
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("本条哈希"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class LogChainHead(models.Model):
+    """The end of one log's hash chain; its row lock orders the sealing."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+    first_seq = models.BigIntegerField(
+        default=1, help_text=_("最早保留的一条（更早的已按保留期限清理）")
+    )
+
+    def __str__(self):
+        return f"{self.name} #{self.seq}"
+
+
+class OperationLog(ChainedLog):
     """One create/update/delete of an audited record: who, when, what changed.
 
     Written from django-simple-history's signal for every model with ``history``;
@@ -19,7 +44,7 @@ class OperationLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # a user with log entries is deactivated, not deleted
         null=True,
         blank=True,
         related_name="+",
@@ -32,7 +57,7 @@ class OperationLog(models.Model):
     changes = models.JSONField(_("变更内容"), default=list, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ChainedLog.Meta):
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
         ordering = ["-time", "-id"]
@@ -41,7 +66,7 @@ class OperationLog(models.Model):
         return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
 
 
-class LoginLog(models.Model):
+class LoginLog(ChainedLog):
     class Event(models.TextChoices):
         SUCCESS = "success", _("登录成功")
         FAILURE = "failure", _("登录失败")
@@ -54,7 +79,7 @@ class LoginLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("用户"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # a user with log entries is deactivated, not deleted
         null=True,
         blank=True,
         related_name="+",
@@ -64,7 +89,7 @@ class LoginLog(models.Model):
     user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
     path = models.CharField(_("访问地址"), max_length=300, blank=True)
 
-    class Meta:
+    class Meta(ChainedLog.Meta):
         verbose_name = _("登录日志")
         verbose_name_plural = _("登录日志")
         ordering = ["-time", "-id"]

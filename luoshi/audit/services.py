@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from luoshi.audit.models import OperationLog
-from luoshi.audit.signals import client_ip
+from luoshi.core.client_address import client_address
 
 
 def log_change(instance, changes: list[dict], *, action=OperationLog.Action.UPDATE, user=None):
@@ -23,5 +23,5 @@ def log_change(instance, changes: list[dict], *, action=OperationLog.Action.UPDA
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes,
-        ip=client_ip(request),
+        ip=client_address(request),
     )

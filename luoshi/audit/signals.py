@@ -2,18 +2,23 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import post_create_historical_record
 
+from luoshi.audit import chain
 from luoshi.audit.models import LoginLog, OperationLog
+from luoshi.core.client_address import client_address
+
+client_ip = client_address  # the former name, for callers not yet moved to luoshi.core
 
 
-def client_ip(request):
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+@receiver(post_save, sender=OperationLog)
+@receiver(post_save, sender=LoginLog)
+def seal_new_log_rows(sender, created, **kwargs):
+    if created:
+        chain.seal_after_commit(sender)
 
 
 # Labels for inherited fields whose Django names do not fit luoshi's vocabulary.
@@ -70,7 +75,7 @@ def log_operation(sender, instance, history_instance, history_user=None, **kwarg
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes,
-        ip=client_ip(request),
+        ip=client_address(request),
     )
 
 
@@ -80,7 +85,7 @@ def _login_log(request, event, username, user=None, path=""):
         username=(username or "")[:150],
         user=user,
         event=event,
-        ip=client_ip(request),
+        ip=client_address(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
     )
 

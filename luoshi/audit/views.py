@@ -2,11 +2,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import LoginLog, OperationLog
+from luoshi.core import errors
+from luoshi.core.filters import ScopedFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.core.views import ScopedListView
 
 
-class OperationLogFilter(django_filters.FilterSet):
+class OperationLogFilter(ScopedFilterSet):
     user = django_filters.CharFilter(label=_("操作人"), field_name="user__username")
     action = django_filters.ChoiceFilter(label=_("操作"), choices=OperationLog.Action.choices)
     model_label = django_filters.ChoiceFilter(label=_("对象类型"), choices=[])
@@ -25,12 +27,12 @@ class OperationLogFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, request=request, **kwargs)
         labels = OperationLog.objects.order_by().values_list("model_label", "model_name").distinct()
         self.filters["model_label"].extra["choices"] = sorted(set(labels))
 
 
-class LoginLogFilter(django_filters.FilterSet):
+class LoginLogFilter(ScopedFilterSet):
     username = django_filters.CharFilter(label=_("用户名"), lookup_expr="icontains")
     event = django_filters.ChoiceFilter(label=_("事件"), choices=LoginLog.Event.choices)
     date_from = django_filters.DateFilter(
@@ -40,9 +42,6 @@ class LoginLogFilter(django_filters.FilterSet):
     class Meta:
         model = LoginLog
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 class OperationLogView(ScopedListView):
@@ -87,10 +86,8 @@ class LoginLogView(ScopedListView):
 
 
 def permission_denied(request, exception=None):
-    """``handler403``: the refusal goes to the login log, then Django's own 403 page."""
-    from django.views import defaults
-
+    """``handler403``: the refusal goes to the login log, then the product's 403 page."""
     from luoshi.audit.signals import log_permission_denied
 
     log_permission_denied(request)
-    return defaults.permission_denied(request, exception)
+    return errors.permission_denied(request, exception)

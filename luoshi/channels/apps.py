@@ -8,4 +8,7 @@ class ChannelsConfig(AppConfig):
     verbose_name = _("阵地管理")
 
     def ready(self):
-        from luoshi.channels import indicators  # noqa: F401
+        from luoshi.channels.metrics import METRICS
+        from luoshi.core.metrics import register
+
+        register(*METRICS)

@@ -85,6 +85,7 @@ def ensure_channels(*, today, units, logins, added) -> None:
     from luoshi.accounts.models import User
     from luoshi.channels import services
     from luoshi.channels.models import Channel, ChannelCheck, ChannelType
+    from luoshi.core.scope import in_write_scope
     from luoshi.evidence.samples import sample_png as make_png
 
     for key in ("channels", "channel_checks"):
@@ -140,7 +141,8 @@ def ensure_channels(*, today, units, logins, added) -> None:
             )
             services.record_check(
                 channel=channel,
-                user=administrator,
+                # recorded by someone who may write the channel's unit (its evidence)
+                user=administrator if in_write_scope(administrator, channel) else logins["admin"],
                 checked_on=day,
                 checker=administrator,
                 result="problems" if problem else "ok",

@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.channels import selectors
 from luoshi.channels.models import Channel, ChannelStatus, ChannelType, FilingStatus
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.units.models import Unit
 
 STATUS_ALL = "all"
 
 
-class ChannelFilter(django_filters.FilterSet):
+class ChannelFilter(ScopedFilterSet):
     """Without a status the list shows channels in use; 已关闭 / 全部 show the others."""
 
     unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
@@ -51,10 +51,6 @@ class ChannelFilter(django_filters.FilterSet):
     class Meta:
         model = Channel
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

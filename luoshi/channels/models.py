@@ -86,8 +86,10 @@ class Channel(UnitScopedModel):
     next_check_due = models.DateField(_("下次检查"), null=True, blank=True, editable=False)
 
     evidence = GenericRelation("evidence.Evidence")
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "last_checked_on", "next_check_due"]
+        excluded_fields=["version", "created_at", "updated_at", "last_checked_on", "next_check_due"]
     )
 
     class Meta:
@@ -143,6 +145,7 @@ class ChannelCheck(UnitScopedModel):
     rectification = models.TextField(_("整改情况"), blank=True)
 
     evidence = GenericRelation("evidence.Evidence")
+    frozen_with = "channel"  # final when the channel is closed
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:

@@ -1,11 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.channels.models import ChannelStatus
+from luoshi.channels.models import Channel, ChannelStatus
 from luoshi.core.workflow import Transition, Workflow
 
 CHANNEL_FLOW = Workflow(
     "channels.channel",
     states=ChannelStatus,
+    model=Channel,
+    frozen=[ChannelStatus.CLOSED],
     transitions=[
         Transition(
             "close",

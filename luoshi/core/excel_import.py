@@ -297,9 +297,9 @@ def build_template(spec: TableSpec, example_rows: Iterable[dict] = (), notes: It
     general = [
         _("请在第一个工作表「%(title)s」中填写，第一行为表头，不要修改、删除或调换表头。")
         % {"title": sheet_title(spec.title)},
-        _("红色表头为必填列；示例行导入前请删除或改为实际内容，空行会被忽略。"),
+        _("红色表头为必填列；示例行导入前请删除或改为实际内容，空行会被忽略（但计入行数上限）。"),
         _("任一行有错误时整个文件都不会导入，请按错误提示修改后重新上传。"),
-        _("每个文件最多 %(max)d 行数据。") % {"max": spec.max_rows},
+        _("每个文件最多 %(max)d 行（含空行）。") % {"max": spec.max_rows},
         *notes,
     ]
     help_sheet.append([])
@@ -359,6 +359,15 @@ def read_rows(spec: TableSpec, uploaded_file) -> tuple[list[Row], list[RowError]
         workbook.close()
 
 
+def too_many_rows(spec: TableSpec) -> RowError:
+    return RowError(
+        0,
+        "",
+        _("数据超过 %(max)d 行的上限（空行也计入），请拆分成多个文件分批导入")
+        % {"max": spec.max_rows},
+    )
+
+
 def _read_sheet(spec: TableSpec, sheet) -> tuple[list[Row], list[RowError]]:
     lines = sheet.iter_rows(values_only=True)
     header = next(lines, None) or ()
@@ -395,17 +404,12 @@ def _read_sheet(spec: TableSpec, sheet) -> tuple[list[Row], list[RowError]]:
 
     rows: list[Row] = []
     for number, line in enumerate(lines, start=2):
+        # Every line counts, blank ones too: a sheet of a million whitespace rows is refused
+        # after max_rows lines instead of being read to its end (the sheet is streamed).
+        if number - 1 > spec.max_rows:
+            return [], [too_many_rows(spec)]
         if all(_is_blank(value) for value in line):
             continue
-        if len(rows) >= spec.max_rows:
-            return [], [
-                RowError(
-                    0,
-                    "",
-                    _("数据超过 %(max)d 行的上限，请拆分成多个文件分批导入")
-                    % {"max": spec.max_rows},
-                )
-            ]
         values = {}
         for column in spec.columns:
             index = positions[column.key]

@@ -1,21 +1,73 @@
-"""The unit picker of every list page's filter form, fit for a 20,000-unit tree.
+"""The filter forms of every list page, and the query parameters pages read by hand.
+
+``ScopedFilterSet`` is the base of every list page's filter set. It limits the choices of
+every ``UnitFilter`` to the user's data scope, so a unit outside it is an invalid choice:
+ignored by the list, never shown as the selected option. Values that do not validate (a
+unit ``x``, a year ``99999999999999999999``, a date ``2026-13-40``) drop out of the
+filter: the list shows as if they were not given, never a 500.
 
 ``UnitFilter`` validates against the whole queryset it is given (the user's data scope),
 but lists only the top two levels of that scope in its drop-down (plus the unit
 currently selected), in tree order, and renders the options without a template per
 option. A deeper unit is still reachable: pick it from its own pages' links
 (``?unit=<id>``) or choose its parent with “含下级”.
+
+Pages that read a parameter themselves (dashboard, heat map, summary, calendar) go
+through ``parse_id``, ``unit_from_query`` and ``year_month_from_query``.
 """
 
+import datetime
 from html import escape
 
 import django_filters
 from django import forms
 from django.db.models import Subquery
 from django.forms.models import ModelChoiceIterator
+from django.http import Http404
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.forms import YearField
 
 LEVELS_LISTED = 2
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+
+
+def parse_id(value) -> int | None:
+    """``value`` as a database id, or None when it cannot be one (junk, sign, too large)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def unit_from_query(units, value):
+    """The unit ``?unit=<value>`` names among ``units`` (the user's scope); None when no unit
+    is given or the value cannot be an id (ignored); 404 for a unit outside ``units``."""
+    if value in (None, ""):
+        return None
+    pk = parse_id(value)
+    if pk is None:
+        return None
+    unit = units.filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def year_month_from_query(query, today: datetime.date) -> datetime.date:
+    """The first day of the month ``?year=&month=`` names; this month for anything else."""
+    year = _clean(YearField(required=False), query.get("year")) or today.year
+    month = _clean(forms.IntegerField(min_value=1, max_value=12), query.get("month"))
+    return datetime.date(year, month or today.month, 1)
+
+
+def _clean(field, value):
+    try:
+        return field.clean(value)
+    except forms.ValidationError:
+        return None
 
 
 class UnitChoiceIterator(ModelChoiceIterator):
@@ -38,12 +90,14 @@ class FastSelect(forms.Select):
         selected = {str(v) for v in self.format_value(value)}
         options = [(str(v), str(label)) for v, label in self.choices]
         known = {v for v, _ in options}
-        missing = [v for v in selected if v and v not in known]
-        if missing:  # a deeper unit chosen through a link: show it too
-            model = self.choices.queryset.model
+        # A deeper unit chosen through a link: shown too, but only from the field's own
+        # queryset (the user's scope): an id outside it is never named on the page.
+        missing = {parse_id(v) for v in selected if v not in known} - {None}
+        if missing:
+            scope = self.choices.queryset
             options += [
                 (str(pk), name)
-                for pk, name in model.objects.filter(pk__in=missing).values_list("pk", "name")
+                for pk, name in scope.filter(pk__in=missing).values_list("pk", "name")
             ]
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         body = "".join(
@@ -51,6 +105,7 @@ class FastSelect(forms.Select):
             f"{escape(label)}</option>"
             for v, label in options
         )
+        # Every value and label above is escaped; the tags are constant.
         return mark_safe(f"<select{forms.utils.flatatt(final)}>{body}</select>")  # noqa: S308
 
 
@@ -58,9 +113,63 @@ class UnitChoiceField(django_filters.fields.ModelChoiceField):
     iterator = UnitChoiceIterator
     widget = FastSelect
 
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
 
 class UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit of the user's scope (set by ``ScopedFilterSet``; declare it with
+    ``queryset=Unit.objects.none()``)."""
+
     field_class = UnitChoiceField
 
 
-__all__ = ["UnitFilter"]
+class YearFilter(django_filters.NumberFilter):
+    """A year (2000–2100, like every year field); anything else is ignored."""
+
+    field_class = YearField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", YearField().label)
+        super().__init__(*args, **kwargs)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """The base of every list page's filter set (``ScopedListView.filterset_class``)."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        for flt in self.filters.values():
+            if isinstance(flt, UnitFilter):
+                units = flt.queryset.model.objects
+                flt.queryset = units.for_user(user) if user is not None else units.none()
+
+
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """「全部 / 是 / 否」, the words admin users know (django-filter says 未知/是/否)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoWidget())
+        super().__init__(*args, **kwargs)
+
+
+__all__ = [
+    "ScopedFilterSet",
+    "UnitFilter",
+    "YearFilter",
+    "YesNoFilter",
+    "parse_id",
+    "unit_from_query",
+    "year_month_from_query",
+]

@@ -67,10 +67,40 @@ class UserFormMixin(ChoiceIdsInRangeMixin):
         self.user = user
         for name in self.scoped_fields:
             if name in self.fields:
-                units = self.fields[name].queryset.model.objects  # the unit model's manager
-                self.fields[name].queryset = units.for_user(user).filter(is_active=True)
+                field = self.fields[name]
+                units = field.queryset.model.objects  # the unit model's manager
+                field.queryset = units.for_user(user).filter(is_active=True).order_by("path")
+                field.label_from_instance = unit_tree_label
                 if not self.instance.pk and user is not None and user.unit_id:
                     self.fields[name].initial = user.unit_id
+
+
+def unit_tree_label(unit) -> str:
+    """A unit's name indented by its depth (full-width spaces), for single unit pickers."""
+    return "\u3000" * max(unit.depth - 1, 0) + unit.name
+
+
+class UnitTreeSelect(forms.SelectMultiple):
+    """Several units picked from an indented tree with a search box and 全选/清空, instead of a
+    Ctrl-click list. Posts the same list of ids as a multiple select."""
+
+    template_name = "core/widgets/unit_tree.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = [o for _, group, _ in context["widget"]["optgroups"] for o in group]
+        units = [getattr(o["value"], "instance", None) for o in options]
+        top = min((u.depth for u in units if u is not None), default=1)
+        for option, unit in zip(options, units, strict=True):
+            option["indent"] = min(unit.depth - top, 6) if unit is not None else 0
+        context["widget"]["tree"] = options
+        return context
+
+
+def unit_tree(field) -> None:
+    """Make a unit multiple-choice field an indented tree, ordered as the tree is."""
+    field.queryset = field.queryset.order_by("path")
+    field.widget = UnitTreeSelect(choices=field.choices)
 
 
 class DateInput(forms.DateInput):

@@ -1,23 +1,27 @@
-"""Indicator registry: how a duty item's progress is measured from the records.
+"""How a duty item's progress is measured: an indicator ``kind`` is a metric key.
 
 A responsibility pack names, for each item, an indicator ``kind`` and its parameters
-(e.g. ``ledger_count`` with ``activity_type: study_group``). Each module registers the
-kinds it can measure; a kind nobody registered (its module does not exist yet) is shown
-as a manual checklist item until it does.
-
-    @register("ledger_count")
-    def ledger_count(params, *, unit, subtree, start, end) -> Measure: ...
+(e.g. ``ledger_count`` with ``activity_type: study_group``); the kind is the key of a metric
+of ``luoshi.core.metrics`` (declared in the owning app's ``metrics.py``). A kind nobody
+registered (its module does not exist yet) is shown as a manual checklist item until it is.
 
 ``Measure.count`` is what counts in the period; ``Measure.total`` is the denominator of a
-rate indicator (100% 备案, 三审覆盖率, 整改完成率), ``None`` for a count; ``Measure.url``
-lists exactly the records behind the number.
+rate (100% 备案, 三审覆盖率, 整改完成率), ``None`` for a count; ``Measure.url`` lists exactly
+the records of ``count`` and ``Measure.total_url`` those of ``total``.
+
+Every measure is taken FOR A USER: the metric layer keeps only the records of the unit (or
+its subtree) that the user may open, so a 本单位 user asking for the subtree gets the counts
+of its own unit, never those of units it would get a 404 on. ``SYSTEM`` is the reader of the
+command line and of the year-end jobs that score every target unit: it reads the whole
+database, and has to be named to be used.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from luoshi.core import metrics
 
 
 @dataclass(frozen=True)
@@ -25,41 +29,83 @@ class Measure:
     count: int
     total: int | None = None
     url: str = ""
+    total_url: str = ""
+
+    @classmethod
+    def of(cls, value: metrics.Value) -> Measure:
+        return cls(value.count, value.total, value.count_url, value.total_url)
 
 
-Indicator = Callable[..., Measure]
-_REGISTRY: dict[str, Indicator] = {}
-_LABELS: dict[str, str] = {}
+class _SystemReader:
+    """Whoever runs ``manage.py`` (or a job scoring every unit): reads every record."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+    unit = None
+    unit_id = None
+    username = "system"
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return self.username
 
 
-def register(kind: str, label: str = ""):
-    def decorator(func: Indicator) -> Indicator:
-        _REGISTRY[kind] = func
-        _LABELS[kind] = label or kind
-        return func
+SYSTEM = _SystemReader()
 
-    return decorator
+
+def records(queryset, *, user, unit, subtree: bool):
+    """The records of ``queryset`` belonging to ``unit`` (or to its subtree) that ``user``
+    may open: the one way a figure outside the metric layer narrows its records."""
+    queryset = queryset.for_user(user)
+    if subtree:
+        return queryset.in_subtree(unit)
+    return queryset.filter(**{queryset.model.scope_spec.field("pk"): unit.pk})
 
 
 def is_registered(kind: str) -> bool:
-    return kind in _REGISTRY
+    return metrics.is_registered(kind)
 
 
 def kinds() -> dict[str, str]:
-    return dict(_LABELS)
+    return {key: metric.label for key, metric in metrics.registry().items()}
 
 
 def measure(
     kind: str,
     params: dict,
     *,
+    user,
     unit,
     subtree: bool,
     start: datetime.date,
     end: datetime.date,
+    today: datetime.date | None = None,
 ) -> Measure | None:
-    """Measure ``kind`` for ``unit`` (and its subtree) over [start, end]; None if manual."""
-    func = _REGISTRY.get(kind)
-    if func is None:
+    """Measure ``kind`` for ``unit`` (and its subtree) over [start, end], counting only the
+    records ``user`` may open; None if manual."""
+    periods = measure_periods(
+        kind, params, user=user, unit=unit, subtree=subtree, periods=[(start, end)], today=today
+    )
+    return None if periods is None else periods[0]
+
+
+def measure_periods(
+    kind: str, params: dict, *, user, unit, subtree: bool, periods, today=None
+) -> list[Measure] | None:
+    """``measure`` for each of ``periods`` from one query; None if manual."""
+    if not metrics.is_registered(kind):
         return None
-    return func(params or {}, unit=unit, subtree=subtree, start=start, end=end)
+    found = metrics.values(
+        kind,
+        user=user,
+        unit=unit,
+        subtree=subtree,
+        periods=list(periods),
+        params=params or {},
+        today=today,
+    )
+    return [Measure.of(value) for value in found]

@@ -7,6 +7,11 @@ outside the user's scope simply does not exist for them (404).
 
 The scope of a user is the union of the scopes of their roles (RuoYi convention):
 全部 / 本单位及以下 / 本单位 / 仅本人 / 自定义单位.
+
+Reads and writes differ: a model's ``for_user`` may widen what a user *reads* (the issuer
+of a task reads the recipients' submissions, an inspection team reads the inspected unit's
+rectification), but a *write* needs the record's own unit in the user's scope
+(``writable_by`` / ``in_write_scope``): reading as issuer never implies writing.
 """
 
 from __future__ import annotations
@@ -95,6 +100,11 @@ class ScopedQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(scope_q(user, self.model.scope_spec))
 
+    def writable_by(self, user):
+        """The records ``user`` may change: their own unit in the user's scope, without
+        the extra visibility a model's ``for_user`` adds for readers on the other side."""
+        return self.filter(scope_q(user, self.model.scope_spec))
+
     def in_subtree(self, unit):
         """Records of ``unit`` and every unit below it (a filter, not a permission)."""
         return self.filter(**{self.model.scope_spec.field("path__startswith"): unit.path})
@@ -102,6 +112,12 @@ class ScopedQuerySet(models.QuerySet):
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
     pass
+
+
+def in_write_scope(user, obj) -> bool:
+    """May ``user`` write to ``obj`` as far as data scope goes (see ``writable_by``)?"""
+    model = type(obj)
+    return model._default_manager.all().writable_by(user).filter(pk=obj.pk).exists()
 
 
 def is_scoped(model) -> bool:

@@ -21,7 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from luoshi.core.concurrency import StaleEdit, claim_version, is_versioned
+from luoshi.core.concurrency import OptimisticEditMixin
 from luoshi.core.excel import xlsx_response
 
 
@@ -120,6 +120,18 @@ class ScopedListView(ScopedMixin, generic.ListView):
         )
         return self.filterset.qs if self.filterset.is_bound else queryset
 
+    def paginate_queryset(self, queryset, page_size):
+        """``?page=`` that is not a page (junk, 0, past the last) shows the nearest page
+        (``Paginator.get_page``) instead of an error."""
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return (paginator, page, page.object_list, page.has_other_pages())
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.export_columns:
             return self.export()
@@ -188,37 +200,13 @@ class ScopedCreateView(ScopedFormMixin, generic.CreateView):
         return super().get_context_data(**kwargs)
 
 
-class ScopedUpdateView(ScopedFormMixin, generic.UpdateView):
-    """Edit page. For a model with a ``version`` field, a lost update is impossible: the
-    edit claims the version the form was loaded at (``luoshi.core.concurrency``); a
-    concurrent or stale edit is refused with 「该记录已被他人修改，请刷新后重试」."""
+class ScopedUpdateView(OptimisticEditMixin, ScopedFormMixin, generic.UpdateView):
+    """Edit page. Every edited model has a ``version`` field, so a lost update is
+    impossible: the edit claims the version the form was loaded at
+    (``luoshi.core.concurrency.OptimisticEditMixin``); a concurrent or stale edit is
+    refused with 「该记录已被他人修改，请刷新后重试」 and the user's input kept."""
 
     action = "change"
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        if is_versioned(self.model) and "version" not in form.fields:
-            form.fields["version"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, initial=self.object.version
-            )
-        return form
-
-    def form_valid(self, form):
-        if not is_versioned(self.model):
-            return super().form_valid(form)
-        expected = form.cleaned_data.get("version")
-        if expected is None:  # a page that does not render the field: the version read now
-            expected = self.object.version
-        try:
-            with transaction.atomic():
-                claim_version(form.instance, expected)
-                self.object = self.save(form)
-        except StaleEdit as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault(
@@ -289,6 +277,47 @@ class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.Vi
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class FormOnPageMixin:
+    """The POST of a form shown on a detail page (a submission, a score sheet), put before that
+    page's view class: done → back to the page with ``success_message``; refused by the form or
+    by the workflow → the same page again, everything typed kept, the error beside its field
+    (a workflow refusal as the page's message). Files must be chosen again: browsers never
+    resend them.
+    """
+
+    action = "change"
+    http_method_names = ["post"]
+    form_class = None
+    form_name = "form"  # the name the page's template renders the form under
+    form_prefix = None
+    success_message = ""
+
+    def get_bound_form(self):
+        return self.form_class(self.request.POST, self.request.FILES, prefix=self.form_prefix)
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        from luoshi.core.workflow import WorkflowError
+
+        self.object = self.get_object()
+        form = self.get_bound_form()
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    self.perform(form)
+            except WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                if self.success_message:
+                    messages.success(request, self.success_message)
+                return redirect(self.object)
+        else:
+            messages.error(request, _("未保存：请按提示修改后再提交，已填写的内容已保留。"))
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}))
 
 
 def form_errors_to_messages(request, form) -> None:

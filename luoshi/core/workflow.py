@@ -24,11 +24,22 @@ and writes through ``REVIEW.apply(obj, "accept", user=request.user, comment=...)
   ``WorkflowError`` — on SQLite and PostgreSQL alike, without holding locks;
 * records the step (who, when, from → to, comment) as a ``WorkflowStep`` row: the history
   every detail page shows, scoped by the object's unit like any other record.
+
+Two more rules live here, so that no module re-implements them:
+
+* **Final states** (``frozen=[...]``): the states in which a record is approved or closed
+  (采纳, 销号, 已发布, 已定稿, 已签署 …). ``frozen_label(obj)`` answers whether a record —
+  or the record it belongs to (a model's ``frozen_with = "<field>"``) — is in one; the
+  evidence mechanism asks it before every write.
+* **Separation of duties** (``separations=[Separation(...)]``): a duty is the steps taken
+  while the record is in some states (复核 = the steps taken while 复核中); the actor of one
+  duty may not take another duty of the same record (optionally not the same duty twice,
+  optionally counting only since the round began). Read from the ``WorkflowStep`` history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,10 +47,15 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core.scope import ScopedManager, ScopeSpec
+
+# model label ("inspections.rectificationitem") -> the workflows declared for it
+_WORKFLOWS: dict[str, list[Workflow]] = {}
+_discovered = False
 
 
 class WorkflowError(Exception):
@@ -55,6 +71,8 @@ class Transition:
     permission: str | None = None
     allowed: Callable | None = None  # (user, obj) -> bool, or raise WorkflowError(reason)
     comment_required: bool = False
+    # An irreversible or wide step: what it will do, asked once on the page before it is taken.
+    confirm: str | None = None
     sources: frozenset = field(init=False)
 
     def __post_init__(self):
@@ -80,12 +98,49 @@ class Transition:
             raise WorkflowError(refusal)
 
 
+@dataclass(frozen=True)
+class Separation:
+    """Separation of duties on one record.
+
+    ``duties``: label -> the states a step of that duty is taken from (e.g. ``{"计算":
+    ["draft", "computed"], "复核": ["review"], "发布": ["reviewed"]}``). Whoever took a step
+    of one duty may not take a step of another. ``repeat=False``: nor two steps of the same
+    duty (a review chain whose state repeats). ``since``: only the steps after the latest
+    step of that transition count (the current round, e.g. since the last 提交审核).
+    """
+
+    duties: Mapping[str, Iterable[str]]
+    repeat: bool = True
+    since: str | None = None
+
+    def duty_of(self, state) -> str | None:
+        return next((name for name, states in self.duties.items() if state in states), None)
+
+    @property
+    def states(self) -> set[str]:
+        return {state for states in self.duties.values() for state in states}
+
+
 class Workflow:
-    def __init__(self, name: str, *, states, transitions: list[Transition], field: str = "status"):
+    def __init__(
+        self,
+        name: str,
+        *,
+        states,
+        transitions: list[Transition],
+        field: str = "status",
+        model=None,
+        frozen: Iterable[str] = (),
+        separations: Iterable[Separation] = (),
+    ):
         self.name = name
         self.states = states  # a TextChoices class
         self.field = field
         self.transitions = {t.name: t for t in transitions}
+        self.frozen = frozenset(frozen)  # approved/closed states: the record is final
+        self.separations = list(separations)
+        if model is not None:
+            _WORKFLOWS.setdefault(model._meta.label_lower, []).append(self)
 
     def state_label(self, value) -> str:
         try:
@@ -97,8 +152,65 @@ class Workflow:
         """The steps ``user`` may take on ``obj`` now (for buttons)."""
         state = getattr(obj, self.field)
         return [
-            t for t in self.transitions.values() if state in t.sources and t.permitted(user, obj)
+            t
+            for t in self.transitions.values()
+            if state in t.sources and t.permitted(user, obj) and self._separated(user, obj, state)
         ]
+
+    def _steps(self, obj):
+        return WorkflowStep.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+
+    def _counted_steps(self, obj, rule: Separation):
+        steps = self._steps(obj).filter(from_state__in=rule.states)
+        if rule.since:
+            start = self._steps(obj).filter(transition=rule.since).order_by("-id").first()
+            if start is not None:
+                steps = steps.filter(id__gt=start.id)
+        return steps
+
+    def barred_actors(self, obj, state) -> set[int]:
+        """Ids of the users whom separation of duties bars from a step in ``state``."""
+        barred = set()
+        for rule in self.separations:
+            duty = rule.duty_of(state)
+            if duty is None:
+                continue
+            steps = self._counted_steps(obj, rule)
+            if rule.repeat:
+                steps = steps.exclude(from_state__in=rule.duties[duty])
+            barred.update(steps.values_list("actor", flat=True))
+        return barred
+
+    def check_separation(self, user, obj, state) -> None:
+        """Raise ``WorkflowError`` when ``user`` already took a duty of ``obj`` that the
+        workflow separates from the duty of a step in ``state``."""
+        for rule in self.separations:
+            duty = rule.duty_of(state)
+            if duty is None:
+                continue
+            taken_states = set(
+                self._counted_steps(obj, rule)
+                .filter(actor=user)
+                .values_list("from_state", flat=True)
+            )
+            taken = {rule.duty_of(s) for s in taken_states}
+            if rule.repeat:
+                taken.discard(duty)
+            if taken:
+                names = "、".join(str(name) for name in rule.duties if name in taken)
+                raise WorkflowError(
+                    _("您已办理本事项的「%(taken)s」，按职责分离，同一人不能再办理「%(duty)s」。")
+                    % {"taken": names, "duty": duty}
+                )
+
+    def _separated(self, user, obj, state) -> bool:
+        try:
+            self.check_separation(user, obj, state)
+        except WorkflowError:
+            return False
+        return True
 
     def apply(
         self, obj, name: str, *, user, comment: str = "", guard: dict | None = None, **changes
@@ -118,6 +230,7 @@ class Workflow:
                 % {"state": self.state_label(current), "step": transition.label}
             )
         transition.check(user, obj)
+        self.check_separation(user, obj, current)
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
             raise WorkflowError(_("执行「%(step)s」须填写意见。") % {"step": transition.label})
@@ -153,9 +266,30 @@ class Workflow:
         return step
 
     def history(self, obj):
-        return WorkflowStep.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
-        ).select_related("actor")
+        return self._steps(obj).select_related("actor")
+
+
+def workflows_of(model) -> list[Workflow]:
+    """The workflows declared for ``model`` (every app's ``workflow`` module is imported
+    once, so the answer never depends on which pages were opened before)."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("workflow")
+        _discovered = True
+    return _WORKFLOWS.get(model._meta.label_lower, [])
+
+
+def frozen_label(obj) -> str | None:
+    """The label of the final state (已采纳, 已销号, 已发布 …) that makes ``obj`` final —
+    its own, or that of the record it belongs to (``frozen_with``) — else ``None``."""
+    while obj is not None:
+        for workflow in workflows_of(type(obj)):
+            state = getattr(obj, workflow.field)
+            if state in workflow.frozen:
+                return workflow.state_label(state)
+        parent = getattr(type(obj), "frozen_with", None)
+        obj = getattr(obj, parent) if parent else None
+    return None
 
 
 class WorkflowStep(models.Model):

@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core import metrics
 from luoshi.core.scope import scope_q
 from luoshi.units.models import Unit
 
@@ -130,13 +131,15 @@ class Rate:
 
     @property
     def value(self) -> Decimal | None:
-        if not self.total.value:
-            return None
-        return (Decimal(self.count.value) * 100 / self.total.value).quantize(Decimal("0.1"))
+        return metrics.rate_of(self.count.value, self.total.value)
 
     @property
     def url(self) -> str:
         return self.count.url
+
+    @classmethod
+    def of(cls, value: metrics.Value) -> Rate:
+        return cls(Num(value.count, value.count_url), Num(value.total, value.total_url))
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,35 @@ def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates
     return {row["branch"]: row for row in rows}
 
 
+class MetricTable:
+    """A rate metric over the subtree for the current and previous period, with a value
+    per direct child: ``metrics.table`` (one GROUP BY), read as dashboard figures."""
+
+    def __init__(self, ctx: Context, key: str, params: dict | None = None):
+        self.ctx = ctx
+        self.values = metrics.table(
+            key,
+            user=ctx.user,
+            unit=ctx.unit,
+            periods=[(p.start, p.end) for p in ctx.periods.values()],
+            branches=ctx.children,
+            params=params,
+            today=ctx.today,
+        )
+        self.names = list(ctx.periods)
+
+    def rate(self, name: str, unit: Unit | None = None) -> Rate:
+        key = metrics.SUBTREE if unit is None else unit.pk
+        return Rate.of(self.values[key][self.names.index(name)])
+
+    def figure(self, key: str, label: str) -> Figure:
+        return Figure(key, label, self.rate("cur"), self.rate("prev"), "%")
+
+    def ranking(self, key: str, label: str) -> Ranking:
+        rows = [RankRow(unit=c, value=self.rate("cur", c)) for c in self.ctx.children]
+        return Ranking(key=key, label=label, rows=_rank(rows))
+
+
 def _total(groups: dict, key: str) -> int:
     return sum(row.get(key) or 0 for row in groups.values())
 
@@ -387,8 +419,6 @@ def ledger_panel(ctx: Context) -> Panel | None:
     """工作台账: records by month and type, year on year; 佐证完整率; records per child unit."""
     if not ctx.can("ledger.view_ledgerrecord"):
         return None
-    from luoshi.ledger.selectors import having_evidence
-
     records = _ledger_records(ctx).filter(_either_period(ctx, "date", _date_in))
     # One GROUP BY (branch, month, type) gives both the per-branch counts and the chart:
     # every period starts on the 1st of a month and ends on a month's last day.
@@ -406,13 +436,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
         for name, period in ctx.periods.items():
             if period.start <= month <= period.end:
                 row[f"n_{name}"] = row.get(f"n_{name}", 0) + cell["n"]
-    with_evidence = {}
-    for name, period in ctx.periods.items():
-        with_evidence[f"ev_{name}"] = Count("pk", filter=_date_in("date", period.start, period.end))
-    # The records with evidence: a second GROUP BY whose EXISTS sits in the WHERE clause (a
-    # hash semi-join), not an EXISTS per record in the SELECT list; merged by branch.
-    for branch, row in _grouped(ctx, having_evidence(records), **with_evidence).items():
-        groups.setdefault(branch, {}).update(row)
+    evidence = MetricTable(ctx, "evidence_completeness")
 
     def dates(period):
         return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
@@ -420,11 +444,6 @@ def ledger_panel(ctx: Context) -> Panel | None:
     def count(name, period, unit=None, row=None):
         rows = groups if row is None else {"": row}
         return Num(_total(rows, f"n_{name}"), ctx.url("ledger:list", unit, **dates(period)))
-
-    def evidence(name, period, unit=None, row=None):
-        rows = groups if row is None else {"": row}
-        present = ctx.url("ledger:list", unit, evidence="present", **dates(period))
-        return Rate(Num(_total(rows, f"ev_{name}"), present), count(name, period, unit, row))
 
     figures = [
         Figure(
@@ -434,15 +453,10 @@ def ledger_panel(ctx: Context) -> Panel | None:
             count("prev", ctx.previous),
             _("条"),
         ),
-        Figure(
-            "evidence",
-            _("佐证完整率"),
-            evidence("cur", ctx.period),
-            evidence("prev", ctx.previous),
-            "%",
-        ),
+        evidence.figure("evidence", _("佐证完整率")),
     ]
-    missing = _total(groups, "n_cur") - _total(groups, "ev_cur")
+    current = evidence.rate("cur")
+    missing = current.total.value - current.count.value
     figures.append(
         Figure(
             "missing_evidence",
@@ -460,13 +474,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
             _("台账活跃度（记录数）"),
             lambda child, row: count("cur", ctx.period, child, row),
         ),
-        _child_ranking(
-            ctx,
-            groups,
-            "evidence",
-            _("佐证完整率"),
-            lambda child, row: evidence("cur", ctx.period, child, row),
-        ),
+        evidence.ranking("evidence", _("佐证完整率")),
     ]
     return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, cells))
 
@@ -592,9 +600,7 @@ def task_panel(ctx: Context) -> Panel | None:
     bounds = {}
     for name, period in ctx.periods.items():
         within = _date_in("task__deadline", period.start, period.end)
-        due_end = min(period.end, yesterday)
-        due = _date_in("task__deadline", period.start, due_end)
-        bounds[name] = (period, due_end)
+        bounds[name] = (period, min(period.end, yesterday))
         open_ = Q(status__in=OPEN_STATUSES)
         aggregates[f"assigned_{name}"] = Count("pk", filter=within)
         aggregates[f"open_{name}"] = Count("pk", filter=within & open_)
@@ -603,13 +609,6 @@ def task_panel(ctx: Context) -> Panel | None:
             filter=within
             & open_
             & Q(first_submitted_at__isnull=True, task__deadline__lt=ctx.today),
-        )
-        aggregates[f"due_{name}"] = Count("pk", filter=due)
-        aggregates[f"ontime_{name}"] = Count(
-            "pk",
-            filter=due
-            & Q(first_submitted_at__isnull=False)
-            & ~Q(first_submitted_at__date__gt=F("task__deadline")),
         )
     assignments = TaskAssignment.objects.for_user(ctx.user).filter(
         _either_period(ctx, "task__deadline")
@@ -628,11 +627,7 @@ def task_panel(ctx: Context) -> Panel | None:
             ctx.url("tasks:assignments", unit, **params(name, due), **extra),
         )
 
-    def on_time(name, unit=None, rows=None):
-        return Rate(
-            num(name, "ontime", unit, rows, due=True, timeliness="on_time"),
-            num(name, "due", unit, rows, due=True),
-        )
+    on_time = MetricTable(ctx, "task_series")
 
     figures = [
         Figure(
@@ -654,17 +649,9 @@ def task_panel(ctx: Context) -> Panel | None:
             _("件"),
             good_when_up=False,
         ),
-        Figure("on_time", _("按时办结率"), on_time("cur"), on_time("prev"), "%"),
+        on_time.figure("on_time", _("按时报送率")),
     ]
-    rankings = [
-        _child_ranking(
-            ctx,
-            groups,
-            "tasks",
-            _("任务按时办结率"),
-            lambda child, row: on_time("cur", child, row),
-        )
-    ]
+    rankings = [on_time.ranking("tasks", _("任务按时报送率"))]
     return Panel("tasks", _("任务交办"), figures, rankings)
 
 
@@ -672,55 +659,18 @@ def publication_panel(ctx: Context) -> Panel | None:
     """信息发布三审: published items of the period with all three review steps signed."""
     if not ctx.can("publications.view_publication"):
         return None
-    from luoshi.publications.models import Publication, PublicationStatus
-    from luoshi.publications.selectors import with_full_review
-
-    full = Q(has_pass_first=True, has_pass_second=True, has_pass_final=True)
-    aggregates = {}
-    for name, period in ctx.periods.items():
-        published = Q(status=PublicationStatus.PUBLISHED) & _moment_in(
-            "published_at", period.start, period.end
-        )
-        aggregates[f"pub_{name}"] = Count("pk", filter=published)
-        aggregates[f"full_{name}"] = Count("pk", filter=published & full)
-    records = with_full_review(
-        Publication.objects.for_user(ctx.user).filter(
-            _either_period(ctx, "published_at", _moment_in), status=PublicationStatus.PUBLISHED
-        )
-    )
-    groups = _grouped(ctx, records, **aggregates)
-
-    def coverage(name, unit=None, rows=None):
-        period = ctx.periods[name]
-        rows = groups if rows is None else {"": rows}
-        base = {
-            "status": "published",
-            "date_from": period.start.isoformat(),
-            "date_to": period.end.isoformat(),
-        }
-        return Rate(
-            Num(
-                _total(rows, f"full_{name}"),
-                ctx.url("publications:list", unit, coverage="full", **base),
-            ),
-            Num(_total(rows, f"pub_{name}"), ctx.url("publications:list", unit, **base)),
-        )
-
+    coverage = MetricTable(ctx, "review_coverage")
     figures = [
         Figure(
             "published",
             _("发布信息"),
-            coverage("cur").total,
-            coverage("prev").total,
+            coverage.rate("cur").total,
+            coverage.rate("prev").total,
             _("条"),
         ),
-        Figure("coverage", _("三审覆盖率"), coverage("cur"), coverage("prev"), "%"),
+        coverage.figure("coverage", _("三审覆盖率")),
     ]
-    rankings = [
-        _child_ranking(
-            ctx, groups, "publications", _("三审覆盖率"), lambda c, r: coverage("cur", c, r)
-        )
-    ]
+    rankings = [coverage.ranking("publications", _("三审覆盖率"))]
     return Panel("publications", _("信息发布三审"), figures, rankings)
 
 
@@ -728,36 +678,12 @@ def event_panel(ctx: Context) -> Panel | None:
     """讲座论坛备案: events held in the period and those approved before they began."""
     if not ctx.can("events.view_eventfiling"):
         return None
-    from luoshi.events.models import EventFiling, EventStatus
-
-    timely = Q(approved_at__isnull=False, approved_at__lte=F("start_at"))
-    aggregates = {}
-    for name, period in ctx.periods.items():
-        held = Q(status=EventStatus.HELD) & _moment_in("start_at", period.start, period.end)
-        aggregates[f"held_{name}"] = Count("pk", filter=held)
-        aggregates[f"timely_{name}"] = Count("pk", filter=held & timely)
-    groups = {
-        "": EventFiling.objects.for_user(ctx.user)
-        .in_subtree(ctx.unit)
-        .filter(_either_period(ctx, "start_at", _moment_in), status=EventStatus.HELD)
-        .aggregate(**aggregates)
-    }
-
-    def filed(name):
-        period = ctx.periods[name]
-        base = {
-            "status": "held",
-            "date_from": period.start.isoformat(),
-            "date_to": period.end.isoformat(),
-        }
-        return Rate(
-            Num(_total(groups, f"timely_{name}"), ctx.url("events:list", timely="yes", **base)),
-            Num(_total(groups, f"held_{name}"), ctx.url("events:list", **base)),
-        )
-
+    filed = MetricTable(ctx, "event_filing_rate")
     figures = [
-        Figure("held", _("举办讲座论坛"), filed("cur").total, filed("prev").total, _("场")),
-        Figure("filing", _("事前备案率"), filed("cur"), filed("prev"), "%"),
+        Figure(
+            "held", _("举办讲座论坛"), filed.rate("cur").total, filed.rate("prev").total, _("场")
+        ),
+        filed.figure("filing", _("事前备案率")),
     ]
     return Panel("events", _("讲座论坛备案"), figures)
 
@@ -798,8 +724,7 @@ def incident_panel(ctx: Context) -> Panel | None:
         value = totals[f"all_{name}"] - totals[f"closed_{name}"]
         return Num(value, ctx.url("incidents:list", status="open", **base(name)))
 
-    def closure(name):
-        return Rate(num(name, "closed", status=IncidentStatus.CLOSED.value), num(name, "all"))
+    closure = MetricTable(ctx, "incident_closure_rate")
 
     def hours(name):
         wait = totals[f"wait_{name}"]
@@ -810,7 +735,7 @@ def incident_panel(ctx: Context) -> Panel | None:
     figures = [
         Figure("incidents", _("登记舆情事件"), num("cur", "all"), num("prev", "all"), _("件")),
         Figure("open", _("未办结"), open_("cur"), open_("prev"), _("件"), good_when_up=False),
-        Figure("closure", _("办结率"), closure("cur"), closure("prev"), "%"),
+        closure.figure("closure", _("办结率")),
     ]
     extra = {
         "response_hours": hours("cur"),
@@ -824,19 +749,11 @@ def rectification_panel(ctx: Context) -> Panel | None:
     """督查整改: items due in the period, closed out (销号), overdue."""
     if not ctx.can("inspections.view_rectificationitem"):
         return None
-    from luoshi.inspections.models import (
-        OPEN_RECTIFICATION,
-        RectificationItem,
-        RectificationStatus,
-    )
+    from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem
 
     aggregates = {}
     for name, period in ctx.periods.items():
         within = _date_in("deadline", period.start, period.end)
-        aggregates[f"due_{name}"] = Count("pk", filter=within)
-        aggregates[f"closed_{name}"] = Count(
-            "pk", filter=within & Q(status=RectificationStatus.CLOSED)
-        )
         aggregates[f"overdue_{name}"] = Count(
             "pk",
             filter=within & Q(status__in=OPEN_RECTIFICATION, deadline__lt=ctx.today),
@@ -858,15 +775,10 @@ def rectification_panel(ctx: Context) -> Panel | None:
             ),
         )
 
-    def rate(name, unit=None, rows=None):
-        return Rate(
-            num(name, "closed", unit, rows, status=RectificationStatus.CLOSED.value),
-            num(name, "due", unit, rows),
-        )
-
+    rate = MetricTable(ctx, "rectification_rate")
     figures = [
-        Figure("due", _("到期整改事项"), num("cur", "due"), num("prev", "due"), _("项")),
-        Figure("rate", _("整改完成率"), rate("cur"), rate("prev"), "%"),
+        Figure("due", _("到期整改事项"), rate.rate("cur").total, rate.rate("prev").total, _("项")),
+        rate.figure("rate", _("整改完成率")),
         Figure(
             "overdue",
             _("逾期未整改"),
@@ -876,11 +788,7 @@ def rectification_panel(ctx: Context) -> Panel | None:
             good_when_up=False,
         ),
     ]
-    rankings = [
-        _child_ranking(
-            ctx, groups, "rectification", _("整改完成率"), lambda c, r: rate("cur", c, r)
-        )
-    ]
+    rankings = [rate.ranking("rectification", _("整改完成率"))]
     return Panel("rectification", _("督查整改"), figures, rankings)
 
 
@@ -986,7 +894,7 @@ def duty_panel(user, unit: Unit, year: int, *, today=None) -> DutyPanel | None:
     duty_list = duty.duty_lists_for(user).filter(unit=unit, year=year, pack_code=pack_code).first()
     if duty_list is None:
         return DutyPanel(None, overview_url=overview_url)
-    rows = duty.list_progress(duty_list, subtree=True, today=today)
+    rows = duty.list_progress(duty_list, user=user, subtree=True, today=today)
     return DutyPanel(
         duty_list=duty_list,
         rows=rows,

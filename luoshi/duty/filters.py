@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter, YearFilter
 from luoshi.duty.models import DutyList, DutyStatus, Pack
 from luoshi.units.models import Unit
 
@@ -17,21 +17,17 @@ def pack_choices():
     ]
 
 
-class DutyListFilter(django_filters.FilterSet):
+class DutyListFilter(ScopedFilterSet):
     unit = UnitFilter(
         label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_subtree"
     )
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter()
     pack_code = django_filters.ChoiceFilter(label=_("责任包"), choices=pack_choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DutyStatus.choices)
 
     class Meta:
         model = DutyList
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_subtree(self, queryset, name, value):
         return queryset.in_subtree(value)

@@ -206,8 +206,10 @@ class DutyItem(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at"], m2m_fields=["assignees"]
+        excluded_fields=["version", "created_at", "updated_at"], m2m_fields=["assignees"]
     )
 
     class Meta:

@@ -1,7 +1,8 @@
 """Reads of the duty module: lists in scope and their LIVE progress from the records.
 
 Progress is measured through ``luoshi.core.indicators`` (one measure per item and period,
-nothing stored); a kind nobody registered yet is a manual item ticked on the item's page.
+nothing stored) FOR A USER: a subtree figure counts only the records the user may open. A kind
+nobody registered yet is a manual item ticked on the item's page.
 """
 
 from __future__ import annotations
@@ -22,17 +23,25 @@ from luoshi.duty.pack_format import DEFAULT_PACK
 from luoshi.duty.periods import periods
 
 DONE, ON_TRACK, BEHIND, INACTIVE = "done", "on_track", "behind", "inactive"
+NONE_DUE = "none_due"  # a rate with nothing due in any period so far: neither done nor behind
 STATUS_CLASSES = {
     DONE: "success",
     ON_TRACK: "warning",
     BEHIND: "danger",
     INACTIVE: "secondary",
+    NONE_DUE: "light",
 }
 
 
 def status_label(status: str) -> str:
     return str(
-        {DONE: _("已完成"), ON_TRACK: _("进行中"), BEHIND: _("滞后"), INACTIVE: _("不考核")}[status]
+        {
+            DONE: _("已完成"),
+            ON_TRACK: _("进行中"),
+            BEHIND: _("滞后"),
+            INACTIVE: _("不考核"),
+            NONE_DUE: _("本期无应办事项"),
+        }[status]
     )
 
 
@@ -45,7 +54,7 @@ class PeriodProgress:
     count: int | None = None
     total: int | None = None
     met: bool = False
-    state: str = "future"  # met | open | missed | future
+    state: str = "future"  # met | open | missed | future | empty (a rate with nothing due)
     url: str = ""
     check: DutyCheck | None = None
 
@@ -57,7 +66,7 @@ class PeriodProgress:
 
     @property
     def mark(self) -> str:
-        return {"met": "✔", "missed": "✘", "open": "…", "future": "—"}[self.state]
+        return {"met": "✔", "missed": "✘", "open": "…", "future": "—", "empty": "○"}[self.state]
 
 
 @dataclass
@@ -70,6 +79,17 @@ class ItemProgress:
     count: int | None = None  # the year's count (or rate numerator), or checklist ticks
     total: int | None = None
     url: str = ""  # the records behind the year's number
+    # Over a subtree, a count item is compared with the SUM of the targets of the same item
+    # on the duty lists of the units in the subtree (the user may open), not one unit's.
+    subtree_target: Decimal | None = None
+    target_units: int = 0
+
+    @property
+    def goal(self) -> Decimal:
+        """The number a count is compared with: the subtree's target, or the unit's own."""
+        if self.subtree_target is not None:
+            return self.subtree_target
+        return Decimal(self.item.target or 0)
 
     @property
     def status_label(self) -> str:
@@ -81,7 +101,14 @@ class ItemProgress:
 
     @property
     def target(self) -> str:
-        return target_text(self.item)
+        text = target_text(self.item)
+        if self.subtree_target is not None:
+            text = _("%(t)s（下级合计：%(n)d 个单位目标之和 %(sum)s 次）") % {
+                "t": text,
+                "n": self.target_units,
+                "sum": _number(self.subtree_target),
+            }
+        return text
 
     @property
     def summary(self) -> str:
@@ -97,7 +124,7 @@ class ItemProgress:
                 if not period.total:
                     return _("本期无应办事项")
                 return f"{period.rate}%（{period.count}/{period.total}）"
-            return f"{period.count}/{_number(item.target)}"
+            return f"{period.count}/{_number(self.goal)}"
         if len(self.periods) <= 4:
             return " ".join(f"{p.label}{p.mark}" for p in self.periods)
         met = sum(1 for p in self.periods if p.met)
@@ -121,119 +148,184 @@ def target_text(item: DutyItem) -> str:
     return _("%(period)s ≥%(t)s 次") % {"period": item.get_period_display(), "t": target}
 
 
-def _measure(item: DutyItem, unit, subtree, start, end):
+def _measure_periods(item: DutyItem, user, unit, subtree, periods, today):
+    """The item's metric in each of ``periods``, from one query (None: a manual item)."""
     try:
-        return indicators.measure(
+        return indicators.measure_periods(
             item.indicator_kind,
             item.indicator_params,
+            user=user,
             unit=unit,
             subtree=subtree,
-            start=start,
-            end=end,
+            periods=periods,
+            today=today,
         )
     except (ObjectDoesNotExist, KeyError):  # e.g. an activity type removed from the dictionary
         return None
 
 
+def _checklist_progress(item, result, checks, today, year_end) -> ItemProgress:
+    result.checklist = [{**sub, "check": checks.get(sub["code"])} for sub in item.checklist]
+    result.count = sum(1 for s in result.checklist if s["check"] and s["check"].done)
+    result.total = len(result.checklist)
+    if result.count == result.total:
+        result.status = DONE
+    elif today > year_end:
+        result.status = BEHIND
+    result.status = INACTIVE if not item.is_active else result.status
+    return result
+
+
+def _period_state(progress: PeriodProgress, today) -> str:
+    if progress.met:
+        return "met"
+    if progress.start > today:
+        return "future"
+    if progress.count is not None and progress.total == 0:
+        return "empty"
+    if progress.end >= today:
+        return "open"
+    return "missed"
+
+
 def item_progress(
-    item: DutyItem, *, subtree: bool = False, today: datetime.date | None = None
+    item: DutyItem,
+    *,
+    user,
+    subtree: bool = False,
+    today: datetime.date | None = None,
+    subtree_target: tuple | None = None,
 ) -> ItemProgress:
     """Progress of ``item`` over its list's year, as of ``today``; ``item.checks`` may be
-    prefetched. ``subtree``: count the records of the unit and every unit below it."""
+    prefetched. ``subtree``: count the records of the unit and every unit below it, of
+    those ``user`` may open; a count is then compared with the subtree's target (the sum
+    of the targets of the same item on the lists below, ``subtree_target`` = (sum, units)
+    when the caller read it already). One query measures every period and the year."""
     today = today or timezone.localdate()
     year = item.duty_list.year if "duty_list" in item._state.fields_cache else None
     year = year or DutyList.objects.values_list("year", flat=True).get(pk=item.duty_list_id)
     year_end = datetime.date(year, 12, 31)
     checks = {c.key: c for c in item.checks.all()}
-    manual = item.is_manual
-    result = ItemProgress(item=item, manual=manual, status=ON_TRACK)
-
+    result = ItemProgress(item=item, manual=item.is_manual, status=ON_TRACK)
     if item.target_type == TargetType.CHECKLIST:
-        result.checklist = [{**sub, "check": checks.get(sub["code"])} for sub in item.checklist]
-        result.count = sum(1 for s in result.checklist if s["check"] and s["check"].done)
-        result.total = len(result.checklist)
-        if result.count == result.total:
-            result.status = DONE
-        elif today > year_end:
-            result.status = BEHIND
-        result.status = INACTIVE if not item.is_active else result.status
-        return result
+        return _checklist_progress(item, result, checks, today, year_end)
 
-    target = Decimal(item.target or 0)
-    unit = item.unit
-    for period in periods(item.period, year):
+    if subtree and item.target_type == TargetType.COUNT and not result.manual:
+        if subtree_target is None:
+            subtree_target = subtree_targets(item.duty_list, user).get(item.code)
+        if subtree_target is not None:
+            result.subtree_target, result.target_units = subtree_target
+    target = result.goal
+    all_periods = periods(item.period, year)
+    started = [p for p in all_periods if p.start <= today]
+    spans = [(p.start, p.end) for p in started] + [(datetime.date(year, 1, 1), year_end)]
+    measured = None
+    if not result.manual:
+        measured = _measure_periods(item, user, item.unit, subtree, spans, today)
+        result.manual = measured is None
+    by_key = dict(zip([p.key for p in started], measured or [], strict=False))
+    for period in all_periods:
         progress = PeriodProgress(period.key, period.label, period.start, period.end)
-        if manual:
+        found = by_key.get(period.key)
+        if result.manual:
             progress.check = checks.get(period.key)
             progress.met = bool(progress.check and progress.check.done)
-        elif period.start <= today:
-            measured = _measure(item, unit, subtree, period.start, period.end)
-            if measured is None:
-                manual = result.manual = True
-                progress.check = checks.get(period.key)
-                progress.met = bool(progress.check and progress.check.done)
-            else:
-                progress.count, progress.total, progress.url = (
-                    measured.count,
-                    measured.total,
-                    measured.url,
+        elif found is not None:
+            progress.count, progress.total, progress.url = found.count, found.total, found.url
+            if item.target_type == TargetType.RATE:
+                progress.met = bool(found.total) and (
+                    Decimal(found.count) * 100 >= target * found.total
                 )
-                if item.target_type == TargetType.RATE:
-                    progress.met = not measured.total or (
-                        Decimal(measured.count) * 100 >= target * measured.total
-                    )
-                else:
-                    progress.met = measured.count >= target
-        if progress.met:
-            progress.state = "met"
-        elif period.start > today:
-            progress.state = "future"
-        elif period.end >= today:
-            progress.state = "open"
-        else:
-            progress.state = "missed"
+            else:
+                progress.met = found.count >= target
+        progress.state = _period_state(progress, today)
         result.periods.append(progress)
 
-    if not manual:
-        if len(result.periods) == 1:
-            only = result.periods[0]
-            result.count, result.total, result.url = only.count, only.total, only.url
-        else:
-            start, end = datetime.date(year, 1, 1), year_end
-            measured = _measure(item, unit, subtree, start, end)
-            if measured is not None:
-                result.count, result.total, result.url = (
-                    measured.count,
-                    measured.total,
-                    measured.url,
-                )
-
-    if not item.is_active:
-        result.status = INACTIVE
-    elif all(p.met for p in result.periods):
-        result.status = DONE
-    elif any(p.state == "missed" for p in result.periods):
-        result.status = BEHIND
-    else:
-        result.status = ON_TRACK
-        current = next((p for p in result.periods if p.state == "open"), None)
-        if current is not None and not manual and item.target_type == TargetType.COUNT:
-            days = (current.end - current.start).days + 1
-            elapsed = (today - current.start).days + 1
-            if (current.count or 0) < math.floor(target * elapsed / days):
-                result.status = BEHIND
+    if not result.manual:
+        year_value = measured[-1]
+        if len(result.periods) == 1 and result.periods[0].url:
+            year_value = measured[0]
+        result.count, result.total, result.url = year_value.count, year_value.total, year_value.url
+    result.status = _status(item, result, target, today)
     return result
 
 
-def list_progress(duty_list: DutyList, *, subtree=False, today=None) -> list[ItemProgress]:
+def _status(item, result, target, today) -> str:
+    counted = [p for p in result.periods if p.state != "empty"]
+    if not item.is_active:
+        return INACTIVE
+    if not counted:
+        return NONE_DUE
+    if all(p.met for p in counted):
+        return DONE
+    if any(p.state == "missed" for p in counted):
+        return BEHIND
+    current = next((p for p in counted if p.state == "open"), None)
+    if current is not None and not result.manual and item.target_type == TargetType.COUNT:
+        days = (current.end - current.start).days + 1
+        elapsed = (today - current.start).days + 1
+        if (current.count or 0) < math.floor(target * elapsed / days):
+            return BEHIND
+    return ON_TRACK
+
+
+def subtree_targets(duty_list: DutyList, user) -> dict:
+    """{item code: (sum of targets, units)} of the active items of the same pack and year
+    on the duty lists of ``duty_list``'s unit and every unit below it that ``user`` may
+    open: the target of a count measured over the subtree."""
+    from django.db.models import Count, Sum
+
+    rows = (
+        DutyItem.objects.for_user(user)
+        .filter(
+            duty_list__year=duty_list.year,
+            duty_list__pack_code=duty_list.pack_code,
+            unit__path__startswith=duty_list.unit.path,
+            is_dropped=False,
+            is_retired=False,
+            target_type=TargetType.COUNT,
+        )
+        .order_by()
+        .values("code")
+        .annotate(goal=Sum("target_value"), units=Count("duty_list__unit", distinct=True))
+    )
+    overrides = (
+        DutyItem.objects.for_user(user)
+        .filter(
+            duty_list__year=duty_list.year,
+            duty_list__pack_code=duty_list.pack_code,
+            unit__path__startswith=duty_list.unit.path,
+            is_dropped=False,
+            is_retired=False,
+            target_type=TargetType.COUNT,
+            target_override__isnull=False,
+        )
+        .values_list("code", "target_value", "target_override")
+    )
+    result = {row["code"]: [row["goal"] or Decimal(0), row["units"]] for row in rows}
+    for code, value, override in overrides:
+        result[code][0] += override - (value or 0)
+    return {code: (goal, units) for code, (goal, units) in result.items()}
+
+
+def list_progress(duty_list: DutyList, *, user, subtree=False, today=None) -> list[ItemProgress]:
     items = duty_list.items.prefetch_related("checks__recorded_by", "assignees").order_by(
         "order", "id"
     )
+    targets = subtree_targets(duty_list, user) if subtree else {}
     rows = []
     for item in items:
         item.duty_list = duty_list
         item.unit = duty_list.unit
-        rows.append(item_progress(item, subtree=subtree, today=today))
+        rows.append(
+            item_progress(
+                item,
+                user=user,
+                subtree=subtree,
+                today=today,
+                subtree_target=targets.get(item.code, (None, 0)) if subtree else None,
+            )
+        )
     return rows
 
 
@@ -245,7 +337,7 @@ def group_by_area(rows: list[ItemProgress]) -> list[tuple[str, list[ItemProgress
 
 
 def tally(rows: list[ItemProgress]) -> dict[str, int]:
-    counts = dict.fromkeys([DONE, ON_TRACK, BEHIND, INACTIVE], 0)
+    counts = dict.fromkeys([DONE, ON_TRACK, BEHIND, INACTIVE, NONE_DUE], 0)
     for row in rows:
         counts[row.status] += 1
     return counts
@@ -336,7 +428,7 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
                 if item.is_custom:
                     continue
                 item.duty_list, item.unit = duty_list, unit
-                cells[item.code] = item_progress(item, subtree=subtree, today=today)
+                cells[item.code] = item_progress(item, user=user, subtree=subtree, today=today)
         ordered = [cells.get(code) for code, _name in columns]
         rows.append(OverviewRow(unit=unit, duty_list=duty_list, cells=cells, ordered=ordered))
     return columns, rows

@@ -80,7 +80,7 @@ class DutyListDetailView(DutyListPageMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         subtree = self.request.GET.get("scope") == "subtree"
-        rows = selectors.list_progress(self.object, subtree=subtree)
+        rows = selectors.list_progress(self.object, user=self.request.user, subtree=subtree)
         user = self.request.user
         context.update(
             subtree=subtree,
@@ -183,7 +183,7 @@ class DutyItemDetailView(ItemPageMixin, ScopedDetailView):
         item = self.object
         context.update(
             subtree=subtree,
-            progress=selectors.item_progress(item, subtree=subtree),
+            progress=selectors.item_progress(item, user=self.request.user, subtree=subtree),
             target=target_text(item),
             can_record=self.request.user.has_perm("duty.change_dutyitem"),
             can_adjust=item.duty_list.is_draft
@@ -204,7 +204,7 @@ class DutyItemRecordView(
 
     def post(self, request, *args, **kwargs):
         item = self.get_object()
-        progress = selectors.item_progress(item)
+        progress = selectors.item_progress(item, user=request.user)
         if not progress.manual:
             messages.error(request, _("该责任项按记录自动统计，无需手工填报。"))
             return redirect(item.get_absolute_url())

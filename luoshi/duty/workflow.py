@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core.workflow import Transition, Workflow, WorkflowError
-from luoshi.duty.models import DutyStatus
+from luoshi.duty.models import DutyList, DutyStatus
 
 
 def holds_position(user, duty_list) -> bool:
@@ -32,6 +32,8 @@ def holds_position(user, duty_list) -> bool:
 SIGNING = Workflow(
     "duty.list",
     states=DutyStatus,
+    model=DutyList,
+    frozen=[DutyStatus.SIGNED],
     transitions=[
         Transition(
             "sign",
@@ -40,6 +42,7 @@ SIGNING = Workflow(
             target=DutyStatus.SIGNED,
             permission="duty.sign_dutylist",
             allowed=holds_position,
+            confirm=gettext_lazy("签署后责任清单即生效，责任项不能再修改；确定签署吗？"),
         ),
         Transition(
             "reopen",

@@ -8,4 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("讲座论坛备案")
 
     def ready(self):
-        from luoshi.events import indicators  # noqa: F401
+        from luoshi.core.metrics import register
+        from luoshi.events.metrics import METRICS
+
+        register(*METRICS)

@@ -38,7 +38,9 @@ class ReviewChain(UnitScopedModel):
     name = models.CharField(_("名称"), max_length=60)
     applies_to_subtree = models.BooleanField(_("适用于下级单位"), default=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("审核流程")
@@ -100,7 +102,9 @@ class EventRule(UnitScopedModel):
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("备案规则")
@@ -145,7 +149,9 @@ class EventFiling(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("讲座论坛备案")

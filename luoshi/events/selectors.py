@@ -69,14 +69,14 @@ def month_grid(user, year: int, month: int) -> list[list[dict]]:
     return weeks
 
 
-def held_in_period(*, unit, subtree: bool, start: datetime.date, end: datetime.date):
-    """Events of ``unit`` (and its subtree) held with a start date in [start, end]."""
+def held_in_period(*, start: datetime.date, end: datetime.date):
+    """Events held with a start date in [start, end] (narrowed to a unit and a user by
+    ``luoshi.core.indicators.records``)."""
     tz = timezone.get_current_timezone()
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     until = datetime.datetime.combine(
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
     )
-    events = EventFiling.objects.filter(
+    return EventFiling.objects.filter(
         status=EventStatus.HELD, start_at__gte=since, start_at__lt=until
     )
-    return events.in_subtree(unit) if subtree else events.filter(unit=unit)

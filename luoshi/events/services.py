@@ -195,7 +195,12 @@ def decide(*, event: EventFiling, user, approve: bool, comment: str = "") -> Eve
 def record_held(
     *, event: EventFiling, user, activity_type, actual_audience: int, summary: str, files=()
 ) -> EventFiling:
-    """After the event: actual audience, summary, evidence, and one ledger record."""
+    """After the event: actual audience, summary, evidence, and one ledger record.
+
+    The evidence is attached before the step: once 已举办 the filing is final (frozen)."""
+    for uploaded in files:
+        evidence_services.attach_file(owner=event, uploaded=uploaded, user=user)
+        uploaded.seek(0)
     EVENT_FLOW.apply(
         event, "hold", user=user, actual_audience=actual_audience, held_summary=summary
     )
@@ -216,8 +221,6 @@ def record_held(
     EventFiling.objects.filter(pk=event.pk).update(ledger_record=record)
     event.ledger_record = record
     for uploaded in files:
-        evidence_services.attach_file(owner=event, uploaded=uploaded, user=user)
-        uploaded.seek(0)
         evidence_services.attach_file(owner=record, uploaded=uploaded, user=user)
     return event
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from luoshi.core.filters import year_month_from_query
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -208,12 +209,7 @@ class CalendarView(EventPageMixin, ScopedMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        try:
-            year = int(self.request.GET.get("year", today.year))
-            month = int(self.request.GET.get("month", today.month))
-            first = datetime.date(year, month, 1)
-        except (TypeError, ValueError):
-            first = today.replace(day=1)
+        first = year_month_from_query(self.request.GET, today)
         previous = (first - datetime.timedelta(days=1)).replace(day=1)
         following = (first + datetime.timedelta(days=32)).replace(day=1)
         context.update(

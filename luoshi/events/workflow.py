@@ -5,14 +5,12 @@ The chain is resolved when the event is submitted (``EventReview`` rows); the st
 index as well as the state: two reviewers cannot take the same step twice.
 """
 
-from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.core.workflow import Transition, Workflow, WorkflowError, WorkflowStep
+from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError
 from luoshi.events.models import EventFiling, EventStatus
-
-REVIEW_TRANSITIONS = ("approve", "approve_final", "refuse")
 
 
 def current_review(event):
@@ -30,17 +28,15 @@ def _may_review(user, event) -> bool:
             _("「%(step)s」须由%(unit)s的%(role)s办理。")
             % {"step": review.label, "unit": review.review_unit.name, "role": review.role.name}
         )
-    submitted = event.submitted_at
-    taken = WorkflowStep.objects.filter(
-        content_type=ContentType.objects.get_for_model(EventFiling),
-        object_id=event.pk,
-        transition__in=REVIEW_TRANSITIONS,
-        actor=user,
-    )
-    if submitted is not None:
-        taken = taken.filter(at__gte=submitted)
-    if taken.exists():
-        raise WorkflowError(_("您已办理本备案的其他审核环节，同一人不能办理两个环节。"))
+    return True
+
+
+def _has_started(user, event) -> bool:
+    if timezone.localtime(event.start_at).date() > timezone.localdate():
+        raise WorkflowError(
+            _("活动定于%(date)s举办，尚未到举办日期，不能登记举办情况。")
+            % {"date": f"{timezone.localtime(event.start_at):%Y-%m-%d}"}
+        )
     return True
 
 
@@ -51,6 +47,12 @@ def _is_last(event) -> bool:
 EVENT_FLOW = Workflow(
     "events.filing",
     states=EventStatus,
+    model=EventFiling,
+    frozen=[EventStatus.HELD],
+    # Each step of the review chain by another person, within the current submission.
+    separations=[
+        Separation({gettext_lazy("审核"): [EventStatus.REVIEWING]}, repeat=False, since="submit")
+    ],
     transitions=[
         Transition(
             "submit",
@@ -90,6 +92,7 @@ EVENT_FLOW = Workflow(
             source=EventStatus.APPROVED,
             target=EventStatus.HELD,
             permission="events.change_eventfiling",
+            allowed=_has_started,
         ),
     ],
 )

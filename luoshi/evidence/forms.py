@@ -8,6 +8,11 @@ from luoshi.evidence.validation import check_upload
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
+    def __init__(self, attrs=None):
+        # the formats check_upload accepts; on a phone the picker also offers the camera
+        accept = "image/*,video/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.mp3,.zip"
+        super().__init__({"accept": accept, **(attrs or {})})
+
 
 class EvidenceFilesField(forms.FileField):
     """Several evidence files at once, each checked by size and by content."""

@@ -14,6 +14,19 @@ def evidence_storage():
     return storages["evidence"]
 
 
+# (MIME fragments or extensions, label): the first match names the file's kind.
+FORMAT_LABELS = [
+    (("pdf",), _("PDF 文档")),
+    (("msword", "wordprocessing", "doc", "docx", "wps"), _("Word 文档")),
+    (("excel", "spreadsheet", "xls", "xlsx"), _("Excel 表格")),
+    (("powerpoint", "presentation", "ppt", "pptx"), _("演示文稿")),
+    (("image/", "jpg", "jpeg", "png"), _("图片")),
+    (("video/", "mp4", "m4v"), _("视频")),
+    (("audio/", "mp3"), _("音频")),
+    (("zip",), _("压缩包")),
+]
+
+
 class Evidence(UnitScopedModel):
     """A file (content-addressed by SHA-256, stored privately) or a link.
 
@@ -58,3 +71,17 @@ class Evidence(UnitScopedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def format_label(self) -> str:
+        """The file's kind in words a clerk reads (「PDF 文档」, 「图片」), not a MIME type."""
+        if self.kind == self.Kind.LINK:
+            return str(_("链接"))
+        detected = (self.content_type_detected or "").lower()
+        extension = (
+            self.original_name.rsplit(".", 1)[-1].lower() if "." in self.original_name else ""
+        )
+        for needles, label in FORMAT_LABELS:
+            if any(n in detected for n in needles) or extension in needles:
+                return str(label)
+        return str(_("文件"))

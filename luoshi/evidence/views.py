@@ -1,7 +1,9 @@
 """Evidence views, shared by every module: upload, link, new version, delete, download.
 
 Uploading or removing evidence needs the *change* permission on the owner record's
-model; reading needs scope on the evidence row (whose unit is the owner's unit).
+model and passes ``services.check_writable`` (owner's own unit in scope, owner not final);
+reading needs the owner record readable (its model's ``for_user``) and the view
+permission.
 """
 
 from functools import wraps
@@ -9,6 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,22 +25,26 @@ from luoshi.evidence.models import Evidence
 
 
 def _owner_for_edit(request, content_type_id, object_id):
+    """The owner record, readable by the user (else 404) with the change permission on its
+    model (else 403); ``services.check_writable`` then decides on its unit and state."""
     content_type = get_object_or_404(ContentType, pk=content_type_id)
     model = content_type.model_class()
     if model is None or not is_scoped(model):
         raise Http404
     if not request.user.has_perm(perm_name(model, "change")):
         raise PermissionDenied
-    return _check_not_frozen(get_object_or_404(model.objects.for_user(request.user), pk=object_id))
+    owner = get_object_or_404(model.objects.for_user(request.user), pk=object_id)
+    services.check_writable(owner, request.user)
+    return owner
 
 
 def evidence_for(request, pk, *, edit=False):
     """Evidence is readable exactly where its owner record is: the owner model's
     ``for_user`` decides (a task's issuer reads the recipients' evidence, for example).
-    Changing it needs the evidence's own unit in scope as well (the issuer reads, the
-    recipient unit maintains)."""
-    evidence_rows = Evidence.objects.for_user(request.user) if edit else Evidence.objects
-    evidence = get_object_or_404(evidence_rows.select_related("content_type"), pk=pk)
+    Changing it needs the change permission and ``services.check_writable``: the owner's
+    own unit in scope (the issuer reads, the recipient unit maintains: 403) and the owner
+    not final."""
+    evidence = get_object_or_404(Evidence.objects.select_related("content_type"), pk=pk)
     model = evidence.content_type.model_class()
     if model is None or not is_scoped(model):
         raise Http404
@@ -47,7 +54,7 @@ def evidence_for(request, pk, *, edit=False):
     if not request.user.has_perm(perm_name(model, action)):
         raise PermissionDenied
     if edit:
-        _check_not_frozen(evidence.owner)
+        services.check_writable(evidence.owner, request.user)
     return evidence
 
 
@@ -55,28 +62,15 @@ def _back(owner):
     return redirect(f"{owner.get_absolute_url()}#evidence")
 
 
-class Frozen(Exception):
-    """The owner record is final (e.g. a published assessment): its evidence stays as is.
-    An owner model says so with an ``evidence_frozen`` property."""
-
-    def __init__(self, owner):
-        super().__init__(owner)
-        self.owner = owner
-
-
-def _check_not_frozen(owner):
-    if getattr(owner, "evidence_frozen", False):
-        raise Frozen(owner)
-    return owner
-
-
 def refuse_frozen(view):
+    """A final owner: the refusal's Chinese message on the owner's page, nothing written."""
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except Frozen as frozen:
-            messages.error(request, _("该记录已定稿，佐证材料不能再增删或替换。"))
+        except services.EvidenceFrozen as frozen:
+            messages.error(request, str(frozen))
             return _back(frozen.owner)
 
     return wrapped
@@ -91,8 +85,9 @@ def upload(request, content_type_id, object_id):
         for error in form.errors.get("files", []):
             messages.error(request, error)
         return _back(owner)
-    for uploaded in form.cleaned_data["files"]:
-        services.attach_file(owner=owner, uploaded=uploaded, user=request.user)
+    with transaction.atomic():
+        for uploaded in form.cleaned_data["files"]:
+            services.attach_file(owner=owner, uploaded=uploaded, user=request.user)
     messages.success(
         request, _("已上传 %(n)d 个佐证文件。") % {"n": len(form.cleaned_data["files"])}
     )
@@ -137,9 +132,11 @@ def replace(request, pk):
 @refuse_frozen
 def delete(request, pk):
     evidence = evidence_for(request, pk, edit=True)
+    if not evidence.is_current:  # an old version goes with its item, never alone
+        raise Http404
     owner = evidence.owner
     if request.method == "POST":
-        services.delete_evidence(evidence=evidence)
+        services.delete_evidence(evidence=evidence, user=request.user)
         messages.success(request, _("已删除佐证材料「%(title)s」。") % {"title": evidence.title})
         return _back(owner)
     return render(request, "evidence/confirm_delete.html", {"evidence": evidence, "owner": owner})

@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.exchange.services import exportable_units, importable_parents
@@ -28,3 +31,16 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = importable_parents(user)
+        self.fields["package"].help_text = gettext_now("最大 %(limit)s") % {
+            "limit": filesizeformat(settings.EXCHANGE_MAX_UPLOAD_BYTES)
+        }
+
+    def clean_package(self):
+        package = self.cleaned_data["package"]
+        limit = settings.EXCHANGE_MAX_UPLOAD_BYTES
+        if package.size > limit:
+            raise forms.ValidationError(
+                gettext_now("数据包不能超过 %(limit)s（当前 %(size)s），请分年度或分单位导出。")
+                % {"limit": filesizeformat(limit), "size": filesizeformat(package.size)}
+            )
+        return package

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shutil
+import tempfile
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -20,7 +24,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 
 from luoshi.exchange.export import FORMAT, VERSION
@@ -28,8 +32,6 @@ from luoshi.exchange.models import Deployment, ImportedObject
 from luoshi.exchange.registry import BY_LABEL, ENTRIES, exported_fields, m2m_fields, reference_key
 from luoshi.units.models import Unit, UnitType, UnitYearStat
 
-MAX_MEMBERS = getattr(settings, "EXCHANGE_MAX_MEMBERS", 50_000)
-MAX_UNPACKED_BYTES = getattr(settings, "EXCHANGE_MAX_UNPACKED_BYTES", 512 * 1024**2)
 MAX_RATIO = 200  # a member may not unpack to more than 200 times its compressed size
 
 
@@ -66,6 +68,7 @@ class Report:
     placeholders: list[str] = field(default_factory=list)
     units_created: list[str] = field(default_factory=list)
     files_written: int = 0
+    skipped_steps: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -101,47 +104,118 @@ class _Rollback(Exception):
 
 # --------------------------------------------------------------------------- reading
 
+# The members a package may hold (docs/data-package.md); anything else refuses it.
+MEMBER_NAME = re.compile(
+    r"(manifest|units|users)\.json|records/[a-z0-9_]+\.[a-z0-9_]+\.json|evidence/[0-9a-f]{64}"
+)
+CHUNK = 1024 * 1024
 
-def read_package(fileobj) -> tuple[dict, dict[str, bytes], str]:
-    """(manifest, members, sha256 of the zip): refuses unsafe or tampered packages."""
-    fileobj.seek(0)
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
-        digest.update(chunk)
-    fileobj.seek(0)
-    sha = digest.hexdigest()
-    try:
-        archive = zipfile.ZipFile(fileobj)
-    except zipfile.BadZipFile:
-        raise PackageRefused([Problem("数据包", reason="不是有效的 zip 文件")]) from None
-    infos = archive.infolist()
+
+def limits() -> dict[str, int]:
+    """The reading limits, from settings (docs/data-package.md, "Import rules")."""
+    return {
+        "members": getattr(settings, "EXCHANGE_MAX_MEMBERS", 50_000),
+        "unpacked": getattr(settings, "EXCHANGE_MAX_UNPACKED_BYTES", 512 * 1024**2),
+        "json": getattr(settings, "EXCHANGE_MAX_JSON_BYTES", 64 * 1024**2),
+        "file": settings.EVIDENCE_MAX_BYTES,
+    }
+
+
+class _TooBig(Exception):
+    pass
+
+
+@dataclass
+class Package:
+    """A verified package: the manifest, and the zip whose members are read one at a time,
+    in chunks, within their limits (a JSON member when its rows are imported, an evidence
+    file copied to a temporary file when it is checked and stored)."""
+
+    archive: zipfile.ZipFile
+    manifest: dict
+    sha: str
+    json: set[str]
+    files: set[str]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.json or name in self.files
+
+    def read_json(self, name: str) -> bytes:
+        digest, content = _stream(self.archive, self.archive.getinfo(name), limits()["json"], True)
+        if digest != self.manifest["checksums"][name]:
+            raise PackageRefused([Problem(name, reason="SHA-256 校验值不符，文件已被篡改或损坏")])
+        return content
+
+    def open_file(self, name: str):
+        """A temporary copy of evidence member ``name`` (its size was checked on reading)."""
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+        with self.archive.open(name) as member:
+            shutil.copyfileobj(member, handle, CHUNK)
+        handle.seek(0)
+        return handle
+
+
+def _stream(archive, info, limit: int, keep: bool) -> tuple[str, bytes]:
+    """(sha256, the bytes if ``keep``) of a member read in chunks, never past ``limit``."""
+    digest, chunks, total = hashlib.sha256(), [], 0
+    with archive.open(info) as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            total += len(chunk)
+            if total > limit:
+                raise _TooBig
+            digest.update(chunk)
+            if keep:
+                chunks.append(chunk)
+    return digest.hexdigest(), b"".join(chunks)
+
+
+def _member_limit(name: str, bounds: dict) -> int:
+    return bounds["file"] if name.startswith("evidence/") else bounds["json"]
+
+
+def _check_table(infos, bounds: dict) -> list[Problem]:
+    """Refusals from the zip's table of contents alone, before any member is unpacked."""
     problems = []
-    if len(infos) > MAX_MEMBERS:
-        problems.append(Problem("数据包", reason=f"成员数 {len(infos)} 超过上限 {MAX_MEMBERS}"))
+    if len(infos) > bounds["members"]:
+        problems.append(
+            Problem("数据包", reason=f"成员数 {len(infos)} 超过上限 {bounds['members']}")
+        )
     total = 0
     for info in infos:
         name = info.filename
         path = PurePosixPath(name)
         if name.startswith(("/", "\\")) or ".." in path.parts or ":" in name or "\\" in name:
             problems.append(Problem(name, reason="成员路径不安全（绝对路径或包含 ..）"))
+            continue
+        if not MEMBER_NAME.fullmatch(name):
+            problems.append(Problem(name, reason="数据包中不应有此文件"))
+            continue
         total += info.file_size
-        if info.compress_size and info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+        if info.file_size > _member_limit(name, bounds):
+            problems.append(
+                Problem(
+                    name,
+                    reason=f"解压后 {info.file_size} 字节，超过单个文件上限 "
+                    f"{_member_limit(name, bounds)} 字节",
+                )
+            )
+        elif info.compress_size and info.file_size > MAX_RATIO * max(info.compress_size, 1024):
             problems.append(Problem(name, reason="压缩比异常（疑似压缩炸弹）"))
-    if total > MAX_UNPACKED_BYTES:
+    if total > bounds["unpacked"]:
         problems.append(
-            Problem("数据包", reason=f"解压后大小 {total} 字节超过上限 {MAX_UNPACKED_BYTES}")
+            Problem("数据包", reason=f"解压后大小 {total} 字节超过上限 {bounds['unpacked']}")
         )
-    if problems:
-        raise PackageRefused(problems)
+    return problems
 
-    names = {i.filename for i in infos}
+
+def _read_manifest(archive, names) -> dict:
     if "manifest.json" not in names:
         raise PackageRefused([Problem("manifest.json", reason="缺少清单文件")])
     try:
         manifest = json.loads(archive.read("manifest.json"))
     except ValueError as exc:
         raise PackageRefused([Problem("manifest.json", reason=f"不是有效的 JSON：{exc}")]) from None
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise PackageRefused([Problem("manifest.json", field="format", reason="不是洛书数据包")])
     if manifest.get("version") != VERSION:
         raise PackageRefused(
@@ -153,30 +227,77 @@ def read_package(fileobj) -> tuple[dict, dict[str, bytes], str]:
                 )
             ]
         )
-    checksums = manifest.get("checksums") or {}
-    members = {}
-    for name in sorted(names - {"manifest.json"}):
+    return manifest
+
+
+def _digest(fileobj) -> str:
+    fileobj.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: fileobj.read(CHUNK), b""):
+        digest.update(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+def read_package(fileobj) -> Package:
+    """The verified package in ``fileobj``; refuses unsafe or tampered packages.
+
+    Sizes are checked on the table of contents before anything is unpacked, then every
+    member is streamed in chunks (and never past its limit, whatever its header claims)
+    to check its SHA-256; nothing is kept in memory but the manifest."""
+    bounds = limits()
+    sha = _digest(fileobj)
+    try:
+        archive = zipfile.ZipFile(fileobj)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise PackageRefused([Problem("数据包", reason="不是有效的 zip 文件")]) from None
+    infos = archive.infolist()
+    problems = _check_table(infos, bounds)
+    if problems:
+        raise PackageRefused(problems)
+    names = {i.filename for i in infos}
+    manifest = _read_manifest(archive, names)
+    checksums = manifest.get("checksums")
+    checksums = checksums if isinstance(checksums, dict) else {}
+    data, files = set(), set()
+    for info in sorted(infos, key=lambda i: i.filename):
+        name = info.filename
+        if name == "manifest.json":
+            continue
         if name not in checksums:
             problems.append(Problem(name, reason="清单中没有此文件的校验值"))
             continue
-        data = archive.read(name)
-        if hashlib.sha256(data).hexdigest() != checksums[name]:
+        evidence = name.startswith("evidence/")
+        try:
+            digest, _content = _stream(archive, info, _member_limit(name, bounds), False)
+        except _TooBig:
+            problems.append(Problem(name, reason="解压后超过单个文件上限"))
+            continue
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            problems.append(Problem(name, reason="文件已损坏，无法解压"))
+            continue
+        if digest != checksums[name]:
             problems.append(Problem(name, reason="SHA-256 校验值不符，文件已被篡改或损坏"))
-        if name.startswith("evidence/") and hashlib.sha256(data).hexdigest() != name[9:]:
+        if evidence and digest != name[9:]:
             problems.append(Problem(name, reason="佐证文件内容与其 SHA-256 文件名不符"))
-        members[name] = data
+        if evidence:
+            files.add(name)
+        else:
+            data.add(name)
     for name in sorted(set(checksums) - names):
         problems.append(Problem(name, reason="清单列出的文件在数据包中不存在"))
     if problems:
         raise PackageRefused(problems)
-    return manifest, members, sha
+    return Package(archive=archive, manifest=manifest, sha=sha, json=data, files=files)
 
 
-def _load_json(members, name):
+def _load_json(package, name):
+    if name not in package.json:
+        raise PackageRefused([Problem(name, reason="缺少此文件")])
     try:
-        return json.loads(members[name])
-    except KeyError:
-        raise PackageRefused([Problem(name, reason="缺少此文件")]) from None
+        return json.loads(package.read_json(name))
+    except _TooBig:
+        raise PackageRefused([Problem(name, reason="解压后超过单个文件上限")]) from None
     except ValueError as exc:
         raise PackageRefused([Problem(name, reason=f"不是有效的 JSON：{exc}")]) from None
 
@@ -184,79 +305,75 @@ def _load_json(members, name):
 # --------------------------------------------------------------------------- importing
 
 
+class _Refused(Exception):
+    """A link of a row that may not be written (Chinese reason)."""
+
+
+def _unit_pk(model, source) -> int | None:
+    """The unit a row belongs to, through the model's scope path (``unit``,
+    ``item__unit``...), read from ``source``: the row's mapped values or an existing object."""
+    parts = model.scope_spec.unit.split("__")
+    target = source.get(parts[0]) if isinstance(source, dict) else getattr(source, parts[0])
+    for part in parts[1:]:
+        if target is None:
+            return None
+        target = getattr(target, part)
+    return getattr(target, "pk", None)
+
+
 class _Importer:
-    def __init__(self, manifest, members, sha, *, user, parent, report):
-        self.manifest = manifest
-        self.members = members
-        self.sha = sha
+    def __init__(self, package: Package, *, user, parent, report, dry_run):
+        self.package = package
+        self.manifest = package.manifest
+        self.source = str(package.manifest.get("source") or "")
         self.user = user
         self.parent = parent
         self.report = report
+        self.dry_run = dry_run
         self.keys: dict[str, object] = {}  # package id → local object
         self.failed: set[str] = set()
         self.refs: dict[tuple, object] = {}
+        self.people: dict[str, object] = {}  # package username → local (placeholder) user
         self.users_info = {}
-        self.files: dict[str, str] = {}  # sha256 → storage name
-        self.scope_ids = None
+        self.pending_files: dict[str, list] = defaultdict(list)  # sha256 → [(evidence, name)]
+        # Units the importer may write into (None: the command line, every unit), and the
+        # source's own units (created by an import of this source): only their rows keep
+        # the workflow states and signatures the package carries.
+        self.allowed = None
         if user is not None and not user.is_superuser:
-            self.scope_ids = set(Unit.objects.for_user(user).values_list("pk", flat=True))
+            self.allowed = set(Unit.objects.for_user(user).values_list("pk", flat=True))
+        self.source_units: set[int] = set()
 
     def problem(self, *args, **kwargs):
         self.report.problems.append(Problem(*args, **kwargs))
 
+    def in_scope(self, unit_pk) -> bool:
+        return self.allowed is None or unit_pk in self.allowed
+
+    def source_key(self, label, natural) -> str:
+        return f"{self.source}:{label}:{natural}"
+
     # units ---------------------------------------------------------------
     def import_units(self):
-        data = _load_json(self.members, "units.json")
+        data = _load_json(self.package, "units.json")
         year = self.manifest.get("year")
         by_code = {}
         for index, row in enumerate(data.get("units", []), start=1):
             code = row.get("code")
             existing = Unit.objects.filter(code=code).first()
             if existing is not None:
-                if self.scope_ids is not None and existing.pk not in self.scope_ids:
+                if not self.in_scope(existing.pk):
                     self.problem(
                         "units.json", index, "code", f"单位 {code} 已存在但不在您的管理范围内"
                     )
                     continue
                 unit = existing
+                if self.mapped(Unit, self.source_key("units.unit", code)) == unit:
+                    self.source_units.add(unit.pk)
             else:
-                unit_type = UnitType.objects.filter(code=row.get("type")).first()
-                if unit_type is None:
-                    self.problem(
-                        "units.json", index, "type", f"单位类型编码 {row.get('type')} 不存在"
-                    )
+                unit = self.create_unit(data, index, row, by_code)
+                if unit is None:
                     continue
-                if code == data.get("root"):
-                    parent = self.parent
-                    if parent is None and self.user is not None:
-                        self.problem(
-                            "units.json", index, "parent", f"单位 {code} 不存在，请选择其上级单位"
-                        )
-                        continue
-                else:
-                    parent = by_code.get(row.get("parent"))
-                    if parent is None:
-                        self.problem("units.json", index, "parent", "上级单位未能导入")
-                        continue
-                unit = Unit(
-                    code=code,
-                    name=row.get("name", ""),
-                    short_name=row.get("short_name", ""),
-                    unit_type=unit_type,
-                    order=row.get("order", 0),
-                    is_active=row.get("is_active", True),
-                )
-                try:
-                    unit.full_clean(exclude=["path", "depth", "numchild"])
-                except ValidationError as exc:
-                    self._validation_problems("units.json", index, Unit, exc)
-                    continue
-                unit = (
-                    Unit.objects.add_child(parent, instance=unit)
-                    if parent
-                    else Unit.objects.add_root(instance=unit)
-                )
-                self.report.units_created.append(code)
             by_code[code] = unit
             for stat_year, members in (row.get("party_members") or {}).items():
                 if int(stat_year) != year:
@@ -268,40 +385,125 @@ class _Importer:
                     stat.party_members = members
                     stat.save()
 
+    def create_unit(self, data, index, row, by_code):
+        code = row.get("code")
+        unit_type = UnitType.objects.filter(code=row.get("type")).first()
+        if unit_type is None:
+            self.problem("units.json", index, "type", f"单位类型编码 {row.get('type')} 不存在")
+            return None
+        if code == data.get("root"):
+            parent = self.parent
+            if parent is None and self.user is not None:
+                self.problem("units.json", index, "parent", f"单位 {code} 不存在，请选择其上级单位")
+                return None
+        else:
+            parent = by_code.get(row.get("parent"))
+            if parent is None:
+                self.problem("units.json", index, "parent", "上级单位未能导入")
+                return None
+        unit = Unit(
+            code=code,
+            name=row.get("name", ""),
+            short_name=row.get("short_name", ""),
+            unit_type=unit_type,
+            order=row.get("order", 0),
+            is_active=row.get("is_active", True),
+        )
+        try:
+            unit.full_clean(exclude=["path", "depth", "numchild"])
+        except ValidationError as exc:
+            self._validation_problems("units.json", index, Unit, exc)
+            return None
+        unit = (
+            Unit.objects.add_child(parent, instance=unit)
+            if parent
+            else Unit.objects.add_root(instance=unit)
+        )
+        self.report.units_created.append(code)
+        self.remember(self.source_key("units.unit", code), Unit, unit)
+        self.source_units.add(unit.pk)
+        if self.allowed is not None:
+            self.allowed.add(unit.pk)  # created under a unit of the importer's scope
+        return unit
+
     # references ----------------------------------------------------------
     def reference(self, model, values):
+        """The local object a natural-key link names; raises ``_Refused`` when it is
+        outside the importer's scope. Users are never matched by their username."""
         label = model._meta.label_lower
+        if label == "accounts.user":
+            return self.person(str(values[0]))
         cache_key = (label, tuple(values))
-        if cache_key in self.refs:
-            return self.refs[cache_key]
-        lookups = reference_key(model)
-        found = model._default_manager.filter(**dict(zip(lookups, values, strict=True))).first()
-        if found is None and label == "accounts.user":
-            found = self._placeholder(values[0])
-        self.refs[cache_key] = found
+        if cache_key not in self.refs:
+            lookups = reference_key(model)
+            self.refs[cache_key] = model._default_manager.filter(
+                **dict(zip(lookups, values, strict=True))
+            ).first()
+        found = self.refs[cache_key]
+        if label == "units.unit" and found is not None and not self.in_scope(found.pk):
+            raise _Refused(f"单位 {found.code} 不在您的管理范围内")
         return found
 
-    def _placeholder(self, username):
-        """A user of the source deployment unknown here: an inactive account, no password."""
+    def person(self, username):
+        """The local account standing for a person of the source deployment.
+
+        A package names people by username, which means nothing across deployments (an
+        upper-level deployment has its own ``admin``), so a person is never matched to an
+        account of this deployment: each (source, username) becomes once an inactive
+        placeholder account without a usable password, in the unit ``users.json`` gives
+        (which must be within the importer's scope), mapped in ``ImportedObject``."""
         from luoshi.accounts.models import User
 
-        info = self.users_info.get(username, {})
-        unit = Unit.objects.filter(code=info.get("unit")).first() if info.get("unit") else None
-        user = User(username=username, full_name=info.get("full_name", ""), unit=unit)
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-        self.report.placeholders.append(username)
+        if username in self.people:
+            return self.people[username]
+        key = self.source_key("accounts.user", username)
+        user = self.mapped(User, key)
+        if user is None:
+            info = self.users_info.get(username, {})
+            code = info.get("unit")
+            unit = Unit.objects.filter(code=code).first() if code else None
+            if unit is not None and not self.in_scope(unit.pk):
+                raise _Refused(f"人员 {username} 属于单位 {code}，不在您的管理范围内")
+            user = User(
+                username=self.free_username(username),
+                full_name=str(info.get("full_name", ""))[:150],
+                unit=unit,
+            )
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+            self.remember(key, User, user)
+            self.report.placeholders.append(
+                username if user.username == username else f"{username}（{user.username}）"
+            )
+        self.people[username] = user
         return user
+
+    def free_username(self, username: str) -> str:
+        from luoshi.accounts.models import User
+
+        candidates = [username, f"{username}@{self.source[:8]}"]
+        candidates += [f"{username}@{self.source[:8]}-{n}" for n in range(2, 100)]
+        for candidate in candidates:
+            if len(candidate) <= 150 and not User.objects.filter(username=candidate).exists():
+                return candidate
+        raise _Refused(f"无法为人员 {username} 建立占位账号")
+
+    def mapped(self, model, key):
+        row = ImportedObject.objects.filter(source_key=key).first()
+        if row is None:
+            return None
+        return model._default_manager.filter(pk=row.object_id).first()
 
     # rows ----------------------------------------------------------------
     def import_rows(self):
-        self.users_info = {u["username"]: u for u in _load_json(self.members, "users.json")}
+        users = _load_json(self.package, "users.json")
+        self.users_info = {u.get("username"): u for u in users if isinstance(u, dict)}
         for entry in ENTRIES:
             member = f"records/{entry.label}.json"
-            if member not in self.members:
+            if member not in self.package:
                 continue
-            rows = _load_json(self.members, member)
+            rows = _load_json(self.package, member)
             for index, row in enumerate(rows, start=1):
                 self.import_row(entry, member, index, row)
 
@@ -318,90 +520,155 @@ class _Importer:
             for message in messages:
                 self.problem(member, index, label, message)
 
+    def map_value(self, entry, f, value):
+        """The local value of field ``f``; raises ``_Refused`` with the reason."""
+        if entry.attached and f.name == "object_id":
+            owner = self.keys.get(value)
+            if owner is None:
+                raise _Refused("" if value in self.failed else f"所属记录 {value} 不在数据包中")
+            return owner.pk
+        if not f.is_relation:
+            if f.get_internal_type() == "FileField":
+                return value or ""
+            try:
+                return f.to_python(value)
+            except ValidationError as exc:
+                raise _Refused("；".join(exc.messages)) from None
+        if value is None:
+            return None
+        if f.related_model._meta.label_lower in BY_LABEL:
+            target = self.keys.get(value)
+            if target is None:
+                raise _Refused("" if value in self.failed else f"引用的记录 {value} 不在数据包中")
+            return target
+        if not isinstance(value, list):
+            raise _Refused("引用格式无效")
+        target = self.reference(f.related_model, value)
+        if target is None:
+            name = f.related_model._meta.verbose_name
+            raise _Refused(f"{name}“{'/'.join(map(str, value))}”在本系统不存在")
+        return target
+
+    def map_row(self, entry, member, index, row):
+        """(values, m2m) of a package row mapped to local objects, or None (problems noted)."""
+        model = entry.model
+        raw = row.get("fields") if isinstance(row.get("fields"), dict) else {}
+        values, ok = {}, True
+        for f in exported_fields(model):
+            if f.name not in raw:
+                self.problem(member, index, str(f.verbose_name), "缺少此字段")
+                ok = False
+                continue
+            try:
+                values[f.name] = self.map_value(entry, f, raw[f.name])
+            except _Refused as exc:
+                if str(exc):
+                    self.problem(member, index, str(f.verbose_name), str(exc))
+                ok = False
+        m2m = {}
+        links = row.get("m2m") if isinstance(row.get("m2m"), dict) else {}
+        for f in m2m_fields(model):
+            targets = []
+            for value in links.get(f.name, []):
+                try:
+                    if f.related_model._meta.label_lower in BY_LABEL:
+                        target = self.keys.get(value)
+                    else:
+                        target = self.reference(f.related_model, value)
+                except _Refused as exc:
+                    self.problem(member, index, str(f.verbose_name), str(exc))
+                    ok = False
+                    continue
+                if target is not None:  # a link to a row outside the package: left out
+                    targets.append(target.pk)
+            m2m[f.name] = sorted(targets)
+        return (values, m2m) if ok else None
+
     def import_row(self, entry, member, index, row):
         model = entry.model
-        key = row.get("id", "")
+        key = row.get("id", "") if isinstance(row, dict) else ""
         if not isinstance(key, str) or key.split(":")[1:2] != [entry.label]:
             self.problem(member, index, "id", f"记录标识 {key!r} 无效")
             return
-        raw = row.get("fields") or {}
-        values = {}
-        ok = True
-        for f in exported_fields(model):
-            label = str(f.verbose_name)
-            if f.name not in raw:
-                self.problem(member, index, label, "缺少此字段")
-                ok = False
-                continue
-            value = raw[f.name]
-            if entry.attached and f.name == "object_id":
-                owner = self.keys.get(value)
-                if owner is None:
-                    if value not in self.failed:
-                        self.problem(member, index, label, f"所属记录 {value} 不在数据包中")
-                    ok = False
-                    continue
-                values[f.name] = owner.pk
-            elif f.is_relation:
-                if value is None:
-                    values[f.name] = None
-                elif f.related_model._meta.label_lower in BY_LABEL:
-                    target = self.keys.get(value)
-                    if target is None:
-                        if value not in self.failed:
-                            self.problem(member, index, label, f"引用的记录 {value} 不在数据包中")
-                        ok = False
-                        continue
-                    values[f.name] = target
-                else:
-                    if not isinstance(value, list):
-                        self.problem(member, index, label, "引用格式无效")
-                        ok = False
-                        continue
-                    target = self.reference(f.related_model, value)
-                    if target is None:
-                        name = f.related_model._meta.verbose_name
-                        self.problem(
-                            member,
-                            index,
-                            label,
-                            f"{name}“{'/'.join(map(str, value))}”在本系统不存在",
-                        )
-                        ok = False
-                        continue
-                    values[f.name] = target
-            elif f.get_internal_type() == "FileField":
-                values[f.name] = value or ""
-            else:
-                try:
-                    values[f.name] = f.to_python(value)
-                except ValidationError as exc:
-                    self.problem(member, index, label, "；".join(exc.messages))
-                    ok = False
-        m2m = {}
-        for f in m2m_fields(model):
-            targets = []
-            for value in (row.get("m2m") or {}).get(f.name, []):
-                if f.related_model._meta.label_lower in BY_LABEL:
-                    target = self.keys.get(value)
-                else:
-                    target = self.reference(f.related_model, value)
-                if target is None:  # a link to a row outside the package: left out
-                    continue
-                targets.append(target.pk)
-            m2m[f.name] = sorted(targets)
-        if model._meta.label_lower == "evidence.evidence" and values.get("kind") == "file":
-            sha = values.get("sha256")
-            if f"evidence/{sha}" not in self.members:
-                self.problem(member, index, "SHA-256", f"数据包中缺少佐证文件 evidence/{sha}")
-                ok = False
-            else:
-                self.files[sha] = values.get("file")
-        if not ok:
+        mapped = self.map_row(entry, member, index, row)
+        if mapped is None:
             self.failed.add(key)
             return
-
+        values, m2m = mapped
         obj = self.find_existing(entry, model, key, values)
+        unit_pk = _unit_pk(model, values)
+        if not self.in_scope(unit_pk):
+            self.refuse(entry, member, index, key, "所属单位不在您的管理范围内")
+            return
+        if obj is not None and not self.in_scope(_unit_pk(model, obj)):
+            self.refuse(entry, member, index, key, "本系统中对应的已有记录不在您的管理范围内")
+            return
+        local = unit_pk not in self.source_units
+        if local and entry.label == "core.workflowstep":
+            self.report.skipped_steps += 1  # the steps of this deployment's own records
+            return
+        if local and entry.state and not self.keep_local_state(entry, obj, values, m2m):
+            self.refuse(entry, member, index, key, "本系统中的这条记录已办理，数据包不能修改它")
+            return
+        is_file = entry.label == "evidence.evidence" and values.get("kind") == "file"
+        if is_file and not self.check_file(member, index, values, obj):
+            self.failed.add(key)
+            return
+        self.write(entry, member, index, key, obj, values, m2m)
+
+    def refuse(self, entry, member, index, key, reason):
+        self.problem(member, index, "", reason)
+        self.failed.add(key)
+
+    def keep_local_state(self, entry, obj, values, m2m) -> bool:
+        """Rows of this deployment's own units never take a workflow state or signature from
+        a package: a new row starts in its initial state, an existing one keeps its own.
+        False when the existing row has left its initial state (it is being or has been
+        handled here) and the package would change it."""
+        model = entry.model
+        for name in entry.state:
+            f = model._meta.get_field(name)
+            values[name] = getattr(obj, name) if obj is not None else f.get_default()
+        if obj is None:
+            return True
+        started = any(
+            getattr(obj, model._meta.get_field(n).attname) != model._meta.get_field(n).get_default()
+            for n in entry.state
+        )
+        return not started or self.unchanged(model, obj, values, m2m)
+
+    def check_file(self, member, index, values, obj) -> bool:
+        """An evidence file passes the upload checks; its storage name is this deployment's
+        own, from the checked bytes (``store_blob`` writes it at the end)."""
+        from luoshi.evidence.services import storage_name
+        from luoshi.evidence.validation import check_upload
+
+        sha = values.get("sha256") or ""
+        name = f"evidence/{sha}"
+        if name not in self.package.files:
+            self.problem(member, index, "SHA-256", f"数据包中缺少佐证文件 {name}")
+            return False
+        label = values.get("original_name") or PurePosixPath(values.get("file") or "").name
+        with self.package.open_file(name) as handle:
+            try:
+                checked = check_upload(File(handle, name=label))
+            except ValidationError as exc:
+                self.problem(member, index, "文件", "；".join(exc.messages))
+                return False
+        same = obj is not None and obj.sha256 == checked.sha256 and obj.file
+        values.update(
+            file=obj.file.name if same else storage_name(checked.sha256, checked.extension),
+            original_name=checked.name,
+            content_type_detected=checked.mime,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+        if not same:
+            self.pending_files[name].append((label, values["file"]))
+        return True
+
+    def write(self, entry, member, index, key, obj, values, m2m):
+        model = entry.model
         created = obj is None
         if not created and self.unchanged(model, obj, values, m2m):
             self.keys[key] = obj
@@ -445,16 +712,14 @@ class _Importer:
             defaults={
                 "content_type": ContentType.objects.get_for_model(model),
                 "object_id": obj.pk,
-                "package_sha": self.sha,
+                "package_sha": self.package.sha,
             },
         )
 
     def find_existing(self, entry, model, key, values):
-        mapped = ImportedObject.objects.filter(source_key=key).first()
-        if mapped is not None:
-            obj = model._default_manager.filter(pk=mapped.object_id).first()
-            if obj is not None:
-                return obj
+        found = self.mapped(model, key)
+        if found is not None:
+            return found
         if entry.natural_key:
             lookup = {}
             for name in entry.natural_key:
@@ -474,21 +739,26 @@ class _Importer:
                 old = old.name if old else ""
             if old != new:
                 return False
-        for name, pks in m2m.items():
+        for name, pks in (m2m or {}).items():
             if sorted(getattr(obj, name).values_list("pk", flat=True)) != pks:
                 return False
         return True
 
     def write_files(self):
+        """Store each new evidence file through the evidence store (checked bytes, verified
+        blobs); a row whose stored name differs from the planned one is pointed at it."""
         from luoshi.evidence.models import Evidence
+        from luoshi.evidence.services import store_blob
+        from luoshi.evidence.validation import check_upload
 
-        storage = Evidence._meta.get_field("file").storage
-        for sha, name in sorted(self.files.items()):
-            if not name or storage.exists(name):
-                continue
-            saved = storage.save(name, ContentFile(self.members[f"evidence/{sha}"]))
-            if saved != name:
-                raise RuntimeError(f"evidence stored as {saved}, expected {name}")
+        for member, uses in sorted(self.pending_files.items()):
+            label = uses[0][0]
+            with self.package.open_file(member) as handle:
+                upload = File(handle, name=label)
+                stored = store_blob(upload, check_upload(upload))
+            planned = {name for _label, name in uses}
+            if planned != {stored}:
+                Evidence.objects.filter(file__in=planned, sha256=member[9:]).update(file=stored)
             self.report.files_written += 1
 
 
@@ -498,19 +768,19 @@ def import_package(fileobj, *, user=None, parent: Unit | None = None, dry_run=Fa
     unit is created. Returns the report; on any problem nothing is written."""
     report = Report(dry_run=dry_run)
     try:
-        manifest, members, sha = read_package(fileobj)
+        package = read_package(fileobj)
     except PackageRefused as exc:
         report.problems = exc.problems
         return report
-    report.sha256, report.manifest = sha, manifest
-    if manifest.get("source") == Deployment.current_key():
+    report.sha256, report.manifest = package.sha, package.manifest
+    if package.manifest.get("source") == Deployment.current_key():
         report.problems.append(
             Problem(
                 "manifest.json", field="source", reason="这是本系统导出的数据包，不能导回本系统"
             )
         )
         return report
-    importer = _Importer(manifest, members, sha, user=user, parent=parent, report=report)
+    importer = _Importer(package, user=user, parent=parent, report=report, dry_run=dry_run)
     try:
         with transaction.atomic():
             importer.import_units()

@@ -12,7 +12,11 @@ unit-year:
 * ``attached``: a generic owner (``content_type``, ``object_id``): rows attached to any
   selected row (evidence, workflow steps);
 * ``natural_key``: fields identifying an existing row in the importing database (its unique
-  constraint), adopted instead of duplicated the first time a package arrives.
+  constraint), adopted instead of duplicated the first time a package arrives;
+* ``state``: the fields of the row's workflow (its state and who/when signed, submitted,
+  approved, published, closed...). A package sets them only on rows of the source's own
+  units (units an import of that source created); on a row of any other unit a new row
+  starts from their defaults and an existing row keeps its own (docs/data-package.md).
 
 ``REFERENCES`` says, once per referenced model that is *not* exported as rows, by which
 natural key a link to it travels (units by code, dictionaries by code, users by username,
@@ -37,6 +41,7 @@ class Entry:
     parent: str | None = None
     attached: bool = False
     natural_key: tuple[str, ...] = ()
+    state: tuple[str, ...] = ()
 
     @property
     def model(self):
@@ -46,30 +51,70 @@ class Entry:
 ENTRIES: list[Entry] = [
     Entry("accounts.responsibilityposition", year="year"),
     Entry("ledger.ledgerrecord", year="date"),
-    Entry("duty.dutylist", year="year", natural_key=("unit", "year", "pack_code")),
+    Entry(
+        "duty.dutylist",
+        year="year",
+        natural_key=("unit", "year", "pack_code"),
+        state=("status", "signed_by", "signed_at"),
+    ),
     Entry("duty.dutyitem", unit=(), parent="duty_list", natural_key=("duty_list", "code")),
     Entry("duty.dutycheck", unit=(), parent="item", natural_key=("item", "key")),
     Entry("tasks.reportingschedule"),
     Entry("tasks.task", unit=("unit", "assignments__unit"), year="deadline"),
-    Entry("tasks.taskassignment", parent="task", natural_key=("task", "unit")),
-    Entry("channels.channel"),
+    Entry(
+        "tasks.taskassignment",
+        parent="task",
+        natural_key=("task", "unit"),
+        state=("status", "first_submitted_at", "submitted_at", "submitted_by", "accepted_at"),
+    ),
+    Entry("channels.channel", state=("status", "filing_status")),
     Entry("channels.channelcheck", parent="channel", year="checked_on"),
-    Entry("incidents.incident", year="discovered_at"),
-    Entry("events.eventfiling", year="start_at"),
+    Entry(
+        "incidents.incident",
+        year="discovered_at",
+        state=("status", "analyzed_at", "handled_at", "responded_at", "closed_at"),
+    ),
+    Entry("events.eventfiling", year="start_at", state=("status", "submitted_at", "approved_at")),
     Entry("events.eventspeaker", unit=(), parent="event"),
     Entry("events.eventreview", unit=(), parent="event", natural_key=("event", "order")),
-    Entry("publications.publication", year="created_at"),
+    Entry(
+        "publications.publication",
+        year="created_at",
+        state=("status", "submitted_at", "published_at"),
+    ),
     Entry("risks.campaign", parent="task"),
-    Entry("risks.screening", year="created_at"),
-    Entry("risks.riskpoint", year="identified_on"),
+    Entry(
+        "risks.screening",
+        year="created_at",
+        state=("completed_at", "completed_by", "no_risk_declared"),
+    ),
+    Entry("risks.riskpoint", year="identified_on", state=("status",)),
     Entry("risks.analysismeeting", year="date"),
-    Entry("inspections.inspectionplan", unit=("unit", "inspected_units"), year="starts_on"),
+    Entry(
+        "inspections.inspectionplan",
+        unit=("unit", "inspected_units"),
+        year="starts_on",
+        state=("status",),
+    ),
     Entry("inspections.checklistline", unit=(), parent="plan"),
-    Entry("inspections.inspectionresult", parent="plan", natural_key=("plan", "unit")),
+    Entry(
+        "inspections.inspectionresult",
+        parent="plan",
+        natural_key=("plan", "unit"),
+        state=("status", "recorded_by"),
+    ),
     Entry("inspections.scoreline", unit=(), parent="result", natural_key=("result", "line")),
     Entry("inspections.finding", parent="result"),
-    Entry("inspections.rectificationitem", parent="finding"),
-    Entry("assessment.assessment", year="year"),
+    Entry(
+        "inspections.rectificationitem",
+        parent="finding",
+        state=("status", "submitted_at", "submitted_by", "closed_at", "closed_by"),
+    ),
+    Entry(
+        "assessment.assessment",
+        year="year",
+        state=("status", "computed_at", "published_at", "published_by"),
+    ),
     Entry(
         "assessment.assessmentscore",
         parent="assessment",
@@ -119,10 +164,18 @@ def m2m_fields(model):
 
 
 def check_registry() -> list[str]:
-    """Every link of an exported model must be mapped; returns problems (empty = fine)."""
+    """Every link of an exported model must be mapped and every workflow state field declared
+    in ``state``; returns problems (empty = fine)."""
     problems = []
     for entry in ENTRIES:
         model = entry.model
+        names = {f.name for f in exported_fields(model)}
+        for name in entry.state:
+            if name not in names:
+                problems.append(f"{entry.label}.{name}: not a field")
+        for name in names - set(entry.state):
+            if name == "status" or name.endswith("_status"):
+                problems.append(f"{entry.label}.{name}: a state field missing from state")
         for field in [*exported_fields(model), *m2m_fields(model)]:
             if not field.is_relation:
                 continue

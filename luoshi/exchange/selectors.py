@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from luoshi.accounts.models import User
+from luoshi.core.indicators import SYSTEM
 from luoshi.dashboard.selectors import dashboard, period_for
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import list_progress
@@ -24,7 +25,7 @@ def unit_year_figures(root, year: int, subtree: bool = True) -> dict:
     lists = DutyList.objects.filter(unit__in=units, year=year).select_related("unit")
     for duty_list in lists:
         for with_subtree in (False, True):
-            for row in list_progress(duty_list, subtree=with_subtree):
+            for row in list_progress(duty_list, user=SYSTEM, subtree=with_subtree):
                 key = (duty_list.unit.code, duty_list.pack_code, row.item.code, with_subtree)
                 progress[key] = (
                     row.count,

@@ -1,17 +1,16 @@
 """Export form → download; upload → validation report (dry run) → confirm → result."""
 
-import secrets
 import tempfile
-from pathlib import Path
 
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from luoshi.audit.signals import client_ip
+from luoshi.core.client_address import client_address
+from luoshi.exchange import uploads
 from luoshi.exchange.export import default_filename
 from luoshi.exchange.forms import ExportForm, ImportForm
 from luoshi.exchange.services import (
@@ -21,7 +20,6 @@ from luoshi.exchange.services import (
     importable_parents,
 )
 
-UPLOAD_DIR = Path(settings.VAR_DIR) / "exchange"
 SESSION_KEY = "exchange_upload"
 
 
@@ -46,7 +44,12 @@ class ExportView(PermissionRequiredMixin, View):
         year, subtree = form.cleaned_data["year"], form.cleaned_data["subtree"]
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         export_package(
-            root=unit, year=year, subtree=subtree, out=out, user=request.user, ip=client_ip(request)
+            root=unit,
+            year=year,
+            subtree=subtree,
+            out=out,
+            user=request.user,
+            ip=client_address(request),
         )
         out.seek(0)
         return FileResponse(out, as_attachment=True, filename=default_filename(unit, year, subtree))
@@ -65,19 +68,15 @@ class ImportView(PermissionRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return render(request, "exchange/import.html", {"form": form})
-        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-        token = secrets.token_hex(16)
-        path = UPLOAD_DIR / f"{token}.zip"
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["package"].chunks():
-                out.write(chunk)
+        uploads.discard((request.session.get(SESSION_KEY) or {}).get("token", ""))
+        token = uploads.save(form.cleaned_data["package"])
         parent = form.cleaned_data["parent"]
-        with path.open("rb") as fileobj:
+        with uploads.path_for(token).open("rb") as fileobj:
             report = import_uploaded(fileobj, user=request.user, parent=parent, dry_run=True)
         if report.ok:
             request.session[SESSION_KEY] = {"token": token, "parent": parent.pk if parent else None}
         else:
-            path.unlink(missing_ok=True)
+            uploads.discard(token)
         return render(
             request,
             "exchange/report.html",
@@ -89,23 +88,41 @@ class ImportConfirmView(PermissionRequiredMixin, View):
     permission_required = "exchange.import_package"
 
     def post(self, request):
-        pending = request.session.get(SESSION_KEY) or {}
-        token = request.POST.get("token", "")
-        if not token or pending.get("token") != token or not token.isalnum():
-            raise Http404(_("没有待确认的数据包"))
+        pending = _pending(request)
         parent = None
         if pending.get("parent"):
             parent = get_object_or_404(importable_parents(request.user), pk=pending["parent"])
-        path = UPLOAD_DIR / f"{token}.zip"
-        if not path.exists():
+        path = uploads.path_for(pending["token"])
+        if path is None:
             raise Http404(_("没有待确认的数据包"))
         with path.open("rb") as fileobj:
             report = import_uploaded(
-                fileobj, user=request.user, parent=parent, ip=client_ip(request)
+                fileobj, user=request.user, parent=parent, ip=client_address(request)
             )
-        path.unlink(missing_ok=True)
+        uploads.discard(pending["token"])
         del request.session[SESSION_KEY]
         return render(request, "exchange/report.html", {"report": report, "stage": "done"})
 
     def get(self, request):
+        return redirect("exchange:import")
+
+
+def _pending(request) -> dict:
+    """The session's package awaiting confirmation, named by the posted token; else 404."""
+    pending = request.session.get(SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    if not token or pending.get("token") != token:
+        raise Http404(_("没有待确认的数据包"))
+    return pending
+
+
+class ImportCancelView(PermissionRequiredMixin, View):
+    """取消: the uploaded package is deleted at once."""
+
+    permission_required = "exchange.import_package"
+
+    def post(self, request):
+        uploads.discard(_pending(request)["token"])
+        del request.session[SESSION_KEY]
+        messages.info(request, _("已取消导入，上传的数据包已删除。"))
         return redirect("exchange:import")

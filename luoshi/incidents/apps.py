@@ -8,4 +8,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("舆情事件处置")
 
     def ready(self):
-        from luoshi.incidents import indicators  # noqa: F401
+        from luoshi.core.metrics import register
+        from luoshi.incidents.metrics import METRICS
+
+        register(*METRICS)

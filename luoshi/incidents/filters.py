@@ -2,14 +2,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.incidents import selectors
 from luoshi.incidents.models import Incident, IncidentLevel, IncidentStatus, Platform
 from luoshi.units.models import Unit
 
 
-class IncidentFilter(django_filters.FilterSet):
+class IncidentFilter(ScopedFilterSet):
     unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
@@ -37,10 +37,6 @@ class IncidentFilter(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -82,7 +82,9 @@ class Incident(UnitScopedModel):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     evidence = GenericRelation("evidence.Evidence")
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("舆情事件")

@@ -66,9 +66,9 @@ def take_step(
     changes = {name: data[name] for name in fields if name in data}
     if time_field and not changes.get(time_field):
         changes[time_field] = at or timezone.now()
-    taken = INCIDENT_FLOW.apply(
-        incident, step, user=user, comment=_comment(step, data) if fields else "", **changes
-    )
+    # The step's evidence first: after 办结 the incident is final and its evidence frozen.
     for uploaded in files:
         evidence_services.attach_file(owner=incident, uploaded=uploaded, user=user)
-    return taken
+    return INCIDENT_FLOW.apply(
+        incident, step, user=user, comment=_comment(step, data) if fields else "", **changes
+    )

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.workflow import Transition, Workflow
+from luoshi.incidents.models import Incident
 from luoshi.incidents.models import IncidentStatus as S
 
 PERMISSION = "incidents.change_incident"
@@ -10,6 +11,8 @@ PERMISSION = "incidents.change_incident"
 INCIDENT_FLOW = Workflow(
     "incidents.incident",
     states=S,
+    model=Incident,
+    frozen=[S.CLOSED],
     transitions=[
         Transition("analyze", _("研判"), S.REGISTERED, S.ANALYZED, permission=PERMISSION),
         Transition("handle", _("处置"), S.ANALYZED, S.HANDLED, permission=PERMISSION),

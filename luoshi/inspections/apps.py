@@ -8,4 +8,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("督查整改")
 
     def ready(self):
-        from luoshi.inspections import indicators  # noqa: F401
+        from luoshi.core.metrics import register
+        from luoshi.inspections.metrics import METRICS
+
+        register(*METRICS)

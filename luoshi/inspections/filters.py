@@ -1,8 +1,9 @@
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter, YesNoFilter
 from luoshi.core.forms import DateInput
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
@@ -24,7 +25,7 @@ class SubtreeFilterMixin:
         return queryset
 
 
-class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
+class ItemFilter(SubtreeFilterMixin, ScopedFilterSet):
     unit = UnitFilter(label=_("被督查单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
@@ -33,14 +34,8 @@ class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
         empty_label=None,
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=RectificationStatus.choices)
-    overdue = django_filters.BooleanFilter(
-        label=_("仅看逾期未整改"),
-        method="filter_overdue",
-        widget=django_filters.widgets.BooleanWidget(),
-    )
-    open = django_filters.BooleanFilter(
-        label=_("仅看未销号"), method="filter_open", widget=django_filters.widgets.BooleanWidget()
-    )
+    overdue = YesNoFilter(label=_("逾期未整改"), method="filter_overdue")
+    open = YesNoFilter(label=_("未销号"), method="filter_open")
     plan = django_filters.ModelChoiceFilter(
         label=_("督查计划"), queryset=InspectionPlan.objects.none(), field_name="finding__plan"
     )
@@ -56,28 +51,22 @@ class ItemFilter(SubtreeFilterMixin, django_filters.FilterSet):
         fields = []
 
     def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
+        super().__init__(*args, request=request, **kwargs)
         self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
 
     def filter_open(self, queryset, name, value):
-        if value:
-            return queryset.exclude(status=RectificationStatus.CLOSED)
-        return queryset
+        closed = Q(status=RectificationStatus.CLOSED)
+        return queryset.exclude(closed) if value else queryset.filter(closed)
 
     def filter_overdue(self, queryset, name, value):
-        if value:
-            return queryset.filter(status__in=OPEN_RECTIFICATION, deadline__lt=timezone.localdate())
-        return queryset
+        overdue = Q(status__in=OPEN_RECTIFICATION, deadline__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices)
     title = django_filters.CharFilter(label=_("督查名称"), lookup_expr="icontains")
 
     class Meta:
         model = InspectionPlan
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)

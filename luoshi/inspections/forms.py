@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
-from luoshi.core.forms import DateInput, UserFormMixin
-from luoshi.duty.models import Pack, PackItem
+from luoshi.core.forms import DateInput, UserFormMixin, unit_tree
+from luoshi.duty.catalog import current_items
+from luoshi.duty.models import PackItem
 from luoshi.evidence.forms import EvidenceFilesField
 from luoshi.inspections.models import ChecklistLine, InspectionPlan
 from luoshi.inspections.services import parse_custom_lines
@@ -18,18 +20,6 @@ def inspector_choices(user):
         .filter(is_active=True, groups__role__code="inspector")
         .distinct()
         .order_by("unit__path", "username")
-    )
-
-
-def pack_item_choices():
-    """The items (not areas) of the newest version of each loaded pack."""
-    latest = {}
-    for pack in Pack.objects.order_by("code", "version"):
-        latest[pack.code] = pack.pk
-    return (
-        PackItem.objects.filter(pack_id__in=latest.values(), is_area=False, is_retired=False)
-        .select_related("pack")
-        .order_by("pack__code", "order")
     )
 
 
@@ -57,7 +47,6 @@ class PlanForm(UserFormMixin, forms.ModelForm):
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "inspected_units": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -66,10 +55,11 @@ class PlanForm(UserFormMixin, forms.ModelForm):
         self.fields["inspected_units"].queryset = Unit.objects.for_user(self.user).filter(
             is_active=True
         )
+        unit_tree(self.fields["inspected_units"])
         self.fields["team"].queryset = inspector_choices(self.user)
         self.fields["team"].help_text = _("仅可选择数据范围内具有「督查员」角色的人员。")
-        self.fields["pack_items"].queryset = pack_item_choices()
-        self.fields["pack_items"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        self.fields["pack_items"].queryset = current_items()
+        self.fields["pack_items"].label_from_instance = lambda i: i.name
 
     def clean_custom_lines(self):
         return parse_custom_lines(self.cleaned_data.get("custom_lines", ""))
@@ -125,3 +115,62 @@ class VerifyForm(forms.Form):
         required=False,
         help_text=_("退回重改时须填写理由。"),
     )
+
+
+class ScoreSheetForm(forms.Form):
+    """The score sheet of one inspected unit: a score and a note per checklist line, the date
+    and the overall judgement. A refused sheet comes back with everything typed kept and the
+    error beside its line."""
+
+    inspected_on = forms.DateField(label=_("督查日期"), required=False, widget=DateInput())
+    summary = forms.CharField(
+        label=_("总体评价"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"score-{line.pk}"] = forms.DecimalField(
+                label=line.name,
+                required=False,
+                min_value=0,
+                max_value=line.max_score,
+                max_digits=6,
+                decimal_places=2,
+                error_messages={
+                    "invalid": _("得分须为数字。"),
+                    "min_value": _("得分不能小于 0。"),
+                    "max_value": _("得分不能超过本项满分 %(limit_value)s。"),
+                },
+            )
+            self.fields[f"note-{line.pk}"] = forms.CharField(
+                label=_("扣分说明"), required=False, max_length=300
+            )
+
+    def clean_inspected_on(self):
+        value = self.cleaned_data["inspected_on"]
+        if value and value > timezone.localdate():
+            raise ValidationError(_("督查日期不能晚于今天。"))
+        return value
+
+    def rows(self):
+        """(line, score field, note field) for the template, bound or not."""
+        return [(line, self[f"score-{line.pk}"], self[f"note-{line.pk}"]) for line in self.lines]
+
+    def scores(self) -> dict:
+        data = self.cleaned_data
+        return {
+            line.pk: (data.get(f"score-{line.pk}"), data.get(f"note-{line.pk}") or "")
+            for line in self.lines
+        }
+
+
+def score_sheet_initial(result, lines) -> dict:
+    entries = {s.line_id: s for s in result.scores.all()}
+    initial = {"inspected_on": result.inspected_on, "summary": result.summary}
+    for line in lines:
+        entry = entries.get(line.pk)
+        initial[f"score-{line.pk}"] = entry.score if entry else None
+        initial[f"note-{line.pk}"] = entry.note if entry else ""
+    return initial

@@ -72,6 +72,8 @@ class InspectionPlan(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedManager.from_queryset(InspectionPlanQuerySet)()
 
     class Meta:
@@ -161,6 +163,7 @@ class InspectionResult(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
+    frozen_with = "plan"  # final when the inspection is completed
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
 
     class Meta:

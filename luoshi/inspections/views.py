@@ -1,7 +1,5 @@
 """Thin views: reads through ``selectors``, writes through ``services``."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -21,7 +19,9 @@ from luoshi.core.excel import (
     sheet_title,
     workbook_response,
 )
+from luoshi.core.filters import unit_from_query
 from luoshi.core.views import (
+    FormOnPageMixin,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
@@ -32,7 +32,14 @@ from luoshi.core.views import (
 from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
 from luoshi.inspections.filters import ItemFilter, PlanFilter
-from luoshi.inspections.forms import FindingForm, PlanForm, SubmitForm, VerifyForm
+from luoshi.inspections.forms import (
+    FindingForm,
+    PlanForm,
+    ScoreSheetForm,
+    SubmitForm,
+    VerifyForm,
+    score_sheet_initial,
+)
 from luoshi.inspections.models import InspectionPlan, InspectionResult, RectificationItem
 from luoshi.inspections.workflow import PLAN, RECTIFICATION, RESULT
 from luoshi.units.models import Unit
@@ -218,6 +225,9 @@ class ResultDetailView(ScopedDetailView):
         lines = list(plan.lines.all())
         for line in lines:
             line.entry = scores.get(line.pk)
+        context.setdefault(
+            "score_form", ScoreSheetForm(lines=lines, initial=score_sheet_initial(result, lines))
+        )
         can_record = (
             plan.on_team(user)
             and plan.status != "completed"
@@ -241,41 +251,24 @@ def _result(request, pk):
     return get_object_or_404(selectors.results_for(request.user), pk=pk)
 
 
-def _decimal(value):
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation as error:
-        raise WorkflowError(_("得分须为数字。")) from error
+class ResultScoresView(FormOnPageMixin, ResultDetailView):
+    """Saves the score sheet; a refused sheet is shown again with everything typed kept."""
 
+    form_class = ScoreSheetForm
+    form_name = "score_form"
+    success_message = gettext_lazy("评分表已保存。")
 
-@require_POST
-@permission_required("inspections.change_inspectionresult", raise_exception=True)
-def result_scores(request, pk):
-    result = _result(request, pk)
-    try:
-        scores = {
-            line.pk: (
-                _decimal(request.POST.get(f"score-{line.pk}")),
-                request.POST.get(f"note-{line.pk}", "")[:300],
-            )
-            for line in result.plan.lines.all()
-        }
-        inspected_on = request.POST.get("inspected_on") or None
+    def get_bound_form(self):
+        return ScoreSheetForm(self.request.POST, lines=self.object.plan.lines.all())
+
+    def perform(self, form):
         services.save_scores(
-            result=result,
-            user=request.user,
-            scores=scores,
-            inspected_on=inspected_on and timezone.datetime.fromisoformat(inspected_on).date(),
-            summary=request.POST.get("summary", ""),
+            result=self.object,
+            user=self.request.user,
+            scores=form.scores(),
+            inspected_on=form.cleaned_data["inspected_on"],
+            summary=form.cleaned_data["summary"],
         )
-    except (WorkflowError, ValueError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("评分表已保存。"))
-    return redirect(result)
 
 
 @require_POST
@@ -361,7 +354,9 @@ class ItemDetailView(ScopedDetailView):
             history=RECTIFICATION.history(item),
             can_submit=can_submit,
             can_verify=bool(steps & {"close", "send_back"}),
-            submit_form=SubmitForm(initial={"response": item.response}, prefix="submit"),
+            close_step=RECTIFICATION.transitions["close"],
+            submit_form=kwargs.get("submit_form")
+            or SubmitForm(initial={"response": item.response}, prefix="submit"),
             verify_form=VerifyForm(),
             today=timezone.localdate(),
             result_visible=selectors.results_for(user).filter(pk=item.finding.result_id).exists(),
@@ -373,22 +368,19 @@ def _item(request, pk):
     return get_object_or_404(selectors.items_for(request.user), pk=pk)
 
 
-@require_POST
-@permission_required("inspections.view_rectificationitem", raise_exception=True)
-def item_submit(request, pk):
-    item = _item(request, pk)
-    form = SubmitForm(request.POST, request.FILES, prefix="submit")
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(item)
-    with workflow_feedback(request, _("整改情况已提交，等待督查组核验。")):
+class ItemSubmitView(FormOnPageMixin, ItemDetailView):
+    form_class = SubmitForm
+    form_name = "submit_form"
+    form_prefix = "submit"
+    success_message = gettext_lazy("整改情况已提交，等待督查组核验。")
+
+    def perform(self, form):
         services.submit(
-            item=item,
-            user=request.user,
+            item=self.object,
+            user=self.request.user,
             response=form.cleaned_data["response"],
             files=form.cleaned_data["files"],
         )
-    return redirect(item)
 
 
 @require_POST
@@ -418,13 +410,10 @@ class SummaryView(PermissionRequiredMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         units = Unit.objects.for_user(user)
-        root = None
-        if self.request.GET.get("unit"):
-            root = get_object_or_404(units, pk=self.request.GET["unit"])
-        elif user.unit_id and units.filter(pk=user.unit_id).exists():
-            root = user.unit
-        else:
-            root = units.order_by("path").first()
+        root = unit_from_query(units, self.request.GET.get("unit"))
+        if root is None:  # none chosen: the user's own unit, else the top of the scope
+            own = units.filter(pk=user.unit_id).first() if user.unit_id else None
+            root = own or units.order_by("path").first()
         rows, total = ([], selectors.Stats())
         if root is not None:
             rows, total = selectors.summary_by_unit(selectors.items_for(user), root)

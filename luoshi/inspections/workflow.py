@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.core.workflow import Transition, Workflow, WorkflowError
 from luoshi.inspections.models import (
     InspectionPlan,
+    InspectionResult,
     PlanStatus,
+    RectificationItem,
     RectificationStatus,
     ResultStatus,
 )
@@ -49,6 +51,8 @@ def _verifier(user, item) -> bool:
 PLAN = Workflow(
     "inspections.plan",
     states=PlanStatus,
+    model=InspectionPlan,
+    frozen=[PlanStatus.COMPLETED],
     transitions=[
         Transition(
             "start",
@@ -72,6 +76,7 @@ PLAN = Workflow(
 RESULT = Workflow(
     "inspections.result",
     states=ResultStatus,
+    model=InspectionResult,  # final with its plan (``frozen_with``): the team adds evidence
     transitions=[
         Transition(
             "record",
@@ -79,6 +84,7 @@ RESULT = Workflow(
             source=ResultStatus.PENDING,
             target=ResultStatus.RECORDED,
             permission=RECORD_PERMISSION,
+            confirm=_("反馈后督查结果和评分发给被督查单位，不能再修改；确定反馈吗？"),
             allowed=_on_team,
         ),
     ],
@@ -87,6 +93,8 @@ RESULT = Workflow(
 RECTIFICATION = Workflow(
     "inspections.rectification",
     states=RectificationStatus,
+    model=RectificationItem,
+    frozen=[RectificationStatus.CLOSED],
     transitions=[
         Transition(
             "submit",
@@ -110,6 +118,7 @@ RECTIFICATION = Workflow(
             source=RectificationStatus.SUBMITTED,
             target=RectificationStatus.CLOSED,
             permission=VERIFY_PERMISSION,
+            confirm=_("销号后整改事项关闭，整改材料不能再修改；确定销号吗？"),
             allowed=_verifier,
         ),
         Transition(

@@ -8,4 +8,11 @@ class LedgerConfig(AppConfig):
     verbose_name = _("工作台账")
 
     def ready(self):
-        from luoshi.ledger import indicators  # noqa: F401
+        from luoshi.core.metrics import register
+        from luoshi.ledger.metrics import METRICS
+
+        register(*METRICS)
+
+        from luoshi.ledger import signals
+
+        signals.connect()

@@ -2,13 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter, YearFilter
 from luoshi.core.forms import DateInput
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
 from luoshi.units.models import Unit
 
 
-class LedgerFilter(django_filters.FilterSet):
+class LedgerFilter(ScopedFilterSet):
     unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
@@ -19,7 +19,7 @@ class LedgerFilter(django_filters.FilterSet):
     activity_type = django_filters.ModelChoiceFilter(
         label=_("活动类型"), queryset=ActivityType.objects.all()
     )
-    year = django_filters.NumberFilter(label=_("年度"), field_name="date", lookup_expr="year")
+    year = YearFilter(field_name="date", lookup_expr="year")
     date_from = django_filters.DateFilter(
         label=_("开始日期"), field_name="date", lookup_expr="gte", widget=DateInput()
     )
@@ -39,10 +39,6 @@ class LedgerFilter(django_filters.FilterSet):
     class Meta:
         model = LedgerRecord
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_subtree(self, queryset, name, value):
         if self.form.cleaned_data.get("unit_scope") == "own":

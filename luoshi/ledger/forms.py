@@ -51,7 +51,17 @@ class LedgerRecordForm(UserFormMixin, forms.ModelForm):
 class ActivityTypeForm(forms.ModelForm):
     class Meta:
         model = ActivityType
-        fields = ["code", "name", "order", "needs_outlet", "description", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "order",
+            "needs_outlet",
+            "description",
+            "report_phrase",
+            "measure_word",
+            "report_area",
+            "is_active",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

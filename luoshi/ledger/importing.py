@@ -189,7 +189,7 @@ def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord]
     from simple_history.models import HistoricalRecords
 
     from luoshi.audit.models import OperationLog
-    from luoshi.audit.signals import client_ip
+    from luoshi.core.client_address import client_address
 
     request = getattr(HistoricalRecords.context, "request", None)
     ids = [r.pk for r in records if r.pk is not None]
@@ -205,7 +205,7 @@ def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord]
             % {"count": len(records), "type": activity_type.name}
         )[:200],
         changes=[{"field": str(_("导入条数")), "old": "", "new": str(len(records))}],
-        ip=client_ip(request),
+        ip=client_address(request),
     )
 
 

@@ -1,6 +1,8 @@
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +14,18 @@ class ActivityTypeQuerySet(models.QuerySet):
         return self.annotate(record_count=models.Count("records"))
 
 
+class ReportArea(models.TextChoices):
+    """The areas of work of a 年度工作总结 an activity type is reported under."""
+
+    RESPONSIBILITY = "responsibility", _("主体责任")
+    STUDY = "study", _("理论武装")
+    POSITIONS = "positions", _("阵地管理")
+    OPINION = "opinion", _("舆论引导")
+    OUTREACH = "outreach", _("宣传宣讲与文明实践")
+    TEAM = "team", _("队伍建设")
+    RISK = "risk", _("风险防范")
+
+
 class ActivityType(DictionaryModel):
     """专题会议, 中心组学习, 理论宣讲, ... (configurable; a dictionary, not unit data)."""
 
@@ -19,8 +33,27 @@ class ActivityType(DictionaryModel):
         _("需填写媒体"), default=False, help_text=_("上稿/外宣类需填写媒体名称与级别")
     )
     description = models.CharField(_("说明"), max_length=200, blank=True)
+    # How the reports write about it: 「召开党委理论学习中心组学习12次」.
+    report_phrase = models.CharField(
+        _("报告用语"),
+        max_length=60,
+        blank=True,
+        help_text=_("报告中的说法，如“理论宣讲活动”；空则用名称"),
+    )
+    measure_word = models.CharField(
+        _("量词"), max_length=4, default="次", help_text=_("次/场/期/篇")
+    )
+    report_area = models.CharField(
+        _("所属工作方面"), max_length=20, choices=ReportArea.choices, blank=True
+    )
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ActivityTypeQuerySet.as_manager()
+
+    @property
+    def phrase(self) -> str:
+        return self.report_phrase or self.name
 
     class Meta(DictionaryModel.Meta):
         verbose_name = _("活动类型")
@@ -61,6 +94,12 @@ class LedgerRecord(UnitScopedModel):
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
+
+    def clean(self):
+        # A record says what was done: never dated after today (form, Excel import, services).
+        super().clean()
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("台账记录的是已开展的工作，日期不能晚于今天。")})
 
     class Meta:
         verbose_name = _("台账记录")

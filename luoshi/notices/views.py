@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luoshi.core.redirects import safe_url
 from luoshi.notices.models import Notice
 from luoshi.notices.services import mark_read
 
@@ -20,7 +21,7 @@ def open_notice(request, pk):
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
-    return redirect(notice.url or "notices:list")
+    return redirect(safe_url(request, notice.url) or "notices:list")
 
 
 @require_POST

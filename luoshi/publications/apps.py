@@ -8,4 +8,7 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("信息发布三审")
 
     def ready(self):
-        from luoshi.publications import indicators  # noqa: F401
+        from luoshi.core.metrics import register
+        from luoshi.publications.metrics import METRICS
+
+        register(*METRICS)

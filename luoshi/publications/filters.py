@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.publications.models import Publication, PublicationStatus
 from luoshi.publications.selectors import with_full_review
@@ -16,7 +16,7 @@ def _day_start(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilter(ScopedFilterSet):
     unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
@@ -41,10 +41,6 @@ class PublicationFilter(django_filters.FilterSet):
     class Meta:
         model = Publication
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_subtree(self, queryset, name, value):
         if self.form.cleaned_data.get("unit_scope") == "own":

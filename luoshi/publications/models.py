@@ -47,7 +47,9 @@ class ReviewConfig(UnitScopedModel):
         "accounts.Role", verbose_name=_("终审角色"), on_delete=models.PROTECT, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("三审配置")
@@ -93,7 +95,9 @@ class Publication(UnitScopedModel):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
 
     evidence = GenericRelation("evidence.Evidence")
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("发布稿件")

@@ -48,13 +48,9 @@ def role_for_step(unit, state) -> Role:
 def eligible_reviewers(item, state):
     """Who may take step ``state`` of ``item`` (for notices): the role holders in the item's
     unit or above, without the author or anyone who took another step of it."""
-    from luoshi.publications.workflow import REVIEW_TRANSITIONS
+    from luoshi.publications.workflow import PUBLICATION_FLOW
 
-    others = WorkflowStep.objects.filter(
-        content_type=ContentType.objects.get_for_model(Publication),
-        object_id=item.pk,
-        transition__in=REVIEW_TRANSITIONS,
-    ).exclude(from_state=state)
+    barred = PUBLICATION_FLOW.barred_actors(item, state)
     return (
         User.objects.filter(
             is_active=True,
@@ -62,7 +58,7 @@ def eligible_reviewers(item, state):
             unit__path__in=item.unit.lineage_paths,
         )
         .exclude(pk=item.author_id)
-        .exclude(pk__in=others.values("actor"))
+        .exclude(pk__in=barred)
     )
 
 

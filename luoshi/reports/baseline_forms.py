@@ -5,11 +5,11 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from .baselines import units_for_import
-from .importing import ReportImportError, ensure_report, parse_text, read_report
+from .importing import SUFFIXES, ReportImportError, ensure_report, parse_text, read_report
 from .models import ReportKind
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-ALLOWED_SUFFIXES = (".txt", ".docx")
+ALLOWED_SUFFIXES = tuple(s for s in SUFFIXES if s != ".text")
 SIGNING_SALT = "luoshi.reports.baseline-import"
 PAYLOAD_MAX_AGE = 2 * 3600  # seconds between upload and confirmation
 
@@ -29,7 +29,10 @@ class _UnitYearMixin:
 
 class BaselineUploadForm(_UnitYearMixin, forms.Form):
     file = forms.FileField(
-        label=_("报告文件"), help_text=_("支持 .txt（UTF-8 / GB18030）和 .docx，最大 5 MB。")
+        label=_("报告文件"),
+        help_text=_(
+            "支持 .txt（UTF-8 / GB18030）、.docx、.doc、.wps 和有文字层的 .pdf，最大 5 MB。"
+        ),
     )
     unit = forms.ModelChoiceField(label=_("单位"), queryset=None)
     year = forms.IntegerField(
@@ -50,7 +53,7 @@ class BaselineUploadForm(_UnitYearMixin, forms.Form):
         upload = self.cleaned_data["file"]
         name = upload.name or ""
         if not name.lower().endswith(ALLOWED_SUFFIXES):
-            raise forms.ValidationError(_("只支持 .txt 和 .docx 文件。"))
+            raise forms.ValidationError(_("只支持 .txt、.docx、.doc、.wps 和 .pdf 文件。"))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件超过 5 MB。"))
         data = upload.read()

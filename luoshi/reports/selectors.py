@@ -7,7 +7,6 @@ becomes a link to the records of that fact. A person's edit that keeps the numbe
 the link; a number a person typed that is not a fact stays plain text.
 """
 
-import json
 import re
 
 from django.utils.html import escape, format_html
@@ -66,7 +65,6 @@ def editor_sections(version, *, script: str = "simplified") -> list[dict]:
                 **section,
                 "html": highlight(text, facts, section.get("facts", [])),
                 "fact_rows": [facts[k] for k in section.get("facts", []) if k in facts],
-                "charts_json": json.dumps(section.get("charts", []), ensure_ascii=False),
             }
         )
     return rows

@@ -51,8 +51,19 @@ def create_report(
     subtree: bool = False,
     plans_input: str = "",
     today: datetime.date | None = None,
+    reader=None,
 ) -> Report:
-    draft = engine.generate(unit, year, kind, subtree=subtree, plans_input=plans_input, today=today)
+    """``reader``: whose scope the figures are counted in (the command line passes
+    ``indicators.SYSTEM``); by default the user creating the report."""
+    draft = engine.generate(
+        unit,
+        year,
+        kind,
+        user=user if reader is None else reader,
+        subtree=subtree,
+        plans_input=plans_input,
+        today=today,
+    )
     report = Report.objects.create(
         unit=unit,
         created_by=user,
@@ -129,6 +140,7 @@ def regenerate(
         report.unit,
         report.year,
         report.kind,
+        user=user,
         subtree=report.subtree,
         plans_input=report.plans_input,
         today=today,
@@ -151,9 +163,10 @@ def finalize(report: Report, *, user) -> None:
         ReportVersion.objects.filter(pk=report.latest_version.pk).update(finalized=True)
 
 
-def reopen(report: Report, *, user) -> ReportVersion:
+def reopen(report: Report, *, user, comment: str = "") -> ReportVersion:
+    """Start a new draft of a finalized report (who may 定稿, with the reason: logged)."""
     with transaction.atomic():
-        REPORT_FLOW.apply(report, "reopen", user=user)
+        REPORT_FLOW.apply(report, "reopen", user=user, comment=comment)
         latest = report.latest_version
         return _add_version(
             report,

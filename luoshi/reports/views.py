@@ -189,7 +189,7 @@ def report_step(request, pk, step):
             services.finalize(report, user=request.user)
     elif step == "reopen":
         with workflow_feedback(request, _("已另起新稿，可继续修改。")):
-            services.reopen(report, user=request.user)
+            services.reopen(report, user=request.user, comment=request.POST.get("comment", ""))
     else:
         raise Http404
     return redirect(report)

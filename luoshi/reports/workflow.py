@@ -1,14 +1,21 @@
 """报告定稿: draft → final (locks the latest version); final → draft only by starting a new
-draft explicitly (the finalized version stays as it was)."""
+draft explicitly (the finalized version stays as it was).
+
+定稿 is a leader's decision, so undoing it is one too: 另起新稿 needs the same permission as
+定稿 (``reports.finalize_report``: 领导, 单位管理员 — never a 录入员) and a reason, which the
+step keeps in the report's history (who, when, why). The finalized version itself is never
+changed: the new draft is a new version beside it."""
 
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.workflow import Transition, Workflow
-from luoshi.reports.models import ReportStatus
+from luoshi.reports.models import Report, ReportStatus
 
 REPORT_FLOW = Workflow(
     "reports.report",
     states=ReportStatus,
+    model=Report,
+    frozen=[ReportStatus.FINAL],
     transitions=[
         Transition(
             "finalize",
@@ -16,13 +23,15 @@ REPORT_FLOW = Workflow(
             source=ReportStatus.DRAFT,
             target=ReportStatus.FINAL,
             permission="reports.finalize_report",
+            confirm=_("定稿后报告锁定，不能再修改或重新生成；确定定稿吗？"),
         ),
         Transition(
             "reopen",
             _("另起新稿"),
             source=ReportStatus.FINAL,
             target=ReportStatus.DRAFT,
-            permission="reports.change_report",
+            permission="reports.finalize_report",
+            comment_required=True,
         ),
     ],
 )

@@ -8,4 +8,7 @@ class RisksConfig(AppConfig):
     verbose_name = _("风险防控")
 
     def ready(self):
-        from luoshi.risks import indicators  # noqa: F401
+        from luoshi.core.metrics import register
+        from luoshi.risks.metrics import METRICS
+
+        register(*METRICS)

@@ -125,6 +125,7 @@ class Screening(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
+    frozen_with = "assignment"  # final when the screening task is accepted
     objects = ScopedManager.from_queryset(ScreeningQuerySet)()
 
     class Meta:
@@ -191,7 +192,9 @@ class RiskPoint(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("风险点")
@@ -238,7 +241,9 @@ class AnalysisMeeting(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("分析研判会议")

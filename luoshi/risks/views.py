@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from luoshi.core.filters import parse_id, unit_from_query
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -99,12 +100,13 @@ class RiskCreateView(RiskPageMixin, ScopedCreateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.screening = None
-        if request.GET.get("screening") and request.user.is_authenticated:
+        screening_id = parse_id(request.GET.get("screening"))  # junk: no screening
+        if screening_id and request.user.is_authenticated:
             self.screening = get_object_or_404(
                 Screening.objects.for_user(request.user).filter(
                     unit__in=Unit.objects.for_user(request.user)
                 ),
-                pk=request.GET["screening"],
+                pk=screening_id,
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -169,13 +171,10 @@ class HeatmapView(ScopedMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         units = Unit.objects.for_user(user).order_by("path")
-        unit = None
-        if self.request.GET.get("unit"):
-            unit = get_object_or_404(units, pk=self.request.GET["unit"])
-        elif user.unit_id and units.filter(pk=user.unit_id).exists():
-            unit = user.unit
-        else:
-            unit = units.first()
+        unit = unit_from_query(units, self.request.GET.get("unit"))
+        if unit is None:  # none chosen: the user's own unit, else the top of the scope
+            own = units.filter(pk=user.unit_id).first() if user.unit_id else None
+            unit = own or units.first()
         open_only = self.request.GET.get("status") == "open"
         risks = selectors.risks_for(user)
         if unit is not None:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.workflow import Transition, Workflow
+from luoshi.risks.models import RiskPoint
 from luoshi.risks.models import RiskStatus as S
 
 PERMISSION = "risks.change_riskpoint"
@@ -10,6 +11,8 @@ PERMISSION = "risks.change_riskpoint"
 RISK_FLOW = Workflow(
     "risks.riskpoint",
     states=S,
+    model=RiskPoint,
+    frozen=[S.RESOLVED],
     transitions=[
         Transition("control", _("落实管控"), S.IDENTIFIED, S.CONTROLLING, permission=PERMISSION),
         Transition(

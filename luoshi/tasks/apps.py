@@ -8,4 +8,7 @@ class TasksConfig(AppConfig):
     verbose_name = _("任务交办")
 
     def ready(self):
-        from luoshi.tasks import indicators  # noqa: F401
+        from luoshi.core.metrics import register
+        from luoshi.tasks.metrics import METRICS
+
+        register(*METRICS)

@@ -3,13 +3,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitFilter
+from luoshi.core.filters import ScopedFilterSet, UnitFilter, YearFilter
 from luoshi.core.forms import DateInput
 from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, Task, TaskAssignment
 from luoshi.units.models import Unit
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(ScopedFilterSet):
     unit = UnitFilter(label=_("接收单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
@@ -40,10 +40,6 @@ class AssignmentFilter(django_filters.FilterSet):
     class Meta:
         model = TaskAssignment
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = Unit.objects.for_user(request.user)
 
     def filter_subtree(self, queryset, name, value):
         if self.form.cleaned_data.get("unit_scope") == "own":
@@ -80,21 +76,18 @@ class AssignmentFilter(django_filters.FilterSet):
         )
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
     kind = django_filters.ChoiceFilter(
         label=_("类型"),
         choices=[("manual", _("交办任务")), ("scheduled", _("信息报送"))],
         method="filter_kind",
     )
-    year = django_filters.NumberFilter(label=_("年度"), field_name="deadline", lookup_expr="year")
+    year = YearFilter(field_name="deadline", lookup_expr="year")
 
     class Meta:
         model = Task
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(schedule__isnull=(value == "manual"))

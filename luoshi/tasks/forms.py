@@ -2,12 +2,26 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import DateInput, UserFormMixin
+from luoshi.core.forms import DateInput, UserFormMixin, unit_tree, unit_tree_label
+from luoshi.duty.catalog import item_code_choices
 from luoshi.evidence.forms import EvidenceFilesField
 from luoshi.tasks.models import ReportingSchedule, Task
 from luoshi.tasks.selectors import recipient_choices
 from luoshi.tasks.services import resolve_recipients
 from luoshi.units.models import Unit
+
+
+def duty_item_field(current: str = "") -> forms.ChoiceField:
+    """The duty item a task counts toward, picked by name from the packs in force."""
+    choices = item_code_choices()
+    if current and current not in dict(choices):  # an item since retired stays as it was
+        choices.append((current, current))
+    return forms.ChoiceField(
+        label=_("关联责任项"),
+        choices=[("", _("不关联"))] + choices,
+        required=False,
+        help_text=_("关联后，各接收单位按时报送的情况计入该责任项的落实进度。"),
+    )
 
 
 class RecipientFormMixin(UserFormMixin):
@@ -20,13 +34,16 @@ class RecipientFormMixin(UserFormMixin):
         if self.user is not None and self.user.unit_id:  # a unit does not issue to itself
             choices = choices.exclude(pk=self.user.unit_id)
         self.fields["recipient_units"].queryset = choices
-        self.fields["recipient_units"].widget.attrs["size"] = 10
-        self.fields["subtree_root"].queryset = Unit.objects.for_user(self.user).filter(
-            is_active=True
+        unit_tree(self.fields["recipient_units"])
+        self.fields["subtree_root"].queryset = (
+            Unit.objects.for_user(self.user).filter(is_active=True).order_by("path")
         )
+        self.fields["subtree_root"].label_from_instance = unit_tree_label
         self.fields["subtree_root"].help_text = _(
             "选中单位及其全部下级（不含发文单位本身）都会收到任务；可与上面的单位同时选择。"
         )
+        if "duty_item_code" in self.fields:
+            self.fields["duty_item_code"] = duty_item_field(self.instance.duty_item_code)
         self.recipients = []
 
     def clean(self):

@@ -80,6 +80,9 @@ class ReportingSchedule(UnitScopedModel, RecipientChoice):
     starts_on = models.DateField(_("启用日期"), default=timezone.localdate)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+
     class Meta:
         verbose_name = _("报送计划")
         verbose_name_plural = _("报送计划")

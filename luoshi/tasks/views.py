@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luoshi.core.excel import xlsx_response
+from luoshi.core.redirects import redirect_next
 from luoshi.core.views import (
+    FormOnPageMixin,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
-    form_errors_to_messages,
     workflow_feedback,
 )
 from luoshi.core.workflow import WorkflowError
@@ -25,7 +26,7 @@ from luoshi.tasks import selectors, services
 from luoshi.tasks.filters import AssignmentFilter, TaskFilter
 from luoshi.tasks.forms import ReviewForm, ScheduleForm, SubmitForm, TaskForm
 from luoshi.tasks.models import OPEN_STATUSES, ReportingSchedule, Task, TaskAssignment
-from luoshi.tasks.workflow import ASSIGNMENT, SUBMIT_PERMISSION
+from luoshi.tasks.workflow import ASSIGNMENT
 
 ASSIGNMENT_COLUMNS = [
     (gettext_lazy("任务"), lambda a: a.task.title),
@@ -184,7 +185,8 @@ class AssignmentDetailView(ScopedDetailView):
             can_review=bool(steps & {"accept", "return"}),
             can_edit_evidence=can_submit,
             is_issuer=selectors.tasks_for(user).filter(pk=assignment.task_id).exists(),
-            submit_form=SubmitForm(initial={"response": assignment.response}, prefix="submit"),
+            submit_form=kwargs.get("submit_form")
+            or SubmitForm(initial={"response": assignment.response}, prefix="submit"),
             review_form=ReviewForm(),
             today=timezone.localdate(),
         )
@@ -195,22 +197,19 @@ def _assignment(request, pk):
     return get_object_or_404(selectors.assignments_for(request.user), pk=pk)
 
 
-@require_POST
-@permission_required(SUBMIT_PERMISSION, raise_exception=True)
-def submit(request, pk):
-    assignment = _assignment(request, pk)
-    form = SubmitForm(request.POST, request.FILES, prefix="submit")
-    if not form.is_valid():
-        form_errors_to_messages(request, form)
-        return redirect(assignment)
-    with workflow_feedback(request, _("已提交，等待发文单位审核。")):
+class AssignmentSubmitView(FormOnPageMixin, AssignmentDetailView):
+    form_class = SubmitForm
+    form_name = "submit_form"
+    form_prefix = "submit"
+    success_message = gettext_lazy("已提交，等待发文单位审核。")
+
+    def perform(self, form):
         services.submit(
-            assignment=assignment,
-            user=request.user,
+            assignment=self.object,
+            user=self.request.user,
             response=form.cleaned_data["response"],
             files=form.cleaned_data["files"],
         )
-    return redirect(assignment)
 
 
 @require_POST
@@ -248,7 +247,7 @@ def urge(request, pk):
             messages.info(
                 request, _("今天已催办过%(unit)s，未重复发送。") % {"unit": assignment.unit.name}
             )
-    return redirect(request.POST.get("next") or assignment.task.get_absolute_url())
+    return redirect_next(request, assignment.task)
 
 
 class SchedulePageMixin:

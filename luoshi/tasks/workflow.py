@@ -8,7 +8,7 @@ side) accepts or returns.
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.workflow import Transition, Workflow
-from luoshi.tasks.models import AssignmentStatus, Task
+from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
 
 SUBMIT_PERMISSION = "tasks.change_taskassignment"
 REVIEW_PERMISSION = "tasks.review_taskassignment"
@@ -25,6 +25,8 @@ def _is_issuer_side(user, assignment) -> bool:
 ASSIGNMENT = Workflow(
     "tasks.assignment",
     states=AssignmentStatus,
+    model=TaskAssignment,
+    frozen=[AssignmentStatus.ACCEPTED],
     transitions=[
         Transition(
             "submit",

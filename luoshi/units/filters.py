@@ -2,10 +2,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import ScopedFilterSet
 from luoshi.units.models import Unit, UnitType
 
 
-class UnitFilter(django_filters.FilterSet):
+class UnitFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("名称/编码"), method="filter_keyword")
     unit_type = django_filters.ModelChoiceFilter(
         label=_("单位类型"), queryset=UnitType.objects.all()
@@ -17,9 +18,6 @@ class UnitFilter(django_filters.FilterSet):
     class Meta:
         model = Unit
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=(value == "1"))

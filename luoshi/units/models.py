@@ -40,9 +40,11 @@ class Unit(MP_Node):
     node_order_by = ["order", "code"]
     steplen = 4
 
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = UnitManager()
     scope_spec = ScopeSpec(unit="", owner=None)
-    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
+    history = HistoricalRecords(excluded_fields=["version", "path", "depth", "numchild"])
 
     class Meta:
         verbose_name = _("单位")

@@ -55,6 +55,18 @@ def set_active(*, unit: Unit, active: bool) -> int:
     return len(units)
 
 
+def deactivation_notice(unit: Unit) -> str:
+    """What 停用（含下级） will do, said before it is done."""
+    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).exclude(pk=unit.pk)
+    count = below.count()
+    if not count:
+        return _("将停用%(name)s；之后可以重新启用。确定停用吗？") % {"name": unit.name}
+    return _("将停用%(name)s及其下属%(count)d个单位；重新启用时须逐个启用。确定停用吗？") % {
+        "name": unit.name,
+        "count": count,
+    }
+
+
 @transaction.atomic
 def delete_unit(*, unit: Unit) -> None:
     """Only an empty leaf can be deleted; a unit with records is only deactivated."""

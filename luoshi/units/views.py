@@ -67,6 +67,7 @@ class UnitDetailView(UnitPageMixin, ScopedDetailView):
             ),
             stats=unit.year_stats.all(),
             stat_form=UnitYearStatForm(),
+            deactivate_confirm=services.deactivation_notice(unit),
             users=unit.users.filter(is_active=True),
             history=unit.history.select_related("history_user")[:30],
         )

@@ -102,6 +102,9 @@ def test_compute_manual_score_publish_ranking(page, live_server, tmp_path, resul
     page.get_by_test_id("submit-review").click()
     page.wait_for_url(re.compile(rf"/assessment/{assessment.pk}/$"))
     page.get_by_test_id("publish").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    assert "分数不能再修改" in dialog.inner_text()  # asks once, saying what will happen
+    dialog.get_by_test_id("confirm-ok").click()
     page.wait_for_url(re.compile(rf"/assessment/{assessment.pk}/$"))
     assert "考核结果已发布" in page.locator(".alert").inner_text()
     assert page.get_by_test_id("status").first.inner_text() == "已发布"

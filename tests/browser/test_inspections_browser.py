@@ -130,6 +130,7 @@ def test_finding_submit_send_back_resubmit_close(page, live_server, tmp_path, re
     page.goto(item.get_absolute_url())
     page.locator("#id_comment").fill("核验通过。")
     page.get_by_test_id("close-out").click()
+    page.get_by_test_id("confirm-ok").click()
     page.wait_for_load_state()
     assert "已销号" in _alert(page)
     assert page.get_by_test_id("status").first.inner_text() == "已销号"

@@ -52,6 +52,15 @@ def test_clerk_registers_a_risk_and_moves_it_to_controlling(page, live_server, r
 
     page.goto(reverse("risks:heatmap"))
     page.wait_for_selector("[data-testid=heatmap-chart] canvas")
+    # The one 橙 risk is drawn in 橙's own colour, not on a count scale that makes 1 look red.
+    fills = page.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.getElementById("risk-heatmap"));
+            const data = chart.getModel().getSeriesByIndex(0).getData();
+            return data.mapArray((i) => data.getItemVisual(i, "style").fill);
+        }"""
+    )
+    assert fills == ["#fd7e14"]
     page.get_by_test_id("cell-online-orange").click()
     page.wait_for_url(re.compile(r"/risks/\?"))
     assert page.get_by_test_id("risk-row").count() == 1

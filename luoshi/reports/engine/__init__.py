@@ -1,6 +1,7 @@
 """The report engine: records → a draft report (sections + the facts behind every number).
 
-``generate(unit, year, kind, subtree=..., plans_input=...)`` returns a ``Draft``: its
+``generate(unit, year, kind, user=..., subtree=..., plans_input=...)`` returns a ``Draft``
+(counting only the records ``user`` may open): its
 ``content`` is what ``ReportVersion.content`` stores (title, addressee, signature, date and
 a flat list of sections: preamble, level-1 and level-2 headings, each with ``text``,
 ``generated_text``, ``edited``, ``facts`` keys and ``charts``) and its ``facts`` what
@@ -34,13 +35,14 @@ def generate(
     year: int,
     kind: str,
     *,
+    user,
     subtree: bool = False,
     plans_input: str = "",
     today: datetime.date | None = None,
 ) -> Draft:
     spec = KINDS[kind]
     today = today or timezone.localdate()
-    book = FactBook(unit, year, subtree=subtree, today=today)
+    book = FactBook(unit, year, user=user, subtree=subtree, today=today)
     writer = Writer(book, plans_input=plans_input)
     names = {"who": writer.who, "year": year}
     writer.open("preamble", "", 0)

@@ -1,14 +1,19 @@
 """Facts: every number a generated report states, computed from the records.
 
 A ``Fact`` is one number (a count, a rate, a sum) with the url of the list page that shows
-exactly the records it counts (the module's own filtered list, usually the url an indicator
-of ``luoshi.core.indicators`` returns). ``FactBook`` computes the facts of one unit (alone
+exactly the records it counts. Counts and rates come from the metric layer
+(``luoshi.core.metrics``), looked up by key, with the list url the metric declares for each
+number; a ledger fact ``ledger:<code>`` takes its wording (报告用语, 量词) from the activity
+type in the dictionary, so a type an administrator adds reaches the reports without code. ``FactBook`` computes the facts of one unit (alone
 or with its subtree) and one year, lazily and once each; the report kinds ask it for what
 they need by key.
 
 Year-on-year: ``FactBook.previous(key)`` is the same fact of the year before, computed from
 the records when that year has records in the system, else read from the imported
 ``Baseline`` of (unit, year - 1) by the keywords in ``BASELINE_KEYWORDS``.
+
+A book is written FOR A USER (the one generating the report): every record it counts is one
+that user may open, so a 本单位 user asking for 「含下级单位」 gets its own unit's figures.
 """
 
 from __future__ import annotations
@@ -22,23 +27,8 @@ from urllib.parse import urlencode
 from django.db.models import Avg, F, Sum
 from django.urls import reverse
 
-from luoshi.core.indicators import measure
-
-# Ledger activity types the reports count: code -> (what the sentence calls it, measure word).
-LEDGER_FACTS = {
-    "special_meeting": ("专题研究意识形态工作会议", "次"),
-    "study_group": ("党委理论学习中心组学习", "次"),
-    "outreach_talk": ("理论宣讲活动", "场"),
-    "civic_practice": ("新时代文明实践活动", "次"),
-    "volunteer": ("志愿服务活动", "次"),
-    "warning_education": ("警示教育", "次"),
-    "training": ("意识形态专题培训", "期"),
-    "publicity": ("上稿", "篇"),
-    "analysis": ("意识形态领域形势分析研判", "次"),
-    "briefing": ("意识形态工作情况通报", "次"),
-    "report_up": ("向上级党委专题汇报", "次"),
-    "duty_report": ("班子成员专项述职", "次"),
-}
+from luoshi.core import metrics
+from luoshi.core.indicators import records
 
 # Year-on-year from an imported past report: a fact matches the first baseline metric whose
 # ``activity`` contains one of its keywords (and whose value is a number).
@@ -61,7 +51,7 @@ BASELINE_KEYWORDS = {
 class Fact:
     key: str
     label: str
-    value: float | int
+    value: float | int | None  # None: a rate with nothing below the line (「—」)
     unit: str = ""  # measure word: 次, 篇, %, 人 ...
     url: str = ""  # the list of exactly the records counted
     records: int | None = None  # how many records the url lists
@@ -69,15 +59,34 @@ class Fact:
     previous_source: str = ""  # "records" | "baseline"
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # A version stores its facts as JSON: a score or a sum read as Decimal becomes a
+        # plain number here, once, whichever fact computed it.
+        self.value = plain(self.value)
+        self.previous = plain(self.previous)
+
     @property
     def text(self) -> str:
-        """The number as written in the report: 「15次」「67.57%」."""
+        """The number as written in the report: 「15次」「67.6%」, 「—」 for no denominator."""
+        if self.value is None:
+            return metrics.NOT_APPLICABLE
         return f"{number(self.value)}{self.unit}"
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        data = {key: plain(value) for key, value in asdict(self).items()}
         data["text"] = self.text
         return data
+
+
+def plain(value):
+    """A value JSON can store: a Decimal as an int (when whole) or a float, recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
 
 
 def number(value) -> str:
@@ -87,8 +96,9 @@ def number(value) -> str:
     return str(value)
 
 
-def rate(count: int, total: int) -> float:
-    return round(count * 100 / total, 2) if total else 0.0
+def rate(count: int, total: int):
+    """The one definition of a rate (``metrics.rate_of``): None without a denominator."""
+    return metrics.rate_of(count, total)
 
 
 def _url(name: str, query: dict) -> str:
@@ -96,7 +106,8 @@ def _url(name: str, query: dict) -> str:
 
 
 class FactBook:
-    def __init__(self, unit, year: int, *, subtree: bool, today: datetime.date | None = None):
+    def __init__(self, unit, year: int, *, user, subtree: bool, today: datetime.date | None = None):
+        self.user = user
         self.unit = unit
         self.year = year
         self.subtree = subtree
@@ -109,14 +120,38 @@ class FactBook:
 
     # -- scoping helpers ----------------------------------------------------------------
     def scoped(self, queryset):
-        return queryset.in_subtree(self.unit) if self.subtree else queryset.filter(unit=self.unit)
+        """The records of the book's unit (or subtree) that its user may open."""
+        return records(queryset, user=self.user, unit=self.unit, subtree=self.subtree)
 
     def unit_query(self) -> dict:
         return {"unit": self.unit.pk, "unit_scope": "subtree" if self.subtree else "own"}
 
-    def _measure(self, kind: str, params: dict | None = None):
-        return measure(
-            kind, params or {}, unit=self.unit, subtree=self.subtree, start=self.start, end=self.end
+    def metric(self, key: str, params: dict | None = None) -> metrics.Value:
+        """The metric ``key`` for the book's unit (or subtree), year and user."""
+        return metrics.value(
+            key,
+            user=self.user,
+            unit=self.unit,
+            subtree=self.subtree,
+            start=self.start,
+            end=self.end,
+            params=params,
+            today=self.today,
+        )
+
+    def add_rate(self, value: metrics.Value, *, count_key, total_key, rate_key, label=None):
+        """The three facts of a rate metric: numerator, denominator, rate, each with the list
+        of exactly its records."""
+        metric = value.metric
+        word = metric.measure_word
+        self.add(
+            Fact(total_key, metric.total_label, value.total, word, value.total_url, value.total)
+        )
+        self.add(
+            Fact(count_key, metric.count_label, value.count, word, value.count_url, value.count)
+        )
+        self.add(
+            Fact(rate_key, label or metric.label, value.rate, "%", value.count_url, value.total)
         )
 
     # -- public -------------------------------------------------------------------------
@@ -156,10 +191,19 @@ class FactBook:
             )
         )
 
+    def activity_type(self, code: str):
+        from luoshi.ledger.models import ActivityType
+
+        if not hasattr(self, "_activity_types"):
+            self._activity_types = {t.code: t for t in ActivityType.objects.all()}
+        return self._activity_types[code]
+
     def _ledger(self, code: str) -> None:
-        label, word = LEDGER_FACTS[code]
-        measured = self._measure("ledger_count", {"activity_type": code})
-        fact = Fact(f"ledger:{code}", label, measured.count, word, measured.url, measured.count)
+        kind = self.activity_type(code)
+        value = self.metric("ledger_count", {"activity_type": code})
+        fact = Fact(
+            f"ledger:{code}", kind.phrase, value.count, kind.measure_word, value.url, value.count
+        )
         self._year_on_year(fact, code)
         self.add(fact)
 
@@ -212,19 +256,6 @@ class FactBook:
         url = reverse("units:detail", args=[self.unit.pk])
         self.add(Fact("party_members", "党员总数", total, "人", url, stats.count()))
 
-    def _fact_training_member_ratio(self):
-        members = self.value("party_members")
-        participants = self.value("training_participants")
-        fact = Fact(
-            "training_member_ratio",
-            "参训人次占党员总数",
-            rate(participants, members),
-            "%",
-            self.get("training_participants").url,
-            self.get("training_participants").records,
-        )
-        self.add(fact)
-
     def _fact_publicity_high(self):
         """上稿 in 省级以上 (central or provincial) outlets."""
         from luoshi.ledger.models import OutletLevel
@@ -245,7 +276,7 @@ class FactBook:
             duty_list = DutyList.objects.filter(unit=self.unit, year=self.year).first()
             self._duty_list = duty_list
             self._duty_rows = (
-                list_progress(duty_list, subtree=self.subtree, today=self.today)
+                list_progress(duty_list, user=self.user, subtree=self.subtree, today=self.today)
                 if duty_list
                 else []
             )
@@ -275,80 +306,34 @@ class FactBook:
 
     # -- channels, events, publications ---------------------------------------------------
     def _fact_channels_total(self):
-        from luoshi.channels.indicators import channel_check_query
-
-        measured = self._measure("channel_check_rate")
-        query = channel_check_query(
-            unit=self.unit, subtree=self.subtree, start=self.start, end=self.end, checked=False
-        )
-        url = _url("channels:list", query)
-        self.add(Fact("channels_total", "阵地总数", measured.total, "个", url, measured.total))
-        self.add(
-            Fact(
-                "channels_checked", "已检查阵地", measured.count, "个", measured.url, measured.count
-            )
+        self.add_rate(
+            self.metric("channel_check_rate"),
+            count_key="channels_checked",
+            total_key="channels_total",
+            rate_key="channels_check_rate",
         )
 
-    def _fact_channels_checked(self):
-        self._fact_channels_total()
+    _fact_channels_checked = _fact_channels_total
+    _fact_channels_check_rate = _fact_channels_total
 
     def _fact_events_held(self):
-        measured = self._measure("event_filing_rate")
-        query = {
-            **self.unit_query(),
-            "status": "held",
-            "date_from": self.start.isoformat(),
-            "date_to": self.end.isoformat(),
-        }
-        self.add(
-            Fact(
-                "events_held",
-                "举办讲座论坛",
-                measured.total,
-                "场",
-                _url("events:list", query),
-                measured.total,
-            )
-        )
-        self.add(
-            Fact("events_filed", "事前备案", measured.count, "场", measured.url, measured.count)
-        )
-        self.add(
-            Fact(
-                "events_filing_rate",
-                "备案率",
-                rate(measured.count, measured.total),
-                "%",
-                measured.url,
-                measured.count,
-            )
+        self.add_rate(
+            self.metric("event_filing_rate"),
+            count_key="events_filed",
+            total_key="events_held",
+            rate_key="events_filing_rate",
+            label="备案率",
         )
 
     _fact_events_filed = _fact_events_held
     _fact_events_filing_rate = _fact_events_held
 
     def _fact_pubs_total(self):
-        measured = self._measure("review_coverage")
-        query = {
-            **self.unit_query(),
-            "status": "published",
-            "date_from": self.start.isoformat(),
-            "date_to": self.end.isoformat(),
-        }
-        url = _url("publications:list", query)
-        self.add(Fact("pubs_total", "发布信息", measured.total, "条", url, measured.total))
-        self.add(
-            Fact("pubs_reviewed", "经三审发布", measured.count, "条", measured.url, measured.count)
-        )
-        self.add(
-            Fact(
-                "pubs_review_rate",
-                "三审覆盖率",
-                rate(measured.count, measured.total),
-                "%",
-                measured.url,
-                measured.count,
-            )
+        self.add_rate(
+            self.metric("review_coverage"),
+            count_key="pubs_reviewed",
+            total_key="pubs_total",
+            rate_key="pubs_review_rate",
         )
 
     _fact_pubs_reviewed = _fact_pubs_total
@@ -356,50 +341,36 @@ class FactBook:
 
     # -- incidents ------------------------------------------------------------------------
     def _fact_incidents_total(self):
-        from luoshi.incidents.indicators import incident_query
         from luoshi.incidents.models import Incident
         from luoshi.incidents.selectors import discovered_between
 
-        measured = self._measure("incident_closure_rate")
-        query = incident_query(
-            unit=self.unit, subtree=self.subtree, start=self.start, end=self.end, closed=False
+        value = self.metric("incident_closure_rate")
+        self.add_rate(
+            value,
+            count_key="incidents_closed",
+            total_key="incidents_total",
+            rate_key="incidents_closure_rate",
         )
-        url = _url("incidents:list", query)
-        fact = Fact("incidents_total", "网络舆情", measured.total, "起", url, measured.total)
-        self._year_on_year(fact, None)
-        self.add(fact)
-        self.add(
-            Fact(
-                "incidents_closed", "已办结舆情", measured.count, "起", measured.url, measured.count
-            )
-        )
+        self._year_on_year(self.facts["incidents_total"], None)
         incidents = self.scoped(discovered_between(Incident.objects.all(), self.start, self.end))
         handled = incidents.filter(handled_at__isnull=False)
         average = handled.aggregate(avg=Avg(F("handled_at") - F("discovered_at")))["avg"]
         hours = round(average.total_seconds() / 3600, 1) if average else 0.0
+        url = value.total_url
         self.add(Fact("incidents_hours", "平均处置用时", hours, "小时", url, handled.count()))
 
     _fact_incidents_closed = _fact_incidents_total
     _fact_incidents_hours = _fact_incidents_total
+    _fact_incidents_closure_rate = _fact_incidents_total
 
     # -- tasks ----------------------------------------------------------------------------
     def _fact_tasks_total(self):
-        measured = self._measure("task_series")
-        self.add(
-            Fact("tasks_total", "交办报送任务", measured.total, "项", measured.url, measured.total)
-        )
-        self.add(
-            Fact("tasks_on_time", "按时完成", measured.count, "项", measured.url, measured.total)
-        )
-        self.add(
-            Fact(
-                "tasks_rate",
-                "按时完成率",
-                rate(measured.count, measured.total),
-                "%",
-                measured.url,
-                measured.total,
-            )
+        """按时报送率 counts only the tasks whose deadline has passed (``due_only``)."""
+        self.add_rate(
+            self.metric("task_series"),
+            count_key="tasks_on_time",
+            total_key="tasks_total",
+            rate_key="tasks_rate",
         )
 
     _fact_tasks_on_time = _fact_tasks_total
@@ -407,10 +378,8 @@ class FactBook:
 
     # -- risks ----------------------------------------------------------------------------
     def _fact_screenings(self):
-        measured = self._measure("risk_screening")
-        self.add(
-            Fact("screenings", "风险隐患排查", measured.count, "次", measured.url, measured.count)
-        )
+        value = self.metric("risk_screening")
+        self.add(Fact("screenings", value.metric.label, value.count, "次", value.url, value.count))
 
     def open_risks(self):
         from luoshi.risks.models import RiskPoint, RiskStatus
@@ -473,37 +442,11 @@ class FactBook:
         )
 
     def _fact_rectification_total(self):
-        measured = self._measure("rectification_rate")
-        self.add(
-            Fact(
-                "rectification_total",
-                "整改事项",
-                measured.total,
-                "个",
-                measured.url,
-                measured.total,
-            )
-        )
-        closed_url = f"{measured.url}&status=closed"
-        self.add(
-            Fact(
-                "rectification_closed",
-                "已整改销号",
-                measured.count,
-                "个",
-                closed_url,
-                measured.count,
-            )
-        )
-        self.add(
-            Fact(
-                "rectification_rate",
-                "整改完成率",
-                rate(measured.count, measured.total),
-                "%",
-                measured.url,
-                measured.total,
-            )
+        self.add_rate(
+            self.metric("rectification_rate"),
+            count_key="rectification_closed",
+            total_key="rectification_total",
+            rate_key="rectification_rate",
         )
 
     _fact_rectification_closed = _fact_rectification_total
@@ -512,7 +455,7 @@ class FactBook:
     def _fact_rectification_open(self):
         count = self.open_items().count()
         url = _url("inspections:items", {**self.unit_query(), "open": "true"})
-        self.add(Fact("rectification_open", "未销号整改事项", count, "个", url, count))
+        self.add(Fact("rectification_open", "未销号整改事项", count, "项", url, count))
 
     def plans(self):
         from luoshi.inspections.models import InspectionPlan
@@ -566,7 +509,7 @@ class FactBook:
     def _fact_units(self):
         from luoshi.units.models import Unit
 
-        units = Unit.objects.filter(path__startswith=self.unit.path, is_active=True)
+        units = self.scoped(Unit.objects.filter(is_active=True))
         count = units.count() if self.subtree else 1
         url = reverse("units:list")
         self.add(Fact("units", "单位", count, "个", url, count))
@@ -575,7 +518,7 @@ class FactBook:
     def previous_book(self) -> FactBook:
         if self._previous_book is None:
             self._previous_book = FactBook(
-                self.unit, self.year - 1, subtree=self.subtree, today=self.today
+                self.unit, self.year - 1, user=self.user, subtree=self.subtree, today=self.today
             )
         return self._previous_book
 

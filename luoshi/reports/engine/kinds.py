@@ -127,8 +127,6 @@ def area_study(w: Writer) -> None:
     text = f"组织开展{'意识形态专题培训'}{w.n('ledger:training', yoy=True)}"
     if w.v("training_participants"):
         text += f",参训{w.n('training_participants')}"
-        if w.v("party_members"):
-            text += f",参训人次占党员总数{w.n('party_members')}的{w.n('training_member_ratio')}"
     if w.v("ledger:warning_education"):
         text += f";开展警示教育{w.n('ledger:warning_education')}"
     w.say(text + f"。{w.outcomes('training')}")

@@ -1,4 +1,4 @@
-"""Past reports (.txt / .docx) → structured data. Pure: no models, no database.
+"""Past reports (.txt / .docx / .pdf / .doc / .wps) → structured data. Pure: no models, no database.
 
 ``parse_text(raw)`` returns the dict documented in docs/report-import.md; ``read_report(path or
 bytes)`` decodes a file first. ``ReportImportError`` carries a Chinese message for the user.
@@ -6,75 +6,54 @@ bytes)`` decodes a file first. ``ReportImportError`` carries a Chinese message f
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from pathlib import Path
 
 from .cleaning import HAN_RE, clean
-from .metrics import extract
-from .structure import build_tree, problems_and_plans
+from .formats import SUFFIXES, ReportImportError, file_text
+from .metrics import extract, link_subsets
+from .structure import build_tree, section_roles
 
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 MIN_HAN = 60
 MAX_CHARS = 300_000  # a year's report is a few thousand characters; parsing is ~7 µs/char
 
+# Kind from the title, first rule that matches. 「关于…情况的报告」 and a 情况报告 without a
+# period (年/季度/上半年) report on one subject to a superior: 专题报告; a period's 情况报告 or
+# 总结/述职 is the annual (or half-year) summary.
 KIND_RULES = [
     ("inspection_bulletin", r"通报|督查|督导|巡察|巡查|检查情况"),
     ("risk_screening", r"风险|隐患|排查"),
     ("research_report", r"调研|调查|研究报告"),
-    ("special_report", r"专题"),
-    ("annual_summary", r"总结|述职|年度|全年|上半年|工作情况"),
+    ("special_report", r"专题|关于.*的(?:报告|汇报)$|情况的(?:报告|汇报)"),
+    ("annual_summary", r"总结|述职|要点"),
+    ("annual_summary", r"(?:\d{4}|[上下]半)年.*(?:报告|汇报)"),
     ("special_report", r"报告|汇报"),
 ]
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?")
-KEYS = ["text", "title", "year", "script", "kind", "sections", "metrics", "problems", "plans"]
-
-
-class ReportImportError(ValueError):
-    """Input that cannot be imported; ``str()`` is a Chinese message for the user."""
-
-
-def decode(data: bytes) -> str:
-    if not data.strip():
-        raise ReportImportError("文件为空。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise ReportImportError("无法识别文件编码：请上传 UTF-8 或 GB18030（GBK）编码的文本文件。")
-
-
-def docx_text(data: bytes) -> str:
-    import docx  # python-docx
-    from django.core.exceptions import ValidationError
-
-    from luoshi.core.uploads import check_zip_container
-
-    try:  # a .docx is a zip: refuse a zip bomb before python-docx unpacks it
-        check_zip_container(io.BytesIO(data), name="docx")
-    except ValidationError as exc:
-        raise ReportImportError("无法读取 .docx 文件：" + " ".join(exc.messages)) from exc
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # zipfile.BadZipFile, PackageNotFoundError, lxml errors …
-        raise ReportImportError("无法读取 .docx 文件：文件已损坏或不是 Word 文档。") from exc
-    return "\n".join(p.text for p in document.paragraphs)
+# A year not filled in (「20xx年」「20__年」「202x年」「二〇XX年」): the user gives it.
+PLACEHOLDER_YEAR_RE = re.compile(
+    r"(?:19|20)[\dxX×＿_]{0,2}[xX×＿_]{1,2}\s*年|二〇[xX×＿_〇一二三四五六七八九]{0,1}[xX×＿_]"
+)
+CLOSING_DATE_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+KEYS = [
+    "text",
+    "title",
+    "year",
+    "script",
+    "kind",
+    "metadata",
+    "sections",
+    "metrics",
+    "problems",
+    "plans",
+]
 
 
 def read_report(name: str, data: bytes) -> str:
     """The text of an uploaded/opened report (the ``raw`` every ``source`` quotes)."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".docx":
-        text = docx_text(data)
-    elif suffix in (".txt", ".text", ""):
-        text = decode(data)
-    else:
-        raise ReportImportError(f"不支持的文件类型“{suffix}”：请上传 .txt 或 .docx 文件。")
+    text = file_text(name, data)
     if not text.strip():
         raise ReportImportError("文件没有文字内容。")
     if len(text) > MAX_CHARS:
@@ -107,16 +86,22 @@ def infer_kind(title: str, text: str) -> str:
 
 
 def infer_year(title: str, paragraphs: list[str]) -> int | None:
+    """From the title; a placeholder there gives None; else the body's most named year
+    (the closing date line, written the year after, does not count)."""
     m = YEAR_RE.search(title or "")
     if m:
         return int(m.group(1))
+    if PLACEHOLDER_YEAR_RE.search(title or ""):
+        return None
     counts = Counter(
-        int(m.group(1)) for p in paragraphs for m in YEAR_RE.finditer(p) if "年" in m.group(0)
+        int(m.group(1))
+        for p in paragraphs
+        if not CLOSING_DATE_RE.match(p)
+        for m in YEAR_RE.finditer(p)
+        if "年" in m.group(0)
     )
     if counts:
-        year, count = counts.most_common(1)[0]
-        if count >= 2:
-            return year
+        return counts.most_common(1)[0][0]
     return None
 
 
@@ -126,14 +111,16 @@ def parse_text(raw: str) -> dict:
     paragraphs = [p.text for p in cleaned.paragraphs]
     title = cleaned.title.text if cleaned.title else ""
     tree = build_tree(paragraphs)
-    problems, plans = problems_and_plans(tree, paragraphs)
+    roles = section_roles(tree, paragraphs)
 
     metrics: list[dict] = []
     section = ""
     tops = {n.para: n.heading for n in tree}
     for index, para in enumerate(cleaned.paragraphs):
         section = tops.get(index, section)
-        metrics.extend(extract(para, raw, section))
+        found = extract(para, raw, section, plan=index in roles.plan_paras)
+        link_subsets(found, offset=len(metrics))
+        metrics.extend(found)
 
     text = "\n".join(([title] if title else []) + paragraphs)
     return {
@@ -142,10 +129,11 @@ def parse_text(raw: str) -> dict:
         "year": infer_year(title, paragraphs),
         "script": cleaned.script,
         "kind": infer_kind(title, text),
+        "metadata": cleaned.metadata,
         "sections": [n.as_dict() for n in tree],
         "metrics": metrics,
-        "problems": problems,
-        "plans": plans,
+        "problems": roles.problems,
+        "plans": roles.plans,
         "removed": cleaned.removed,
         "parser_version": PARSER_VERSION,
     }
@@ -167,6 +155,7 @@ def parse_file(path: str | Path) -> tuple[str, dict]:
 
 __all__ = [
     "KEYS",
+    "SUFFIXES",
     "ReportImportError",
     "ensure_report",
     "parse_file",

@@ -11,21 +11,44 @@ from difflib import SequenceMatcher
 
 from luoshi.core.script import to_simplified
 
+from .boilerplate import (
+    CHROME_CUT,
+    DATE_LABELS,
+    EDGE_CUT,
+    ENTITY_RE,
+    ISSUER_LABELS,
+    PIECE_RE,
+    TAG_RE,
+    chrome_score,
+    fields,
+    is_prose,
+    is_signature,
+    repeated,
+)
 from .tracked import Tracked
+
+ENTITY_TEXT = {"gt": ">", "lt": "<", "amp": "&", "copy": "©", "middot": "·", "quot": '"'}
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】…—·「」『』〔〕"
 HAN_RE = re.compile(f"[{HAN}]")
 CJKISH = f"{HAN}{CJK_PUNCT}"
 
-# Heading markers (on cleaned text). Levels: 1 一、 2 （一） 3 1. 4 （1） / ①.
+# Heading markers (on cleaned text). Levels: 0 第一部分/第一章/第一节, 1 一、 2 （一）
+# 3 1. 4 （1） / 1） / ①.
 CN_NUM = "一二三四五六七八九十"
 MARKERS = [
+    (0, re.compile(rf"^第\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*(部分|章|节|篇)\s*[、.．:：]?")),
     (1, re.compile(rf"^([{CN_NUM}]{{1,3}})\s*[、.．]")),
     (2, re.compile(rf"^[（(]\s*([{CN_NUM}]{{1,3}})\s*[）)]\s*[、.．]?")),
     (3, re.compile(r"^(\d{1,2})\s*[、.．](?!\d)")),
-    (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．]?|^([①-⑳])")),
+    (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．]?|^([①-⑳])\s*|^(\d{1,2})[)）](?!\d)")),
 ]
+INLINE_MARKER_RE = re.compile(
+    rf"第[{CN_NUM}]{{1,3}}(?:部分|章|节)|[{CN_NUM}]{{1,3}}、|[（(][{CN_NUM}]{{1,3}}[）)]"
+    r"|(?<!\d)\d{1,2}[、．.](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]"
+)
+FIRST_ENUM_RE = re.compile("一[是要]")
 ENUM_RE = re.compile(rf"^([{CN_NUM}]{{1,2}})(是|要)")
 
 TERMINAL = "。！？；：…!?;:"
@@ -40,34 +63,11 @@ SYLLABLE_RE = re.compile(
     r"ia|iao|ian|iang|iong|ua|uo|uai|uan|uang|ue|ueng)$"
 )
 
-_STRONG = [
-    r"打印本页|打印此文|关闭窗口|返回顶部|加入收藏|设为首页|分享到|扫一扫|二维码|\[打印",
-    r"当前位置\s*[:：]|首页\s*[>›»]|您的位置",
-    r"^\s*(上一篇|下一篇|上一页|下一页|相关(文章|阅读|推荐|热词|搜索|链接|范文)|最新(文章|推荐|范文)"
-    r"|热门(文章|推荐)|推荐(阅读|文章|范文)|猜你喜欢|延伸阅读|精彩推荐|返回列表)",
-    r"版权(声明|所有)|copyright|©|ICP\s*备|powered\s+by|all rights reserved|欢迎光临|免责声明"
-    r"|本站(仅|不拥有|不承担|将|所有)|公网安备|工业和信息化部\s*$",
-    r"^\s*第?\s*[-—－]?\s*\d{1,4}\s*[-—－]?\s*页?\s*$|^\s*第\s*\d+\s*页|共\s*\d+\s*页\s*$",
-    r"^\s*([^\s|｜>›»]{1,8}\s*[|｜>›»]\s*){2,}[^\s|｜>›»]{1,8}\s*$",  # 首页 | 工作动态 | 通知公告
-    r"字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|(浏览|阅读|点击)次数\s*[:：]",
-]
-STRONG_RE = re.compile("|".join(_STRONG), re.IGNORECASE)
-# Short lines only (a long paragraph may well mention a date or a website).
-_SHORT = [
-    r"^\s*(作者|来源|出处|发布(时间|日期|人)?|更新时间|时间|日期|编辑|责任编辑|浏览(次数)?|阅读(量|次数)?"
-    r"|点击(数|量)?|字号|字体|文章来源|录入|审核)\s*[:：]",
-    r"https?://|www\.\S+|[\w.]+@[\w-]+\.\w+",
-    r"(下载|收藏|举报|评论|点赞|分享|复制)(本文|此文|文档|全文|链接)?\s*$",
-    r"^\s*(上传|下载)(时间|次数|文档)",
-]
-SHORT_RE = re.compile("|".join(_SHORT), re.IGNORECASE)
-SITE_RE = re.compile(r"(网|文库|范文|站|社区|论坛|在线)\s*([_|｜\-—]|$)|[_|｜]")
-TITLE_LABEL_RE = re.compile(r"^\s*(标题|题目|文章标题)\s*[:：]\s*")
+TITLE_LABEL_RE = re.compile(r"^\s*(标\s*题|题\s*目|文章标题)\s*[:：]\s*")
 TITLE_NOISE_RE = re.compile(
     r"\s*[\[【](打印本页|打印|收藏|下载)[\]】]\s*|\s*(范文|例文|模板|范本)(\d+篇)?\s*$"
 )
-REPORT_WORD_RE = re.compile(r"(报告|总结|汇报|通报|情况|调研|述职|范文|例文)$")
-REPORT_HINT_RE = re.compile(r"报告|总结|汇报|通报|调研|述职|排查|情况|工作|要点|计划")
+REPORT_WORD_RE = re.compile(r"(报告|总结|汇报|通报|情况|调研|述职|范文|例文|要点|计划)$")
 
 
 def is_cjkish(ch: str) -> bool:
@@ -89,6 +89,7 @@ class Cleaned:
     paragraphs: list[Tracked] = field(default_factory=list)  # simplified, title excluded
     removed: list[str] = field(default_factory=list)
     script: str = "simplified"
+    metadata: dict = field(default_factory=dict)  # issuer / date from a portal header
 
 
 def _lines(raw: str) -> list[Tracked]:
@@ -125,20 +126,6 @@ def _drop_pinyin(line: Tracked, loose: bool) -> Tracked:
         return m.group(0)
 
     return line.sub(PINYIN_RE, repl)
-
-
-def _is_boilerplate(text: str) -> bool:
-    s = text.strip()
-    if not s:
-        return False
-    if STRONG_RE.search(s):
-        return True
-    return bool(len(s) <= 60 and SHORT_RE.search(s))
-
-
-def _looks_like_site(text: str) -> bool:
-    s = text.strip()
-    return len(s) <= 30 and not re.search("[。，；！？]", s) and bool(SITE_RE.search(s))
 
 
 def _title_key(text: str) -> str:
@@ -268,54 +255,231 @@ def _ends_sentence(text: str) -> bool:
     return t[-1] in "”’」』）)" and len(t) > 1 and t[-2] in TERMINAL
 
 
+def _simplified(lines: list[Tracked]) -> list[str]:
+    """Every line in Simplified script, converted in one call (OpenCC per line is slow)."""
+    converted = to_simplified("\n".join(line.text for line in lines)).split("\n")
+    if len(converted) != len(lines):  # a conversion that touched a line break: one by one
+        converted = [to_simplified(line.text) for line in lines]
+    return converted
+
+
+def _strip_markup(line: Tracked) -> Tracked:
+    if "<" not in line.text and "&" not in line.text:
+        return line
+    line = line.sub(TAG_RE, " ")
+    return line.sub(ENTITY_RE, lambda m: ENTITY_TEXT.get(m.group(1), " "))
+
+
+def _inline_cuts(text: str) -> list[int]:
+    """Where headings start inside a line whose line breaks were lost (``…成效。二、存在问题一是…``)."""
+    cuts: list[int] = []
+    last = 0
+    for m in INLINE_MARKER_RE.finditer(text):
+        p = m.start()
+        if p == 0:
+            continue
+        prev = text[p - 1]
+        stretch = text[last:p]
+        opened = marker_level(stretch)
+        in_heading = (
+            opened is not None
+            and not re.search("[，。；：！？、,;:!?]", stretch[opened[1].end() :])
+            and len(stretch) - opened[1].end() >= 2
+            and not m.group(0)[0].isdigit()
+        )
+        if prev in "。；！？!?;" or prev.isspace() or in_heading:
+            cuts.append(p)
+            last = p
+    return cuts
+
+
+def _split_inline(line: Tracked) -> list[Tracked]:
+    text = line.text
+    cuts = _inline_cuts(text)
+    bounds = [0, *cuts, len(text)]
+    parts = [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+    out: list[Tracked] = []
+    for part in parts:
+        found = marker_level(part.text)
+        if found:  # 「二、存在的问题一是…」: the enumeration starts right after the heading
+            m = FIRST_ENUM_RE.search(part.text, found[1].end() + 2)
+            if m and not re.search("[，。；：！？、,;:!?]", part.text[found[1].end() : m.start()]):
+                out.extend([part[: m.start()], part[m.start() :]])
+                continue
+        out.append(part)
+    return [p for p in out if p.text.strip()]
+
+
+def _title_like(text: str, score: float) -> bool:
+    s = re.sub(r"\s+", "", text)
+    return (
+        4 <= len(s) <= 80
+        and score < 1.5
+        and not re.search("[。；！？]", s)
+        and not s.endswith(("：", ":"))
+        and bool(HAN_RE.search(s))
+        and not marker_level(s)
+        and not PIECE_RE.match(s)
+        and not fields(s).pairs  # 「标题：…」 is read as a field
+    )
+
+
+def _find_title(
+    simple: list[str], scores: list[float], markers: list[bool], base: list[float]
+) -> tuple[int, int]:
+    """(index of the title line or -1, index where the report's text starts). ``base``: the
+    scores without the repetition penalty (a title is often printed twice)."""
+    body_start = next(
+        (
+            i
+            for i, s in enumerate(simple)
+            if is_prose(s, scores[i]) or (markers[i] and scores[i] < CHROME_CUT)
+        ),
+        len(simple),
+    )
+    candidates = [
+        i
+        for i in range(body_start)
+        if _title_like(simple[i], base[i]) and len(re.sub(r"\s+", "", simple[i])) >= 6
+    ]
+    strong = [i for i in candidates if REPORT_WORD_RE.search(_title_key(simple[i]))]
+    if strong:
+        return strong[-1], body_start
+    return (candidates[-1] if candidates else -1), body_start
+
+
+def _merge_title(lines: list[Tracked], simple: list[str], index: int, stop: int) -> int:
+    """A title broken over two lines (PDF): ``关于…情况的`` + ``通报``; returns the last line."""
+    key = _title_key(simple[index])
+    if index + 1 >= stop:
+        return index
+    nxt = _title_key(simple[index + 1])
+    if REPORT_WORD_RE.search(key) and not (len(nxt) <= 4 and REPORT_WORD_RE.search(nxt)):
+        return index  # complete, unless the break fell before 「的报告」「通报」
+    if (
+        len(nxt) <= 16
+        and REPORT_WORD_RE.search(key + nxt)
+        and _title_like(key + nxt, 0)
+        and not fields(simple[index + 1]).pairs
+    ):
+        return index + 1
+    return index
+
+
+def _value_below(found, simple: list[str], index: int) -> bool:
+    """``发布机构：`` alone on its line, its value alone on the next one."""
+    if len(found.pairs) != 1 or found.pairs[0][1] or index + 1 >= len(simple):
+        return False
+    below = simple[index + 1].strip()
+    return (
+        bool(below)
+        and len(below) <= 60
+        and "。" not in below
+        and not marker_level(below)
+        and not fields(below).pairs
+    )
+
+
+def _iso_date(text: str) -> str:
+    m = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else text.strip()
+
+
 def clean(raw: str) -> Cleaned:
     result = Cleaned(raw=raw)
+    # The line caches serve one document (a line is looked at several times), not the next.
+    chrome_score.cache_clear()
+    fields.cache_clear()
     loose_pinyin = _count_pinyin(raw) >= 2
     lines: list[Tracked] = []
-    title_candidate: Tracked | None = None
-    for line in _lines(raw):
-        line = _normalize_chars(line).strip()
-        if not line:
-            continue
-        label = TITLE_LABEL_RE.match(to_simplified(line.text))
-        if label:
-            result.removed.append(line.text)
-            if title_candidate is None:
-                cand = line[label.end() :].sub(TITLE_NOISE_RE, "").strip()
-                title_candidate = _drop_pinyin(cand, loose_pinyin)
-            continue
-        unpinyined = _drop_pinyin(line, loose_pinyin)
-        if _is_boilerplate(to_simplified(unpinyined.text)):
-            result.removed.append(line.text)
-            continue
-        lines.append(unpinyined)
+    raw_lines = [
+        _drop_pinyin(_strip_markup(_normalize_chars(line)).strip(), loose_pinyin)
+        for line in _lines(raw)
+    ]
+    for line, whole in zip(raw_lines, _simplified(raw_lines), strict=True):
+        if chrome_score(whole, marker=bool(marker_level(whole))) >= CHROME_CUT:
+            lines.append(line)  # a chrome line is not cut at its 「(3)」s
+        else:
+            lines.extend(p.strip() for p in _split_inline(line))
+    lines = [line for line in lines if line.text]
+    simple = _simplified(lines)
+    markers = [bool(marker_level(s) or ENUM_RE.match(s)) for s in simple]
+    keys = [re.sub(r"\s+", "", s) for s in simple]
+    twice = repeated(keys)
+    base = [chrome_score(s, marker=markers[i]) for i, s in enumerate(simple)]
+    scores = [b + (3 if keys[i] in twice and not markers[i] else 0) for i, b in enumerate(base)]
 
-    # Title: the explicit 标题: label, else the first short line without a full stop;
-    # short site-name lines before it are page chrome.
-    start = 0
-    if title_candidate is None:
-        for i, line in enumerate(lines):
-            t = line.text
-            if _looks_like_site(t) and not REPORT_HINT_RE.search(t):
-                continue
-            if len(t) <= 80 and "。" not in t and not marker_level(t) and HAN_RE.search(t):
-                title_candidate = line.sub(TITLE_NOISE_RE, "").strip()
-                start = i + 1
+    # Portal / print-view header fields: the title, the issuing unit and date are kept.
+    label_title: Tracked | None = None
+    for i, s in enumerate(simple):
+        found = fields(s)
+        if not found.pairs:
+            continue
+        value_below = _value_below(found, simple, i)
+        if value_below:  # a table copied cell by cell: the value is the next line
+            found = type(found)([(found.pairs[0][0], simple[i + 1].strip())])
+            scores[i + 1] = max(scores[i + 1], CHROME_CUT)
+            s = s.rstrip() + simple[i + 1].strip()
+            if TITLE_LABEL_RE.match(s) and label_title is None:
+                label_title = lines[i + 1].sub(TITLE_NOISE_RE, "").strip()
+        if found.get(ISSUER_LABELS) and not result.metadata.get("issuer"):
+            result.metadata["issuer"] = found.get(ISSUER_LABELS)
+        if found.get(DATE_LABELS) and not result.metadata.get("date"):
+            result.metadata["date"] = _iso_date(found.get(DATE_LABELS))
+        label = TITLE_LABEL_RE.match(s)
+        if label and label_title is None:
+            label_title = lines[i][label.end() :].sub(TITLE_NOISE_RE, "").strip()
+
+    # Another document after this one (「篇二：…」 on a 范文 page) is cut off.
+    end = len(lines)
+    for i, s in enumerate(simple):
+        piece = PIECE_RE.match(s)
+        if piece and piece.group(1) not in ("一", "1") and i > 0:
+            end = i
             break
-        for line in lines[: max(start - 1, 0)]:
-            result.removed.append(line.text)
-        lines = lines[start:]
-    title_key = _title_key(title_candidate.text) if title_candidate else None
 
+    title_index, body_start = _find_title(simple[:end], scores[:end], markers[:end], base)
+    title_candidate: Tracked | None = None
+    first = 0
+    if title_index >= 0:
+        last = _merge_title(lines, simple, title_index, body_start)
+        title_candidate = lines[title_index]
+        for extra in lines[title_index + 1 : last + 1]:
+            title_candidate = title_candidate + extra
+        title_candidate = title_candidate.sub(TITLE_NOISE_RE, "").strip()
+        first = last + 1
+    strong = title_candidate is not None and REPORT_WORD_RE.search(_title_key(title_candidate.text))
+    if label_title is not None and not strong:
+        title_candidate, first = label_title, 0
+
+    last_content = max(
+        (
+            i
+            for i in range(body_start, end)
+            if is_prose(simple[i], scores[i]) or (markers[i] and scores[i] < CHROME_CUT)
+        ),
+        default=end - 1,
+    )
+    title_key = _title_key(title_candidate.text) if title_candidate else None
     body: list[Tracked] = []
-    for line in lines:
-        if title_key and _title_key(line.text) == title_key:
-            result.removed.append(line.text)
+    for i, line in enumerate(lines):
+        s, score = simple[i], scores[i]
+        if i in range(title_index, first):
             continue
-        if _looks_like_site(line.text) and not body and not REPORT_HINT_RE.search(line.text):
+        if i < first or i >= end:
+            drop = True
+        elif i < body_start:
+            drop = score >= EDGE_CUT
+        elif i > last_content:
+            drop = not (is_signature(simple, i) or (score < EDGE_CUT and re.search("[。！]", s)))
+        else:
+            drop = score >= CHROME_CUT
+        if title_key and _title_key(s) == title_key:
+            drop = True
+        if drop:
             result.removed.append(line.text)
-            continue
-        body.extend(_split_heading(line))
+        else:
+            body.extend(_split_heading(line))
 
     # A duplicated title glued to the first paragraph (``…排查报告范文 根据…``).
     if title_key:

@@ -224,12 +224,73 @@ VERBS = sorted(
         "印制",
         "出版",
         "举报",
+        "选派",
+        "研究",
+        "审核",
+        "检查",
+        "抽查",
+        "查阅",
+        "访谈",
+        "督查",
+        "监测",
+        "培训",
+        "培养",
+        "主持",
+        "修订",
+        "明确",
+        "整改",
+        "化解",
+        "下架",
+        "纠正",
+        "退回",
+        "巡查",
+        "回应",
+        "办结",
+        "出动",
+        "纳入",
+        "发表",
+        "发稿",
+        "调研",
+        "宣讲",
+        "观看",
+        "评估",
+        "备课",
+        "关停",
+        "注销",
+        "督促",
+        "组成",
+        "落实",
+        "访问",
+        "讲授",
     ],
     key=len,
     reverse=True,
 )
-VERB_RE = re.compile("|".join(VERBS))
+# 「党组织」「团组织」 are nouns, not the verb 组织.
+# A verb right before 室/组/机构… names a body (督查室, 调研组, 培训机构), not an action.
+NOUN_SUFFIX = r"(?![室组办部处站员团班]|机构|中心|专班|平台|基地)"
+VERB_RE = re.compile("(?<![党团])(?:" + "|".join(VERBS) + ")" + NOUN_SUFFIX)
+# A verb-like word kept in front of the first work verb (「主持召开」「带头开展」).
+VERB_LEAD_RE = re.compile(r"(?:主持|带头|牵头|集中|专题|联合|指导|协调|分别|先后|规范|个别|妥善)$")
+SUBJECT_RE = re.compile(
+    r"[对在向于从按据经和与及]|通过|(?:委|部|局|办|室|组|中心|支部|党委|党组|总支|街道|镇|乡|村|社区"
+    r"|馆|校|团|队|站|所|院|会|单位|我|本人|个别|全年|年内|今年)$"
+)
+# Words after which the counted thing follows the number: 「对全县38所学校…」「深入6个乡镇」.
+SCOPE_END_RE = re.compile(
+    r"(?:^|[对向在赴到于和及与、或]|深入|覆盖|涉及|包括|全[市县区镇省乡]|辖区|市直|县直|区直|所属|全部)$"
+)
+# Where the counted thing after a number ends: an adverb, 的, a conjunction, a predicate.
+NOUN_STOP_RE = re.compile(
+    r"全部|均|都|已|共|的|正在|仍|尚|还|中|里|内|、|和|及|与|[，。；：！？]|(?<![党团])(?:进行|开展"
+    r"|落实|实现|建立|建成|组织|召开|举办|参加|参与|接受|使用|存在|发现|完成|签订|设立|纳入|覆盖)"
+)
+# A figure for next year: 「计划…」「力争…」「确保…」 (and any figure in a plans section).
+TARGET_RE = re.compile(r"计划|力争|确保|争取|目标[是为]|预计|拟|将要|打算")
+SUBSET_RE = re.compile(r"其中|省级以上|市级以上|县级以上|中央级|国家级")
 AFTER_MAX = 20
+HAN_ONLY_RE = re.compile(r"^[\u4e00-\u9fff“”（）()]+$")
+SENTENCE_END_RE = re.compile("[。！？；]")
 
 
 def _number(text: str) -> int | float | None:
@@ -279,6 +340,13 @@ def _clause_end(text: str, index: int) -> int:
     return min(ends) if ends else len(text)
 
 
+def _noun_after(after: str) -> str:
+    """The counted thing right after the measure word (「38所中小学、…」 → 中小学)."""
+    stop = NOUN_STOP_RE.search(after, 1)
+    noun = after[: stop.start()] if stop else after
+    return noun if 2 <= len(noun) <= 16 and HAN_ONLY_RE.match(noun) else ""
+
+
 def _activity(before: str, after: str) -> tuple[str, bool, str]:
     """(activity, used the words after the number, period such as 每月)."""
     period = ""
@@ -290,24 +358,32 @@ def _activity(before: str, after: str) -> tuple[str, bool, str]:
     prev = None
     while prev != before:
         prev = before
-        before = LEAD_FILLERS.sub("", before).strip()
+        before = LEAD_FILLERS.sub("", before).strip("、，和及与 ")
+    before = re.sub(r"(共计|累计|合计|总计|达到|共|达|计|均|的|了)+$", "", before)
     verb = VERB_RE.search(before)
+    noun = _noun_after(after)
+    if noun and (not verb or SCOPE_END_RE.search(before)):
+        return noun, True, period
     act = before
     if verb:
         subject, act = before[: verb.start()], before[verb.start() :]
+        lead = VERB_LEAD_RE.search(subject)
         rest = act[len(verb.group(0)) :]
         if rest.startswith("了"):
             rest = rest[1:]
         if "等" in rest and len(rest) > 28:
             rest = rest[rest.rindex("等") + 1 :]
-        act = verb.group(0) + rest
+        # A short subject that is not a body (「理论宣讲」) is part of the activity; a unit
+        # (「局党组召开」) or a phrase with a preposition is not.
+        keep = len(subject) <= 3 and not SUBJECT_RE.search(subject)
+        act = (subject if keep else lead.group(0) if lead else "") + verb.group(0) + rest
         if not rest:
             if after:
                 return act + after, True, period
             act = subject + act
     elif "等" in act and act.rindex("等") < len(act) - 1:
         act = act[act.rindex("等") + 1 :]
-    act = re.sub(r"(共计|累计|合计|总计|达到|共|达|计|的|了)+$", "", act)
+    act = re.sub(r"(共计|累计|合计|总计|达到|共|达|计|均|的|了)+$", "", act)
     if act.endswith("等") and after:  # 「表彰张三等五个先进集体」
         return act + after, True, period
     if len(act) <= 1 and after:
@@ -315,10 +391,82 @@ def _activity(before: str, after: str) -> tuple[str, bool, str]:
     return act, False, period
 
 
-def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:
+def link_subsets(found: list[dict], offset: int) -> None:
+    """Shift a paragraph's ``subset_of`` indices to their place in the whole list."""
+    for metric in found:
+        if metric["subset_of"] is not None:
+            metric["subset_of"] += offset
+
+
+def _link(out: list[dict], text: str) -> None:
+    """「刊发稿件46篇，其中省级以上媒体刊发8篇」: the 8 is part of the 46 (same sentence, same
+    unit, after 其中); every later figure of that sentence and unit too."""
+    scope: dict[str, int] = {}  # unit → index of the total, within the current sentence
+    sentence = -1
+    previous_end = 0
+    for index, metric in enumerate(out):
+        start = metric.pop("_start")
+        here = len(SENTENCE_END_RE.findall(text, 0, start))
+        if here != sentence:
+            scope, sentence, previous_end = {}, here, 0
+        between = text[previous_end:start]
+        unit = metric["unit"]
+        if "其中" in between:
+            total = next(
+                (
+                    j
+                    for j in range(index - 1, -1, -1)
+                    if out[j]["unit"] == unit
+                    and out[j]["subset_of"] is None
+                    and out[j]["_sentence"] == here
+                ),
+                None,
+            )
+            if total is not None:
+                scope[unit] = total
+        if unit in scope:
+            metric["subset_of"] = scope[unit]
+            metric["subset"] = True
+        previous_end = metric.pop("_end")
+    for metric in out:
+        metric.pop("_sentence", None)
+
+
+def _previous_clause(text: str, clause_start: int) -> str:
+    """The clause before this one, for 「带头讲好党课，每年不少于2次」."""
+    if clause_start <= 1:
+        return ""
+    start = _clause_start(text, clause_start - 1)
+    before = text[start : clause_start - 1]
+    return before if not METRIC_RE.search(before) else ""
+
+
+def _sentence_before(text: str, index: int) -> str:
+    start = max(text.rfind(ch, 0, index) for ch in "。！？；") + 1
+    return text[start:index]
+
+
+def _record(paragraph: Tracked, raw: str, start: int, end: int, **fields) -> dict:
+    while start < end and paragraph.text[start] in " \u3000":
+        start += 1
+    raw_start, raw_end = paragraph.span(start, end)
+    fields["activity"] = re.sub(r"[“”‘’「」]", "", fields["activity"]).strip()
+    return {
+        **fields,
+        "source": raw[raw_start:raw_end],
+        "span": [raw_start, raw_end],
+        "subset": bool(SUBSET_RE.search(fields.pop("_clause"))),
+        "subset_of": None,
+    }
+
+
+def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False) -> list[dict]:
+    """Quantified statements of one paragraph; ``plan``: the paragraph is in a plans section,
+    so its figures are targets."""
     text = paragraph.text
     masked = _masked(text)
     out: list[dict] = []
+    previous_end = 0
     for m in METRIC_RE.finditer(text):
         s, e = m.start("num"), m.end()
         if any(a <= s < b for a, b in masked):
@@ -344,15 +492,19 @@ def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:
         if value is None or (isinstance(value, int) and value > 10**9):
             continue
         clause_start = _clause_start(text, m.start())
-        before = text[clause_start : m.start()]
+        # 「开设网站1个、公众号6个」: the second figure's words start after the first one.
+        own_start = max(clause_start, previous_end)
+        before = text[own_start : m.start()]
         if before.endswith("第"):
             continue
         clause_end = _clause_end(text, e)
         after = text[e:clause_end]
-        after = re.sub(r"^[（(][^）)]{0,6}[）)]", "", after)
+        after = re.sub(r"^[（(][^）)]{0,6}[）)]", "", after) if not _noun_after(after) else after
         after = after[1:] if after.startswith("的") else after
-        after = after[:AFTER_MAX] if len(after) <= AFTER_MAX else ""
+        after = after[:AFTER_MAX] if len(after) <= AFTER_MAX else _noun_after(after)
         activity, used_after, period = _activity(before, after)
+        if not activity:
+            activity, _used, _period = _activity(_previous_clause(text, clause_start), "")
         approx = bool(
             m.group("pre")
             or m.group("yu")
@@ -360,24 +512,23 @@ def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:
             or m.group("post")
             or re.search(rf"(?:{LOWER_BOUND})[^，。；]{{0,6}}$", before)
         )
-        end = clause_end if used_after else e
-        while clause_start < s and text[clause_start] in " \u3000":
-            clause_start += 1
-        raw_start, raw_end = paragraph.span(clause_start, end)
-        activity = re.sub(r"[“”‘’「」]", "", activity).strip()
+        previous_end = e
         full_unit = (m.group("mult") or "") + ("%" if unit == "％" else unit)
-        out.append(
-            {
-                "activity": activity,
-                "value": value,
-                "unit": full_unit,
-                "approx": approx,
-                "source": raw[raw_start:raw_end],
-                "period": period,
-                "section": section,
-                "span": [raw_start, raw_end],
-            }
+        record = _record(
+            paragraph,
+            raw,
+            clause_start,
+            clause_end if used_after else e,
+            activity=activity,
+            value=value,
+            unit=full_unit,
+            approx=approx,
+            period=period,
+            section=section,
+            target=plan or bool(TARGET_RE.search(_sentence_before(text, s))),
+            _clause=text[clause_start:e],
         )
+        out.append({**record, "_start": s, "_end": e})
     for m in PERCENT_RE.finditer(text):
         if any(a <= m.start() < b for a, b in masked):
             continue
@@ -386,21 +537,26 @@ def extract(paragraph: Tracked, raw: str, section: str = "") -> list[dict]:
             continue
         clause_start = _clause_start(text, m.start())
         activity, _used, period = _activity(text[clause_start : m.start()], "")
-        raw_start, raw_end = paragraph.span(clause_start, m.end())
-        out.append(
-            {
-                "activity": activity,
-                "value": value,
-                "unit": "%",
-                "approx": False,
-                "source": raw[raw_start:raw_end],
-                "period": period,
-                "section": section,
-                "span": [raw_start, raw_end],
-            }
+        record = _record(
+            paragraph,
+            raw,
+            clause_start,
+            m.end(),
+            activity=activity,
+            value=value,
+            unit="%",
+            approx=False,
+            period=period,
+            section=section,
+            target=plan or bool(TARGET_RE.search(_sentence_before(text, m.start()))),
+            _clause=text[clause_start : m.end()],
         )
-    out.sort(key=lambda metric: metric["span"][0])
+        out.append({**record, "_start": m.start(), "_end": m.end()})
+    out.sort(key=lambda metric: metric["_start"])
+    for metric in out:
+        metric["_sentence"] = len(SENTENCE_END_RE.findall(text, 0, metric["_start"]))
+    _link(out, text)
     return out
 
 
-__all__ = ["ENUM_RE", "extract"]
+__all__ = ["ENUM_RE", "extract", "link_subsets"]

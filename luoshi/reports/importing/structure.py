@@ -10,8 +10,20 @@ from .cleaning import CN_NUM, ENUM_RE, marker_level
 CN_VALUES = {ch: i + 1 for i, ch in enumerate(CN_NUM)}
 LEAD_MAX = 50
 INLINE_ENUM_RE = re.compile(rf"(?:^|(?<=[。；：！？:;，]))\s*(?:其)?([{CN_NUM}]{{1,2}})(是|要)")
-PROBLEM_RE = re.compile(r"问题|不足|短板|差距|薄弱|短处|困难")
-PLAN_RE = re.compile(r"下一步|下步|计划|打算|思路|措施|方向|展望|今后|努力|建议|对策|安排|设想")
+PROBLEM_RE = re.compile(r"问题|不足|短板|差距|薄弱|短处|困难|弱项")
+# 风险/隐患 name a problem section (「发现的风险隐患」) but not a section about work on risks
+# (「防范化解重大风险」「风险隐患排查开展情况」).
+RISK_RE = re.compile(r"风险|隐患")
+WORK_RE = re.compile(r"情况|开展|工作|范围|方式|防范|化解|防控|应对|处置|管控|加强|排查(?!发现|出)")
+PLAN_RE = re.compile(
+    r"下一步|下步|计划|打算|思路|措施|工作方向|努力方向|未来|展望|今后|努力|建议|对策|安排|设想"
+    r"|要求|意见"
+)
+# The clause that introduces an enumeration inside another section.
+PROBLEM_CUE_RE = re.compile(
+    r"问题|不足|短板|差距|薄弱|隐患|风险|主要表现|发现[：:]|存在[^。]{0,6}[：:]"
+)
+PLAN_CUE_RE = re.compile(r"下一步|今后|接下来|将[从着重]|建议|措施|打算")
 FUTURE_RE = re.compile(
     r"^(下一步|下步|今后|接下来|明年|新的一年|未来|\d{4}年[^。，]{0,20}?将|针对(以上|上述|这些)|为此)"
 )
@@ -56,6 +68,14 @@ class Node:
     para: int  # index of the paragraph where it starts
     children: list[Node] = field(default_factory=list)
     body: list[int] = field(default_factory=list)  # paragraphs directly inside
+    cue: str = ""  # an enumeration item's role from the clause introducing it: problem/plan
+
+    @property
+    def rank(self) -> float:
+        """Depth order of marker types: 第一章 above 第一节 above 一、 … above 一是."""
+        if self.level == 0 and "节" in self.marker:
+            return 0.5
+        return self.level
 
     def as_dict(self) -> dict:
         return {
@@ -76,12 +96,13 @@ class Node:
 
 
 def build_tree(paragraphs: list[str]) -> list[Node]:
-    root = Node("", 0, "", -1)
+    root = Node("", -1, "", -1)
     stack = [root]
     enum_next: dict[int, int] = {}
+    enum_cue: dict[int, str] = {}
 
     def attach(node: Node) -> None:
-        while stack[-1].level >= node.level:
+        while stack[-1].rank >= node.rank:
             stack.pop()
         stack[-1].children.append(node)
         stack.append(node)
@@ -114,6 +135,9 @@ def build_tree(paragraphs: list[str]) -> list[Node]:
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             segment = text[m.start() : end].strip()
             node = Node(lead_phrase(segment, m.group(0).strip()), 5, m.group(0).strip(), index)
+            if number == 1:
+                enum_cue[id(parent)] = _cue(text[: m.start()])
+            node.cue = enum_cue.get(id(parent), "")
             del stack[top + 1 :]
             parent.children.append(node)
             stack.append(node)
@@ -121,9 +145,47 @@ def build_tree(paragraphs: list[str]) -> list[Node]:
     return root.children
 
 
-def problems_and_plans(tree: list[Node], paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    problems: list[str] = []
-    plans: list[str] = []
+def _cue(before: str) -> str:
+    """The role an enumeration gets from the clause that introduces it (same sentence)."""
+    lead = re.split("[。！？]", before)[-1]
+    if PROBLEM_CUE_RE.search(lead):
+        return "problem"
+    if PLAN_CUE_RE.search(lead):
+        return "plan"
+    return ""
+
+
+def role_of(title: str, level: int) -> str:
+    """problem / plan / both / "" from a section heading."""
+    major = level <= 1 or len(title) <= 16
+    if not major:
+        return ""
+    problem = bool(PROBLEM_RE.search(title)) or (
+        bool(RISK_RE.search(title)) and not WORK_RE.search(title)
+    )
+    plan = bool(PLAN_RE.search(title))
+    if problem and plan:
+        return "both"
+    return "problem" if problem else "plan" if plan else ""
+
+
+def _clauses(paragraph: str) -> list[str]:
+    """Items written as clauses of a paragraph: after an introducing 「…：」, split at ；and 。"""
+    head, colon, rest = paragraph.partition("：")
+    text = rest if colon and not re.search("[。；]", head) and rest.strip() else paragraph
+    parts = [p.strip() for p in re.split("[；。！？]", text)]
+    return [lead_phrase(p) for p in parts if len(p) >= 4]
+
+
+@dataclass
+class Roles:
+    problems: list[str] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+    plan_paras: set[int] = field(default_factory=set)  # where a figure is a target
+
+
+def section_roles(tree: list[Node], paragraphs: list[str]) -> Roles:
+    roles = Roles()
 
     def items(node: Node, start: int = -1, end: int | None = None) -> list[str]:
         chosen = [
@@ -131,40 +193,53 @@ def problems_and_plans(tree: list[Node], paragraphs: list[str]) -> tuple[list[st
         ]
         if chosen or node.children:
             return chosen
-        out = []
+        out: list[str] = []
         for i in node.body:
             if i >= start and (end is None or i < end):
-                out.append(lead_phrase(paragraphs[i]))
+                out.extend(_clauses(paragraphs[i]))
         return out
 
+    def plan_paras(node: Node, start: int = -1) -> None:
+        roles.plan_paras.update(i for i in _subtree_paras(node) | {node.para} if i >= start)
+
     def visit(node: Node) -> None:
-        title = node.title
-        major = node.level == 1 or len(title) <= 16
-        is_problem = major and bool(PROBLEM_RE.search(title))
-        is_plan = major and bool(PLAN_RE.search(title))
-        if node.level < 5 and is_problem and is_plan:
+        role = role_of(node.title, node.level) if node.level < 5 else ""
+        if role == "both":
             boundary = next(
                 (i for i in sorted(_subtree_paras(node)) if FUTURE_RE.match(paragraphs[i])),
                 None,
             )
             if boundary is None:
-                problems.extend(items(node))
+                roles.problems.extend(items(node))
             else:
-                problems.extend(items(node, end=boundary))
-                plans.extend(items(node, start=boundary))
+                roles.problems.extend(items(node, end=boundary))
+                roles.plans.extend(items(node, start=boundary))
+                plan_paras(node, boundary)
             return
-        if node.level < 5 and is_problem:
-            problems.extend(items(node))
+        if role == "problem":
+            roles.problems.extend(items(node))
             return
-        if node.level < 5 and is_plan:
-            plans.extend(items(node))
+        if role == "plan":
+            roles.plans.extend(items(node))
+            plan_paras(node)
             return
         for child in node.children:
-            visit(child)
+            if child.level == 5 and child.cue == "problem":
+                roles.problems.append(child.heading)
+            elif child.level == 5 and child.cue == "plan":
+                roles.plans.append(child.heading)
+                roles.plan_paras.add(child.para)
+            else:
+                visit(child)
 
     for node in tree:
         visit(node)
-    return problems, plans
+    return roles
+
+
+def problems_and_plans(tree: list[Node], paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    roles = section_roles(tree, paragraphs)
+    return roles.problems, roles.plans
 
 
 def _subtree_paras(node: Node) -> set[int]:
@@ -176,4 +251,13 @@ def _subtree_paras(node: Node) -> set[int]:
     return out
 
 
-__all__ = ["ENUM_RE", "Node", "build_tree", "cn_to_int", "lead_phrase", "problems_and_plans"]
+__all__ = [
+    "ENUM_RE",
+    "Node",
+    "Roles",
+    "build_tree",
+    "cn_to_int",
+    "lead_phrase",
+    "problems_and_plans",
+    "section_roles",
+]

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from luoshi.reports.document import Document
 from luoshi.reports.rendering import fonts, page
@@ -18,8 +19,12 @@ _CHAR_MM = (page.PAGE_WIDTH_MM - page.MARGIN_LEFT_MM - page.MARGIN_RIGHT_MM) / p
 
 
 @cache
-def document_css() -> str:
-    return CSS_PATH.read_text(encoding="utf-8")
+def document_css() -> SafeString:
+    """The stylesheet shipped with the code (``CSS_PATH``), inlined in the page's <style>.
+
+    A constant file, never data: safe as it is (escaping would break its quoted font
+    names), so it is marked safe here and the template writes ``{{ css }}``."""
+    return mark_safe(CSS_PATH.read_text(encoding="utf-8"))  # noqa: S308  constant file
 
 
 def document_context(document: Document, *, script: str = "simplified") -> dict:

@@ -2,6 +2,7 @@
 
 Generates a report from the records (as the web page does) and writes the rendered file.
 Nothing is saved unless ``--save`` is given (then a ``Report`` with its first version).
+Run at the server, it counts every record of the unit (or its subtree): ``indicators.SYSTEM``.
 """
 
 import datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from luoshi.core.indicators import SYSTEM
 from luoshi.reports import engine, services
 from luoshi.reports.models import ReportKind
 from luoshi.units.models import Unit
@@ -54,6 +56,7 @@ class Command(BaseCommand):
         if options["save"]:
             report = services.create_report(
                 user=None,
+                reader=SYSTEM,
                 unit=unit,
                 year=year,
                 kind=kind,
@@ -63,7 +66,12 @@ class Command(BaseCommand):
             content = report.latest_version.content
         else:
             content = engine.generate(
-                unit, year, kind, subtree=options["subtree"], plans_input=options["plans"]
+                unit,
+                year,
+                kind,
+                user=SYSTEM,
+                subtree=options["subtree"],
+                plans_input=options["plans"],
             ).content
         data = services.render(content, fmt=fmt, script=script)
         output.write_bytes(data)

@@ -1,4 +1,5 @@
-"""``python manage.py import_report PATH --json``: a past report (.txt/.docx) as structured data.
+"""``python manage.py import_report PATH --json``: a past report (.txt/.docx/.doc/.wps/.pdf) as
+structured data.
 
 With ``--save --unit CODE --year YYYY --user USERNAME [--kind K] [--replace]`` the result is
 stored as that unit-year's baseline (same checks as the web import).
@@ -17,10 +18,17 @@ from luoshi.units.models import Unit
 
 
 class Command(BaseCommand):
-    help = "导入往年报告（.txt / .docx）：清理、识别层次结构、量化表述、问题与打算；可保存为基线。"
+    # No system checks: they import every URLconf and view (openpyxl, numpy, DRF, the API
+    # schema…), most of this command's start-up, and nothing here depends on them. The file
+    # readers import their own heavy libraries (python-docx, pdfminer) only for their format.
+    requires_system_checks = []
+    help = (
+        "导入往年报告（.txt / .docx / .doc / .wps / .pdf）：清理、识别层次结构、量化表述、"
+        "问题与打算；可保存为基线。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="报告文件路径（.txt 或 .docx）")
+        parser.add_argument("path", help="报告文件路径（.txt、.docx、.doc、.wps 或 .pdf）")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
         parser.add_argument("--save", action="store_true", help="保存为单位年度基线")
         parser.add_argument("--unit", help="单位代码（--save 时必填）")
@@ -89,7 +97,11 @@ class Command(BaseCommand):
         out.write(f"量化表述 {len(parsed['metrics'])} 条：")
         for m in parsed["metrics"]:
             approx = "约" if m["approx"] else ""
-            out.write(f"  {m['activity']}：{approx}{m['value']}{m['unit']}  〔{m['source']}〕")
+            target = "〈目标〉" if m.get("target") else ""
+            marks = target + ("〈其中〉" if m.get("subset") else "")
+            out.write(
+                f"  {m['activity']}：{approx}{m['value']}{m['unit']}{marks}  〔{m['source']}〕"
+            )
         out.write("存在问题：" + "；".join(parsed["problems"]))
         out.write("工作打算：" + "；".join(parsed["plans"]))
         out.write(f"已删除网页杂项 {len(parsed['removed'])} 行")

@@ -1,9 +1,11 @@
-// Report charts: each section's chart data (JSON beside it) drawn with ECharts.
+// Report charts: each section's chart data (its json_script beside the charts) drawn
+// with ECharts.
 (function () {
   if (typeof echarts === "undefined") return;
-  document.querySelectorAll(".ls-chart-data").forEach(function (source) {
+  document.querySelectorAll(".ls-report-section").forEach(function (section) {
+    var source = section.querySelector(':scope > script[type="application/json"]');
+    if (!source) return;
     var charts = JSON.parse(source.textContent);
-    var section = source.closest(".ls-report-section");
     charts.forEach(function (chart, index) {
       var el = section.querySelector('[data-chart="' + index + '"]');
       if (!el) return;

@@ -1,0 +1,33 @@
+"""讲座论坛 100% 备案 (registered in EventsConfig.ready)."""
+
+from django.db.models import F, Q
+
+from luoshi.core.metrics import Metric, moments_between
+
+
+def _held(params):
+    from luoshi.events.models import EventFiling, EventStatus
+
+    return EventFiling.objects.filter(status=EventStatus.HELD)
+
+
+def _period(params, start, end) -> dict:
+    return {"status": "held", "date_from": start.isoformat(), "date_to": end.isoformat()}
+
+
+METRICS = [
+    Metric(
+        key="event_filing_rate",
+        label="讲座论坛备案率",
+        measure_word="场",
+        records=_held,
+        in_period=moments_between("start_at"),
+        counted=lambda start, end: Q(approved_at__isnull=False, approved_at__lte=F("start_at")),
+        list_url="events:list",
+        filters=_period,
+        count_filters=lambda params, start, end: {"timely": "yes"},
+        count_label="事前备案",
+        total_label="举办讲座论坛",
+        description="期内举办的讲座论坛中举办前已批准（备案）的比例",
+    ),
+]

@@ -1,0 +1,53 @@
+"""信息发布 100% 三审 (registered in PublicationsConfig.ready)."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from luoshi.core.metrics import Metric, moments_between
+
+
+def _published(params):
+    from luoshi.publications.models import Publication, PublicationStatus
+
+    return Publication.objects.filter(status=PublicationStatus.PUBLISHED)
+
+
+def _fully_reviewed(start, end) -> Q:
+    from django.contrib.contenttypes.models import ContentType
+
+    from luoshi.core.workflow import WorkflowStep
+    from luoshi.publications.models import Publication
+    from luoshi.publications.selectors import PASS_TRANSITIONS
+
+    content_type = ContentType.objects.get_for_model(Publication)
+    condition = Q()
+    for transition in PASS_TRANSITIONS:
+        condition &= Q(
+            Exists(
+                WorkflowStep.objects.filter(
+                    content_type=content_type, object_id=OuterRef("pk"), transition=transition
+                )
+            )
+        )
+    return condition
+
+
+def _period(params, start, end) -> dict:
+    return {"status": "published", "date_from": start.isoformat(), "date_to": end.isoformat()}
+
+
+METRICS = [
+    Metric(
+        key="review_coverage",
+        label="三审覆盖率",
+        measure_word="条",
+        records=_published,
+        in_period=moments_between("published_at"),
+        counted=_fully_reviewed,
+        list_url="publications:list",
+        filters=_period,
+        count_filters=lambda params, start, end: {"coverage": "full"},
+        count_label="经三审发布",
+        total_label="发布信息",
+        description="期内发布的信息中初审、复审、终审均已签的比例",
+    ),
+]

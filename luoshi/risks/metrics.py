@@ -1,0 +1,35 @@
+"""风险点排查 (registered in RisksConfig.ready).
+
+分析研判 meetings are measured by ``ledger_count`` (activity type ``analysis``): each meeting
+writes exactly one ledger record of that type.
+"""
+
+from luoshi.core.metrics import Metric, moments_between
+
+
+def _completed(params):
+    from luoshi.risks.models import Screening
+
+    return Screening.objects.filter(completed_at__isnull=False)
+
+
+def _period(params, start, end) -> dict:
+    return {
+        "completed": "yes",
+        "completed_from": start.isoformat(),
+        "completed_to": end.isoformat(),
+    }
+
+
+METRICS = [
+    Metric(
+        key="risk_screening",
+        label="风险隐患排查",
+        measure_word="次",
+        records=_completed,
+        in_period=moments_between("completed_at"),
+        list_url="risks:screenings",
+        filters=_period,
+        description="完成日期在期内的风险隐患排查（专项排查的自查或单位自行发起的排查）",
+    ),
+]

@@ -1,0 +1,228 @@
+"""Every number is the same number wherever it is shown (issue 15, 「Done when」).
+
+On the demo district (built once for this module), for every metric × every unit × own and
+subtree × the year, its halves and its quarters: the metric layer's figure equals the count
+of the list its link opens (numerator and denominator; the year, a half and a quarter, each
+link being a list query), the duty-progress figure (selector and API, every period of every
+item), the dashboard's figure (the year and each quarter: the dashboard has no halves) and the
+report's fact (the year).
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.test import RequestFactory
+from django.urls import resolve
+from django.utils import timezone
+
+from luoshi.accounts.models import User
+from luoshi.api import services as api_services
+from luoshi.core import metrics
+from luoshi.dashboard import selectors as dashboard
+from luoshi.demo.district import build_demo
+from luoshi.duty.models import DutyList
+from luoshi.duty.selectors import list_progress
+from luoshi.ledger.models import ActivityType
+from luoshi.reports.engine.facts import FactBook
+from luoshi.units.models import Unit
+from tests.api_support import evidence_files_in
+
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+
+
+def _month_end(year, month):
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+PERIODS = {
+    "year": (datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)),
+    "H1": (datetime.date(YEAR, 1, 1), datetime.date(YEAR, 6, 30)),
+    "H2": (datetime.date(YEAR, 7, 1), datetime.date(YEAR, 12, 31)),
+    **{f"Q{q}": (datetime.date(YEAR, 3 * q - 2, 1), _month_end(YEAR, 3 * q)) for q in (1, 2, 3, 4)},
+}
+SPANS = list(PERIODS.values())
+
+# report fact keys of each rate metric: (numerator, denominator, rate)
+REPORT_RATES = {
+    "task_series": ("tasks_on_time", "tasks_total", "tasks_rate"),
+    "review_coverage": ("pubs_reviewed", "pubs_total", "pubs_review_rate"),
+    "event_filing_rate": ("events_filed", "events_held", "events_filing_rate"),
+    "incident_closure_rate": ("incidents_closed", "incidents_total", "incidents_closure_rate"),
+    "rectification_rate": ("rectification_closed", "rectification_total", "rectification_rate"),
+    "channel_check_rate": ("channels_checked", "channels_total", "channels_check_rate"),
+}
+# dashboard rate figures: metric key -> (panel, figure)
+DASHBOARD_RATES = {
+    "evidence_completeness": ("ledger", "evidence"),
+    "task_series": ("tasks", "on_time"),
+    "review_coverage": ("publications", "coverage"),
+    "event_filing_rate": ("events", "filing"),
+    "incident_closure_rate": ("incidents", "closure"),
+    "rectification_rate": ("rectification", "rate"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("metric-evidence")
+    with django_db_blocker.unblock(), evidence_files_in(folder), transaction.atomic():
+        build_demo(today=TODAY)
+        leader = User.objects.get(username="qw_leader")  # 区委副书记: the whole district
+        codes = list(ActivityType.objects.order_by("order").values_list("code", flat=True))
+        variants = [("ledger_count", {})] + [("ledger_count", {"activity_type": c}) for c in codes]
+        variants += [(key, {}) for key in sorted(metrics.registry()) if key != "ledger_count"]
+        yield SimpleNamespace(
+            leader=leader,
+            units=list(Unit.objects.filter(is_active=True).order_by("path")),
+            variants=variants,
+        )
+        transaction.set_rollback(True)
+
+
+def _listed(user, url: str) -> int:
+    """How many records the list page at ``url`` shows ``user`` (its own view and filters,
+    without rendering the page)."""
+    path, _sep, query = url.partition("?")
+    match = resolve(path)
+    request = RequestFactory().get(url)
+    request.user = user
+    view = match.func.view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    return view.get_queryset().count()
+
+
+def _values(demo, key, params, unit, subtree):
+    return metrics.values(
+        key,
+        user=demo.leader,
+        unit=unit,
+        subtree=subtree,
+        periods=SPANS,
+        params=params,
+        today=TODAY,
+    )
+
+
+LINKED = ("year", "H1", "Q3")  # one of each kind of period: each link is a list query
+
+
+def test_every_figure_equals_the_list_its_link_opens(db, demo):
+    checked = 0
+    for key, params in demo.variants:
+        for unit in demo.units:
+            for subtree in (False, True):
+                found = dict(zip(PERIODS, _values(demo, key, params, unit, subtree), strict=True))
+                for name in LINKED:
+                    value = found[name]
+                    where = (key, params, unit.code, subtree, name)
+                    assert _listed(demo.leader, value.count_url) == value.count, where
+                    if value.metric.is_rate:
+                        assert _listed(demo.leader, value.total_url) == value.total, where
+                        assert value.count <= value.total, where
+                    checked += 1
+    assert checked == len(demo.variants) * len(demo.units) * 2 * len(LINKED)
+
+
+def _api_rows(client, user, duty_list, subtree):
+    key = api_services.create_token(
+        user=user, name="核对", expires_at=timezone.now() + datetime.timedelta(hours=1)
+    )[1]
+    response = client.get(
+        f"/api/duty-lists/{duty_list.pk}/progress/?subtree={int(subtree)}",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 200
+    return {row["code"]: row for row in response.json()}
+
+
+def test_duty_progress_page_and_api_state_the_metric(db, demo, client):
+    lists = list(DutyList.objects.filter(year=YEAR).select_related("unit"))
+    assert lists
+    compared = 0
+    for duty_list in lists:
+        for subtree in (False, True):
+            api = _api_rows(client, demo.leader, duty_list, subtree)
+            for row in list_progress(duty_list, user=demo.leader, subtree=subtree, today=TODAY):
+                item = row.item
+                if row.manual or not row.periods:
+                    continue
+                measured = [p for p in row.periods if p.count is not None]
+                found = metrics.values(
+                    item.indicator_kind,
+                    user=demo.leader,
+                    unit=duty_list.unit,
+                    subtree=subtree,
+                    periods=[(p.start, p.end) for p in measured],
+                    params=item.indicator_params,
+                    today=TODAY,
+                )
+                api_periods = {p["key"]: p for p in api[item.code]["periods"]}
+                for period, value in zip(measured, found, strict=True):
+                    where = (duty_list.unit.code, item.code, subtree, period.key)
+                    assert (period.count, period.total) == (value.count, value.total), where
+                    assert period.url == value.count_url, where
+                    theirs = api_periods[period.key]
+                    assert (theirs["count"], theirs["total"]) == (value.count, value.total), where
+                    compared += 1
+    assert compared > 100
+
+
+def test_dashboard_states_the_metric(db, demo):
+    compared = 0
+    for unit in demo.units:
+        for quarter in (None, 1, 2, 3, 4):
+            period = dashboard.period_for(YEAR, quarter)
+            data = dashboard.dashboard(demo.leader, unit, period, today=TODAY)
+            span = [(period.start, period.end)]
+            records = metrics.values(
+                "ledger_count", user=demo.leader, unit=unit, subtree=True, periods=span
+            )[0]
+            figure = data.panels["ledger"].figure("records").current
+            assert figure.value == records.count, (unit.code, quarter)
+            for key, (panel, name) in DASHBOARD_RATES.items():
+                value = metrics.values(
+                    key, user=demo.leader, unit=unit, subtree=True, periods=span, today=TODAY
+                )[0]
+                shown = data.panels[panel].figure(name).current
+                where = (unit.code, quarter, key)
+                assert (shown.count.value, shown.total.value) == (value.count, value.total), where
+                assert shown.value == value.rate, where
+                assert shown.count.url == value.count_url, where
+                compared += 1
+    assert compared == len(demo.units) * 5 * len(DASHBOARD_RATES)
+
+
+def test_report_facts_state_the_metric(db, demo):
+    codes = [params["activity_type"] for key, params in demo.variants if params]
+    year = [PERIODS["year"]]
+    for unit in demo.units:
+        for subtree in (False, True):
+            book = FactBook(unit, YEAR, user=demo.leader, subtree=subtree, today=TODAY)
+
+            def metric(key, params=None, unit=unit, subtree=subtree):
+                return metrics.values(
+                    key,
+                    user=demo.leader,
+                    unit=unit,
+                    subtree=subtree,
+                    periods=year,
+                    params=params,
+                    today=TODAY,
+                )[0]
+
+            for code in codes:
+                value = metric("ledger_count", {"activity_type": code})
+                fact = book.get(f"ledger:{code}")
+                assert (fact.value, fact.url) == (value.count, value.count_url), (unit.code, code)
+            for key, (count_key, total_key, rate_key) in REPORT_RATES.items():
+                value = metric(key)
+                where = (unit.code, subtree, key)
+                assert book.get(count_key).value == value.count, where
+                assert book.get(total_key).value == value.total, where
+                rate = book.get(rate_key).value
+                assert rate == (None if value.rate is None else float(value.rate)), where
+            assert book.get("screenings").value == metric("risk_screening").count
