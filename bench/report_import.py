@@ -3,7 +3,7 @@
     DJANGO_SETTINGS_MODULE=luoshi.settings .venv/bin/python bench/report_import.py [-v]
 
 Quality (tests/fixtures/report_corpus/, answers written by hand; scoring rules in its
-score.py): metric F1, section recall, problem/plan recall, boilerplate removed, body kept,
+corpus_score.py): metric F1, section recall, problem/plan recall, boilerplate removed, body kept,
 title/year/kind accuracy. ``-v`` lists every miss.
 
 Speed, in a warm process (every text parsed once before timing, best of 5): parse time per
@@ -28,7 +28,7 @@ django.setup()
 
 import re  # noqa: E402
 
-from score import THRESHOLDS, answers, figures, score_corpus  # noqa: E402
+from corpus_score import THRESHOLDS, answers, figures, score_corpus  # noqa: E402
 
 from luoshi.reports.importing import parse_text, read_path  # noqa: E402
 

@@ -25,7 +25,12 @@ PO = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
 HANS_PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 # English msgids of Django itself → Simplified Chinese.
-OVERRIDES = {"- Select an option -": "- 请选择 -"}
+# "This field is required." is translated differently by Django, DRF and django-simple-captcha;
+# the project's catalog (LOCALE_PATHS) decides, whatever the order of INSTALLED_APPS.
+OVERRIDES = {
+    "- Select an option -": "- 请选择 -",
+    "This field is required.": "该字段是必填项。",
+}
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ import datetime
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
@@ -218,3 +219,23 @@ def build_world(evidence_dir):
 
 def auth(key):
     return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+# The fixtures every API test module uses: ``from tests.api_support import api_fixtures`` and
+# ``evidence_dir, world, _module_evidence_storage = api_fixtures()`` at module level.
+def api_fixtures():
+    @pytest.fixture(scope="module")
+    def evidence_dir(tmp_path_factory):
+        return tmp_path_factory.mktemp("api-evidence")
+
+    @pytest.fixture(scope="module")
+    def world(django_db_setup, django_db_blocker, evidence_dir):
+        with django_db_blocker.unblock(), build_world(evidence_dir) as built:
+            yield built
+
+    @pytest.fixture(autouse=True)
+    def _module_evidence_storage(_private_evidence_root, evidence_dir):
+        with evidence_files_in(evidence_dir):
+            yield
+
+    return evidence_dir, world, _module_evidence_storage

@@ -19,6 +19,8 @@ from luoshi.core.scope import DataScope
 from luoshi.duty import services as duty_services
 from luoshi.duty.selectors import latest_pack
 from luoshi.ledger.models import ActivityType
+from luoshi.reports import services
+from luoshi.reports.engine import generate
 from luoshi.reports.models import Report, ReportKind
 from tests.factories import LedgerRecordFactory, make_user
 
@@ -154,24 +156,32 @@ def _generate(client, tree):
         "kind": ReportKind.ANNUAL_SUMMARY,
         "subtree": "on",
     }
-    response = client.post(reverse("reports:report_create"), data)
-    assert response.status_code == 302
-    report = Report.objects.order_by("-pk").first()
-    return report
+    return client.post(reverse("reports:report_create"), data)
 
 
-def test_report_including_subordinate_units_counts_own_unit_for_a_unit_only_user(
+def test_report_including_subordinate_units_is_refused_beyond_scope(
     client, world, unit_only, subtree_user
 ):
     tree, _list = world
     client.force_login(unit_only)
-    report = _generate(client, tree)
-    assert report.latest_version.facts["ledger:study_group"]["value"] == OWN
-    # regenerating by a user who sees the subtree counts the subtree
+    response = _generate(client, tree)
+    assert response.status_code == 200 and not Report.objects.exists()
+    assert "不能生成含下级单位的报告" in response.context["form"].errors["subtree"][0]
     client.force_login(subtree_user)
-    client.post(reverse("reports:report_regenerate", args=[report.pk]), {"base": 1})
-    report.refresh_from_db()
+    assert _generate(client, tree).status_code == 302
+    report = Report.objects.get()
     assert report.latest_version.facts["ledger:study_group"]["value"] == OWN + CHILD
-    assert _generate(client, tree).latest_version.facts["ledger:study_group"]["value"] == (
-        OWN + CHILD
+
+
+def test_report_engine_counts_own_unit_for_a_unit_only_user(world, unit_only, subtree_user):
+    """Below the form: the engine itself (and so regenerating a stored subtree report)
+    counts only what the generating user may open."""
+    tree, _list = world
+    report = services.create_report(
+        user=subtree_user, unit=tree.own, year=YEAR, kind=ReportKind.ANNUAL_SUMMARY, subtree=True
     )
+    assert report.latest_version.facts["ledger:study_group"]["value"] == OWN + CHILD
+    version, _kept = services.regenerate(report, user=unit_only, base=1)
+    assert version.facts["ledger:study_group"]["value"] == OWN
+    draft = generate(tree.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=unit_only, subtree=True)
+    assert draft.facts["ledger:study_group"]["value"] == OWN

@@ -11,24 +11,9 @@ from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.api_support import auth, build_world, evidence_files_in
+from tests.api_support import api_fixtures, auth
 
-
-@pytest.fixture(scope="module")
-def evidence_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("api-schema-evidence")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, evidence_dir):
-    with django_db_blocker.unblock(), build_world(evidence_dir) as built:
-        yield built
-
-
-@pytest.fixture(autouse=True)
-def _module_evidence_storage(_private_evidence_root, evidence_dir):
-    with evidence_files_in(evidence_dir):
-        yield
+evidence_dir, world, _module_evidence_storage = api_fixtures()
 
 
 def test_schema_is_valid_openapi_3_and_needs_authentication(db, world, client):

@@ -9,24 +9,9 @@ import pytest
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.tasks.models import AssignmentStatus
-from tests.api_support import auth, build_world, evidence_files_in
+from tests.api_support import api_fixtures, auth
 
-
-@pytest.fixture(scope="module")
-def evidence_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("api-v1-evidence")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, evidence_dir):
-    with django_db_blocker.unblock(), build_world(evidence_dir) as built:
-        yield built
-
-
-@pytest.fixture(autouse=True)
-def _module_evidence_storage(_private_evidence_root, evidence_dir):
-    with evidence_files_in(evidence_dir):
-        yield
+evidence_dir, world, _module_evidence_storage = api_fixtures()
 
 
 def is_chinese(text: str) -> bool:

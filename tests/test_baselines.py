@@ -325,3 +325,31 @@ def test_delete_needs_permission(client, tree, users, parsed):
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
     assert not Baseline.objects.exists()
+
+
+def test_next_years_target_and_a_part_are_not_last_years_figure(tree):
+    """A past report's 「省级以上媒体刊发15篇」 (a part) and 「不少于100篇」 (next year's target)
+    are not the figure this year's report compares with; last year's total is."""
+    import datetime
+
+    from luoshi.ledger.models import ActivityType
+    from luoshi.reports.engine import generate
+    from luoshi.reports.importing import parse_text
+    from tests.factories import LedgerRecordFactory
+
+    year = 2026
+    LedgerRecordFactory(
+        unit=tree.sibling,
+        activity_type=ActivityType.objects.get(code="publicity"),
+        date=datetime.date(year, 3, 5),
+    )
+    parsed = parse_text(
+        "某局2025年意识形态工作总结\n一、工作情况\n"
+        "在省级以上媒体刊发稿件15篇，全年在各级媒体刊发稿件共86篇。\n"
+        "二、下一步打算\n（一）全年刊发稿件不少于100篇。\n"
+    )
+    Baseline.objects.create(
+        unit=tree.sibling, year=year - 1, kind=ReportKind.ANNUAL_SUMMARY, text="…", data=parsed
+    )
+    draft = generate(tree.sibling, year, ReportKind.ANNUAL_SUMMARY)
+    assert draft.facts["ledger:publicity"]["previous"] == 86

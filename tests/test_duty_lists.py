@@ -342,3 +342,24 @@ def test_channel_checks_feed_the_quarterly_duty_item(duty_list, tree, users):
     q1, q2, *_rest = item_progress(item, user=SYSTEM, today=datetime.date(YEAR, 7, 1)).periods
     assert (q1.count, q1.total, q1.state) == (2, 2, "met")
     assert (q2.count, q2.total, q2.state) == (1, 2, "missed")
+
+
+def test_progress_asks_once_per_measured_item_for_all_its_periods(duty_list, tree, users):
+    """Monthly, quarterly, half-yearly and yearly items alike: one query per measured item
+    (its periods and the year together), plus the items, their checks and the subtree's
+    targets; never one query per item and period."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.duty.selectors import list_progress
+
+    duty_list = type(duty_list).objects.select_related("unit").get(pk=duty_list.pk)
+    july = datetime.date(YEAR, 7, 15)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list_progress(duty_list, user=users.leader, subtree=True, today=july)
+    measured = [r for r in rows if not r.manual and r.periods]
+    assert any(len(r.periods) == 12 for r in measured)  # a monthly item: 7 periods measured
+    ledger_items = sum(1 for r in measured if r.item.indicator_kind == "ledger_count")
+    # per item: one count for all its periods and the year (+ its activity type's id for the
+    # links); once: items, checks, assignees (prefetch), subtree targets (2), a content type
+    assert len(captured.captured_queries) <= len(measured) + ledger_items + 6

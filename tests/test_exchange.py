@@ -141,6 +141,26 @@ def rewrite(path, change, *, fix_checksums=True):
     return out
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """The pages check and import in background jobs; here a job runs as soon as it is
+    queued (``test_the_page_checks_and_imports_in_the_background_queue``: the real queue)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def upload_package(client, data, parent, name="package.zip"):
+    """Upload on the import page and follow to the job page with the check's report."""
+    upload = io.BytesIO(data)
+    upload.name = name
+    return client.post(
+        reverse("exchange:import"), {"package": upload, "parent": parent.pk}, follow=True
+    )
+
+
+def confirm(client, token):
+    return client.post(reverse("exchange:import_confirm"), {"token": token}, follow=True)
+
+
 def as_foreign():
     """Make this database a different deployment from the one that exported the package."""
     Deployment.objects.update(key="another-deployment")
@@ -335,16 +355,13 @@ def test_export_download_then_import_through_the_pages(client, tree, users, tmp_
 
     as_foreign()
     Unit.objects.filter(code="T11").update(code="T11-old")
-    upload = io.BytesIO(data)
-    upload.name = "t11.zip"
-    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    response = upload_package(client, data, tree.own)
     assert response.status_code == 200
-    assert (
-        "校验通过，确认后将导入：3 条新增"
-    )  # record, task issued by T1, assignment in response.content.decode()
+    # the record, the task issued by T1 and the assignment
+    assert "校验通过，确认后将导入：3 条新增" in response.content.decode()
     assert not Unit.objects.filter(code="T11").exists()  # the check wrote nothing
-    token = response.context["token"]
-    response = client.post(reverse("exchange:import_confirm"), {"token": token})
+    token = response.context["result"]["token"]
+    response = confirm(client, token)
     assert "已导入：3 条新增" in response.content.decode()
     assert Unit.objects.get_parent(Unit.objects.get(code="T11")) == tree.own
     assert LedgerRecord.objects.filter(unit__code="T11").count() == 1
@@ -352,8 +369,7 @@ def test_export_download_then_import_through_the_pages(client, tree, users, tmp_
     assert log.object_repr == "导入数据包：T11 2026 年" and log.user == users.unit_admin
 
     # the same package again: nothing new
-    upload.seek(0)
-    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    response = upload_package(client, data, tree.own)
     assert "0 条新增，0 条更新，3 条未变" in response.content.decode()
 
 
@@ -389,9 +405,7 @@ def test_menu_shows_the_pages_to_unit_admins_only(client, users):
 
 def test_a_refused_package_shows_the_problems_and_no_confirm_button(client, tree, users):
     client.force_login(users.unit_admin)
-    upload = io.BytesIO(b"not a zip")
-    upload.name = "x.zip"
-    response = client.post(reverse("exchange:import"), {"package": upload, "parent": tree.own.pk})
+    response = upload_package(client, b"not a zip", tree.own)
     page = response.content.decode()
     assert "数据包有 1 处问题，未写入任何数据。" in page
     assert "数据包：不是有效的 zip 文件" in page
@@ -431,15 +445,21 @@ def _change_rows(label, change):
     return apply
 
 
+def foreign_package(tree, users, tmp_path, subtree=True):
+    """T1's package of 2026 as another deployment's: this database becomes the importer."""
+    build_unit_year(tree, users)
+    package = export_to(tmp_path / "t1.zip", "T1", subtree=subtree)
+    as_foreign()
+    return package
+
+
 def _import_as(user, data, **kwargs):
     return import_package(data, user=user, **kwargs)
 
 
 def test_a_row_of_a_unit_outside_the_scope_refuses_the_whole_package(tree, users, tmp_path):
     """Attack: the unit admin of T1 edits a row to point at the sibling unit T2."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     before = row_counts()
 
     def elsewhere(rows, members):
@@ -455,9 +475,7 @@ def test_a_row_of_a_unit_outside_the_scope_refuses_the_whole_package(tree, users
 
 
 def test_a_person_of_a_unit_outside_the_scope_refuses_the_package(tree, users, tmp_path):
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     before = row_counts()
 
     def credited_to_the_sibling(rows, members):
@@ -479,9 +497,7 @@ def test_a_person_of_a_unit_outside_the_scope_refuses_the_package(tree, users, t
 
 def test_people_of_a_package_are_never_matched_to_local_accounts(tree, users, tmp_path):
     """The package names ``u_admin``: this deployment's u_admin is another person."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
 
     def credited_to_admin(rows, members):
         rows[0]["fields"]["title"] = "管理员的记录"
@@ -504,9 +520,7 @@ def test_people_of_a_package_are_never_matched_to_local_accounts(tree, users, tm
 def test_a_package_never_signs_a_list_of_a_local_unit(tree, users, tmp_path):
     """Attack: the package marks T1's duty list 已签署 by the leader; T1 is this
     deployment's own unit, so the list keeps its own state and nobody signed it."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path, subtree=False)
     from luoshi.duty.models import DutyList
 
     def signed(rows, members):
@@ -523,9 +537,7 @@ def test_a_package_never_signs_a_list_of_a_local_unit(tree, users, tmp_path):
 def test_a_signed_local_list_is_not_changed_by_a_package(tree, users, tmp_path):
     from luoshi.duty.models import DutyList
 
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path, subtree=False)
     DutyList.objects.filter(unit=tree.own).update(status="signed", signed_by=users.leader)
     before = row_counts()
 
@@ -541,9 +553,7 @@ def test_a_signed_local_list_is_not_changed_by_a_package(tree, users, tmp_path):
 
 def test_an_existing_row_outside_the_scope_is_not_matched(tree, users, tmp_path):
     """Attack: a row id forged to the package id an earlier import mapped to T2's record."""
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     theirs = LedgerRecord.objects.get(unit=tree.sibling)
     title = theirs.title
     before = row_counts()
@@ -607,9 +617,7 @@ def test_a_package_cannot_plant_bytes_under_another_files_name(client, tree, use
 
 
 def test_imported_files_pass_the_upload_checks(tree, users, tmp_path):
-    build_unit_year(tree, users)
-    package = export_to(tmp_path / "t1.zip", "T1")
-    as_foreign()
+    package = foreign_package(tree, users, tmp_path)
     before = row_counts()
     html = b"<html><script>alert(1)</script></html>"
     html_sha = hashlib.sha256(html).hexdigest()
@@ -693,12 +701,9 @@ def _checked_upload(client, tree, users, tmp_path):
     as_foreign()
     Unit.objects.filter(code="T11").update(code="T11-old")
     client.force_login(users.unit_admin)
-    with open(tmp_path / "t11.zip", "rb") as upload:
-        response = client.post(
-            reverse("exchange:import"), {"package": upload, "parent": tree.own.pk}
-        )
+    response = upload_package(client, (tmp_path / "t11.zip").read_bytes(), tree.own)
     assert 'data-testid="cancel"' in response.content.decode()
-    return response.context["token"]
+    return response.context["result"]["token"]
 
 
 def test_cancelling_a_checked_upload_deletes_it(client, tree, users, settings, tmp_path):
@@ -726,3 +731,55 @@ def test_unconfirmed_uploads_expire_after_a_day(client, tree, users, settings, t
     call_command("clear_exchange_uploads", stdout=out)
     assert out.getvalue().strip() == "已删除 1 个过期的待确认数据包"
     assert not stale.exists() and fresh.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_checks_and_imports_in_the_background_queue(
+    client, tree, users, settings, tmp_path
+):
+    """Neither the check nor the import runs in the request: each is a django-tasks-db job
+    that a ``db_worker`` runs; the page shows its progress, then the report."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EXCHANGE_UPLOAD_DIR = tmp_path / "uploads"
+
+    def work():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    build_unit_year(tree, users)
+    data = export_to(tmp_path / "t11.zip", "T11", subtree=False).read_bytes()
+    as_foreign()
+    Unit.objects.filter(code="T11").update(code="T11-old")
+    client.force_login(users.unit_admin)
+    response = upload_package(client, data, tree.own)
+    job_url = response.redirect_chain[-1][0]
+    assert 'data-testid="job-progress"' in response.content.decode()
+    work()
+    response = client.get(job_url)
+    assert "校验通过，确认后将导入：3 条新增" in response.content.decode()
+
+    response = confirm(client, response.context["result"]["token"])
+    assert 'data-testid="job-progress"' in response.content.decode()
+    assert not Unit.objects.filter(code="T11").exists()
+    work()
+    page = client.get(response.redirect_chain[-1][0]).content.decode()
+    assert "已导入：3 条新增" in page
+    assert LedgerRecord.objects.filter(unit__code="T11").count() == 1
+    assert not list((tmp_path / "uploads").iterdir())  # the imported upload is gone
+
+
+def test_evidence_cannot_be_attached_to_a_row_of_another_model_or_unit(tree, users, tmp_path):
+    """Attack: an evidence row whose ``content_type`` names another model, so that its
+    owner id (a package row's) lands on a record of that model, possibly of another unit."""
+    package = foreign_package(tree, users, tmp_path)
+    before = row_counts()
+
+    def retyped(rows, members):
+        rows[0]["fields"]["content_type"] = ["tasks", "task"]
+
+    report = _import_as(
+        users.unit_admin, rewrite(package, _change_rows("evidence.evidence", retyped))
+    )
+    assert [str(p) for p in report.problems] == [
+        "records/evidence.evidence.json 第 1 条：类型或单位与其所属记录不一致"
+    ]
+    assert row_counts() == before

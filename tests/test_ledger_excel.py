@@ -63,14 +63,31 @@ def study_row(code="T1", date=datetime.date(2026, 3, 5), title="中心组第一�
     ]
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """The import runs as a background job; here the job runs as soon as it is queued
+    (``test_the_import_runs_in_the_background_queue`` uses the real queue and worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 def post_import(client, type_code, upload):
+    """Upload on the import page and follow to the job page (or the page with the errors)."""
     activity_type = ActivityType.objects.get(code=type_code)
     return client.post(
-        reverse("ledger:import"), {"activity_type": activity_type.pk, "file": upload}
+        reverse("ledger:import"), {"activity_type": activity_type.pk, "file": upload}, follow=True
+    )
+
+
+def imported(response) -> bool:
+    return bool(response.redirect_chain) and 'data-testid="import-done"' in (
+        response.content.decode()
     )
 
 
 def error_triples(response):
+    result = response.context.get("result")
+    if result:
+        return [(e["row"], e["column"], e["message"]) for e in result["errors"]]
     return [(e.row, e.column, e.message) for e in response.context["errors"]]
 
 
@@ -109,7 +126,7 @@ def test_downloaded_template_imports_after_filling(client, users):
     response = client.get(reverse("ledger:import_template", args=["study_group"]))
     upload = SimpleUploadedFile("模板.xlsx", response.content)
     response = post_import(client, "study_group", upload)
-    assert response.status_code == 302
+    assert imported(response)
     assert LedgerRecord.objects.get().unit.code == "T1"
 
 
@@ -143,10 +160,8 @@ def test_good_file_imports_every_row(client, users, tree):
         ],
     )
     response = post_import(client, "study_group", upload)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("ledger:list")
-    follow = client.get(response["Location"])
-    assert "已导入 4 条记录" in follow.content.decode()
+    assert imported(response)
+    assert "已导入 4 条记录（中心组学习）" in response.content.decode()
 
     records = {r.title: r for r in LedgerRecord.objects.all()}
     assert len(records) == 4
@@ -175,7 +190,7 @@ def test_publicity_import_maps_outlet_level(client, users, tree):
     row = ["T11", "2026-03-05", "我区举办读书会", None, None, 300, "", "中国日报", "中央"]
     upload = xlsx(PUBLICITY_HEADERS, [row + ["", "", ""]])
     response = post_import(client, "publicity", upload)
-    assert response.status_code == 302
+    assert imported(response)
     record = LedgerRecord.objects.get()
     assert record.unit == tree.child
     assert (record.outlet_name, record.outlet_level) == ("中国日报", OutletLevel.CENTRAL)
@@ -374,3 +389,92 @@ def test_export_contains_only_records_in_scope(client, users, tree):
     titles = [row[4] for row in rows[1:]]
     assert rows[0][4] == "标题"
     assert titles == ["本单位记录"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_runs_in_the_background_queue(client, users, settings):
+    """Heavy work never holds a web worker: the page queues a job (django-tasks-db), shows
+    its progress, and a ``db_worker`` does the parse and the write."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(users.clerk)
+    upload = xlsx(STUDY_HEADERS, [study_row(), study_row(title="第二次学习")])
+    response = post_import(client, "study_group", upload)
+    job_url = response.redirect_chain[-1][0]
+    assert job_url.startswith("/jobs/")
+    page = response.content.decode()
+    assert 'data-testid="job-progress"' in page and "排队中" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert not LedgerRecord.objects.exists()
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    page = client.get(job_url).content.decode()
+    assert "已导入 2 条记录（中心组学习）" in page and "http-equiv" not in page
+    assert LedgerRecord.objects.count() == 2
+    client.force_login(users.unit_admin)  # another user's job does not exist for them
+    assert client.get(job_url).status_code == 404
+
+
+def _raw_xlsx(sheet_xml: str) -> BytesIO:
+    """A minimal workbook around ``sheet_xml`` (written by hand: no ``<dimension>``)."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org"
+    rel = f"{main}/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{main}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{main}/package/2006/relationships"><Relationship Id="r1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}/spreadsheetml/2006/main" xmlns:r="{rel}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="r1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{main}/package/2006/relationships"><Relationship Id="r1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}/spreadsheetml/2006/main"><sheetData>{sheet_xml}'
+        ),
+    }
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    out.seek(0)
+    return out
+
+
+def _cell(ref, text):
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def test_the_sheet_is_read_only_as_far_as_the_row_cap():
+    """A sheet without a declared size, blank rows past the cap, then a part that cannot be
+    parsed: the reader stops at the cap, it never reads the sheet to its end (openpyxl's
+    read-only sheet does, looking for the size: that was most of the 120 s)."""
+    header = "".join(
+        _cell(f"{c}1", h) for c, h in zip("ABCD", ["名称", "数量", "日期", "级别"], strict=True)
+    )
+    blank = "".join(f'<row r="{n}">{_cell(f"A{n}", "   ")}</row>' for n in range(2, 50))
+    sheet = f'<row r="1">{header}</row>{blank}<row r="50"><c r="A50"><broken'
+    rows, errors = read_rows(SPEC, _raw_xlsx(sheet))
+    assert [e.message for e in errors] == [
+        "数据超过 3 行的上限（空行也计入），请拆分成多个文件分批导入"
+    ]
+    far = f'<row r="1">{header}</row><row r="900000">{_cell("A900000", "甲")}</row>'
+    rows, errors = read_rows(SPEC, _raw_xlsx(far + "</sheetData></worksheet>"))
+    assert [e.message for e in errors] == [
+        "数据超过 3 行的上限（空行也计入），请拆分成多个文件分批导入"
+    ]

@@ -107,3 +107,21 @@ def test_a_subtree_count_is_compared_with_the_subtree_target(tree, users):
     assert "2 个单位目标之和" in study.target
     alone = {r.item.code: r for r in list_progress(own_list, user=SYSTEM)}["study_group"]
     assert alone.goal == own_target and alone.summary == f"1/{int(own_target)}"
+
+
+def test_one_subtree_condition_when_the_scope_covers_the_subtree(tree, users):
+    """A 本单位及以下 leader's subtree figure: the scope's ``path LIKE`` is not added on top of
+    the subtree's (issue 15 item 4); a narrower user still gets the scope condition."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = (datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31))
+    for user, likes in ((users.leader, 1), (users.clerk, 1)):
+        with CaptureQueriesContext(connection) as captured:
+            metrics.value(
+                "ledger_count", user=user, unit=tree.own, subtree=True, start=year[0], end=year[1]
+            )
+        sql = captured.captured_queries[-1]["sql"]
+        assert sql.count("LIKE") == likes, sql
+    assert metrics.covers(users.leader, tree.child) and not metrics.covers(users.leader, tree.root)
+    assert not metrics.covers(users.clerk, tree.own)

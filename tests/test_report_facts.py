@@ -48,3 +48,40 @@ def test_annual_summary_after_the_assessment_is_published(tree, users):
     assert version.number == 2
     assert version.facts["assessment_score"] == facts["assessment_score"]
     assert "得分" in " ".join(s["text"] for s in version.content["sections"])
+
+
+def test_an_activity_type_an_administrator_adds_reaches_the_report(tree, users):
+    """The 12 built-in codes are not hard-coded in the engine: a new type with its wording
+    (动宾说法, 量词, 工作方面) is counted and written under its area."""
+    from luoshi.ledger.models import ActivityType
+    from luoshi.reports.engine import generate
+
+    kind = ActivityType.objects.create(
+        code="net_civility",
+        name="网络文明",
+        order=99,
+        report_phrase="开展网络文明宣传活动",
+        measure_word="场",
+        report_area="outreach",
+    )
+    for day in (3, 4):
+        LedgerRecordFactory(unit=tree.own, activity_type=kind, date=datetime.date(YEAR, 5, day))
+    draft = generate(tree.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=users.admin)
+    outreach = next(s for s in draft.content["sections"] if s["key"] == "area.outreach")
+    assert "此外，开展网络文明宣传活动2场。" in outreach["text"]
+    fact = draft.facts["ledger:net_civility"]
+    assert (fact["value"], fact["unit"], fact["label"]) == (2, "场", "开展网络文明宣传活动")
+    study = ActivityType.objects.get(code="study_group")
+    assert (study.report_phrase, study.measure_word) == ("召开党委理论学习中心组学习", "次")
+
+
+def test_the_first_shipped_wording_is_upgraded_but_an_administrators_is_kept(db):
+    from luoshi.ledger.models import ActivityType
+    from luoshi.ledger.wording import ensure_report_wording
+
+    ActivityType.objects.filter(code="study_group").update(report_phrase="党委理论学习中心组学习")
+    ActivityType.objects.filter(code="training").update(report_phrase="组织开展专题轮训")
+    ensure_report_wording(ActivityType)
+    phrases = dict(ActivityType.objects.values_list("code", "report_phrase"))
+    assert phrases["study_group"] == "召开党委理论学习中心组学习"
+    assert phrases["training"] == "组织开展专题轮训"

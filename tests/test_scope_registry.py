@@ -26,6 +26,7 @@ ALLOWLIST = {
     "exchange.deployment": "the deployment's own id, no unit data, never shown in a view",
     "exchange.importedobject": "import bookkeeping (package id -> row), never shown in a view",
     "api.apitoken": "a person's own tokens: every view filters by user=request.user",
+    "core.importjob": "a person's own background import: the job page filters by user",
     "dashboard.dashboard": "no table (managed=False): only carries dashboard.view_dashboard",
 }
 HISTORY_REASON = "simple-history table: never exposed by a view, read via the scoped record"

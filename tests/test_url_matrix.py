@@ -53,9 +53,14 @@ PUBLIC_URLS = {
     "set_language": "Django's i18n language switch (POST, sets a cookie; no data)",
     "admin:login": "Django admin's sign-in page (staff only after sign-in)",
     "logout": "signing out; harmless when not signed in (redirects to the login page)",
+    "healthz": "health probe for monitoring: status words only, no data",
+    "readyz": "readiness probe for load balancers: status words only, no data",
 }
-# url names that are not luoshi pages (Django admin: staff-only, not part of the product UI)
-NOT_MATRIXED_PREFIXES = ("admin:",)
+# Probes answer 503 by design when a check fails (no worker heartbeat in a test database).
+PROBES = {"healthz", "readyz"}
+# url names that are not luoshi pages (Django admin: staff-only, not part of the product UI),
+# and /api/'s unversioned alias of /api/v1/ (the very same views, matrixed as "api:").
+NOT_MATRIXED_PREFIXES = ("admin:", "api-unversioned:")
 
 # Function views have no ``model`` attribute: the model behind their ``pk``.
 FUNCTION_VIEW_MODELS = {
@@ -86,6 +91,8 @@ FUNCTION_VIEW_MODELS = {
 PERSONAL_URLS = {
     "api:token_revoke": "a person's own API token; tests/test_api.py checks that nobody "
     "else can revoke it (404)",
+    "job": "a person's own background import; tests/test_ledger_excel.py checks that nobody "
+    "else can open it (404)",
 }
 # Views whose ``pk`` is not their ``model`` (e.g. a create page under a parent record).
 PK_MODEL_OVERRIDES = {
@@ -227,7 +234,10 @@ class Route:
 
 
 # DRF views that are pages of the site rather than endpoints: anonymous → the login page.
-API_PAGES = {"api:docs": "Swagger UI for people, wrapped in login_required"}
+API_PAGES = {
+    "api:docs": "Swagger UI for people, wrapped in login_required",
+    "api:redoc": "ReDoc for people, wrapped in login_required",
+}
 
 
 def all_patterns(resolver=None, prefix="", namespace=None):
@@ -269,7 +279,10 @@ def fill(route: Route, values: dict) -> str:
 def dummy_kwargs(route: Route) -> dict:
     out = {}
     for key, converter in route.pattern.pattern.converters.items():
-        out[key] = 999999 if "Int" in type(converter).__name__ else "x"
+        if key == "format":  # DRF's format suffix (the API root's ".json")
+            out[key] = "json"
+        else:
+            out[key] = 999999 if "Int" in type(converter).__name__ else "x"
     regex = getattr(route.pattern.pattern, "regex", None)  # re_path(): DRF router routes
     if not out and regex is not None and not route.pattern.pattern.converters:
         for key in regex.groupindex:
@@ -296,7 +309,9 @@ def test_anonymous_reaches_nothing_but_the_login_page(client, db, route):
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         if route.name in PUBLIC_URLS:
-            assert response.status_code < 500
+            assert response.status_code < 500 or (
+                route.name in PROBES and response.status_code == 503
+            )
             continue
         if route.is_api:
             assert response.status_code in (401, 403), (method, url, response.status_code)
@@ -589,4 +604,302 @@ def _report_counts():
             f"\nURL matrix: {len(ROUTES)} urls, {len(OBJECT_ROUTES)} object urls × "
             f"{len(DEFAULT_ROLES)} roles × {len(RELATIONS)} relations: "
             f"{MATRIX_COUNTS['cases']} cases, {MATRIX_COUNTS['requests']} requests"
+        )
+
+
+# --- writes: every POST endpoint × role × relation -------------------------------------------
+#
+# Generated like the reads: every URL whose view takes a POST (class views with ``post``,
+# the function views of FUNCTION_VIEW_MODELS but downloads) is POSTed by each default role
+# on an object of the own / child / sibling / parent unit, with the payload its page would
+# send (the form as a system administrator sees it, plus a comment for steps), inside a
+# savepoint that is rolled back. Evidence uploads are POSTed onto every model that owns
+# evidence, final records included. The oracle:
+#
+# * lacking the view's permission → 403; out of the role's read scope → 404 (or 403);
+# * and in every refused case NOTHING is written (no INSERT/UPDATE/DELETE on a data table,
+#   seen with CaptureQueriesContext);
+# * the record final (``frozen_label``: 已采纳, 已销号, 已发布 …) → nothing written, except
+#   the documented ways out of a final state (FROZEN_EXITS);
+# * edits, deletes and evidence writes need the record's own unit in the role's scope
+#   (``unit_in_scope``): a role that reads it from the other side (the issuer of a task,
+#   the launcher of a screening, an inspection team) writes nothing through these;
+#   workflow steps are the workflow's decision (their own tests), here: never a 500;
+# * create pages and imports: a POST naming a unit outside the scope writes nothing.
+
+WRITE_RELATIONS = ["own", "child", "sibling", "parent"]
+# Tables a refused request may still touch: the session, the refusal's own log line.
+NOT_DATA_TABLES = ("django_session", "audit_loginlog", "axes_")
+# Steps out of a final state, each a decision of its own (tested in the module's tests).
+FROZEN_EXITS = {
+    "duty:reopen": "撤回签署: the 第一/直接责任人, with a reason (tests/test_duty_lists.py)",
+}
+READ_ONLY_FUNCTION_VIEWS = {"evidence:download", "reports:report_download", "notices:open"}
+STEP_FUNCTION_VIEWS = {
+    "tasks:submit",
+    "tasks:accept",
+    "tasks:return",
+    "tasks:urge",
+    "inspections:plan_start",
+    "inspections:plan_complete",
+    "inspections:result_scores",
+    "inspections:result_finding",
+    "inspections:result_record",
+    "inspections:item_submit",
+    "inspections:item_close",
+    "inspections:item_send_back",
+    "reports:report_step",
+    "reports:report_regenerate",
+    "reports:report_edit_section",
+}
+EVIDENCE_ROUTES = {"evidence:upload", "evidence:add_link", "evidence:replace", "evidence:delete"}
+WRITE_COUNTS = {"requests": 0, "cases": 0, "refused": 0}
+
+
+def takes_post(route) -> bool:
+    if route.view is None:
+        return route.name in FUNCTION_VIEW_MODELS and route.name not in READ_ONLY_FUNCTION_VIEWS
+    return hasattr(route.view, "post")
+
+
+def write_kind(route) -> str:
+    """edit (the record's own unit must be writable), step (the workflow decides)."""
+    from luoshi.core.views import ScopedActionView
+
+    if route.name in EVIDENCE_ROUTES:
+        return "evidence"
+    if route.name in STEP_FUNCTION_VIEWS:
+        return "step"
+    view = route.view
+    if view is not None and issubclass(view, ScopedActionView):
+        return "step"
+    if view is not None and ("Step" in view.__name__ or "Action" in view.__mro__[1].__name__):
+        return "step"
+    if route.name in ("channels:close", "events:held", "duty:sign", "duty:reopen"):
+        return "step"
+    return "edit"
+
+
+WRITE_ROUTES = [r for r in OBJECT_ROUTES if takes_post(r)]
+CREATE_ROUTES = [r for r in LIST_ROUTES if takes_post(r) and r.view is not None]
+
+
+def data_writes(queries) -> list[str]:
+    import re
+
+    tables = []
+    for query in queries:
+        sql = query["sql"].lstrip()
+        match = re.match(r'(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', sql, re.IGNORECASE)
+        if match and not match.group(1).startswith(NOT_DATA_TABLES):
+            tables.append(match.group(1))
+    return tables
+
+
+def post_counted(client, url, data):
+    """POST inside a rolled-back savepoint; the tables it wrote to."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        transaction.set_rollback(True)
+    WRITE_COUNTS["requests"] += 1
+    return response, data_writes(queries.captured_queries)
+
+
+def page_payload(world, url) -> dict:
+    """What the page's form would post as it stands (seen by the system administrator)."""
+    key = ("payload", url)
+    if key not in world.seen:
+        with transaction.atomic():
+            response = world.clients["admin"].get(url)
+            transaction.set_rollback(True)
+        data = {"comment": "写入矩阵：意见", "reason": "写入矩阵：理由"}
+        form = (response.context or {}).get("form") if response.status_code == 200 else None
+        if form is not None:
+            for bound in form:
+                value = bound.value()
+                if value is None or value is False:
+                    continue
+                if isinstance(value, list | tuple):
+                    data[bound.html_name] = [str(v) for v in value]
+                elif value is True:
+                    data[bound.html_name] = "on"
+                else:
+                    data[bound.html_name] = bound.field.widget.format_value(value) or ""
+        world.seen[key] = data
+    return world.seen[key]
+
+
+def own_unit_writable(world, role_code, model, obj) -> bool:
+    """The record's own unit in the role's scope (reads from the other side do not count)."""
+    unit = unit_of(model, obj)
+    if unit is None:
+        return True
+    user = world.actors[role_code]
+    return unit_in_scope(world.roles[role_code], user, unit, owner=owner_of(model, obj))
+
+
+def final_record(model, obj):
+    from luoshi.core.workflow import frozen_label
+    from luoshi.evidence.models import Evidence
+
+    if model is Evidence:
+        return frozen_label(obj.owner) if obj.owner is not None else None
+    return frozen_label(obj)
+
+
+def judge_write(world, route, role_code, model, obj, rel, response, writes, perms):
+    status = response.status_code
+    where = f"POST {route.name} as {role_code}, object in {rel} unit"
+    assert status < 500, where
+    written = bool(writes)
+    if perms is not None and not allowed(world, role_code, perms):
+        assert status == 403 and not written, f"{where}: lacks {perms}: {status} {writes}"
+        return False
+    if not in_scope(world, role_code, model, obj):
+        assert status in (403, 404) and not written, f"LEAK {where}: {status} {writes}"
+        return False
+    if final_record(model, obj) and route.name not in FROZEN_EXITS:
+        assert not written, f"{where}: the record is final, yet {writes}"
+        return False
+    check = obj if model.__name__ != "Evidence" else obj.owner
+    check_model = type(check)
+    if write_kind(route) in ("edit", "evidence") and not own_unit_writable(
+        world, role_code, check_model, check
+    ):
+        assert not written, f"{where}: read from the other side, yet wrote {writes}"
+        return False
+    return True
+
+
+@pytest.mark.parametrize("route", WRITE_ROUTES, ids=[r.name for r in WRITE_ROUTES])
+def test_write_matrix(db, world, route):
+    model = route.model()
+    perms = route.permission()
+    covered = []
+    for rel in [*WRITE_RELATIONS, "other"]:
+        if rel == "other" and covered:
+            break  # "other" only when the demo has the model in none of the four
+        obj = object_for(world, route, model, rel)
+        if obj is None:
+            continue
+        covered.append(rel)
+        url = fill(route, kwargs_for(route, obj))
+        data = page_payload(world, url)
+        for role_code in DEFAULT_ROLES:
+            response, writes = post_counted(world.clients[role_code], url, data)
+            entitled = judge_write(
+                world, route, role_code, model, obj, rel, response, writes, perms
+            )
+            WRITE_COUNTS["cases"] += 1
+            WRITE_COUNTS["refused"] += not entitled
+    assert covered, f"no object of model {model._meta.label} for POST {route.name}"
+
+
+def evidence_owner_models():
+    from django.apps import apps
+    from django.contrib.contenttypes.fields import GenericRelation
+
+    from luoshi.evidence.models import Evidence
+
+    return [
+        m
+        for m in apps.get_models()
+        if any(
+            isinstance(f, GenericRelation) and f.related_model is Evidence
+            for f in m._meta.private_fields
+        )
+    ]
+
+
+def evidence_owners(world, model):
+    """One record per relation, and a final one wherever the demo holds one."""
+    from luoshi.core.workflow import frozen_label
+
+    picked, final = {}, None
+    for obj in model._default_manager.order_by("pk")[:3000]:
+        rel = relation(world.own, unit_of(model, obj))
+        if rel in WRITE_RELATIONS and rel not in picked:
+            picked[rel] = obj
+        if final is None and frozen_label(obj):
+            final = (rel, obj)
+        if len(picked) == len(WRITE_RELATIONS) and final:
+            break
+    cases = list(picked.items())
+    if final and final[1] not in picked.values():
+        cases.append(final)
+    return cases
+
+
+@pytest.mark.parametrize(
+    "model", evidence_owner_models(), ids=lambda m: m._meta.label_lower if m else ""
+)
+def test_evidence_upload_matrix(db, world, model):
+    """Issue 13 items 4 and 5 across every evidence owner: an upload is taken only from
+    the owner's own unit side, never onto a final record."""
+    from tests.factories import pdf_upload
+
+    route = next(r for r in WRITE_ROUTES if r.name == "evidence:upload")
+    content_type = ContentType.objects.get_for_model(model).pk
+    cases = evidence_owners(world, model)
+    for rel, obj in cases:
+        url = fill(route, {"content_type_id": content_type, "object_id": obj.pk})
+        for role_code in DEFAULT_ROLES:
+            perm = f"{model._meta.app_label}.change_{model._meta.model_name}"
+            response, writes = post_counted(
+                world.clients[role_code], url, {"files": [pdf_upload("矩阵.pdf")]}
+            )
+            entitled = judge_write(world, route, role_code, model, obj, rel, response, writes, None)
+            if not world.actors[role_code].has_perm(perm):
+                assert response.status_code == 403 and not writes, (model, role_code)
+            elif entitled:
+                assert "evidence_evidence" in writes, f"{model} {rel} {role_code}: not taken"
+            WRITE_COUNTS["cases"] += 1
+    assert cases or model._meta.label_lower in ("assessment.assessmentscore",), model
+
+
+@pytest.mark.parametrize("route", CREATE_ROUTES, ids=[r.name for r in CREATE_ROUTES])
+def test_create_and_import_matrix(db, world, route):
+    """A create page or an import POSTed for a unit outside the role's scope writes
+    nothing; a role without the permission gets 403."""
+    perms = route.permission()
+    url = fill(route, {k: EXTRA_KWARGS[k](None) for k in route.kwargs})
+    base = page_payload(world, url)
+    for rel in WRITE_RELATIONS:
+        unit = Unit.objects.get(code=RELATION_UNITS[rel])
+        data = {**base, "unit": str(unit.pk)} if "unit" in base else base
+        for role_code in DEFAULT_ROLES:
+            response, writes = post_counted(world.clients[role_code], url, data)
+            where = f"POST {route.name} as {role_code} for the {rel} unit"
+            assert response.status_code < 500, where
+            if perms is not None and not allowed(world, role_code, perms):
+                assert response.status_code == 403 and not writes, f"{where}: {writes}"
+            elif "unit" in base and not unit_in_scope(
+                world.roles[role_code], world.actors[role_code], unit
+            ):
+                assert not writes, f"{where}: out of scope, yet wrote {writes}"
+            WRITE_COUNTS["cases"] += 1
+
+
+def test_every_post_url_is_in_the_write_matrix():
+    """Guard: every URL that takes a POST is in one of the write matrices above."""
+    for route in ROUTES:
+        if route.is_api or route.name in PUBLIC_URLS or route.name in PERSONAL_URLS:
+            continue
+        if takes_post(route):
+            assert route in WRITE_ROUTES or route in CREATE_ROUTES or route.view is None, route
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_write_counts():
+    yield
+    if os.environ.get("URL_MATRIX_REPORT"):
+        print(
+            f"\nWrite matrix: {len(WRITE_ROUTES)} object POST urls + {len(CREATE_ROUTES)} "
+            f"create/import urls × {len(DEFAULT_ROLES)} roles × {len(WRITE_RELATIONS)} "
+            f"relations: {WRITE_COUNTS['cases']} cases ({WRITE_COUNTS['refused']} refused, "
+            f"nothing written), {WRITE_COUNTS['requests']} requests"
         )

@@ -386,8 +386,8 @@ class EvidenceViewSet(mixins.CreateModelMixin, ReadViewSet):
             raise invalid({"owner_type": [_("请指定所属记录（owner_type 与 object_id）。")]})
         try:
             return evidence_views._owner_for_edit(self.request, owner_type.pk, int(object_id))
-        except evidence_views.Frozen as frozen:
-            raise Conflict(_("该记录已定稿，佐证材料不能再增删或替换。")) from frozen
+        except evidence_services.EvidenceFrozen as frozen:
+            raise Conflict(str(frozen)) from frozen
 
     def get_object(self):
         # The download view's own check: the owner record must be readable by the user.

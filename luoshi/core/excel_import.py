@@ -17,16 +17,20 @@ reject the whole file and list everything wrong at once.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from luoshi.core.excel import FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, safe_row, sheet_title
@@ -328,35 +332,104 @@ def _normalize_header(value) -> str:
     return re.sub(r"\s+", "", str(value)).rstrip("*＊")
 
 
-def read_rows(spec: TableSpec, uploaded_file) -> tuple[list[Row], list[RowError]]:
-    """Parse the first sheet of ``uploaded_file`` against ``spec``.
-
-    Returns the parsed rows (only when there is no error at all is the list complete and
-    trustworthy) and every error found. File-level errors use row 0 or 1 (the header).
-    """
+def check_file(uploaded_file) -> list[RowError]:
+    """The cheap checks of an upload, from the zip's table of contents only (no sheet is
+    parsed): a page runs them in the request before queueing the import."""
     from django.core.exceptions import ValidationError
 
     from luoshi.core.uploads import check_zip_container, is_zip
 
     try:
         if not isinstance(uploaded_file, str) and not is_zip(uploaded_file):
-            return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
+            return [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
         check_zip_container(uploaded_file)
     except ValidationError as error:
-        return [], [RowError(0, "", error.messages[0])]
+        return [RowError(0, "", error.messages[0])]
+    return []
+
+
+def read_rows(
+    spec: TableSpec, uploaded_file, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Row], list[RowError]]:
+    """Parse the first sheet of ``uploaded_file`` against ``spec``.
+
+    Returns the parsed rows (only when there is no error at all is the list complete and
+    trustworthy) and every error found. File-level errors use row 0 or 1 (the header).
+    The sheet is streamed (openpyxl read-only) and left at ``spec.max_rows`` lines;
+    ``progress(lines read, lines expected)`` is called every 500 lines.
+    """
+    errors = check_file(uploaded_file)
+    if errors:
+        return [], errors
     try:
         if hasattr(uploaded_file, "seek"):
             uploaded_file.seek(0)
-        workbook = load_workbook(uploaded_file, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
+        sheet = FirstSheet(uploaded_file)
     except Exception:  # zipfile.BadZipFile, InvalidFileException, KeyError, XML errors...
         return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
     try:
-        return _read_sheet(spec, sheet)
+        return _read_sheet(spec, sheet, progress)
     except Exception:  # a damaged sheet part only discovered while iterating
         return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
     finally:
-        workbook.close()
+        sheet.close()
+
+
+MAX_COLUMNS = 1000  # cells further right are ignored (a template has about 13 columns)
+
+
+class FirstSheet:
+    """The first worksheet of a workbook, streamed row by row.
+
+    openpyxl's read-only worksheet first reads the whole sheet XML looking for its size when
+    the sheet declares none (a crafted file leaves it out), and then fills every gap up to
+    that size with empty rows; this reader uses openpyxl's own parts (shared strings, styles
+    for dates, the row parser) but only ever reads as far as the caller iterates.
+    """
+
+    def __init__(self, uploaded_file):
+        self.reader = ExcelReader(uploaded_file, read_only=True, data_only=True)
+        self.reader.read_manifest()
+        self.reader.read_strings()
+        self.reader.read_workbook()
+        apply_stylesheet(self.reader.archive, self.reader.wb)
+        sheets = [
+            rel.target
+            for _sheet, rel in self.reader.parser.find_sheets()
+            if rel.target in self.reader.valid_files and "chartsheet" not in rel.Type
+        ]
+        self.path = sheets[0]
+        self.declared_rows = self._declared_rows()
+
+    def _declared_rows(self) -> int:
+        """The row count the sheet declares before its data, if it does (for progress)."""
+        with self.reader.archive.open(self.path) as source:
+            head = source.read(4096).decode("utf-8", "replace")
+        match = re.search(r'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"', head)
+        return int(match.group(1) or 1) if match else 0
+
+    def rows(self):
+        """(row number, values) of every row present in the sheet, in order."""
+        wb = self.reader.wb
+        with self.reader.archive.open(self.path) as source:
+            parser = WorkSheetParser(
+                source,
+                self.reader.shared_strings,
+                data_only=True,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                columns = [c["column"] for c in cells if c["column"] <= MAX_COLUMNS]
+                values = [None] * max(columns, default=0)
+                for cell in cells:
+                    if cell["column"] <= MAX_COLUMNS:
+                        values[cell["column"] - 1] = cell["value"]
+                yield number, tuple(values)
+
+    def close(self):
+        self.reader.archive.close()
 
 
 def too_many_rows(spec: TableSpec) -> RowError:
@@ -368,9 +441,12 @@ def too_many_rows(spec: TableSpec) -> RowError:
     )
 
 
-def _read_sheet(spec: TableSpec, sheet) -> tuple[list[Row], list[RowError]]:
-    lines = sheet.iter_rows(values_only=True)
-    header = next(lines, None) or ()
+def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[RowError]]:
+    lines = sheet.rows()
+    first = next(lines, None)
+    header = first[1] if first and first[0] == 1 else ()
+    if first and first[0] != 1:  # row 1 left out of the file: the first row is data
+        lines = itertools.chain([first], lines)
     names = [_normalize_header(value) for value in header]
     by_header = {_normalize_header(column.header): column for column in spec.columns}
 
@@ -403,11 +479,15 @@ def _read_sheet(spec: TableSpec, sheet) -> tuple[list[Row], list[RowError]]:
         return [], errors
 
     rows: list[Row] = []
-    for number, line in enumerate(lines, start=2):
+    expected, reported = min(sheet.declared_rows, spec.max_rows + 1), 0
+    for number, line in lines:
         # Every line counts, blank ones too: a sheet of a million whitespace rows is refused
         # after max_rows lines instead of being read to its end (the sheet is streamed).
         if number - 1 > spec.max_rows:
             return [], [too_many_rows(spec)]
+        if progress is not None and number - reported >= 500:
+            progress(number, expected)
+            reported = number
         if all(_is_blank(value) for value in line):
             continue
         values = {}

@@ -60,10 +60,7 @@ SYSTEM = _SystemReader()
 def records(queryset, *, user, unit, subtree: bool):
     """The records of ``queryset`` belonging to ``unit`` (or to its subtree) that ``user``
     may open: the one way a figure outside the metric layer narrows its records."""
-    queryset = queryset.for_user(user)
-    if subtree:
-        return queryset.in_subtree(unit)
-    return queryset.filter(**{queryset.model.scope_spec.field("pk"): unit.pk})
+    return metrics.scoped(queryset, user=user, unit=unit, subtree=subtree)
 
 
 def is_registered(kind: str) -> bool:

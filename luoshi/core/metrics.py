@@ -35,6 +35,8 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.core.scope import DataScope, user_scopes
+
 NOT_APPLICABLE = "—"
 SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
 
@@ -72,6 +74,10 @@ def _no_filters(params, start, end) -> dict:
     return {}
 
 
+def _same_params(params: dict) -> dict:
+    return params
+
+
 @dataclass(frozen=True)
 class Metric:
     """One number (a count) or one rate, declared by the app that owns its records.
@@ -95,6 +101,9 @@ class Metric:
     filters: Callable
     counted: Callable | None = None
     count_filters: Callable = _no_filters
+    # Resolve the params once per evaluation (e.g. an activity type's code to its id for the
+    # list links), not once per period.
+    prepare: Callable = _same_params
     due_only: bool = False
     # The numerator is an EXISTS independent of the period (e.g. 有佐证): count it by a
     # second query with the EXISTS in the WHERE clause (a semi-join on PostgreSQL) instead
@@ -221,18 +230,43 @@ class _Plan:
 
 def _plan(key: str, params: dict | None, periods: list[Period], today) -> _Plan:
     metric = get(key)
-    params = params or {}
+    params = metric.prepare(dict(params or {}))
     if metric.due_only:
         last = (today or timezone.localdate()) - datetime.timedelta(days=1)
         periods = [(start, min(end, last)) for start, end in periods]
     return _Plan(metric, params, list(periods))
 
 
-def _scoped(plan: _Plan, user, unit, subtree: bool):
-    queryset = plan.metric.records(plan.params).for_user(user)
+def covers(user, unit) -> bool:
+    """Whether ``user`` may open every record of ``unit`` and its subtree: 全部, or
+    本单位及以下 from the unit or a unit above it. Every model's ``for_user`` is the unit
+    scope OR extra visibility (issuer, team, launcher), never less, so for such a user the
+    scope condition would only repeat the subtree's ``path LIKE``: one subtree condition
+    keeps the planner's estimate right."""
+    if getattr(user, "is_superuser", False):
+        return bool(user.is_active)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    for scope, _custom in user_scopes(user):
+        if scope == DataScope.ALL:
+            return True
+        own = user.unit
+        if scope == DataScope.SUBTREE and own is not None and unit.path.startswith(own.path):
+            return True
+    return False
+
+
+def scoped(queryset, *, user, unit, subtree: bool):
+    """The records of ``queryset`` of ``unit`` (or its subtree) that ``user`` may open."""
+    if not covers(user, unit):
+        queryset = queryset.for_user(user)
     if subtree:
         return queryset.in_subtree(unit)
     return queryset.filter(**{queryset.model.scope_spec.field("pk"): unit.pk})
+
+
+def _scoped(plan: _Plan, user, unit, subtree: bool):
+    return scoped(plan.metric.records(plan.params), user=user, unit=unit, subtree=subtree)
 
 
 def values(

@@ -114,3 +114,33 @@ def demo_builder(order: int, path: str) -> None:
 
 def demo_builders() -> list[DemoBuilder]:
     return sorted(DEMO_BUILDERS, key=lambda b: b.order)
+
+
+# ---------------------------------------------------------------------------------------------
+# 待办: what is waiting for a user, gathered from every module.
+
+TODO_GROUPS = {
+    "fix": "退回待修改",
+    "submit": "待报送",
+    "review": "待我审核",
+    "due": "本周到期",
+}
+TODO_SOURCES: list[Callable[[Any], list]] = []
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing waiting for the user: ``group`` is a key of ``TODO_GROUPS``; ``url`` opens
+    the record on which the step is taken."""
+
+    group: str
+    title: str
+    detail: str
+    url: str
+    due: Any = None  # a date, for sorting and 「本周到期」
+
+
+def todo_source(source: Callable[[Any], list]) -> None:
+    """``source(user)`` returns the user's ``Todo`` lines of one module (steps the user may
+    take now, as the record's page would offer them)."""
+    _add_once(TODO_SOURCES, source)

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from luoshi.core import views_home
+from luoshi.core import background, views_home
 
-urlpatterns = [path("", views_home.home, name="home")]
+urlpatterns = [
+    path("", views_home.home, name="home"),
+    path("jobs/<int:pk>/", background.job_page, name="job"),
+]

@@ -46,6 +46,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -56,6 +57,11 @@ from luoshi.core.scope import ScopedManager, ScopeSpec
 # model label ("inspections.rectificationitem") -> the workflows declared for it
 _WORKFLOWS: dict[str, list[Workflow]] = {}
 _discovered = False
+
+
+# Sent after a step is committed (``obj``, ``step``): the notices that announced the step are
+# done (luoshi.notices), and the 待办 counts change.
+step_taken = Signal()
 
 
 class WorkflowError(Exception):
@@ -263,6 +269,7 @@ class Workflow:
                 actor=user,
                 comment=comment,
             )
+            transaction.on_commit(lambda: step_taken.send(sender=model, obj=obj, step=step))
         return step
 
     def history(self, obj):

@@ -334,11 +334,17 @@ def _either_period(ctx: Context, field_name: str, within=None) -> Q:
     )
 
 
+def _in_subtree(ctx: Context, queryset):
+    """The subtree's records the user may open, with ONE subtree condition
+    (``metrics.scoped``)."""
+    return metrics.scoped(queryset, user=ctx.user, unit=ctx.unit, subtree=True)
+
+
 def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates):
-    """One GROUP BY over the subtree: {child path prefix (or the unit's own path): row}."""
+    """One GROUP BY over ``queryset`` (already narrowed to the subtree by ``_in_subtree``):
+    {child path prefix (or the unit's own path): row}."""
     rows = (
-        queryset.filter(**{f"{unit_path}__startswith": ctx.unit.path})
-        .annotate(branch=Substr(unit_path, 1, ctx.child_len))
+        queryset.annotate(branch=Substr(unit_path, 1, ctx.child_len))
         .order_by()
         .values("branch")
         .annotate(**aggregates)
@@ -423,8 +429,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
     # One GROUP BY (branch, month, type) gives both the per-branch counts and the chart:
     # every period starts on the 1st of a month and ends on a month's last day.
     cells = list(
-        records.filter(unit__path__startswith=ctx.unit.path)
-        .annotate(branch=Substr("unit__path", 1, ctx.child_len), month=TruncMonth("date"))
+        records.annotate(branch=Substr("unit__path", 1, ctx.child_len), month=TruncMonth("date"))
         .order_by()
         .values("branch", "month", "activity_type")
         .annotate(n=Count("*"))  # COUNT(*): an index-only scan of (unit, type, date)
@@ -482,7 +487,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
 def _ledger_records(ctx):
     from luoshi.ledger.models import LedgerRecord
 
-    return LedgerRecord.objects.for_user(ctx.user)
+    return _in_subtree(ctx, LedgerRecord.objects.all())
 
 
 def _ledger_chart(ctx: Context, cells: list[dict]) -> dict:
@@ -610,7 +615,7 @@ def task_panel(ctx: Context) -> Panel | None:
             & open_
             & Q(first_submitted_at__isnull=True, task__deadline__lt=ctx.today),
         )
-    assignments = TaskAssignment.objects.for_user(ctx.user).filter(
+    assignments = _in_subtree(ctx, TaskAssignment.objects.all()).filter(
         _either_period(ctx, "task__deadline")
     )
     groups = _grouped(ctx, assignments, **aggregates)
@@ -704,8 +709,7 @@ def incident_panel(ctx: Context) -> Panel | None:
         aggregates[f"responded_{name}"] = Count("pk", filter=within & Q(responded_at__isnull=False))
         aggregates[f"wait_{name}"] = Avg(response, filter=within & Q(responded_at__isnull=False))
     totals = (
-        Incident.objects.for_user(ctx.user)
-        .in_subtree(ctx.unit)
+        _in_subtree(ctx, Incident.objects.all())
         .filter(_either_period(ctx, "discovered_at__date"))
         .aggregate(**aggregates)
     )
@@ -758,7 +762,9 @@ def rectification_panel(ctx: Context) -> Panel | None:
             "pk",
             filter=within & Q(status__in=OPEN_RECTIFICATION, deadline__lt=ctx.today),
         )
-    items = RectificationItem.objects.for_user(ctx.user).filter(_either_period(ctx, "deadline"))
+    items = _in_subtree(ctx, RectificationItem.objects.all()).filter(
+        _either_period(ctx, "deadline")
+    )
     groups = _grouped(ctx, items, **aggregates)
 
     def num(name, key, unit=None, rows=None, **extra):
@@ -800,8 +806,7 @@ def risk_panel(ctx: Context) -> Panel | None:
 
     counts = {
         (row["area"], row["level"]): row["n"]
-        for row in RiskPoint.objects.for_user(ctx.user)
-        .in_subtree(ctx.unit)
+        for row in _in_subtree(ctx, RiskPoint.objects.all())
         .exclude(status=RiskStatus.RESOLVED)
         .order_by()
         .values("area", "level")

@@ -4,7 +4,7 @@
 unit. A ``DutyList`` is one unit's list for a year, generated from a pack version; its
 ``DutyItem`` rows are copies of the pack's items with the unit's own adjustments (target
 override, dropped with a reason, custom items, assigned persons). Progress is never stored:
-it is measured live from the records through ``luoshi.core.indicators``.
+it is measured live from the records through the metric layer (``luoshi.core.metrics``).
 """
 
 from django.conf import settings

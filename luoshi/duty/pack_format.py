@@ -19,7 +19,7 @@ Format version 1::
             owner: primary                # primary 第一责任人 / direct 直接责任人 /
                                           # member 班子成员 (一岗双责) / unit 单位
             indicator:                    # what counts
-              kind: ledger_count          # a kind registered in luoshi.core.indicators;
+              kind: ledger_count          # a metric key (luoshi.core.metrics);
               params:                     # a kind nobody registered yet loads and is
                 activity_type: special_meeting   # filled in by hand until it is
             target: {count: 2, period: year}    # ≥ 2 per year

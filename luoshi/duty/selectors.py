@@ -424,11 +424,18 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
         duty_list = lists.get(unit.pk)
         cells = {}
         if duty_list is not None:
+            targets = subtree_targets(duty_list, user) if subtree else {}
             for item in duty_list.items.all():
                 if item.is_custom:
                     continue
                 item.duty_list, item.unit = duty_list, unit
-                cells[item.code] = item_progress(item, user=user, subtree=subtree, today=today)
+                cells[item.code] = item_progress(
+                    item,
+                    user=user,
+                    subtree=subtree,
+                    today=today,
+                    subtree_target=targets.get(item.code, (None, 0)) if subtree else None,
+                )
         ordered = [cells.get(code) for code, _name in columns]
         rows.append(OverviewRow(unit=unit, duty_list=duty_list, cells=cells, ordered=ordered))
     return columns, rows

@@ -3,6 +3,7 @@ luoshi.publications) and its part of the demo."""
 
 from luoshi.core import registry
 from luoshi.core.defaults import EDIT, VIEW
+from luoshi.events.todos import filing_todos
 
 EVENT_PUBLICATION_GRANTS = registry.module_grants(
     "备案与三审",
@@ -38,3 +39,5 @@ EVENT_PUBLICATION_GRANTS = registry.module_grants(
 )
 
 registry.demo_builder(50, "luoshi.events.demo.ensure_events")
+
+registry.todo_source(filing_todos)

@@ -1,11 +1,14 @@
 """Import a data package: read safely, verify, validate every row, then write it all or nothing.
 
 Everything happens inside one database transaction: units, placeholder users and rows are
-written, each row through ``full_clean()`` after its links are mapped; any problem (or a dry
-run) rolls the transaction back, so nothing is left behind. Evidence files are written last,
-still inside the transaction, to their content-addressed names (only when missing): if the
-transaction then fails the files are unreferenced duplicates nobody can see, and no row ever
-points at a file that is not there.
+written, each row through ``full_clean()`` after its links are mapped and scope-checked (every
+unit, person and matched row within the importing user's scope; people never matched to this
+deployment's accounts; workflow states and signatures only for the source's own units); any
+problem (or a dry run) rolls the transaction back, so nothing is left behind. Evidence files
+pass the upload checks and are written last, still inside the transaction, through the
+evidence store (names from the checked bytes, existing blobs verified): if the transaction
+then fails the files are unreferenced duplicates nobody can see, and no row ever points at a
+file that is not there. The rules: docs/data-package.md.
 """
 
 from __future__ import annotations
@@ -81,6 +84,21 @@ class Report:
     def summary(self) -> str:
         new, updated, unchanged = self.totals()
         return f"{new} 条新增，{updated} 条更新，{unchanged} 条未变"
+
+    def as_dict(self, limit: int = 200) -> dict:
+        """The report as JSON for a background job's result (``exchange/_report.html``)."""
+        return {
+            "ok": self.ok,
+            "problems": [str(p) for p in self.problems[:limit]],
+            "problem_count": len(self.problems),
+            "summary": self.summary(),
+            "rows": [{**row, "name": str(row["name"])} for row in self.rows()],
+            "placeholders": self.placeholders,
+            "units_created": self.units_created,
+            "skipped_steps": self.skipped_steps,
+            "manifest": {k: self.manifest.get(k) for k in ("source", "root_unit", "year")},
+            "sha256": self.sha256,
+        }
 
     def rows(self):
         labels = sorted(set(self.new) | set(self.updated) | set(self.unchanged))
@@ -239,12 +257,14 @@ def _digest(fileobj) -> str:
     return digest.hexdigest()
 
 
-def read_package(fileobj) -> Package:
+def read_package(fileobj, progress=None) -> Package:
     """The verified package in ``fileobj``; refuses unsafe or tampered packages.
 
     Sizes are checked on the table of contents before anything is unpacked, then every
     member is streamed in chunks (and never past its limit, whatever its header claims)
-    to check its SHA-256; nothing is kept in memory but the manifest."""
+    to check its SHA-256; nothing is kept in memory but the manifest. ``progress(done,
+    total)``: members checked so far (this runs outside the import's transaction, so a
+    background job's page shows it)."""
     bounds = limits()
     sha = _digest(fileobj)
     try:
@@ -260,8 +280,10 @@ def read_package(fileobj) -> Package:
     checksums = manifest.get("checksums")
     checksums = checksums if isinstance(checksums, dict) else {}
     data, files = set(), set()
-    for info in sorted(infos, key=lambda i: i.filename):
+    for done, info in enumerate(sorted(infos, key=lambda i: i.filename)):
         name = info.filename
+        if progress is not None:
+            progress(done, len(infos))
         if name == "manifest.json":
             continue
         if name not in checksums:
@@ -322,20 +344,20 @@ def _unit_pk(model, source) -> int | None:
 
 
 class _Importer:
-    def __init__(self, package: Package, *, user, parent, report, dry_run):
+    def __init__(self, package: Package, *, user, parent, report):
         self.package = package
         self.manifest = package.manifest
         self.source = str(package.manifest.get("source") or "")
         self.user = user
         self.parent = parent
         self.report = report
-        self.dry_run = dry_run
         self.keys: dict[str, object] = {}  # package id → local object
         self.failed: set[str] = set()
         self.refs: dict[tuple, object] = {}
         self.people: dict[str, object] = {}  # package username → local (placeholder) user
         self.users_info = {}
-        self.pending_files: dict[str, list] = defaultdict(list)  # sha256 → [(evidence, name)]
+        # evidence member → [(file name to check it under, planned storage name)]
+        self.pending_files: dict[str, list] = defaultdict(list)
         # Units the importer may write into (None: the command line, every unit), and the
         # source's own units (created by an import of this source): only their rows keep
         # the workflow states and signatures the package carries.
@@ -496,10 +518,12 @@ class _Importer:
         return model._default_manager.filter(pk=row.object_id).first()
 
     # rows ----------------------------------------------------------------
-    def import_rows(self):
+    def import_rows(self, progress=None):
         users = _load_json(self.package, "users.json")
         self.users_info = {u.get("username"): u for u in users if isinstance(u, dict)}
-        for entry in ENTRIES:
+        for done, entry in enumerate(ENTRIES):
+            if progress is not None:
+                progress(done, len(ENTRIES))
             member = f"records/{entry.label}.json"
             if member not in self.package:
                 continue
@@ -603,6 +627,9 @@ class _Importer:
         if obj is not None and not self.in_scope(_unit_pk(model, obj)):
             self.refuse(entry, member, index, key, "本系统中对应的已有记录不在您的管理范围内")
             return
+        if entry.attached and not self.attached_to_owner(row, values, unit_pk):
+            self.refuse(entry, member, index, key, "类型或单位与其所属记录不一致")
+            return
         local = unit_pk not in self.source_units
         if local and entry.label == "core.workflowstep":
             self.report.skipped_steps += 1  # the steps of this deployment's own records
@@ -615,6 +642,13 @@ class _Importer:
             self.failed.add(key)
             return
         self.write(entry, member, index, key, obj, values, m2m)
+
+    def attached_to_owner(self, row, values, unit_pk) -> bool:
+        """Evidence and workflow steps belong to their owner row: same model as the
+        ``content_type`` says (else the id would point at a row of another model), same unit."""
+        owner = self.keys[row["fields"]["object_id"]]
+        same_type = values["content_type"] == ContentType.objects.get_for_model(type(owner))
+        return same_type and _unit_pk(type(owner), owner) == unit_pk
 
     def refuse(self, entry, member, index, key, reason):
         self.problem(member, index, "", reason)
@@ -762,13 +796,16 @@ class _Importer:
             self.report.files_written += 1
 
 
-def import_package(fileobj, *, user=None, parent: Unit | None = None, dry_run=False) -> Report:
+def import_package(
+    fileobj, *, user=None, parent: Unit | None = None, dry_run=False, progress=None
+) -> Report:
     """Import the package in ``fileobj`` (binary, seekable). ``user``: the importing user
     (scope checks; None = command line with full rights); ``parent``: where a missing root
-    unit is created. Returns the report; on any problem nothing is written."""
+    unit is created; ``progress(done, total)``: registry entries imported so far. Returns
+    the report; on any problem nothing is written."""
     report = Report(dry_run=dry_run)
     try:
-        package = read_package(fileobj)
+        package = read_package(fileobj, progress)
     except PackageRefused as exc:
         report.problems = exc.problems
         return report
@@ -780,12 +817,12 @@ def import_package(fileobj, *, user=None, parent: Unit | None = None, dry_run=Fa
             )
         )
         return report
-    importer = _Importer(package, user=user, parent=parent, report=report, dry_run=dry_run)
+    importer = _Importer(package, user=user, parent=parent, report=report)
     try:
         with transaction.atomic():
             importer.import_units()
             if not report.problems:
-                importer.import_rows()
+                importer.import_rows(progress)
             if report.problems or dry_run:
                 raise _Rollback
             importer.write_files()

@@ -58,13 +58,13 @@ def export_package(*, root: Unit, year: int, subtree: bool, out, user=None, ip=N
 
 
 def import_uploaded(
-    fileobj, *, user=None, parent: Unit | None = None, dry_run=False, ip=None
+    fileobj, *, user=None, parent: Unit | None = None, dry_run=False, ip=None, progress=None
 ) -> Report:
     if user is not None and not user.has_perm("exchange.import_package"):
         raise PermissionDenied
     if parent is not None and not importable_parents(user).filter(pk=parent.pk).exists():
         raise Unit.DoesNotExist(parent.code)
-    report = import_package(fileobj, user=user, parent=parent, dry_run=dry_run)
+    report = import_package(fileobj, user=user, parent=parent, dry_run=dry_run, progress=progress)
     if report.ok and not dry_run:
         manifest = report.manifest
         _log(
@@ -76,3 +76,29 @@ def import_uploaded(
             ip,
         )
     return report
+
+
+def run_package_job(job, progress) -> dict:
+    """A background job of the import page (``luoshi.core.background``): the check (a dry
+    run: the upload is kept for the confirmation unless refused) or the import itself."""
+    from luoshi.exchange import uploads
+
+    params = job.params
+    parent = Unit.objects.filter(pk=params.get("parent")).first() if params.get("parent") else None
+    check = params.get("stage") == "check"
+    with open(job.file, "rb") as fileobj:
+        report = import_uploaded(
+            fileobj,
+            user=job.user,
+            parent=parent,
+            dry_run=check,
+            ip=params.get("ip"),
+            progress=progress,
+        )
+    if check and not report.ok:
+        uploads.discard(params["token"])
+    return {
+        **report.as_dict(),
+        "stage": "check" if check else "done",
+        "token": params["token"] if check and report.ok else "",
+    }

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from luoshi.core import background
 from luoshi.core.client_address import client_address
 from luoshi.exchange import uploads
 from luoshi.exchange.export import default_filename
@@ -16,7 +17,6 @@ from luoshi.exchange.forms import ExportForm, ImportForm
 from luoshi.exchange.services import (
     export_package,
     exportable_units,
-    import_uploaded,
     importable_parents,
 )
 
@@ -71,17 +71,12 @@ class ImportView(PermissionRequiredMixin, View):
         uploads.discard((request.session.get(SESSION_KEY) or {}).get("token", ""))
         token = uploads.save(form.cleaned_data["package"])
         parent = form.cleaned_data["parent"]
-        with uploads.path_for(token).open("rb") as fileobj:
-            report = import_uploaded(fileobj, user=request.user, parent=parent, dry_run=True)
-        if report.ok:
-            request.session[SESSION_KEY] = {"token": token, "parent": parent.pk if parent else None}
-        else:
-            uploads.discard(token)
-        return render(
-            request,
-            "exchange/report.html",
-            {"report": report, "token": token if report.ok else "", "stage": "check"},
+        params = {"stage": "check", "token": token, "parent": parent.pk if parent else None}
+        job = background.start(
+            "exchange.check", user=request.user, file=uploads.path_for(token), params=params
         )
+        request.session[SESSION_KEY] = {"token": token, "parent": params["parent"]}
+        return redirect("job", pk=job.pk)
 
 
 class ImportConfirmView(PermissionRequiredMixin, View):
@@ -95,13 +90,15 @@ class ImportConfirmView(PermissionRequiredMixin, View):
         path = uploads.path_for(pending["token"])
         if path is None:
             raise Http404(_("没有待确认的数据包"))
-        with path.open("rb") as fileobj:
-            report = import_uploaded(
-                fileobj, user=request.user, parent=parent, ip=client_address(request)
-            )
-        uploads.discard(pending["token"])
         del request.session[SESSION_KEY]
-        return render(request, "exchange/report.html", {"report": report, "stage": "done"})
+        params = {
+            "stage": "import",
+            "token": pending["token"],
+            "parent": parent.pk if parent else None,
+            "ip": client_address(request),
+        }
+        job = background.start("exchange.import", user=request.user, file=path, params=params)
+        return redirect("job", pk=job.pk)
 
     def get(self, request):
         return redirect("exchange:import")
@@ -125,4 +122,7 @@ class ImportCancelView(PermissionRequiredMixin, View):
         uploads.discard(_pending(request)["token"])
         del request.session[SESSION_KEY]
         messages.info(request, _("已取消导入，上传的数据包已删除。"))
+        return redirect("exchange:import")
+
+    def get(self, request):
         return redirect("exchange:import")

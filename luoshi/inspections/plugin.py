@@ -3,6 +3,7 @@ run and its part of the demo."""
 
 from luoshi.core import registry
 from luoshi.core.defaults import EDIT, VIEW
+from luoshi.inspections.todos import rectification_todos
 
 # 督查员 plans and inspects (the plan's team records results and verifies rectification);
 # 单位管理员/录入员 of the inspected unit submit rectification.
@@ -51,3 +52,5 @@ def _rectification_reminders(today) -> int:
 
 registry.daily_job("rectification_reminders", _rectification_reminders)
 registry.demo_builder(90, "luoshi.inspections.demo.ensure_inspections")
+
+registry.todo_source(rectification_todos)

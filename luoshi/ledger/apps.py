@@ -16,3 +16,13 @@ class LedgerConfig(AppConfig):
         from luoshi.ledger import signals
 
         signals.connect()
+
+        from luoshi.core import background
+        from luoshi.ledger import importing
+
+        background.register(
+            "ledger.excel",
+            label=_("Excel 导入台账"),
+            handler=importing.run_import_job,
+            template="ledger/import_result.html",
+        )

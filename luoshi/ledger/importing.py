@@ -141,11 +141,14 @@ class ImportResult:
         return len(self.created)
 
 
-def import_records(*, user, activity_type: ActivityType, uploaded) -> ImportResult:
-    """Validate every row of ``uploaded``; write all records, or nothing if any row is wrong."""
+def import_records(
+    *, user, activity_type: ActivityType, uploaded, progress=None, ip=None
+) -> ImportResult:
+    """Validate every row of ``uploaded``; write all records, or nothing if any row is wrong.
+    ``progress(done, total)``: see ``read_rows``; ``ip``: the uploader's address (log)."""
     spec = ledger_spec(activity_type)
     headers = {column.key: column.header for column in spec.columns}
-    rows, errors = read_rows(spec, uploaded)
+    rows, errors = read_rows(spec, uploaded, progress)
     if not rows:
         return ImportResult(errors=errors)
     if not activity_type.is_active:
@@ -179,11 +182,11 @@ def import_records(*, user, activity_type: ActivityType, uploaded) -> ImportResu
         created = bulk_create_with_history(
             records, LedgerRecord, batch_size=1000, default_user=user
         )
-        log_import(user=user, activity_type=activity_type, records=created)
+        log_import(user=user, activity_type=activity_type, records=created, ip=ip)
     return ImportResult(created=created)
 
 
-def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord]) -> None:
+def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord], ip=None) -> None:
     """One operation-log entry for a whole import (the records' history rows are written
     by ``bulk_create_with_history``; bulk inserts send no per-record signal)."""
     from simple_history.models import HistoricalRecords
@@ -205,7 +208,7 @@ def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord]
             % {"count": len(records), "type": activity_type.name}
         )[:200],
         changes=[{"field": str(_("导入条数")), "old": "", "new": str(len(records))}],
-        ip=client_address(request),
+        ip=ip or client_address(request),
     )
 
 
@@ -264,3 +267,31 @@ def _model_errors(record: LedgerRecord, number: int, headers: dict) -> list[RowE
             for message in messages
         ]
     return []
+
+
+MAX_ERRORS_SHOWN = 500
+
+
+def run_import_job(job, progress) -> dict:
+    """The background job of the import page (``luoshi.core.background``): the result shows
+    the count, or the errors (at most ``MAX_ERRORS_SHOWN``) on the job page."""
+    activity_type = ActivityType.objects.get(pk=job.params["activity_type"])
+    with open(job.file, "rb") as uploaded:
+        result = import_records(
+            user=job.user,
+            activity_type=activity_type,
+            uploaded=uploaded,
+            progress=progress,
+            ip=job.params.get("ip"),
+        )
+    return {
+        "activity_type": activity_type.name,
+        "count": result.count,
+        "error_count": len(result.errors),
+        "errors_truncated": len(result.errors) > MAX_ERRORS_SHOWN,
+        "max_errors_shown": MAX_ERRORS_SHOWN,
+        "errors": [
+            {"row": e.row, "column": str(e.column), "message": str(e.message)}
+            for e in result.errors[:MAX_ERRORS_SHOWN]
+        ],
+    }

@@ -14,12 +14,19 @@ def _records(params):
     return records
 
 
-def _period(params, start, end) -> dict:
-    query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+def _prepare(params) -> dict:
+    """The activity type's id for the list links (raises DoesNotExist for an unknown code)."""
     if params.get("activity_type"):
         from luoshi.ledger.models import ActivityType
 
-        query["activity_type"] = ActivityType.objects.get(code=params["activity_type"]).pk
+        params["activity_type_id"] = ActivityType.objects.get(code=params["activity_type"]).pk
+    return params
+
+
+def _period(params, start, end) -> dict:
+    query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+    if params.get("activity_type_id"):
+        query["activity_type"] = params["activity_type_id"]
     return query
 
 
@@ -39,6 +46,7 @@ METRICS = [
         in_period=dates_between("date"),
         list_url="ledger:list",
         filters=_period,
+        prepare=_prepare,
         description="活动日期在期内的台账记录（参数 activity_type：只计该类活动）",
     ),
     Metric(
@@ -51,6 +59,7 @@ METRICS = [
         semi_join=True,
         list_url="ledger:list",
         filters=_period,
+        prepare=_prepare,
         count_filters=lambda params, start, end: {"evidence": "present"},
         count_label="有佐证记录",
         total_label="台账记录",

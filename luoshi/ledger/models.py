@@ -38,7 +38,7 @@ class ActivityType(DictionaryModel):
         _("报告用语"),
         max_length=60,
         blank=True,
-        help_text=_("报告中的说法，如“理论宣讲活动”；空则用名称"),
+        help_text=_("报告中的动宾说法，后接次数，如“开展理论宣讲活动”；空则用名称"),
     )
     measure_word = models.CharField(
         _("量词"), max_length=4, default="次", help_text=_("次/场/期/篇")

@@ -7,13 +7,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from luoshi.audit.signals import client_ip
+from luoshi.core import background
 from luoshi.core.excel import workbook_response
+from luoshi.core.excel_import import DEFAULT_MAX_ROWS, check_file
 from luoshi.core.views import ScopedMixin
 from luoshi.ledger import importing
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_ERRORS_SHOWN = 500
+MAX_ERRORS_SHOWN = importing.MAX_ERRORS_SHOWN
 
 
 class LedgerImportForm(forms.Form):
@@ -58,18 +61,25 @@ class LedgerImportView(ScopedMixin, View):
         return self.render(LedgerImportForm(initial=initial))
 
     def post(self, request):
+        """Cheap checks here; the parse and the write in the background (core.background)."""
         form = LedgerImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form)
-        result = importing.import_records(
+        uploaded = form.cleaned_data["file"]
+        errors = check_file(uploaded)
+        if errors:
+            return self.render(form, errors=errors)
+        job = background.start(
+            "ledger.excel",
             user=request.user,
-            activity_type=form.cleaned_data["activity_type"],
-            uploaded=form.cleaned_data["file"],
+            file=background.save_upload(uploaded, ".xlsx"),
+            params={
+                "activity_type": form.cleaned_data["activity_type"].pk,
+                "ip": client_ip(request),
+            },
         )
-        if not result.ok:
-            return self.render(form, errors=result.errors)
-        messages.success(request, _("已导入 %(count)d 条记录") % {"count": result.count})
-        return redirect("ledger:list")
+        messages.info(request, _("文件已上传，正在后台校验并导入。"))
+        return redirect("job", pk=job.pk)
 
     def render(self, form, errors=()):
         context = {
@@ -79,5 +89,6 @@ class LedgerImportView(ScopedMixin, View):
             "error_count": len(errors),
             "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
             "max_errors_shown": MAX_ERRORS_SHOWN,
+            "max_rows": DEFAULT_MAX_ROWS,
         }
         return render(self.request, self.template_name, context)

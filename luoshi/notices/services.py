@@ -39,3 +39,13 @@ def mark_read(user, notice_ids=None) -> int:
     if notice_ids is not None:
         notices = notices.filter(pk__in=notice_ids)
     return notices.update(read_at=timezone.now())
+
+
+def mark_done(*, url: str, before) -> int:
+    """The notices about the record at ``url`` sent before ``before`` are done: a step was
+    taken on the record (submitted, reviewed, closed), so they are marked read for everyone."""
+    if not url:
+        return 0
+    return Notice.objects.filter(url=url, read_at=None, created_at__lt=before).update(
+        read_at=timezone.now()
+    )

@@ -1,8 +1,8 @@
 """Baselines (past reports as structured data): the writes and reads, scoped to the user.
 
 ``save_baseline`` is the one way a parsed report becomes a ``Baseline``; the report engine
-reads ``Baseline.data["metrics"]`` (list of {activity, value, unit, approx, source}) for
-year-on-year comparison (``baseline_for``).
+reads the year's own figures, ``past_figures(baseline)`` (``Baseline.data["metrics"]`` less
+the targets and the parts of a total), for year-on-year comparison (``baseline_for``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,17 @@ def baselines_for_user(user):
 def baseline_for(*, unit, year: int, kind: str = ReportKind.ANNUAL_SUMMARY) -> Baseline | None:
     """The baseline a generated report of ``unit`` compares its ``year + 1`` figures with."""
     return Baseline.objects.filter(unit=unit, year=year, kind=kind).first()
+
+
+def past_figures(baseline: Baseline) -> list[dict]:
+    """The figures a past report states as that year's facts: not next year's targets
+    (「不少于12次」 in 下一步打算) and not the part of a total (「其中省级以上媒体刊发15篇」);
+    a baseline imported before these were told apart counts all its figures."""
+    return [
+        m
+        for m in baseline.data.get("metrics", [])
+        if isinstance(m, dict) and not m.get("target") and not m.get("subset")
+    ]
 
 
 def units_for_import(user):

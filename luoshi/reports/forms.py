@@ -15,6 +15,7 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         units = Unit.objects.for_user(user).order_by("path")
         self.fields["unit"].queryset = units
         if user is not None and user.unit_id and not self.initial.get("unit"):
@@ -29,3 +30,17 @@ class ReportForm(forms.ModelForm):
                 _("年度须在 2000 至 %(max)d 之间。") % {"max": this_year + 1}
             )
         return year
+
+    def clean(self):
+        """「含下级单位」 only for a user who may open every unit below: a report states the
+        subtree's figures as the subtree's, so a narrower scope would state part of it."""
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        if cleaned.get("subtree") and unit is not None:
+            below = Unit.objects.filter(path__startswith=unit.path, is_active=True)
+            if below.count() > below.for_user(self.user).count():
+                self.add_error(
+                    "subtree",
+                    _("您的数据范围不含该单位的全部下级单位，不能生成含下级单位的报告。"),
+                )
+        return cleaned

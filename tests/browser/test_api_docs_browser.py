@@ -17,7 +17,10 @@ def strict_csp(settings):
     }
 
 
-def _csp_violations(page):
+def _signed_in_watching_csp(page):
+    """Sign a reader in; return the list the page's CSP violation reports go to."""
+    unit = make_unit("区委宣传部", "D1", type_code="publicity_dept")
+    make_user("docs_reader", unit, "clerk")
     violations = []
     page.on(
         "console",
@@ -25,15 +28,13 @@ def _csp_violations(page):
             violations.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+    _log_in(page, "docs_reader")
     return violations
 
 
 @pytest.mark.browser
 def test_swagger_ui_lists_the_operations_without_eval(page, live_server, strict_csp):
-    unit = make_unit("区委宣传部", "D1", type_code="publicity_dept")
-    make_user("docs_reader", unit, "clerk")
-    violations = _csp_violations(page)
-    _log_in(page, "docs_reader")
+    violations = _signed_in_watching_csp(page)
     page.goto("/api/v1/docs/")
     operation = page.locator(".opblock-summary-path", has_text="/api/v1/ledger-records/").first
     operation.wait_for()
@@ -43,10 +44,9 @@ def test_swagger_ui_lists_the_operations_without_eval(page, live_server, strict_
 
 @pytest.mark.browser
 def test_redoc_renders_the_operations_without_eval(page, live_server, strict_csp):
-    unit = make_unit("区委宣传部", "D1", type_code="publicity_dept")
-    make_user("docs_reader", unit, "clerk")
-    violations = _csp_violations(page)
-    _log_in(page, "docs_reader")
+    violations = _signed_in_watching_csp(page)
     page.goto("/api/v1/redoc/")
     page.get_by_text("/api/v1/ledger-records/").first.wait_for()
-    assert not [v for v in violations if "script" in v]
+    # ReDoc's "API docs by Redocly" logo comes from cdn.redoc.ly: the CSP keeps it out (no
+    # request leaves the site); scripts and the search worker must all run.
+    assert [v for v in violations if "cdn.redoc.ly" not in v] == []

@@ -1,6 +1,7 @@
 """A real browser: the unit administrator computes an assessment from the records, enters a
-manual score with its reason for an indicator no module measures, submits it for review and
-publishes it; the ranking with grade bands is visible and the published sheet is frozen."""
+manual score with its reason for an indicator no module measures and submits it for review;
+a 督查员 reviews it and another administrator publishes it (计算, 复核 and 发布 are three
+people); the ranking with grade bands is visible and the published sheet is frozen."""
 
 import datetime
 import re
@@ -13,7 +14,7 @@ from luoshi.assessment import services
 from luoshi.assessment.models import Assessment
 from luoshi.duty.services import load_pack_file
 from luoshi.ledger.models import ActivityType
-from tests.browser.test_ledger_browser import _log_in
+from tests.browser.test_ledger_browser import _log_in, _log_out
 from tests.factories import LedgerRecordFactory, make_unit, make_user
 
 YEAR = 2025
@@ -54,6 +55,8 @@ def test_compute_manual_score_publish_ranking(page, live_server, tmp_path, resul
     sibling = make_unit("区教育局", "T2", parent=root, type_code="bureau")
     root.refresh_from_db()
     admin = make_user("qw_admin", root, "unit_admin", full_name="刘晓燕")
+    make_user("qw_inspector", root, "inspector", full_name="王建国")
+    make_user("qw_admin2", root, "unit_admin", full_name="陈静")
     meeting = ActivityType.objects.get(code="special_meeting")
     for day in (datetime.date(YEAR, 3, 1), datetime.date(YEAR, 9, 1)):
         LedgerRecordFactory(unit=own, activity_type=meeting, date=day)
@@ -101,6 +104,17 @@ def test_compute_manual_score_publish_ranking(page, live_server, tmp_path, resul
     page.goto(assessment.get_absolute_url())
     page.get_by_test_id("submit-review").click()
     page.wait_for_url(re.compile(rf"/assessment/{assessment.pk}/$"))
+    # who computed it neither reviews nor publishes it
+    assert page.get_by_test_id("review").count() == 0
+    _log_out(page)
+    _log_in(page, "qw_inspector")
+    page.goto(assessment.get_absolute_url())
+    page.get_by_test_id("review").click()
+    page.wait_for_url(re.compile(rf"/assessment/{assessment.pk}/$"))
+    assert page.get_by_test_id("publish").count() == 0
+    _log_out(page)
+    _log_in(page, "qw_admin2")
+    page.goto(assessment.get_absolute_url())
     page.get_by_test_id("publish").click()
     dialog = page.get_by_test_id("confirm-dialog")
     assert "分数不能再修改" in dialog.inner_text()  # asks once, saying what will happen

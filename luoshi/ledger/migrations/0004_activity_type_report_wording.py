@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name="report_phrase",
             field=models.CharField(
                 blank=True,
-                help_text="报告中的说法，如“理论宣讲活动”；空则用名称",
+                help_text="报告中的动宾说法，后接次数，如“开展理论宣讲活动”；空则用名称",
                 max_length=60,
                 verbose_name="报告用语",
             ),

@@ -198,6 +198,11 @@ class FactBook:
             self._activity_types = {t.code: t for t in ActivityType.objects.all()}
         return self._activity_types[code]
 
+    def activity_types_in(self, area: str) -> list:
+        from luoshi.ledger.models import ActivityType
+
+        return list(ActivityType.objects.filter(report_area=area, is_active=True).order_by("order"))
+
     def _ledger(self, code: str) -> None:
         kind = self.activity_type(code)
         value = self.metric("ledger_count", {"activity_type": code})
@@ -550,7 +555,9 @@ class FactBook:
         keywords = BASELINE_KEYWORDS.get(code or fact.key)
         if baseline is None or not keywords:
             return
-        for metric in baseline.data.get("metrics", []):
+        from luoshi.reports.baselines import past_figures  # next year's targets, parts: out
+
+        for metric in past_figures(baseline):
             activity = str(metric.get("activity", ""))
             value = metric.get("value")
             if isinstance(value, int | float) and any(k in activity for k in keywords):

@@ -82,6 +82,25 @@ class Writer:
 # ---------------------------------------------------------------------------------------------
 # Blocks: areas of work (level-2 subsections)
 
+# Activity types the area blocks below write about in their own sentences; any other type of
+# an area (one an administrator added) is written with its own wording by more_activities.
+WRITTEN = {
+    "responsibility": {"special_meeting", "analysis", "briefing", "report_up", "duty_report"},
+    "study": {"study_group", "training", "warning_education"},
+    "opinion": {"publicity"},
+    "outreach": {"outreach_talk", "civic_practice", "volunteer"},
+}
+
+
+def more_activities(w: Writer, area: str) -> None:
+    """「此外,开展网络文明宣传活动3次。」 for the area's other activity types with records."""
+    clauses = []
+    for kind in w.book.activity_types_in(area):
+        if kind.code not in WRITTEN.get(area, set()) and w.v(f"ledger:{kind.code}"):
+            clauses.append(f"{kind.phrase}{w.n(f'ledger:{kind.code}')}")
+    if clauses:
+        w.say(f"此外,{','.join(clauses)}。")
+
 
 def area_responsibility(w: Writer) -> None:
     w.open("area.responsibility", "压紧压实主体责任,意识形态工作责任制落实有力", 2)
@@ -113,6 +132,7 @@ def area_responsibility(w: Writer) -> None:
         if w.v("assessment_grade"):
             text += f",考核等次为“{w.n('assessment_grade')}”"
         w.say(text + "。")
+    more_activities(w, "responsibility")
 
 
 def area_study(w: Writer) -> None:
@@ -130,6 +150,7 @@ def area_study(w: Writer) -> None:
     if w.v("ledger:warning_education"):
         text += f";开展警示教育{w.n('ledger:warning_education')}"
     w.say(text + f"。{w.outcomes('training')}")
+    more_activities(w, "study")
 
 
 def area_positions(w: Writer) -> None:
@@ -148,6 +169,7 @@ def area_positions(w: Writer) -> None:
             f"严格执行信息发布“三审制”,全年发布信息{w.n('pubs_total')},"
             f"经三审发布{w.n('pubs_reviewed')},三审覆盖率{w.n('pubs_review_rate')}。"
         )
+    more_activities(w, "positions")
 
 
 def area_opinion(w: Writer) -> None:
@@ -162,6 +184,7 @@ def area_opinion(w: Writer) -> None:
         if w.v("incidents_hours"):
             text += f",平均处置用时{w.n('incidents_hours')}"
     w.say(text + "。")
+    more_activities(w, "opinion")
 
 
 def area_outreach(w: Writer) -> None:
@@ -174,6 +197,7 @@ def area_outreach(w: Writer) -> None:
     if w.v("ledger:volunteer"):
         text += f",志愿服务活动{w.n('ledger:volunteer')}"
     w.say(text + f"。{w.outcomes('civic_practice')}")
+    more_activities(w, "outreach")
 
 
 def area_team(w: Writer) -> None:
@@ -185,6 +209,7 @@ def area_team(w: Writer) -> None:
             f"按时完成率{w.n('tasks_rate')}"
         )
     w.say(text + "。")
+    more_activities(w, "team")
 
 
 def area_risk(w: Writer) -> None:
@@ -198,6 +223,7 @@ def area_risk(w: Writer) -> None:
             f"对督查发现的问题建立整改台账,全年整改事项{w.n('rectification_total')},"
             f"已整改销号{w.n('rectification_closed')},整改完成率{w.n('rectification_rate')}。"
         )
+    more_activities(w, "risk")
 
 
 def chart_activities(w: Writer) -> None:

@@ -18,6 +18,7 @@ from .boilerplate import (
     ENTITY_RE,
     ISSUER_LABELS,
     PIECE_RE,
+    SEPARATOR_RE,
     TAG_RE,
     chrome_score,
     fields,
@@ -321,6 +322,8 @@ def _title_like(text: str, score: float) -> bool:
         and not marker_level(s)
         and not PIECE_RE.match(s)
         and not fields(s).pairs  # 「标题：…」 is read as a field
+        and not SEPARATOR_RE.search(s)  # a breadcrumb is never the title
+        and not re.search("[:：]", s)
     )
 
 
@@ -385,17 +388,30 @@ def _iso_date(text: str) -> str:
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else text.strip()
 
 
-def clean(raw: str) -> Cleaned:
-    result = Cleaned(raw=raw)
-    # The line caches serve one document (a line is looked at several times), not the next.
-    chrome_score.cache_clear()
-    fields.cache_clear()
+@dataclass
+class _Page:
+    """The input's lines with what is known of each: Simplified form, heading marker, chrome
+    score (``base`` without the repetition penalty)."""
+
+    lines: list[Tracked]
+    simple: list[str]
+    markers: list[bool]
+    base: list[float]
+    scores: list[float]
+
+    def is_text(self, i: int) -> bool:
+        """A line of the report itself: prose, or a heading that is not chrome."""
+        score = self.scores[i]
+        return is_prose(self.simple[i], score) or (self.markers[i] and score < CHROME_CUT)
+
+
+def _page(raw: str) -> _Page:
     loose_pinyin = _count_pinyin(raw) >= 2
-    lines: list[Tracked] = []
     raw_lines = [
         _drop_pinyin(_strip_markup(_normalize_chars(line)).strip(), loose_pinyin)
         for line in _lines(raw)
     ]
+    lines: list[Tracked] = []
     for line, whole in zip(raw_lines, _simplified(raw_lines), strict=True):
         if chrome_score(whole, marker=bool(marker_level(whole))) >= CHROME_CUT:
             lines.append(line)  # a chrome line is not cut at its 「(3)」s
@@ -408,92 +424,107 @@ def clean(raw: str) -> Cleaned:
     twice = repeated(keys)
     base = [chrome_score(s, marker=markers[i]) for i, s in enumerate(simple)]
     scores = [b + (3 if keys[i] in twice and not markers[i] else 0) for i, b in enumerate(base)]
+    return _Page(lines, simple, markers, base, scores)
 
-    # Portal / print-view header fields: the title, the issuing unit and date are kept.
+
+def _header_fields(page: _Page, metadata: dict) -> Tracked | None:
+    """Portal / print-view fields: fills ``metadata`` (issuer, date), returns the 标题 field."""
     label_title: Tracked | None = None
+    simple = page.simple
     for i, s in enumerate(simple):
         found = fields(s)
         if not found.pairs:
             continue
-        value_below = _value_below(found, simple, i)
-        if value_below:  # a table copied cell by cell: the value is the next line
+        if _value_below(found, simple, i):  # a table copied cell by cell
             found = type(found)([(found.pairs[0][0], simple[i + 1].strip())])
-            scores[i + 1] = max(scores[i + 1], CHROME_CUT)
-            s = s.rstrip() + simple[i + 1].strip()
+            page.scores[i + 1] = max(page.scores[i + 1], CHROME_CUT)
             if TITLE_LABEL_RE.match(s) and label_title is None:
-                label_title = lines[i + 1].sub(TITLE_NOISE_RE, "").strip()
-        if found.get(ISSUER_LABELS) and not result.metadata.get("issuer"):
-            result.metadata["issuer"] = found.get(ISSUER_LABELS)
-        if found.get(DATE_LABELS) and not result.metadata.get("date"):
-            result.metadata["date"] = _iso_date(found.get(DATE_LABELS))
+                label_title = page.lines[i + 1].sub(TITLE_NOISE_RE, "").strip()
+        if found.get(ISSUER_LABELS) and not metadata.get("issuer"):
+            metadata["issuer"] = found.get(ISSUER_LABELS)
+        if found.get(DATE_LABELS) and not metadata.get("date"):
+            metadata["date"] = _iso_date(found.get(DATE_LABELS))
         label = TITLE_LABEL_RE.match(s)
-        if label and label_title is None:
-            label_title = lines[i][label.end() :].sub(TITLE_NOISE_RE, "").strip()
+        if label and label_title is None and s[label.end() :].strip():
+            label_title = page.lines[i][label.end() :].sub(TITLE_NOISE_RE, "").strip()
+    return label_title
 
-    # Another document after this one (「篇二：…」 on a 范文 page) is cut off.
-    end = len(lines)
-    for i, s in enumerate(simple):
-        piece = PIECE_RE.match(s)
-        if piece and piece.group(1) not in ("一", "1") and i > 0:
-            end = i
-            break
 
-    title_index, body_start = _find_title(simple[:end], scores[:end], markers[:end], base)
-    title_candidate: Tracked | None = None
-    first = 0
-    if title_index >= 0:
-        last = _merge_title(lines, simple, title_index, body_start)
-        title_candidate = lines[title_index]
-        for extra in lines[title_index + 1 : last + 1]:
-            title_candidate = title_candidate + extra
-        title_candidate = title_candidate.sub(TITLE_NOISE_RE, "").strip()
-        first = last + 1
-    strong = title_candidate is not None and REPORT_WORD_RE.search(_title_key(title_candidate.text))
-    if label_title is not None and not strong:
-        title_candidate, first = label_title, 0
+def _document_end(page: _Page) -> int:
+    """Another document after this one (「篇二：…」 on a 范文 page) is cut off; before any text
+    of the report, a 「篇二」 only introduces it."""
+    seen_text = False
+    for i, s in enumerate(page.simple):
+        if PIECE_RE.match(s) and seen_text:
+            return i
+        seen_text = seen_text or page.is_text(i)
+    return len(page.lines)
 
-    last_content = max(
-        (
-            i
-            for i in range(body_start, end)
-            if is_prose(simple[i], scores[i]) or (markers[i] and scores[i] < CHROME_CUT)
-        ),
-        default=end - 1,
+
+@dataclass
+class _Title:
+    line: Tracked | None  # the title (a line, two joined lines, or the 标题 field's value)
+    index: int  # its first line, -1 for none or the field
+    first: int  # the first line after it
+    body_start: int  # the first line of the report's text
+
+
+def _choose_title(page: _Page, end: int, label_title: Tracked | None) -> _Title:
+    index, body_start = _find_title(
+        page.simple[:end], page.scores[:end], page.markers[:end], page.base
     )
-    title_key = _title_key(title_candidate.text) if title_candidate else None
+    found = _Title(None, index, 0, body_start)
+    if index >= 0:
+        last = _merge_title(page.lines, page.simple, index, body_start)
+        line = page.lines[index]
+        for extra in page.lines[index + 1 : last + 1]:
+            line = line + extra
+        found.line, found.first = line.sub(TITLE_NOISE_RE, "").strip(), last + 1
+    strong = found.line is not None and REPORT_WORD_RE.search(_title_key(found.line.text))
+    if label_title is not None and not strong:
+        found.line, found.first = label_title, 0
+    return found
+
+
+def _keep_lines(page: _Page, title: _Title, end: int, removed: list[str]) -> list[Tracked]:
+    """The report's lines; the rest goes to ``removed``. Before the title: chrome; between
+    the title and the text: what scores ≥ 0.5; in the text: ≥ 2; after the last line of text:
+    all but a signature and low-scoring sentences."""
+    simple, scores = page.simple, page.scores
+    last_text = max((i for i in range(title.body_start, end) if page.is_text(i)), default=end - 1)
+    title_key = _title_key(title.line.text) if title.line else None
     body: list[Tracked] = []
-    for i, line in enumerate(lines):
+    for i, line in enumerate(page.lines):
         s, score = simple[i], scores[i]
-        if i in range(title_index, first):
+        if title.index <= i < title.first:
             continue
-        if i < first or i >= end:
+        if i < title.first or i >= end:
             drop = True
-        elif i < body_start:
+        elif i < title.body_start:
             drop = score >= EDGE_CUT
-        elif i > last_content:
+        elif i > last_text:
             drop = not (is_signature(simple, i) or (score < EDGE_CUT and re.search("[。！]", s)))
         else:
             drop = score >= CHROME_CUT
-        if title_key and _title_key(s) == title_key:
-            drop = True
-        if drop:
-            result.removed.append(line.text)
+        if drop or (title_key and _title_key(s) == title_key):
+            removed.append(line.text)
         else:
             body.extend(_split_heading(line))
+    return body
 
-    # A duplicated title glued to the first paragraph (``…排查报告范文 根据…``).
-    if title_key:
-        for i, para in enumerate(body[:3]):
-            cut = _glued_title(para, title_key)
-            if cut:
-                result.removed.append(para.text[:cut].strip())
-                body[i] = para[cut:]
-                break
 
-    body = [_punctuation(_join_spaces(p)) for p in body]
-    body = [p for p in body if p.text.strip()]
+def _cut_glued_title(body: list[Tracked], title_key: str, removed: list[str]) -> None:
+    """A duplicated title glued to the first paragraph (``…排查报告范文 根据…``)."""
+    for i, para in enumerate(body[:3]):
+        cut = _glued_title(para, title_key)
+        if cut:
+            removed.append(para.text[:cut].strip())
+            body[i] = para[cut:]
+            return
 
-    # PDF line breaks: a long line that stops mid-sentence continues on the next one.
+
+def _join_broken_lines(body: list[Tracked]) -> list[Tracked]:
+    """PDF line breaks: a long line that stops mid-sentence continues on the next one."""
     joined: list[Tracked] = []
     for para in body:
         if joined:
@@ -509,12 +540,28 @@ def clean(raw: str) -> Cleaned:
                 joined[-1] = prev + para
                 continue
         joined.append(para)
+    return joined
 
-    title = _punctuation(_join_spaces(title_candidate)) if title_candidate else None
-    han_text = "".join(p.text for p in joined)
-    result.script = detect_script(han_text)
+
+def clean(raw: str) -> Cleaned:
+    result = Cleaned(raw=raw)
+    # The line caches serve one document (a line is looked at several times), not the next.
+    chrome_score.cache_clear()
+    fields.cache_clear()
+    page = _page(raw)
+    label_title = _header_fields(page, result.metadata)
+    end = _document_end(page)
+    title = _choose_title(page, end, label_title)
+    body = _keep_lines(page, title, end, result.removed)
+    if title.line:
+        _cut_glued_title(body, _title_key(title.line.text), result.removed)
+    body = [_punctuation(_join_spaces(p)) for p in body]
+    joined = _join_broken_lines([p for p in body if p.text.strip()])
+
+    title_text = _punctuation(_join_spaces(title.line)) if title.line else None
+    result.script = detect_script("".join(p.text for p in joined))
     result.paragraphs = [p.map_chars(to_simplified) for p in joined]
-    result.title = title.map_chars(to_simplified) if title else None
+    result.title = title_text.map_chars(to_simplified) if title_text else None
     return result
 
 

@@ -131,11 +131,13 @@ SINGLE_ONE_UNITS = {"次", "场", "期", "轮", "批", "场次", "轮次", "批�
 BOUNDARY = "，。；：！？\n"
 QUOTED_RE = re.compile(r"“[^”]*”|《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|【[^】]*】|‘[^’]*’|「[^」]*」")
 LEAD_FILLERS = re.compile(
-    r"^(?:\d{4}年(?:以来|度|内)?|全年度?|今年以来|年内|本年度|目前|截至目前|截至\S{0,8}?|期间|其中"
-    r"|同时|此外|另外|并且?|还|均|已经?|共计?|累计|先后|总计|合计|按照|根据|通过|一年来|年度内|共有)"
+    r"^(?:共有|\d{4}年(?:以来|度|内)?|全年度?|今年以来|年内|本年度|目前|截至目前|截至\S{0,8}?|期间|其中"
+    r"|同时|此外|另外|并且?|还|均|已经?|共计?|累计|先后|总计|合计|按照|根据|通过|一年来|年度内|共有"
+    r"|全[县区市镇乡省]|辖区|全系统|将|力争|计划|确保|争取|预计|拟)"
 )
 PERIOD_RE = re.compile(r"每(?:月|周|季度|季|年|半年|天|日|旬|两周|星期)")
 LOWER_BOUND = r"至少|不少于|不得少于|不低于|最少|少于"
+UPPER_BOUND = r"不超过|不高于|不多于|控制在|低于"
 VERBS = sorted(
     [
         "召开",
@@ -271,7 +273,9 @@ VERBS = sorted(
 NOUN_SUFFIX = r"(?![室组办部处站员团班]|机构|中心|专班|平台|基地)"
 VERB_RE = re.compile("(?<![党团])(?:" + "|".join(VERBS) + ")" + NOUN_SUFFIX)
 # A verb-like word kept in front of the first work verb (「主持召开」「带头开展」).
-VERB_LEAD_RE = re.compile(r"(?:主持|带头|牵头|集中|专题|联合|指导|协调|分别|先后|规范|个别|妥善)$")
+VERB_LEAD_RE = re.compile(
+    r"(?:主持|带头|牵头|集中|专题|联合|指导|协调|分别|先后|规范|个别|妥善|平均)$"
+)
 SUBJECT_RE = re.compile(
     r"[对在向于从按据经和与及]|通过|(?:委|部|局|办|室|组|中心|支部|党委|党组|总支|街道|镇|乡|村|社区"
     r"|馆|校|团|队|站|所|院|会|单位|我|本人|个别|全年|年内|今年)$"
@@ -354,7 +358,7 @@ def _activity(before: str, after: str) -> tuple[str, bool, str]:
     if pm:
         period = pm.group(0)
         before = before[: pm.start()] + before[pm.end() :]
-    before = re.sub(LOWER_BOUND + r"|不得", "", before)
+    before = re.sub(LOWER_BOUND + "|" + UPPER_BOUND + r"|不得", "", before)
     prev = None
     while prev != before:
         prev = before
@@ -377,6 +381,7 @@ def _activity(before: str, after: str) -> tuple[str, bool, str]:
         # (「局党组召开」) or a phrase with a preposition is not.
         keep = len(subject) <= 3 and not SUBJECT_RE.search(subject)
         act = (subject if keep else lead.group(0) if lead else "") + verb.group(0) + rest
+        subject = "" if keep else subject
         if not rest:
             if after:
                 return act + after, True, period
@@ -460,6 +465,34 @@ def _record(paragraph: Tracked, raw: str, start: int, end: int, **fields) -> dic
     }
 
 
+def _count_value(m: re.Match, text: str, masked: list[tuple[int, int]]) -> int | float | None:
+    """The value of a number + measure word, or None when it is not a count (quoted, an
+    ordinal, a date, 「一项工作」, 「三个方面」, 「部门」…)."""
+    s, e = m.start("num"), m.end()
+    if any(a <= s < b for a, b in masked):
+        return None
+    num, unit = m.group("num"), m.group("unit")
+    prev = text[s - 1] if s > 0 and not m.group("pre") else ""
+    if prev and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in ".-－/第初周#"):
+        return None
+    if not num[0].isdigit():
+        if text[max(0, s - 2) : s] in ("星期", "礼拜") or prev in "第初之统唯同逐专单万":
+            return None
+        if num == "一" and unit not in SINGLE_ONE_UNITS:
+            return None
+        if num in ("一", "两") and text[e : e + 1] == "性":
+            return None
+    forbidden = NOT_AFTER_UNIT.get(unit)
+    if forbidden and re.match(forbidden, text[e:]):
+        return None
+    if unit in ("%", "％") and m.group("mult"):
+        return None
+    value = _number(num)
+    if value is None or (isinstance(value, int) and value > 10**9):
+        return None
+    return value
+
+
 def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False) -> list[dict]:
     """Quantified statements of one paragraph; ``plan``: the paragraph is in a plans section,
     so its figures are targets."""
@@ -469,34 +502,18 @@ def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False)
     previous_end = 0
     for m in METRIC_RE.finditer(text):
         s, e = m.start("num"), m.end()
-        if any(a <= s < b for a, b in masked):
+        value = _count_value(m, text, masked)
+        if value is None:
             continue
-        num, unit = m.group("num"), m.group("unit")
-        prev = text[s - 1] if s > 0 and not m.group("pre") else ""
-        if prev and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in ".-－/第初周#"):
-            continue
-        if not num[0].isdigit():
-            if text[max(0, s - 2) : s] in ("星期", "礼拜") or prev in "第初之统唯同逐专单万":
-                continue
-            if num == "一" and unit not in SINGLE_ONE_UNITS:
-                continue
-            if num in ("一", "两") and text[e : e + 1] == "性":
-                continue
-        forbidden = NOT_AFTER_UNIT.get(unit)
-        tail = text[e:]
-        if forbidden and re.match(forbidden, tail):
-            continue
-        if unit in ("%", "％") and m.group("mult"):
-            continue
-        value = _number(num)
-        if value is None or (isinstance(value, int) and value > 10**9):
-            continue
+        unit = m.group("unit")
         clause_start = _clause_start(text, m.start())
         # 「开设网站1个、公众号6个」: the second figure's words start after the first one.
         own_start = max(clause_start, previous_end)
         before = text[own_start : m.start()]
         if before.endswith("第"):
             continue
+        if (m.group("pre") or "").startswith("超") and before.endswith("不"):
+            before = before[:-1]  # 「不超过2小时」: an upper bound, 「不」 is not the activity's
         clause_end = _clause_end(text, e)
         after = text[e:clause_end]
         after = re.sub(r"^[（(][^）)]{0,6}[）)]", "", after) if not _noun_after(after) else after
@@ -510,7 +527,7 @@ def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False)
             or m.group("yu")
             or m.group("yu0")
             or m.group("post")
-            or re.search(rf"(?:{LOWER_BOUND})[^，。；]{{0,6}}$", before)
+            or re.search(rf"(?:{LOWER_BOUND}|{UPPER_BOUND})[^，。；]{{0,6}}$", before)
         )
         previous_end = e
         full_unit = (m.group("mult") or "") + ("%" if unit == "％" else unit)

@@ -1,8 +1,8 @@
 """The text layer of a PDF (pdfminer.six), with column and line-break repair.
 
-A PDF has no paragraphs, only positioned lines. Per page: a page with a run of lines that
-start right of the middle is read as two columns (left column, then right, between the
-full-width lines such as the title); then consecutive lines are joined into a paragraph
+A PDF has no paragraphs, only positioned lines. Per page: a page with runs of lines on both
+sides of the middle is read as two columns (left column, then right, between the full-width
+lines such as the title); then consecutive lines are joined into a paragraph
 unless the next one is indented, the previous one stops well short of the right edge, or
 the gap between them is larger than a line.
 """
@@ -56,7 +56,9 @@ def _reading_order(lines: list[Line], width: float) -> list[list[Line]]:
     """Blocks of lines in reading order; each block is one column run."""
     mid = width / 2
     right = [line for line in lines if line.x0 > mid]
-    if len(right) < MIN_RIGHT_COLUMN_LINES:
+    left = [line for line in lines if line.x1 < mid]
+    # Two columns: runs of lines on both sides, not a right-aligned signature under one column.
+    if min(len(right), len(left)) < MIN_RIGHT_COLUMN_LINES or len(right) < 0.25 * len(lines):
         return [lines]
     blocks: list[list[Line]] = []
     left_run: list[Line] = []

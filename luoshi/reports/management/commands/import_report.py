@@ -19,8 +19,8 @@ from luoshi.units.models import Unit
 
 class Command(BaseCommand):
     # No system checks: they import every URLconf and view (openpyxl, numpy, DRF, the API
-    # schema…), most of this command's start-up, and nothing here depends on them. The file
-    # readers import their own heavy libraries (python-docx, pdfminer) only for their format.
+    # schema…) and nothing here depends on them. The file readers import their own heavy
+    # libraries (python-docx, pdfminer, the LibreOffice process) only for their format.
     requires_system_checks = []
     help = (
         "导入往年报告（.txt / .docx / .doc / .wps / .pdf）：清理、识别层次结构、量化表述、"

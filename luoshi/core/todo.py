@@ -1,0 +1,73 @@
+"""The 待办 workbench: every module's waiting steps for one user (``registry.todo_source``),
+grouped as a clerk thinks of them, and their count for the menu."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.core.registry import TODO_GROUPS, TODO_SOURCES, Todo
+from luoshi.core.workflow import step_taken
+
+COUNT_SECONDS = 60  # the menu's count may be this old; the home page is always current
+
+
+@dataclass
+class TodoGroup:
+    key: str
+    label: str
+    items: list[Todo]
+
+
+def todos_for(user) -> list[Todo]:
+    if not user.is_authenticated:
+        return []
+    items = [todo for source in TODO_SOURCES for todo in source(user)]
+    return sorted(items, key=lambda t: (t.due or datetime.date.max, t.title))
+
+
+def workbench(user, today: datetime.date | None = None) -> list[TodoGroup]:
+    """The groups in a fixed order; 本周到期 repeats the open items due within seven days."""
+    today = today or timezone.localdate()
+    items = todos_for(user)
+    groups = {key: TodoGroup(key, _(label), []) for key, label in TODO_GROUPS.items()}
+    for todo in items:
+        groups[todo.group].items.append(todo)
+    soon = today + datetime.timedelta(days=7)
+    groups["due"].items = [
+        t for t in items if t.group in ("submit", "fix") and t.due is not None and t.due <= soon
+    ]
+    cache.set(_count_key(user), len(items), COUNT_SECONDS)
+    return list(groups.values())
+
+
+def todo_count(user) -> int:
+    """How many steps wait for the user (for the menu), at most ``COUNT_SECONDS`` old."""
+    if not user.is_authenticated:
+        return 0
+    count = cache.get(_count_key(user))
+    if count is None:
+        count = len(todos_for(user))
+        cache.set(_count_key(user), count, COUNT_SECONDS)
+    return count
+
+
+def forget_count(user) -> None:
+    cache.delete(_count_key(user))
+
+
+def _step_taken(sender, obj, step, **kwargs) -> None:
+    """The actor's own count is current at once; others' within ``COUNT_SECONDS``."""
+    if step.actor_id:
+        cache.delete(f"luoshi:todo-count:{step.actor_id}")
+
+
+step_taken.connect(_step_taken, dispatch_uid="core.todo_count")
+
+
+def _count_key(user) -> str:
+    return f"luoshi:todo-count:{user.pk}"

@@ -1,0 +1,24 @@
+"""信息发布三审 in the 待办 workbench: the review steps the user may sign now."""
+
+from django.utils.translation import gettext as _
+
+from luoshi.core.registry import Todo
+from luoshi.publications.models import PublicationStatus as S
+from luoshi.publications.selectors import publications_for
+from luoshi.publications.workflow import PUBLICATION_FLOW
+
+LIMIT = 100
+
+
+def review_todos(user) -> list[Todo]:
+    waiting = publications_for(user).filter(status__in=(S.FIRST, S.SECOND, S.FINAL, S.APPROVED))
+    todos = []
+    for item in waiting.order_by("id")[:LIMIT]:
+        steps = PUBLICATION_FLOW.available(item, user)
+        if steps:
+            detail = _("%(unit)s · %(state)s") % {
+                "unit": item.unit.display_name,
+                "state": item.get_status_display(),
+            }
+            todos.append(Todo("review", item.title, detail, item.get_absolute_url()))
+    return todos

@@ -1,0 +1,40 @@
+"""任务交办 in the 待办 workbench: tasks to report on, returned reports, reports to review."""
+
+from django.utils.translation import gettext as _
+
+from luoshi.core.registry import Todo
+from luoshi.tasks.models import AssignmentStatus
+from luoshi.tasks.selectors import assignments_for
+from luoshi.tasks.workflow import ASSIGNMENT, REVIEW_PERMISSION, SUBMIT_PERMISSION
+
+LIMIT = 100  # examined per kind: a workbench, not a report
+
+
+def task_todos(user) -> list[Todo]:
+    todos = []
+    if user.unit_id and user.has_perm(SUBMIT_PERMISSION):
+        own = assignments_for(user).filter(
+            unit_id=user.unit_id, status__in=(AssignmentStatus.PENDING, AssignmentStatus.RETURNED)
+        )
+        for a in own.order_by("task__deadline")[:LIMIT]:
+            returned = a.status == AssignmentStatus.RETURNED
+            todos.append(
+                Todo(
+                    "fix" if returned else "submit",
+                    a.task.title,
+                    _("%(issuer)s交办，%(deadline)s截止")
+                    % {
+                        "issuer": a.task.unit.display_name,
+                        "deadline": f"{a.task.deadline:%m月%d日}",
+                    },
+                    a.get_absolute_url(),
+                    a.task.deadline,
+                )
+            )
+    if user.has_perm(REVIEW_PERMISSION):
+        waiting = assignments_for(user).filter(status=AssignmentStatus.SUBMITTED)
+        for a in waiting.order_by("submitted_at")[:LIMIT]:
+            if ASSIGNMENT.available(a, user):
+                detail = _("%(unit)s已报送，待采纳") % {"unit": a.unit.display_name}
+                todos.append(Todo("review", a.task.title, detail, a.get_absolute_url()))
+    return todos

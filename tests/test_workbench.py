@@ -1,0 +1,77 @@
+"""The 待办 workbench: every role sees the steps waiting for it, each linking to the record
+where the step is taken; notices are done once their step is taken."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from luoshi.core.todo import todo_count, workbench
+from luoshi.notices.models import Notice
+from luoshi.tasks import services
+from tests.factories import pdf_upload
+from tests.tasks_support import issue, task_world
+
+
+def _groups(user):
+    return {g.key: [t.title for t in g.items] for g in workbench(user)}
+
+
+def test_a_task_moves_through_the_workbenches_of_both_sides(tree, users):
+    world = task_world(tree, users)
+    task = issue(world, title="报送学习情况")
+    news = task.assignments.get(unit=world.news)
+    clerk, issuer = world.news_clerk, world.issuer
+
+    assert _groups(clerk)["submit"] == ["报送学习情况"]
+    assert _groups(clerk)["due"] == ["报送学习情况"]  # due in seven days
+    assert _groups(issuer)["review"] == []
+
+    services.submit(assignment=news, user=clerk, response="已学习。", files=[pdf_upload()])
+    assert _groups(clerk)["submit"] == []
+    assert _groups(issuer)["review"] == ["报送学习情况"]
+    review = next(g for g in workbench(issuer) if g.key == "review").items[0]
+    assert review.url == news.get_absolute_url()
+
+    news.refresh_from_db()
+    services.return_submission(assignment=news, user=issuer, comment="请补充照片。")
+    assert _groups(clerk)["fix"] == ["报送学习情况"]
+    assert _groups(issuer)["review"] == []
+    assert todo_count(clerk) == 1
+
+
+def test_nothing_of_another_unit_and_nothing_already_done(tree, users):
+    world = task_world(tree, users)
+    issue(world, units=[world.theory])
+    assert _groups(world.news_clerk) == {"fix": [], "submit": [], "review": [], "due": []}
+    assert _groups(users.sibling_clerk)["submit"] == []
+
+
+def test_far_deadlines_are_not_this_week(tree, users):
+    world = task_world(tree, users)
+    far = timezone.localdate() + datetime.timedelta(days=30)
+    issue(world, deadline=far, title="年度总结")
+    groups = _groups(world.news_clerk)
+    assert groups["submit"] == ["年度总结"] and groups["due"] == []
+
+
+def test_the_home_page_and_the_top_bar_show_the_same_count(client, tree, users):
+    world = task_world(tree, users)
+    issue(world, title="报送学习情况")
+    client.force_login(world.news_clerk)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="todo-submit-count">1<' in page
+    assert 'data-testid="todo-count">1<' in page
+
+
+def test_a_notice_is_done_once_its_step_is_taken(tree, users, django_capture_on_commit_callbacks):
+    world = task_world(tree, users)
+    task = issue(world, title="报送学习情况")
+    news = task.assignments.get(unit=world.news)
+    announced = Notice.objects.filter(recipient=world.news_clerk, url=news.get_absolute_url())
+    assert announced.exists() and announced.unread().exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(
+            assignment=news, user=world.news_clerk, response="已学习。", files=[pdf_upload()]
+        )
+    assert not announced.unread().exists()
