@@ -10,8 +10,20 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "luoshi"
 
-# Files allowed to break the rules for now, each with the reason. Keep this short.
-EXCEPTIONS: dict[str, str] = {}
+# Imports allowed to break the rules for now, (file, app it imports): the reason. Keep it short.
+EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("audit/chain.py", "accounts"): (
+        "pruning reads the log retention from accounts.policy (the 等保 login policy) while "
+        "accounts writes the audit log: the retention setting belongs with audit"
+    ),
+}
+
+# Migrations allowed to import live code for now: the reason. Keep it short.
+MIGRATION_EXCEPTIONS: dict[str, str] = {
+    "ledger/migrations/0004_activity_type_report_wording.py": (
+        "fills the wording from luoshi.ledger.wording (wt-metrics): to freeze in the migration"
+    ),
+}
 
 
 def _apps() -> set[str]:
@@ -36,13 +48,12 @@ def _app_edges() -> dict[tuple[str, str], set[str]]:
         relative = path.relative_to(PACKAGE)
         if len(relative.parts) < 2 or "migrations" in relative.parts:
             continue
-        if relative.as_posix() in EXCEPTIONS:
-            continue
-        source = relative.parts[0]
+        source, name = relative.parts[0], relative.as_posix()
         for module in _imported_modules(path):
             parts = module.split(".")
-            if parts[0] == "luoshi" and len(parts) > 1 and parts[1] in apps - {source}:
-                edges[(source, parts[1])].add(relative.as_posix())
+            target = parts[1] if parts[0] == "luoshi" and len(parts) > 1 else None
+            if target in apps - {source} and (name, target) not in EXCEPTIONS:
+                edges[(source, target)].add(name)
     return edges
 
 
@@ -106,11 +117,19 @@ def test_migrations_import_no_live_code():
         allowed = {"luoshi", f"luoshi.{app}", f"luoshi.{app}.models"}
         imported = {m for m in _imported_modules(path) if m.split(".")[0] == "luoshi"}
         imported = {m for m in imported if m not in allowed}
-        if imported:
-            offending[path.relative_to(PACKAGE).as_posix()] = sorted(imported)
+        name = path.relative_to(PACKAGE).as_posix()
+        if imported and name not in MIGRATION_EXCEPTIONS:
+            offending[name] = sorted(imported)
     assert offending == {}
+    assert all((PACKAGE / name).exists() for name in MIGRATION_EXCEPTIONS)
 
 
-def test_the_exceptions_still_exist():
-    """An exception whose file is gone must leave the list."""
-    assert [name for name in EXCEPTIONS if not (PACKAGE / name).exists()] == []
+def test_the_exceptions_are_still_needed():
+    """An exception whose import is gone must leave the list."""
+    stale = [
+        (name, app)
+        for name, app in EXCEPTIONS
+        if not (PACKAGE / name).exists()
+        or not any(m.startswith(f"luoshi.{app}") for m in _imported_modules(PACKAGE / name))
+    ]
+    assert stale == []
