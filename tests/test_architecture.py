@@ -11,19 +11,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "luoshi"
 
 # Imports allowed to break the rules for now, (file, app it imports): the reason. Keep it short.
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("audit/chain.py", "accounts"): (
-        "pruning reads the log retention from accounts.policy (the 等保 login policy) while "
-        "accounts writes the audit log: the retention setting belongs with audit"
-    ),
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 # Migrations allowed to import live code for now: the reason. Keep it short.
-MIGRATION_EXCEPTIONS: dict[str, str] = {
-    "ledger/migrations/0004_activity_type_report_wording.py": (
-        "fills the wording from luoshi.ledger.wording (wt-metrics): to freeze in the migration"
-    ),
-}
+MIGRATION_EXCEPTIONS: dict[str, str] = {}
 
 
 def _apps() -> set[str]:
