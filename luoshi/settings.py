@@ -284,6 +284,7 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
 LOCALE_PATHS = [BASE_DIR / "luoshi" / "locale"]
+FORMAT_MODULE_PATH = ["luoshi.formats"]  # figures grouped by thousands (|intcomma)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
