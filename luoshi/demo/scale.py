@@ -90,8 +90,24 @@ class BulkWriter:
         fields = [model._meta.get_field(n) for n in names]
         return [f.column for f in fields]
 
+    def defaults(self, model, names) -> tuple[list[str], tuple]:
+        """The model's other NOT NULL fields with a default (e.g. the optimistic ``version``),
+        so a column added to a model never breaks the generator: (names, values)."""
+        given = {model._meta.get_field(n).name for n in names}
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in given and not f.null and f.has_default() and not f.primary_key
+        ]
+        values = tuple(f.get_db_prep_save(f.get_default(), connection) for f in fields)
+        return [f.name for f in fields], values
+
     def insert(self, model, names, rows, batch=50_000) -> int:
         table = model._meta.db_table
+        extra_names, extra_values = self.defaults(model, names)
+        if extra_names:
+            names = [*names, *extra_names]
+            rows = (tuple(row) + extra_values for row in rows)
         cols = self.columns(model, names)
         qn = connection.ops.quote_name
         count = 0
