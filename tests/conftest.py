@@ -37,6 +37,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _login_steps_off_for_module_worlds():
+    """As ``_login_steps_off`` below, for the users that module- and session-scoped worlds
+    sign in before any test's own settings apply (a session remembers its second-factor
+    state from its sign-in)."""
+    from django.test.utils import override_settings
+
+    with override_settings(LOGIN_CAPTCHA_AFTER_FAILURES=0, OTP_REQUIRED_ROLES=[]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _login_steps_off(settings):
     """The login captcha and the required second factor are off unless a test (of login
