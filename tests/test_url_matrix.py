@@ -56,8 +56,6 @@ PUBLIC_URLS = {
     "healthz": "health probe for monitoring: status words only, no data",
     "readyz": "readiness probe for load balancers: status words only, no data",
     "captcha-image": "the login captcha's image (tests/test_login_security.py)",
-    "captcha-image-2x": "the login captcha's image at double resolution",
-    "captcha-refresh": "a new login captcha (JSON: image address and key only)",
 }
 # Probes answer 503 by design when a check fails (no worker heartbeat in a test database).
 PROBES = {"healthz", "readyz"}
