@@ -118,15 +118,17 @@ test: sysdeps $(STAMP) lint check-deploy
 	echo "== tests on SQLite =="; \
 	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q || sqlite_rc=$$?; \
 	echo "== SQLite suite: $$((SECONDS - started)) s wall =="; \
+	mkdir -p var; echo "== second Python: running beside the PostgreSQL run (var/test-py313.log) =="; \
+	$(MAKE) --no-print-directory test-py313 > var/test-py313.log 2>&1 & py313pid=$$!; \
 	pg_rc=0; \
 	if [ -n "$$pgpid" ]; then \
 	  wait $$pgpid || pg_rc=$$?; \
 	  echo "== tests on PostgreSQL (exit $$pg_rc) =="; cat var/test-postgresql.log; \
 	fi; \
-	echo "== SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc =="; \
+	py313_rc=0; wait $$py313pid || py313_rc=$$?; cat var/test-py313.log; \
+	echo "== SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc, second Python exit $$py313_rc =="; \
 	echo "== CI wall time (make test, lint included): $$(( $$(date +%s) - $(STARTED) )) s =="; \
-	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ]
-	@$(MAKE) --no-print-directory test-py313
+	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ] && [ $$py313_rc -eq 0 ]
 
 # The second Python: .venv313 (created once), a subset of the tests on SQLite.
 test-py313:

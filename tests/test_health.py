@@ -78,6 +78,7 @@ def test_unwritable_evidence_storage_is_503(client, settings, tmp_path):
     assert response.status_code == 503 and response.json()["checks"]["storage"] == "error"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes a connection found in a transaction
 def test_run_worker_writes_the_heartbeat(client):
     call_command("run_worker", "--batch", "--no-startup-delay", worker_id="test-worker")
     beat = WorkerHeartbeat.objects.get(worker_id="test-worker")
