@@ -45,3 +45,11 @@ def test_role_form_refuses_ids_out_of_range(tree, value):
     assert not form.is_valid() and "custom_units" in form.errors
     form = RoleForm(data={**data, "custom_units": [tree.own.pk], "permissions": [value]})
     assert not form.is_valid() and "permissions" in form.errors
+
+
+@pytest.mark.parametrize("value", ["²", "1²3", "－1"])
+def test_digits_that_int_refuses_are_an_invalid_choice_not_a_500(tree, value):
+    """「²」 is a digit to str.isdigit() that int() refuses: an invalid choice, never a crash."""
+    form = _Form(data={"one": value, "many": [value]})
+    assert not form.is_valid()
+    assert set(form.errors) == {"one", "many"}

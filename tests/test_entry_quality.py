@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,3 +85,45 @@ def test_a_submission_refused_for_missing_evidence_keeps_its_text(client, tree, 
     assert text in page and "佐证" in page
     assignment.refresh_from_db()
     assert assignment.status == "pending" and assignment.response == ""
+
+
+@pytest.fixture
+def jobs_at_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def _import(client, type_code, upload, duplicates=""):
+    activity_type = ActivityType.objects.get(code=type_code)
+    data = {"activity_type": activity_type.pk, "file": upload, "duplicates": duplicates}
+    return client.post(reverse("ledger:import"), data, follow=True)
+
+
+def test_importing_the_same_file_again_doubles_nothing(client, users, jobs_at_once):
+    client.force_login(users.clerk)
+    rows = [study_row(title="中心组第一次集体学习"), study_row(title="中心组第二次集体学习")]
+    _import(client, "study_group", xlsx(STUDY_HEADERS, rows))
+    assert LedgerRecord.objects.count() == 2
+
+    again = _import(client, "study_group", xlsx(STUDY_HEADERS, rows))
+    assert "与已有记录重复" in again.content.decode()
+    assert LedgerRecord.objects.count() == 2  # refused whole, rows named
+
+    rows.append(study_row(title="中心组第三次集体学习"))
+    skipped = _import(client, "study_group", xlsx(STUDY_HEADERS, rows), duplicates="skip")
+    assert "跳过与已有记录重复的 2 行" in skipped.content.decode()
+    assert LedgerRecord.objects.count() == 3
+
+    _import(client, "study_group", xlsx(STUDY_HEADERS, rows[:1]), duplicates="keep")
+    assert LedgerRecord.objects.count() == 4  # the user confirmed it is another meeting
+
+
+def test_a_template_of_another_type_is_refused(client, users, jobs_at_once):
+    client.force_login(users.clerk)
+    template = client.get(reverse("ledger:import_template", args=["study_group"])).content
+    upload = SimpleUploadedFile("中心组学习模板.xlsx", template)
+    page = _import(client, "training", upload).content.decode()
+    assert "该文件是「中心组学习」的导入模板，与所选的「培训」不一致" in page
+    assert not LedgerRecord.objects.exists()
+    upload = SimpleUploadedFile("中心组学习模板.xlsx", template)
+    _import(client, "study_group", upload)
+    assert LedgerRecord.objects.get().activity_type.code == "study_group"

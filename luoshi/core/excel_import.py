@@ -252,9 +252,16 @@ class TableSpec:
 # --- template ----------------------------------------------------------------------------
 
 
+# A template names what it is for in its document properties: a file made from the template
+# of one table (e.g. 中心组学习) is refused for another (培训), whose columns may be the same.
+TEMPLATE_SUBJECT = "luoshi 导入模板"
+
+
 def build_template(spec: TableSpec, example_rows: Iterable[dict] = (), notes: Iterable[str] = ()):
     """A workbook: the data sheet (headers, example rows) and a "填写说明" sheet."""
     workbook = Workbook()
+    workbook.properties.subject = TEMPLATE_SUBJECT
+    workbook.properties.title = spec.title
     sheet = workbook.active
     sheet.title = sheet_title(spec.title)
     sheet.append(spec.headers)
@@ -367,6 +374,9 @@ def read_rows(
         sheet = FirstSheet(uploaded_file)
     except Exception:  # zipfile.BadZipFile, InvalidFileException, KeyError, XML errors...
         return [], [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]
+    if sheet.template_for not in (None, spec.title):
+        sheet.close()
+        return [], [wrong_template(sheet.template_for, spec.title)]
     try:
         return _read_sheet(spec, sheet, progress)
     except Exception:  # a damaged sheet part only discovered while iterating
@@ -400,6 +410,13 @@ class FirstSheet:
         ]
         self.path = sheets[0]
         self.declared_rows = self._declared_rows()
+        self.template_for = self._template_for()
+
+    def _template_for(self) -> str | None:
+        """The table a product template was made for (None: any other workbook)."""
+        self.reader.read_properties()
+        properties = self.reader.wb.properties
+        return properties.title if properties.subject == TEMPLATE_SUBJECT else None
 
     def _declared_rows(self) -> int:
         """The row count the sheet declares before its data, if it does (for progress)."""
@@ -430,6 +447,14 @@ class FirstSheet:
 
     def close(self):
         self.reader.archive.close()
+
+
+def wrong_template(made_for: str, expected: str) -> RowError:
+    message = _(
+        "该文件是「%(made_for)s」的导入模板，与所选的「%(expected)s」不一致：请改选"
+        "「%(made_for)s」，或下载「%(expected)s」的模板重新填写"
+    ) % {"made_for": made_for, "expected": expected}
+    return RowError(0, "", message)
 
 
 def too_many_rows(spec: TableSpec) -> RowError:

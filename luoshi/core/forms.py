@@ -7,8 +7,9 @@ ID_LIMIT = 2**63 - 1  # the largest primary key the databases can store
 
 
 def _out_of_range(value) -> bool:
-    text = str(value).strip()
-    return text.lstrip("-").isdigit() and abs(int(text)) > ID_LIMIT
+    text = str(value).strip().lstrip("-")
+    # isdecimal, not isdigit: 「²」 is a digit that int() refuses (a ValueError, a 500)
+    return text.isdecimal() and int(text) > ID_LIMIT
 
 
 class IdRangeGuard:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from luoshi.core.excel_import import (
@@ -131,6 +132,7 @@ def template_filename(activity_type: ActivityType) -> str:
 class ImportResult:
     created: list[LedgerRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    skipped: int = 0  # rows repeating a record, left out on request
 
     @property
     def ok(self) -> bool:
@@ -141,11 +143,27 @@ class ImportResult:
         return len(self.created)
 
 
+class Duplicates(models.TextChoices):
+    """What an import does with a row that repeats a record (same unit, type, date, title)."""
+
+    REFUSE = "refuse", gettext_lazy("提示重复，不导入")
+    SKIP = "skip", gettext_lazy("跳过重复的行，导入其余")
+    KEEP = "keep", gettext_lazy("已确认不是重复，全部导入")
+
+
 def import_records(
-    *, user, activity_type: ActivityType, uploaded, progress=None, ip=None
+    *,
+    user,
+    activity_type: ActivityType,
+    uploaded,
+    progress=None,
+    ip=None,
+    duplicates: str = Duplicates.REFUSE,
 ) -> ImportResult:
     """Validate every row of ``uploaded``; write all records, or nothing if any row is wrong.
-    ``progress(done, total)``: see ``read_rows``; ``ip``: the uploader's address (log)."""
+    ``progress(done, total)``: see ``read_rows``; ``ip``: the uploader's address (log);
+    ``duplicates``: rows repeating a record already kept (or an earlier row) are refused,
+    skipped or kept (``Duplicates``)."""
     spec = ledger_spec(activity_type)
     headers = {column.key: column.header for column in spec.columns}
     rows, errors = read_rows(spec, uploaded, progress)
@@ -170,9 +188,12 @@ def import_records(
             created_by=user,
             **{key: row.get(key, _empty(key)) for key in FIELD_KEYS},
         )
+        record._import_row = row.number
         errors += _model_errors(record, row.number, headers)
         records.append(record)
 
+    records, skipped, repeat_errors = _sort_out_repeats(records, activity_type, duplicates, headers)
+    errors += repeat_errors
     if errors:
         errors.sort(key=lambda e: (e.row, _column_order(spec, e.column)))
         return ImportResult(errors=errors)
@@ -183,7 +204,39 @@ def import_records(
             records, LedgerRecord, batch_size=1000, default_user=user
         )
         log_import(user=user, activity_type=activity_type, records=created, ip=ip)
-    return ImportResult(created=created)
+    return ImportResult(created=created, skipped=skipped)
+
+
+def _repeat_key(record: LedgerRecord) -> tuple:
+    return (record.unit_id, record.date, " ".join(record.title.split()))
+
+
+def _sort_out_repeats(records, activity_type, duplicates, headers):
+    """(records to write, rows skipped, errors): a record repeats one already kept (same unit,
+    type, date and title) or an earlier row of the file. Re-importing a file doubles nothing."""
+    if duplicates == Duplicates.KEEP or not records:
+        return records, 0, []
+    kept = LedgerRecord.objects.filter(
+        activity_type=activity_type,
+        unit_id__in={r.unit_id for r in records},
+        date__in={r.date for r in records},
+    ).values_list("unit_id", "date", "title")
+    seen = {(unit, day, " ".join(title.split())) for unit, day, title in kept}
+    fresh, errors = [], []
+    for record in records:
+        key = _repeat_key(record)
+        if key in seen:
+            message = _(
+                "与已有记录重复（同一单位、活动类型、日期和标题）；如确需导入，请在「遇到重复记录」"
+                "中选择跳过或全部导入"
+            )
+            errors.append(RowError(record._import_row, headers["title"], message))
+        else:
+            fresh.append(record)
+        seen.add(key)
+    if duplicates == Duplicates.SKIP:
+        return fresh, len(records) - len(fresh), []
+    return records, 0, errors
 
 
 def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord], ip=None) -> None:
@@ -283,10 +336,12 @@ def run_import_job(job, progress) -> dict:
             uploaded=uploaded,
             progress=progress,
             ip=job.params.get("ip"),
+            duplicates=job.params.get("duplicates", Duplicates.REFUSE),
         )
     return {
         "activity_type": activity_type.name,
         "count": result.count,
+        "skipped": result.skipped,
         "error_count": len(result.errors),
         "errors_truncated": len(result.errors) > MAX_ERRORS_SHOWN,
         "max_errors_shown": MAX_ERRORS_SHOWN,

@@ -29,6 +29,14 @@ class LedgerImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
+    duplicates = forms.ChoiceField(
+        label=gettext_lazy("遇到重复记录"),
+        choices=importing.Duplicates.choices,
+        initial=importing.Duplicates.REFUSE,
+        required=False,
+        help_text=gettext_lazy("同一单位、活动类型、日期和标题的记录已录入过时"),
+    )
+
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_UPLOAD_BYTES:
@@ -75,6 +83,7 @@ class LedgerImportView(ScopedMixin, View):
             file=background.save_upload(uploaded, ".xlsx"),
             params={
                 "activity_type": form.cleaned_data["activity_type"].pk,
+                "duplicates": form.cleaned_data["duplicates"] or importing.Duplicates.REFUSE,
                 "ip": client_ip(request),
             },
         )
