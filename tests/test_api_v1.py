@@ -210,3 +210,12 @@ def test_docs_pages_put_the_csp_nonce_on_every_script(db, world, client):
         scripts = re.findall(r"<script[^>]*>", page)
         assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)
         assert "googleapis" not in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("body", ["2.5e16", "[1, 2]", '"text"', "null"])
+@pytest.mark.parametrize("path", ["/api/v1/evidence/", "/api/v1/ledger-records/"])
+def test_a_json_body_that_is_not_an_object_is_400(db, world, client, body, path):
+    """Found by the schema fuzz: a bare number as the body was a 500."""
+    response = client.post(path, body, content_type="application/json", **auth(world.keys["clerk"]))
+    assert response.status_code == 400
+    assert is_chinese(response.json()["detail"])

@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import mixins, routers, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -75,8 +76,21 @@ ERRORS = inline_serializer(
         ),
     },
 )
+
+
 # Writes accept JSON, or multipart when files come along.
-WRITE_PARSERS = [JSONParser, MultiPartParser, FormParser]
+class JSONObjectParser(JSONParser):
+    """A JSON write carries an object of fields: any other JSON value (a number, a list) is a
+    400 in the API's error format, never a 500 in the view that reads its fields."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise ParseError(_("请求体须为 JSON 对象（字段名: 值）。"))
+        return data
+
+
+WRITE_PARSERS = [JSONObjectParser, MultiPartParser, FormParser]
 
 
 def valid_form(form):
@@ -359,7 +373,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, ReadViewSet):
         Evidence, date_field="created_at", fields=("kind", "is_current", "object_id")
     )
     select = ("unit", "content_type")
-    parser_classes = [JSONParser]
+    parser_classes = [JSONObjectParser]
 
     def get_permissions(self):
         if self.action == "create":  # the owner record's change permission, as on the page
