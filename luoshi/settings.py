@@ -467,8 +467,8 @@ REST_FRAMEWORK = {
         "luoshi.api.throttling.UserThrottle",
         "luoshi.api.throttling.AnonThrottle",
     ],
-    # Anonymous clients are counted by REMOTE_ADDR only: a client cannot pick its own bucket
-    # with a forged X-Forwarded-For.
+    # Anonymous clients are counted by luoshi.core.client_address (luoshi.api.throttling), not
+    # by DRF's own reading of X-Forwarded-For.
     "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {

@@ -5,9 +5,9 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 import boto3
-import pytest
 from django.conf import settings
 from django.core.files.storage import storages
 from django.test.utils import override_settings
@@ -25,9 +25,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    """An S3 server on 127.0.0.1 for the whole run (its buckets are per test)."""
+def loopback_s3_server() -> Iterator[str]:
+    """An S3 server on 127.0.0.1 (a fixture's body: ``yield from loopback_s3_server()``);
+    yields its endpoint URL. Tests make a bucket each."""
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -35,6 +35,7 @@ def s3_endpoint() -> Iterator[str]:
     server.stop()
 
 
+@lru_cache(maxsize=4)  # building a client costs ~0.5 s (botocore's service model)
 def s3_client(endpoint: str):
     return boto3.client(
         "s3",
@@ -97,3 +98,8 @@ def object_keys(endpoint: str, bucket: str) -> dict[str, bytes]:
         item["Key"]: client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
         for item in listing
     }
+
+
+def put_object(endpoint: str, bucket: str, key: str, data: bytes) -> None:
+    """Write bytes straight into the bucket, past the platform (damage, a partial upload)."""
+    s3_client(endpoint).put_object(Bucket=bucket, Key=key, Body=data)

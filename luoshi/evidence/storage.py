@@ -149,7 +149,9 @@ class EvidenceStore:
         """The folder can be written (or created), or the bucket answers."""
         if self.kind == "disk":
             return _writable_folder(Path(self.storage.location))
-        self.storage.exists(".healthz")  # one round trip; raises when unreachable
+        # One round trip; raises when the store is unreachable, the bucket is gone or the
+        # keys are refused (a HEAD of a key would answer "absent" for a missing bucket).
+        self.storage.connection.meta.client.head_bucket(Bucket=self.storage.bucket_name)
         return True
 
 
