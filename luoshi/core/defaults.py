@@ -4,6 +4,8 @@ The built-in roles and their grants on the first release's apps are here; every 
 registers its dictionaries, role grants and further steps in ``luoshi.core.registry``.
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -106,10 +108,11 @@ ROLES = [
 
 def role_specs() -> dict:
     """role code -> its grants: the base ones above and every module's (``module_grants``)."""
-    specs = {}
-    for code, _name, _scope, _description, spec in ROLES:
+    specs: dict[str, Any] = {}
+    for code, _name, _scope, _description, declared in ROLES:
+        spec: Any = declared
         if spec != "*":
-            spec = {**spec}
+            spec = dict(spec)
             for grants in registry.GRANTS:
                 spec.update(grants.roles.get(code, {}))
         specs[code] = spec
