@@ -173,8 +173,8 @@ def delete_evidence(*, evidence: Evidence, user) -> None:
 
 def _delete_chain(evidence: Evidence) -> None:
     chain = [evidence]
-    while chain[-1].previous_id:
-        chain.append(chain[-1].previous)
+    while (previous := chain[-1].previous) is not None:
+        chain.append(previous)
     names = {e.file.name for e in chain if e.file}
     for item in chain:  # newest first: each ``previous`` is PROTECTed by its successor
         item.delete()

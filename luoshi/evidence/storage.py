@@ -24,7 +24,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 from botocore.exceptions import ClientError
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +32,7 @@ from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, Storage, storages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from storages.backends.s3 import S3Storage
 
 from luoshi.evidence.models import Evidence
 
@@ -50,7 +51,7 @@ class HashingReader:
     """Reads a binary stream and hashes what passed through (for copying and hashing in one
     pass). Not seekable: storages copy it from where it stands."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: IO[bytes] | File):
         self.stream = stream
         self.digest = hashlib.sha256()
         self.size = 0
@@ -90,13 +91,17 @@ class EvidenceStore:
     def label(self) -> str:
         return str(KIND_LABELS[self.kind])
 
+    @property
+    def _s3(self) -> S3Storage:
+        return cast(S3Storage, self.storage)
+
     def _s3_object(self, name: str):
-        return self.storage.bucket.Object(self.storage._normalize_name(name))
+        return self._s3.bucket.Object(self._s3._normalize_name(name))
 
     def exists(self, name: str) -> bool:
         return bool(name) and self.storage.exists(name)
 
-    def open(self, name: str) -> BinaryIO:
+    def open(self, name: str) -> IO[bytes] | File:
         """The blob's bytes as a stream read in chunks (an S3 object is streamed from the
         bucket, never spooled whole); FileNotFoundError when it is not there."""
         if self.kind == "disk":
@@ -148,10 +153,10 @@ class EvidenceStore:
     def reachable(self) -> bool:
         """The folder can be written (or created), or the bucket answers."""
         if self.kind == "disk":
-            return _writable_folder(Path(self.storage.location))
+            return _writable_folder(Path(cast(FileSystemStorage, self.storage).location))
         # One round trip; raises when the store is unreachable, the bucket is gone or the
         # keys are refused (a HEAD of a key would answer "absent" for a missing bucket).
-        self.storage.connection.meta.client.head_bucket(Bucket=self.storage.bucket_name)
+        self._s3.connection.meta.client.head_bucket(Bucket=self._s3.bucket_name)
         return True
 
 
