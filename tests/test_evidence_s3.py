@@ -205,12 +205,12 @@ def test_an_interrupted_move_is_finished_by_running_it_again(
 
 
 def test_a_damaged_source_file_is_reported_and_not_copied(
-    users, record, disk_mode, s3_endpoint, _private_evidence_root
+    users, record, disk_mode, s3_endpoint, switch_to_s3, _private_evidence_root
 ):
     good, damaged = attach(record, users.clerk, 2)
     (_private_evidence_root / damaged.file.name).write_bytes(b"%PDF-1.4\n%forged\n")
     out = StringIO()
-    with pytest.raises(CommandError, match="1 个文件未能复制"):
+    with switch_to_s3(), pytest.raises(CommandError, match="1 个文件未能复制"):
         call_command("move_evidence", "--to", "s3", "--delete-source", stdout=out, stderr=out)
     output = out.getvalue()
     assert "新复制 1 个" in output and "源文件校验不符 1 个" in output
@@ -232,11 +232,22 @@ def test_a_wrong_object_in_the_target_is_replaced_not_accepted(
     assert object_keys(s3_endpoint, disk_mode)[PREFIX + items[1].file.name] == pdf(1)
 
 
+def test_the_source_in_use_is_never_deleted(users, record, disk_mode, _private_evidence_root):
+    items = attach(record, users.clerk, 1)
+    with pytest.raises(CommandError, match="平台当前仍在使用本地磁盘，不能删除其中的文件"):
+        move("--to", "s3", "--delete-source")
+    assert (_private_evidence_root / items[0].file.name).exists()
+
+
 def test_moving_back_to_disk_and_deleting_the_source(
     users, record, s3_mode, s3_endpoint, _private_evidence_root
 ):
     items = attach(record, users.clerk, 2)
-    output = move("--to", "disk", "--delete-source")
+    disk = disk_storage_config(_private_evidence_root)
+    with evidence_storages(
+        disk, evidence_disk=disk, evidence_s3=s3_storage_config(s3_endpoint, s3_mode)
+    ):
+        output = move("--to", "disk", "--delete-source")
     assert "新复制 2 个" in output and "已从S3 对象存储删除 2 个已校验的源文件" in output
     assert object_keys(s3_endpoint, s3_mode) == {}
     for index, evidence in enumerate(items):

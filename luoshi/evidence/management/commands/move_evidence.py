@@ -4,7 +4,8 @@ Copies every evidence file the database records from the other storage into the 
 by ``--to``, checking each copy against the SHA-256 the database records. Resumable: a blob
 already in the target with the right bytes is skipped, so a run that was interrupted is
 finished by running it again. The source is kept unless ``--delete-source`` is given, and
-then only blobs verified in the target are removed from it.
+then only blobs verified in the target are removed from it, and never from the storage the
+platform still uses.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             source, target = named_store(OTHER[to]), named_store(to)
         except StoreNotConfigured as error:
             raise CommandError(str(error)) from None
+        if delete_source and active_store().kind == source.kind:
+            raise CommandError(
+                f"平台当前仍在使用{source.label}，不能删除其中的文件：请先设置 "
+                f"EVIDENCE_STORAGE={to} 并重启服务，再带 --delete-source 运行。"
+            )
         blobs = referenced_blobs()
         self.stdout.write(f"从{source.label}复制佐证文件到{target.label}：共 {len(blobs)} 个")
 
