@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "luoshi.api",
     "luoshi.exchange",
     "luoshi.health",
+    "luoshi.printing",  # printable documents (reads the feature apps; nothing imports it)
     "luoshi.demo",  # development tools: demo district and scale data (imports every app)
 ]
 
