@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.core.forms import DateInput, UserFormMixin, unit_tree, unit_tree_label
 from luoshi.duty.catalog import item_code_choices
 from luoshi.evidence.forms import EvidenceFilesField
-from luoshi.tasks.models import ReportingSchedule, Task
+from luoshi.tasks.models import BUSINESS_LINE, ReportingSchedule, Task
 from luoshi.tasks.selectors import recipient_choices
 from luoshi.tasks.services import resolve_recipients
 from luoshi.units.models import Unit
@@ -36,7 +36,9 @@ class RecipientFormMixin(UserFormMixin):
         self.fields["recipient_units"].queryset = choices
         unit_tree(self.fields["recipient_units"])
         self.fields["subtree_root"].queryset = (
-            Unit.objects.for_user(self.user).filter(is_active=True).order_by("path")
+            Unit.objects.within_reach(self.user, BUSINESS_LINE)
+            .filter(is_active=True)
+            .order_by("path")
         )
         self.fields["subtree_root"].label_from_instance = unit_tree_label
         self.fields["subtree_root"].help_text = _(
@@ -55,11 +57,12 @@ class RecipientFormMixin(UserFormMixin):
         root = cleaned.get("subtree_root")
         if not units and root is None:
             raise forms.ValidationError(_("请选择接收单位，或选择一个单位下发到其全部下级。"))
-        outside = [u.name for u in units if not u.path.startswith(issuer.path) or u == issuer]
+        reached = set(recipient_choices(self.user, issuer).values_list("pk", flat=True))
+        outside = [u.name for u in units if u.pk not in reached]
         if outside:
             self.add_error(
                 "recipient_units",
-                _("只能向发文单位的下级单位交办任务：%(units)s 不是下级单位。")
+                _("只能向发文单位的下级单位或其业务指导范围内的单位交办任务：%(units)s 不在其中。")
                 % {"units": "、".join(outside)},
             )
             return cleaned

@@ -15,8 +15,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from luoshi.accounts.models import User
-from luoshi.core.scope import scope_q
+from luoshi.core.scope import reach_q, scope_q
 from luoshi.tasks.models import (
+    BUSINESS_LINE,
     AssignmentStatus,
     ReportingSchedule,
     Task,
@@ -66,10 +67,14 @@ def assignments_for(user):
 
 
 def recipient_choices(user, issuing_unit: Unit | None = None):
-    """Units a task may go to: in the user's scope, active, strictly below the issuer."""
-    units = Unit.objects.for_user(user).filter(is_active=True)
+    """Units a task may go to: active, in the user's scope or directed by the user's unit
+    along the task line (业务指导范围); with ``issuing_unit``, strictly below it or directed
+    by it."""
+    units = Unit.objects.within_reach(user, BUSINESS_LINE).filter(is_active=True)
     if issuing_unit is not None:
-        units = units.filter(path__startswith=issuing_unit.path).exclude(pk=issuing_unit.pk)
+        units = units.filter(
+            reach_q(issuing_unit, Unit.scope_spec, BUSINESS_LINE, user=user)
+        ).exclude(pk=issuing_unit.pk)
     return units
 
 

@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core.scope import reach_q
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.evidence.selectors import has_current_evidence
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
 from luoshi.tasks.models import (
+    BUSINESS_LINE,
     OPEN_STATUSES,
     AssignmentStatus,
     ReportingSchedule,
@@ -38,20 +40,28 @@ logger = logging.getLogger(__name__)
 
 
 def resolve_recipients(
-    *, issuing_unit: Unit, units=(), subtree_root=None, direct_only=False, user=None
+    *,
+    issuing_unit: Unit,
+    units=(),
+    subtree_root=None,
+    direct_only=False,
+    user=None,
+    line: str = BUSINESS_LINE,
 ):
     """The units a task goes to: the chosen ones plus the subtree's, never the issuer itself,
-    never a unit outside the issuer's subtree, never an inactive unit; with ``user``, only
-    units in that user's data scope."""
+    never an inactive unit, never a unit outside the issuer's subtree unless the issuer
+    directs it along ``line`` (业务指导范围); with ``user``, only units the user reaches
+    (data scope, or authority of the user's own unit)."""
     chosen = {u.pk for u in units}
     if subtree_root is not None:
         below = Unit.objects.filter(path__startswith=subtree_root.path)
         if direct_only:
             below = below.filter(depth=subtree_root.depth + 1)
         chosen |= set(below.values_list("pk", flat=True))
-    candidates = Unit.objects.for_user(user) if user is not None else Unit.objects.all()
+    candidates = Unit.objects.within_reach(user, line) if user is not None else Unit.objects.all()
+    reach = reach_q(issuing_unit, Unit.scope_spec, line, user=user)
     return list(
-        candidates.filter(pk__in=chosen, is_active=True, path__startswith=issuing_unit.path)
+        candidates.filter(reach, pk__in=chosen, is_active=True)
         .exclude(pk=issuing_unit.pk)
         .order_by("path")
     )

@@ -8,7 +8,7 @@ side) accepts or returns.
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.workflow import Transition, Workflow
-from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
+from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 
 SUBMIT_PERMISSION = "tasks.change_taskassignment"
 REVIEW_PERMISSION = "tasks.review_taskassignment"
@@ -19,7 +19,9 @@ def _is_recipient(user, assignment) -> bool:
 
 
 def _is_issuer_side(user, assignment) -> bool:
-    return Task.objects.for_user(user).filter(pk=assignment.task_id).exists()
+    """Sees the assignment as its task's issuer (the issuing unit in scope, the recipient
+    below it or directed by the user's unit along the task line)."""
+    return TaskAssignment.objects.issuer_side(user).filter(pk=assignment.pk).exists()
 
 
 ASSIGNMENT = Workflow(
