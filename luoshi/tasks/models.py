@@ -32,6 +32,7 @@ class AssignmentStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
     ACCEPTED = "accepted", _("已采纳")
     RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")  # the issuer withdrew the task before any report
 
 
 OPEN_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.RETURNED)
@@ -124,8 +125,12 @@ class Task(UnitScopedModel, RecipientChoice):
     period_key = models.CharField(_("报送周期"), max_length=10, blank=True)
     period_start = models.DateField(_("周期开始"), null=True, blank=True)
     period_end = models.DateField(_("周期结束"), null=True, blank=True)
+    # Set when the issuer withdrew the task (every assignment took the 撤回 step).
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
 
     evidence = GenericRelation("evidence.Evidence")
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("交办任务")

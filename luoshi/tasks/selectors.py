@@ -109,7 +109,7 @@ def overview(task: Task, today: datetime.date | None = None, *, rows: bool = Tru
     on_time_q = submitted & Q(first_submitted_at__lt=day_after)
     past_deadline = today > task.deadline
     figures = task.assignments.aggregate(
-        total=Count("pk"),
+        total=Count("pk", filter=~Q(status=AssignmentStatus.WITHDRAWN)),  # never due
         submitted=Count("pk", filter=submitted),
         on_time=Count("pk", filter=on_time_q),
         **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in AssignmentStatus.values},
@@ -122,7 +122,11 @@ def overview(task: Task, today: datetime.date | None = None, *, rows: bool = Tru
         "rows": assignment_rows(task) if rows else None,
         "total": total,
         "by_status": by_status,
-        "status_counts": [(AssignmentStatus(s).label, n) for s, n in by_status.items()],
+        "status_counts": [
+            (AssignmentStatus(s).label, n)
+            for s, n in by_status.items()
+            if n or s != AssignmentStatus.WITHDRAWN
+        ],
         "submitted": figures["submitted"],
         "on_time": on_time,
         # late: submitted after the deadline, or not submitted and past it
