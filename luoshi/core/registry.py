@@ -153,3 +153,40 @@ def todo_source(source: Callable[[Any], list]) -> None:
     """``source(user)`` returns the user's ``Todo`` lines of one module (steps the user may
     take now, as the record's page would offer them)."""
     _add_once(TODO_SOURCES, source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backup: files an app keeps outside the database and outside MEDIA_ROOT.
+
+
+@dataclass
+class SavedFiles:
+    """What a backup part wrote: {path inside its folder: SHA-256} of the files written and
+    read back intact, and the files it could not save (Chinese, one per file)."""
+
+    files: dict[str, str]
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class BackupPart:
+    """Files kept outside the database (evidence, in a folder or a bucket), saved into the
+    backup folder ``name`` and restored from it.
+
+    ``save(folder) -> SavedFiles``; ``restore(folder, {path: SHA-256}) -> int`` writes the
+    listed files back where the platform keeps them now, each checked, and returns how many
+    are there; ``where() -> str`` names that place (「S3 对象存储」)."""
+
+    name: str
+    label: str  # 「佐证材料」
+    save: Callable[[Any], SavedFiles]
+    restore: Callable[[Any, dict], int]
+    where: Callable[[], str]
+
+
+BACKUP_PARTS: list[BackupPart] = []
+
+
+def backup_part(part: BackupPart) -> None:
+    if all(p.name != part.name for p in BACKUP_PARTS):
+        BACKUP_PARTS.append(part)
