@@ -11,6 +11,10 @@ SESSION_HOURS  idle time after which a session expires (default 8)
 TASKS_BACKEND  django.tasks backend: "db" (django-tasks-db, a db_worker runs the jobs;
                default) or "immediate" (run at once, in the request)
 TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3)
+SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (default
+               "assessment_review,incident_signoff"; "" for none): assessment_review = an
+               assessment is reviewed and published by others than who computed it;
+               incident_signoff = only a holder of 「办结签批」 (the 领导 role) closes an incident
 REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
                memory cache, sessions in the database)
 S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via
@@ -130,6 +134,7 @@ INSTALLED_APPS = [
     "luoshi.api",
     "luoshi.exchange",
     "luoshi.health",
+    "luoshi.printing",  # printable documents (reads the feature apps; nothing imports it)
     "luoshi.demo",  # development tools: demo district and scale data (imports every app)
 ]
 
@@ -440,6 +445,8 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+# Separation of duties in force (luoshi.core.workflow.separation_on; docs/authority.md).
+SEPARATION_OF_DUTIES = env_list("SEPARATION_OF_DUTIES", "assessment_review,incident_signoff")
 # `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the
 # newest heartbeat is older than WORKER_HEARTBEAT_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from luoshi.core import registry
+from luoshi.core.authority import BusinessLine
 from luoshi.core.scope import DataScope
 
 VIEW = ["view"]
@@ -157,8 +158,14 @@ def _ensure_dictionaries() -> None:
             )
 
 
+def _ensure_business_lines() -> None:
+    for order, (code, name) in enumerate(registry.BUSINESS_LINES.items(), start=1):
+        BusinessLine.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
 @transaction.atomic
 def ensure_defaults() -> None:
     _ensure_dictionaries()
+    _ensure_business_lines()
     for step in registry.DEFAULTS_STEPS:
         step()

@@ -143,6 +143,7 @@ MENU = [
         "diagram-3",
         [
             MenuItem(_("单位管理"), "units:list", "units.view_unit", "building"),
+            MenuItem(_("业务指导范围"), "units:guidance", "core.view_guidance", "signpost-split"),
             MenuItem(_("人员管理"), "accounts:users", "accounts.view_user", "people"),
             MenuItem(_("角色权限"), "accounts:roles", "accounts.view_role", "shield-lock"),
             MenuItem(_("在线会话"), "accounts:sessions", "accounts.view_usersession", "laptop"),

@@ -60,6 +60,8 @@ PAGE_CONTEXT: list[Callable[[Any], dict]] = []
 HOME_CONTEXT: list[Callable[[Any, int], dict]] = []
 DAILY_JOBS: dict[str, Callable[[Any], int]] = {}
 DEMO_BUILDERS: list[DemoBuilder] = []
+# 业务条线 a unit may be directed along (luoshi.core.authority): code -> name, in order.
+BUSINESS_LINES: dict[str, str] = {}
 
 
 def module_grants(name: str, roles: dict) -> ModuleGrants:
@@ -106,6 +108,13 @@ def home_context(provider: Callable[[Any, int], dict]) -> None:
 def daily_job(name: str, job: Callable[[Any], int]) -> None:
     """Run ``job(today)`` (idempotent; returns how many things it did) in the daily run."""
     DAILY_JOBS[name] = job
+
+
+def business_line(code: str, name: str) -> None:
+    """Declare the module's business line: a unit may direct units outside its subtree along
+    it (业务指导范围, ``luoshi.core.authority``). Made a ``BusinessLine`` row by
+    ``ensure_defaults``; its name is the administrators' to change afterwards."""
+    BUSINESS_LINES.setdefault(code, name)
 
 
 def demo_builder(order: int, path: str) -> None:

@@ -845,6 +845,28 @@ def _ensure_units(year: int, added: dict):
     return units
 
 
+# 业务指导范围: the 区委宣传部, as office of the 意识形态工作领导小组, directs every 乡镇/街道 and
+# 部门 of the district (with their subordinates) for tasks, screening campaigns and inspections.
+GUIDANCE = (
+    "D02",
+    "区委意识形态工作领导小组办公室",
+    ("tasks", "risks", "inspections"),
+    ("D01", "D03", "D04", "D05", "D06", "D07", "D08", "D09", "D10"),
+)
+
+
+def _ensure_guidance(units, added):
+    from luoshi.core.authority import BusinessLine, Guidance
+
+    code, capacity, lines, directed = GUIDANCE
+    if Guidance.objects.filter(unit=units[code]).exists():
+        return
+    guidance = Guidance.objects.create(unit=units[code], capacity=capacity)
+    guidance.lines.set(BusinessLine.objects.filter(code__in=lines))
+    guidance.units.set([units[c] for c in directed])
+    added["guidance"] = added.get("guidance", 0) + 1
+
+
 def _ensure_logins(units, added):
 
     roles = {r.code: r for r in Role.objects.all()}
@@ -992,6 +1014,7 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
     ensure_defaults()
     with transaction.atomic():
         units = _ensure_units(year, result.added)
+        _ensure_guidance(units, result.added)
         logins = _ensure_logins(units, result.added)
         _ensure_positions(year, units, logins, result.added)
         _ensure_records(year, today, units, logins, result.added)
@@ -1011,6 +1034,7 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
 
 LABELS = {
     "units": "单位",
+    "guidance": "业务指导范围",
     "year_stats": "年度党员人数",
     "users": "用户",
     "positions": "责任岗位",
