@@ -14,7 +14,7 @@ TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (
 SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (default
                "assessment_review,incident_signoff"; "" for none): assessment_review = an
                assessment is reviewed and published by others than who computed it;
-               incident_signoff = only a holder of 「办结签批」 (the 领导 role) closes an incident
+               incident_signoff = only a holder of the 领导 role closes an incident
 REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
                memory cache, sessions in the database)
 S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via

@@ -633,7 +633,9 @@ def _report_counts():
 
 WRITE_RELATIONS = ["own", "child", "sibling", "parent"]
 # Tables a refused request may still touch: the session, the refusal's own log line.
-NOT_DATA_TABLES = ("django_session", "audit_loginlog", "axes_")
+# Session bookkeeping: a session notes its last activity at most every 5 minutes, so a long
+# run writes it on whichever request comes after the mark; not a write of the page.
+NOT_DATA_TABLES = ("django_session", "accounts_usersession", "audit_loginlog", "axes_")
 # Steps out of a final state, each a decision of its own (tested in the module's tests).
 FROZEN_EXITS = {
     "duty:reopen": "撤回签署: the 第一/直接责任人, with a reason (tests/test_duty_lists.py)",
