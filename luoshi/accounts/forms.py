@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.accounts import lockout, otp, policy
+from luoshi.accounts import directory, lockout, otp, policy
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.defaults import grantable_permissions
 from luoshi.core.forms import ChoiceIdsInRangeMixin, ModelMultipleChoiceField, UserFormMixin
@@ -116,6 +116,14 @@ class LoginForm(auth_forms.AuthenticationForm):
         if self.captcha_required and self.has_error("captcha"):
             return self.cleaned_data
         return super().clean()
+
+    def get_invalid_login_error(self):
+        """The directory accepted the password but luoshi does not let the user in (no
+        mapped group, ``luoshi.accounts.directory``): say so, not 「密码错误」."""
+        message = directory.refusal(self.request)
+        if message:
+            return forms.ValidationError(message, code="directory_refused")
+        return super().get_invalid_login_error()
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -37,6 +37,17 @@ auth_urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # 统一身份认证 (OpenID Connect): to the provider and back (docs/unified-login.md).
+    path(
+        "oidc/authenticate/",
+        login_not_required(views.OIDCLoginView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(views.OIDCCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
     # The login captcha's image (django-simple-captcha, drawn locally), open before sign-in.
     re_path(
         r"^captcha/image/(?P<key>\w+)/$",

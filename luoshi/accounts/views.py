@@ -2,13 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import UpdateView, View
+from mozilla_django_oidc import views as oidc_views
 
-from luoshi.accounts import forms, lockout, policy, sessions
+from luoshi.accounts import directory, forms, lockout, policy, sessions
 from luoshi.accounts.filters import PositionFilter, UserFilter
 from luoshi.accounts.models import ResponsibilityPosition, Role, User, UserSession
 from luoshi.audit.models import OperationLog
@@ -33,7 +35,37 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
+        return super().get_context_data(
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            oidc_enabled=bool(settings.OIDC_RP_CLIENT_ID),
+            oidc_label=settings.OIDC_LOGIN_LABEL,
+            **kwargs,
+        )
+
+
+class OIDCEnabledMixin:
+    """统一身份认证's pages exist only when it is configured (OIDC_RP_CLIENT_ID)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.OIDC_RP_CLIENT_ID:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OIDCLoginView(OIDCEnabledMixin, oidc_views.OIDCAuthenticationRequestView):
+    """「统一身份认证登录」: to the provider's sign-in page (code flow with PKCE)."""
+
+
+class OIDCCallbackView(OIDCEnabledMixin, oidc_views.OIDCAuthenticationCallbackView):
+    """Back from the provider: the user is signed in (unit and roles from the groups
+    claim, ``luoshi.accounts.directory``), or sent to the login page with the reason."""
+
+    def login_failure(self):
+        message = directory.refusal(self.request) or _(
+            "统一身份认证登录未成功，请重试或使用账号密码登录。"
+        )
+        messages.error(self.request, message)
+        return super().login_failure()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
