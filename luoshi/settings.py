@@ -326,6 +326,7 @@ OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
 OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "统一身份认证登录")
 if OIDC_RP_CLIENT_ID:
     AUTHENTICATION_BACKENDS.append("luoshi.accounts.backends.LuoshiOIDCBackend")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")  # the id_token's iss must be this
 OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
 OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")

@@ -9,9 +9,13 @@ The directory backends below (unified login, docs/unified-login.md) share one ma
 directory groups to units and roles: ``luoshi.accounts.directory``.
 """
 
+import logging
+
+import requests
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_auth_ldap.backend import LDAPBackend
@@ -19,6 +23,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from luoshi.accounts import directory
 from luoshi.accounts.models import AuthSource, User
+
+logger = logging.getLogger(__name__)
 
 
 class LuoshiModelBackend(ModelBackend):
@@ -95,8 +101,31 @@ class LuoshiOIDCBackend(OIDCAuthenticationBackend):
     unit and roles come from the claim ``OIDC_GROUPS_CLAIM`` through the same mapping as
     LDAP (``luoshi.accounts.directory``)."""
 
+    def authenticate(self, request, **kwargs):
+        """A provider that cannot be reached, or answers with a token that does not
+        verify, is a failed sign-in (the login page says so), not an error page."""
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException) as error:
+            logger.warning("统一身份认证 sign-in failed: %s", error)
+            return None
+
     def verify_claims(self, claims):
         return bool(self._username(claims))
+
+    def verify_token(self, token, **kwargs):
+        """mozilla-django-oidc checks the signature, expiry and nonce; the id_token must
+        also be meant for this client (``aud``) and, when configured, come from the
+        provider (``iss``, OIDC_OP_ISSUER)."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("id_token audience is not this client")
+        issuer = settings.OIDC_OP_ISSUER
+        if issuer and payload.get("iss") != issuer:
+            raise SuspiciousOperation("id_token issuer is not the configured provider")
+        return payload
 
     @staticmethod
     def _username(claims) -> str:
