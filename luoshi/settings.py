@@ -29,6 +29,15 @@ TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies 
                       X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
                       nginx); empty: the direct peer is the client (luoshi.core.client_address)
 
+Unified login (docs/unified-login.md):
+DIRECTORY_MAPPING_FILE  YAML file: directory groups (LDAP DNs, OIDC claim values) -> unit, roles
+LDAP_SERVER_URI, LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_USER_SEARCH_BASE, LDAP_USER_FILTER,
+               LDAP_GROUP_SEARCH_BASE, LDAP_GROUP_FILTER, LDAP_GROUP_TYPE, LDAP_START_TLS,
+               LDAP_CA_CERT_FILE, LDAP_ATTR_FULL_NAME, LDAP_ATTR_EMAIL, LDAP_TIMEOUT_SECONDS
+OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT,
+               OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT,
+               OIDC_USERNAME_CLAIM, OIDC_GROUPS_CLAIM, OIDC_CA_BUNDLE, OIDC_LOGIN_LABEL
+
 API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
                (default "1200/minute" / "60/minute")
 WORKER_HEARTBEAT_SECONDS / WORKER_HEARTBEAT_STALE_SECONDS  the worker's heartbeat period and
@@ -495,7 +504,16 @@ WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECO
 
 # REST API (/api/v1/, alias /api/): token or session authentication, JSON only, cursor
 # pagination with a count, one Chinese error format, request rates per user and per
-# anonymous client (API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
+# anonymous client (Unified login (docs/unified-login.md):
+DIRECTORY_MAPPING_FILE  YAML file: directory groups (LDAP DNs, OIDC claim values) -> unit, roles
+LDAP_SERVER_URI, LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_USER_SEARCH_BASE, LDAP_USER_FILTER,
+               LDAP_GROUP_SEARCH_BASE, LDAP_GROUP_FILTER, LDAP_GROUP_TYPE, LDAP_START_TLS,
+               LDAP_CA_CERT_FILE, LDAP_ATTR_FULL_NAME, LDAP_ATTR_EMAIL, LDAP_TIMEOUT_SECONDS
+OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT,
+               OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT,
+               OIDC_USERNAME_CLAIM, OIDC_GROUPS_CLAIM, OIDC_CA_BUNDLE, OIDC_LOGIN_LABEL
+
+API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
 API_THROTTLE_RATES = {
     "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from luoshi.accounts import (
+            checks,  # noqa: F401
             importing,
             signals,  # noqa: F401
         )

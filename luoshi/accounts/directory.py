@@ -84,7 +84,11 @@ def load_rules() -> list[GroupRule]:
         raise ImproperlyConfigured(f"DIRECTORY_MAPPING_FILE {path}: {error}") from error
     if key not in _cache:
         _cache.clear()
-        _cache[key] = parse_rules(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            raise ImproperlyConfigured(f"DIRECTORY_MAPPING_FILE {path}: {error}") from error
+        _cache[key] = parse_rules(data)
     return _cache[key]
 
 

@@ -53,6 +53,9 @@ class UserForm(UserFormMixin, forms.ModelForm):
         self.fields["unit"].required = True
         self.fields["groups"].queryset = assignable_roles(self.user)
         self.fields["groups"].help_text = ""
+        if self.instance.pk and self.instance.is_directory_user:
+            notice = _("目录账号：下次登录时按目录分组重新设置")
+            self.fields["unit"].help_text = self.fields["groups"].help_text = notice
 
 
 class UserCreateForm(UserForm):

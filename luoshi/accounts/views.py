@@ -12,7 +12,7 @@ from mozilla_django_oidc import views as oidc_views
 
 from luoshi.accounts import directory, forms, lockout, policy, sessions
 from luoshi.accounts.filters import PositionFilter, UserFilter
-from luoshi.accounts.models import ResponsibilityPosition, Role, User, UserSession
+from luoshi.accounts.models import AuthSource, ResponsibilityPosition, Role, User, UserSession
 from luoshi.audit.models import OperationLog
 from luoshi.audit.services import log_change
 from luoshi.core.views import (
@@ -76,6 +76,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
     form_class = forms.PasswordChangeForm
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_directory_user:
+            messages.info(request, DIRECTORY_PASSWORD_NOTICE)
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         if lockout.is_locked(request, request.user):
             return lockout.locked_out(request, request.user)
@@ -102,6 +108,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             **kwargs,
         )
 
+
+DIRECTORY_PASSWORD_NOTICE = gettext_lazy(
+    "您通过统一身份认证（LDAP/AD 或统一身份认证平台）登录，密码由单位目录管理，请在目录中修改密码。"
+)
 
 PASSWORD_CHANGE_NOTICES = {
     "reset": gettext_lazy("您正在使用初始密码或管理员重置的密码，请先修改密码再继续使用系统。"),
@@ -174,9 +184,13 @@ class UserUpdateView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
 
 
 class UserPasswordResetView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
-    """An administrator sets a new password for a user in scope."""
+    """An administrator sets a new password for a user in scope (not a directory user:
+    their password is the directory's, 404 here)."""
 
     form_class = forms.AdminSetPasswordForm
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().filter(auth_source=AuthSource.LOCAL)
 
     def get_form_kwargs(self):
         return {"user": self.object, "data": self.request.POST or None}
