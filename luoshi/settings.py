@@ -504,16 +504,7 @@ WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECO
 
 # REST API (/api/v1/, alias /api/): token or session authentication, JSON only, cursor
 # pagination with a count, one Chinese error format, request rates per user and per
-# anonymous client (Unified login (docs/unified-login.md):
-DIRECTORY_MAPPING_FILE  YAML file: directory groups (LDAP DNs, OIDC claim values) -> unit, roles
-LDAP_SERVER_URI, LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_USER_SEARCH_BASE, LDAP_USER_FILTER,
-               LDAP_GROUP_SEARCH_BASE, LDAP_GROUP_FILTER, LDAP_GROUP_TYPE, LDAP_START_TLS,
-               LDAP_CA_CERT_FILE, LDAP_ATTR_FULL_NAME, LDAP_ATTR_EMAIL, LDAP_TIMEOUT_SECONDS
-OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT,
-               OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT,
-               OIDC_USERNAME_CLAIM, OIDC_GROUPS_CLAIM, OIDC_CA_BUNDLE, OIDC_LOGIN_LABEL
-
-API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
+# anonymous client (API_THROTTLE_USER / API_THROTTLE_ANON, e.g. "600/minute").
 API_THROTTLE_RATES = {
     "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),

@@ -148,7 +148,9 @@ class LuoshiOIDCBackend(OIDCAuthenticationBackend):
 
     def update_user(self, user, claims):
         if not directory.may_link(user):
-            raise directory.Refused(_("该账号不能通过统一身份认证登录（已停用或为超级管理员账号），请联系系统管理员。"))
+            raise directory.Refused(
+                _("该账号不能通过统一身份认证登录（已停用或为超级管理员账号），请联系系统管理员。")
+            )
         access = directory.access_for(_claim_values(claims.get(settings.OIDC_GROUPS_CLAIM)))
         for field, claim in settings.OIDC_USER_CLAIMS.items():
             if claims.get(claim):
