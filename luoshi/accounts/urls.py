@@ -25,9 +25,16 @@ urlpatterns = [
         "import/users/", views_import.ImportView.as_view(), {"table": "users"}, name="import_users"
     ),
     path(
-        "import/<slug:table>/template/",
+        "import/units/template/",
         views_import.ImportTemplateView.as_view(),
-        name="import_template",
+        {"table": "units"},
+        name="import_units_template",
+    ),
+    path(
+        "import/users/template/",
+        views_import.ImportTemplateView.as_view(),
+        {"table": "users"},
+        name="import_users_template",
     ),
     path("roles/", views.RoleListView.as_view(), name="roles"),
     path("roles/new/", views.RoleCreateView.as_view(), name="role_create"),

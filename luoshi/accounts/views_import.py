@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +40,10 @@ class ImportTable:
     @property
     def url_name(self) -> str:
         return f"accounts:import_{self.code}"
+
+    @property
+    def template_url_name(self) -> str:
+        return f"accounts:import_{self.code}_template"
 
 
 TABLES = {
@@ -115,8 +118,6 @@ class ImportTableMixin(ScopedMixin):
     action = "add"
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["table"] not in TABLES:
-            raise Http404
         self.table = TABLES[kwargs["table"]]
         self.model = self.table.model
         return super().dispatch(request, *args, **kwargs)
