@@ -88,10 +88,16 @@ def test_later_sign_ins_take_unit_and_roles_from_the_claim_again(client, oidc_on
     sign_in_with_provider(client)
     client.logout()
     oidc_on.claims["groups"] = ["org:T2"]
+    oidc_on.claims["name"] = "陈七（改名）"
     response, _authorize = sign_in_with_provider(client)
     assert response.status_code == 302
     user = User.objects.get(username="chenqi")
     assert user.unit == tree.sibling and role_codes(user) == ["clerk"]
+    assert user.full_name == "陈七（改名）"
+    history = user.history.count()
+    client.logout()
+    sign_in_with_provider(client)  # nothing new: the user is not saved again
+    assert user.history.count() == history + 1  # only Django's last_login update
 
 
 def test_a_user_without_a_mapped_group_is_sent_back_with_the_reason(client, oidc_on):

@@ -152,10 +152,13 @@ class LuoshiOIDCBackend(OIDCAuthenticationBackend):
                 _("该账号不能通过统一身份认证登录（已停用或为超级管理员账号），请联系系统管理员。")
             )
         access = directory.access_for(_claim_values(claims.get(settings.OIDC_GROUPS_CLAIM)))
+        dirty = False
         for field, claim in settings.OIDC_USER_CLAIMS.items():
-            if claims.get(claim):
-                setattr(user, field, str(claims[claim])[: User._meta.get_field(field).max_length])
-        return directory.apply(user, access, AuthSource.OIDC)
+            value = str(claims.get(claim) or "")[: User._meta.get_field(field).max_length]
+            if value and value != getattr(user, field):
+                setattr(user, field, value)
+                dirty = True
+        return directory.apply(user, access, AuthSource.OIDC, dirty=dirty)
 
     def get_user(self, user_id):
         return _active_user(user_id)

@@ -143,15 +143,26 @@ def may_link(user: User) -> bool:
 
 
 @transaction.atomic
-def apply(user: User, access: DirectoryAccess, source: str) -> User:
+def apply(user: User, access: DirectoryAccess, source: str, *, dirty: bool = False) -> User:
     """Give ``user`` (created, linked or returning) the unit and roles of ``access``.
-    The password stays in the directory: none is kept here."""
+    The password stays in the directory: none is kept here. ``dirty``: the caller changed
+    other fields (name, e-mail) that must be saved."""
+    changed = (
+        dirty
+        or user.pk is None
+        or user.unit_id != access.unit.pk
+        or user.auth_source != source
+        or user.must_change_password
+        or user.has_usable_password()
+        or not user.password
+    )
     user.unit = access.unit
     user.auth_source = source
     user.must_change_password = False
     if user.has_usable_password() or not user.password:
         user.set_unusable_password()
-    user.save()
+    if changed:  # a returning user with nothing new is not saved (no history row)
+        user.save()
     current = set(user.groups.values_list("pk", flat=True))
     if current != {role.pk for role in access.roles}:
         user.groups.set(access.roles)
