@@ -11,6 +11,8 @@ from django_auth_ldap.config import GroupOfNamesType, LDAPSearch
 
 from luoshi.accounts.models import AuthSource, User
 from tests.directory_support import (
+    ADMIN_DN,
+    ADMIN_PASSWORD,
     ADMINS,
     CLERKS,
     GROUPS,
@@ -172,5 +174,14 @@ def test_local_accounts_sign_in_while_the_directory_is_down(client, settings, us
     settings.AUTH_LDAP_SERVER_URI = f"ldap://127.0.0.1:{free_port()}"
     settings.AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_NETWORK_TIMEOUT: 2}
     assert sign_in(client, users.clerk.username, PASSWORD).status_code == 302
+    client.logout()
+    assert sign_in(client, "zhangsan", directory_password("zhangsan")).status_code == 200
+
+
+def test_a_service_account_may_search_the_directory(client, ldap_on, settings, tree):
+    settings.AUTH_LDAP_BIND_DN = ADMIN_DN  # LDAP_BIND_DN / LDAP_BIND_PASSWORD
+    settings.AUTH_LDAP_BIND_PASSWORD = ADMIN_PASSWORD
+    assert sign_in(client, "zhangsan", directory_password("zhangsan")).status_code == 302
+    settings.AUTH_LDAP_BIND_PASSWORD = "wrong"
     client.logout()
     assert sign_in(client, "zhangsan", directory_password("zhangsan")).status_code == 200

@@ -75,6 +75,7 @@ class LuoshiLDAPBackend(LDAPBackend):
         try:
             ldap_user.luoshi_access = directory.access_for(ldap_user.group_dns)
         except directory.Refused as refused:
+            # django-auth-ldap keeps the request only there (its authenticate makes it)
             directory.note_refusal(ldap_user._request, refused.message)
             raise ldap_user.AuthenticationFailed(refused.message) from refused
         return user, built
