@@ -44,20 +44,6 @@ class Provider:
         self.server.shutdown()
         self.server.server_close()
 
-    def settings(self) -> dict:
-        """The OIDC_* settings for this provider, as an operator copies them from
-        discovery (docs/unified-login.md)."""
-        document = self.discovery()
-        return {
-            "OIDC_RP_CLIENT_ID": CLIENT_ID,
-            "OIDC_RP_CLIENT_SECRET": CLIENT_SECRET,
-            "OIDC_OP_ISSUER": document["issuer"],
-            "OIDC_OP_AUTHORIZATION_ENDPOINT": document["authorization_endpoint"],
-            "OIDC_OP_TOKEN_ENDPOINT": document["token_endpoint"],
-            "OIDC_OP_USER_ENDPOINT": document["userinfo_endpoint"],
-            "OIDC_OP_JWKS_ENDPOINT": document["jwks_uri"],
-        }
-
     def discovery(self) -> dict:
         return {
             "issuer": self.url,

@@ -3,16 +3,18 @@ the tests (``tests/oidc_provider.py``): the whole redirect flow — login page b
 provider's authorize, back to the callback, token and userinfo over HTTP — and the groups
 claim mapped to unit and roles by the same mapping as LDAP."""
 
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from luoshi.accounts.models import AuthSource, User
 from tests.directory_support import mapping_file
 from tests.factories import PASSWORD, make_user
-from tests.oidc_provider import Provider
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 
 OIDC_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -28,14 +30,23 @@ def provider():
     running.stop()
 
 
+def discovered_settings(provider) -> dict:
+    """The OIDC_* lines ``luoshi oidc_settings`` prints from the provider's discovery."""
+    out = StringIO()
+    call_command("oidc_settings", provider.url, stdout=out)
+    return dict(line.split("=", 1) for line in out.getvalue().splitlines())
+
+
 @pytest.fixture
 def oidc_on(settings, provider, tmp_path, tree):
-    for name, value in provider.settings().items():
+    for name, value in discovered_settings(provider).items():
         setattr(settings, name, value)
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.AUTHENTICATION_BACKENDS = OIDC_BACKENDS
     settings.DIRECTORY_MAPPING_FILE = str(mapping_file(tmp_path))
     settings.PASSWORD_CHANGE_AT_FIRST_LOGIN = True
-    provider.audience = provider.settings()["OIDC_RP_CLIENT_ID"]
+    provider.audience = CLIENT_ID
     provider.claims = {
         "sub": "310101199001011234",
         "preferred_username": "chenqi",
@@ -166,3 +177,12 @@ def test_a_replayed_callback_signs_nobody_in(client, oidc_on):
     replay = client.get(back.path, parse_qs(back.query))
     assert replay["Location"] == reverse("login")
     assert "_auth_user_id" not in client.session
+
+
+def test_the_settings_command_reads_the_discovery_document(provider):
+    lines = discovered_settings(provider)
+    assert lines["OIDC_OP_ISSUER"] == provider.url
+    assert lines["OIDC_OP_TOKEN_ENDPOINT"] == f"{provider.url}/token"
+    assert lines["OIDC_RP_SIGN_ALGO"] == "RS256"
+    with pytest.raises(CommandError, match="无法读取"):
+        call_command("oidc_settings", f"{provider.url}/nowhere", stdout=StringIO())
