@@ -11,11 +11,17 @@ SESSION_HOURS  idle time after which a session expires (default 8)
 TASKS_BACKEND  django.tasks backend: "db" (django-tasks-db, a db_worker runs the jobs;
                default) or "immediate" (run at once, in the request)
 TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3)
+SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (default
+               "assessment_review,incident_signoff"; "" for none): assessment_review = an
+               assessment is reviewed and published by others than who computed it;
+               incident_signoff = only a holder of 「办结签批」 (the 领导 role) closes an incident
 REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
                memory cache, sessions in the database)
 S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via
                django-storages; S3_ENDPOINT_URL, S3_REGION, AWS_ACCESS_KEY_ID,
                AWS_SECRET_ACCESS_KEY, S3_PREFIX (default "evidence"). Default: EVIDENCE_ROOT
+EVIDENCE_STORAGE  "disk" or "s3": where evidence is read and written (default: "s3" when
+               S3_BUCKET is set, else "disk"); `manage.py move_evidence --to s3` moves it
 
 Production hardening (see docs/reliability.md; `manage.py check --deploy` is clean with these):
 SECURE_COOKIES        "1": session and CSRF cookies only over HTTPS (set it in production)
@@ -145,6 +151,7 @@ INSTALLED_APPS = [
     "luoshi.api",
     "luoshi.exchange",
     "luoshi.health",
+    "luoshi.printing",  # printable documents (reads the feature apps; nothing imports it)
     "luoshi.demo",  # development tools: demo district and scale data (imports every app)
 ]
 
@@ -393,16 +400,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 
-def evidence_storage_config(environ=os.environ) -> dict:
-    """Evidence storage: a private S3-compatible bucket when S3_BUCKET (or
-    AWS_STORAGE_BUCKET_NAME) is set, else EVIDENCE_ROOT on local disk. Either way files
-    have no public URL: only the scope-checked download view reads them."""
+def evidence_disk_config() -> dict:
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+    }
+
+
+def evidence_s3_config(environ=os.environ) -> dict | None:
+    """The private S3-compatible bucket of S3_BUCKET (or AWS_STORAGE_BUCKET_NAME); None
+    without one. Files have no public URL: only the scope-checked download view reads them."""
     bucket = environ.get("S3_BUCKET") or environ.get("AWS_STORAGE_BUCKET_NAME")
     if not bucket:
-        return {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
-        }
+        return None
     options = {
         "bucket_name": bucket,
         "location": environ.get("S3_PREFIX", "evidence"),
@@ -424,11 +434,34 @@ def evidence_storage_config(environ=os.environ) -> dict:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
+def evidence_storage_config(environ=os.environ) -> dict:
+    """The storage evidence is read from and written to: EVIDENCE_STORAGE ("disk" or "s3");
+    by default the bucket when S3_BUCKET is set, else EVIDENCE_ROOT on local disk.
+    ``manage.py move_evidence --to s3|disk`` copies the files between the two."""
+    s3 = evidence_s3_config(environ)
+    chosen = environ.get("EVIDENCE_STORAGE", "").strip().lower() or ("s3" if s3 else "disk")
+    if chosen not in {"disk", "s3"}:
+        raise ValueError(f"EVIDENCE_STORAGE must be disk or s3, not {chosen!r}")
+    if chosen == "s3" and s3 is None:
+        raise ValueError("EVIDENCE_STORAGE=s3 needs S3_BUCKET")
+    return s3 if chosen == "s3" else evidence_disk_config()
+
+
+def evidence_storages(environ=os.environ) -> dict:
+    """Both evidence storages by name, for ``move_evidence``: "evidence_disk" always,
+    "evidence_s3" when a bucket is configured."""
+    named = {"evidence_disk": evidence_disk_config()}
+    if (s3 := evidence_s3_config(environ)) is not None:
+        named["evidence_s3"] = s3
+    return named
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Evidence lives outside MEDIA_ROOT and has no URL: it is only ever served by
     # the scope-checked download view.
     "evidence": evidence_storage_config(),
+    **evidence_storages(),
     "staticfiles": {
         # Production runs collectstatic and sets STATIC_MANIFEST=1 for hashed names.
         "BACKEND": (
@@ -497,6 +530,8 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+# Separation of duties in force (luoshi.core.workflow.separation_on; docs/authority.md).
+SEPARATION_OF_DUTIES = env_list("SEPARATION_OF_DUTIES", "assessment_review,incident_signoff")
 # `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the
 # newest heartbeat is older than WORKER_HEARTBEAT_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
@@ -524,8 +559,8 @@ REST_FRAMEWORK = {
         "luoshi.api.throttling.UserThrottle",
         "luoshi.api.throttling.AnonThrottle",
     ],
-    # Anonymous clients are counted by REMOTE_ADDR only: a client cannot pick its own bucket
-    # with a forged X-Forwarded-For.
+    # Anonymous clients are counted by luoshi.core.client_address (luoshi.api.throttling), not
+    # by DRF's own reading of X-Forwarded-For.
     "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {

@@ -484,16 +484,12 @@ def too_many_rows(spec: TableSpec) -> RowError:
     )
 
 
-def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[RowError]]:
-    lines = sheet.rows()
-    first = next(lines, None)
-    header = first[1] if first and first[0] == 1 else ()
-    if first and first[0] != 1:  # row 1 left out of the file: the first row is data
-        lines = itertools.chain([first], lines)
+def _header_positions(spec: TableSpec, header) -> tuple[dict[str, int], list[RowError]]:
+    """Where each column of ``spec`` stands in the header row, or what is wrong with it."""
     names = [_normalize_header(value) for value in header]
+    if not any(names):
+        return {}, [RowError(1, "", _("第 1 行应为表头，请使用下载的导入模板"))]
     by_header = {_normalize_header(column.header): column for column in spec.columns}
-
-    errors: list[RowError] = []
     positions: dict[str, int] = {}
     unknown, duplicate = [], []
     for index, name in enumerate(names):
@@ -506,18 +502,37 @@ def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[
         else:
             positions[by_header[name].key] = index
     missing = [column.header for column in spec.columns if column.key not in positions]
-    if not any(names):
-        return [], [RowError(1, "", _("第 1 行应为表头，请使用下载的导入模板"))]
-    if missing:
-        errors.append(
-            RowError(
-                1, "", _("缺少列：%(cols)s，请使用下载的导入模板") % {"cols": "、".join(missing)}
-            )
-        )
-    if unknown:
-        errors.append(RowError(1, "", _("无法识别的列：%(cols)s") % {"cols": "、".join(unknown)}))
-    if duplicate:
-        errors.append(RowError(1, "", _("列重复：%(cols)s") % {"cols": "、".join(duplicate)}))
+    problems = (
+        (missing, _("缺少列：%(cols)s，请使用下载的导入模板")),
+        (unknown, _("无法识别的列：%(cols)s")),
+        (duplicate, _("列重复：%(cols)s")),
+    )
+    errors = [
+        RowError(1, "", message % {"cols": "、".join(cols)}) for cols, message in problems if cols
+    ]
+    return positions, errors
+
+
+def _parse_line(spec: TableSpec, positions, number: int, line, errors: list[RowError]) -> Row:
+    values = {}
+    for column in spec.columns:
+        index = positions[column.key]
+        raw = line[index] if index < len(line) else None
+        try:
+            values[column.key] = column.parse(raw)
+        except CellError as error:
+            errors.append(RowError(number, column.header, error.message))
+            values[column.key] = None
+    return Row(number, values)
+
+
+def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[RowError]]:
+    lines = sheet.rows()
+    first = next(lines, None)
+    header = first[1] if first and first[0] == 1 else ()
+    if first and first[0] != 1:  # row 1 left out of the file: the first row is data
+        lines = itertools.chain([first], lines)
+    positions, errors = _header_positions(spec, header)
     if errors:
         return [], errors
 
@@ -531,18 +546,8 @@ def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[
         if progress is not None and number - reported >= 500:
             progress(number, expected)
             reported = number
-        if all(_is_blank(value) for value in line):
-            continue
-        values = {}
-        for column in spec.columns:
-            index = positions[column.key]
-            raw = line[index] if index < len(line) else None
-            try:
-                values[column.key] = column.parse(raw)
-            except CellError as error:
-                errors.append(RowError(number, column.header, error.message))
-                values[column.key] = None
-        rows.append(Row(number, values))
+        if not all(_is_blank(value) for value in line):
+            rows.append(_parse_line(spec, positions, number, line, errors))
     if not rows:
         errors.append(RowError(0, "", _("文件中没有数据行")))
     return rows, errors
