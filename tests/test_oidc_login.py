@@ -186,3 +186,11 @@ def test_the_settings_command_reads_the_discovery_document(provider):
     assert lines["OIDC_RP_SIGN_ALGO"] == "RS256"
     with pytest.raises(CommandError, match="无法读取"):
         call_command("oidc_settings", f"{provider.url}/nowhere", stdout=StringIO())
+
+
+def test_a_code_sent_to_the_login_form_is_not_exchanged(client, oidc_on, users):
+    requests_before = len(oidc_on.token_requests)
+    url = reverse("login") + "?code=stolen&state=whatever"
+    response = client.post(url, {"username": "chenqi", "password": "x"})
+    assert response.status_code == 200
+    assert len(oidc_on.token_requests) == requests_before

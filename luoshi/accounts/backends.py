@@ -104,7 +104,11 @@ class LuoshiOIDCBackend(OIDCAuthenticationBackend):
 
     def authenticate(self, request, **kwargs):
         """A provider that cannot be reached, or answers with a token that does not
-        verify, is a failed sign-in (the login page says so), not an error page."""
+        verify, is a failed sign-in (the login page says so), not an error page. Only the
+        callback view asks this backend (it passes the session's nonce): a ``?code=`` on
+        any other sign-in, e.g. the login form's, is ignored."""
+        if "nonce" not in kwargs:
+            return None
         try:
             return super().authenticate(request, **kwargs)
         except (SuspiciousOperation, requests.RequestException) as error:
