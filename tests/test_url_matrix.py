@@ -56,6 +56,8 @@ PUBLIC_URLS = {
     "healthz": "health probe for monitoring: status words only, no data",
     "readyz": "readiness probe for load balancers: status words only, no data",
     "captcha-image": "the login captcha's image (tests/test_login_security.py)",
+    "oidc_authentication_init": "统一身份认证: off here (404), to the provider (tests/test_oidc_login.py)",
+    "oidc_authentication_callback": "统一身份认证: back from the provider (tests/test_oidc_login.py)",
 }
 # Probes answer 503 by design when a check fails (no worker heartbeat in a test database).
 PROBES = {"healthz", "readyz"}
