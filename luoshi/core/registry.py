@@ -144,3 +144,24 @@ def todo_source(source: Callable[[Any], list]) -> None:
     """``source(user)`` returns the user's ``Todo`` lines of one module (steps the user may
     take now, as the record's page would offer them)."""
     _add_once(TODO_SOURCES, source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Task pages: a task whose submission is something other than text and files (a statistics
+# form) is filled on its module's page; the task's own pages send the user there.
+
+TASK_PAGES: list[Callable[[Any], str | None]] = []
+
+
+def task_page(provider: Callable[[Any], str | None]) -> None:
+    """``provider(assignment)`` returns the url of the page where the assignment is filled in
+    and reviewed when its module owns the task, else None."""
+    _add_once(TASK_PAGES, provider)
+
+
+def page_of_assignment(assignment) -> str | None:
+    for provider in TASK_PAGES:
+        url = provider(assignment)
+        if url:
+            return url
+    return None
