@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.protection import SheetProtection
 
 from luoshi.core.excel import HEADER_FILL, HEADER_FONT, safe_row, sheet_title
@@ -74,7 +74,7 @@ def build(version: FormVersion, values: dict, unit_name: str) -> Workbook:
         sheet.append(safe_row([str(v) if v is not None else "" for v in line]))
         value_cell = sheet.cell(row=sheet.max_row, column=VALUE_COLUMN)
         value_cell.fill, value_cell.number_format = INPUT_FILL, "@"
-        value_cell.protection = value_cell.protection.copy(locked=False)
+        value_cell.protection = Protection(locked=False)
     for letter, width in zip("ABCDE", (18, 34, 10, 16, 50), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.column_dimensions["A"].font = Font(color="808080")

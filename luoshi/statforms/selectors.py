@@ -152,7 +152,7 @@ def _totals(fields, lines) -> tuple[list[str], list[str]]:
     for index, item in enumerate(fields):
         if item.is_rate:  # the rate of the sums, never an average of the units' rates
             rate = rate_of(totals.get(item.numerator) or 0, totals.get(item.denominator))
-            sums[index] = f"{plain(rate)}%" if rate is not None else "—"
+            sums[index] = f"{rate}%" if rate is not None else "—"
     return sums, averages
 
 

@@ -103,7 +103,7 @@ class VersionDetailView(ScopedDetailView):
             can_edit=not version.is_published
             and in_write_scope(self.request.user, version.form)
             and self.request.user.has_perm("statforms.change_formversion"),
-            rule_form=kwargs.get("rule_form") or RuleForm(),
+            rule_form=self.kwargs.get("rule_form") or RuleForm(),
         )
         return context
 
