@@ -16,7 +16,8 @@ from luoshi.tasks.models import AssignmentStatus
 RECEIVED = (AssignmentStatus.SUBMITTED, AssignmentStatus.ACCEPTED)
 JUMP = Decimal(2)  # more than double, or less than half, of last period: flagged
 PEER_FACTOR = Decimal(3)  # more than 3×, or less than a third of, the peers' median
-MIN_PEERS = 3
+MIN_PEERS = 3  # peers: the recipients of the same unit type (a 街道 is no peer of a 局)
+MIN_GAP = 5  # a change smaller than this is never flagged (3 sessions instead of 1)
 
 
 @dataclass
