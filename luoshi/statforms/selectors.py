@@ -48,6 +48,12 @@ class Aggregate:
     missing: list
     previous: FormTask | None
 
+    @property
+    def footer(self) -> list[tuple[FormField, str, str]]:
+        """(field, sum or rate, average) of the items that have one."""
+        rows = zip(self.fields, self.sums, self.averages, strict=True)
+        return [(item, total, average) for item, total, average in rows if total]
+
 
 def form_tasks_for(user):
     return FormTask.objects.for_user(user).select_related("task", "task__unit", "version__form")
@@ -96,11 +102,26 @@ def aggregate(form_task: FormTask) -> Aggregate:
             _cell(item, values) if assignment.status in RECEIVED else Cell() for item in fields
         ]
         lines.append(Line(assignment, submission, cells))
+    _unit_rates(fields, lines)
     previous = previous_task(form_task)
     _flag(fields, lines, _previous_numbers(previous))
     sums, averages = _totals(fields, lines)
     missing = [line.assignment.unit for line in lines if not line.received]
     return Aggregate(form_task, fields, lines, sums, averages, missing, previous)
+
+
+def _unit_rates(fields, lines) -> None:
+    """A unit's rate as its own numerator over its own denominator (filled in when left blank)."""
+    index = {item.code: i for i, item in enumerate(fields)}
+    for i, item in enumerate(fields):
+        if not item.is_rate:
+            continue
+        for line in lines:
+            num = line.cells[index[item.numerator]].number
+            den = line.cells[index[item.denominator]].number
+            rate = rate_of(num, den) if num is not None and den else None
+            if rate is not None:
+                line.cells[i] = Cell(text=f"{rate}%", number=rate)
 
 
 def _previous_numbers(previous: FormTask | None) -> dict:
