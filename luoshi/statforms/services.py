@@ -251,6 +251,18 @@ def ensure_submission(assignment: TaskAssignment, user) -> Submission:
     return submission
 
 
+def submission_for(assignment: TaskAssignment, user) -> Submission:
+    """The assignment's submission; made (pre-filled) only by whoever may fill it — a reader
+    from the issuing side gets an unsaved empty one and writes nothing by looking."""
+    existing = Submission.objects.filter(assignment=assignment).first()
+    if existing is not None:
+        return existing
+    blank = Submission(
+        assignment=assignment, form_task=assignment.task.statform, unit=assignment.unit
+    )
+    return ensure_submission(assignment, user) if may_fill(blank, user) else blank
+
+
 def _claim(submission: Submission, user) -> None:
     if not may_fill(submission, user):
         raise WorkflowError(_("当前状态下不能修改填报内容。"))

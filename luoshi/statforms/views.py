@@ -113,14 +113,19 @@ def _version(request, pk) -> FormVersion:
 
 
 @permission_required("statforms.change_formversion", raise_exception=True)
-def field_edit(request, pk=None, field_pk=None):
-    """Add a field to a draft version (``pk``), or edit one (``field_pk``)."""
-    if field_pk is not None:
-        scoped = FormField.objects.filter(version__in=FormVersion.objects.for_user(request.user))
-        item = get_object_or_404(scoped, pk=field_pk)
-        version = item.version
-    else:
-        version, item = _version(request, pk), None
+def field_add(request, pk):
+    return _field_page(request, _version(request, pk), None)
+
+
+@permission_required("statforms.change_formversion", raise_exception=True)
+def field_edit(request, pk):
+    scoped = FormField.objects.filter(version__in=FormVersion.objects.for_user(request.user))
+    item = get_object_or_404(scoped, pk=pk)
+    return _field_page(request, item.version, item)
+
+
+def _field_page(request, version: FormVersion, item: FormField | None):
+    """Add a field to a draft version, or edit one of its fields."""
     try:
         services.editable_version(version, request.user)
     except WorkflowError as error:
@@ -141,9 +146,9 @@ def field_edit(request, pk=None, field_pk=None):
 
 @require_POST
 @permission_required("statforms.change_formversion", raise_exception=True)
-def field_delete(request, field_pk):
+def field_delete(request, pk):
     scoped = FormField.objects.filter(version__in=FormVersion.objects.for_user(request.user))
-    item = get_object_or_404(scoped, pk=field_pk)
+    item = get_object_or_404(scoped, pk=pk)
     with workflow_feedback(request, _("已删除统计项「%(label)s」。") % {"label": item.label}):
         services.delete_field(field=item, user=request.user)
     return redirect(item.version)
@@ -169,9 +174,9 @@ def rule_add(request, pk):
 
 @require_POST
 @permission_required("statforms.change_formversion", raise_exception=True)
-def rule_delete(request, rule_pk):
+def rule_delete(request, pk):
     scoped = FormRule.objects.filter(version__in=FormVersion.objects.for_user(request.user))
-    rule = get_object_or_404(scoped, pk=rule_pk)
+    rule = get_object_or_404(scoped, pk=pk)
     with workflow_feedback(request, _("已删除校验规则。")):
         services.delete_rule(rule=rule, user=request.user)
     return redirect(rule.version)
@@ -343,7 +348,7 @@ def _items(fields, submission, values, reasons, errors, returned) -> list[dict]:
 
 def submission_page(request, pk):
     assignment = _assignment(request, pk)
-    submission = services.ensure_submission(assignment, request.user)
+    submission = services.submission_for(assignment, request.user)
     if request.method == "POST":
         return _post(request, assignment, submission)
     return _render(request, assignment, submission, submission.values, submission.reasons, {})
@@ -437,7 +442,7 @@ def _upload(request, assignment, submission):
 @login_required
 def template(request, pk):
     assignment = _assignment(request, pk)
-    submission = services.ensure_submission(assignment, request.user)
+    submission = services.submission_for(assignment, request.user)
     version = submission.form_task.version
     workbook = excel_io.build(version, submission.values, assignment.unit.name)
     name = f"{version.form.title}_{assignment.unit.name}.xlsx"
@@ -448,7 +453,7 @@ def template(request, pk):
 @permission_required("tasks.review_taskassignment", raise_exception=True)
 def review(request, pk, decision):
     assignment = _assignment(request, pk)
-    submission = services.ensure_submission(assignment, request.user)
+    submission = services.submission_for(assignment, request.user)
     comment = request.POST.get("comment", "").strip()[:500]
     if decision == "accept":
         with workflow_feedback(request, _("已采纳，数值计入统计指标。")):
