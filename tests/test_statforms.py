@@ -1,6 +1,7 @@
 """统计报表: design, fill (browser and Excel), bad input kept with Chinese messages beside the
 field, return with reasons per field, accept, aggregate, metrics, scope and double submit."""
 
+import datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -13,9 +14,10 @@ from luoshi.core import metrics
 from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.statforms import services
 from luoshi.statforms.expressions import RuleError, parse_rule
-from luoshi.statforms.models import FormField, Submission
+from luoshi.statforms.models import FormField, FormTask, Submission
 from luoshi.statforms.yaml_format import export_version
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
+from luoshi.tasks.services import run_schedules
 from tests.factories import LedgerRecordFactory
 from tests.statforms_support import GOOD, issue_form, make_form, post_values, stat_world
 
@@ -353,3 +355,32 @@ def test_a_recipient_cannot_review_nor_design(client, world, task):
     response = client.post(reverse("statforms:field_delete", args=[field.pk]))
     assert response.status_code in (403, 404)
     assert FormField.objects.filter(pk=field.pk).exists()
+
+
+def test_a_form_schedule_issues_each_period_as_a_form_task(client, world):
+    client.force_login(world.issuer)
+    response = client.post(
+        reverse("statforms:schedule", args=[world.version.form.pk]),
+        {
+            "unit": world.tree.own.pk,
+            "code": "ideology_quarterly",
+            "title_template": "{period}意识形态工作统计表",
+            "requirements": "每季度填报。",
+            "frequency": "quarterly",
+            "due_day": 10,
+            "starts_on": "2026-01-01",
+            "is_active": "on",
+            "recipient_units": [world.news.pk, world.theory.pk],
+        },
+    )
+    assert response.status_code == 302
+    run = run_schedules(datetime.date(2026, 7, 2))
+    assert run.tasks == 1
+    form_task = FormTask.objects.get(task=run.created[0])
+    assert (form_task.version, form_task.period_start) == (world.version, datetime.date(2026, 7, 1))
+    assert not form_task.task.evidence_required
+    assignment = _assignment(form_task, world.news)
+    client.force_login(world.news_clerk)
+    _post(client, assignment, GOOD)
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.SUBMITTED
