@@ -160,6 +160,9 @@ class FormField(models.Model):
     numerator = models.CharField(_("分子字段"), max_length=40, blank=True)
     denominator = models.CharField(_("分母字段"), max_length=40, blank=True)
 
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(unit="version__form__unit", owner="version__form__created_by")
+
     class Meta:
         verbose_name = _("统计项")
         verbose_name_plural = _("统计项")
@@ -211,6 +214,9 @@ class FormRule(models.Model):
     )
     expression = models.CharField(_("校验规则"), max_length=300)
     message = models.CharField(_("不满足时的提示"), max_length=200)
+
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(unit="version__form__unit", owner="version__form__created_by")
 
     class Meta:
         verbose_name = _("校验规则")

@@ -119,7 +119,7 @@ def field_add(request, pk):
 
 @permission_required("statforms.change_formversion", raise_exception=True)
 def field_edit(request, pk):
-    scoped = FormField.objects.filter(version__in=FormVersion.objects.for_user(request.user))
+    scoped = FormField.objects.for_user(request.user)
     item = get_object_or_404(scoped, pk=pk)
     return _field_page(request, item.version, item)
 
@@ -147,7 +147,7 @@ def _field_page(request, version: FormVersion, item: FormField | None):
 @require_POST
 @permission_required("statforms.change_formversion", raise_exception=True)
 def field_delete(request, pk):
-    scoped = FormField.objects.filter(version__in=FormVersion.objects.for_user(request.user))
+    scoped = FormField.objects.for_user(request.user)
     item = get_object_or_404(scoped, pk=pk)
     with workflow_feedback(request, _("已删除统计项「%(label)s」。") % {"label": item.label}):
         services.delete_field(field=item, user=request.user)
@@ -175,7 +175,7 @@ def rule_add(request, pk):
 @require_POST
 @permission_required("statforms.change_formversion", raise_exception=True)
 def rule_delete(request, pk):
-    scoped = FormRule.objects.filter(version__in=FormVersion.objects.for_user(request.user))
+    scoped = FormRule.objects.for_user(request.user)
     rule = get_object_or_404(scoped, pk=pk)
     with workflow_feedback(request, _("已删除校验规则。")):
         services.delete_rule(rule=rule, user=request.user)
