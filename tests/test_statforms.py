@@ -384,3 +384,25 @@ def test_a_form_schedule_issues_each_period_as_a_form_task(client, world):
     _post(client, assignment, GOOD)
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.SUBMITTED
+
+
+def test_values_out_of_line_are_flagged_and_small_changes_are_not():
+    from types import SimpleNamespace
+
+    from luoshi.statforms.selectors import Cell, Line, _flag
+
+    item = FormField(code="boards", label="宣传栏", kind="integer")
+
+    def line(unit_id, number, unit_type=1):
+        unit = SimpleNamespace(unit_type_id=unit_type)
+        assignment = SimpleNamespace(unit_id=unit_id, unit=unit)
+        return Line(assignment, None, [Cell(str(number), Decimal(number))])
+
+    lines = [line(1, 40), line(2, 12), line(3, 11), line(4, 10), line(5, 3, unit_type=2)]
+    last = {(1, "boards"): Decimal(12), (2, "boards"): Decimal(11), (4, "boards"): Decimal(4)}
+    _flag([item], lines, last)
+    flags = [cell.flags for ln in lines for cell in ln.cells]
+    assert flags[0] == ["上期 12，变化较大", "明显偏离同类单位中位数 11.5"]
+    assert flags[1] == flags[2] == []
+    assert flags[3] == ["上期 4，变化较大"]  # 10 vs 4: more than double and 6 apart
+    assert flags[4] == []  # no peers of its type; a gap below 5 is never flagged

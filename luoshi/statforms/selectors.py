@@ -137,25 +137,43 @@ def _previous_numbers(previous: FormTask | None) -> dict:
     return result
 
 
+def _out_of_line(number: Decimal, reference: Decimal | None, factor: Decimal) -> bool:
+    if not reference or abs(number - reference) < MIN_GAP:
+        return False
+    return number > reference * factor or number * factor < reference
+
+
+def _medians(lines, index: int) -> dict:
+    """{unit type id: median of the item among the recipients of that type} (≥ 3 of them)."""
+    by_type: dict = {}
+    for line in lines:
+        if line.cells[index].number is not None:
+            by_type.setdefault(line.assignment.unit.unit_type_id, []).append(
+                line.cells[index].number
+            )
+    return {
+        kind: Decimal(str(statistics.median(numbers)))
+        for kind, numbers in by_type.items()
+        if len(numbers) >= MIN_PEERS
+    }
+
+
 def _flag(fields, lines, last: dict) -> None:
+    """Values out of line with the unit's last period, or with units of the same type."""
     for index, item in enumerate(fields):
         if item.kind not in (FieldKind.INTEGER, FieldKind.DECIMAL):
             continue
-        numbers = [
-            line.cells[index].number for line in lines if line.cells[index].number is not None
-        ]
-        median = Decimal(str(statistics.median(numbers))) if len(numbers) >= MIN_PEERS else None
+        medians = _medians(lines, index)
         for line in lines:
             cell = line.cells[index]
             if cell.number is None:
                 continue
             before = last.get((line.assignment.unit_id, item.code))
-            if before and (cell.number > before * JUMP or cell.number * JUMP < before):
+            if _out_of_line(cell.number, before, JUMP):
                 cell.flags.append(_("上期 %(n)s，变化较大") % {"n": plain(before)})
-            if median and (
-                cell.number > median * PEER_FACTOR or cell.number * PEER_FACTOR < median
-            ):
-                cell.flags.append(_("明显偏离各单位中位数 %(n)s") % {"n": plain(median)})
+            median = medians.get(line.assignment.unit.unit_type_id)
+            if _out_of_line(cell.number, median, PEER_FACTOR):
+                cell.flags.append(_("明显偏离同类单位中位数 %(n)s") % {"n": plain(median)})
 
 
 def _totals(fields, lines) -> tuple[list[str], list[str]]:
