@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.duty",
     "luoshi.tasks",
+    "luoshi.statforms",
     "luoshi.audit",
     "luoshi.notices",
     "luoshi.channels",

@@ -92,6 +92,21 @@ FUNCTION_VIEW_MODELS = {
     "reports:report_regenerate": "reports.report",
     "reports:report_step": "reports.report",
     "reports:report_download": "reports.report",
+    "statforms:new_version": "statforms.statform",
+    "statforms:issue": "statforms.statform",
+    "statforms:schedule": "statforms.statform",
+    "statforms:field_add": "statforms.formversion",
+    "statforms:rule_add": "statforms.formversion",
+    "statforms:publish": "statforms.formversion",
+    "statforms:export_yaml": "statforms.formversion",
+    "statforms:field_edit": "statforms.formfield",
+    "statforms:field_delete": "statforms.formfield",
+    "statforms:rule_delete": "statforms.formrule",
+    "statforms:submission": "tasks.taskassignment",
+    "statforms:template": "tasks.taskassignment",
+    "statforms:accept": "tasks.taskassignment",
+    "statforms:return": "tasks.taskassignment",
+    "statforms:aggregate": "statforms.formtask",
 }
 # Object URLs that belong to a person, not to a unit: no unit relation to vary.
 PERSONAL_URLS = {
@@ -642,7 +657,14 @@ NOT_DATA_TABLES = ("django_session", "accounts_usersession", "audit_loginlog", "
 FROZEN_EXITS = {
     "duty:reopen": "撤回签署: the 第一/直接责任人, with a reason (tests/test_duty_lists.py)",
 }
-READ_ONLY_FUNCTION_VIEWS = {"evidence:download", "reports:report_download", "notices:open"}
+READ_ONLY_FUNCTION_VIEWS = {
+    "evidence:download",
+    "reports:report_download",
+    "notices:open",
+    "statforms:export_yaml",
+    "statforms:template",
+    "statforms:aggregate",
+}
 STEP_FUNCTION_VIEWS = {
     "tasks:submit",
     "tasks:accept",
@@ -659,6 +681,8 @@ STEP_FUNCTION_VIEWS = {
     "reports:report_step",
     "reports:report_regenerate",
     "reports:report_edit_section",
+    "statforms:accept",
+    "statforms:return",
 }
 EVIDENCE_ROUTES = {"evidence:upload", "evidence:add_link", "evidence:replace", "evidence:delete"}
 WRITE_COUNTS = {"requests": 0, "cases": 0, "refused": 0}

@@ -59,6 +59,7 @@ MENU = [
             MenuItem(
                 _("报送计划"), "tasks:schedules", "tasks.view_reportingschedule", "calendar-check"
             ),
+            MenuItem(_("统计报表"), "statforms:forms", "statforms.view_statform", "table"),
         ],
     ),
     MenuGroup(

@@ -190,3 +190,24 @@ BACKUP_PARTS: list[BackupPart] = []
 def backup_part(part: BackupPart) -> None:
     if all(p.name != part.name for p in BACKUP_PARTS):
         BACKUP_PARTS.append(part)
+
+
+# ---------------------------------------------------------------------------------------------
+# Task pages: a task whose submission is something other than text and files (a statistics
+# form) is filled on its module's page; the task's own pages send the user there.
+
+TASK_PAGES: list[Callable[[Any], str | None]] = []
+
+
+def task_page(provider: Callable[[Any], str | None]) -> None:
+    """``provider(assignment)`` returns the url of the page where the assignment is filled in
+    and reviewed when its module owns the task, else None."""
+    _add_once(TASK_PAGES, provider)
+
+
+def page_of_assignment(assignment) -> str | None:
+    for provider in TASK_PAGES:
+        url = provider(assignment)
+        if url:
+            return url
+    return None
