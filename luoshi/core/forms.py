@@ -90,6 +90,22 @@ class UserFormMixin(ChoiceIdsInRangeMixin):
                 field.label_from_instance = unit_tree_label
                 if not self.instance.pk and user is not None and user.unit_id:
                     self.fields[name].initial = user.unit_id
+                if not self.instance.pk:
+                    preselect_single(field)
+
+
+def preselect_single(field) -> None:
+    """A unit picker with only one possible choice comes with it chosen (a single select
+    without the empty line; a tree with its one box ticked)."""
+    only = list(field.queryset.values_list("pk", flat=True)[:2])
+    if len(only) != 1:
+        return
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.initial = only
+    else:
+        field.initial = only[0]
+        if field.required:
+            field.empty_label = None
 
 
 def unit_tree_label(unit) -> str:
@@ -115,9 +131,11 @@ class UnitTreeSelect(forms.SelectMultiple):
 
 
 def unit_tree(field) -> None:
-    """Make a unit multiple-choice field an indented tree, ordered as the tree is."""
+    """Make a unit multiple-choice field an indented tree, ordered as the tree is (its one
+    unit ticked when there is only one)."""
     field.queryset = field.queryset.order_by("path")
     field.widget = UnitTreeSelect(choices=field.choices)
+    preselect_single(field)
 
 
 class DateInput(forms.DateInput):
