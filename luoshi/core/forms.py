@@ -123,9 +123,23 @@ class UnitTreeSelect(forms.SelectMultiple):
         context = super().get_context(name, value, attrs)
         options = [o for _, group, _ in context["widget"]["optgroups"] for o in group]
         units = [getattr(o["value"], "instance", None) for o in options]
+        listed = {u.path for u in units if u is not None}
         top = min((u.depth for u in units if u is not None), default=1)
+        orphans = {}  # below the top, its parent not listed: shown with its parent's name
         for option, unit in zip(options, units, strict=True):
-            option["indent"] = min(unit.depth - top, 6) if unit is not None else 0
+            # indented under the listed units above it only, so that a unit whose parent is
+            # not a choice (the issuer's own sub-offices) never looks like another's child
+            above = [p for p in unit.lineage_paths[:-1] if p in listed] if unit else []
+            option["indent"] = min(len(above), 6)
+            if unit is not None and unit.depth > top and not above:
+                orphans.setdefault(unit.lineage_paths[-2], []).append(option)
+        if orphans:
+            model = type(next(u for u in units if u is not None))
+            for path, parent in model._default_manager.filter(path__in=orphans).values_list(
+                "path", "name"
+            ):
+                for option in orphans[path]:
+                    option["context"] = parent
         context["widget"]["tree"] = options
         return context
 
