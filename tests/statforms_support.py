@@ -40,7 +40,7 @@ def issue_form(world, version: FormVersion, *, units=None):
     form = IssueForm(
         data={
             "unit": world.tree.own.pk,
-            "version": version.pk,
+            "form_version": version.pk,
             "period": f"{timezone.localdate().year}-Q{(timezone.localdate().month - 1) // 3 + 1}",
             "title": "本季度意识形态工作统计表",
             "requirements": "请按表填报。",

@@ -26,7 +26,7 @@ def street_task(tree):
     form = IssueForm(
         data={
             "unit": tree.root.pk,
-            "version": version.pk,
+            "form_version": version.pk,
             "period": f"{timezone.localdate().year}-Q{(timezone.localdate().month - 1) // 3 + 1}",
             "title": "意识形态工作统计表",
             "requirements": "请按表填报。",

@@ -165,14 +165,15 @@ def recent_periods(today: datetime.date) -> list[Period]:
 class IssueForm(RecipientFormMixin, forms.ModelForm):
     """A form task: the version to fill, its 统计期, the deadline and the recipients."""
 
-    version = ModelChoiceField(label=_("统计表版本"), queryset=FormVersion.objects.none())
+    # Not "version": the task model has that field (its edit number, never in a form).
+    form_version = ModelChoiceField(label=_("统计表版本"), queryset=FormVersion.objects.none())
     period = forms.ChoiceField(label=_("统计期"))
+    field_order = ["unit", "form_version", "period"]
 
     class Meta:
         model = Task
         fields = [
             "unit",
-            "version",
             "period",
             "title",
             "requirements",
@@ -188,10 +189,10 @@ class IssueForm(RecipientFormMixin, forms.ModelForm):
         self.periods = {p.key: p for p in recent_periods(timezone.localdate())}
         self.fields["period"].choices = [(k, p.label) for k, p in self.periods.items()]
         versions = FormVersion.objects.for_user(self.user).filter(form=form, status="published")
-        self.fields["version"].queryset = versions.order_by("-number")
+        self.fields["form_version"].queryset = versions.order_by("-number")
         latest = versions.order_by("-number").first()
         if latest is not None:
-            self.fields["version"].initial = latest.pk
+            self.fields["form_version"].initial = latest.pk
         self.fields["title"].initial = form.title
         self.fields["requirements"].initial = form.description or _(
             "请按表填报，数据以本单位台账为准。"

@@ -248,7 +248,7 @@ def issue(request, pk):
             form_task = services.issue(
                 form=form,
                 user=request.user,
-                version=form.cleaned_data["version"],
+                version=form.cleaned_data["form_version"],
                 period=form.chosen_period,
             )
         except ValidationError as error:

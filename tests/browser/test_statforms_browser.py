@@ -91,7 +91,9 @@ def _design_and_issue(page, results_dir):
     _shots(page, results_dir, "design")
     page.get_by_role("link", name="意识形态工作统计表").last.click()
     page.get_by_test_id("issue").click()
-    page.locator("#id_deadline").fill((timezone.localdate() + datetime.timedelta(days=7)).isoformat())
+    page.locator("#id_deadline").fill(
+        (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    )
     tree = page.get_by_test_id("unit-tree-recipient_units")
     tree.get_by_label("新闻科").check()
     tree.get_by_label("理论科").check()
@@ -169,7 +171,9 @@ def test_design_send_fill_by_browser_and_excel_return_correct_aggregate(
     make_user("xcb_admin", own, "unit_admin", full_name="刘晓燕")
     news_clerk = make_user("news_clerk", news, "clerk", full_name="新闻科干事")
     make_user("theory_clerk", theory, "clerk", full_name="理论科干事")
-    quarter_start = timezone.localdate().replace(day=1, month=(timezone.localdate().month - 1) // 3 * 3 + 1)
+    quarter_start = timezone.localdate().replace(
+        day=1, month=(timezone.localdate().month - 1) // 3 * 3 + 1
+    )
     for day in (2, 3):
         LedgerRecordFactory(unit=news, created_by=news_clerk, date=quarter_start.replace(day=day))
 
