@@ -425,18 +425,28 @@ TASKS = {
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
 
 # Notifications through each unit's channels (luoshi.notices.channels; docs/notifications.md)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
-EMAIL_TIMEOUT = 15
+
+
+def mailers_config(environ=os.environ) -> dict:
+    """Django's MAILERS: SMTP when EMAIL_HOST is set, else the console (logged, not sent)."""
+    host = environ.get("EMAIL_HOST", "")
+    if not host:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    options = {
+        "host": host,
+        "port": int(environ.get("EMAIL_PORT", "25")),
+        "username": environ.get("EMAIL_HOST_USER", ""),
+        "password": environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": environ.get("EMAIL_USE_TLS", "").lower() in {"1", "true", "yes", "on"},
+        "use_ssl": environ.get("EMAIL_USE_SSL", "").lower() in {"1", "true", "yes", "on"},
+        "timeout": 15,
+    }
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
+
+
+MAILERS = mailers_config()
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
 SITE_URL = os.environ.get("SITE_URL", "")
 NOTICE_MAX_ATTEMPTS = int(os.environ.get("NOTICE_MAX_ATTEMPTS", "5"))

@@ -59,7 +59,7 @@ def _delivery(event: str, code: str, recipient: str, unit_id: int, notice) -> De
         channel=code,
         recipient=recipient[:254],
         unit_id=unit_id,
-        notice=notice if isinstance(notice, Notice) else None,
+        notice=notice if notice.pk else None,  # a test message has no notice
         title=notice.title[:200],
         body=notice.body,
         url=notice.url,
