@@ -69,7 +69,10 @@ class ParameterForm(forms.Form):
         if spec.unit:
             label = f"{spec.label}（{spec.unit}）"
         return forms.CharField(
-            label=label, help_text=help_text, widget=forms.TextInput(attrs=attrs), strip=True
+            label=label,
+            help_text=help_text,
+            widget=forms.TextInput(attrs=attrs),
+            error_messages={"required": _("请填写取值。")},
         )
 
     def clean_value(self):
