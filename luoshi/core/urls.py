@@ -7,12 +7,12 @@ urlpatterns = [
     path("jobs/<int:pk>/", background.job_page, name="job"),
     path("settings/parameters/", views_parameters.parameter_list, name="parameters"),
     path(
-        "settings/parameters/<slug:key>/",
+        "settings/parameters/<slug:param>/",
         views_parameters.parameter_edit,
         name="parameter_edit",
     ),
     path(
-        "settings/parameters/<slug:key>/restore/",
+        "settings/parameters/<slug:param>/restore/",
         views_parameters.parameter_restore,
         name="parameter_restore",
     ),

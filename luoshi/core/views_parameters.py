@@ -98,8 +98,8 @@ def _initial(spec: ParameterSpec):
 
 
 @permission_required("core.change_systemparameter", raise_exception=True)
-def parameter_edit(request, key: str):
-    spec = _spec(key)
+def parameter_edit(request, param: str):
+    spec = _spec(param)
     form = ParameterForm(request.POST or None, spec=spec, initial={"value": _initial(spec)})
     if request.method == "POST" and form.is_valid():
         if parameters.change(spec, form.cleaned_data["value"], user=request.user):
@@ -119,8 +119,8 @@ def parameter_edit(request, key: str):
 
 @require_POST
 @permission_required("core.change_systemparameter", raise_exception=True)
-def parameter_restore(request, key: str):
-    spec = _spec(key)
+def parameter_restore(request, param: str):
+    spec = _spec(param)
     if parameters.restore_default(spec, user=request.user):
         messages.success(request, _("「%(label)s」已恢复默认值。") % {"label": spec.label})
     return redirect("parameters")

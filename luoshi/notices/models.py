@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luoshi.core.models import UnitScopedModel
-from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec
+from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -210,6 +211,26 @@ class Delivery(models.Model):
 
 
 class AnnouncementQuerySet(ScopedQuerySet):
+    """Read: the announcements of units in the user's scope (drafts included) and the
+    published ones addressed to the user's unit. Write (``writable_by``): the former only."""
+
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        own_scope = scope_q(user, self.model.scope_spec)
+        if not user.unit_id:
+            return self.filter(own_scope)
+        addressed = Q(
+            status=Announcement.Status.PUBLISHED,
+            pk__in=Announcement.target_units.through.objects.filter(unit=user.unit_id).values(
+                "announcement"
+            ),
+        )
+        return self.filter(own_scope | addressed)
+
+    def writable_by(self, user):
+        return self.filter(scope_q(user, self.model.scope_spec))
+
     def published(self):
         return self.filter(status=Announcement.Status.PUBLISHED)
 

@@ -27,7 +27,7 @@ def unread_announcements(user):
 
 def managed(user):
     """Announcements of units in ``user``'s scope (drafts included): the author's side."""
-    return Announcement.objects.for_user(user).select_related("unit", "created_by")
+    return Announcement.objects.writable_by(user).select_related("unit", "created_by")
 
 
 def deliveries_for(user):

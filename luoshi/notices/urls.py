@@ -39,12 +39,12 @@ urlpatterns = [
         name="announcement_step",
     ),
     path(
-        "units/<int:unit_pk>/channels/",
+        "units/<int:pk>/channels/",
         views_channels.UnitChannelsView.as_view(),
         name="unit_channels",
     ),
     path(
-        "units/<int:unit_pk>/channels/test/",
+        "units/<int:pk>/channels/test/",
         views_channels.UnitChannelsTestView.as_view(),
         name="unit_channels_test",
     ),

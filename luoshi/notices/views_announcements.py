@@ -5,7 +5,7 @@ read. Anything else is a 404."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,19 +33,19 @@ def announcement_inbox(request):
 
 
 def announcement_detail(request, pk: int):
-    """A reader opening it marks it read; an author (in scope, with the permission) sees
-    its state, its steps and who has read it."""
-    addressed = selectors.received(request.user).filter(pk=pk).first()
-    if addressed is not None:
-        services.mark_announcement_read(addressed, request.user)
-    managing = None
-    if request.user.has_perm("notices.view_announcement"):
-        managing = selectors.managed(request.user).filter(pk=pk).first()
-    announcement = managing or addressed
-    if announcement is None:
-        raise Http404
-    context = {"announcement": announcement, "managing": managing is not None}
-    if managing is not None:
+    """Visible as ``Announcement.objects.for_user`` says (404 otherwise). A reader opening
+    it marks it read; an author (in scope, with the permission) sees its state, its steps,
+    the buttons and who has read it."""
+    announcement = get_object_or_404(
+        Announcement.objects.for_user(request.user).select_related("unit"), pk=pk
+    )
+    if selectors.received(request.user).filter(pk=pk).exists():
+        services.mark_announcement_read(announcement, request.user)
+    managing = request.user.has_perm("notices.view_announcement") and (
+        selectors.managed(request.user).filter(pk=pk).exists()
+    )
+    context = {"announcement": announcement, "managing": managing}
+    if managing:
         context["steps"] = ANNOUNCEMENT.history(announcement)
         context["actions"] = ANNOUNCEMENT.available(announcement, request.user)
         context["can_edit"] = announcement.status == Announcement.Status.DRAFT and (

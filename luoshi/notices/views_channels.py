@@ -27,7 +27,7 @@ class UnitChannelsMixin(PermissionRequiredMixin):
         if not self.has_permission():  # 403 before 404, as in every scoped view
             return self.handle_no_permission()
         writable = Unit.objects.writable_by(request.user)
-        self.unit = get_object_or_404(writable, pk=kwargs["unit_pk"])
+        self.unit = get_object_or_404(writable, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def setting(self) -> UnitNoticeSetting:
@@ -80,7 +80,7 @@ class UnitChannelsTestView(UnitChannelsMixin, generic.View):
                 )
             else:
                 messages.error(request, _("没有可发送的接收方：请填写单位接收邮箱。"))
-        return redirect("notices:unit_channels", unit_pk=self.unit.pk)
+        return redirect("notices:unit_channels", pk=self.unit.pk)
 
 
 class DeliveryFilter(ScopedFilterSet):
