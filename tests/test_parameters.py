@@ -144,7 +144,7 @@ def test_otp_roles_are_role_codes_that_exist(users, admin_client):
     edit(admin_client, "otp_required_roles", ["clerk"])
     assert otp.required_for(users.clerk) and not otp.required_for(users.leader)
     entry = OperationLog.objects.get(model_label="core.systemparameter")
-    assert entry.changes[0]["new"] == "clerk"
+    assert entry.changes[0]["new"] == "录入员"  # in words, not the role code
 
 
 def test_upload_limits_follow_the_parameters(users):

@@ -192,7 +192,16 @@ def parse(spec: ParameterSpec, text: str) -> Any:
 
 
 def display(spec: ParameterSpec, value: Any) -> str:
+    """The stored text of ``value`` (what the page's field holds)."""
     return FORMATTERS[spec.kind](value)
+
+
+def describe(spec: ParameterSpec, value: Any) -> str:
+    """``value`` in words for the page and the log (roles by name, not code)."""
+    if spec.kind == "codes" and spec.choices:
+        names = spec.choices()
+        return "、".join(names.get(code, code) for code in value)
+    return display(spec, value)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -286,11 +295,11 @@ def restore_default(spec: ParameterSpec, *, user) -> bool:
 
 def _changed(spec: ParameterSpec, old, new, user, restored: bool = False) -> None:
     _stored.reset()
-    new_text = display(spec, new)
+    new_text = describe(spec, new)
     if restored:
         new_text = _("%(value)s（恢复默认）") % {"value": new_text}
     parameter_changed.send(
-        sender=SystemParameter, spec=spec, old=display(spec, old), new=new_text, user=user
+        sender=SystemParameter, spec=spec, old=describe(spec, old), new=new_text, user=user
     )
 
 

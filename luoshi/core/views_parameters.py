@@ -23,8 +23,8 @@ def _rows() -> list[dict]:
         rows.append(
             {
                 "spec": spec,
-                "value": parameters.display(spec, parameters.value(spec.key)),
-                "default": parameters.display(spec, parameters.default(spec)),
+                "value": parameters.describe(spec, parameters.value(spec.key)),
+                "default": parameters.describe(spec, parameters.default(spec)),
                 "stored": stored.get(spec.key) if parameters.is_stored(spec.key) else None,
             }
         )
@@ -110,7 +110,7 @@ def parameter_edit(request, param: str):
     context = {
         "form": form,
         "spec": spec,
-        "default": parameters.display(spec, parameters.default(spec)),
+        "default": parameters.describe(spec, parameters.default(spec)),
         "is_stored": parameters.is_stored(spec.key),
         "page_title": _("修改参数：%(label)s") % {"label": spec.label},
     }

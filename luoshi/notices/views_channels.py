@@ -36,6 +36,7 @@ class UnitChannelsMixin(PermissionRequiredMixin):
 
 
 class UnitChannelsView(UnitChannelsMixin, OptimisticEditMixin, generic.UpdateView):
+    model = UnitNoticeSetting
     form_class = UnitNoticeSettingForm
     template_name = "notices/unit_channels.html"
 

@@ -17,7 +17,7 @@ ANNOUNCEMENT = Workflow(
             source=Status.DRAFT,
             target=Status.PUBLISHED,
             permission="notices.change_announcement",
-            confirm=_("发布后公告不能再修改（只能撤回），并立即通知所选单位的人员。"),
+            confirm=_("发布后公告不能再修改（只能撤回），并立即通知所选单位的人员。确定发布吗？"),
         ),
         Transition(
             "withdraw",
@@ -25,7 +25,7 @@ ANNOUNCEMENT = Workflow(
             source=Status.PUBLISHED,
             target=Status.WITHDRAWN,
             permission="notices.change_announcement",
-            confirm=_("撤回后各单位不再看到这条公告，且不能再次发布。"),
+            confirm=_("撤回后各单位不再看到这条公告，也不能再次发布。确定撤回吗？"),
         ),
     ],
 )
