@@ -23,6 +23,7 @@ class AnnouncementForm(UserFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         unit_tree(self.fields["target_units"])
+        self.fields["target_units"].initial = None  # chosen each time, not the author's own
         self.fields["target_units"].help_text = _("公告发给这些单位的全部人员。")
 
 

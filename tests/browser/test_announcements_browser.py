@@ -58,9 +58,9 @@ def test_announcement_published_read_on_the_phone_and_receipts(page, phone, dist
     tree.get_by_label("新闻科").check()
     tree.get_by_label("理论科").check()
     page.get_by_test_id("submit").click()
-    page.wait_for_url(re.compile(r"/notices/announcements/manage/$"))
+    page.wait_for_url(re.compile(r"/notices/announcements/\d+/$"))
     announcement = Announcement.objects.get(title=TITLE)
-    page.goto(announcement.get_absolute_url())
+    assert set(announcement.target_units.all()) == {district["news"], district["theory"]}
     page.get_by_test_id("step-publish").click()
     dialog = page.get_by_test_id("confirm-dialog")
     assert "不能再修改" in dialog.inner_text()
