@@ -250,3 +250,12 @@ def test_the_notice_itself_is_still_in_the_app(world, robots):
     channels_for(world.news, robots, email_enabled=False, dingtalk_enabled=False)
     notify([world.news_clerk], title="站内仍有", dedupe_key="inapp")
     assert Notice.objects.filter(recipient=world.news_clerk, title="站内仍有").exists()
+
+
+def test_without_an_smtp_server_e_mail_fails_visibly(world, robots, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    channels_for(world.news, robots, wecom_enabled=False, dingtalk_enabled=False)
+    notify([world.news_clerk], title="无邮件服务器", dedupe_key="no-smtp")
+    deliver_due()
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending" and "EMAIL_HOST" in delivery.last_error

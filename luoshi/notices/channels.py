@@ -65,6 +65,9 @@ class EmailChannel:
 
     @staticmethod
     def send(setting: UnitNoticeSetting, recipient: str, message: Message) -> None:
+        backend = getattr(settings, "MAILERS", {}).get("default", {}).get("BACKEND", "")
+        if backend.endswith("console.EmailBackend"):  # no EMAIL_HOST: nothing would leave
+            raise DeliveryError(_("服务器未配置发信服务器（EMAIL_HOST），邮件未发出"))
         try:
             send_mail(
                 subject=f"{PREFIX}{message.title}",
