@@ -29,6 +29,7 @@ urlpatterns = [
     # Unversioned alias of v1 for existing clients (reverse() gives /api/v1/).
     path("api/", include(("luoshi.api.urls", "api"), namespace="api-unversioned")),
     path("exchange/", include("luoshi.exchange.urls")),
+    path("print/", include("luoshi.printing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

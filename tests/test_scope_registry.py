@@ -26,6 +26,9 @@ ALLOWLIST = {
     "exchange.deployment": "the deployment's own id, no unit data, never shown in a view",
     "exchange.importedobject": "import bookkeeping (package id -> row), never shown in a view",
     "api.apitoken": "a person's own tokens: every view filters by user=request.user",
+    "core.businessline": "dictionary: the same business lines (modules) for every unit",
+    "core.guidance": "system configuration (业务指导范围), guarded by core.*_guidance "
+    "permissions; read by the scope mechanism itself",
     "core.importjob": "a person's own background import: the job page filters by user",
     "core.systemparameter": "参数设置: system configuration, no unit data, guarded by "
     "core.view/change_systemparameter (系统管理员 only)",

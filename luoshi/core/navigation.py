@@ -1,14 +1,16 @@
 """The left menu: modules and their pages, shown only with the permission they need."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: str | Promise
     url_name: str
     permission: str | None = None
     icon: str = "circle"
@@ -16,7 +18,7 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class MenuGroup:
-    label: str
+    label: str | Promise
     icon: str
     items: list[MenuItem] = field(default_factory=list)
 
@@ -141,9 +143,11 @@ MENU = [
         "diagram-3",
         [
             MenuItem(_("单位管理"), "units:list", "units.view_unit", "building"),
+            MenuItem(_("业务指导范围"), "units:guidance", "core.view_guidance", "signpost-split"),
             MenuItem(_("人员管理"), "accounts:users", "accounts.view_user", "people"),
             MenuItem(_("角色权限"), "accounts:roles", "accounts.view_role", "shield-lock"),
             MenuItem(_("在线会话"), "accounts:sessions", "accounts.view_usersession", "laptop"),
+            MenuItem(_("Excel 导入"), "accounts:import_users", "accounts.add_user", "upload"),
             MenuItem(
                 _("责任岗位"),
                 "accounts:positions",
@@ -199,8 +203,8 @@ MENU = [
 ]
 
 
-def menu_for(user, current_path: str):
-    groups = []
+def menu_for(user, current_path: str) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
     for group in MENU:
         items = []
         for item in group.items:
@@ -214,8 +218,8 @@ def menu_for(user, current_path: str):
     # Only the most specific match is active: /tasks/issued/ is not also /tasks/.
     matched = [i for g in groups for i in g["items"] if i["active"]]
     best = max((len(i["url"]) for i in matched), default=0)
-    for group in groups:
-        for item in group["items"]:
+    for shown in groups:
+        for item in shown["items"]:
             item["active"] = item["active"] and len(item["url"]) == best
-        group["active"] = any(i["active"] for i in group["items"])
+        shown["active"] = any(i["active"] for i in shown["items"])
     return groups

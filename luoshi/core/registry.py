@@ -83,6 +83,8 @@ HOME_PANELS: list[tuple[int, str]] = []
 DAILY_JOBS: dict[str, Callable[[Any], int]] = {}
 DEMO_BUILDERS: list[DemoBuilder] = []
 PARAMETERS: dict[str, ParameterSpec] = {}
+# 业务条线 a unit may be directed along (luoshi.core.authority): code -> name, in order.
+BUSINESS_LINES: dict[str, str] = {}
 
 
 def module_grants(name: str, roles: dict) -> ModuleGrants:
@@ -147,6 +149,13 @@ def parameter(spec: ParameterSpec) -> ParameterSpec:
     return spec
 
 
+def business_line(code: str, name: str) -> None:
+    """Declare the module's business line: a unit may direct units outside its subtree along
+    it (业务指导范围, ``luoshi.core.authority``). Made a ``BusinessLine`` row by
+    ``ensure_defaults``; its name is the administrators' to change afterwards."""
+    BUSINESS_LINES.setdefault(code, name)
+
+
 def demo_builder(order: int, path: str) -> None:
     _add_once(DEMO_BUILDERS, DemoBuilder(order, path))
 
@@ -183,3 +192,40 @@ def todo_source(source: Callable[[Any], list]) -> None:
     """``source(user)`` returns the user's ``Todo`` lines of one module (steps the user may
     take now, as the record's page would offer them)."""
     _add_once(TODO_SOURCES, source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Backup: files an app keeps outside the database and outside MEDIA_ROOT.
+
+
+@dataclass
+class SavedFiles:
+    """What a backup part wrote: {path inside its folder: SHA-256} of the files written and
+    read back intact, and the files it could not save (Chinese, one per file)."""
+
+    files: dict[str, str]
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class BackupPart:
+    """Files kept outside the database (evidence, in a folder or a bucket), saved into the
+    backup folder ``name`` and restored from it.
+
+    ``save(folder) -> SavedFiles``; ``restore(folder, {path: SHA-256}) -> int`` writes the
+    listed files back where the platform keeps them now, each checked, and returns how many
+    are there; ``where() -> str`` names that place (「S3 对象存储」)."""
+
+    name: str
+    label: str  # 「佐证材料」
+    save: Callable[[Any], SavedFiles]
+    restore: Callable[[Any, dict], int]
+    where: Callable[[], str]
+
+
+BACKUP_PARTS: list[BackupPart] = []
+
+
+def backup_part(part: BackupPart) -> None:
+    if all(p.name != part.name for p in BACKUP_PARTS):
+        BACKUP_PARTS.append(part)

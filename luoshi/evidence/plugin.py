@@ -1,9 +1,15 @@
-"""What 佐证材料 plugs into core: the evidence file size limit, a parameter of 参数设置."""
+"""What 佐证材料 plugs into core (luoshi.core.registry): its files in every backup, and the
+evidence file size limit, a parameter of 参数设置."""
 
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import registry
-from luoshi.core.registry import ParameterSpec
+from luoshi.core.registry import BackupPart, ParameterSpec, backup_part
+from luoshi.evidence import backup
+
+backup_part(
+    BackupPart("evidence", "佐证材料", save=backup.save, restore=backup.restore, where=backup.where)
+)
 
 registry.parameter(
     ParameterSpec(

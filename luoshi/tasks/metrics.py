@@ -6,9 +6,10 @@ from luoshi.core.metrics import Metric, dates_between
 
 
 def _assignments(params):
-    from luoshi.tasks.models import TaskAssignment
+    from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 
-    assignments = TaskAssignment.objects.all()
+    # a task withdrawn before anyone reported was never due
+    assignments = TaskAssignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
     if params.get("schedule"):
         assignments = assignments.filter(task__schedule__code=params["schedule"])
     if params.get("duty_item"):

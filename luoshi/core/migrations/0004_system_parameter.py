@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_import_job'),
+        ('core', '0003_business_line_authority'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
