@@ -166,6 +166,17 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("系统管理"),
+        "gear",
+        [
+            MenuItem(_("参数设置"), "parameters", "core.view_systemparameter", "sliders2"),
+            MenuItem(_("通知公告"), "notices:announcements", None, "megaphone"),
+            MenuItem(
+                _("通知发送记录"), "notices:deliveries", "notices.view_delivery", "send-check"
+            ),
+        ],
+    ),
+    MenuGroup(
         _("系统日志"),
         "clock-history",
         [
