@@ -124,13 +124,13 @@ def test_regenerate_keeps_what_a_person_wrote_unless_ticked(study, users, client
     latest = report.latest_version
     study_section = next(s for s in latest.content["sections"] if s["key"] == "area.study")
     assert latest.number == 3 and study_section["text"] == "人工撰写的理论学习段落。"
-    assert "中心组4次" in study_section["generated_text"]
+    assert "中心组集中学习4次" in study_section["generated_text"]
     assert latest.facts["ledger:study_group"]["value"] == 4
     client.post(regenerate, {"base": 3, "overwrite": ["area.study"]})
     study_section = next(
         s for s in report.latest_version.content["sections"] if s["key"] == "area.study"
     )
-    assert "中心组4次" in study_section["text"] and not study_section["edited"]
+    assert "中心组集中学习4次" in study_section["text"] and not study_section["edited"]
 
 
 def test_finalize_locks_and_only_who_may_finalize_reopens_with_a_reason(study, users, client):
@@ -188,8 +188,8 @@ def test_download_docx_in_both_scripts(study, users, client):
     assert simplified.status_code == 200
     assert "attachment" in simplified["Content-Disposition"]
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(simplified.content)).paragraphs)
-    assert "全年共召开党委理论学习中心组3次" in text
+    assert "区委宣传部理论学习中心组集中学习3次" in text
     traditional = client.get(url + "?script=traditional")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(traditional.content)).paragraphs)
-    assert "全年共召開黨委理論學習中心組3次" in text
+    assert "區委宣傳部理論學習中心組集中學習3次" in text
     assert client.get(url + "?script=klingon").status_code == 404

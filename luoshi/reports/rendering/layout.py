@@ -94,12 +94,14 @@ class Layout:
         return sig_right, date_right
 
 
-def _convert_chart(chart: Chart, script: str) -> Chart:
+def _convert_chart(chart: Chart, c) -> Chart:
     return Chart(
-        title=convert(chart.title, script),
+        title=c(chart.title),
         kind=chart.kind,
-        categories=[convert(c, script) for c in chart.categories],
-        series=[(convert(name, script), list(values)) for name, values in chart.series],
+        categories=[c(x) for x in chart.categories],
+        series=[(c(name), list(values)) for name, values in chart.series],
+        colors=list(chart.colors),
+        integer=chart.integer,
     )
 
 
@@ -107,7 +109,7 @@ def layout(document: Document, script: str = "simplified") -> Layout:
     """Convert every text to ``script`` and number headings, charts by position."""
 
     def c(text: str) -> str:
-        return convert(text, script) if text else ""
+        return convert(text, script, document.variant) if text else ""
 
     blocks: list[Block] = [Block("paragraph", c(p)) for p in document.preamble]
     counters = [0, 0, 0, 0, 0]  # index = heading level
@@ -135,7 +137,7 @@ def layout(document: Document, script: str = "simplified") -> Layout:
         blocks.extend(Block("paragraph", p) for p in paragraphs)
         for chart in section.charts:
             figures += 1
-            converted = _convert_chart(chart, script)
+            converted = _convert_chart(chart, c)
             blocks.append(
                 Block(
                     "chart",
