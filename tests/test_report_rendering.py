@@ -287,7 +287,7 @@ def test_docx_traditional_script(docx_traditional):
     assert "一、工作開展情況" in text
     assert "圖1　各季度學習次數" in text
     # The official font names stay as they are: recipients' machines know them.
-    assert east_asia_font(docx_traditional.styles["Normal"]) == "仿宋_GB2312"
+    assert east_asia_font(docx_traditional.styles["Normal"]) == "標楷體"  # 繁體 glyphs
 
 
 # --- html / pdf -----------------------------------------------------------------------------

@@ -255,11 +255,11 @@ def build(w: Writer) -> None:
         "总结如下:"
     )
     work = w.open("work", "工作开展情况", 1)
-    _chart(w)
     for key, heading in AREAS:
         area = w.open(f"area.{key}", heading, 2)  # first: the facts go to the area's section
         w.items(WRITERS[key](w))
         w.drop_if_empty(area)
+    _chart(w)  # after the last area: a chart never pushes the first heading's text away
     if len(w.sections) == 2 and not work.charts:
         w.current = work
         w.say(f"{year}年,{w.who}在系统中尚无可汇总的工作记录。")

@@ -93,8 +93,7 @@ def _by_area(w: Writer, levels: list) -> None:
             text += f"防控措施:{_clip(risk.measures, 80)}"
             text += f";责任人:{owner}。" if owner else f";责任单位:{risk.unit.name}。"
             w.say(text)
-    if areas:
-        w.current = next(s for s in w.sections if s.key == "risks")
+    if areas:  # after the last area: the chart never pushes the listing to the next page
         categories = list(areas)
         w.current.charts.append(
             {

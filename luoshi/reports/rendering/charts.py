@@ -116,7 +116,8 @@ def _draw(ax, chart: Chart) -> None:
         for i, (name, values) in enumerate(series):
             offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
             bars = ax.bar(offsets, values, width, label=name, color=_colour(chart, i))
-            ax.bar_label(bars, fmt="%g", fontsize=8)
+            labels = [f"{v:g}" if v else "" for v in values]  # no 「0」 over an empty bar
+            ax.bar_label(bars, labels=labels, fontsize=8)
     ax.set_xticks(list(positions), categories)
     if chart.integer:
         ax.yaxis.get_major_locator().set_params(integer=True)  # AutoLocator: a MaxNLocator
