@@ -193,3 +193,27 @@ def test_download_docx_in_both_scripts(study, users, client):
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(traditional.content)).paragraphs)
     assert "區委宣傳部理論學習中心組集中學習3次" in text
     assert client.get(url + "?script=klingon").status_code == 404
+
+
+def test_data_check_lists_every_number_with_scope_period_and_link(study, users, client):
+    report = _report(users.clerk, study.own)
+    client.force_login(users.clerk)
+    page = client.get(report.get_absolute_url())
+    checks = page.context["data_check"]
+    stated = {k for s in report.latest_version.content["sections"] for k in s["facts"]}
+    assert {row["key"] for row in checks} == stated
+    study_group = next(row for row in checks if row["key"] == "ledger:study_group")
+    assert study_group["text"] == "3次" and study_group["url"]
+    assert study_group["scope"] == "区委宣传部（本单位）"
+    assert study_group["period"] == f"{YEAR}-01-01 至 {YEAR}-12-31"
+    html = page.content.decode()
+    assert html.count('data-testid="data-check-row"') == len(checks)
+    assert f'href="{study_group["url"]}"'.replace("&", "&amp;") in html
+
+
+def test_a_year_without_records_is_refused_beside_the_form(study, users, client):
+    client.force_login(users.clerk)
+    response = _create(client, study.own, year=YEAR - 3)
+    assert response.status_code == 200 and not Report.objects.exists()
+    errors = response.context["form"].non_field_errors()
+    assert any("没有任何工作记录" in e for e in errors)

@@ -105,6 +105,7 @@ class ReportDetailView(ReportPageMixin, ScopedDetailView):
             latest=latest,
             versions=versions,
             sections=selectors.editor_sections(version, script=script),
+            data_check=selectors.data_check(version),
             editable=editable,
             script=script,
             scripts=SCRIPTS,

@@ -195,7 +195,18 @@ class FactBook:
         return self.get(key).value
 
     def all(self) -> dict[str, dict]:
-        return {key: fact.as_dict() for key, fact in self.facts.items()}
+        """Every fact as stored on the version, with the scope and period it counts
+        (the 「数据核对」 panel lists them)."""
+        scope = f"{self.unit.name}{'及下级单位' if self.subtree else '（本单位）'}"
+        own = f"{self.unit.name}（本级）"
+        period = f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+        found = {}
+        for key, fact in self.facts.items():
+            data = fact.as_dict()
+            data.setdefault("scope", own if key.startswith("own:") else scope)
+            data.setdefault("period", fact.extra.get("period", period))
+            found[key] = data
+        return found
 
     def add(self, fact: Fact) -> Fact:
         self.facts[fact.key] = fact

@@ -54,9 +54,11 @@ def _responsibility(w: Writer) -> list[str]:
     ]
     if not meeting and not done:
         return []
-    text = f"{meeting};" if meeting else ""
+    text = f"{meeting}," if meeting else ""
     if done:
         actor = w.actor_for([key for key, _verb in done])
+        if meeting and meeting.startswith(actor):
+            actor = ""  # 「区委宣传部召开…2次,全年开展…」: the unit is named once
         text += f"{actor}全年{','.join(f'{verb}{w.n(key)}' for key, verb in done)};"
     return [
         f"强化组织领导。严格落实{v.body}主体责任、书记第一责任人责任、分管领导直接责任和"
