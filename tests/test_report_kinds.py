@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from luoshi.assessment.models import Assessment, AssessmentStatus
 from luoshi.core.indicators import SYSTEM
-from luoshi.core.script import to_traditional
+from luoshi.core.script import convert, to_traditional
 from luoshi.reports import engine, services
 from luoshi.reports.engine.facts import balanced_quotes
 from luoshi.reports.models import ReportKind
@@ -79,27 +79,32 @@ def _check_numbers(draft, text: str, where: str) -> None:
                 assert fact["records"], (where, key, "a rate from a zero denominator")
 
 
-def _check_frame(unit, kind, draft, paragraphs: list[str], where: str) -> None:
-    assert paragraphs[-1] == draft.content["date"] and paragraphs[-2] == unit.name, where
+def _check_frame(unit, kind, draft, paragraphs: list[str], where: str, script: str) -> None:
+    def c(text: str) -> str:
+        return convert(text, script)
+
+    assert paragraphs[-1] == c(draft.content["date"]), where
+    assert paragraphs[-2] == c(unit.name), where
     parent = Unit.objects.get_parent(unit)
     if kind == ReportKind.SPECIAL_REPORT and parent is not None:
-        assert paragraphs[1] == f"{parent.name}：", where
+        assert paragraphs[1] == c(f"{parent.name}："), where
         assert "报告如下" in draft.content["sections"][0]["text"], where
-        assert paragraphs[-4] == "特此报告。", where
+        assert paragraphs[-4] == c("特此报告。"), where
     if kind == ReportKind.INSPECTION_BULLETIN:
         assert paragraphs[1].endswith("：") and "、" in paragraphs[1], where
 
 
-def _check_words(unit, text: str, where: str) -> None:
+def _check_words(unit, kind: str, text: str, where: str) -> None:
     text = re.sub(r"《[^》]*》", "", text)  # a quoted document's name is not the report's voice
-    kind = unit.unit_type
     assert "党委（党组）" not in text and "党委(党组)" not in text, where
-    if not kind.study_group:
+    if not unit.unit_type.study_group:
         assert "中心组" not in text, where  # a 社区 has no theory study group
-    if kind.code == "street":
-        assert "党工委" in text, where
-    if kind.code in ("bureau",):
-        assert "党组" in text, where
+    if kind not in (ReportKind.ANNUAL_SUMMARY, ReportKind.SPECIAL_REPORT):
+        return  # the kinds that name the unit's bodies
+    body = unit.unit_type.party_body
+    assert body in text, (where, body)  # 街道党工委, 党组, 区委, 镇党委 … from the type
+    if unit.unit_type.study_group and "中心组" in text:
+        assert unit.unit_type.study_group in text, where
 
 
 def _reports_of(unit) -> dict:
@@ -125,9 +130,9 @@ def _check_unit(unit, drafts: dict, *, scripts=("simplified", "traditional")) ->
             paragraphs = _paragraphs(data)
             text = "\n".join(paragraphs)
             _check_numbers(draft, text, f"{where} {script}")
-            _check_frame(unit, kind, draft, paragraphs, f"{where} {script}")
+            _check_frame(unit, kind, draft, paragraphs, f"{where} {script}", script)
             if script == "simplified":
-                _check_words(unit, text, where)
+                _check_words(unit, kind, text, where)
                 body = paragraphs[2:-2]
                 sentences[(kind, subtree)] = _sentences(body)
             else:

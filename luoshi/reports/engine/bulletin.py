@@ -88,7 +88,7 @@ def _good(w: Writer, plan, data: dict, counts: dict) -> None:
             rows = other.outcomes(code, limit=1)
             if rows:
                 title, effect = rows[0]
-                text += f"如{title},{effect}。"
+                text += f"该单位在{title}中,{effect}。"
                 break
         w.say(text)
 
