@@ -716,7 +716,7 @@ class FactBook:
 
     def campaign_facts(self, campaign) -> dict[str, Fact]:
         """Self-checks of one campaign: assigned, completed, completed on time."""
-        root = self.unit.get_root()
+        root = type(self.unit).objects.get_root(self.unit)
         task = {"task": campaign.task_id}
         period = {"start": self.start, "end": self.end, "today": self.today}
         common = {"user": self.user, "unit": root, "subtree": True, **period}

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='unittype',
             name='study_group',
-            field=models.CharField(blank=True, help_text='如：党工委理论学习中心组；没有中心组的留空', max_length=30, verbose_name='理论学习中心组称谓'),
+            field=models.CharField(blank=True, help_text='接在单位名称之后，如：党工委理论学习中心组；没有中心组的留空', max_length=30, verbose_name='理论学习中心组称谓'),
         ),
         migrations.AddField(
             model_name='unittype',
