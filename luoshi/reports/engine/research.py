@@ -92,7 +92,9 @@ def _compare_branches(w: Writer, spreads: list[Spread]) -> None:
             names = "、".join(f.extra["unit"] for f in spread.idle)
             text += f";{names}全年没有此类记录"
         w.say(text + "。")
-    main = spreads[0]
+    main = max(spreads, key=lambda s: sum(1 for f in s.ranked if f.value))
+    if sum(1 for f in main.ranked if f.value) < 2:
+        return  # one bar compares nothing
     w.current.charts.append(
         {
             "title": f"所属单位{main.label}情况",
