@@ -16,8 +16,18 @@ AREAS = [
     ("positions", "加强阵地建设管理,守牢意识形态阵地"),
     ("opinion", "坚持正确舆论导向,舆论引导能力持续提升"),
     ("outreach", "深化宣传宣讲与文明实践,凝聚思想共识"),
+    ("team", "加强队伍建设,工作保障有力"),
     ("risk", "防范化解风险隐患,抓好督查整改"),
 ]
+
+# Activity types the areas write about in their own sentences; any other type of an area
+# (one an administrator added) is written with its own wording by ``_more``.
+WRITTEN = {
+    "responsibility": {"special_meeting", "analysis", "briefing", "report_up", "duty_report"},
+    "study": {"study_group", "training", "warning_education"},
+    "opinion": {"publicity"},
+    "outreach": {"outreach_talk", "civic_practice", "volunteer"},
+}
 
 
 def _responsibility(w: Writer) -> list[str]:
@@ -141,6 +151,25 @@ def _outreach(w: Writer) -> list[str]:
     return lines
 
 
+def _team(w: Writer) -> list[str]:
+    if not (w.has("tasks_total") and w.has("tasks_on_time")):
+        return []
+    return [
+        f"信息报送及时规范。全年承办已到期的交办报送任务{w.n('tasks_total')},"
+        f"按时完成{w.n('tasks_on_time')},按时完成率{w.n('tasks_rate')}。"
+    ]
+
+
+def _more(w: Writer, area: str) -> str:
+    """「此外,开展网络文明宣传活动2场。」 for the area's other activity types with records."""
+    clauses = [
+        f"{kind.phrase}{w.n(f'ledger:{kind.code}')}"
+        for kind in w.book.activity_types_in(area)
+        if kind.code not in WRITTEN.get(area, set()) and w.has(f"ledger:{kind.code}")
+    ]
+    return f"此外,{','.join(clauses)}。" if clauses else ""
+
+
 def _risk(w: Writer) -> list[str]:
     lines = []
     if w.has("screenings"):
@@ -162,6 +191,7 @@ WRITERS = {
     "positions": _positions,
     "opinion": _opinion,
     "outreach": _outreach,
+    "team": _team,
     "risk": _risk,
 }
 
@@ -258,6 +288,7 @@ def build(w: Writer) -> None:
     for key, heading in AREAS:
         area = w.open(f"area.{key}", heading, 2)  # first: the facts go to the area's section
         w.items(WRITERS[key](w))
+        w.say(_more(w, key))
         w.drop_if_empty(area)
     _chart(w)  # after the last area: a chart never pushes the first heading's text away
     if len(w.sections) == 2 and not work.charts:
