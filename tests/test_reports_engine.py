@@ -116,7 +116,9 @@ def test_year_on_year_from_an_imported_baseline(tree):
         },
     )
     draft = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
-    assert "区教育局党组理论学习中心组集中学习4次，与上年持平" in _section(draft, "area.study")["text"]
+    assert (
+        "区教育局党组理论学习中心组集中学习4次，与上年持平" in _section(draft, "area.study")["text"]
+    )
     assert draft.facts["ledger:study_group"]["previous_source"] == "baseline"
     # a zero is not written as an achievement (not even 「0场，较上年减少180场」)
     assert not any(s["key"] == "area.outreach" for s in draft.content["sections"])
