@@ -59,7 +59,10 @@ def editor_sections(version, *, script: str = "simplified") -> list[dict]:
     facts = version.facts
     rows = []
     for section in version.content.get("sections", []):
-        text = section["text"] if script == "simplified" else convert(section["text"], script)
+        variant = version.content.get("traditional_variant") or "s2tw"  # the unit's standard
+        text = (
+            section["text"] if script == "simplified" else convert(section["text"], script, variant)
+        )
         rows.append(
             {
                 **section,
