@@ -529,3 +529,13 @@ def test_pdf_traditional_script(pdf_traditional):
     assert "意識形態" in flat
     assert "意识形态" not in flat
     assert "一、工作開展情況" in flat
+
+
+def test_traditional_is_s2tw_by_default_and_the_units_choice_otherwise():
+    """OpenCC s2tw (characters only) as seed 002 writes: 為/群眾/考核/發布, not 爲/羣衆/考覈/發佈;
+    a unit that chose Hong Kong usage gets s2hk."""
+    text = "为群众做好考核，信息发布“三审”"
+    lay = layout(Document(title="t", preamble=[text]), "traditional")
+    assert lay.blocks[0].text == "為群眾做好考核，信息發布「三審」"
+    hong_kong = layout(Document(title="t", preamble=[text], variant="s2hk"), "traditional")
+    assert "羣眾" in hong_kong.blocks[0].text

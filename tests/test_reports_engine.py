@@ -200,3 +200,11 @@ def test_regenerate_keeps_edited_sections_unless_confirmed(records):
     merged, kept = merge(content, fresh.content, overwrite={"area.study"})
     section = next(s for s in merged["sections"] if s["key"] == "area.study")
     assert kept == [] and "中心组集中学习4次" in section["text"] and not section["edited"]
+
+
+def test_the_units_traditional_standard_is_stored_with_the_draft(records):
+    records.own.traditional_variant = "s2hk"
+    records.own.save()
+    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
+    assert draft.content["traditional_variant"] == "s2hk"
+    assert to_document(draft.content).variant == "s2hk"
