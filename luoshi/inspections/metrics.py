@@ -8,11 +8,17 @@ from luoshi.core.metrics import Metric, dates_between
 def _items(params):
     from luoshi.inspections.models import RectificationItem
 
-    return RectificationItem.objects.all()
+    items = RectificationItem.objects.all()
+    if params.get("plan"):  # the findings of one inspection (督查通报)
+        items = items.filter(finding__plan_id=params["plan"])
+    return items
 
 
 def _period(params, start, end) -> dict:
-    return {"deadline_from": start.isoformat(), "deadline_to": end.isoformat()}
+    query = {"deadline_from": start.isoformat(), "deadline_to": end.isoformat()}
+    if params.get("plan"):
+        query["plan"] = params["plan"]
+    return query
 
 
 def _closed(start, end) -> Q:

@@ -42,15 +42,3 @@ def add_study_app_facts(book: FactBook) -> None:
     url = latest.count_url if latest else ""
     book.add(Fact(STUDY_APP_KEYS[0], "党员下载学习强国人数", count, "人", url, count))
     book.add(Fact(STUDY_APP_KEYS[1], "占党员总数", latest.rate if latest else None, "%", url))
-
-
-def study_app(w) -> None:
-    """A 街道's subsection on 学习强国, only when the statistics forms know the figures."""
-    unit = w.book.unit
-    if unit.unit_type.code != "street" or w.book.value(STUDY_APP_KEYS[0]) is None:
-        return
-    w.open("area.study_app", "推广“学习强国”学习平台,党员学习覆盖面不断扩大", 2)
-    w.say(
-        f"全街道党员下载学习强国{w.n(STUDY_APP_KEYS[0])},"
-        f"占党员总数{w.n(STUDY_APP_KEYS[1])}(据各期统计表已采纳数据)。"
-    )
