@@ -12,7 +12,7 @@ from luoshi.reports.models import ReportKind
 from luoshi.statforms import services
 from luoshi.statforms.forms import IssueForm
 from luoshi.tasks.models import TaskAssignment
-from tests.factories import make_unit, make_user
+from tests.factories import LedgerRecordFactory, make_unit, make_user
 from tests.statforms_support import GOOD, make_form
 
 
@@ -71,5 +71,7 @@ def test_the_special_report_of_a_street_states_accepted_downloads_and_share(clie
 def test_a_bureau_report_says_nothing_of_it(street_task, tree):
     street, issuer, submission = street_task
     services.accept(submission=submission, user=issuer)
+    LedgerRecordFactory(unit=tree.sibling, date=timezone.localdate())  # a year with records
     _draft, text = _report(tree.sibling, issuer)
+    assert "理论学习" in text
     assert "学习强国" not in text
