@@ -67,8 +67,12 @@ class Guidance(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
-    history = HistoricalRecords(m2m_fields=["lines", "units"])
+    history = HistoricalRecords(
+        excluded_fields=["version", "created_at", "updated_at"], m2m_fields=["lines", "units"]
+    )
 
     class Meta:
         app_label = "core"
