@@ -27,6 +27,8 @@ ALLOWLIST = {
     "exchange.importedobject": "import bookkeeping (package id -> row), never shown in a view",
     "api.apitoken": "a person's own tokens: every view filters by user=request.user",
     "core.importjob": "a person's own background import: the job page filters by user",
+    "core.rollup": "pre-aggregated counts: read only by the metric layer, for a user whose "
+    "scope covers the whole subtree (metrics.covers); never shown in a view",
     "dashboard.dashboard": "no table (managed=False): only carries dashboard.view_dashboard",
     "accounts.passwordhistory": "a person's own password hashes: read only by the password "
     "validator of that person, never shown in a view",

@@ -35,6 +35,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.core import rollups
 from luoshi.core.scope import DataScope, user_scopes
 
 NOT_APPLICABLE = "—"
@@ -109,6 +110,13 @@ class Metric:
     # second query with the EXISTS in the WHERE clause (a semi-join on PostgreSQL) instead
     # of one correlated EXISTS per record in the aggregate.
     semi_join: bool = False
+    # Pre-aggregated rows answering the metric (``luoshi.core.rollups``): its records, date
+    # and numerator are the metric's own. ``rollup_params``: the params the rows answer
+    # (any other param is counted live); ``rollup_dim``: the param holding the dimension
+    # value to read ("" or an empty param: every value summed).
+    rollup: rollups.Source | None = None
+    rollup_params: tuple[str, ...] = ()
+    rollup_dim: str = ""
     count_label: str = ""  # a rate's numerator: 「按时报送」
     total_label: str = ""  # a rate's denominator: 「应报送」
     description: str = ""
@@ -124,6 +132,8 @@ _REGISTRY: dict[str, Metric] = {}
 def register(*metrics: Metric) -> None:
     for metric in metrics:
         _REGISTRY[metric.key] = metric
+        if metric.rollup is not None:
+            rollups.register(metric.rollup)
 
 
 def get(key: str) -> Metric:
@@ -269,6 +279,92 @@ def _scoped(plan: _Plan, user, unit, subtree: bool):
     return scoped(plan.metric.records(plan.params), user=user, unit=unit, subtree=subtree)
 
 
+# --- rollups: whole months of a subtree whose top is at depth ≤ rollups.DEPTH -----------------
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def split_months(start, end) -> tuple[list[datetime.date], list[Period]]:
+    """The whole months within [start, end] (their first days) and the day ranges left at
+    either edge."""
+    if start > end:
+        return [], []
+    months = []
+    month = start if start.day == 1 else _next_month(start)
+    while _next_month(month) - datetime.timedelta(days=1) <= end:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return [], [(start, end)]
+    edges = []
+    if start < months[0]:
+        edges.append((start, months[0] - datetime.timedelta(days=1)))
+    if month <= end:
+        edges.append((month, end))
+    return months, edges
+
+
+def _rollup(plan: _Plan, user, unit, depth: int) -> rollups.Source | None:
+    """The rollup answering ``plan`` for ``unit``'s subtree, or None (count live): the
+    user sees the whole subtree, the rows reach ``depth``, every param is answered."""
+    metric = plan.metric
+    if metric.rollup is None or depth > rollups.DEPTH or not covers(user, unit):
+        return None
+    asked = {k for k, v in plan.params.items() if v not in (None, "")}
+    return metric.rollup if asked <= set(metric.rollup_params) else None
+
+
+def _split(plan: _Plan):
+    """Per period: its whole months; and the plan of every edge (counted live), with the
+    index of the period each edge belongs to."""
+    months, edges, owners = [], [], []
+    for i, (start, end) in enumerate(plan.periods):
+        whole, left = split_months(start, end)
+        months.append(set(whole))
+        edges += left
+        owners += [i] * len(left)
+    return months, _Plan(plan.metric, plan.params, edges), owners
+
+
+def _fold(rows: dict, found: dict, owners: list[int]) -> None:
+    """Add the edge counts ``found`` (t0, c0 … per edge) to ``rows`` (t{i}, c{i} per period)."""
+    for j, i in enumerate(owners):
+        for prefix in ("t", "c"):
+            rows[f"{prefix}{i}"] = (rows.get(f"{prefix}{i}") or 0) + (
+                found.get(f"{prefix}{j}") or 0
+            )
+
+
+def _rollup_rows(plan: _Plan, source, unit, months: list[set], children: bool) -> dict:
+    """{unit path: {t{i}, c{i}}} from the rollup rows (one query)."""
+    every = set().union(*months) if months else set()
+    rows: dict = {}
+    if not every:
+        return rows
+    dim = plan.params.get(plan.metric.rollup_dim) if plan.metric.rollup_dim else None
+    for path, month, total, counted in rollups.read(
+        source.key, under=unit, months=every, dim=dim, children=children
+    ):
+        row = rows.setdefault(path, {})
+        for i, wanted in enumerate(months):
+            if month in wanted:
+                row[f"t{i}"] = row.get(f"t{i}", 0) + total
+                row[f"c{i}"] = row.get(f"c{i}", 0) + counted
+    return rows
+
+
+def _live_row(plan: _Plan, user, unit, subtree: bool) -> dict:
+    if not plan.periods:
+        return {}
+    queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
+    row = queryset.order_by().aggregate(**plan.aggregates())
+    if plan.metric.semi_join:
+        row.update(plan.counted_rows(queryset).order_by().aggregate(**plan.numerators()))
+    return row
+
+
 def values(
     key: str,
     *,
@@ -279,12 +375,16 @@ def values(
     params: dict | None = None,
     today: datetime.date | None = None,
 ) -> list[Value]:
-    """The metric for ``unit`` (own or subtree) in each of ``periods``: one query."""
+    """The metric for ``unit`` (own or subtree) in each of ``periods``: one query (the
+    rollup rows of the whole months and, for any part of a month, one live count)."""
     plan = _plan(key, params, periods, today)
-    queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
-    row = queryset.order_by().aggregate(**plan.aggregates())
-    if plan.metric.semi_join:
-        row.update(plan.counted_rows(queryset).order_by().aggregate(**plan.numerators()))
+    source = _rollup(plan, user, unit, unit.depth) if subtree else None
+    if source is None:
+        row = _live_row(plan, user, unit, subtree)
+    else:
+        months, edges, owners = _split(plan)
+        row = _rollup_rows(plan, source, unit, months, children=False).get(unit.path, {})
+        _fold(row, _live_row(edges, user, unit, subtree), owners)
     return [plan.value(i, row, unit, subtree) for i in range(len(plan.periods))]
 
 
@@ -300,20 +400,11 @@ def value(key: str, *, user, unit, subtree: bool, start, end, params=None, today
     )[0]
 
 
-def table(
-    key: str,
-    *,
-    user,
-    unit,
-    periods: list[Period],
-    branches: list,
-    params: dict | None = None,
-    today: datetime.date | None = None,
-) -> dict:
-    """{branch unit pk: [Value per period]} for each of ``branches`` (the unit's direct
-    children, each with its subtree), the unit itself (its own records) and ``SUBTREE``
-    (the whole subtree: the sum of every group), from ONE ``GROUP BY`` over the subtree."""
-    plan = _plan(key, params, periods, today)
+def _live_rows(plan: _Plan, user, unit) -> dict:
+    """{branch path: row}: ONE ``GROUP BY`` over the subtree by direct child path prefix
+    (the unit's own records form the group of its own path)."""
+    if not plan.periods:
+        return {}
     queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
     path = queryset.model.scope_spec.field("path")
     child_len = len(unit.path) + unit.steplen
@@ -330,6 +421,46 @@ def table(
     if plan.metric.semi_join:
         for row in grouped(plan.counted_rows(queryset), plan.numerators()):
             rows.setdefault(row["branch"], {"branch": row["branch"]}).update(row)
+    return rows
+
+
+def _rollup_table(plan: _Plan, source, user, unit) -> dict:
+    """{branch path: row} from the rollup rows of the unit and its direct children (the
+    unit's own = its subtree minus its children's), plus the live edges."""
+    months, edges, owners = _split(plan)
+    rows = _rollup_rows(plan, source, unit, months, children=True)
+    subtree = rows.pop(unit.path, {})
+    own = dict(subtree)
+    for row in rows.values():
+        for name, count in row.items():
+            own[name] = own.get(name, 0) - count
+    rows[unit.path] = own
+    for branch, found in _live_rows(edges, user, unit).items():
+        _fold(rows.setdefault(branch, {}), found, owners)
+    return rows
+
+
+def table(
+    key: str,
+    *,
+    user,
+    unit,
+    periods: list[Period],
+    branches: list,
+    params: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """{branch unit pk: [Value per period]} for each of ``branches`` (the unit's direct
+    children, each with its subtree), the unit itself (its own records) and ``SUBTREE``
+    (the whole subtree: the sum of every group), from ONE ``GROUP BY`` over the subtree
+    (or the rollup rows of the unit and its children, plus one live count of any part of
+    a month)."""
+    plan = _plan(key, params, periods, today)
+    source = _rollup(plan, user, unit, unit.depth + 1)
+    if source is None:
+        rows = _live_rows(plan, user, unit)
+    else:
+        rows = _rollup_table(plan, source, user, unit)
     result = {}
     for branch in branches:
         row = rows.get(branch.path, {})

@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Sum
 
+from luoshi.core import rollups
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import LedgerRecord
 
@@ -13,27 +14,28 @@ def _current_evidence_of(model):
     )
 
 
-def with_evidence_flag(queryset):
-    """Annotate ``has_evidence`` (at least one current evidence item).
-
-    For a page of rows only: in the SELECT list PostgreSQL runs the EXISTS once per row
-    (a correlated SubPlan). To count over many records use ``having_evidence``."""
-    return queryset.annotate(has_evidence=Exists(_current_evidence_of(queryset.model)))
+def evidence_present(model=LedgerRecord) -> Exists:
+    """At least one current evidence item: what ``LedgerRecord.has_evidence`` stores."""
+    return Exists(_current_evidence_of(model))
 
 
 def having_evidence(queryset):
-    """Only the records with at least one current evidence item.
+    """Only the records with at least one current evidence item (the maintained flag)."""
+    return queryset.filter(has_evidence=True)
 
-    The EXISTS is in the WHERE clause, which PostgreSQL plans as a (hash) semi-join over
-    the evidence rows instead of one index probe per record; aggregate the records with
-    evidence with this and subtract from the total for the ones without."""
-    return queryset.filter(Exists(_current_evidence_of(queryset.model)))
+
+def refresh_has_evidence(pks) -> None:
+    """Set ``has_evidence`` of the records ``pks`` from their current evidence, measured
+    by the rollups (an UPDATE sends no signal)."""
+    pks = sorted({pk for pk in pks if pk is not None})
+    if not pks:
+        return
+    with rollups.tracking(LedgerRecord, pks):
+        LedgerRecord.objects.filter(pk__in=pks).update(has_evidence=evidence_present())
 
 
 def records_for(user):
-    return with_evidence_flag(
-        LedgerRecord.objects.for_user(user).select_related("unit", "activity_type", "created_by")
-    )
+    return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type", "created_by")
 
 
 def ledger_summary(user, year: int) -> dict:

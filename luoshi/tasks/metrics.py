@@ -3,6 +3,7 @@
 from django.db.models import F, Q
 
 from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.rollups import Source
 
 
 def _assignments(params):
@@ -32,6 +33,20 @@ def on_time_q(start=None, end=None) -> Q:
     )
 
 
+def _assignments_of_task(task) -> dict | None:
+    return {"task_id": task.pk} if task.pk is not None else None
+
+
+# Assignments by the recipient's ancestors and the month of the deadline, with how many
+# were submitted on time (a task's deadline moves all its assignments).
+TASKS_ROLLUP = Source(
+    key="tasks",
+    records=lambda: _assignments({}),
+    date="task__deadline",
+    counted=on_time_q,
+    watch=(("tasks.TaskAssignment", None), ("tasks.Task", _assignments_of_task)),
+)
+
 METRICS = [
     Metric(
         key="task_series",
@@ -41,6 +56,7 @@ METRICS = [
         in_period=dates_between("task__deadline"),
         counted=on_time_q,
         due_only=True,
+        rollup=TASKS_ROLLUP,
         list_url="tasks:assignments",
         filters=_period,
         count_filters=lambda params, start, end: {"timeliness": "on_time"},
@@ -56,6 +72,7 @@ METRICS = [
         in_period=dates_between("task__deadline"),
         list_url="tasks:assignments",
         filters=_period,
+        rollup=TASKS_ROLLUP,
         description="截止日期在期内的任务（含未到期的）",
     ),
 ]

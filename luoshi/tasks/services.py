@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core import rollups
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.evidence.selectors import has_current_evidence
@@ -65,6 +66,7 @@ def _create_assignments(task: Task, recipients, user) -> int:
         if unit.pk not in existing
     ]
     TaskAssignment.objects.bulk_create(new)
+    rollups.added(TaskAssignment, [assignment.pk for assignment in new])  # no signal in bulk
     return len(new)
 
 
