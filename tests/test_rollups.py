@@ -296,3 +296,28 @@ def test_fifty_writers_under_one_ancestor_lose_no_increment(transactional_db, tr
     assert rollup_total(tree.root, may) == CLIENTS
     assert rollup_total(tree.own, may) == CLIENTS
     no_drift()
+
+
+def test_ledger_list_a_figure_links_to_is_counted_by_its_metric(client, tree, users):
+    """The list a figure opens states the figure's own count (from the rollups for whole
+    months) instead of counting up to 100,001 rows; other filters still count the rows."""
+    for day in (1, 2, 3):
+        LedgerRecordFactory(unit=tree.child, date=datetime.date(YEAR, 8, day))
+    LedgerRecordFactory(unit=tree.own, date=datetime.date(YEAR, 9, 1))
+    client.force_login(users.admin)
+    query = {
+        "unit": tree.own.pk,
+        "unit_scope": "subtree",
+        "date_from": f"{YEAR}-08-01",
+        "date_to": f"{YEAR}-09-30",
+    }
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/ledger/", query)
+    assert page.context["paginator"].count == 4
+    assert "共 4 条" in page.content.decode()
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all("ledger_ledgerrecord" not in sql for sql in counts), counts
+    page = client.get("/ledger/", {**query, "evidence": "missing", "unit_scope": "own"})
+    assert page.context["paginator"].count == 1
+    page = client.get("/ledger/", {**query, "q": "学习"})  # a keyword: counted from the rows
+    assert page.context["paginator"].count == 4

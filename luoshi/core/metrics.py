@@ -117,6 +117,8 @@ class Metric:
     rollup: rollups.Source | None = None
     rollup_params: tuple[str, ...] = ()
     rollup_dim: str = ""
+    # a count metric of the rollup's numerator (its records are the source's ``counted``)
+    rollup_counted: bool = False
     count_label: str = ""  # a rate's numerator: 「按时报送」
     total_label: str = ""  # a rate's denominator: 「应报送」
     description: str = ""
@@ -337,16 +339,20 @@ def _fold(rows: dict, found: dict, owners: list[int]) -> None:
             )
 
 
-def _rollup_rows(plan: _Plan, source, unit, months: list[set], children: bool) -> dict:
-    """{unit path: {t{i}, c{i}}} from the rollup rows (one query)."""
+def _rollup_rows(
+    plan: _Plan, source, unit, months: list[set], children: bool, fetched=None
+) -> dict:
+    """{unit path: {t{i}, c{i}}} from the rollup rows (one query, or ``fetched``)."""
     every = set().union(*months) if months else set()
     rows: dict = {}
     if not every:
         return rows
     dim = plan.params.get(plan.metric.rollup_dim) if plan.metric.rollup_dim else None
-    for path, month, total, counted in rollups.read(
-        source.key, under=unit, months=every, dim=dim, children=children
-    ):
+    if fetched is None:
+        fetched = rollups.read(source.key, under=unit, months=every, dim=dim, children=children)
+    for path, month, total, counted in fetched:
+        if plan.metric.rollup_counted:
+            total = counted
         row = rows.setdefault(path, {})
         for i, wanted in enumerate(months):
             if month in wanted:
@@ -424,11 +430,11 @@ def _live_rows(plan: _Plan, user, unit) -> dict:
     return rows
 
 
-def _rollup_table(plan: _Plan, source, user, unit) -> dict:
+def _rollup_table(plan: _Plan, source, user, unit, fetched=None) -> dict:
     """{branch path: row} from the rollup rows of the unit and its direct children (the
     unit's own = its subtree minus its children's), plus the live edges."""
     months, edges, owners = _split(plan)
-    rows = _rollup_rows(plan, source, unit, months, children=True)
+    rows = _rollup_rows(plan, source, unit, months, children=True, fetched=fetched)
     subtree = rows.pop(unit.path, {})
     own = dict(subtree)
     for row in rows.values():
@@ -461,6 +467,39 @@ def table(
         rows = _live_rows(plan, user, unit)
     else:
         rows = _rollup_table(plan, source, user, unit)
+    return _table_values(plan, rows, unit, branches)
+
+
+def tables(
+    keys: list[str], *, user, unit, periods: list[Period], branches: list, today=None
+) -> dict[str, dict]:
+    """``table`` of each metric of ``keys`` (without params): the rollup rows of every
+    metric they answer in ONE query, then a live count for each of the others (and of any
+    part of a month)."""
+    plans = {key: _plan(key, None, periods, today) for key in keys}
+    answered = {}
+    for key, plan in plans.items():
+        source = _rollup(plan, user, unit, unit.depth + 1)
+        if source is not None:
+            answered[key] = source
+    months = set()
+    for key in answered:
+        for start, end in plans[key].periods:
+            months.update(split_months(start, end)[0])
+    fetched = rollups.read_many({s.key for s in answered.values()}, under=unit, months=months)
+    result = {}
+    for key, plan in plans.items():
+        if key in answered:
+            rows = _rollup_table(
+                plan, answered[key], user, unit, fetched.get(answered[key].key, [])
+            )
+        else:
+            rows = _live_rows(plan, user, unit)
+        result[key] = _table_values(plan, rows, unit, branches)
+    return result
+
+
+def _table_values(plan: _Plan, rows: dict, unit, branches) -> dict:
     result = {}
     for branch in branches:
         row = rows.get(branch.path, {})
@@ -474,3 +513,54 @@ def table(
                 summed[name] = summed.get(name, 0) + (count or 0)
     result[SUBTREE] = [plan.value(i, summed, unit, True) for i in range(len(plan.periods))]
     return result
+
+
+def by_dimension(
+    key: str,
+    *,
+    user,
+    unit,
+    periods: list[Period],
+    params: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """{dimension value: [Value per period]} of ``unit``'s subtree for a metric whose rollup
+    has a dimension (e.g. ``ledger_count`` by activity type): one query over the rollup
+    rows (whole months of a covered subtree at depth ≤ 3) or one live ``GROUP BY``.
+    Each value's links name the dimension (``rollup_dim`` param)."""
+    plan = _plan(key, params, periods, today)
+    source = plan.metric.rollup
+    rows = (
+        _live_dimension_rows(plan, user, unit)
+        if _rollup(plan, user, unit, unit.depth) is None
+        else _rollup_dimension_rows(plan, source, user, unit)
+    )
+    result = {}
+    for dim, row in rows.items():
+        dim_plan = _Plan(plan.metric, {**plan.params, plan.metric.rollup_dim: dim}, plan.periods)
+        result[dim] = [dim_plan.value(i, row, unit, True) for i in range(len(plan.periods))]
+    return result
+
+
+def _live_dimension_rows(plan: _Plan, user, unit) -> dict:
+    if not plan.periods:
+        return {}
+    queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
+    field_name = plan.metric.rollup.dim
+    rows = queryset.order_by().values(field_name).annotate(**plan.aggregates())
+    return {row.pop(field_name): row for row in rows}
+
+
+def _rollup_dimension_rows(plan: _Plan, source, user, unit) -> dict:
+    months, edges, owners = _split(plan)
+    rows: dict = {}
+    every = set().union(*months) if months else set()
+    for dim, month, total, counted in rollups.read_by_dim(source.key, under=unit, months=every):
+        row = rows.setdefault(dim, {})
+        for i, wanted in enumerate(months):
+            if month in wanted:
+                row[f"t{i}"] = row.get(f"t{i}", 0) + total
+                row[f"c{i}"] = row.get(f"c{i}", 0) + counted
+    for dim, found in _live_dimension_rows(edges, user, unit).items():
+        _fold(rows.setdefault(dim, {}), found, owners)
+    return rows

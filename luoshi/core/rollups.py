@@ -386,6 +386,30 @@ def read(source_key: str, *, under, months, dim: int | None = None, children: bo
     return [(r["unit__path"], r["month"], r["t"], r["c"]) for r in rows.order_by()]
 
 
+def read_many(source_keys, *, under, months) -> dict[str, list]:
+    """``read(..., children=True)`` of several sources in one query: {source: rows}."""
+    result: dict[str, list] = {key: [] for key in source_keys}
+    if not source_keys or not months:
+        return result
+    rows = _model().objects.filter(source__in=sorted(source_keys), month__in=sorted(months))
+    rows = rows.filter(
+        subtree_q(ScopeSpec(), under.path), unit__depth__in=[under.depth, under.depth + 1]
+    )
+    rows = rows.values("source", "unit__path", "month")
+    for r in rows.annotate(t=Sum("total"), c=Sum("counted")).order_by():
+        result[r["source"]].append((r["unit__path"], r["month"], r["t"], r["c"]))
+    return result
+
+
+def read_by_dim(source_key: str, *, under, months):
+    """Rows of the unit ``under`` by dimension value: [(dim, month, total, counted)]."""
+    if not months:
+        return []
+    rows = _model().objects.filter(source=source_key, unit_id=under.pk, month__in=sorted(months))
+    rows = rows.values("dim", "month").annotate(t=Sum("total"), c=Sum("counted")).order_by()
+    return [(r["dim"], r["month"], r["t"], r["c"]) for r in rows]
+
+
 # --------------------------------------------------------------------------------------------
 # Rebuild and check
 

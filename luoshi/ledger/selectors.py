@@ -1,7 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from luoshi.core import rollups
+from luoshi.core import metrics, rollups
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import LedgerRecord
 
@@ -62,3 +62,37 @@ def ledger_summary(user, year: int) -> dict:
         "audience": totals["audience"] or 0,
         "by_type": by_type,
     }
+
+
+# The list filters a metric of the ledger answers exactly (a figure's link uses only these).
+METRIC_FILTERS = {"unit", "unit_scope", "activity_type", "date_from", "date_to", "evidence"}
+
+
+def metric_count(filterset, user) -> int | None:
+    """The number of records the ledger list shows for ``filterset``, from the metric layer
+    (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's: a unit,
+    its scope, a type, both dates, evidence present or missing. None otherwise."""
+    if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
+        return None
+    data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "", [])}
+    asked = {k for k, v in filterset.data.items() if v not in ("", None) and k != "page"}
+    if not asked <= METRIC_FILTERS or not {"unit", "date_from", "date_to"} <= set(data):
+        return None
+    if data["date_from"] > data["date_to"]:
+        return 0
+    params = {"activity_type": data["activity_type"].code} if data.get("activity_type") else {}
+    evidence = data.get("evidence")
+    value = metrics.value(
+        "evidence_completeness" if evidence else "ledger_count",
+        user=user,
+        unit=data["unit"],
+        subtree=data.get("unit_scope") != "own",
+        start=data["date_from"],
+        end=data["date_to"],
+        params=params,
+    )
+    if evidence == "present":
+        return value.count
+    if evidence == "missing":
+        return value.total - value.count
+    return value.count

@@ -47,6 +47,27 @@ TASKS_ROLLUP = Source(
     watch=(("tasks.TaskAssignment", None), ("tasks.Task", _assignments_of_task)),
 )
 
+
+def _open(params):
+    from luoshi.tasks.models import OPEN_STATUSES
+
+    return _assignments(params).filter(status__in=OPEN_STATUSES)
+
+
+def _not_submitted(start=None, end=None) -> Q:
+    return Q(first_submitted_at__isnull=True)
+
+
+# Open assignments (待办/退回) by the month of the deadline, with how many were never
+# submitted: 未办结 and (with the deadline passed) 逾期未报.
+OPEN_TASKS_ROLLUP = Source(
+    key="tasks_open",
+    records=lambda: _open({}),
+    date="task__deadline",
+    counted=_not_submitted,
+    watch=(("tasks.TaskAssignment", None), ("tasks.Task", _assignments_of_task)),
+)
+
 METRICS = [
     Metric(
         key="task_series",
@@ -74,5 +95,29 @@ METRICS = [
         filters=_period,
         rollup=TASKS_ROLLUP,
         description="截止日期在期内的任务（含未到期的）",
+    ),
+    Metric(
+        key="tasks_open",
+        label="未办结任务",
+        measure_word="项",
+        records=_open,
+        in_period=dates_between("task__deadline"),
+        list_url="tasks:assignments",
+        filters=lambda params, start, end: {**_period(params, start, end), "status": "open"},
+        rollup=OPEN_TASKS_ROLLUP,
+        description="截止日期在期内、尚未办结（待办或退回）的任务",
+    ),
+    Metric(
+        key="tasks_overdue",
+        label="逾期未报",
+        measure_word="项",
+        records=lambda params: _open(params).filter(_not_submitted()),
+        in_period=dates_between("task__deadline"),
+        due_only=True,
+        rollup=OPEN_TASKS_ROLLUP,
+        rollup_counted=True,
+        list_url="tasks:assignments",
+        filters=lambda params, start, end: {**_period(params, start, end), "timeliness": "overdue"},
+        description="截止日期在期内且已过、从未报送的未办结任务",
     ),
 ]
