@@ -234,7 +234,7 @@ def test_property_random_writes_moves_deletions(forest, users, ops):
 
     types = list(ActivityType.objects.order_by("pk")[:3])
     with transaction.atomic():
-        for i, pk in enumerate(forest):  # a record in every unit: every move matters
+        for i in range(len(forest)):  # a record in every unit: every move matters
             _apply_operation(("add", i, 1 + i, i % 3), forest, types, users.admin)
         for op in ops:
             _apply_operation(op, forest, types, users.admin)
