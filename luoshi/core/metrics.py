@@ -28,6 +28,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, partial
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -159,15 +160,29 @@ def rate_of(count: int, total: int | None) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Value:
-    """A metric's figure for one unit (own or subtree) and one period."""
+    """A metric's figure for one unit (own or subtree) and one period.
+
+    ``count_url`` / ``total_url`` are built when first read (``links``): a dashboard holds
+    thousands of values and shows a few hundred links."""
 
     metric: Metric
     count: int
     total: int | None
-    count_url: str
-    total_url: str = ""
+    links: Callable[[], tuple[str, str]] = field(repr=False, compare=False)
     start: datetime.date | None = None
     end: datetime.date | None = None
+
+    @cached_property
+    def _urls(self) -> tuple[str, str]:
+        return self.links()
+
+    @property
+    def count_url(self) -> str:
+        return self._urls[0]
+
+    @property
+    def total_url(self) -> str:
+        return self._urls[1]
 
     @property
     def rate(self) -> Decimal | None:
@@ -228,16 +243,27 @@ class _Plan:
 
     def value(self, i: int, row: dict, unit, subtree: bool) -> Value:
         start, end = self.periods[i]
-        metric = self.metric
-        base = {"unit": unit.pk, "unit_scope": "subtree" if subtree else "own"}
-        base.update(metric.filters(self.params, start, end))
-        total_url = f"{reverse(metric.list_url)}?{urlencode(base, doseq=True)}"
+        links = partial(self.links, start, end, unit.pk, subtree)
         total = row.get(f"t{i}") or 0
+        if not self.metric.is_rate:
+            return Value(self.metric, total, None, links, start, end)
+        return Value(self.metric, row.get(f"c{i}") or 0, total, links, start, end)
+
+    @cached_property
+    def list_path(self) -> str:
+        return reverse(self.metric.list_url)
+
+    def links(self, start, end, unit_pk, subtree: bool) -> tuple[str, str]:
+        """(count url, total url): the list of the numerator (or the count) and of the
+        denominator, with exactly the records counted."""
+        metric = self.metric
+        base = {"unit": unit_pk, "unit_scope": "subtree" if subtree else "own"}
+        base.update(metric.filters(self.params, start, end))
+        total_url = f"{self.list_path}?{urlencode(base, doseq=True)}"
         if not metric.is_rate:
-            return Value(metric, total, None, total_url, total_url, start, end)
+            return total_url, total_url
         counted = {**base, **metric.count_filters(self.params, start, end)}
-        count_url = f"{reverse(metric.list_url)}?{urlencode(counted, doseq=True)}"
-        return Value(metric, row.get(f"c{i}") or 0, total, count_url, total_url, start, end)
+        return f"{self.list_path}?{urlencode(counted, doseq=True)}", total_url
 
 
 def _plan(key: str, params: dict | None, periods: list[Period], today) -> _Plan:
@@ -430,6 +456,12 @@ def _live_rows(plan: _Plan, user, unit) -> dict:
     return rows
 
 
+def _all_children(unit, branches) -> list | None:
+    """``branches`` if they are every direct child of ``unit`` (treebeard's ``numchild``)."""
+    children = [b for b in branches if b.depth == unit.depth + 1 and b.path.startswith(unit.path)]
+    return children if len({c.pk for c in children}) == unit.numchild else None
+
+
 def _rollup_table(plan: _Plan, source, user, unit, fetched=None) -> dict:
     """{branch path: row} from the rollup rows of the unit and its direct children (the
     unit's own = its subtree minus its children's), plus the live edges."""
@@ -486,7 +518,12 @@ def tables(
     for key in answered:
         for start, end in plans[key].periods:
             months.update(split_months(start, end)[0])
-    fetched = rollups.read_many({s.key for s in answered.values()}, under=unit, months=months)
+    fetched = rollups.read_many(
+        {s.key for s in answered.values()},
+        under=unit,
+        months=months,
+        all_children=_all_children(unit, branches),
+    )
     result = {}
     for key, plan in plans.items():
         if key in answered:

@@ -369,9 +369,31 @@ def connect() -> None:
 # Reading
 
 
-def read(source_key: str, *, under, months, dim: int | None = None, children: bool = False):
-    """Rows of the unit ``under`` (and of its direct children with ``children``), summed
-    over the dimension (or only ``dim``): [(unit path, month, total, counted)]. One query."""
+def _family(rows, under, children):
+    """``rows`` of ``under`` and its direct children, and how to name a row's unit: by the
+    ids of ``children`` when the caller has all of them (an index scan per unit), else by
+    joining the units (the children found by path)."""
+    if children is not None:
+        paths = {under.pk: under.path, **{child.pk: child.path for child in children}}
+        return rows.filter(unit_id__in=sorted(paths)), "unit_id", paths
+    rows = rows.filter(
+        subtree_q(ScopeSpec(), under.path), unit__depth__in=[under.depth, under.depth + 1]
+    )
+    return rows, "unit__path", None
+
+
+def read(
+    source_key: str,
+    *,
+    under,
+    months,
+    dim: int | None = None,
+    children: bool = False,
+    all_children: list | None = None,
+):
+    """Rows of the unit ``under`` (and of its direct children with ``children``; pass
+    ``all_children`` if known), summed over the dimension (or only ``dim``):
+    [(unit path, month, total, counted)]. One query."""
     rows = _model().objects.filter(source=source_key, month__in=sorted(set(months)))
     if dim:
         rows = rows.filter(dim=dim)
@@ -379,25 +401,25 @@ def read(source_key: str, *, under, months, dim: int | None = None, children: bo
         rows = rows.filter(unit_id=under.pk).values("month")
         rows = rows.annotate(t=Sum("total"), c=Sum("counted")).order_by()
         return [(under.path, r["month"], r["t"], r["c"]) for r in rows]
-    rows = rows.filter(
-        subtree_q(ScopeSpec(), under.path), unit__depth__in=[under.depth, under.depth + 1]
-    )
-    rows = rows.values("unit__path", "month").annotate(t=Sum("total"), c=Sum("counted"))
-    return [(r["unit__path"], r["month"], r["t"], r["c"]) for r in rows.order_by()]
+    rows, unit_field, paths = _family(rows, under, all_children)
+    rows = rows.values(unit_field, "month").annotate(t=Sum("total"), c=Sum("counted"))
+    return [
+        (paths[r[unit_field]] if paths else r[unit_field], r["month"], r["t"], r["c"])
+        for r in rows.order_by()
+    ]
 
 
-def read_many(source_keys, *, under, months) -> dict[str, list]:
+def read_many(source_keys, *, under, months, all_children: list | None = None) -> dict:
     """``read(..., children=True)`` of several sources in one query: {source: rows}."""
     result: dict[str, list] = {key: [] for key in source_keys}
     if not source_keys or not months:
         return result
     rows = _model().objects.filter(source__in=sorted(source_keys), month__in=sorted(months))
-    rows = rows.filter(
-        subtree_q(ScopeSpec(), under.path), unit__depth__in=[under.depth, under.depth + 1]
-    )
-    rows = rows.values("source", "unit__path", "month")
+    rows, unit_field, paths = _family(rows, under, all_children)
+    rows = rows.values("source", unit_field, "month")
     for r in rows.annotate(t=Sum("total"), c=Sum("counted")).order_by():
-        result[r["source"]].append((r["unit__path"], r["month"], r["t"], r["c"]))
+        path = paths[r[unit_field]] if paths else r[unit_field]
+        result[r["source"]].append((path, r["month"], r["t"], r["c"]))
     return result
 
 

@@ -29,6 +29,7 @@ records counted (same filters, same scope), so a click drills down to them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -116,10 +117,15 @@ def _date_in(field_name: str, start: datetime.date, end: datetime.date) -> Q:
 
 @dataclass(frozen=True)
 class Num:
-    """A count and the list page of exactly the records counted."""
+    """A count and the list page of exactly the records counted (``link``: the url, or a
+    function building it when the page first reads it)."""
 
     value: int
-    url: str = ""
+    link: str | Callable[[], str] = ""
+
+    @property
+    def url(self) -> str:
+        return self.link() if callable(self.link) else self.link
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,9 @@ class Rate:
 
     @classmethod
     def of(cls, value: metrics.Value) -> Rate:
-        return cls(Num(value.count, value.count_url), Num(value.total, value.total_url))
+        return cls(
+            Num(value.count, lambda: value.count_url), Num(value.total, lambda: value.total_url)
+        )
 
 
 @dataclass(frozen=True)
@@ -401,7 +409,7 @@ class MetricTable:
     def num(self, name: str, unit: Unit | None = None) -> Num:
         """A count metric's figure."""
         value = self.values[metrics.SUBTREE if unit is None else unit.pk][self.names.index(name)]
-        return Num(value.count, value.count_url)
+        return Num(value.count, lambda: value.count_url)
 
     def count_ranking(self, key: str, label: str) -> Ranking:
         rows = [RankRow(unit=c, value=self.num("cur", c)) for c in self.ctx.children]
