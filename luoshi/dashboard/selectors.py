@@ -232,7 +232,7 @@ class Context:
     def url(self, url_name: str, unit: Unit | None = None, **params) -> str:
         query = {"unit": (unit or self.unit).pk, "unit_scope": "subtree"}
         query.update({k: v for k, v in params.items() if v not in (None, "")})
-        return f"{reverse(url_name)}?{urlencode(query)}"
+        return f"{reverse(url_name)}?{metrics.query_string(query)}"
 
 
 @dataclass
