@@ -321,3 +321,17 @@ def test_ledger_list_a_figure_links_to_is_counted_by_its_metric(client, tree, us
     assert page.context["paginator"].count == 1
     page = client.get("/ledger/", {**query, "q": "学习"})  # a keyword: counted from the rows
     assert page.context["paginator"].count == 4
+
+
+def test_excel_import_in_bulk_is_counted(client, users, tree, settings):
+    """The Excel import writes with ``bulk_create`` (no signal): its rows reach the rollups
+    in the same transaction (``rollups.added``)."""
+    from tests.test_ledger_excel import STUDY_HEADERS, imported, post_import, study_row, xlsx
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    client.force_login(users.clerk)
+    rows = [study_row(date=datetime.date(YEAR, 3, d), title=f"第{d}次学习") for d in (5, 6, 7)]
+    assert imported(post_import(client, "study_group", xlsx(STUDY_HEADERS, rows)))
+    assert rollup_total(tree.own, datetime.date(YEAR, 3, 1)) == 3
+    assert rollup_total(tree.root, datetime.date(YEAR, 3, 1)) == 3
+    no_drift()
