@@ -6,16 +6,22 @@ DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated host names
 MEDIA_ROOT     public uploads (default var/media)
 EVIDENCE_ROOT  private evidence files, never served as static/media (default var/evidence)
-EVIDENCE_MAX_MB  largest evidence file accepted, in MiB (default 50)
+EVIDENCE_MAX_MB  largest evidence file accepted, in MiB (default 50; 参数设置)
 SESSION_HOURS  idle time after which a session expires (default 8)
 TASKS_BACKEND  django.tasks backend: "db" (django-tasks-db, a db_worker runs the jobs;
                default) or "immediate" (run at once, in the request)
-TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3)
+TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3; 参数设置)
+SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (default
+               "assessment_review,incident_signoff"; "" for none): assessment_review = an
+               assessment is reviewed and published by others than who computed it;
+               incident_signoff = only a holder of the 领导 role closes an incident
 REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
                memory cache, sessions in the database)
 S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via
                django-storages; S3_ENDPOINT_URL, S3_REGION, AWS_ACCESS_KEY_ID,
                AWS_SECRET_ACCESS_KEY, S3_PREFIX (default "evidence"). Default: EVIDENCE_ROOT
+EVIDENCE_STORAGE  "disk" or "s3": where evidence is read and written (default: "s3" when
+               S3_BUCKET is set, else "disk"); `manage.py move_evidence --to s3` moves it
 
 Production hardening (see docs/reliability.md; `manage.py check --deploy` is clean with these):
 SECURE_COOKIES        "1": session and CSRF cookies only over HTTPS (set it in production)
@@ -23,11 +29,29 @@ SECURE_SSL_REDIRECT   "1": redirect http → https (and send HSTS)
 SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SECURE_SSL_REDIRECT
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
-UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
-EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx)
+UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200; 参数设置)
+EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx; 参数设置)
 TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
                       X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
                       nginx); empty: the direct peer is the client (luoshi.core.client_address)
+
+Notifications (docs/notifications.md): e-mail through SMTP, links in external messages
+EMAIL_HOST / EMAIL_PORT (default 25) / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD
+               the SMTP server; EMAIL_USE_TLS or EMAIL_USE_SSL "1"; without EMAIL_HOST,
+               e-mail deliveries fail, visibly (通知发送记录)
+DEFAULT_FROM_EMAIL   sender address (default "luoshi@localhost")
+SITE_URL       e.g. https://luoshi.example.gov.cn: links in e-mail and robot messages
+NOTICE_MAX_ATTEMPTS  default of the 参数设置 retry limit of a failed delivery (default 5)
+These and the variables marked (参数设置) above are only defaults: the system
+administrator changes the 参数设置 values at run time (luoshi.core.parameters).
+Unified login (docs/unified-login.md):
+DIRECTORY_MAPPING_FILE  YAML file: directory groups (LDAP DNs, OIDC claim values) -> unit, roles
+LDAP_SERVER_URI, LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_USER_SEARCH_BASE, LDAP_USER_FILTER,
+               LDAP_GROUP_SEARCH_BASE, LDAP_GROUP_FILTER, LDAP_GROUP_TYPE, LDAP_START_TLS,
+               LDAP_CA_CERT_FILE, LDAP_ATTR_FULL_NAME, LDAP_ATTR_EMAIL, LDAP_TIMEOUT_SECONDS
+OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT,
+               OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT,
+               OIDC_USERNAME_CLAIM, OIDC_GROUPS_CLAIM, OIDC_CA_BUNDLE, OIDC_LOGIN_LABEL
 
 API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
                (default "1200/minute" / "60/minute")
@@ -41,8 +65,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import ldap
 from django.utils.csp import CSP
 from django.utils.functional import lazy
+from django_auth_ldap.config import (
+    GroupOfNamesType,
+    GroupOfUniqueNamesType,
+    LDAPSearch,
+    NestedActiveDirectoryGroupType,
+    PosixGroupType,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Created where it is first written to (manage.py, the secret key below, file storages),
@@ -114,6 +146,7 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.duty",
     "luoshi.tasks",
+    "luoshi.statforms",
     "luoshi.audit",
     "luoshi.notices",
     "luoshi.channels",
@@ -128,6 +161,7 @@ INSTALLED_APPS = [
     "luoshi.api",
     "luoshi.exchange",
     "luoshi.health",
+    "luoshi.printing",  # printable documents (reads the feature apps; nothing imports it)
     "luoshi.demo",  # development tools: demo district and scale data (imports every app)
 ]
 
@@ -209,7 +243,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "luoshi.accounts.password_validation.PasswordHistoryValidator"},
 ]
 
-# 等保 login-security policy (luoshi.accounts.policy; docs/login-security.md).
+# 等保 login-security policy (luoshi.accounts.policy; docs/login-security.md): defaults of
+# the 参数设置 values the system administrator may change at run time.
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))  # 0: no expiry
 PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))  # 0: reuse allowed
 PASSWORD_CHANGE_AT_FIRST_LOGIN = env_bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", True)
@@ -267,6 +302,74 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
+# --- unified login (docs/unified-login.md) ------------------------------------------------
+# Directory groups (LDAP group DNs, values of the OIDC groups claim) -> unit and roles: one
+# YAML file for both (luoshi.accounts.directory).
+DIRECTORY_MAPPING_FILE = os.environ.get("DIRECTORY_MAPPING_FILE", "")
+
+# LDAP / Active Directory (django-auth-ldap): on when LDAP_SERVER_URI is set. The login form
+# tries the directory first, then local accounts.
+LDAP_SERVER_URI = os.environ.get("LDAP_SERVER_URI", "")
+if LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS.insert(1, "luoshi.accounts.backends.LuoshiLDAPBackend")
+AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+AUTH_LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS")
+AUTH_LDAP_USER_SEARCH = LDAPSearch(
+    os.environ.get("LDAP_USER_SEARCH_BASE", ""),
+    ldap.SCOPE_SUBTREE,
+    os.environ.get("LDAP_USER_FILTER", "(uid=%(user)s)"),  # AD: (sAMAccountName=%(user)s)
+)
+AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+    os.environ.get("LDAP_GROUP_SEARCH_BASE", ""),
+    ldap.SCOPE_SUBTREE,
+    os.environ.get("LDAP_GROUP_FILTER", "(objectClass=*)"),
+)
+AUTH_LDAP_GROUP_TYPE = {
+    "groupOfNames": GroupOfNamesType(),
+    "groupOfUniqueNames": GroupOfUniqueNamesType(),
+    "posixGroup": PosixGroupType(),
+    "activeDirectory": NestedActiveDirectoryGroupType(),
+}[os.environ.get("LDAP_GROUP_TYPE", "groupOfNames")]
+AUTH_LDAP_USER_ATTR_MAP = {
+    "full_name": os.environ.get("LDAP_ATTR_FULL_NAME", "cn"),
+    "email": os.environ.get("LDAP_ATTR_EMAIL", "mail"),
+}
+AUTH_LDAP_ALWAYS_UPDATE_USER = True
+AUTH_LDAP_CONNECTION_OPTIONS = {
+    ldap.OPT_NETWORK_TIMEOUT: int(os.environ.get("LDAP_TIMEOUT_SECONDS", "5")),
+    ldap.OPT_TIMEOUT: int(os.environ.get("LDAP_TIMEOUT_SECONDS", "5")),
+    ldap.OPT_REFERRALS: 0,  # Active Directory: do not chase referrals
+}
+if os.environ.get("LDAP_CA_CERT_FILE"):
+    AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_CACERTFILE: os.environ["LDAP_CA_CERT_FILE"]}
+
+# OpenID Connect (provincial 统一身份认证, mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set;
+# the login page then shows 「统一身份认证登录」. Endpoints from the provider's discovery document
+# (/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "统一身份认证登录")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("luoshi.accounts.backends.LuoshiOIDCBackend")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")  # the id_token's iss must be this
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_CA_BUNDLE = os.environ.get("OIDC_CA_BUNDLE", "")
+OIDC_VERIFY_SSL = OIDC_CA_BUNDLE or True  # requests' verify: a CA bundle path or True
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USER_CLAIMS = {"full_name": "name", "email": "email", "phone": "phone_number"}
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+
 # The reverse proxies whose X-Forwarded-For is believed (luoshi.core.client_address).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
@@ -308,16 +411,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 
-def evidence_storage_config(environ=os.environ) -> dict:
-    """Evidence storage: a private S3-compatible bucket when S3_BUCKET (or
-    AWS_STORAGE_BUCKET_NAME) is set, else EVIDENCE_ROOT on local disk. Either way files
-    have no public URL: only the scope-checked download view reads them."""
+def evidence_disk_config() -> dict:
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+    }
+
+
+def evidence_s3_config(environ=os.environ) -> dict | None:
+    """The private S3-compatible bucket of S3_BUCKET (or AWS_STORAGE_BUCKET_NAME); None
+    without one. Files have no public URL: only the scope-checked download view reads them."""
     bucket = environ.get("S3_BUCKET") or environ.get("AWS_STORAGE_BUCKET_NAME")
     if not bucket:
-        return {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
-        }
+        return None
     options = {
         "bucket_name": bucket,
         "location": environ.get("S3_PREFIX", "evidence"),
@@ -339,11 +445,34 @@ def evidence_storage_config(environ=os.environ) -> dict:
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
+def evidence_storage_config(environ=os.environ) -> dict:
+    """The storage evidence is read from and written to: EVIDENCE_STORAGE ("disk" or "s3");
+    by default the bucket when S3_BUCKET is set, else EVIDENCE_ROOT on local disk.
+    ``manage.py move_evidence --to s3|disk`` copies the files between the two."""
+    s3 = evidence_s3_config(environ)
+    chosen = environ.get("EVIDENCE_STORAGE", "").strip().lower() or ("s3" if s3 else "disk")
+    if chosen not in {"disk", "s3"}:
+        raise ValueError(f"EVIDENCE_STORAGE must be disk or s3, not {chosen!r}")
+    if chosen == "s3" and s3 is None:
+        raise ValueError("EVIDENCE_STORAGE=s3 needs S3_BUCKET")
+    return s3 if chosen == "s3" else evidence_disk_config()
+
+
+def evidence_storages(environ=os.environ) -> dict:
+    """Both evidence storages by name, for ``move_evidence``: "evidence_disk" always,
+    "evidence_s3" when a bucket is configured."""
+    named = {"evidence_disk": evidence_disk_config()}
+    if (s3 := evidence_s3_config(environ)) is not None:
+        named["evidence_s3"] = s3
+    return named
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Evidence lives outside MEDIA_ROOT and has no URL: it is only ever served by
     # the scope-checked download view.
     "evidence": evidence_storage_config(),
+    **evidence_storages(),
     "staticfiles": {
         # Production runs collectstatic and sets STATIC_MANIFEST=1 for hashed names.
         "BACKEND": (
@@ -412,6 +541,37 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+
+# Notifications through each unit's channels (luoshi.notices.channels; docs/notifications.md)
+
+
+def mailers_config(environ=os.environ) -> dict:
+    """Django's MAILERS: SMTP when EMAIL_HOST is set, else the console backend (the
+    e-mail channel then refuses to send: luoshi.notices.channels)."""
+    host = environ.get("EMAIL_HOST", "")
+    if not host:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    options = {
+        "host": host,
+        "port": int(environ.get("EMAIL_PORT", "25")),
+        "username": environ.get("EMAIL_HOST_USER", ""),
+        "password": environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": environ.get("EMAIL_USE_TLS", "").lower() in {"1", "true", "yes", "on"},
+        "use_ssl": environ.get("EMAIL_USE_SSL", "").lower() in {"1", "true", "yes", "on"},
+        "timeout": 15,
+    }
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
+
+
+MAILERS = mailers_config()
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
+SITE_URL = os.environ.get("SITE_URL", "")
+NOTICE_MAX_ATTEMPTS = int(os.environ.get("NOTICE_MAX_ATTEMPTS", "5"))
+
+# Separation of duties in force (luoshi.core.workflow.separation_on; docs/authority.md).
+SEPARATION_OF_DUTIES = env_list("SEPARATION_OF_DUTIES", "assessment_review,incident_signoff")
 # `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the
 # newest heartbeat is older than WORKER_HEARTBEAT_STALE_SECONDS.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
@@ -439,8 +599,8 @@ REST_FRAMEWORK = {
         "luoshi.api.throttling.UserThrottle",
         "luoshi.api.throttling.AnonThrottle",
     ],
-    # Anonymous clients are counted by REMOTE_ADDR only: a client cannot pick its own bucket
-    # with a forged X-Forwarded-For.
+    # Anonymous clients are counted by luoshi.core.client_address (luoshi.api.throttling), not
+    # by DRF's own reading of X-Forwarded-For.
     "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ledger/", include("luoshi.ledger.urls")),
     path("duty/", include("luoshi.duty.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
+    path("statforms/", include("luoshi.statforms.urls")),
     path("evidence/", include("luoshi.evidence.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("notices/", include("luoshi.notices.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     # Unversioned alias of v1 for existing clients (reverse() gives /api/v1/).
     path("api/", include(("luoshi.api.urls", "api"), namespace="api-unversioned")),
     path("exchange/", include("luoshi.exchange.urls")),
+    path("print/", include("luoshi.printing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection, connections
 
 from tests.factories import DEMO_TODAY, make_unit, make_user
 
@@ -57,17 +58,29 @@ def _login_steps_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def _parameters_as_stored():
+    """参数设置 values are kept in memory per process: each test starts from a database that
+    stores none (its own writes are rolled back), so nothing stored by another test
+    applies, and the defaults (the settings a test may override) are read."""
+    from luoshi.core import parameters
+
+    parameters.reset_cache({})
+    yield
+    parameters.reset_cache({})
+
+
+@pytest.fixture(autouse=True)
 def _private_evidence_root(settings, tmp_path):
     """Evidence files of a test go to a temporary folder, never to var/."""
     root = tmp_path / "evidence"
     settings.EVIDENCE_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
+    disk = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root), "base_url": None},
     }
+    # "evidence_disk" is the disk store of ``move_evidence``; no S3 unless a test sets one.
+    storages_now = {k: v for k, v in settings.STORAGES.items() if k != "evidence_s3"}
+    settings.STORAGES = {**storages_now, "evidence": disk, "evidence_disk": disk}
     from django.core.files.storage import storages
 
     from luoshi.evidence.models import Evidence
@@ -166,3 +179,41 @@ def demo_district(_demo_district_once, db, _private_evidence_root):
 
     with evidence_files_in(_demo_district_once.evidence_dir):
         yield _demo_district_once
+
+
+# --- backups: a second, empty database to restore into -------------------------------------
+
+RESTORE_ALIAS = "restore_target"
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """A second, empty database of the same engine, as a Django connection alias."""
+    base = connections["default"].settings_dict
+    target = {**base}
+    if connection.vendor == "sqlite":
+        target["NAME"] = str(tmp_path / "restored.sqlite3")
+        target["TEST"] = {**base.get("TEST", {}), "NAME": target["NAME"]}
+    else:
+        import psycopg
+
+        name = f"{base['NAME']}_restore"
+        admin = psycopg.connect(
+            host=base["HOST"] or None,
+            port=base["PORT"] or None,
+            user=base["USER"] or None,
+            dbname="postgres",
+            autocommit=True,
+        )
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+        target["NAME"] = name
+    from django.db.utils import load_backend
+
+    # Not registered in ``connections``: a connection of its own, outside the test's guard.
+    wrapper = load_backend(target["ENGINE"]).DatabaseWrapper(target, RESTORE_ALIAS)
+    yield wrapper
+    wrapper.close()
+    if connection.vendor == "postgresql":
+        admin.execute(f'DROP DATABASE IF EXISTS "{target["NAME"]}"')
+        admin.close()

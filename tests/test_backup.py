@@ -5,47 +5,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
 
 from luoshi.core import backup as ops
 from luoshi.evidence import services as evidence_services
 from luoshi.evidence.models import Evidence
 from tests.factories import LedgerRecordFactory, pdf_upload, png_upload
-
-ALIAS = "restore_target"
-
-
-@pytest.fixture
-def fresh_database(tmp_path):
-    """A second, empty database of the same engine, as a Django connection alias."""
-    base = connections["default"].settings_dict
-    target = {**base}
-    if connection.vendor == "sqlite":
-        target["NAME"] = str(tmp_path / "restored.sqlite3")
-        target["TEST"] = {**base.get("TEST", {}), "NAME": target["NAME"]}
-    else:
-        import psycopg
-
-        name = f"{base['NAME']}_restore"
-        admin = psycopg.connect(
-            host=base["HOST"] or None,
-            port=base["PORT"] or None,
-            user=base["USER"] or None,
-            dbname="postgres",
-            autocommit=True,
-        )
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-        target["NAME"] = name
-    from django.db.utils import load_backend
-
-    # Not registered in ``connections``: a connection of its own, outside the test's guard.
-    wrapper = load_backend(target["ENGINE"]).DatabaseWrapper(target, ALIAS)
-    yield wrapper
-    wrapper.close()
-    if connection.vendor == "postgresql":
-        admin.execute(f'DROP DATABASE IF EXISTS "{target["NAME"]}"')
-        admin.close()
+from tests.storage_support import disk_storage_config, evidence_storages
 
 
 @pytest.fixture
@@ -74,11 +39,8 @@ def test_backup_then_restore_into_a_fresh_database(data, fresh_database, tmp_pat
     } == stored
 
     restored = tmp_path / "restored"
-    result = ops.restore(
-        folder,
-        using=fresh_database,
-        file_roots={"evidence": restored / "evidence", "media": restored / "media"},
-    )
+    with evidence_storages(disk_storage_config(restored / "evidence")):
+        result = ops.restore(folder, using=fresh_database, media_root=restored / "media")
     assert result["files"] == len(stored) + 1
 
     # every table: same rows (count + checksum of the sorted rows) in both databases
@@ -104,8 +66,11 @@ def test_restore_refuses_a_tampered_backup(data, fresh_database, tmp_path):
     victim.write_bytes(b"tampered")
     with pytest.raises(CommandError, match="备份校验失败，已拒绝恢复"):
         call_command("restore", str(folder), "--verify-only")
-    with pytest.raises(ops.BackupError, match="校验和不符"):
-        ops.restore(folder, using=fresh_database, file_roots={"evidence": tmp_path / "x"})
+    with (
+        evidence_storages(disk_storage_config(tmp_path / "x" / "evidence")),
+        pytest.raises(ops.BackupError, match="校验和不符"),
+    ):
+        ops.restore(folder, using=fresh_database, media_root=tmp_path / "x" / "media")
     assert not (tmp_path / "x").exists()  # nothing restored
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from luoshi.health.models import WorkerHeartbeat
+from tests.storage_support import disk_storage_config, evidence_storages
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +68,8 @@ def test_unwritable_evidence_storage_is_503(client, settings, tmp_path):
     _beat()
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(blocker / "evidence")},
-        },
-    }
-    response = client.get("/healthz")
+    with evidence_storages(disk_storage_config(blocker / "evidence")):
+        response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["checks"]["storage"] == "error"
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from luoshi.accounts.models import User
 from luoshi.core import indicators
 from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import WorkflowError, WorkflowStep
@@ -40,9 +41,16 @@ def make_incident(unit, user, *, title="区一中食堂不实视频", discovered
     )
 
 
+def leader_of(unit):
+    """A 领导 of ``unit``: 办结 is a leader's sign-off (settings.SEPARATION_OF_DUTIES)."""
+    leader = User.objects.filter(unit=unit, groups__role__code="leader").first()
+    return leader or make_user(f"u_leader_{unit.code}", unit, "leader")
+
+
 def walk(incident, user, until="close", at=None):
     for step, data in STEP_DATA.items():
-        services.take_step(incident=incident, step=step, user=user, data=dict(data), at=at)
+        actor = leader_of(incident.unit) if step == "close" else user
+        services.take_step(incident=incident, step=step, user=actor, data=dict(data), at=at)
         if step == until:
             return incident
 
@@ -233,6 +241,7 @@ def test_walk_to_close_computes_times(client, users, tree):
         incident.time_to_response - datetime.timedelta(hours=6, minutes=30)
     ) < datetime.timedelta(minutes=1)
     assert incident.time_to_close is None
+    client.force_login(users.leader)  # 办结: the leader's sign-off
     step_post(client, incident, "close")
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.CLOSED
@@ -250,7 +259,8 @@ def test_walk_to_close_computes_times(client, users, tree):
         "respond",
         "close",
     ]
-    assert {s.actor for s in steps} == {users.clerk}
+    assert [s.actor for s in steps] == [users.clerk] * 3 + [users.leader]  # 办结 signed off
+    client.force_login(users.clerk)
     listing = client.get(reverse("incidents:list")).content.decode()
     assert "2天5小时" in listing
     rows = list(

@@ -85,7 +85,7 @@ def test_recipients_must_be_below_the_issuer(client, world):
         },
     )
     assert response.status_code == 200
-    assert "只能向发文单位的下级单位交办任务" in response.content.decode()
+    assert "只能向发文单位的下级单位或其业务指导范围内的单位交办任务" in response.content.decode()
     # the sibling is not even offered: outside the issuer's scope
     response = client.post(
         reverse("tasks:task_create"),

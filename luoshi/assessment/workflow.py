@@ -4,7 +4,9 @@
 复核中/已复核 --退回重算 (with a comment)--> 已计算. Publishing is refused while a score still
 waits for a manual score.
 
-Separation of duties: 计算 (computing and submitting), 复核 and 发布 are three people. Whoever
+Separation of duties (in force while ``assessment_review`` is listed in
+``settings.SEPARATION_OF_DUTIES``, the default): 计算 (computing and submitting), 复核 and
+发布 are three people. Whoever
 computed an assessment may not review or publish it, whoever reviewed it may not publish
 it, across every round (a person who recomputes after a 退回 becomes its 计算 person).
 """
@@ -38,7 +40,8 @@ ASSESSMENT = Workflow(
                 gettext_lazy("计算"): [S.DRAFT, S.COMPUTED],
                 gettext_lazy("复核"): [S.REVIEW],
                 gettext_lazy("发布"): [S.REVIEWED],
-            }
+            },
+            switch="assessment_review",  # settings.SEPARATION_OF_DUTIES
         )
     ],
     transitions=[

@@ -1,5 +1,6 @@
-"""Backup and restore: the database (SQLite online backup or pg_dump), the evidence and media
-files, and ``manifest.json`` with the sha256 of every file and a checksum of every table.
+"""Backup and restore: the database (SQLite online backup or pg_dump), the media folder, the
+files each app keeps outside the database (``registry.BACKUP_PARTS``: evidence, on disk or
+in S3), and ``manifest.json`` with the sha256 of every file and a checksum of every table.
 
     python manage.py backup var/backups/2026-11-24
     python manage.py restore var/backups/2026-11-24          # verifies, then restores
@@ -24,9 +25,11 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils.translation import gettext as _
 
+from luoshi.core import registry
+
 MANIFEST = "manifest.json"
-FORMAT = 1
-FILE_TREES = {"evidence": "EVIDENCE_ROOT", "media": "MEDIA_ROOT"}
+FORMAT = 2  # 1: evidence copied as the EVIDENCE_ROOT folder (restored the same way)
+MEDIA = "media"
 
 
 class BackupError(Exception):
@@ -81,30 +84,35 @@ def current_checksums() -> dict:
 
 
 def backup(target: Path, *, using: str = "default") -> dict:
-    """Write a complete backup into the empty or new folder ``target``; return the manifest."""
+    """Write a complete backup into the empty or new folder ``target``; return the manifest.
+
+    The manifest lists only files written into the backup and checked; files that could not
+    be saved (an evidence file missing or damaged where it is kept) are listed apart, under
+    ``problems``."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise BackupError(_("备份目录「%(path)s」不是空目录。") % {"path": target})
     target.mkdir(parents=True, exist_ok=True)
     conn = connections[using]
     conn.ensure_connection()
-    engine = conn.vendor
-    if engine == "sqlite":
-        database_file = target / "db.sqlite3"
-        destination = sqlite3.connect(database_file)
-        with destination:
-            conn.connection.backup(destination)  # the online backup API: consistent copy
-        destination.close()
-    elif engine == "postgresql":
-        database_file = target / "db.dump"
-        _run(["pg_dump", "-Fc", "--no-owner", "-f", str(database_file), *_pg_args(conn)], conn)
-    else:
-        raise BackupError(_("不支持的数据库类型：%(engine)s") % {"engine": engine})
-
-    for folder, setting in FILE_TREES.items():
-        source = Path(getattr(settings, setting))
-        if source.is_dir():
-            shutil.copytree(source, target / folder)
+    database_file = _dump_database(conn, target)
+    files = {database_file.name: sha256_file(database_file)}
+    parts, problems = {}, []
+    for part in registry.BACKUP_PARTS:
+        saved = part.save(target / part.name)
+        files.update({f"{part.name}/{name}": digest for name, digest in saved.files.items()})
+        parts[part.name] = {"label": part.label, "where": part.where(), "files": len(saved.files)}
+        problems += saved.problems
+    media = Path(settings.MEDIA_ROOT)
+    if media.is_dir():
+        shutil.copytree(media, target / MEDIA)
+        files.update(
+            {
+                str(path.relative_to(target)): sha256_file(path)
+                for path in sorted((target / MEDIA).rglob("*"))
+                if path.is_file()
+            }
+        )
     with conn.cursor() as cursor:
         tables = table_checksums(
             cursor, conn.introspection.table_names(cursor), conn.ops.quote_name
@@ -112,17 +120,30 @@ def backup(target: Path, *, using: str = "default") -> dict:
     manifest = {
         "format": FORMAT,
         "created": datetime.datetime.now(datetime.UTC).isoformat(),
-        "engine": engine,
+        "engine": conn.vendor,
         "database_file": database_file.name,
-        "files": {
-            str(path.relative_to(target)): sha256_file(path)
-            for path in sorted(target.rglob("*"))
-            if path.is_file()
-        },
+        "files": dict(sorted(files.items())),
+        "parts": parts,
+        "problems": problems,
         "tables": tables,
     }
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
+
+
+def _dump_database(conn, target: Path) -> Path:
+    if conn.vendor == "sqlite":
+        database_file = target / "db.sqlite3"
+        destination = sqlite3.connect(database_file)
+        with destination:
+            conn.connection.backup(destination)  # the online backup API: consistent copy
+        destination.close()
+    elif conn.vendor == "postgresql":
+        database_file = target / "db.dump"
+        _run(["pg_dump", "-Fc", "--no-owner", "-f", str(database_file), *_pg_args(conn)], conn)
+    else:
+        raise BackupError(_("不支持的数据库类型：%(engine)s") % {"engine": conn.vendor})
+    return database_file
 
 
 # --- restore ---------------------------------------------------------------------------------
@@ -156,12 +177,14 @@ def verify(source: Path) -> dict:
     return manifest
 
 
-def restore(source: Path, *, using="default", file_roots: dict | None = None) -> dict:
-    """Verify ``source``, restore it into database ``using`` and the file folders.
+def restore(source: Path, *, using="default", media_root: Path | None = None) -> dict:
+    """Verify ``source``, restore it into database ``using``, the media folder and each
+    part's files (evidence into the store in use now: disk or S3).
 
     The target database is replaced as a whole (SQLite: its file; PostgreSQL: pg_restore
-    --clean). Returns {"tables": n, "files": n} after checking every table checksum.
-    """
+    --clean), and so is the media folder; evidence files are written into the store, each
+    checked against the manifest. Returns {"tables": n, "files": n} after checking every
+    table checksum."""
     source = Path(source)
     manifest = verify(source)
     conn = connections[using] if isinstance(using, str) else using  # an alias or a wrapper
@@ -170,40 +193,16 @@ def restore(source: Path, *, using="default", file_roots: dict | None = None) ->
             _("备份来自 %(src)s 数据库，不能恢复到 %(dst)s。")
             % {"src": manifest["engine"], "dst": conn.vendor}
         )
-    database_file = source / manifest["database_file"]
-    if conn.vendor == "sqlite":
-        conn.ensure_connection()
-        backup_db = sqlite3.connect(database_file)
-        with backup_db:
-            backup_db.backup(conn.connection)
-        backup_db.close()
-    else:
-        conn.close()
-        _run(
-            [
-                "pg_restore",
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                "-d",
-                conn.settings_dict["NAME"],
-                *_pg_args(conn, with_name=False),
-                str(database_file),
-            ],
-            conn,
-        )
-    roots = file_roots or {folder: getattr(settings, s) for folder, s in FILE_TREES.items()}
-    restored_files = 0
-    for folder, root in roots.items():
-        saved = source / folder
-        if not saved.is_dir():
-            continue
-        root = Path(root)
-        if root.exists():
-            shutil.rmtree(root)
-        shutil.copytree(saved, root)
-        restored_files += sum(1 for p in root.rglob("*") if p.is_file())
+    _load_database(conn, source / manifest["database_file"])
+    restored_files = _restore_media(source / MEDIA, Path(media_root or settings.MEDIA_ROOT))
+    for part in registry.BACKUP_PARTS:
+        prefix = f"{part.name}/"
+        listed = {
+            name.removeprefix(prefix): digest
+            for name, digest in manifest["files"].items()
+            if name.startswith(prefix)
+        }
+        restored_files += part.restore(source / part.name, listed)
     with conn.cursor() as cursor:
         now = table_checksums(cursor, list(manifest["tables"]), conn.ops.quote_name)
     differing = [t for t in manifest["tables"] if now.get(t) != manifest["tables"][t]]
@@ -212,6 +211,40 @@ def restore(source: Path, *, using="default", file_roots: dict | None = None) ->
             _("恢复后数据表与备份不一致：%(tables)s") % {"tables": "、".join(differing[:20])}
         )
     return {"tables": len(now), "files": restored_files}
+
+
+def _load_database(conn, database_file: Path) -> None:
+    if conn.vendor == "sqlite":
+        conn.ensure_connection()
+        backup_db = sqlite3.connect(database_file)
+        with backup_db:
+            backup_db.backup(conn.connection)
+        backup_db.close()
+        return
+    conn.close()
+    _run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "-d",
+            conn.settings_dict["NAME"],
+            *_pg_args(conn, with_name=False),
+            str(database_file),
+        ],
+        conn,
+    )
+
+
+def _restore_media(saved: Path, root: Path) -> int:
+    if not saved.is_dir():
+        return 0
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(saved, root)
+    return sum(1 for p in root.rglob("*") if p.is_file())
 
 
 # --- PostgreSQL client helpers ------------------------------------------------------------------

@@ -4,11 +4,14 @@ The built-in roles and their grants on the first release's apps are here; every 
 registers its dictionaries, role grants and further steps in ``luoshi.core.registry``.
 """
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from luoshi.core import registry
+from luoshi.core.authority import BusinessLine
 from luoshi.core.scope import DataScope
 
 VIEW = ["view"]
@@ -106,10 +109,11 @@ ROLES = [
 
 def role_specs() -> dict:
     """role code -> its grants: the base ones above and every module's (``module_grants``)."""
-    specs = {}
-    for code, _name, _scope, _description, spec in ROLES:
+    specs: dict[str, Any] = {}
+    for code, _name, _scope, _description, declared in ROLES:
+        spec: Any = declared
         if spec != "*":
-            spec = {**spec}
+            spec = dict(spec)
             for grants in registry.GRANTS:
                 spec.update(grants.roles.get(code, {}))
         specs[code] = spec
@@ -154,8 +158,14 @@ def _ensure_dictionaries() -> None:
             )
 
 
+def _ensure_business_lines() -> None:
+    for order, (code, name) in enumerate(registry.BUSINESS_LINES.items(), start=1):
+        BusinessLine.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
 @transaction.atomic
 def ensure_defaults() -> None:
     _ensure_dictionaries()
+    _ensure_business_lines()
     for step in registry.DEFAULTS_STEPS:
         step()

@@ -23,7 +23,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font
@@ -38,6 +40,16 @@ from luoshi.core.excel import FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, safe_r
 DEFAULT_MAX_ROWS = 10_000  # the bulk import writes 10,000 rows in seconds (bench/run.py)
 HELP_SHEET_TITLE = "填写说明"
 REQUIRED_FONT = Font(bold=True, color="C00000")
+
+
+class Duplicates(models.TextChoices):
+    """What an import does with a row that repeats what is already kept (or an earlier row
+    of the file): each module says what "the same" means (a ledger record: unit, type, date
+    and title; a unit: its code; a user: the username)."""
+
+    REFUSE = "refuse", gettext_lazy("提示重复，不导入")
+    SKIP = "skip", gettext_lazy("跳过重复的行，导入其余")
+    KEEP = "keep", gettext_lazy("已确认不是重复，全部导入")
 
 
 class CellError(ValueError):
@@ -457,6 +469,12 @@ def wrong_template(made_for: str, expected: str) -> RowError:
     return RowError(0, "", message)
 
 
+def sort_errors(spec: TableSpec, errors: list[RowError]) -> list[RowError]:
+    """The errors by row, then in the order of the sheet's columns (file errors first)."""
+    order = {column.header: index for index, column in enumerate(spec.columns)}
+    return sorted(errors, key=lambda e: (e.row, order.get(e.column, -1)))
+
+
 def too_many_rows(spec: TableSpec) -> RowError:
     return RowError(
         0,
@@ -466,16 +484,12 @@ def too_many_rows(spec: TableSpec) -> RowError:
     )
 
 
-def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[RowError]]:
-    lines = sheet.rows()
-    first = next(lines, None)
-    header = first[1] if first and first[0] == 1 else ()
-    if first and first[0] != 1:  # row 1 left out of the file: the first row is data
-        lines = itertools.chain([first], lines)
+def _header_positions(spec: TableSpec, header) -> tuple[dict[str, int], list[RowError]]:
+    """Where each column of ``spec`` stands in the header row, or what is wrong with it."""
     names = [_normalize_header(value) for value in header]
+    if not any(names):
+        return {}, [RowError(1, "", _("第 1 行应为表头，请使用下载的导入模板"))]
     by_header = {_normalize_header(column.header): column for column in spec.columns}
-
-    errors: list[RowError] = []
     positions: dict[str, int] = {}
     unknown, duplicate = [], []
     for index, name in enumerate(names):
@@ -488,18 +502,37 @@ def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[
         else:
             positions[by_header[name].key] = index
     missing = [column.header for column in spec.columns if column.key not in positions]
-    if not any(names):
-        return [], [RowError(1, "", _("第 1 行应为表头，请使用下载的导入模板"))]
-    if missing:
-        errors.append(
-            RowError(
-                1, "", _("缺少列：%(cols)s，请使用下载的导入模板") % {"cols": "、".join(missing)}
-            )
-        )
-    if unknown:
-        errors.append(RowError(1, "", _("无法识别的列：%(cols)s") % {"cols": "、".join(unknown)}))
-    if duplicate:
-        errors.append(RowError(1, "", _("列重复：%(cols)s") % {"cols": "、".join(duplicate)}))
+    problems = (
+        (missing, _("缺少列：%(cols)s，请使用下载的导入模板")),
+        (unknown, _("无法识别的列：%(cols)s")),
+        (duplicate, _("列重复：%(cols)s")),
+    )
+    errors = [
+        RowError(1, "", message % {"cols": "、".join(cols)}) for cols, message in problems if cols
+    ]
+    return positions, errors
+
+
+def _parse_line(spec: TableSpec, positions, number: int, line, errors: list[RowError]) -> Row:
+    values = {}
+    for column in spec.columns:
+        index = positions[column.key]
+        raw = line[index] if index < len(line) else None
+        try:
+            values[column.key] = column.parse(raw)
+        except CellError as error:
+            errors.append(RowError(number, column.header, error.message))
+            values[column.key] = None
+    return Row(number, values)
+
+
+def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[RowError]]:
+    lines = sheet.rows()
+    first = next(lines, None)
+    header = first[1] if first and first[0] == 1 else ()
+    if first and first[0] != 1:  # row 1 left out of the file: the first row is data
+        lines = itertools.chain([first], lines)
+    positions, errors = _header_positions(spec, header)
     if errors:
         return [], errors
 
@@ -513,18 +546,8 @@ def _read_sheet(spec: TableSpec, sheet, progress=None) -> tuple[list[Row], list[
         if progress is not None and number - reported >= 500:
             progress(number, expected)
             reported = number
-        if all(_is_blank(value) for value in line):
-            continue
-        values = {}
-        for column in spec.columns:
-            index = positions[column.key]
-            raw = line[index] if index < len(line) else None
-            try:
-                values[column.key] = column.parse(raw)
-            except CellError as error:
-                errors.append(RowError(number, column.header, error.message))
-                values[column.key] = None
-        rows.append(Row(number, values))
+        if not all(_is_blank(value) for value in line):
+            rows.append(_parse_line(spec, positions, number, line, errors))
     if not rows:
         errors.append(RowError(0, "", _("文件中没有数据行")))
     return rows, errors

@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, partial
 from urllib.parse import quote_plus
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -132,6 +132,11 @@ class Metric:
     rollup_dim: str = ""
     # a count metric of the rollup's numerator (its records are the source's ``counted``)
     rollup_counted: bool = False
+    # A sum of a numeric field of the records instead of their count (a figure of a
+    # statistics form): ``summed`` names the field. For such a rate, ``total_counted`` is the
+    # Q of the denominator's records among the period's (the numerator's is ``counted``).
+    summed: str = ""
+    total_counted: Callable | None = None
     count_label: str = ""  # a rate's numerator: 「按时报送」
     total_label: str = ""  # a rate's denominator: 「应报送」
     description: str = ""
@@ -168,6 +173,13 @@ def rate_of(count: int, total: int | None) -> Decimal | None:
     if not total:
         return None
     return (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def figure(number):
+    """A count or a sum as stated: 0 for nothing, a whole sum as an int (248, not 248.0000)."""
+    if isinstance(number, Decimal):
+        return int(number) if number == number.to_integral_value() else number.normalize()
+    return number or 0
 
 
 @dataclass(frozen=True)
@@ -227,13 +239,22 @@ class _Plan:
     def _within(self, start, end) -> Q:
         return self.metric.in_period(start, end) if start <= end else Q(pk__in=[])
 
+    def _measure(self, condition: Q):
+        if self.metric.summed:
+            return Sum(self.metric.summed, filter=condition)
+        return Count("pk", filter=condition)
+
     def aggregates(self) -> dict:
         result = {}
         for i, (start, end) in enumerate(self.periods):
             within = self._within(start, end)
-            result[f"t{i}"] = Count("pk", filter=within)
+            below = within
+            if self.metric.total_counted is not None:
+                below = within & self.metric.total_counted(start, end)
+            result[f"t{i}"] = self._measure(below)
             if self.metric.is_rate and not self.metric.semi_join:
-                result[f"c{i}"] = Count("pk", filter=within & self.metric.counted(start, end))
+                counted = within & self.metric.counted(start, end)
+                result[f"c{i}"] = self._measure(counted)
         return result
 
     def numerators(self) -> dict:
@@ -256,10 +277,10 @@ class _Plan:
     def value(self, i: int, row: dict, unit, subtree: bool) -> Value:
         start, end = self.periods[i]
         links = partial(self.links, start, end, unit.pk, subtree)
-        total = row.get(f"t{i}") or 0
+        total = figure(row.get(f"t{i}"))
         if not self.metric.is_rate:
             return Value(self.metric, total, None, links, start, end)
-        return Value(self.metric, row.get(f"c{i}") or 0, total, links, start, end)
+        return Value(self.metric, figure(row.get(f"c{i}")), total, links, start, end)
 
     @cached_property
     def list_path(self) -> str:

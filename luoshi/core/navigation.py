@@ -1,14 +1,16 @@
 """The left menu: modules and their pages, shown only with the permission they need."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: str | Promise
     url_name: str
     permission: str | None = None
     icon: str = "circle"
@@ -16,7 +18,7 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class MenuGroup:
-    label: str
+    label: str | Promise
     icon: str
     items: list[MenuItem] = field(default_factory=list)
 
@@ -57,6 +59,7 @@ MENU = [
             MenuItem(
                 _("报送计划"), "tasks:schedules", "tasks.view_reportingschedule", "calendar-check"
             ),
+            MenuItem(_("统计报表"), "statforms:forms", "statforms.view_statform", "table"),
         ],
     ),
     MenuGroup(
@@ -141,9 +144,11 @@ MENU = [
         "diagram-3",
         [
             MenuItem(_("单位管理"), "units:list", "units.view_unit", "building"),
+            MenuItem(_("业务指导范围"), "units:guidance", "core.view_guidance", "signpost-split"),
             MenuItem(_("人员管理"), "accounts:users", "accounts.view_user", "people"),
             MenuItem(_("角色权限"), "accounts:roles", "accounts.view_role", "shield-lock"),
             MenuItem(_("在线会话"), "accounts:sessions", "accounts.view_usersession", "laptop"),
+            MenuItem(_("Excel 导入"), "accounts:import_users", "accounts.add_user", "upload"),
             MenuItem(
                 _("责任岗位"),
                 "accounts:positions",
@@ -158,6 +163,17 @@ MENU = [
         [
             MenuItem(_("导出数据包"), "exchange:export", "exchange.export_package", "download"),
             MenuItem(_("导入数据包"), "exchange:import", "exchange.import_package", "upload"),
+        ],
+    ),
+    MenuGroup(
+        _("系统管理"),
+        "gear",
+        [
+            MenuItem(_("参数设置"), "parameters", "core.view_systemparameter", "sliders2"),
+            MenuItem(_("通知公告"), "notices:announcements", None, "megaphone"),
+            MenuItem(
+                _("通知发送记录"), "notices:deliveries", "notices.view_delivery", "send-check"
+            ),
         ],
     ),
     MenuGroup(
@@ -188,8 +204,8 @@ MENU = [
 ]
 
 
-def menu_for(user, current_path: str):
-    groups = []
+def menu_for(user, current_path: str) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
     for group in MENU:
         items = []
         for item in group.items:
@@ -203,8 +219,8 @@ def menu_for(user, current_path: str):
     # Only the most specific match is active: /tasks/issued/ is not also /tasks/.
     matched = [i for g in groups for i in g["items"] if i["active"]]
     best = max((len(i["url"]) for i in matched), default=0)
-    for group in groups:
-        for item in group["items"]:
+    for shown in groups:
+        for item in shown["items"]:
             item["active"] = item["active"] and len(item["url"]) == best
-        group["active"] = any(i["active"] for i in group["items"])
+        shown["active"] = any(i["active"] for i in shown["items"])
     return groups

@@ -12,6 +12,14 @@ Reads and writes differ: a model's ``for_user`` may widen what a user *reads* (t
 of a task reads the recipients' submissions, an inspection team reads the inspected unit's
 rectification), but a *write* needs the record's own unit in the user's scope
 (``writable_by`` / ``in_write_scope``): reading as issuer never implies writing.
+
+业务指导范围 (business-line authority, ``luoshi.core.authority.Guidance``): a unit may direct
+units outside its subtree along a business line (``tasks``, ``risks``, ``inspections``). It
+widens, for that line only, which units its people may address as issuer
+(``scope_q(..., line=)`` / ``within_reach``) and what they read from the issuing side
+(``issuer_q``): the answers of the directed units to the unit's own tasks, campaigns and
+inspections. It never widens the plain scope (the directed units' ledger and other records)
+nor writes (``in_write_scope`` takes a ``line`` only where a module grants writing along it).
 """
 
 from __future__ import annotations
@@ -19,8 +27,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.authority import Guidance
 
 
 class DataScope(models.TextChoices):
@@ -79,14 +89,102 @@ def subtree_q(spec: ScopeSpec, path: str) -> Q:
     return Q(**{spec.field("path__startswith"): path})
 
 
-def scope_q(user, spec: ScopeSpec) -> Q:
-    """A Q object selecting exactly the rows of a model that ``user`` may see."""
+@dataclass(frozen=True)
+class Direction:
+    """What a unit directs along one business line: single units and whole subtrees."""
+
+    unit_ids: frozenset[int] = frozenset()
+    subtree_paths: tuple[str, ...] = ()
+
+    def q(self, spec: ScopeSpec) -> Q:
+        condition = NOTHING
+        if self.unit_ids:
+            condition |= Q(**{spec.field("pk__in"): sorted(self.unit_ids)})
+        for path in self.subtree_paths:
+            condition |= Q(**{spec.field("path__startswith"): path})
+        return condition
+
+
+def directions_of(unit_id: int | None, user=None) -> dict[str, Direction]:
+    """line code -> what ``unit_id`` directs (业务指导范围); with ``user``, only the rows that
+    apply to them (no role named, or a role they hold). One query."""
+    if unit_id is None:
+        return {}
+    rows = Guidance.objects.filter(unit_id=unit_id, lines__is_active=True)
+    if user is not None:
+        rows = rows.filter(Q(role__isnull=True) | Q(role__user=user))
+    ids: dict[str, set[int]] = {}
+    paths: dict[str, set[str]] = {}
+    for line, subtree, target, path in rows.values_list(
+        "lines__code", "with_subordinates", "units__pk", "units__path"
+    ):
+        if target is None:
+            continue
+        if subtree:
+            paths.setdefault(line, set()).add(path)
+        else:
+            ids.setdefault(line, set()).add(target)
+    return {
+        line: Direction(frozenset(ids.get(line, ())), tuple(sorted(paths.get(line, ()))))
+        for line in {*ids, *paths}
+    }
+
+
+def user_directions(user) -> dict[str, Direction]:
+    """What the user's unit directs, for this user; cached per request like ``user_scopes``."""
+    cached = getattr(user, "_luoshi_directions", None)
+    if cached is None:
+        cached = directions_of(user.unit_id, user)
+        user._luoshi_directions = cached
+    return cached
+
+
+def directed_q(user, spec: ScopeSpec, line: str) -> Q:
+    """Rows of the units the user's unit directs along ``line`` (nothing without authority)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    direction = user_directions(user).get(line)
+    return direction.q(spec) if direction is not None else NOTHING
+
+
+def reach_q(issuing_unit, spec: ScopeSpec, line: str, *, user=None) -> Q:
+    """Rows of the units ``issuing_unit`` may address along ``line``: its own subtree, and
+    what it directs (for ``user``: only when it is the user's own unit, and by the rows
+    that apply to the user)."""
+    condition = Q(**{spec.field("path__startswith"): issuing_unit.path})
+    if user is None:
+        direction = directions_of(issuing_unit.pk).get(line)
+        return condition | direction.q(spec) if direction is not None else condition
+    if issuing_unit.pk == user.unit_id:
+        condition |= directed_q(user, spec, line)
+    return condition
+
+
+def issuer_q(user, spec: ScopeSpec, issuer: ScopeSpec, line: str, *, line_field: str = "") -> Q:
+    """Rows seen from the issuing side (a task's assignments, a campaign's screenings):
+    the issuing record is in the user's scope, and the row's own unit is below the issuing
+    unit or directed by the user's unit along ``line`` — or, with ``line_field``, along the
+    line the row names in that field. Remove the authority and the directed units' answers
+    are gone for the issuer too."""
+    directed = NOTHING
+    if line_field and user is not None and user.is_authenticated:
+        for code in user_directions(user):
+            directed |= Q(**{line_field: code}) & directed_q(user, spec, code)
+    else:
+        directed = directed_q(user, spec, line)
+    below = Q(**{spec.field("path__startswith"): F(issuer.field("path"))})
+    return scope_q(user, issuer) & (below | directed)
+
+
+def scope_q(user, spec: ScopeSpec, *, line: str | None = None) -> Q:
+    """A Q object selecting exactly the rows of a model that ``user`` may see; with
+    ``line``, also the rows of the units the user's unit directs along that business line."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
     unit = user.unit
-    condition = NOTHING
+    condition = directed_q(user, spec, line) if line else NOTHING
     for scope, custom_ids in user_scopes(user):
         if scope == DataScope.ALL:
             return EVERYTHING
@@ -110,10 +208,16 @@ class ScopedQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(scope_q(user, self.model.scope_spec))
 
-    def writable_by(self, user):
+    def writable_by(self, user, *, line: str | None = None):
         """The records ``user`` may change: their own unit in the user's scope, without
-        the extra visibility a model's ``for_user`` adds for readers on the other side."""
-        return self.filter(scope_q(user, self.model.scope_spec))
+        the extra visibility a model's ``for_user`` adds for readers on the other side.
+        ``line``: only where a module grants writing along a business line."""
+        return self.filter(scope_q(user, self.model.scope_spec, line=line))
+
+    def within_reach(self, user, line: str):
+        """The records (units) ``user`` may address along business line ``line``: the
+        user's scope plus the units the user's unit directs (issuing, not writing)."""
+        return self.filter(scope_q(user, self.model.scope_spec, line=line))
 
     def in_subtree(self, unit):
         """Records of ``unit`` and every unit below it (a filter, not a permission)."""
@@ -124,10 +228,10 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
     pass
 
 
-def in_write_scope(user, obj) -> bool:
+def in_write_scope(user, obj, *, line: str | None = None) -> bool:
     """May ``user`` write to ``obj`` as far as data scope goes (see ``writable_by``)?"""
     model = type(obj)
-    return model._default_manager.all().writable_by(user).filter(pk=obj.pk).exists()
+    return model._default_manager.all().writable_by(user, line=line).filter(pk=obj.pk).exists()
 
 
 def is_scoped(model) -> bool:

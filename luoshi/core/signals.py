@@ -22,7 +22,7 @@ def create_defaults(sender, **kwargs):
 
 # Migrations after which the rollups are recounted (they create the rows' table or change
 # what the records count): an existing database gets its rollups with the migration.
-ROLLUP_MIGRATIONS = {("core", "0003_rollup"), ("ledger", "0006_has_evidence")}
+ROLLUP_MIGRATIONS = {("core", "0005_rollup"), ("ledger", "0006_has_evidence")}
 
 
 def _rebuild_rollups_after(plan) -> None:

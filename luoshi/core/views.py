@@ -5,6 +5,7 @@ action → 403; record outside the data scope → 404 (its existence is not reve
 """
 
 from contextlib import contextmanager
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -32,10 +33,10 @@ def perm_name(model, action: str) -> str:
 class ScopedMixin(PermissionRequiredMixin):
     """Reads only what the user's data scope allows; needs ``<app>.<action>_<model>``."""
 
-    model = None
+    model: Any = None  # a scoped model (ScopedManager), set by each view
     action = "view"
-    list_url_name = None  # the module's list page, for breadcrumbs and "cancel"
-    list_label = None
+    list_url_name: str | None = None  # the module's list page, for breadcrumbs and "cancel"
+    list_label: str | None = None
 
     def get_permission_required(self):
         if self.permission_required:
@@ -169,7 +170,7 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
 class ScopedFormMixin(ScopedMixin):
     """Create/update through a service function so views stay thin."""
 
-    template_name = "includes/form_page.html"
+    template_name: Any = "includes/form_page.html"
     success_message = ""
     page_title = None
 

@@ -105,6 +105,12 @@ class Transition:
             raise WorkflowError(refusal)
 
 
+def separation_on(name: str) -> bool:
+    """Is the configurable separation of duties ``name`` in force in this deployment
+    (``settings.SEPARATION_OF_DUTIES``, e.g. ``assessment_review``, ``incident_signoff``)?"""
+    return name in getattr(settings, "SEPARATION_OF_DUTIES", ())
+
+
 @dataclass(frozen=True)
 class Separation:
     """Separation of duties on one record.
@@ -119,6 +125,13 @@ class Separation:
     duties: Mapping[str, Iterable[str]]
     repeat: bool = True
     since: str | None = None
+    # A separation a deployment may switch off: in force only while this name is listed in
+    # ``settings.SEPARATION_OF_DUTIES`` (None: always in force).
+    switch: str | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.switch is None or separation_on(self.switch)
 
     def duty_of(self, state) -> str | None:
         return next((name for name, states in self.duties.items() if state in states), None)
@@ -181,7 +194,7 @@ class Workflow:
         """Ids of the users whom separation of duties bars from a step in ``state``."""
         barred = set()
         for rule in self.separations:
-            duty = rule.duty_of(state)
+            duty = rule.duty_of(state) if rule.in_force else None
             if duty is None:
                 continue
             steps = self._counted_steps(obj, rule)
@@ -194,7 +207,7 @@ class Workflow:
         """Raise ``WorkflowError`` when ``user`` already took a duty of ``obj`` that the
         workflow separates from the duty of a step in ``state``."""
         for rule in self.separations:
-            duty = rule.duty_of(state)
+            duty = rule.duty_of(state) if rule.in_force else None
             if duty is None:
                 continue
             taken_states = set(

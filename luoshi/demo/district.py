@@ -17,6 +17,7 @@ import random
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -25,9 +26,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from luoshi.accounts.models import Position, ResponsibilityPosition, Role, User
 from luoshi.core import registry, rollups
 from luoshi.core.defaults import ensure_defaults
+from luoshi.evidence.models import Evidence
 from luoshi.evidence.samples import sample_pdf, sample_png
+from luoshi.evidence.services import attach_file
+from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.units.models import Unit, UnitType, UnitYearStat
+from luoshi.units.services import create_unit
 
 PASSWORD = "Luoshi@2026demo"
 SEED = 2026
@@ -467,209 +474,270 @@ def _plan_unit(rng: random.Random, year: int, unit: tuple) -> list[PlannedRecord
 PHOTO_TYPES = {"civic_practice", "volunteer", "outreach_talk", "publicity", "warning_education"}
 
 
+class _Content(NamedTuple):
+    """What the title and fields of one planned record are made from."""
+
+    rng: random.Random
+    year: int
+    kind: str
+    code: str
+    name: str
+    short: str
+    seq: int
+    day: datetime.date
+    topic: str
+    hall: str
+
+
 def _content(rng, year, kind, code, name, short, activity, seq, day):
+    """The title and fields of the ``seq``-th record of ``activity`` of one unit."""
     topic = TOPICS[(seq * 3 + len(code)) % len(TOPICS)]
     hall = (
         "三楼会议室" if kind in {"root", "publicity", "bureau", "media"} else "党群服务中心会议室"
     )
-    if activity == "study_group":
-        body = STUDY_BODY.get(kind, "党委理论学习中心组")
-        if kind == "town":
-            body = ("街道党工委" if "街道" in name else "镇党委") + "理论学习中心组"
-        people = _meeting_people(rng, kind)
-        speakers = max(3, people["actual_participants"] - rng.randint(2, 5))
-        return (
-            f"{year}年{body}第{seq}次集体学习（专题：{topic}）",
-            {
-                **people,
-                "location": hall,
-                "summary": (
-                    f"围绕{topic}开展专题学习研讨，主要负责同志领学并作交流发言，"
-                    f"{speakers}名班子成员结合分管工作谈体会、提措施，做到计划、讲座、心得和考勤相结合。"
-                ),
-                "outcome": rng.choice(
-                    [
-                        f"形成研讨发言材料{speakers}篇，梳理出{rng.randint(3, 8)}项工作措施纳入下阶段重点任务。",
-                        f"班子成员撰写心得体会{speakers}篇，推动学习成果转化为解决实际问题的具体举措。",
-                        f"结合学习查找工作短板{rng.randint(2, 6)}项，明确责任领导和完成时限。",
-                    ]
-                ),
-                "tags": "中心组学习," + topic.strip("《》“”")[:12],
-            },
-        )
-    if activity == "special_meeting":
-        body = MEETING_BODY.get(kind, "党委会议")
-        if kind == "town":
-            body = "街道党工委会议" if "街道" in name else "镇党委会议"
-        subject = {3: "研究部署全年意识形态工作", 8: "听取上半年意识形态工作情况汇报"}.get(
-            day.month, "研究意识形态工作责任制落实和年度考核工作"
-        )
-        return (
-            f"{body}专题{subject}",
-            {
-                **_meeting_people(rng, kind),
-                "location": hall,
-                "summary": (
-                    "传达学习中央和省、市、区关于意识形态工作的决策部署，"
-                    f"{subject}，把意识形态工作纳入重要议事日程，与业务工作同部署、同落实、同检查、同考核。"
-                ),
-                "outcome": rng.choice(
-                    [
-                        f"审议通过《{year}年意识形态工作要点》和责任清单，分解任务{rng.randint(12, 24)}项，明确责任领导和完成时限。",
-                        f"研究解决意识形态阵地管理等问题{rng.randint(2, 5)}个，压实班子成员“一岗双责”。",
-                        f"部署开展意识形态领域风险点排查，明确牵头领导{rng.randint(2, 4)}名。",
-                    ]
-                ),
-                "tags": "专题会议,党委主体责任",
-            },
-        )
-    if activity == "analysis":
-        risks = rng.randint(3, 9)
-        return (
-            f"{year}年{_half(day)}意识形态领域形势分析研判会",
-            {
-                **_meeting_people(rng, kind),
-                "location": hall,
-                "summary": (
-                    "总结分析意识形态领域工作开展情况和总体态势，研判当前面临的形势和风险，"
-                    "对重大事件、重要情况、重要社情民意中的倾向性、苗头性问题有针对性地进行引导。"
-                ),
-                "outcome": f"梳理风险点{risks}个，制定防范化解措施{risks + rng.randint(2, 6)}条，逐项明确责任人和完成时限。",
-                "tags": "分析研判,风险防控",
-            },
-        )
-    if activity == "briefing":
-        period = f"{year - 1}年度" if day.month <= 2 else f"{year}年上半年"
-        units = rng.randint(2, 6)
-        return (
-            f"关于{period}意识形态工作责任制落实情况的通报",
-            {
-                "summary": (
-                    f"在{short}范围内通报{period}意识形态工作开展情况，点名指出{units}个单位（部门）"
-                    "存在学习记录不规范、信息报送不及时、佐证材料不全等问题。"
-                ),
-                "outcome": f"督促{units}个单位限期整改，已整改到位{units - rng.randint(0, 1)}个。",
-                "tags": "通报",
-            },
-        )
-    if activity == "report_up":
-        upper = UPPER.get(kind, "区委")
-        return (
-            f"向{upper}专题汇报{year}年上半年意识形态工作",
-            {
-                "summary": (
-                    f"书面并当面向{upper}专题汇报落实意识形态工作责任制情况，"
-                    "报告理论学习、阵地管理、舆论引导等方面的做法、存在的问题和下一步工作计划。"
-                ),
-                "outcome": f"{upper}对工作给予肯定，提出改进意见{rng.randint(2, 4)}条，已纳入下半年工作计划。",
-                "tags": "专题汇报",
-            },
-        )
-    if activity == "duty_report":
-        people = _meeting_people(rng, kind)
-        return (
-            f"{year - 1}年度领导班子述职述廉暨意识形态工作专项述职",
-            {
-                **people,
-                "location": hall,
-                "summary": (
-                    f"班子成员{people['actual_participants']}人在述职述廉报告中专题报告履行"
-                    "意识形态工作“一岗双责”情况，自觉接受监督和评议。"
-                ),
-                "outcome": f"民主测评“好”“较好”等次占比{rng.randint(95, 100)}%，对照问题形成整改清单。",
-                "tags": "述职,一岗双责",
-            },
-        )
-    if activity == "outreach_talk":
-        team = TALK_TEAMS[(seq + len(code)) % len(TALK_TEAMS)]
-        places = TALK_PLACES_BY_KIND.get(kind, TALK_PLACES)
-        place = places[(seq * 2 + len(code)) % len(places)]
-        audience = rng.randint(30, 260)
-        return (
-            f"{team}“{topic}”宣讲{place}",
-            {
-                "audience_count": audience,
-                "location": "新时代文明实践站" if kind in {"community", "village"} else "",
-                "summary": f"用群众听得懂的语言宣讲{topic}，结合身边事例讲政策、讲变化，现场开展互动交流。",
-                "outcome": f"受众{audience}人，发放宣传资料{audience + rng.randint(20, 120)}份，现场解答群众提问{rng.randint(5, 30)}个。",
-                "tags": "理论宣讲," + team.strip("“”"),
-            },
-        )
-    if activity == "civic_practice":
-        theme, result = CIVIC_BY_MONTH[day.month]
-        n, m = rng.randint(40, 260), rng.randint(5, 40)
-        return (
-            f"新时代文明实践站“{theme}”主题活动",
-            {
-                "audience_count": n,
-                "location": f"{short}新时代文明实践站",
-                "summary": f"依托新时代文明实践站（所）阵地，组织志愿者和群众开展“{theme}”主题活动。",
-                "outcome": result.format(n=n, m=m) + "。",
-                "tags": "文明实践",
-            },
-        )
-    if activity == "volunteer":
-        pool = HOSPITAL_VOLUNTEER if kind == "hospital" else VOLUNTEER
-        theme, result = pool[(seq + len(code) + day.month) % len(pool)]
-        n, m, k = rng.randint(50, 400), rng.randint(6, 40), rng.randint(2, 8)
-        volunteers = rng.randint(8, 45)
-        return (
-            theme,
-            {
-                "audience_count": n,
-                "summary": f"组织党员志愿者{volunteers}人开展{theme}活动。",
-                "outcome": result.format(n=n, m=m, k=k) + "。",
-                "tags": "志愿服务",
-            },
-        )
-    if activity == "warning_education":
-        theme, summary = WARNING[(seq + len(code)) % len(WARNING)]
-        people = _meeting_people(rng, kind)
-        people["expected_participants"] += 20
-        people["actual_participants"] += 20 - rng.randint(0, 3)
-        return (
-            f"{theme}（{_half(day)}）",
-            {
-                **people,
-                "summary": summary + "，警示党员干部警钟长鸣、牢记宗旨。",
-                "outcome": f"党员干部撰写心得体会{rng.randint(10, 30)}篇，查找廉政风险点{rng.randint(3, 9)}个并制定防控措施。",
-                "tags": "警示教育",
-            },
-        )
-    if activity == "training":
-        pool = TRAININGS.get(kind, TRAININGS["default"])
-        theme = pool[(seq - 1) % len(pool)]
-        expected = rng.randint(30, 120) if kind in {"publicity", "cyber"} else rng.randint(20, 60)
-        return (
-            f"{year}年{theme}",
-            {
-                "expected_participants": expected,
-                "actual_participants": expected - rng.randint(0, 4),
-                "location": hall,
-                "summary": f"邀请专家授课，围绕{topic}和意识形态阵地管理、网络舆情应对等内容开展培训。",
-                "outcome": f"组织闭卷测试，合格率{rng.randint(96, 100)}%；收集意见建议{rng.randint(3, 12)}条。",
-                "tags": "培训",
-            },
-        )
-    if activity == "publicity":
-        level = _weighted(rng, OUTLET_WEIGHTS)
-        outlet = rng.choice(OUTLETS[level])
-        who = "示范区" if kind in {"root", "publicity", "news", "media"} else short
-        pool = KIND_HEADLINES.get(kind, HEADLINES)
-        headline = pool[(seq * 5 + len(code) + day.month) % len(pool)].format(who=who)
-        views = rng.randint(3, 40) * 1000 * (10 if level in {"central", "province"} else 1)
-        return (
-            headline,
-            {
-                "outlet_name": outlet,
-                "outlet_level": level,
-                "audience_count": views,
-                "summary": f"稿件《{headline}》刊发于{outlet}，宣传展示{short}工作成效。",
-                "outcome": f"阅读量{views}，被{rng.randint(1, 12)}家平台转载。",
-                "tags": "上稿,外宣",
-            },
-        )
-    raise ValueError(activity)
+    context = _Content(rng, year, kind, code, name, short, seq, day, topic, hall)
+    try:
+        write = _CONTENT[activity]
+    except KeyError:
+        raise ValueError(activity) from None
+    return write(context)
+
+
+def _study_group_content(c: _Content):
+    body = STUDY_BODY.get(c.kind, "党委理论学习中心组")
+    if c.kind == "town":
+        body = ("街道党工委" if "街道" in c.name else "镇党委") + "理论学习中心组"
+    people = _meeting_people(c.rng, c.kind)
+    speakers = max(3, people["actual_participants"] - c.rng.randint(2, 5))
+    return (
+        f"{c.year}年{body}第{c.seq}次集体学习（专题：{c.topic}）",
+        {
+            **people,
+            "location": c.hall,
+            "summary": (
+                f"围绕{c.topic}开展专题学习研讨，主要负责同志领学并作交流发言，"
+                f"{speakers}名班子成员结合分管工作谈体会、提措施，做到计划、讲座、心得和考勤相结合。"
+            ),
+            "outcome": c.rng.choice(
+                [
+                    f"形成研讨发言材料{speakers}篇，梳理出{c.rng.randint(3, 8)}项工作措施纳入下阶段重点任务。",
+                    f"班子成员撰写心得体会{speakers}篇，推动学习成果转化为解决实际问题的具体举措。",
+                    f"结合学习查找工作短板{c.rng.randint(2, 6)}项，明确责任领导和完成时限。",
+                ]
+            ),
+            "tags": "中心组学习," + c.topic.strip("《》“”")[:12],
+        },
+    )
+
+
+def _special_meeting_content(c: _Content):
+    body = MEETING_BODY.get(c.kind, "党委会议")
+    if c.kind == "town":
+        body = "街道党工委会议" if "街道" in c.name else "镇党委会议"
+    subject = {3: "研究部署全年意识形态工作", 8: "听取上半年意识形态工作情况汇报"}.get(
+        c.day.month, "研究意识形态工作责任制落实和年度考核工作"
+    )
+    return (
+        f"{body}专题{subject}",
+        {
+            **_meeting_people(c.rng, c.kind),
+            "location": c.hall,
+            "summary": (
+                "传达学习中央和省、市、区关于意识形态工作的决策部署，"
+                f"{subject}，把意识形态工作纳入重要议事日程，与业务工作同部署、同落实、同检查、同考核。"
+            ),
+            "outcome": c.rng.choice(
+                [
+                    f"审议通过《{c.year}年意识形态工作要点》和责任清单，分解任务{c.rng.randint(12, 24)}项，明确责任领导和完成时限。",
+                    f"研究解决意识形态阵地管理等问题{c.rng.randint(2, 5)}个，压实班子成员“一岗双责”。",
+                    f"部署开展意识形态领域风险点排查，明确牵头领导{c.rng.randint(2, 4)}名。",
+                ]
+            ),
+            "tags": "专题会议,党委主体责任",
+        },
+    )
+
+
+def _analysis_content(c: _Content):
+    risks = c.rng.randint(3, 9)
+    return (
+        f"{c.year}年{_half(c.day)}意识形态领域形势分析研判会",
+        {
+            **_meeting_people(c.rng, c.kind),
+            "location": c.hall,
+            "summary": (
+                "总结分析意识形态领域工作开展情况和总体态势，研判当前面临的形势和风险，"
+                "对重大事件、重要情况、重要社情民意中的倾向性、苗头性问题有针对性地进行引导。"
+            ),
+            "outcome": f"梳理风险点{risks}个，制定防范化解措施{risks + c.rng.randint(2, 6)}条，逐项明确责任人和完成时限。",
+            "tags": "分析研判,风险防控",
+        },
+    )
+
+
+def _briefing_content(c: _Content):
+    period = f"{c.year - 1}年度" if c.day.month <= 2 else f"{c.year}年上半年"
+    units = c.rng.randint(2, 6)
+    return (
+        f"关于{period}意识形态工作责任制落实情况的通报",
+        {
+            "summary": (
+                f"在{c.short}范围内通报{period}意识形态工作开展情况，点名指出{units}个单位（部门）"
+                "存在学习记录不规范、信息报送不及时、佐证材料不全等问题。"
+            ),
+            "outcome": f"督促{units}个单位限期整改，已整改到位{units - c.rng.randint(0, 1)}个。",
+            "tags": "通报",
+        },
+    )
+
+
+def _report_up_content(c: _Content):
+    upper = UPPER.get(c.kind, "区委")
+    return (
+        f"向{upper}专题汇报{c.year}年上半年意识形态工作",
+        {
+            "summary": (
+                f"书面并当面向{upper}专题汇报落实意识形态工作责任制情况，"
+                "报告理论学习、阵地管理、舆论引导等方面的做法、存在的问题和下一步工作计划。"
+            ),
+            "outcome": f"{upper}对工作给予肯定，提出改进意见{c.rng.randint(2, 4)}条，已纳入下半年工作计划。",
+            "tags": "专题汇报",
+        },
+    )
+
+
+def _duty_report_content(c: _Content):
+    people = _meeting_people(c.rng, c.kind)
+    return (
+        f"{c.year - 1}年度领导班子述职述廉暨意识形态工作专项述职",
+        {
+            **people,
+            "location": c.hall,
+            "summary": (
+                f"班子成员{people['actual_participants']}人在述职述廉报告中专题报告履行"
+                "意识形态工作“一岗双责”情况，自觉接受监督和评议。"
+            ),
+            "outcome": f"民主测评“好”“较好”等次占比{c.rng.randint(95, 100)}%，对照问题形成整改清单。",
+            "tags": "述职,一岗双责",
+        },
+    )
+
+
+def _outreach_talk_content(c: _Content):
+    team = TALK_TEAMS[(c.seq + len(c.code)) % len(TALK_TEAMS)]
+    places = TALK_PLACES_BY_KIND.get(c.kind, TALK_PLACES)
+    place = places[(c.seq * 2 + len(c.code)) % len(places)]
+    audience = c.rng.randint(30, 260)
+    return (
+        f"{team}“{c.topic}”宣讲{place}",
+        {
+            "audience_count": audience,
+            "location": "新时代文明实践站" if c.kind in {"community", "village"} else "",
+            "summary": f"用群众听得懂的语言宣讲{c.topic}，结合身边事例讲政策、讲变化，现场开展互动交流。",
+            "outcome": f"受众{audience}人，发放宣传资料{audience + c.rng.randint(20, 120)}份，现场解答群众提问{c.rng.randint(5, 30)}个。",
+            "tags": "理论宣讲," + team.strip("“”"),
+        },
+    )
+
+
+def _civic_practice_content(c: _Content):
+    theme, result = CIVIC_BY_MONTH[c.day.month]
+    n, m = c.rng.randint(40, 260), c.rng.randint(5, 40)
+    return (
+        f"新时代文明实践站“{theme}”主题活动",
+        {
+            "audience_count": n,
+            "location": f"{c.short}新时代文明实践站",
+            "summary": f"依托新时代文明实践站（所）阵地，组织志愿者和群众开展“{theme}”主题活动。",
+            "outcome": result.format(n=n, m=m) + "。",
+            "tags": "文明实践",
+        },
+    )
+
+
+def _volunteer_content(c: _Content):
+    pool = HOSPITAL_VOLUNTEER if c.kind == "hospital" else VOLUNTEER
+    theme, result = pool[(c.seq + len(c.code) + c.day.month) % len(pool)]
+    n, m, k = c.rng.randint(50, 400), c.rng.randint(6, 40), c.rng.randint(2, 8)
+    volunteers = c.rng.randint(8, 45)
+    return (
+        theme,
+        {
+            "audience_count": n,
+            "summary": f"组织党员志愿者{volunteers}人开展{theme}活动。",
+            "outcome": result.format(n=n, m=m, k=k) + "。",
+            "tags": "志愿服务",
+        },
+    )
+
+
+def _warning_education_content(c: _Content):
+    theme, summary = WARNING[(c.seq + len(c.code)) % len(WARNING)]
+    people = _meeting_people(c.rng, c.kind)
+    people["expected_participants"] += 20
+    people["actual_participants"] += 20 - c.rng.randint(0, 3)
+    return (
+        f"{theme}（{_half(c.day)}）",
+        {
+            **people,
+            "summary": summary + "，警示党员干部警钟长鸣、牢记宗旨。",
+            "outcome": f"党员干部撰写心得体会{c.rng.randint(10, 30)}篇，查找廉政风险点{c.rng.randint(3, 9)}个并制定防控措施。",
+            "tags": "警示教育",
+        },
+    )
+
+
+def _training_content(c: _Content):
+    pool = TRAININGS.get(c.kind, TRAININGS["default"])
+    theme = pool[(c.seq - 1) % len(pool)]
+    expected = c.rng.randint(30, 120) if c.kind in {"publicity", "cyber"} else c.rng.randint(20, 60)
+    return (
+        f"{c.year}年{theme}",
+        {
+            "expected_participants": expected,
+            "actual_participants": expected - c.rng.randint(0, 4),
+            "location": c.hall,
+            "summary": f"邀请专家授课，围绕{c.topic}和意识形态阵地管理、网络舆情应对等内容开展培训。",
+            "outcome": f"组织闭卷测试，合格率{c.rng.randint(96, 100)}%；收集意见建议{c.rng.randint(3, 12)}条。",
+            "tags": "培训",
+        },
+    )
+
+
+def _publicity_content(c: _Content):
+    level = _weighted(c.rng, OUTLET_WEIGHTS)
+    outlet = c.rng.choice(OUTLETS[level])
+    who = "示范区" if c.kind in {"root", "publicity", "news", "media"} else c.short
+    pool = KIND_HEADLINES.get(c.kind, HEADLINES)
+    headline = pool[(c.seq * 5 + len(c.code) + c.day.month) % len(pool)].format(who=who)
+    views = c.rng.randint(3, 40) * 1000 * (10 if level in {"central", "province"} else 1)
+    return (
+        headline,
+        {
+            "outlet_name": outlet,
+            "outlet_level": level,
+            "audience_count": views,
+            "summary": f"稿件《{headline}》刊发于{outlet}，宣传展示{c.short}工作成效。",
+            "outcome": f"阅读量{views}，被{c.rng.randint(1, 12)}家平台转载。",
+            "tags": "上稿,外宣",
+        },
+    )
+
+
+_CONTENT = {
+    "study_group": _study_group_content,
+    "special_meeting": _special_meeting_content,
+    "analysis": _analysis_content,
+    "briefing": _briefing_content,
+    "report_up": _report_up_content,
+    "duty_report": _duty_report_content,
+    "outreach_talk": _outreach_talk_content,
+    "civic_practice": _civic_practice_content,
+    "volunteer": _volunteer_content,
+    "warning_education": _warning_education_content,
+    "training": _training_content,
+    "publicity": _publicity_content,
+}
 
 
 def _weighted(rng, pairs):
@@ -743,8 +811,6 @@ def evidence_upload(item: PlannedRecord) -> SimpleUploadedFile:
 
 
 def _ensure_units(year: int, added: dict):
-    from luoshi.units.models import Unit, UnitType, UnitYearStat
-    from luoshi.units.services import create_unit
 
     types = {t.code: t for t in UnitType.objects.all()}
     units = {u.code: u for u in Unit.objects.filter(code__in=[u[0] for u in UNITS])}
@@ -779,8 +845,29 @@ def _ensure_units(year: int, added: dict):
     return units
 
 
+# 业务指导范围: the 区委宣传部, as office of the 意识形态工作领导小组, directs every 乡镇/街道 and
+# 部门 of the district (with their subordinates) for tasks, screening campaigns and inspections.
+GUIDANCE = (
+    "D02",
+    "区委意识形态工作领导小组办公室",
+    ("tasks", "risks", "inspections"),
+    ("D01", "D03", "D04", "D05", "D06", "D07", "D08", "D09", "D10"),
+)
+
+
+def _ensure_guidance(units, added):
+    from luoshi.core.authority import BusinessLine, Guidance
+
+    code, capacity, lines, directed = GUIDANCE
+    if Guidance.objects.filter(unit=units[code]).exists():
+        return
+    guidance = Guidance.objects.create(unit=units[code], capacity=capacity)
+    guidance.lines.set(BusinessLine.objects.filter(code__in=lines))
+    guidance.units.set([units[c] for c in directed])
+    added["guidance"] = added.get("guidance", 0) + 1
+
+
 def _ensure_logins(units, added):
-    from luoshi.accounts.models import Role, User
 
     roles = {r.code: r for r in Role.objects.all()}
     encoded = make_password(PASSWORD)  # hashed once: all demo logins share the password
@@ -805,43 +892,7 @@ def _ensure_logins(units, added):
 
 
 def _ensure_positions(year, units, logins, added):
-    from luoshi.accounts.models import Position, ResponsibilityPosition, User
-
-    rng = random.Random(SEED + 1)
-    used_names = {u.full_name for u in logins.values()}
-
-    def new_name():
-        while True:
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN)
-            if name not in used_names:
-                used_names.add(name)
-                return name
-
-    wanted = []  # (unit code, position, username, full name, title, duty)
-    for code, _name, _short, type_code, kind, _members, _parent in UNITS:
-        if code in SPECIAL_TITLES:
-            titles = SPECIAL_TITLES[code]
-        elif kind in {"root", "publicity", "media"}:
-            titles = POSITION_TITLES[kind]
-        elif kind == "bureau" or kind == "town":
-            titles = POSITION_TITLES[type_code if kind == "town" else "bureau"]
-        else:
-            continue
-        primary, direct, members = titles
-        slots = [
-            (Position.PRIMARY, "sj", primary, "履行意识形态工作第一责任人职责"),
-            (Position.DIRECT, "fg", direct, "分管宣传思想文化工作，履行直接责任"),
-        ] + [
-            (Position.MEMBER, f"bz{i}", title, "抓好分管领域意识形态工作（一岗双责）")
-            for i, title in enumerate(members, start=1)
-        ]
-        for position, suffix, title, duty in slots:
-            name = new_name()  # drawn even when unused, to keep the sequence stable
-            if title.startswith("@"):
-                wanted.append((code, position, title[1:], None, None, duty))
-            else:
-                wanted.append((code, position, f"{code.lower()}_{suffix}", name, title, duty))
-
+    wanted = _wanted_positions(logins)
     usernames = [w[2] for w in wanted]
     people = {u.username: u for u in User.objects.filter(username__in=usernames)}
     existing = set(
@@ -871,9 +922,52 @@ def _ensure_positions(year, units, logins, added):
         added["positions"] += 1
 
 
+def _wanted_positions(logins) -> list[tuple]:
+    """(unit code, position, username, full name, title, duty) of every 责任岗位 of the demo;
+    a title ``@username`` is held by that demo login."""
+    rng = random.Random(SEED + 1)
+    used_names = {u.full_name for u in logins.values()}
+
+    def new_name():
+        while True:
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            if name not in used_names:
+                used_names.add(name)
+                return name
+
+    wanted = []
+    for code, _name, _short, type_code, kind, _members, _parent in UNITS:
+        titles = _position_titles(code, type_code, kind)
+        if titles is None:
+            continue
+        primary, direct, members = titles
+        slots = [
+            (Position.PRIMARY, "sj", primary, "履行意识形态工作第一责任人职责"),
+            (Position.DIRECT, "fg", direct, "分管宣传思想文化工作，履行直接责任"),
+        ] + [
+            (Position.MEMBER, f"bz{i}", title, "抓好分管领域意识形态工作（一岗双责）")
+            for i, title in enumerate(members, start=1)
+        ]
+        for position, suffix, title, duty in slots:
+            name = new_name()  # drawn even when unused, to keep the sequence stable
+            if title.startswith("@"):
+                wanted.append((code, position, title[1:], None, None, duty))
+            else:
+                wanted.append((code, position, f"{code.lower()}_{suffix}", name, title, duty))
+    return wanted
+
+
+def _position_titles(code, type_code, kind):
+    if code in SPECIAL_TITLES:
+        return SPECIAL_TITLES[code]
+    if kind in {"root", "publicity", "media"}:
+        return POSITION_TITLES[kind]
+    if kind in {"bureau", "town"}:
+        return POSITION_TITLES[type_code if kind == "town" else "bureau"]
+    return None
+
+
 def _ensure_records(year, today, units, logins, added):
-    from luoshi.evidence.services import attach_file
-    from luoshi.ledger.models import ActivityType, LedgerRecord
 
     types = {t.code: t for t in ActivityType.objects.all()}
     clerks = {}
@@ -910,10 +1004,6 @@ def _ensure_records(year, today, units, logins, added):
 
 def build_demo(today: datetime.date | None = None) -> DemoResult:
     """Create whatever part of the demo district is missing, as of ``today``."""
-    from luoshi.accounts.models import ResponsibilityPosition, User
-    from luoshi.evidence.models import Evidence
-    from luoshi.ledger.models import LedgerRecord
-    from luoshi.units.models import Unit, UnitYearStat
 
     today = today or timezone.localdate()
     year = today.year
@@ -926,6 +1016,7 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
     # recounted once at the end, in the same transaction.
     with transaction.atomic(), rollups.suspended():
         units = _ensure_units(year, result.added)
+        _ensure_guidance(units, result.added)
         logins = _ensure_logins(units, result.added)
         _ensure_positions(year, units, logins, result.added)
         _ensure_records(year, today, units, logins, result.added)
@@ -946,6 +1037,7 @@ def build_demo(today: datetime.date | None = None) -> DemoResult:
 
 LABELS = {
     "units": "单位",
+    "guidance": "业务指导范围",
     "year_stats": "年度党员人数",
     "users": "用户",
     "positions": "责任岗位",
@@ -983,7 +1075,6 @@ def _pad(text: str, width: int) -> str:
 
 def login_rows() -> list[tuple[str, str, str, str, str]]:
     """(username, name, role, unit, password) of the demo logins present in the database."""
-    from luoshi.accounts.models import User
 
     users = {
         u.username: u

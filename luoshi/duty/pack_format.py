@@ -62,6 +62,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from luoshi.duty.periods import PeriodKind
+from luoshi.ledger.models import ActivityType
 
 FORMAT = 1
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
@@ -216,9 +217,36 @@ class _Reader:
         return node.value
 
 
+# The reader other YAML formats of the product use too (statistics forms, luoshi.statforms).
+Reader = _Reader
+
+
 def parse_pack(text: str, file: str = "<pack>") -> PackSpec:
     """Parse and validate a pack; raise ``PackError`` listing every problem."""
     reader = _Reader(file)
+    root = _compose(text, file)
+    top = reader.mapping(
+        root,
+        _("责任包"),
+        ("format", "code", "version", "name", "areas"),
+        ("description", "grades"),
+    )
+    if top is None:
+        raise PackError(reader.issues)
+    spec = PackSpec(code="", version=0, name="", description="", source=text, file=file)
+    _parse_header(reader, top, spec)
+    codes: dict[str, int] = {}
+    for area_node in reader.sequence(top["areas"], _("领域列表 areas")) if "areas" in top else []:
+        _parse_area(reader, area_node, spec, codes)
+    if "grades" in top:
+        spec.grades = _parse_grades(reader, top["grades"])
+    if reader.issues:
+        raise PackError(reader.issues)
+    return spec
+
+
+def _compose(text: str, file: str) -> yaml.Node:
+    """The pack's one YAML document as a node tree (lines kept for messages)."""
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as error:
@@ -231,16 +259,10 @@ def parse_pack(text: str, file: str = "<pack>") -> PackSpec:
     if len(documents) != 1 or documents[0] is None:
         line = documents[1].start_mark.line + 1 if len(documents) > 1 else 1
         raise PackError([PackIssue(file, line, _("文件应恰好包含一个 YAML 文档。"))])
-    root = documents[0]
-    top = reader.mapping(
-        root,
-        _("责任包"),
-        ("format", "code", "version", "name", "areas"),
-        ("description", "grades"),
-    )
-    if top is None:
-        raise PackError(reader.issues)
-    spec = PackSpec(code="", version=0, name="", description="", source=text, file=file)
+    return documents[0]
+
+
+def _parse_header(reader, top: dict, spec: PackSpec) -> None:
     if "format" in top:
         fmt = reader.scalar(top["format"])
         if fmt != FORMAT:
@@ -258,14 +280,6 @@ def parse_pack(text: str, file: str = "<pack>") -> PackSpec:
         spec.name = reader.text(top["name"], _("责任包名称"))
     if "description" in top:
         spec.description = reader.text(top["description"], _("说明"), max_length=2000)
-    codes: dict[str, int] = {}
-    for area_node in reader.sequence(top["areas"], _("领域列表 areas")) if "areas" in top else []:
-        _parse_area(reader, area_node, spec, codes)
-    if "grades" in top:
-        spec.grades = _parse_grades(reader, top["grades"])
-    if reader.issues:
-        raise PackError(reader.issues)
-    return spec
 
 
 def _unique(reader, node, code, codes):
@@ -357,34 +371,39 @@ def _parse_indicator(reader, node, item):
         else:
             item.indicator_params = _constructor.construct_object(fields["params"], deep=True)
     if kind == "checklist":
-        if "items" not in fields:
-            reader.error(node, _("清单类指标（checklist）缺少子项 items。"))
-        else:
-            seen = set()
-            for sub in reader.sequence(fields["items"], _("清单子项 items")):
-                sub_fields = reader.mapping(sub, _("清单子项"), ("code", "name"), ())
-                if not sub_fields or "code" not in sub_fields or "name" not in sub_fields:
-                    continue
-                code = reader.text(sub_fields["code"], _("子项编码"), pattern=CODE_RE)
-                if code in seen:
-                    reader.error(sub_fields["code"], _("子项编码「%(c)s」重复。") % {"c": code})
-                seen.add(code)
-                name = reader.text(sub_fields["name"], _("子项名称"))
-                item.checklist.append({"code": code, "name": name})
+        _parse_checklist(reader, node, fields, item)
     elif "items" in fields:
         reader.error(fields["items"], _("只有清单类指标（checklist）可以有子项 items。"))
     if kind == "ledger_count":
-        activity = item.indicator_params.get("activity_type")
-        if not isinstance(activity, str) or not activity:
-            reader.error(node, _("台账计数指标（ledger_count）须在 params 中写明 activity_type。"))
-        else:
-            from luoshi.ledger.models import ActivityType
+        _check_activity_type(reader, node, fields, item)
 
-            if not ActivityType.objects.filter(code=activity).exists():
-                reader.error(
-                    fields.get("params", node),
-                    _("活动类型「%(c)s」不存在（见“活动类型”字典）。") % {"c": activity},
-                )
+
+def _parse_checklist(reader, node, fields: dict, item: ItemSpec) -> None:
+    if "items" not in fields:
+        reader.error(node, _("清单类指标（checklist）缺少子项 items。"))
+        return
+    seen = set()
+    for sub in reader.sequence(fields["items"], _("清单子项 items")):
+        sub_fields = reader.mapping(sub, _("清单子项"), ("code", "name"), ())
+        if not sub_fields or "code" not in sub_fields or "name" not in sub_fields:
+            continue
+        code = reader.text(sub_fields["code"], _("子项编码"), pattern=CODE_RE)
+        if code in seen:
+            reader.error(sub_fields["code"], _("子项编码「%(c)s」重复。") % {"c": code})
+        seen.add(code)
+        name = reader.text(sub_fields["name"], _("子项名称"))
+        item.checklist.append({"code": code, "name": name})
+
+
+def _check_activity_type(reader, node, fields: dict, item: ItemSpec) -> None:
+    activity = item.indicator_params.get("activity_type")
+    if not isinstance(activity, str) or not activity:
+        reader.error(node, _("台账计数指标（ledger_count）须在 params 中写明 activity_type。"))
+    elif not ActivityType.objects.filter(code=activity).exists():
+        reader.error(
+            fields.get("params", node),
+            _("活动类型「%(c)s」不存在（见“活动类型”字典）。") % {"c": activity},
+        )
 
 
 def _parse_target(reader, node, item):
@@ -447,46 +466,49 @@ def _parse_scoring(reader, node) -> dict:
             )
     result["method"] = method
     if method == "thresholds":
-        if "thresholds" not in fields:
-            reader.error(node, _("按档计分（thresholds）须写明 thresholds。"))
-        else:
-            result["thresholds"] = []
-            previous = None
-            for step in reader.sequence(fields["thresholds"], _("分档 thresholds")):
-                step_fields = reader.mapping(step, _("分档"), ("at_least", "points"), ())
-                if not step_fields or len(step_fields) != 2:
-                    continue
-                at_least = reader.number(
-                    step_fields["at_least"], _("达标比例 at_least"), low=0, high=100
-                )
-                step_points = reader.number(step_fields["points"], _("得分 points"), low=0)
-                if step_points is not None and points is not None and step_points > points:
-                    reader.error(step_fields["points"], _("分档得分不能高于总分值。"))
-                if at_least is not None and previous is not None and at_least >= previous:
-                    reader.error(step_fields["at_least"], _("分档应按 at_least 从高到低排列。"))
-                previous = at_least if at_least is not None else previous
-                if at_least is not None and step_points is not None:
-                    result["thresholds"].append(
-                        {"at_least": float(at_least), "points": float(step_points)}
-                    )
+        _parse_thresholds(reader, node, fields, points, result)
     elif "thresholds" in fields:
         reader.error(fields["thresholds"], _("只有按档计分（thresholds）可以写 thresholds。"))
     if method == "deduction":
-        if "deduct" not in fields:
-            reader.error(node, _("扣分制（deduction）须写明 deduct。"))
-        else:
-            deduct = reader.mapping(fields["deduct"], _("扣分 deduct"), ("per_missing",), ("max",))
-            if deduct is not None and "per_missing" in deduct:
-                per = reader.number(
-                    deduct["per_missing"], _("每缺一次扣分 per_missing"), low=0, low_open=True
-                )
-                result["deduct"] = {"per_missing": float(per) if per is not None else None}
-                if "max" in deduct:
-                    most = reader.number(deduct["max"], _("最多扣分 max"), low=0, low_open=True)
-                    result["deduct"]["max"] = float(most) if most is not None else None
+        _parse_deduct(reader, node, fields, result)
     elif "deduct" in fields:
         reader.error(fields["deduct"], _("只有扣分制（deduction）可以写 deduct。"))
     return result
+
+
+def _parse_thresholds(reader, node, fields: dict, points, result: dict) -> None:
+    if "thresholds" not in fields:
+        reader.error(node, _("按档计分（thresholds）须写明 thresholds。"))
+        return
+    result["thresholds"] = []
+    previous = None
+    for step in reader.sequence(fields["thresholds"], _("分档 thresholds")):
+        step_fields = reader.mapping(step, _("分档"), ("at_least", "points"), ())
+        if not step_fields or len(step_fields) != 2:
+            continue
+        at_least = reader.number(step_fields["at_least"], _("达标比例 at_least"), low=0, high=100)
+        step_points = reader.number(step_fields["points"], _("得分 points"), low=0)
+        if step_points is not None and points is not None and step_points > points:
+            reader.error(step_fields["points"], _("分档得分不能高于总分值。"))
+        if at_least is not None and previous is not None and at_least >= previous:
+            reader.error(step_fields["at_least"], _("分档应按 at_least 从高到低排列。"))
+        previous = at_least if at_least is not None else previous
+        if at_least is not None and step_points is not None:
+            result["thresholds"].append({"at_least": float(at_least), "points": float(step_points)})
+
+
+def _parse_deduct(reader, node, fields: dict, result: dict) -> None:
+    if "deduct" not in fields:
+        reader.error(node, _("扣分制（deduction）须写明 deduct。"))
+        return
+    deduct = reader.mapping(fields["deduct"], _("扣分 deduct"), ("per_missing",), ("max",))
+    if deduct is None or "per_missing" not in deduct:
+        return
+    per = reader.number(deduct["per_missing"], _("每缺一次扣分 per_missing"), low=0, low_open=True)
+    result["deduct"] = {"per_missing": float(per) if per is not None else None}
+    if "max" in deduct:
+        most = reader.number(deduct["max"], _("最多扣分 max"), low=0, low_open=True)
+        result["deduct"]["max"] = float(most) if most is not None else None
 
 
 def _parse_grades(reader, node) -> list[dict]:

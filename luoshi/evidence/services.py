@@ -13,7 +13,6 @@ evidence pages, a module's own form (a submission with files), an import:
   ``EvidenceFrozen`` (a ``WorkflowError``: the page shows the Chinese message).
 """
 
-import hashlib
 import logging
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from luoshi.core.scope import in_write_scope
 from luoshi.core.workflow import WorkflowError, frozen_label
 from luoshi.evidence.models import Evidence
+from luoshi.evidence.storage import active_store
 from luoshi.evidence.validation import CheckedFile, check_upload
 
 logger = logging.getLogger(__name__)
@@ -72,14 +72,6 @@ def storage_name(sha256: str, extension: str) -> str:
     return f"{today:%Y}/{today:%m}/{sha256[:2]}/{sha256}.{extension}"
 
 
-def _blob_sha256(storage, name: str) -> str:
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def store_blob(uploaded, checked: CheckedFile) -> str:
     """Store the checked bytes of ``uploaded``; returns the storage name.
 
@@ -90,7 +82,7 @@ def store_blob(uploaded, checked: CheckedFile) -> str:
     bytes hash to that value; a blob that does not (planted or damaged) is left alone and
     the genuine bytes are stored beside it.
     """
-    storage = Evidence._meta.get_field("file").storage
+    store = active_store()
     name = storage_name(checked.sha256, checked.extension)
     known = (
         Evidence.objects.filter(sha256=checked.sha256)
@@ -100,13 +92,13 @@ def store_blob(uploaded, checked: CheckedFile) -> str:
         .distinct()[:3]
     )
     for candidate in dict.fromkeys([name, *known]):
-        if not storage.exists(candidate):
+        if not store.exists(candidate):
             continue
-        if _blob_sha256(storage, candidate) == checked.sha256:
+        if store.holds(candidate, checked.sha256):
             return candidate
         logger.warning("evidence blob %s does not match its SHA-256; not reused", candidate)
     uploaded.seek(0)
-    return storage.save(name, File(uploaded))
+    return store.save_new(name, File(uploaded))
 
 
 def _store(evidence: Evidence, uploaded, checked) -> None:
@@ -181,17 +173,17 @@ def delete_evidence(*, evidence: Evidence, user) -> None:
 
 def _delete_chain(evidence: Evidence) -> None:
     chain = [evidence]
-    while chain[-1].previous_id:
-        chain.append(chain[-1].previous)
+    while (previous := chain[-1].previous) is not None:
+        chain.append(previous)
     names = {e.file.name for e in chain if e.file}
     for item in chain:  # newest first: each ``previous`` is PROTECTed by its successor
         item.delete()
-    storage = Evidence._meta.get_field("file").storage
+    store = active_store()
 
     def remove_unreferenced_blobs():
         for name in names:
             if not Evidence.objects.filter(file=name).exists():
-                storage.delete(name)
+                store.delete(name)
 
     transaction.on_commit(remove_unreferenced_blobs)
 

@@ -22,6 +22,7 @@ from luoshi.core.views import form_errors_to_messages, perm_name
 from luoshi.evidence import services
 from luoshi.evidence.forms import EvidenceLinkForm, EvidenceReplaceForm, EvidenceUploadForm
 from luoshi.evidence.models import Evidence
+from luoshi.evidence.storage import active_store
 
 
 def _owner_for_edit(request, content_type_id, object_id):
@@ -146,13 +147,16 @@ def download(request, pk):
     evidence = evidence_for(request, pk)
     if evidence.kind != Evidence.Kind.FILE or not evidence.file:
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
+    try:  # streamed from the folder or the bucket, whichever holds evidence now
+        handle = active_store().open(evidence.file.name)
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type_detected or "application/octet-stream",
     )
+    if "Content-Length" not in response and getattr(handle, "size", None) is not None:
+        response["Content-Length"] = str(handle.size)
+    return response

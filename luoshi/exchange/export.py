@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 
+from luoshi.evidence.storage import active_store
 from luoshi.exchange.models import Deployment
 from luoshi.exchange.registry import ENTRIES, entry_for, exported_fields, m2m_fields, reference_key
 from luoshi.units.models import Unit, UnitYearStat
@@ -170,11 +171,12 @@ def build_package(root: Unit, year: int, *, subtree: bool, out) -> dict:
                 collector.included.discard(package_id(source, obj))
                 continue
             if entry.label == "evidence.evidence" and obj.kind == "file" and obj.sha256:
-                evidence_files[obj.sha256] = obj.file
+                evidence_files[obj.sha256] = obj.file.name
         counts[entry.label] = len(serialized)
         members[f"records/{entry.label}.json"] = _dumps(serialized)
-    for sha, file in sorted(evidence_files.items()):
-        with file.open("rb") as handle:
+    store = active_store()
+    for sha, name in sorted(evidence_files.items()):
+        with store.open(name) as handle:
             members[f"evidence/{sha}"] = handle.read()
 
     units = package_units(root, subtree)

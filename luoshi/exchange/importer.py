@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 
+from luoshi.core import parameters
 from luoshi.exchange.export import FORMAT, VERSION
 from luoshi.exchange.models import Deployment, ImportedObject
 from luoshi.exchange.registry import BY_LABEL, ENTRIES, exported_fields, m2m_fields, reference_key
@@ -135,7 +136,7 @@ def limits() -> dict[str, int]:
         "members": getattr(settings, "EXCHANGE_MAX_MEMBERS", 50_000),
         "unpacked": getattr(settings, "EXCHANGE_MAX_UNPACKED_BYTES", 512 * 1024**2),
         "json": getattr(settings, "EXCHANGE_MAX_JSON_BYTES", 64 * 1024**2),
-        "file": settings.EVIDENCE_MAX_BYTES,
+        "file": parameters.value("evidence_max_bytes"),
     }
 
 
@@ -281,36 +282,41 @@ def read_package(fileobj, progress=None) -> Package:
     checksums = checksums if isinstance(checksums, dict) else {}
     data, files = set(), set()
     for done, info in enumerate(sorted(infos, key=lambda i: i.filename)):
-        name = info.filename
         if progress is not None:
             progress(done, len(infos))
+        name = info.filename
         if name == "manifest.json":
             continue
-        if name not in checksums:
-            problems.append(Problem(name, reason="清单中没有此文件的校验值"))
-            continue
-        evidence = name.startswith("evidence/")
-        try:
-            digest, _content = _stream(archive, info, _member_limit(name, bounds), False)
-        except _TooBig:
-            problems.append(Problem(name, reason="解压后超过单个文件上限"))
-            continue
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
-            problems.append(Problem(name, reason="文件已损坏，无法解压"))
-            continue
-        if digest != checksums[name]:
-            problems.append(Problem(name, reason="SHA-256 校验值不符，文件已被篡改或损坏"))
-        if evidence and digest != name[9:]:
-            problems.append(Problem(name, reason="佐证文件内容与其 SHA-256 文件名不符"))
-        if evidence:
-            files.add(name)
-        else:
-            data.add(name)
+        found = _check_member(archive, info, checksums.get(name), bounds)
+        problems.extend(found)
+        if not found:
+            (files if name.startswith("evidence/") else data).add(name)
     for name in sorted(set(checksums) - names):
         problems.append(Problem(name, reason="清单列出的文件在数据包中不存在"))
     if problems:
         raise PackageRefused(problems)
     return Package(archive=archive, manifest=manifest, sha=sha, json=data, files=files)
+
+
+def _check_member(archive, info, expected: str | None, bounds) -> list[Problem]:
+    """What is wrong with one member of the package (nothing: it is listed in the manifest,
+    unpacks within its limit, and its SHA-256 is the manifest's and, for evidence, its
+    name)."""
+    name = info.filename
+    if expected is None:
+        return [Problem(name, reason="清单中没有此文件的校验值")]
+    try:
+        digest, _content = _stream(archive, info, _member_limit(name, bounds), False)
+    except _TooBig:
+        return [Problem(name, reason="解压后超过单个文件上限")]
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return [Problem(name, reason="文件已损坏，无法解压")]
+    problems = []
+    if digest != expected:
+        problems.append(Problem(name, reason="SHA-256 校验值不符，文件已被篡改或损坏"))
+    if name.startswith("evidence/") and digest != name[9:]:
+        problems.append(Problem(name, reason="佐证文件内容与其 SHA-256 文件名不符"))
+    return problems
 
 
 def _load_json(package, name):

@@ -7,19 +7,18 @@ import os
 import secrets
 import socket
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
-from django.core.files.storage import FileSystemStorage, storages
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
+from luoshi.evidence.storage import active_store
 from luoshi.health.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -54,19 +53,9 @@ def _cache() -> str:
     return OK if stored == value else ERROR
 
 
-def _writable_folder(path: Path) -> bool:
-    """The folder, or the nearest existing folder it will be created in, is writable."""
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
-
-
 def _storage() -> str:
-    storage = storages["evidence"]
-    if isinstance(storage, FileSystemStorage):
-        return OK if _writable_folder(Path(storage.location)) else ERROR
-    storage.exists(".healthz")  # one round trip to the object store; raises when unreachable
-    return OK
+    """The evidence store in use: its folder writable, or its bucket answering."""
+    return OK if active_store().reachable() else ERROR
 
 
 def _worker() -> str:

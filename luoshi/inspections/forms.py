@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
 from luoshi.core.forms import DateInput, UserFormMixin, unit_tree
+from luoshi.core.scope import reach_q
 from luoshi.duty.catalog import current_items
 from luoshi.duty.models import PackItem
 from luoshi.evidence.forms import EvidenceFilesField
-from luoshi.inspections.models import ChecklistLine, InspectionPlan
+from luoshi.inspections.models import BUSINESS_LINE, ChecklistLine, InspectionPlan
 from luoshi.inspections.services import parse_custom_lines
 from luoshi.units.models import Unit
 
@@ -52,9 +53,10 @@ class PlanForm(UserFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].label = _("督查单位")
-        self.fields["inspected_units"].queryset = Unit.objects.for_user(self.user).filter(
-            is_active=True
-        )
+        # the user's scope, and the units the user's unit directs along the inspection line
+        self.fields["inspected_units"].queryset = Unit.objects.within_reach(
+            self.user, BUSINESS_LINE
+        ).filter(is_active=True)
         unit_tree(self.fields["inspected_units"])
         self.fields["team"].queryset = inspector_choices(self.user)
         self.fields["team"].help_text = _("仅可选择数据范围内具有「督查员」角色的人员。")
@@ -68,11 +70,15 @@ class PlanForm(UserFormMixin, forms.ModelForm):
         cleaned = super().clean()
         unit, units = cleaned.get("unit"), cleaned.get("inspected_units") or []
         if unit is not None:
-            outside = [u.name for u in units if not u.path.startswith(unit.path) or u == unit]
+            reach = reach_q(unit, Unit.scope_spec, BUSINESS_LINE, user=self.user)
+            reached = set(
+                Unit.objects.filter(reach).exclude(pk=unit.pk).values_list("pk", flat=True)
+            )
+            outside = [u.name for u in units if u.pk not in reached]
             if outside:
                 self.add_error(
                     "inspected_units",
-                    _("被督查单位须是督查单位的下级单位：%(units)s 不是。")
+                    _("被督查单位须是督查单位的下级单位或其业务指导范围内的单位：%(units)s 不是。")
                     % {"units": "、".join(outside)},
                 )
         start, end = cleaned.get("starts_on"), cleaned.get("ends_on")

@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.models import UnitScopedModel
-from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
+from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
+
+# The business line along which a unit may inspect units it directs (业务指导范围).
+BUSINESS_LINE = "inspections"
 
 
 class PlanStatus(models.TextChoices):
@@ -123,16 +126,23 @@ class ChecklistLine(models.Model):
 
 
 class BothSidesQuerySet(ScopedQuerySet):
-    """Visible to the inspected unit's scope and to the inspecting side (who sees the plan,
-    or sits on its team) — detail pages, exports and evidence downloads agree."""
+    """Visible to the inspected unit's scope and to the inspecting side: who sits on the
+    plan's team, and who sees the plan as its inspecting unit (for a unit it directs but
+    does not contain, while the 业务指导 authority lasts) — detail pages, exports and
+    evidence downloads agree."""
 
     plan_path = "plan"
 
     def for_user(self, user):
-        plans = InspectionPlan.objects.for_user(user).values("pk")
-        return self.filter(
-            scope_q(user, self.model.scope_spec) | Q(**{f"{self.plan_path}__in": plans})
+        spec = self.model.scope_spec
+        inspecting = ScopeSpec(
+            unit=f"{self.plan_path}__unit", owner=f"{self.plan_path}__created_by"
         )
+        condition = scope_q(user, spec) | issuer_q(user, spec, inspecting, BUSINESS_LINE)
+        if user is not None and user.is_authenticated and user.is_active:
+            team_plans = InspectionPlan.team.through.objects.filter(user_id=user.pk)
+            condition |= Q(**{f"{self.plan_path}__in": team_plans.values("inspectionplan_id")})
+        return self.filter(condition)
 
 
 class ItemQuerySet(BothSidesQuerySet):

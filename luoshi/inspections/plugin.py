@@ -54,3 +54,6 @@ registry.daily_job("rectification_reminders", _rectification_reminders)
 registry.demo_builder(90, "luoshi.inspections.demo.ensure_inspections")
 
 registry.todo_source(rectification_todos)
+
+# 业务指导范围: a unit may direct units outside its subtree along this line.
+registry.business_line("inspections", "督查整改")

@@ -85,6 +85,7 @@ def _date_steps(item, submitted):
 
 
 def ensure_publications(*, today, units, logins, added) -> None:
+    from luoshi.channels.models import Channel
     from luoshi.events.demo import ensure_users
     from luoshi.publications import services
     from luoshi.publications.models import Publication
@@ -103,6 +104,8 @@ def ensure_publications(*, today, units, logins, added) -> None:
             author=author,
             created_by=author,
             title=title,
+            # the unit's registered channel of that name, when there is one
+            channel=Channel.objects.filter(unit=unit, name=channel).first(),
             channel_name=channel,
             body=body,
         )

@@ -11,6 +11,12 @@ import datetime
 
 from django.utils import timezone
 
+from luoshi.core.workflow import WorkflowStep
+from luoshi.risks import services
+from luoshi.risks.models import AnalysisMeeting, Campaign, RiskArea, RiskLevel, RiskPoint, Screening
+from luoshi.tasks import services as task_services
+from luoshi.tasks.models import TaskAssignment
+
 DAY = datetime.timedelta(days=1)
 CAMPAIGN_TITLE = "关于开展意识形态领域风险点排查的通知（年度）"
 CHECKLIST = (
@@ -82,51 +88,48 @@ MEETINGS = [
 
 
 def ensure_risks(*, today, units, logins, added) -> None:
-    from luoshi.core.workflow import WorkflowStep
-    from luoshi.risks import services
-    from luoshi.risks.models import (
-        AnalysisMeeting,
-        Campaign,
-        RiskArea,
-        RiskLevel,
-        RiskPoint,
-        Screening,
-    )
-    from luoshi.tasks import services as task_services
-    from luoshi.tasks.models import TaskAssignment
-
     for key in ("risks", "campaigns", "meetings"):
         added.setdefault(key, 0)
     admin = logins["admin"]
-    areas = {a.code: a for a in RiskArea.objects.all()}
-    levels = {lv.code: lv for lv in RiskLevel.objects.all()}
-
     campaign = Campaign.objects.filter(unit=units["D00"], task__title=CAMPAIGN_TITLE).first()
     launched_now = campaign is None
     if launched_now:
-
-        class Form:
-            cleaned_data = {
-                "unit": units["D00"],
-                "title": CAMPAIGN_TITLE,
-                "requirements": "各单位对照排查清单逐项自查，如实登记风险点及防控措施；"
-                "未发现风险点的，须说明排查范围和理由。",
-                "deadline": today + 15 * DAY,
-                "subtree_root": units["D00"],
-                "direct_only": True,
-                "checklist": CHECKLIST,
-            }
-
-        campaign = services.launch_campaign(form=Form(), user=admin)
+        campaign = _launch_campaign(today, units, admin)
         added["campaigns"] += 1
     screenings = {s.unit_id: s for s in campaign.screenings.select_related("assignment")}
+    _register_risks(today, units, logins, added, screenings if launched_now else {})
+    if launched_now:
+        _complete_screenings(today, units, logins, campaign, screenings)
+    _record_meetings(today, units, logins, added)
 
-    existing = {(r.unit_id, r.description): r for r in RiskPoint.objects.all()}
+
+def _launch_campaign(today, units, admin) -> Campaign:
+    class Form:
+        cleaned_data = {
+            "unit": units["D00"],
+            "title": CAMPAIGN_TITLE,
+            "requirements": "各单位对照排查清单逐项自查，如实登记风险点及防控措施；"
+            "未发现风险点的，须说明排查范围和理由。",
+            "deadline": today + 15 * DAY,
+            "subtree_root": units["D00"],
+            "direct_only": True,
+            "checklist": CHECKLIST,
+        }
+
+    return services.launch_campaign(form=Form(), user=admin)
+
+
+def _register_risks(today, units, logins, added, screenings: dict) -> None:
+    """The demo's risk points (those of the campaign linked to its self-checks when the
+    campaign was launched in this run), each taken through its steps ten days ago."""
+    admin = logins["admin"]
+    areas = {a.code: a for a in RiskArea.objects.all()}
+    levels = {lv.code: lv for lv in RiskLevel.objects.all()}
+    existing = {(r.unit_id, r.description) for r in RiskPoint.objects.all()}
     for code, username, area, level, text, cause, measures, due, steps, in_campaign in RISKS:
         unit, user = units[code], logins.get(username) or admin
         if (unit.pk, text) in existing:
             continue
-        screening = screenings.get(unit.pk) if in_campaign and launched_now else None
         risk = services.register_risk(
             risk=RiskPoint(
                 unit=unit,
@@ -138,7 +141,7 @@ def ensure_risks(*, today, units, logins, added) -> None:
                 owner=user if user.unit_id == unit.pk else None,
                 deadline=today + due * DAY,
                 identified_on=today - 40 * DAY,
-                screening=screening,
+                screening=screenings.get(unit.pk) if in_campaign else None,
             ),
             user=user,
         )
@@ -148,40 +151,49 @@ def ensure_risks(*, today, units, logins, added) -> None:
             taken = services.take_step(risk=risk, step=name, user=user, comment=comment)
             WorkflowStep.objects.filter(pk=taken.pk).update(at=taken.at - 10 * DAY)
 
-    if launched_now:  # 宣传部 and 教育局 found risks; 城关街道 declares none; others pending
-        for code, username in (("D02", "xcb_clerk"), ("D03", "jyj_clerk"), ("D07", "cgjd_clerk")):
-            screening, user = screenings.get(units[code].pk), logins.get(username)
-            if screening is None or user is None:
-                continue
-            if code == "D07":
-                screening.no_risk_declared = True
-                screening.no_risk_reason = (
-                    "街道党工委对照清单逐项检查了理论学习、阵地管理、讲座备案和舆情预案，"
-                    "未发现需登记的风险点；社区宣传员队伍建设问题已作为日常风险单独登记。"
-                )
-            services.save_results(
-                screening=screening,
-                results={item: {"result": "ok", "note": ""} for item in campaign.checklist_items()},
-                no_risk_declared=screening.no_risk_declared,
-                reason=screening.no_risk_reason,
-                summary="已组织班子成员对照清单逐项自查。",
-            )
-            services.submit_screening(screening=screening, user=user)
-            at = timezone.make_aware(datetime.datetime.combine(today - 3 * DAY, datetime.time(10)))
-            Screening.objects.filter(pk=screening.pk).update(completed_at=at)
-            TaskAssignment.objects.filter(pk=screening.assignment_id).update(
-                first_submitted_at=at, submitted_at=at
-            )
-            WorkflowStep.objects.filter(
-                workflow="tasks.assignment", object_id=screening.assignment_id
-            ).update(at=at)
-        d03 = screenings.get(units["D03"].pk)
-        if d03 is not None and d03.completed_at:
-            d03.assignment.refresh_from_db()
-            task_services.accept(
-                assignment=d03.assignment, user=admin, comment="排查认真，措施具体。"
-            )
 
+def _complete_screenings(today, units, logins, campaign, screenings: dict) -> None:
+    """宣传部 and 教育局 found risks; 城关街道 declares none; the others are pending; the
+    教育局's self-check is accepted."""
+    for code, username in (("D02", "xcb_clerk"), ("D03", "jyj_clerk"), ("D07", "cgjd_clerk")):
+        screening, user = screenings.get(units[code].pk), logins.get(username)
+        if screening is not None and user is not None:
+            _submit_screening(today, campaign, screening, user, declares_none=code == "D07")
+    d03 = screenings.get(units["D03"].pk)
+    if d03 is not None and d03.completed_at:
+        d03.assignment.refresh_from_db()
+        task_services.accept(
+            assignment=d03.assignment, user=logins["admin"], comment="排查认真，措施具体。"
+        )
+
+
+def _submit_screening(today, campaign, screening, user, *, declares_none: bool) -> None:
+    if declares_none:
+        screening.no_risk_declared = True
+        screening.no_risk_reason = (
+            "街道党工委对照清单逐项检查了理论学习、阵地管理、讲座备案和舆情预案，"
+            "未发现需登记的风险点；社区宣传员队伍建设问题已作为日常风险单独登记。"
+        )
+    services.save_results(
+        screening=screening,
+        results={item: {"result": "ok", "note": ""} for item in campaign.checklist_items()},
+        no_risk_declared=screening.no_risk_declared,
+        reason=screening.no_risk_reason,
+        summary="已组织班子成员对照清单逐项自查。",
+    )
+    services.submit_screening(screening=screening, user=user)
+    at = timezone.make_aware(datetime.datetime.combine(today - 3 * DAY, datetime.time(10)))
+    Screening.objects.filter(pk=screening.pk).update(completed_at=at)
+    TaskAssignment.objects.filter(pk=screening.assignment_id).update(
+        first_submitted_at=at, submitted_at=at
+    )
+    WorkflowStep.objects.filter(
+        workflow="tasks.assignment", object_id=screening.assignment_id
+    ).update(at=at)
+
+
+def _record_meetings(today, units, logins, added) -> None:
+    admin = logins["admin"]
     risks = {r.description: r for r in RiskPoint.objects.filter(unit__in=units.values())}
     for code, username, title, days, attendees, situation, conclusions, reviewed in MEETINGS:
         unit, user = units[code], logins.get(username) or admin

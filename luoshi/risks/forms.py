@@ -3,9 +3,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
-from luoshi.core.forms import DateInput, UserFormMixin
+from luoshi.core.forms import DateInput, UserFormMixin, unit_tree_label
+from luoshi.core.scope import reach_q
 from luoshi.evidence.forms import EvidenceFilesField
-from luoshi.risks.models import AnalysisMeeting, RiskArea, RiskLevel, RiskPoint, Screening
+from luoshi.risks.models import (
+    BUSINESS_LINE,
+    AnalysisMeeting,
+    RiskArea,
+    RiskLevel,
+    RiskPoint,
+    Screening,
+)
 from luoshi.units.models import Unit
 
 
@@ -85,8 +93,19 @@ class CampaignForm(UserFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
-    scoped_fields = ("unit", "subtree_root")
+    scoped_fields = ("unit",)
     instance = type("NoInstance", (), {"pk": None})()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        root = self.fields["subtree_root"]
+        # the launcher's scope, and the units its unit directs along the risks line
+        root.queryset = (
+            Unit.objects.within_reach(self.user, BUSINESS_LINE)
+            .filter(is_active=True)
+            .order_by("path")
+        )
+        root.label_from_instance = unit_tree_label
 
     def clean_deadline(self):
         value = self.cleaned_data["deadline"]
@@ -97,8 +116,9 @@ class CampaignForm(UserFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         unit, root = cleaned.get("unit"), cleaned.get("subtree_root")
-        if unit and root and not root.path.startswith(unit.path):
-            self.add_error("subtree_root", _("须为发起单位或其下级单位。"))
+        reach = reach_q(unit, Unit.scope_spec, BUSINESS_LINE, user=self.user) if unit else None
+        if root and reach is not None and not Unit.objects.filter(reach, pk=root.pk).exists():
+            self.add_error("subtree_root", _("须为发起单位、其下级单位或其业务指导范围内的单位。"))
         return cleaned
 
 

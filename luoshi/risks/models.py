@@ -20,7 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luoshi.core.models import DictionaryModel, UnitScopedModel
-from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
+from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
+
+# The business line along which a unit may launch screening campaigns to units it directs.
+BUSINESS_LINE = "risks"
 
 
 class RiskArea(DictionaryModel):
@@ -84,9 +87,11 @@ class Campaign(UnitScopedModel):
 
 class ScreeningQuerySet(ScopedQuerySet):
     def for_user(self, user):
-        """The unit's own side, and the launcher's side through the campaign."""
+        """The unit's own side, and the launcher's side through the campaign (for a unit
+        the launcher directs but does not contain, while the 业务指导 authority lasts)."""
         launcher = ScopeSpec(unit="campaign__unit", owner="campaign__created_by")
-        return self.filter(scope_q(user, self.model.scope_spec) | scope_q(user, launcher))
+        spec = self.model.scope_spec
+        return self.filter(scope_q(user, spec) | issuer_q(user, spec, launcher, BUSINESS_LINE))
 
 
 class Screening(UnitScopedModel):

@@ -64,3 +64,6 @@ RISK_GRANTS = registry.module_grants(
 registry.dictionary("risks.RiskArea", ("code", "name"), RISK_AREAS)
 registry.dictionary("risks.RiskLevel", ("code", "name", "color"), RISK_LEVELS)
 registry.demo_builder(80, "luoshi.risks.demo.ensure_risks")
+
+# 业务指导范围: a unit may direct units outside its subtree along this line.
+registry.business_line("risks", "风险排查")

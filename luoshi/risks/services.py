@@ -13,7 +13,7 @@ from luoshi.evidence import services as evidence_services
 from luoshi.ledger import services as ledger_services
 from luoshi.ledger.models import ActivityType
 from luoshi.notices.services import notify
-from luoshi.risks.models import AnalysisMeeting, Campaign, RiskPoint, Screening
+from luoshi.risks.models import BUSINESS_LINE, AnalysisMeeting, Campaign, RiskPoint, Screening
 from luoshi.risks.workflow import RISK_FLOW
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import AssignmentStatus, Task
@@ -73,9 +73,12 @@ def launch_campaign(*, form, user) -> Campaign:
         subtree_root=data["subtree_root"],
         direct_only=data.get("direct_only", False),
         user=user,
+        line=BUSINESS_LINE,
     )
     if not recipients:
-        raise ValidationError(_("没有符合条件的接收单位：接收单位须是发起单位的下级单位。"))
+        raise ValidationError(
+            _("没有符合条件的接收单位：接收单位须是发起单位的下级单位或其业务指导范围内的单位。")
+        )
     task = Task.objects.create(
         unit=issuing_unit,
         created_by=user,
@@ -84,6 +87,7 @@ def launch_campaign(*, form, user) -> Campaign:
         deadline=data["deadline"],
         evidence_required=False,
         duty_item_code=SCREENING_DUTY_ITEM,
+        business_line=BUSINESS_LINE,
         subtree_root=data["subtree_root"],
         direct_only=data.get("direct_only", False),
     )

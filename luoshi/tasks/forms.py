@@ -2,10 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import DateInput, UserFormMixin, unit_tree, unit_tree_label
+from luoshi.core.forms import (
+    ChoiceIdsInRangeMixin,
+    DateInput,
+    UserFormMixin,
+    unit_tree,
+    unit_tree_label,
+)
 from luoshi.duty.catalog import item_code_choices
 from luoshi.evidence.forms import EvidenceFilesField
-from luoshi.tasks.models import ReportingSchedule, Task
+from luoshi.tasks.models import BUSINESS_LINE, ReportingSchedule, Task, TaskAssignment
 from luoshi.tasks.selectors import recipient_choices
 from luoshi.tasks.services import resolve_recipients
 from luoshi.units.models import Unit
@@ -36,7 +42,9 @@ class RecipientFormMixin(UserFormMixin):
         self.fields["recipient_units"].queryset = choices
         unit_tree(self.fields["recipient_units"])
         self.fields["subtree_root"].queryset = (
-            Unit.objects.for_user(self.user).filter(is_active=True).order_by("path")
+            Unit.objects.within_reach(self.user, BUSINESS_LINE)
+            .filter(is_active=True)
+            .order_by("path")
         )
         self.fields["subtree_root"].label_from_instance = unit_tree_label
         self.fields["subtree_root"].help_text = _(
@@ -55,11 +63,12 @@ class RecipientFormMixin(UserFormMixin):
         root = cleaned.get("subtree_root")
         if not units and root is None:
             raise forms.ValidationError(_("请选择接收单位，或选择一个单位下发到其全部下级。"))
-        outside = [u.name for u in units if not u.path.startswith(issuer.path) or u == issuer]
+        reached = set(recipient_choices(self.user, issuer).values_list("pk", flat=True))
+        outside = [u.name for u in units if u.pk not in reached]
         if outside:
             self.add_error(
                 "recipient_units",
-                _("只能向发文单位的下级单位交办任务：%(units)s 不是下级单位。")
+                _("只能向发文单位的下级单位或其业务指导范围内的单位交办任务：%(units)s 不在其中。")
                 % {"units": "、".join(outside)},
             )
             return cleaned
@@ -100,6 +109,61 @@ class TaskForm(RecipientFormMixin, forms.ModelForm):
         if deadline < timezone.localdate():
             raise forms.ValidationError(_("截止日期不能早于今天。"))
         return deadline
+
+
+class TaskEditForm(UserFormMixin, forms.ModelForm):
+    """An issued task's content, editable until the first unit reports (the recipients
+    stay: to reach other units, issue another task)."""
+
+    scoped_fields = ()
+
+    class Meta:
+        model = Task
+        fields = ["title", "requirements", "deadline", "evidence_required", "duty_item_code"]
+        widgets = {"deadline": DateInput(), "requirements": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duty_item_code"] = duty_item_field(self.instance.duty_item_code)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate() and deadline != self.instance.deadline:
+            raise forms.ValidationError(_("截止日期不能早于今天。"))
+        return deadline
+
+    def changes(self) -> list[dict]:
+        """What the edit changes, in words for the operation log."""
+
+        def shown(name, value) -> str:
+            if isinstance(value, bool):
+                return str(_("是") if value else _("否"))
+            choices = dict(getattr(self.fields[name], "choices", ()) or ())
+            return str(choices.get(value, value if value not in (None, "") else "-"))
+
+        return [
+            {
+                "field": str(self.fields[name].label),
+                "old": shown(name, self.initial.get(name)),
+                "new": shown(name, self.cleaned_data.get(name)),
+            }
+            for name in self.changed_data
+        ]
+
+
+class BatchReviewForm(ChoiceIdsInRangeMixin, forms.Form):
+    """批量采纳: the chosen submissions of one task (checked again one by one)."""
+
+    assignments = forms.ModelMultipleChoiceField(
+        label=_("所选报送"),
+        queryset=TaskAssignment.objects.none(),
+        error_messages={"required": _("请先勾选要采纳的报送。")},
+    )
+    comment = forms.CharField(label=_("审核意见"), required=False, max_length=500)
+
+    def __init__(self, *args, assignments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignments"].queryset = assignments
 
 
 class ScheduleForm(RecipientFormMixin, forms.ModelForm):

@@ -7,9 +7,10 @@ from luoshi.core.rollups import Source
 
 
 def _assignments(params):
-    from luoshi.tasks.models import TaskAssignment
+    from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 
-    assignments = TaskAssignment.objects.all()
+    # a task withdrawn before anyone reported was never due
+    assignments = TaskAssignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
     if params.get("schedule"):
         assignments = assignments.filter(task__schedule__code=params["schedule"])
     if params.get("duty_item"):

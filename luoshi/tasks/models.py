@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.models import UnitScopedModel
-from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
+from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
+
+# The business line along which a unit may issue tasks to units it directs (业务指导范围).
+BUSINESS_LINE = "tasks"
 
 
 class Frequency(models.TextChoices):
@@ -29,6 +32,7 @@ class AssignmentStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已提交")
     ACCEPTED = "accepted", _("已采纳")
     RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤回")  # the issuer withdrew the task before any report
 
 
 OPEN_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.RETURNED)
@@ -113,11 +117,20 @@ class Task(UnitScopedModel, RecipientChoice):
         blank=True,
         related_name="tasks",
     )
+    # The business line the task is issued along (业务指导范围): 任务交办, or 风险排查 for a
+    # screening campaign's task.
+    business_line = models.CharField(
+        _("业务条线"), max_length=40, default=BUSINESS_LINE, editable=False
+    )
     period_key = models.CharField(_("报送周期"), max_length=10, blank=True)
     period_start = models.DateField(_("周期开始"), null=True, blank=True)
     period_end = models.DateField(_("周期结束"), null=True, blank=True)
+    # Set when the issuer withdrew the task (every assignment took the 撤回 step).
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
 
     evidence = GenericRelation("evidence.Evidence")
+    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("交办任务")
@@ -141,9 +154,18 @@ class Task(UnitScopedModel, RecipientChoice):
 class TaskAssignmentQuerySet(ScopedQuerySet):
     def for_user(self, user):
         """Visible on both sides: to the recipient unit's scope, and to whoever sees the
-        task as its issuer — so detail pages, exports and evidence downloads agree."""
-        issuer_side = ScopeSpec(unit="task__unit", owner="task__created_by")
-        return self.filter(scope_q(user, self.model.scope_spec) | scope_q(user, issuer_side))
+        task as its issuer (for a unit it directs but does not contain, while the 业务指导
+        authority lasts) — so detail pages, exports and evidence downloads agree."""
+        return self.filter(scope_q(user, self.model.scope_spec) | self.issuer_side_q(user))
+
+    def issuer_side_q(self, user):
+        spec = self.model.scope_spec
+        issuer = ScopeSpec(unit="task__unit", owner="task__created_by")
+        return issuer_q(user, spec, issuer, BUSINESS_LINE, line_field="task__business_line")
+
+    def issuer_side(self, user):
+        """The assignments ``user`` reads as issuer (to review them, to urge them)."""
+        return self.filter(self.issuer_side_q(user))
 
 
 class TaskAssignment(UnitScopedModel):

@@ -15,8 +15,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from luoshi.accounts.models import User
-from luoshi.core.scope import scope_q
+from luoshi.core.scope import reach_q, scope_q
 from luoshi.tasks.models import (
+    BUSINESS_LINE,
     AssignmentStatus,
     ReportingSchedule,
     Task,
@@ -66,10 +67,14 @@ def assignments_for(user):
 
 
 def recipient_choices(user, issuing_unit: Unit | None = None):
-    """Units a task may go to: in the user's scope, active, strictly below the issuer."""
-    units = Unit.objects.for_user(user).filter(is_active=True)
+    """Units a task may go to: active, in the user's scope or directed by the user's unit
+    along the task line (业务指导范围); with ``issuing_unit``, strictly below it or directed
+    by it."""
+    units = Unit.objects.within_reach(user, BUSINESS_LINE).filter(is_active=True)
     if issuing_unit is not None:
-        units = units.filter(path__startswith=issuing_unit.path).exclude(pk=issuing_unit.pk)
+        units = units.filter(
+            reach_q(issuing_unit, Unit.scope_spec, BUSINESS_LINE, user=user)
+        ).exclude(pk=issuing_unit.pk)
     return units
 
 
@@ -104,7 +109,7 @@ def overview(task: Task, today: datetime.date | None = None, *, rows: bool = Tru
     on_time_q = submitted & Q(first_submitted_at__lt=day_after)
     past_deadline = today > task.deadline
     figures = task.assignments.aggregate(
-        total=Count("pk"),
+        total=Count("pk", filter=~Q(status=AssignmentStatus.WITHDRAWN)),  # never due
         submitted=Count("pk", filter=submitted),
         on_time=Count("pk", filter=on_time_q),
         **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in AssignmentStatus.values},
@@ -117,7 +122,11 @@ def overview(task: Task, today: datetime.date | None = None, *, rows: bool = Tru
         "rows": assignment_rows(task) if rows else None,
         "total": total,
         "by_status": by_status,
-        "status_counts": [(AssignmentStatus(s).label, n) for s, n in by_status.items()],
+        "status_counts": [
+            (AssignmentStatus(s).label, n)
+            for s, n in by_status.items()
+            if n or s != AssignmentStatus.WITHDRAWN
+        ],
         "submitted": figures["submitted"],
         "on_time": on_time,
         # late: submitted after the deadline, or not submitted and past it

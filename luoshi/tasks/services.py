@@ -6,20 +6,22 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.core import rollups
+from luoshi.audit.services import log_change
+from luoshi.core import parameters, rollups
+from luoshi.core.scope import reach_q
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.evidence.selectors import has_current_evidence
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
 from luoshi.tasks.models import (
+    BUSINESS_LINE,
     OPEN_STATUSES,
     AssignmentStatus,
     ReportingSchedule,
@@ -39,20 +41,28 @@ logger = logging.getLogger(__name__)
 
 
 def resolve_recipients(
-    *, issuing_unit: Unit, units=(), subtree_root=None, direct_only=False, user=None
+    *,
+    issuing_unit: Unit,
+    units=(),
+    subtree_root=None,
+    direct_only=False,
+    user=None,
+    line: str = BUSINESS_LINE,
 ):
     """The units a task goes to: the chosen ones plus the subtree's, never the issuer itself,
-    never a unit outside the issuer's subtree, never an inactive unit; with ``user``, only
-    units in that user's data scope."""
+    never an inactive unit, never a unit outside the issuer's subtree unless the issuer
+    directs it along ``line`` (业务指导范围); with ``user``, only units the user reaches
+    (data scope, or authority of the user's own unit)."""
     chosen = {u.pk for u in units}
     if subtree_root is not None:
         below = Unit.objects.filter(path__startswith=subtree_root.path)
         if direct_only:
             below = below.filter(depth=subtree_root.depth + 1)
         chosen |= set(below.values_list("pk", flat=True))
-    candidates = Unit.objects.for_user(user) if user is not None else Unit.objects.all()
+    candidates = Unit.objects.within_reach(user, line) if user is not None else Unit.objects.all()
+    reach = reach_q(issuing_unit, Unit.scope_spec, line, user=user)
     return list(
-        candidates.filter(pk__in=chosen, is_active=True, path__startswith=issuing_unit.path)
+        candidates.filter(reach, pk__in=chosen, is_active=True)
         .exclude(pk=issuing_unit.pk)
         .order_by("path")
     )
@@ -103,6 +113,78 @@ def _notify_new_task(task: Task) -> None:
         )
 
 
+def submitted_units(task: Task) -> list[str]:
+    """The units that have reported on ``task`` (once submitted, a report stays reported
+    even after a return or recall of a resubmission)."""
+    reported = task.assignments.exclude(
+        status=AssignmentStatus.PENDING, first_submitted_at__isnull=True
+    ).exclude(status=AssignmentStatus.WITHDRAWN)
+    return list(reported.order_by("unit__path").values_list("unit__name", flat=True))
+
+
+def refuse_once_reported(task: Task, action: str) -> None:
+    """Withdrawing or editing an issued task is for before any unit reports on it."""
+    if task.withdrawn_at is not None:
+        raise WorkflowError(_("该任务已撤回。"))
+    units = submitted_units(task)
+    if units:
+        shown = "、".join(units[:3]) + (_("等") if len(units) > 3 else "")
+        raise WorkflowError(
+            _("%(units)s已报送（共 %(n)d 个单位），不能再%(action)s该任务；如需调整，请另行交办。")
+            % {"units": shown, "n": len(units), "action": action}
+        )
+
+
+@transaction.atomic
+def edit_task(*, form, user) -> Task:
+    """Save an edit of an issued task's content, only while no unit has reported; the
+    recipients are told, and the change is in the operation log."""
+    task = form.instance
+    refuse_once_reported(task, _("修改"))
+    changes = form.changes()
+    task = form.save()
+    refuse_once_reported(task, _("修改"))  # a report that came in meanwhile rolls it back
+    if changes:
+        log_change(task, changes, user=user)
+    for assignment in task.assignments.all():
+        notify(
+            submitters_of([assignment.unit_id]),
+            title=_("任务已修改：%(title)s（截止 %(deadline)s）")
+            % {"title": task.title, "deadline": f"{task.deadline:%Y-%m-%d}"},
+            url=assignment.get_absolute_url(),
+            dedupe_key=f"task-edited:{task.pk}:{task.version}:{assignment.pk}",
+        )
+    return task
+
+
+@transaction.atomic
+def withdraw_task(*, task: Task, user) -> int:
+    """撤回 an issued task before any unit has reported: every assignment takes the
+    ``withdraw`` step (all or none: a report that comes in meanwhile refuses the lot)."""
+    refuse_once_reported(task, _("撤回"))
+    assignments = list(task.assignments.select_related("unit").order_by("unit__path"))
+    for assignment in assignments:
+        assignment.task = task
+        try:
+            ASSIGNMENT.apply(assignment, "withdraw", user=user)
+        except WorkflowError as error:
+            raise WorkflowError(
+                _("%(unit)s：%(error)s 任务未撤回。")
+                % {"unit": assignment.unit.name, "error": error}
+            ) from error
+    task.withdrawn_at = timezone.now()
+    Task.objects.filter(pk=task.pk).update(withdrawn_at=task.withdrawn_at)
+    log_change(task, [{"field": _("状态"), "old": _("已下发"), "new": _("已撤回")}], user=user)
+    for assignment in assignments:
+        notify(
+            submitters_of([assignment.unit_id]),
+            title=_("任务已撤回：%(title)s，无需办理") % {"title": task.title},
+            url=assignment.get_absolute_url(),
+            dedupe_key=f"task-withdrawn:{assignment.pk}",
+        )
+    return len(assignments)
+
+
 # ---------------------------------------------------------------------------------------------
 # Submitting and reviewing
 
@@ -138,6 +220,15 @@ def submit(*, assignment: TaskAssignment, user, response: str, files=()):
     return step
 
 
+def recall(*, assignment: TaskAssignment, user):
+    """撤回 a submitted report before it is reviewed: back to 待办 to change it. A first
+    report taken back was never reported (its date goes); after a return the first report
+    stands, so the timeliness of the unit does not change."""
+    returned_before = ASSIGNMENT.history(assignment).filter(transition="return").exists()
+    changes = {} if returned_before else {"first_submitted_at": None}
+    return ASSIGNMENT.apply(assignment, "recall", user=user, **changes)
+
+
 def accept(*, assignment: TaskAssignment, user, comment: str = ""):
     step = ASSIGNMENT.apply(
         assignment, "accept", user=user, comment=comment, accepted_at=timezone.now()
@@ -150,6 +241,27 @@ def accept(*, assignment: TaskAssignment, user, comment: str = ""):
         dedupe_key=f"task-accepted:{step.pk}",
     )
     return step
+
+
+@dataclass
+class BatchResult:
+    accepted: list = field(default_factory=list)  # assignments
+    refused: list = field(default_factory=list)  # (assignment, Chinese reason)
+
+
+def accept_many(*, assignments, user, comment: str = "") -> BatchResult:
+    """批量采纳: each assignment accepted through the workflow with all its checks, each in
+    its own transaction; what is refused is reported per unit, the rest is taken."""
+    result = BatchResult()
+    for assignment in assignments:
+        try:
+            with transaction.atomic():
+                accept(assignment=assignment, user=user, comment=comment)
+        except WorkflowError as error:
+            result.refused.append((assignment, str(error)))
+        else:
+            result.accepted.append(assignment)
+    return result
 
 
 def return_submission(*, assignment: TaskAssignment, user, comment: str):
@@ -269,7 +381,7 @@ def send_reminders(
     (to the unit and, once per task, to the issuer). Dedupe keys make a rerun silent."""
     today = today or timezone.localdate()
     if days_before is None:
-        days_before = settings.TASK_REMIND_DAYS_BEFORE
+        days_before = parameters.value("remind_days_before")
     result = ReminderRun()
     open_assignments = TaskAssignment.objects.filter(
         status__in=OPEN_STATUSES, first_submitted_at__isnull=True

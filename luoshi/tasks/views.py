@@ -13,19 +13,34 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.excel import xlsx_response
 from luoshi.core.redirects import redirect_next
+from luoshi.core.registry import page_of_assignment
 from luoshi.core.views import (
     FormOnPageMixin,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    form_errors_to_messages,
     workflow_feedback,
 )
 from luoshi.core.workflow import WorkflowError
 from luoshi.tasks import selectors, services
 from luoshi.tasks.filters import AssignmentFilter, TaskFilter
-from luoshi.tasks.forms import ReviewForm, ScheduleForm, SubmitForm, TaskForm
-from luoshi.tasks.models import OPEN_STATUSES, ReportingSchedule, Task, TaskAssignment
+from luoshi.tasks.forms import (
+    BatchReviewForm,
+    ReviewForm,
+    ScheduleForm,
+    SubmitForm,
+    TaskEditForm,
+    TaskForm,
+)
+from luoshi.tasks.models import (
+    OPEN_STATUSES,
+    AssignmentStatus,
+    ReportingSchedule,
+    Task,
+    TaskAssignment,
+)
 from luoshi.tasks.workflow import ASSIGNMENT
 
 ASSIGNMENT_COLUMNS = [
@@ -119,6 +134,76 @@ class TaskCreateView(TaskPageMixin, ScopedCreateView):
 OVERVIEW_PAGE_SIZE = 100  # recipient units per page of a task's overview
 
 
+def overview_has_submitted(task: Task) -> bool:
+    return task.assignments.filter(status=AssignmentStatus.SUBMITTED).exists()
+
+
+class TaskUpdateView(TaskPageMixin, ScopedUpdateView):
+    """修改 an issued task's content, until the first unit reports (then refused, with why)."""
+
+    form_class = TaskEditForm
+    page_title = gettext_lazy("修改任务")
+    success_message = gettext_lazy("任务已修改，并已通知各接收单位。")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            services.refuse_once_reported(self.object, _("修改"))
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.edit_task(form=form, user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+
+
+@require_POST
+@permission_required("tasks.change_task", raise_exception=True)
+def withdraw(request, pk):
+    task = get_object_or_404(selectors.tasks_for(request.user), pk=pk)
+    with workflow_feedback(request, _("任务已撤回，并已通知各接收单位。")):
+        services.withdraw_task(task=task, user=request.user)
+    return redirect(task)
+
+
+@require_POST
+@permission_required("tasks.review_taskassignment", raise_exception=True)
+def batch_accept(request, pk):
+    """批量采纳: the chosen submissions of one task, confirmed once, each accepted through
+    the workflow; refusals are reported unit by unit."""
+    task = get_object_or_404(selectors.tasks_for(request.user), pk=pk)
+    chosen = TaskAssignment.objects.issuer_side(request.user).filter(task=task)
+    form = BatchReviewForm(request.POST, assignments=chosen.select_related("unit", "task"))
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return redirect(task)
+    result = services.accept_many(
+        assignments=form.cleaned_data["assignments"],
+        user=request.user,
+        comment=form.cleaned_data["comment"],
+    )
+    if result.accepted:
+        messages.success(
+            request,
+            _("已采纳 %(n)d 个单位的报送：%(units)s。")
+            % {"n": len(result.accepted), "units": "、".join(a.unit.name for a in result.accepted)},
+        )
+    for assignment, reason in result.refused:
+        messages.error(
+            request,
+            _("%(unit)s未采纳：%(reason)s") % {"unit": assignment.unit.name, "reason": reason},
+        )
+    return redirect(task)
+
+
 class TaskDetailView(TaskPageMixin, ScopedDetailView):
     """The issuer's overview: units × status, on-time rate, 催办, export."""
 
@@ -162,7 +247,28 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
         context["query_string"] = ""
         context["today"] = timezone.localdate()
         context["open_statuses"] = list(OPEN_STATUSES)
+        context.update(self.issuer_actions())
         return context
+
+    def issuer_actions(self) -> dict:
+        """撤回/修改 while no unit has reported (else why not), 批量采纳 of the submitted."""
+        task, user = self.object, self.request.user
+        may_change = user.has_perm("tasks.change_task") and task.withdrawn_at is None
+        try:
+            services.refuse_once_reported(task, _("修改"))
+        except WorkflowError as error:
+            frozen_reason = str(error)
+        else:
+            frozen_reason = ""
+        withdraw = ASSIGNMENT.transitions["withdraw"]
+        return {
+            "may_change": may_change and not frozen_reason,
+            "frozen_reason": frozen_reason if may_change else "",
+            "withdraw_confirm": withdraw.confirm,
+            "accept_confirm": ASSIGNMENT.transitions["accept"].confirm,
+            "may_batch_accept": user.has_perm("tasks.review_taskassignment")
+            and overview_has_submitted(task),
+        }
 
 
 class AssignmentDetailView(ScopedDetailView):
@@ -174,6 +280,13 @@ class AssignmentDetailView(ScopedDetailView):
     def scoped_queryset(self):
         return selectors.assignments_for(self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        elsewhere = page_of_assignment(self.object)  # e.g. a statistics form to fill
+        if elsewhere:
+            return redirect(elsewhere)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         assignment, user = self.object, self.request.user
@@ -183,6 +296,8 @@ class AssignmentDetailView(ScopedDetailView):
             history=ASSIGNMENT.history(assignment),
             can_submit=can_submit,
             can_review=bool(steps & {"accept", "return"}),
+            recall_step=ASSIGNMENT.transitions["recall"] if "recall" in steps else None,
+            accept_confirm=ASSIGNMENT.transitions["accept"].confirm,
             can_edit_evidence=can_submit,
             is_issuer=selectors.tasks_for(user).filter(pk=assignment.task_id).exists(),
             submit_form=kwargs.get("submit_form")
@@ -197,11 +312,29 @@ def _assignment(request, pk):
     return get_object_or_404(selectors.assignments_for(request.user), pk=pk)
 
 
+@require_POST
+@permission_required("tasks.change_taskassignment", raise_exception=True)
+def recall(request, pk):
+    """撤回 the unit's submitted report before review, to change it."""
+    assignment = _assignment(request, pk)
+    with workflow_feedback(request, _("已撤回报送，修改后请重新提交。")):
+        services.recall(assignment=assignment, user=request.user)
+    return redirect(assignment)
+
+
 class AssignmentSubmitView(FormOnPageMixin, AssignmentDetailView):
     form_class = SubmitForm
     form_name = "submit_form"
     form_prefix = "submit"
     success_message = gettext_lazy("已提交，等待发文单位审核。")
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        elsewhere = page_of_assignment(self.object)
+        if elsewhere:  # its submission is the filled form, never free text
+            messages.error(request, _("该任务须在其填报页面填写后提交，已为您打开该页面。"))
+            return redirect(elsewhere)
+        return super().post(request, *args, **kwargs)
 
     def perform(self, form):
         services.submit(
@@ -230,8 +363,7 @@ def review(request, pk, decision):
 @require_POST
 @permission_required("tasks.review_taskassignment", raise_exception=True)
 def urge(request, pk):
-    task_ids = selectors.tasks_for(request.user).values("pk")
-    assignment = get_object_or_404(TaskAssignment.objects.filter(task__in=task_ids), pk=pk)
+    assignment = get_object_or_404(TaskAssignment.objects.issuer_side(request.user), pk=pk)
     try:
         sent = services.urge(assignment=assignment, user=request.user)
     except WorkflowError as error:

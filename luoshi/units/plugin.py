@@ -1,6 +1,7 @@
 """What 单位 plugs into core: the unit types."""
 
 from luoshi.core import registry
+from luoshi.core.defaults import EDIT, VIEW
 
 UNIT_TYPES = [
     ("district_committee", "区委"),
@@ -17,3 +18,9 @@ UNIT_TYPES = [
 ]
 
 registry.dictionary("units.UnitType", ("code", "name"), UNIT_TYPES)
+
+# 业务指导范围 is the system administrators' configuration (the 系统管理员 role carries every
+# grantable permission, these included).
+registry.module_grants(
+    "业务指导范围", {"admin": {"core.guidance": EDIT, "core.businessline": VIEW}}
+)

@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/toggle/", views.UnitToggleActiveView.as_view(), name="toggle"),
     path("<int:pk>/stats/", views.UnitStatView.as_view(), name="stats"),
     path("<int:pk>/delete/", views.UnitDeleteView.as_view(), name="delete"),
+    path("guidance/", views.GuidanceListView.as_view(), name="guidance"),
+    path("guidance/new/", views.GuidanceCreateView.as_view(), name="guidance_create"),
+    path("guidance/<int:pk>/edit/", views.GuidanceUpdateView.as_view(), name="guidance_update"),
+    path("guidance/<int:pk>/delete/", views.GuidanceDeleteView.as_view(), name="guidance_delete"),
 ]

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from luoshi.core.authority import Guidance
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -17,7 +18,7 @@ from luoshi.core.views import (
 )
 from luoshi.units import services
 from luoshi.units.filters import UnitFilter
-from luoshi.units.forms import UnitForm, UnitMoveForm, UnitYearStatForm
+from luoshi.units.forms import GuidanceForm, UnitForm, UnitMoveForm, UnitYearStatForm
 from luoshi.units.models import Unit
 
 
@@ -171,3 +172,43 @@ class UnitDeleteView(UnitPageMixin, ScopedDeleteView):
             return redirect(self.object.get_absolute_url())
         messages.success(self.request, _("已删除单位「%(name)s」。") % {"name": self.object.name})
         return redirect(self.success_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# 业务指导范围 (luoshi.core.authority): system configuration, for administrators. Every change
+# is in the operation log (the model's history).
+
+
+class GuidancePageMixin:
+    model = Guidance
+    form_class = GuidanceForm
+    list_url_name = "units:guidance"
+    list_label = gettext_lazy("业务指导范围")
+    success_url = reverse_lazy("units:guidance")
+
+    def scoped_queryset(self):
+        # configuration of the whole tree, guarded by the core.*_guidance permissions
+        return Guidance.objects.select_related("unit", "role").prefetch_related("lines", "units")
+
+
+class GuidanceListView(GuidancePageMixin, ScopedListView):
+    template_name = "units/guidance_list.html"
+    paginate_by = None
+
+
+class GuidanceCreateView(GuidancePageMixin, ScopedCreateView):
+    page_title = gettext_lazy("新增业务指导范围")
+    success_message = gettext_lazy("业务指导范围已保存，即时生效。")
+
+
+class GuidanceUpdateView(GuidancePageMixin, ScopedUpdateView):
+    page_title = gettext_lazy("编辑业务指导范围")
+    success_message = gettext_lazy("业务指导范围已保存，即时生效。")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("cancel_url", reverse("units:guidance"))
+        return super().get_context_data(**kwargs)
+
+
+class GuidanceDeleteView(GuidancePageMixin, ScopedDeleteView):
+    template_name = "includes/confirm_delete.html"

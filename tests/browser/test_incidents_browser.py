@@ -1,5 +1,6 @@
 """A real browser: the 教育局's unit administrator registers an incident about the unit's work and walks it through
-研判 → 处置 → 回应 → 办结, then sees the computed response and closing times."""
+研判 → 处置 → 回应; the 教育局's leader signs 办结 off (separation of duties, confirmed once); the
+computed response and closing times are shown."""
 
 import datetime
 import re
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.incidents.models import Incident, IncidentStatus
-from tests.browser.test_ledger_browser import _log_in
+from tests.browser.test_ledger_browser import _log_in, _log_out
 from tests.factories import make_unit, make_user
 
 TITLE = "区一中食堂“饭菜变质”不实视频传播"
@@ -21,6 +22,7 @@ def test_unit_admin_registers_an_incident_and_walks_it_to_closed(page, live_serv
     bureau = make_unit("区教育局", "T1", parent=root, type_code="bureau")
     school = make_unit("示范区第一中学", "T11", parent=bureau, type_code="school")
     make_user("jyj_admin", bureau, "unit_admin", full_name="赵文博")  # scope: 本单位及以下
+    make_user("jyj_leader", bureau, "leader", full_name="钱国栋")  # signs 办结 off
     discovered = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(
         days=1, hours=3
     )
@@ -52,6 +54,11 @@ def test_unit_admin_registers_an_incident_and_walks_it_to_closed(page, live_serv
         ("办结", {"#id_outcome": "平台已处置不实视频，家长陪餐制度常态化。"}),
     ]
     for label, fields in steps:
+        if label == "办结":  # not the handler's step: the leader's sign-off
+            assert page.get_by_test_id("next-step").count() == 0
+            _log_out(page)
+            _log_in(page, "jyj_leader")
+            page.goto(reverse("incidents:detail", args=[incident.pk]))
         button = page.get_by_test_id("next-step")
         assert button.inner_text().strip() == label
         button.click()
@@ -63,6 +70,9 @@ def test_unit_admin_registers_an_incident_and_walks_it_to_closed(page, live_serv
         for selector, text in fields.items():
             page.locator(selector).fill(text)
         page.get_by_test_id("submit").click()
+        if label == "办结":  # asked once: the record is final afterwards
+            assert "不能再修改" in page.locator("[data-ls-confirm-text]").inner_text()
+            page.get_by_test_id("confirm-ok").click()
         page.wait_for_url(re.compile(rf"/incidents/{incident.pk}/$"))
         assert f"已完成「{label}」" in page.locator(".alert").inner_text()
 
@@ -73,7 +83,7 @@ def test_unit_admin_registers_an_incident_and_walks_it_to_closed(page, live_serv
     assert page.get_by_test_id("time-to-response").inner_text() == "6小时30分钟"
     assert page.get_by_test_id("time-to-close").inner_text().startswith("1天3小时")
     timeline = page.get_by_test_id("timeline").inner_text()
-    for text in ("研判", "处置", "回应", "办结", "赵文博", "留样抽检合格"):
+    for text in ("研判", "处置", "回应", "办结", "赵文博", "钱国栋", "留样抽检合格"):
         assert text in timeline
     page.screenshot(path=results_dir / "incident-closed.png", full_page=True)
 

@@ -174,6 +174,10 @@ class FactBook:
         head, _sep, rest = key.partition(":")
         if head == "ledger":
             self._ledger(rest)
+        elif head == "statform":  # figures of statistics forms, see statform_facts
+            from luoshi.reports.engine.statform_facts import add_study_app_facts  # it imports us
+
+            add_study_app_facts(self)
         elif head == "outcomes":
             pass
         else:

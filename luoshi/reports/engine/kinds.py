@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from luoshi.reports.engine.facts import FactBook, compare, number
+from luoshi.reports.engine.statform_facts import study_app
 from luoshi.reports.models import ReportKind
 
 NUMERALS = "一二三四五六七八九十"
@@ -441,6 +442,7 @@ BLOCKS: dict[str, Callable[[Writer], None]] = {
     "area_outreach": area_outreach,
     "area_team": area_team,
     "area_risk": area_risk,
+    "area_study_app": study_app,
     "chart_activities": chart_activities,
     "problems": problems,
     "plans": plans,
@@ -484,7 +486,7 @@ KINDS: dict[str, KindSpec] = {
             "现将{who}{year}年度落实意识形态工作责任制情况报告如下:"
         ),
         sections=[
-            ("work", "意识形态工作责任制落实情况", AREAS),
+            ("work", "意识形态工作责任制落实情况", [*AREAS, "area_study_app"]),
             ("problems", "存在的问题", ["problems"]),
             ("plans", "下一步工作计划", ["plans"]),
         ],

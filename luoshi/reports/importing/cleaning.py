@@ -149,60 +149,66 @@ def _join_spaces(line: Tracked) -> Tracked:
     return line.sub(r"\s+", repl)
 
 
-def _punctuation(line: Tracked) -> Tracked:
-    text = line.text
-    if not HAN_RE.search(text):
-        return line
+def _around(m: re.Match) -> tuple[str, str]:
+    """The characters just before and just after a match ("" at either end)."""
+    s = m.string
+    return (s[m.start() - 1] if m.start() else "", s[m.end()] if m.end() < len(s) else "")
 
-    def around(m: re.Match) -> tuple[str, str]:
-        s = m.string
-        return (s[m.start() - 1] if m.start() else "", s[m.end()] if m.end() < len(s) else "")
 
-    def simple(full: str):
-        def repl(m: re.Match) -> str:
-            b, a = around(m)
-            if b.isdigit() and a.isdigit():
-                return m.group(0)
-            if is_cjkish(b) or is_cjkish(a) or not a:
-                return full
+def _full_width(full: str):
+    """A replacement making an ASCII mark full-width where Chinese stands beside it (never
+    between two digits: 1,000 and 3:2 stay)."""
+
+    def repl(m: re.Match) -> str:
+        b, a = _around(m)
+        if b.isdigit() and a.isdigit():
             return m.group(0)
-
-        return repl
-
-    line = line.sub(",", simple("，"))
-    line = line.sub(":", simple("："))
-    line = line.sub(";", simple("；"))
-    line = line.sub(r"\?", simple("？"))
-    line = line.sub("!", simple("！"))
-
-    def parens(m: re.Match) -> str:
-        b, a = around(m)
-        inner = m.group(1)
-        if HAN_RE.search(inner) or is_cjkish(b) or is_cjkish(a) or not b:
-            return f"（{inner}）"
+        if is_cjkish(b) or is_cjkish(a) or not a:
+            return full
         return m.group(0)
 
-    line = line.sub(r"\(([^()\n]{0,80})\)", parens)
+    return repl
 
-    def period(m: re.Match) -> str:
-        b, a = around(m)
-        if re.fullmatch(rf"\s*[{CN_NUM}]{{1,3}}", m.string[: m.start()]):
-            return "."  # 「一.主要做法」 is a heading marker
-        if HAN_RE.match(b or " ") and (not a or is_cjkish(a)):
-            return "。"
-        return "."
 
-    line = line.sub(r"\.", period)
-    if line.text.count('"') % 2 == 0 and '"' in line.text:
-        state = {"open": True}
+def _parens(m: re.Match) -> str:
+    b, a = _around(m)
+    inner = m.group(1)
+    if HAN_RE.search(inner) or is_cjkish(b) or is_cjkish(a) or not b:
+        return f"（{inner}）"
+    return m.group(0)
 
-        def quote(_m: re.Match) -> str:
-            ch = "“" if state["open"] else "”"
-            state["open"] = not state["open"]
-            return ch
 
-        line = line.sub('"', quote)
-    return line
+def _period(m: re.Match) -> str:
+    b, a = _around(m)
+    if re.fullmatch(rf"\s*[{CN_NUM}]{{1,3}}", m.string[: m.start()]):
+        return "."  # 「一.主要做法」 is a heading marker
+    if HAN_RE.match(b or " ") and (not a or is_cjkish(a)):
+        return "。"
+    return "."
+
+
+def _quotes(line: Tracked) -> Tracked:
+    """Straight double quotes in pairs become “…”."""
+    if '"' not in line.text or line.text.count('"') % 2:
+        return line
+    state = {"open": True}
+
+    def quote(_m: re.Match) -> str:
+        ch = "“" if state["open"] else "”"
+        state["open"] = not state["open"]
+        return ch
+
+    return line.sub('"', quote)
+
+
+def _punctuation(line: Tracked) -> Tracked:
+    if not HAN_RE.search(line.text):
+        return line
+    for ascii_mark, full in ((",", "，"), (":", "："), (";", "；"), (r"\?", "？"), ("!", "！")):
+        line = line.sub(ascii_mark, _full_width(full))
+    line = line.sub(r"\(([^()\n]{0,80})\)", _parens)
+    line = line.sub(r"\.", _period)
+    return _quotes(line)
 
 
 def _split_heading(line: Tracked) -> list[Tracked]:

@@ -498,6 +498,36 @@ def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False)
     so its figures are targets."""
     text = paragraph.text
     masked = _masked(text)
+    out = _counts(paragraph, raw, section, plan, masked) + _percents(
+        paragraph, raw, section, plan, masked
+    )
+    out.sort(key=lambda metric: metric["_start"])
+    for metric in out:
+        metric["_sentence"] = len(SENTENCE_END_RE.findall(text, 0, metric["_start"]))
+    _link(out, text)
+    return out
+
+
+def _words_after(text: str, end: int, clause_end: int) -> str:
+    """The words after a figure that may name what it counts (「…6个（家）的阵地」 → 阵地)."""
+    after = text[end:clause_end]
+    after = re.sub(r"^[（(][^）)]{0,6}[）)]", "", after) if not _noun_after(after) else after
+    after = after[1:] if after.startswith("的") else after
+    return after[:AFTER_MAX] if len(after) <= AFTER_MAX else _noun_after(after)
+
+
+def _is_approximate(m: re.Match, before: str) -> bool:
+    return bool(
+        m.group("pre")
+        or m.group("yu")
+        or m.group("yu0")
+        or m.group("post")
+        or re.search(rf"(?:{LOWER_BOUND}|{UPPER_BOUND})[^，。；]{{0,6}}$", before)
+    )
+
+
+def _counts(paragraph: Tracked, raw: str, section: str, plan: bool, masked) -> list[dict]:
+    text = paragraph.text
     out: list[dict] = []
     previous_end = 0
     for m in METRIC_RE.finditer(text):
@@ -505,32 +535,19 @@ def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False)
         value = _count_value(m, text, masked)
         if value is None:
             continue
-        unit = m.group("unit")
         clause_start = _clause_start(text, m.start())
         # 「开设网站1个、公众号6个」: the second figure's words start after the first one.
-        own_start = max(clause_start, previous_end)
-        before = text[own_start : m.start()]
+        before = text[max(clause_start, previous_end) : m.start()]
         if before.endswith("第"):
             continue
         if (m.group("pre") or "").startswith("超") and before.endswith("不"):
             before = before[:-1]  # 「不超过2小时」: an upper bound, 「不」 is not the activity's
         clause_end = _clause_end(text, e)
-        after = text[e:clause_end]
-        after = re.sub(r"^[（(][^）)]{0,6}[）)]", "", after) if not _noun_after(after) else after
-        after = after[1:] if after.startswith("的") else after
-        after = after[:AFTER_MAX] if len(after) <= AFTER_MAX else _noun_after(after)
-        activity, used_after, period = _activity(before, after)
+        activity, used_after, period = _activity(before, _words_after(text, e, clause_end))
         if not activity:
             activity, _used, _period = _activity(_previous_clause(text, clause_start), "")
-        approx = bool(
-            m.group("pre")
-            or m.group("yu")
-            or m.group("yu0")
-            or m.group("post")
-            or re.search(rf"(?:{LOWER_BOUND}|{UPPER_BOUND})[^，。；]{{0,6}}$", before)
-        )
         previous_end = e
-        full_unit = (m.group("mult") or "") + ("%" if unit == "％" else unit)
+        unit = m.group("unit")
         record = _record(
             paragraph,
             raw,
@@ -538,14 +555,20 @@ def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False)
             clause_end if used_after else e,
             activity=activity,
             value=value,
-            unit=full_unit,
-            approx=approx,
+            unit=(m.group("mult") or "") + ("%" if unit == "％" else unit),
+            approx=_is_approximate(m, before),
             period=period,
             section=section,
             target=plan or bool(TARGET_RE.search(_sentence_before(text, s))),
             _clause=text[clause_start:e],
         )
         out.append({**record, "_start": s, "_end": e})
+    return out
+
+
+def _percents(paragraph: Tracked, raw: str, section: str, plan: bool, masked) -> list[dict]:
+    text = paragraph.text
+    out: list[dict] = []
     for m in PERCENT_RE.finditer(text):
         if any(a <= m.start() < b for a, b in masked):
             continue
@@ -569,10 +592,6 @@ def extract(paragraph: Tracked, raw: str, section: str = "", plan: bool = False)
             _clause=text[clause_start : m.end()],
         )
         out.append({**record, "_start": m.start(), "_end": m.end()})
-    out.sort(key=lambda metric: metric["_start"])
-    for metric in out:
-        metric["_sentence"] = len(SENTENCE_END_RE.findall(text, 0, metric["_start"]))
-    _link(out, text)
     return out
 
 

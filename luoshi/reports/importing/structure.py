@@ -185,9 +185,21 @@ class Roles:
 
 
 def section_roles(tree: list[Node], paragraphs: list[str]) -> Roles:
-    roles = Roles()
+    """Which headings (or clauses) of a report are its problems and which its plans."""
+    collector = _RoleCollector(paragraphs)
+    for node in tree:
+        collector.visit(node)
+    return collector.roles
 
-    def items(node: Node, start: int = -1, end: int | None = None) -> list[str]:
+
+class _RoleCollector:
+    def __init__(self, paragraphs: list[str]):
+        self.paragraphs = paragraphs
+        self.roles = Roles()
+
+    def items(self, node: Node, start: int = -1, end: int | None = None) -> list[str]:
+        """The child headings of ``node`` between two paragraphs, or the clauses of its
+        body when it has no children."""
         chosen = [
             c.heading for c in node.children if c.para >= start and (end is None or c.para < end)
         ]
@@ -196,45 +208,47 @@ def section_roles(tree: list[Node], paragraphs: list[str]) -> Roles:
         out: list[str] = []
         for i in node.body:
             if i >= start and (end is None or i < end):
-                out.extend(_clauses(paragraphs[i]))
+                out.extend(_clauses(self.paragraphs[i]))
         return out
 
-    def plan_paras(node: Node, start: int = -1) -> None:
-        roles.plan_paras.update(i for i in _subtree_paras(node) | {node.para} if i >= start)
+    def mark_plan_paras(self, node: Node, start: int = -1) -> None:
+        self.roles.plan_paras.update(i for i in _subtree_paras(node) | {node.para} if i >= start)
 
-    def visit(node: Node) -> None:
+    def visit(self, node: Node) -> None:
         role = role_of(node.title, node.level) if node.level < 5 else ""
         if role == "both":
-            boundary = next(
-                (i for i in sorted(_subtree_paras(node)) if FUTURE_RE.match(paragraphs[i])),
-                None,
-            )
-            if boundary is None:
-                roles.problems.extend(items(node))
-            else:
-                roles.problems.extend(items(node, end=boundary))
-                roles.plans.extend(items(node, start=boundary))
-                plan_paras(node, boundary)
+            self.split_both(node)
+        elif role == "problem":
+            self.roles.problems.extend(self.items(node))
+        elif role == "plan":
+            self.roles.plans.extend(self.items(node))
+            self.mark_plan_paras(node)
+        else:
+            self.visit_children(node)
+
+    def split_both(self, node: Node) -> None:
+        """A section of problems and plans together: plans start at the first paragraph
+        that speaks of the future."""
+        boundary = next(
+            (i for i in sorted(_subtree_paras(node)) if FUTURE_RE.match(self.paragraphs[i])),
+            None,
+        )
+        if boundary is None:
+            self.roles.problems.extend(self.items(node))
             return
-        if role == "problem":
-            roles.problems.extend(items(node))
-            return
-        if role == "plan":
-            roles.plans.extend(items(node))
-            plan_paras(node)
-            return
+        self.roles.problems.extend(self.items(node, end=boundary))
+        self.roles.plans.extend(self.items(node, start=boundary))
+        self.mark_plan_paras(node, boundary)
+
+    def visit_children(self, node: Node) -> None:
         for child in node.children:
             if child.level == 5 and child.cue == "problem":
-                roles.problems.append(child.heading)
+                self.roles.problems.append(child.heading)
             elif child.level == 5 and child.cue == "plan":
-                roles.plans.append(child.heading)
-                roles.plan_paras.add(child.para)
+                self.roles.plans.append(child.heading)
+                self.roles.plan_paras.add(child.para)
             else:
-                visit(child)
-
-    for node in tree:
-        visit(node)
-    return roles
+                self.visit(child)
 
 
 def problems_and_plans(tree: list[Node], paragraphs: list[str]) -> tuple[list[str], list[str]]:

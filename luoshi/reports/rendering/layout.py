@@ -9,10 +9,10 @@ placement of 署名 and 成文日期 (§7.3.5.2, the rule for documents without 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from luoshi.core.script import convert
-from luoshi.reports.document import Chart, Document, Section
+from luoshi.reports.document import Chart, Document, Section, Table
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -48,7 +48,7 @@ def text_width(text: str) -> float:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading" | "paragraph" | "chart"
+    kind: str  # "heading" | "paragraph" | "chart" | "table"
     text: str = ""
     level: int = 0  # headings: 1..4
     number: str = ""  # headings: 「一、」「（一）」「1.」「（1）」
@@ -56,6 +56,7 @@ class Block:
     chart: Chart | None = None
     figure: int = 0  # charts: 图1, 图2 … in document order
     caption: str = ""  # charts: 「图1　title」, in the output script
+    table: Table | None = None  # tables: cells in the output script
 
     @property
     def heading_line(self) -> str:
@@ -109,7 +110,13 @@ def layout(document: Document, script: str = "simplified") -> Layout:
     def c(text: str) -> str:
         return convert(text, script) if text else ""
 
-    blocks: list[Block] = [Block("paragraph", c(p)) for p in document.preamble]
+    def body(p: str | Table) -> Block:
+        if isinstance(p, Table):
+            rows = [[c(cell) for cell in row] for row in p.rows]
+            return Block("table", table=replace(p, rows=rows))
+        return Block("paragraph", c(p))
+
+    blocks: list[Block] = [body(p) for p in document.preamble]
     counters = [0, 0, 0, 0, 0]  # index = heading level
     figures = 0
 
@@ -119,10 +126,10 @@ def layout(document: Document, script: str = "simplified") -> Layout:
         counters[level] += 1
         for deeper in range(level + 1, 5):
             counters[deeper] = 0
-        paragraphs = [c(p) for p in section.paragraphs]
+        paragraphs = [body(p) for p in section.paragraphs]
         run_in = ""
-        if level >= 3 and paragraphs:
-            run_in = paragraphs.pop(0)
+        if level >= 3 and paragraphs and paragraphs[0].kind == "paragraph":
+            run_in = paragraphs.pop(0).text
         blocks.append(
             Block(
                 "heading",
@@ -132,7 +139,7 @@ def layout(document: Document, script: str = "simplified") -> Layout:
                 run_in=run_in,
             )
         )
-        blocks.extend(Block("paragraph", p) for p in paragraphs)
+        blocks.extend(paragraphs)
         for chart in section.charts:
             figures += 1
             converted = _convert_chart(chart, script)

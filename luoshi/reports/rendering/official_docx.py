@@ -25,6 +25,7 @@ from luoshi.reports.document import Document
 from luoshi.reports.rendering import page
 from luoshi.reports.rendering.charts import chart_png
 from luoshi.reports.rendering.layout import Block, Layout, layout
+from luoshi.reports.rendering.tables import add_table
 
 LATIN_FONT = "Times New Roman"
 FANGSONG = "仿宋_GB2312"
@@ -253,6 +254,8 @@ def _add_block(doc, block: Block, script: str) -> None:
         )
         caption = doc.add_paragraph(block.caption)
         _no_indent(caption, WD_ALIGN_PARAGRAPH.CENTER)
+    elif block.kind == "table":
+        add_table(doc, block.table)
 
 
 def _signature(doc, lay: Layout) -> None:

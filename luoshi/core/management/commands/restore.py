@@ -1,4 +1,5 @@
-"""python manage.py restore FOLDER — verify every checksum, then restore database and files."""
+"""python manage.py restore FOLDER — verify every checksum, then restore database and files
+(evidence into the storage in use now: disk or S3)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,7 +7,7 @@ from luoshi.core.backup import BackupError, restore, verify
 
 
 class Command(BaseCommand):
-    help = "校验并恢复 backup 命令生成的备份（覆盖当前数据库与证明材料文件）"
+    help = "校验并恢复 backup 命令生成的备份（覆盖当前数据库与媒体文件，佐证材料写回当前存储）"
 
     def add_arguments(self, parser):
         parser.add_argument("folder")
@@ -24,4 +25,6 @@ class Command(BaseCommand):
             result = restore(folder)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"恢复完成：{result['tables']} 张表校验一致，{result['files']} 个文件")
+        self.stdout.write(
+            f"恢复完成：{result['tables']} 张表校验一致，{result['files']} 个文件已写回并校验"
+        )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_import_job'),
+        ('core', '0004_system_parameter'),
         ('units', '0002_optimistic_version'),
     ]
 

@@ -1,0 +1,1 @@
+"""One module per printable document: ``build(obj) -> Document``."""
