@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from luoshi.core import rollups
 from luoshi.tasks import services
 from luoshi.tasks.forms import TaskForm
 from luoshi.tasks.models import Task
@@ -45,7 +46,8 @@ def issue(world, *, units=None, deadline=None, evidence_required=True, title="æŠ
     assert form.is_valid(), form.errors
     task = services.issue_task(form=form, user=world.issuer)
     if deadline is not None:  # any date, also one the form would refuse as past
-        Task.objects.filter(pk=task.pk).update(deadline=deadline)
+        with rollups.tracking(Task, [task.pk]):  # an UPDATE: measured for the rollups
+            Task.objects.filter(pk=task.pk).update(deadline=deadline)
         task.refresh_from_db()
     return task
 
@@ -53,7 +55,8 @@ def issue(world, *, units=None, deadline=None, evidence_required=True, title="æŠ
 def shift_days(task: Task, days: int) -> None:
     """Let ``days`` pass: move the deadline and every submission back in time."""
     delta = datetime.timedelta(days=days)
-    Task.objects.filter(pk=task.pk).update(deadline=task.deadline - delta)
+    with rollups.tracking(Task, [task.pk]):
+        Task.objects.filter(pk=task.pk).update(deadline=task.deadline - delta)
     for assignment in task.assignments.exclude(first_submitted_at=None):
         assignment.first_submitted_at -= delta
         assignment.submitted_at -= delta

@@ -337,14 +337,15 @@ def test_query_count_does_not_grow_with_the_tree(client, world, users):
     assert large == small
     assert large <= 30  # auth/session/permissions ~8, then ~1 query per panel (see docs)
     # the selectors alone, once the user's permissions, roles and unit are loaded: one
-    # query for the units (children and lineage), four for the ledger (counts, the
-    # evidence_completeness metric: records and records with evidence, the chart's type
-    # names); tasks, incidents and rectification two each (the panel's own counts and its
-    # rate metric), publications and events one each (their metric), three for the risk
-    # heat map (counts, areas, levels), one to find the year's assessment
+    # query for the units (children and lineage), ONE for the rollup rows of every panel's
+    # metrics (metrics.tables), two live counts of the part of this month the due-only
+    # metrics cover (按时报送率, 逾期未报: until yesterday), two for the ledger chart (by
+    # type, the types' names), incidents and rectification one each (their panel's own
+    # counts), three for the risk heat map (counts, areas, levels), one to find the year's
+    # assessment
     leader = users.leader
     leader.has_perm("dashboard.view_dashboard")
     selectors.resolve_unit(leader)  # loads the roles and the user's unit
     with CaptureQueriesContext(connection) as captured:
         selectors.dashboard(leader, world.own, this_year())
-    assert len(captured.captured_queries) == 17
+    assert len(captured.captured_queries) == 12

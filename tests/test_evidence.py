@@ -17,6 +17,7 @@ from luoshi.evidence import services
 from luoshi.evidence.models import Evidence
 from luoshi.evidence.validation import clean_filename
 from luoshi.ledger.models import LedgerRecord
+from luoshi.ledger.selectors import refresh_has_evidence
 from tests.factories import PDF_BYTES, PNG_BYTES, LedgerRecordFactory, pdf_upload, png_upload
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -322,6 +323,7 @@ def test_superseded_versions_alone_do_not_count_as_evidence(users, record, evide
 
     assert records_for(users.clerk).get(pk=record.pk).has_evidence
     Evidence.objects.filter(pk=evidence.pk).update(is_current=False)
+    refresh_has_evidence([record.pk])  # an UPDATE sends no signal: what replace_file does
     assert not records_for(users.clerk).get(pk=record.pk).has_evidence
 
 
@@ -350,6 +352,7 @@ def test_home_summary_counts_records_without_evidence_per_type(client, users, tr
     superseded = LedgerRecordFactory(unit=tree.child, date=day, activity_type=other_type)
     old = services.attach_file(owner=superseded, uploaded=pdf_upload(), user=users.unit_admin)
     Evidence.objects.filter(pk=old.pk).update(is_current=False)
+    refresh_has_evidence([superseded.pk])  # an UPDATE sends no signal
     LedgerRecordFactory(unit=tree.own, date=day, activity_type=other_type, audience_count=2)
     LedgerRecordFactory(unit=tree.own, date=day)  # study_group, bare
     LedgerRecordFactory(unit=tree.own, date=datetime.date(2025, 3, 1))  # another year

@@ -30,6 +30,8 @@ ALLOWLIST = {
     "core.guidance": "system configuration (业务指导范围), guarded by core.*_guidance "
     "permissions; read by the scope mechanism itself",
     "core.importjob": "a person's own background import: the job page filters by user",
+    "core.rollup": "pre-aggregated counts: read only by the metric layer, for a user whose "
+    "scope covers the whole subtree (metrics.covers); never shown in a view",
     "core.systemparameter": "参数设置: system configuration, no unit data, guarded by "
     "core.view/change_systemparameter (系统管理员 only)",
     "notices.announcementreceipt": "read receipts: shown only on an announcement's scoped "

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from luoshi.core import signals, todo  # noqa: F401
+        from luoshi.core import rollups, signals, todo  # noqa: F401
+
+        rollups.connect()
 
         # Each app's ``plugin`` module declares what it adds (luoshi.core.registry), as
         # Django's admin finds ``admin`` modules: core names no feature app.

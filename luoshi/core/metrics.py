@@ -28,13 +28,15 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import urlencode
+from functools import cached_property, partial
+from urllib.parse import quote_plus
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.core import rollups
 from luoshi.core.scope import DataScope, user_scopes
 
 NOT_APPLICABLE = "—"
@@ -68,6 +70,18 @@ def moments_between(field_name: str) -> Callable[[datetime.date, datetime.date],
         )
 
     return condition
+
+
+def query_string(params: dict) -> str:
+    """``urlencode(params, doseq=True)``, without quoting the plain values (ids, dates,
+    codes) a figure's link carries: a dashboard builds hundreds of these."""
+    parts = []
+    for key, value in params.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item)
+            plain = text.isascii() and text.replace("-", "").replace("_", "").isalnum()
+            parts.append(f"{key}={text if plain else quote_plus(text)}")
+    return "&".join(parts)
 
 
 def _no_filters(params, start, end) -> dict:
@@ -109,6 +123,15 @@ class Metric:
     # second query with the EXISTS in the WHERE clause (a semi-join on PostgreSQL) instead
     # of one correlated EXISTS per record in the aggregate.
     semi_join: bool = False
+    # Pre-aggregated rows answering the metric (``luoshi.core.rollups``): its records, date
+    # and numerator are the metric's own. ``rollup_params``: the params the rows answer
+    # (any other param is counted live); ``rollup_dim``: the param holding the dimension
+    # value to read ("" or an empty param: every value summed).
+    rollup: rollups.Source | None = None
+    rollup_params: tuple[str, ...] = ()
+    rollup_dim: str = ""
+    # a count metric of the rollup's numerator (its records are the source's ``counted``)
+    rollup_counted: bool = False
     # A sum of a numeric field of the records instead of their count (a figure of a
     # statistics form): ``summed`` names the field. For such a rate, ``total_counted`` is the
     # Q of the denominator's records among the period's (the numerator's is ``counted``).
@@ -129,6 +152,8 @@ _REGISTRY: dict[str, Metric] = {}
 def register(*metrics: Metric) -> None:
     for metric in metrics:
         _REGISTRY[metric.key] = metric
+        if metric.rollup is not None:
+            rollups.register(metric.rollup)
 
 
 def get(key: str) -> Metric:
@@ -159,15 +184,29 @@ def figure(number):
 
 @dataclass(frozen=True)
 class Value:
-    """A metric's figure for one unit (own or subtree) and one period."""
+    """A metric's figure for one unit (own or subtree) and one period.
+
+    ``count_url`` / ``total_url`` are built when first read (``links``): a dashboard holds
+    thousands of values and shows a few hundred links."""
 
     metric: Metric
     count: int
     total: int | None
-    count_url: str
-    total_url: str = ""
+    links: Callable[[], tuple[str, str]] = field(repr=False, compare=False)
     start: datetime.date | None = None
     end: datetime.date | None = None
+
+    @cached_property
+    def _urls(self) -> tuple[str, str]:
+        return self.links()
+
+    @property
+    def count_url(self) -> str:
+        return self._urls[0]
+
+    @property
+    def total_url(self) -> str:
+        return self._urls[1]
 
     @property
     def rate(self) -> Decimal | None:
@@ -237,16 +276,27 @@ class _Plan:
 
     def value(self, i: int, row: dict, unit, subtree: bool) -> Value:
         start, end = self.periods[i]
-        metric = self.metric
-        base = {"unit": unit.pk, "unit_scope": "subtree" if subtree else "own"}
-        base.update(metric.filters(self.params, start, end))
-        total_url = f"{reverse(metric.list_url)}?{urlencode(base, doseq=True)}"
+        links = partial(self.links, start, end, unit.pk, subtree)
         total = figure(row.get(f"t{i}"))
+        if not self.metric.is_rate:
+            return Value(self.metric, total, None, links, start, end)
+        return Value(self.metric, figure(row.get(f"c{i}")), total, links, start, end)
+
+    @cached_property
+    def list_path(self) -> str:
+        return reverse(self.metric.list_url)
+
+    def links(self, start, end, unit_pk, subtree: bool) -> tuple[str, str]:
+        """(count url, total url): the list of the numerator (or the count) and of the
+        denominator, with exactly the records counted."""
+        metric = self.metric
+        base = {"unit": unit_pk, "unit_scope": "subtree" if subtree else "own"}
+        base.update(metric.filters(self.params, start, end))
+        total_url = f"{self.list_path}?{query_string(base)}"
         if not metric.is_rate:
-            return Value(metric, total, None, total_url, total_url, start, end)
+            return total_url, total_url
         counted = {**base, **metric.count_filters(self.params, start, end)}
-        count_url = f"{reverse(metric.list_url)}?{urlencode(counted, doseq=True)}"
-        return Value(metric, figure(row.get(f"c{i}")), total, count_url, total_url, start, end)
+        return f"{self.list_path}?{query_string(counted)}", total_url
 
 
 def _plan(key: str, params: dict | None, periods: list[Period], today) -> _Plan:
@@ -290,6 +340,96 @@ def _scoped(plan: _Plan, user, unit, subtree: bool):
     return scoped(plan.metric.records(plan.params), user=user, unit=unit, subtree=subtree)
 
 
+# --- rollups: whole months of a subtree whose top is at depth ≤ rollups.DEPTH -----------------
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def split_months(start, end) -> tuple[list[datetime.date], list[Period]]:
+    """The whole months within [start, end] (their first days) and the day ranges left at
+    either edge."""
+    if start > end:
+        return [], []
+    months = []
+    month = start if start.day == 1 else _next_month(start)
+    while _next_month(month) - datetime.timedelta(days=1) <= end:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return [], [(start, end)]
+    edges = []
+    if start < months[0]:
+        edges.append((start, months[0] - datetime.timedelta(days=1)))
+    if month <= end:
+        edges.append((month, end))
+    return months, edges
+
+
+def _rollup(plan: _Plan, user, unit, depth: int) -> rollups.Source | None:
+    """The rollup answering ``plan`` for ``unit``'s subtree, or None (count live): the
+    user sees the whole subtree, the rows reach ``depth``, every param is answered."""
+    metric = plan.metric
+    if metric.rollup is None or depth > rollups.DEPTH or not covers(user, unit):
+        return None
+    asked = {k for k, v in plan.params.items() if v not in (None, "")}
+    return metric.rollup if asked <= set(metric.rollup_params) else None
+
+
+def _split(plan: _Plan):
+    """Per period: its whole months; and the plan of every edge (counted live), with the
+    index of the period each edge belongs to."""
+    months, edges, owners = [], [], []
+    for i, (start, end) in enumerate(plan.periods):
+        whole, left = split_months(start, end)
+        months.append(set(whole))
+        edges += left
+        owners += [i] * len(left)
+    return months, _Plan(plan.metric, plan.params, edges), owners
+
+
+def _fold(rows: dict, found: dict, owners: list[int]) -> None:
+    """Add the edge counts ``found`` (t0, c0 … per edge) to ``rows`` (t{i}, c{i} per period)."""
+    for j, i in enumerate(owners):
+        for prefix in ("t", "c"):
+            rows[f"{prefix}{i}"] = (rows.get(f"{prefix}{i}") or 0) + (
+                found.get(f"{prefix}{j}") or 0
+            )
+
+
+def _rollup_rows(
+    plan: _Plan, source, unit, months: list[set], children: bool, fetched=None
+) -> dict:
+    """{unit path: {t{i}, c{i}}} from the rollup rows (one query, or ``fetched``)."""
+    every = set().union(*months) if months else set()
+    rows: dict = {}
+    if not every:
+        return rows
+    dim = plan.params.get(plan.metric.rollup_dim) if plan.metric.rollup_dim else None
+    if fetched is None:
+        fetched = rollups.read(source.key, under=unit, months=every, dim=dim, children=children)
+    for path, month, total, counted in fetched:
+        if plan.metric.rollup_counted:
+            total = counted
+        row = rows.setdefault(path, {})
+        for i, wanted in enumerate(months):
+            if month in wanted:
+                row[f"t{i}"] = row.get(f"t{i}", 0) + total
+                row[f"c{i}"] = row.get(f"c{i}", 0) + counted
+    return rows
+
+
+def _live_row(plan: _Plan, user, unit, subtree: bool) -> dict:
+    if not plan.periods:
+        return {}
+    queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
+    row = queryset.order_by().aggregate(**plan.aggregates())
+    if plan.metric.semi_join:
+        row.update(plan.counted_rows(queryset).order_by().aggregate(**plan.numerators()))
+    return row
+
+
 def values(
     key: str,
     *,
@@ -300,12 +440,16 @@ def values(
     params: dict | None = None,
     today: datetime.date | None = None,
 ) -> list[Value]:
-    """The metric for ``unit`` (own or subtree) in each of ``periods``: one query."""
+    """The metric for ``unit`` (own or subtree) in each of ``periods``: one query (the
+    rollup rows of the whole months and, for any part of a month, one live count)."""
     plan = _plan(key, params, periods, today)
-    queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
-    row = queryset.order_by().aggregate(**plan.aggregates())
-    if plan.metric.semi_join:
-        row.update(plan.counted_rows(queryset).order_by().aggregate(**plan.numerators()))
+    source = _rollup(plan, user, unit, unit.depth) if subtree else None
+    if source is None:
+        row = _live_row(plan, user, unit, subtree)
+    else:
+        months, edges, owners = _split(plan)
+        row = _rollup_rows(plan, source, unit, months, children=False).get(unit.path, {})
+        _fold(row, _live_row(edges, user, unit, subtree), owners)
     return [plan.value(i, row, unit, subtree) for i in range(len(plan.periods))]
 
 
@@ -321,20 +465,11 @@ def value(key: str, *, user, unit, subtree: bool, start, end, params=None, today
     )[0]
 
 
-def table(
-    key: str,
-    *,
-    user,
-    unit,
-    periods: list[Period],
-    branches: list,
-    params: dict | None = None,
-    today: datetime.date | None = None,
-) -> dict:
-    """{branch unit pk: [Value per period]} for each of ``branches`` (the unit's direct
-    children, each with its subtree), the unit itself (its own records) and ``SUBTREE``
-    (the whole subtree: the sum of every group), from ONE ``GROUP BY`` over the subtree."""
-    plan = _plan(key, params, periods, today)
+def _live_rows(plan: _Plan, user, unit) -> dict:
+    """{branch path: row}: ONE ``GROUP BY`` over the subtree by direct child path prefix
+    (the unit's own records form the group of its own path)."""
+    if not plan.periods:
+        return {}
     queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
     path = queryset.model.scope_spec.field("path")
     child_len = len(unit.path) + unit.steplen
@@ -351,6 +486,90 @@ def table(
     if plan.metric.semi_join:
         for row in grouped(plan.counted_rows(queryset), plan.numerators()):
             rows.setdefault(row["branch"], {"branch": row["branch"]}).update(row)
+    return rows
+
+
+def _all_children(unit, branches) -> list | None:
+    """``branches`` if they are every direct child of ``unit`` (treebeard's ``numchild``)."""
+    children = [b for b in branches if b.depth == unit.depth + 1 and b.path.startswith(unit.path)]
+    return children if len({c.pk for c in children}) == unit.numchild else None
+
+
+def _rollup_table(plan: _Plan, source, user, unit, fetched=None) -> dict:
+    """{branch path: row} from the rollup rows of the unit and its direct children (the
+    unit's own = its subtree minus its children's), plus the live edges."""
+    months, edges, owners = _split(plan)
+    rows = _rollup_rows(plan, source, unit, months, children=True, fetched=fetched)
+    subtree = rows.pop(unit.path, {})
+    own = dict(subtree)
+    for row in rows.values():
+        for name, count in row.items():
+            own[name] = own.get(name, 0) - count
+    rows[unit.path] = own
+    for branch, found in _live_rows(edges, user, unit).items():
+        _fold(rows.setdefault(branch, {}), found, owners)
+    return rows
+
+
+def table(
+    key: str,
+    *,
+    user,
+    unit,
+    periods: list[Period],
+    branches: list,
+    params: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """{branch unit pk: [Value per period]} for each of ``branches`` (the unit's direct
+    children, each with its subtree), the unit itself (its own records) and ``SUBTREE``
+    (the whole subtree: the sum of every group), from ONE ``GROUP BY`` over the subtree
+    (or the rollup rows of the unit and its children, plus one live count of any part of
+    a month)."""
+    plan = _plan(key, params, periods, today)
+    source = _rollup(plan, user, unit, unit.depth + 1)
+    if source is None:
+        rows = _live_rows(plan, user, unit)
+    else:
+        rows = _rollup_table(plan, source, user, unit)
+    return _table_values(plan, rows, unit, branches)
+
+
+def tables(
+    keys: list[str], *, user, unit, periods: list[Period], branches: list, today=None
+) -> dict[str, dict]:
+    """``table`` of each metric of ``keys`` (without params): the rollup rows of every
+    metric they answer in ONE query, then a live count for each of the others (and of any
+    part of a month)."""
+    plans = {key: _plan(key, None, periods, today) for key in keys}
+    answered = {}
+    for key, plan in plans.items():
+        source = _rollup(plan, user, unit, unit.depth + 1)
+        if source is not None:
+            answered[key] = source
+    months = set()
+    for key in answered:
+        for start, end in plans[key].periods:
+            months.update(split_months(start, end)[0])
+    fetched = rollups.read_many(
+        {s.key for s in answered.values()},
+        under=unit,
+        months=months,
+        all_children=_all_children(unit, branches),
+    )
+    result = {}
+    for key, plan in plans.items():
+        if key in answered:
+            rows = _rollup_table(
+                plan, answered[key], user, unit, fetched.get(answered[key].key, [])
+            )
+        else:
+            rows = _live_rows(plan, user, unit)
+        result[key] = _table_values(plan, rows, unit, branches)
+    return result
+
+
+def _table_values(plan: _Plan, rows: dict, unit, branches) -> dict:
     result = {}
     for branch in branches:
         row = rows.get(branch.path, {})
@@ -364,3 +583,54 @@ def table(
                 summed[name] = summed.get(name, 0) + (count or 0)
     result[SUBTREE] = [plan.value(i, summed, unit, True) for i in range(len(plan.periods))]
     return result
+
+
+def by_dimension(
+    key: str,
+    *,
+    user,
+    unit,
+    periods: list[Period],
+    params: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """{dimension value: [Value per period]} of ``unit``'s subtree for a metric whose rollup
+    has a dimension (e.g. ``ledger_count`` by activity type): one query over the rollup
+    rows (whole months of a covered subtree at depth ≤ 3) or one live ``GROUP BY``.
+    Each value's links name the dimension (``rollup_dim`` param)."""
+    plan = _plan(key, params, periods, today)
+    source = plan.metric.rollup
+    rows = (
+        _live_dimension_rows(plan, user, unit)
+        if _rollup(plan, user, unit, unit.depth) is None
+        else _rollup_dimension_rows(plan, source, user, unit)
+    )
+    result = {}
+    for dim, row in rows.items():
+        dim_plan = _Plan(plan.metric, {**plan.params, plan.metric.rollup_dim: dim}, plan.periods)
+        result[dim] = [dim_plan.value(i, row, unit, True) for i in range(len(plan.periods))]
+    return result
+
+
+def _live_dimension_rows(plan: _Plan, user, unit) -> dict:
+    if not plan.periods:
+        return {}
+    queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
+    field_name = plan.metric.rollup.dim
+    rows = queryset.order_by().values(field_name).annotate(**plan.aggregates())
+    return {row.pop(field_name): row for row in rows}
+
+
+def _rollup_dimension_rows(plan: _Plan, source, user, unit) -> dict:
+    months, edges, owners = _split(plan)
+    rows: dict = {}
+    every = set().union(*months) if months else set()
+    for dim, month, total, counted in rollups.read_by_dim(source.key, under=unit, months=every):
+        row = rows.setdefault(dim, {})
+        for i, wanted in enumerate(months):
+            if month in wanted:
+                row[f"t{i}"] = row.get(f"t{i}", 0) + total
+                row[f"c{i}"] = row.get(f"c{i}", 0) + counted
+    for dim, found in _live_dimension_rows(edges, user, unit).items():
+        _fold(rows.setdefault(dim, {}), found, owners)
+    return rows

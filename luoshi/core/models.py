@@ -62,3 +62,29 @@ from luoshi.core.authority import BusinessLine, Guidance  # noqa: E402, F401
 from luoshi.core.background import ImportJob  # noqa: E402, F401
 from luoshi.core.parameters import SystemParameter  # noqa: E402, F401
 from luoshi.core.workflow import WorkflowStep  # noqa: E402, F401
+
+
+class Rollup(models.Model):
+    """A rollup row (``luoshi.core.rollups``): the records of ``source`` in the subtree of
+    ``unit`` (an ancestor at depth ≤ 3) dated in ``month``, split by ``dim``."""
+
+    source = models.CharField(_("来源"), max_length=40)
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("月份"))
+    dim = models.IntegerField(_("分项"), default=0)
+    total = models.IntegerField(_("合计"), default=0)
+    counted = models.IntegerField(_("计入分子"), default=0)
+
+    class Meta:
+        verbose_name = _("汇总")
+        verbose_name_plural = _("汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "unit", "month", "dim"], name="core_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.unit_id} {self.month:%Y-%m} {self.dim}"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +77,16 @@ def user_scopes(user) -> list[tuple[str, frozenset[int]]]:
         cached = [(scope, frozenset(units)) for scope, units in by_role.values()]
         user._luoshi_scopes = cached
     return cached
+
+
+def subtree_q(spec: ScopeSpec, path: str) -> Q:
+    """The units whose path starts with ``path``. On SQLite as a range on the path
+    (``path >= p AND path < p + '~'``: every path character is 0-9/A-Z, below '~' in
+    SQLite's binary collation): SQLite's ``LIKE … ESCAPE`` cannot use the path index.
+    PostgreSQL uses its ``varchar_pattern_ops`` index for the ``LIKE 'p%'``."""
+    if connection.vendor == "sqlite":
+        return Q(**{spec.field("path__gte"): path, spec.field("path__lt"): path + "~"})
+    return Q(**{spec.field("path__startswith"): path})
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def in_subtree(self, unit):
         """Records of ``unit`` and every unit below it (a filter, not a permission)."""
-        return self.filter(**{self.model.scope_spec.field("path__startswith"): unit.path})
+        return self.filter(subtree_q(self.model.scope_spec, unit.path))
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):

@@ -17,3 +17,17 @@ def create_defaults(sender, **kwargs):
         from luoshi.core.defaults import ensure_defaults
 
         ensure_defaults()
+        _rebuild_rollups_after(kwargs.get("plan") or [])
+
+
+# Migrations after which the rollups are recounted (they create the rows' table or change
+# what the records count): an existing database gets its rollups with the migration.
+ROLLUP_MIGRATIONS = {("core", "0005_rollup"), ("ledger", "0006_has_evidence")}
+
+
+def _rebuild_rollups_after(plan) -> None:
+    from luoshi.core import rollups
+
+    applied = {(m.app_label, m.name) for m, backwards in plan if not backwards}
+    if applied & ROLLUP_MIGRATIONS:
+        rollups.rebuild()

@@ -68,6 +68,7 @@ class DeferredJoinPaginator(Paginator):
     """
 
     capped = False
+    known = None  # an exact count the page already has (e.g. from the metric layer)
 
     @cached_property
     def count(self):
@@ -75,6 +76,8 @@ class DeferredJoinPaginator(Paginator):
         there are more): an exact COUNT(*) over millions of rows costs seconds, and
         nobody pages through more than 100,000 records — they filter or export."""
         queryset = self.object_list
+        if self.known is not None:
+            return self.known
         if not isinstance(queryset, QuerySet):
             return super().count
         cap = settings.LIST_COUNT_CAP

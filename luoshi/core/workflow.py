@@ -52,6 +52,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core import rollups
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 # model label ("inspections.rectificationitem") -> the workflows declared for it
@@ -255,7 +256,8 @@ class Workflow:
             raise WorkflowError(_("执行「%(step)s」须填写意见。") % {"step": transition.label})
 
         model = type(obj)
-        with transaction.atomic():
+        # the UPDATE sends no signal: the rollups measure the record around the step
+        with transaction.atomic(), rollups.tracking(model, [obj.pk]):
             values = {self.field: transition.target, **changes}
             if any(f.name == "updated_at" for f in model._meta.concrete_fields):
                 values["updated_at"] = timezone.now()

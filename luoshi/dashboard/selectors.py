@@ -29,12 +29,13 @@ records counted (same filters, same scope), so a click drills down to them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -116,10 +117,15 @@ def _date_in(field_name: str, start: datetime.date, end: datetime.date) -> Q:
 
 @dataclass(frozen=True)
 class Num:
-    """A count and the list page of exactly the records counted."""
+    """A count and the list page of exactly the records counted (``link``: the url, or a
+    function building it when the page first reads it)."""
 
     value: int
-    url: str = ""
+    link: str | Callable[[], str] = ""
+
+    @property
+    def url(self) -> str:
+        return self.link() if callable(self.link) else self.link
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,9 @@ class Rate:
 
     @classmethod
     def of(cls, value: metrics.Value) -> Rate:
-        return cls(Num(value.count, value.count_url), Num(value.total, value.total_url))
+        return cls(
+            Num(value.count, lambda: value.count_url), Num(value.total, lambda: value.total_url)
+        )
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,7 @@ class Context:
     today: datetime.date
     children: list[Unit]
     child_len: int
+    tables: dict = field(default_factory=dict)  # metric key -> metrics.table, fetched at once
 
     @property
     def periods(self) -> dict[str, Period]:
@@ -223,7 +232,7 @@ class Context:
     def url(self, url_name: str, unit: Unit | None = None, **params) -> str:
         query = {"unit": (unit or self.unit).pk, "unit_scope": "subtree"}
         query.update({k: v for k, v in params.items() if v not in (None, "")})
-        return f"{reverse(url_name)}?{urlencode(query)}"
+        return f"{reverse(url_name)}?{metrics.query_string(query)}"
 
 
 @dataclass
@@ -303,9 +312,30 @@ PANELS = (
 )
 
 
+# The metrics each panel reads (its view permission): fetched together, the rollup rows of
+# all of them in one query (``metrics.tables``).
+PANEL_METRICS = {
+    "ledger.view_ledgerrecord": ("ledger_count", "evidence_completeness"),
+    "tasks.view_taskassignment": ("tasks_assigned", "tasks_open", "tasks_overdue", "task_series"),
+    "publications.view_publication": ("review_coverage",),
+    "events.view_eventfiling": ("event_filing_rate",),
+    "incidents.view_incident": ("incident_closure_rate",),
+    "inspections.view_rectificationitem": ("rectification_rate",),
+}
+
+
 def dashboard(user, unit: Unit, period: Period, *, today=None) -> DashboardData:
     """Every panel the user may see for ``unit``'s subtree over ``period``."""
     ctx, lineage = _context_and_lineage(user, unit, period, today=today)
+    keys = [k for perm, found in PANEL_METRICS.items() if user.has_perm(perm) for k in found]
+    ctx.tables = metrics.tables(
+        keys,
+        user=user,
+        unit=unit,
+        periods=[(p.start, p.end) for p in ctx.periods.values()],
+        branches=ctx.children,
+        today=ctx.today,
+    )
     panels = {}
     for name in PANELS:
         panel = globals()[name](ctx)
@@ -358,20 +388,32 @@ class MetricTable:
 
     def __init__(self, ctx: Context, key: str, params: dict | None = None):
         self.ctx = ctx
-        self.values = metrics.table(
-            key,
-            user=ctx.user,
-            unit=ctx.unit,
-            periods=[(p.start, p.end) for p in ctx.periods.values()],
-            branches=ctx.children,
-            params=params,
-            today=ctx.today,
-        )
+        if not params and key in ctx.tables:
+            self.values = ctx.tables[key]
+        else:
+            self.values = metrics.table(
+                key,
+                user=ctx.user,
+                unit=ctx.unit,
+                periods=[(p.start, p.end) for p in ctx.periods.values()],
+                branches=ctx.children,
+                params=params,
+                today=ctx.today,
+            )
         self.names = list(ctx.periods)
 
     def rate(self, name: str, unit: Unit | None = None) -> Rate:
         key = metrics.SUBTREE if unit is None else unit.pk
         return Rate.of(self.values[key][self.names.index(name)])
+
+    def num(self, name: str, unit: Unit | None = None) -> Num:
+        """A count metric's figure."""
+        value = self.values[metrics.SUBTREE if unit is None else unit.pk][self.names.index(name)]
+        return Num(value.count, lambda: value.count_url)
+
+    def count_ranking(self, key: str, label: str) -> Ranking:
+        rows = [RankRow(unit=c, value=self.num("cur", c)) for c in self.ctx.children]
+        return Ranking(key=key, label=label, rows=_rank(rows))
 
     def figure(self, key: str, label: str) -> Figure:
         return Figure(key, label, self.rate("cur"), self.rate("prev"), "%")
@@ -422,170 +464,109 @@ def _child_ranking(ctx, groups, key, label, build) -> Ranking:
 
 
 def ledger_panel(ctx: Context) -> Panel | None:
-    """工作台账: records by month and type, year on year; 佐证完整率; records per child unit."""
+    """工作台账: records by month and type, year on year; 佐证完整率; records per child unit.
+    Every figure is a metric (``ledger_count``, ``evidence_completeness``)."""
     if not ctx.can("ledger.view_ledgerrecord"):
         return None
-    records = _ledger_records(ctx).filter(_either_period(ctx, "date", _date_in))
-    # One GROUP BY (branch, month, type) gives both the per-branch counts and the chart:
-    # every period starts on the 1st of a month and ends on a month's last day.
-    cells = list(
-        records.annotate(branch=Substr("unit__path", 1, ctx.child_len), month=TruncMonth("date"))
-        .order_by()
-        .values("branch", "month", "activity_type")
-        .annotate(n=Count("*"))  # COUNT(*): an index-only scan of (unit, type, date)
-    )
-    groups = {}
-    for cell in cells:
-        month = _as_date(cell["month"])
-        row = groups.setdefault(cell["branch"], {})
-        for name, period in ctx.periods.items():
-            if period.start <= month <= period.end:
-                row[f"n_{name}"] = row.get(f"n_{name}", 0) + cell["n"]
+    records = MetricTable(ctx, "ledger_count")
     evidence = MetricTable(ctx, "evidence_completeness")
-
-    def dates(period):
-        return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
-
-    def count(name, period, unit=None, row=None):
-        rows = groups if row is None else {"": row}
-        return Num(_total(rows, f"n_{name}"), ctx.url("ledger:list", unit, **dates(period)))
-
     figures = [
-        Figure(
-            "records",
-            _("台账记录"),
-            count("cur", ctx.period),
-            count("prev", ctx.previous),
-            _("条"),
-        ),
+        Figure("records", _("台账记录"), records.num("cur"), records.num("prev"), _("条")),
         evidence.figure("evidence", _("佐证完整率")),
     ]
-    current = evidence.rate("cur")
-    missing = current.total.value - current.count.value
+    current = evidence.values[metrics.SUBTREE][0]
+    missing_url = ctx.url(
+        "ledger:list",
+        evidence="missing",
+        date_from=ctx.period.start.isoformat(),
+        date_to=ctx.period.end.isoformat(),
+    )
     figures.append(
         Figure(
             "missing_evidence",
             _("缺佐证记录"),
-            Num(missing, ctx.url("ledger:list", evidence="missing", **dates(ctx.period))),
+            Num(current.total - current.count, missing_url),
             good_when_up=False,
             unit_label=_("条"),
         )
     )
     rankings = [
-        _child_ranking(
-            ctx,
-            groups,
-            "ledger",
-            _("台账活跃度（记录数）"),
-            lambda child, row: count("cur", ctx.period, child, row),
-        ),
+        records.count_ranking("ledger", _("台账活跃度（记录数）")),
         evidence.ranking("evidence", _("佐证完整率")),
     ]
-    return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx, cells))
+    return Panel("ledger", _("工作台账"), figures, rankings, chart=_ledger_chart(ctx))
 
 
-def _ledger_records(ctx):
-    from luoshi.ledger.models import LedgerRecord
-
-    return _in_subtree(ctx, LedgerRecord.objects.all())
-
-
-def _ledger_chart(ctx: Context, cells: list[dict]) -> dict:
-    """Month × activity type of the period (stacked bars) and the previous year's monthly
-    totals (a line), from the panel's (branch, month, type) counts and one query for the
-    types' names. Every bar segment and point has its list url."""
-    from luoshi.ledger.models import ActivityType
-
-    counts = {}
-    for cell in cells:
-        key = (_as_date(cell["month"]), cell["activity_type"])
-        counts[key] = counts.get(key, 0) + cell["n"]
-    names = {
-        t["pk"]: t
-        for t in ActivityType.objects.filter(pk__in={t for _m, t in counts}).values(
-            "pk", "name", "order"
-        )
-    }
-    rows = [
-        {
-            "month": month,
-            "activity_type": type_id,
-            "activity_type__name": names[type_id]["name"],
-            "activity_type__order": names[type_id]["order"],
-            "n": n,
-        }
-        for (month, type_id), n in counts.items()
-    ]
+def _months_of(period: Period) -> list[datetime.date]:
     months = []
-    day = ctx.period.start
-    while day <= ctx.period.end:
+    day = period.start
+    while day <= period.end:
         months.append(day)
         day = _month_end(day) + datetime.timedelta(days=1)
-    types = sorted(
-        {
-            (r["activity_type__order"], r["activity_type"], r["activity_type__name"])
-            for r in rows
-            if _as_date(r["month"]) >= ctx.period.start
-        }
+    return months
+
+
+def _ledger_chart(ctx: Context) -> dict:
+    """Month × activity type of the period (stacked bars) and the previous year's monthly
+    totals (a line): ``ledger_count`` by type for each month of both periods (one query),
+    and one query for the types' names. Every bar segment and point has its list url."""
+    from luoshi.ledger.models import ActivityType
+
+    months = _months_of(ctx.period)
+    before = _months_of(ctx.previous)
+    by_type = metrics.by_dimension(
+        "ledger_count",
+        user=ctx.user,
+        unit=ctx.unit,
+        periods=[(m, _month_end(m)) for m in months + before],
+        today=ctx.today,
     )
-    counts = {(_as_date(r["month"]), r["activity_type"]): r["n"] for r in rows}
-
-    def month_url(month, activity_type=None):
-        end = _month_end(month)
-        return ctx.url(
-            "ledger:list",
-            activity_type=activity_type,
-            date_from=month.isoformat(),
-            date_to=end.isoformat(),
-        )
-
-    series = []
-    for _order, type_id, name in types:
-        series.append(
+    types = list(
+        ActivityType.objects.filter(pk__in=list(by_type))
+        .order_by("order", "pk")
+        .values("pk", "name")
+    )
+    n = len(months)
+    series, rows = [], []
+    for kind in types:
+        found = by_type[kind["pk"]]
+        cur, prev = found[:n], found[n:]
+        if any(v.count for v in cur):
+            series.append(
+                {"name": kind["name"], "data": [{"value": v.count, "url": v.url} for v in cur]}
+            )
+        rows.append(
             {
-                "name": name,
-                "data": [
-                    {"value": counts.get((m, type_id), 0), "url": month_url(m, type_id)}
-                    for m in months
-                ],
-            }
-        )
-    previous = []
-    for m in months:
-        before = m.replace(year=m.year - 1)
-        total = sum(n for (month, _t), n in counts.items() if month == before)
-        previous.append({"value": total, "url": month_url(before)})
-    by_type = []
-    for _order, type_id, name in sorted(
-        {(r["activity_type__order"], r["activity_type"], r["activity_type__name"]) for r in rows}
-    ):
-        cur = sum(n for (m, t), n in counts.items() if t == type_id and m >= ctx.period.start)
-        prev = sum(n for (m, t), n in counts.items() if t == type_id and m < ctx.period.start)
-        by_type.append(
-            {
-                "name": name,
-                "cur": cur,
-                "prev": prev,
+                "name": kind["name"],
+                "cur": sum(v.count for v in cur),
+                "prev": sum(v.count for v in prev),
                 "cur_url": ctx.url(
                     "ledger:list",
-                    activity_type=type_id,
+                    activity_type=kind["pk"],
                     date_from=ctx.period.start.isoformat(),
                     date_to=ctx.period.end.isoformat(),
                 ),
                 "prev_url": ctx.url(
                     "ledger:list",
-                    activity_type=type_id,
+                    activity_type=kind["pk"],
                     date_from=ctx.previous.start.isoformat(),
                     date_to=ctx.previous.end.isoformat(),
                 ),
             }
         )
+    previous = []
+    for i, month in enumerate(before):
+        total = sum(found[n + i].count for found in by_type.values())
+        url = ctx.url(
+            "ledger:list", date_from=month.isoformat(), date_to=_month_end(month).isoformat()
+        )
+        previous.append({"value": total, "url": url})
     return {
         "months": [_("%(m)d月") % {"m": m.month} for m in months],
         "series": series,
         "previous": previous,
         "previous_label": ctx.previous.label,
-        "by_type": by_type,
+        "by_type": rows,
         "labels": {"cur": ctx.period.label, "prev": ctx.previous.label},
     }
 
@@ -595,62 +576,24 @@ def _as_date(value) -> datetime.date:
 
 
 def task_panel(ctx: Context) -> Panel | None:
-    """任务交办: assignments due in the period — open, overdue, on-time rate."""
+    """任务交办: assignments due in the period — open, overdue, on-time rate; every figure
+    a metric (``tasks_assigned``, ``tasks_open``, ``tasks_overdue``, ``task_series``)."""
     if not ctx.can("tasks.view_taskassignment"):
         return None
-    from luoshi.tasks.models import OPEN_STATUSES, TaskAssignment
-
-    yesterday = ctx.today - datetime.timedelta(days=1)
-    aggregates = {}
-    bounds = {}
-    for name, period in ctx.periods.items():
-        within = _date_in("task__deadline", period.start, period.end)
-        bounds[name] = (period, min(period.end, yesterday))
-        open_ = Q(status__in=OPEN_STATUSES)
-        aggregates[f"assigned_{name}"] = Count("pk", filter=within)
-        aggregates[f"open_{name}"] = Count("pk", filter=within & open_)
-        aggregates[f"overdue_{name}"] = Count(
-            "pk",
-            filter=within
-            & open_
-            & Q(first_submitted_at__isnull=True, task__deadline__lt=ctx.today),
-        )
-    assignments = _in_subtree(ctx, TaskAssignment.objects.all()).filter(
-        _either_period(ctx, "task__deadline")
-    )
-    groups = _grouped(ctx, assignments, **aggregates)
-
-    def params(name, due=False):
-        period, due_end = bounds[name]
-        end = due_end if due else period.end
-        return {"deadline_from": period.start.isoformat(), "deadline_to": end.isoformat()}
-
-    def num(name, key, unit=None, rows=None, due=False, **extra):
-        rows = groups if rows is None else {"": rows}
-        return Num(
-            _total(rows, f"{key}_{name}"),
-            ctx.url("tasks:assignments", unit, **params(name, due), **extra),
-        )
-
+    assigned = MetricTable(ctx, "tasks_assigned")
+    open_ = MetricTable(ctx, "tasks_open")
+    overdue = MetricTable(ctx, "tasks_overdue")
     on_time = MetricTable(ctx, "task_series")
-
     figures = [
+        Figure("assigned", _("本期应办任务"), assigned.num("cur"), assigned.num("prev"), _("件")),
         Figure(
-            "assigned", _("本期应办任务"), num("cur", "assigned"), num("prev", "assigned"), _("件")
-        ),
-        Figure(
-            "open",
-            _("未办结"),
-            num("cur", "open", status="open"),
-            num("prev", "open", status="open"),
-            _("件"),
-            good_when_up=False,
+            "open", _("未办结"), open_.num("cur"), open_.num("prev"), _("件"), good_when_up=False
         ),
         Figure(
             "overdue",
             _("逾期未报"),
-            num("cur", "overdue", timeliness="overdue"),
-            num("prev", "overdue", timeliness="overdue"),
+            overdue.num("cur"),
+            overdue.num("prev"),
             _("件"),
             good_when_up=False,
         ),

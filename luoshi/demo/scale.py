@@ -26,6 +26,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from luoshi.core import rollups
+
 BENCH_PASSWORD = "Luoshi@2026bench"  # noqa: S105 - synthetic benchmark accounts only
 
 PROPORTIONS = {
@@ -163,6 +165,7 @@ def generate(plan: ScalePlan, log=print) -> dict:
     from luoshi.evidence.models import Evidence
     from luoshi.inspections.models import Finding, InspectionPlan, InspectionResult
     from luoshi.ledger.models import ActivityType, LedgerRecord
+    from luoshi.ledger.selectors import evidence_present
     from luoshi.publications.models import Publication
     from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint
     from luoshi.tasks.models import Task, TaskAssignment
@@ -767,6 +770,13 @@ def generate(plan: ScalePlan, log=print) -> dict:
     )
     w.reset_sequences([Publication, EventFiling, RiskPoint, InspectionResult, Finding])
     lap("other modules", t0)
+
+    # ---- what the rows written with SQL imply: the evidence flag, the rollups ---------
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        LedgerRecord.objects.filter(pk__gte=first_record).update(has_evidence=evidence_present())
+        rollups.rebuild()
+    lap("evidence flag and rollups", t0)
 
     if w.is_pg:
         t0 = time.perf_counter()

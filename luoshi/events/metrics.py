@@ -3,6 +3,7 @@
 from django.db.models import F, Q
 
 from luoshi.core.metrics import Metric, moments_between
+from luoshi.core.rollups import Source
 
 
 def _held(params):
@@ -15,6 +16,18 @@ def _period(params, start, end) -> dict:
     return {"status": "held", "date_from": start.isoformat(), "date_to": end.isoformat()}
 
 
+def _approved_before(start=None, end=None) -> Q:
+    return Q(approved_at__isnull=False, approved_at__lte=F("start_at"))
+
+
+EVENTS_ROLLUP = Source(
+    key="events",
+    records=lambda: _held({}),
+    date="start_at",
+    counted=_approved_before,
+    watch=(("events.EventFiling", None),),
+)
+
 METRICS = [
     Metric(
         key="event_filing_rate",
@@ -22,7 +35,8 @@ METRICS = [
         measure_word="场",
         records=_held,
         in_period=moments_between("start_at"),
-        counted=lambda start, end: Q(approved_at__isnull=False, approved_at__lte=F("start_at")),
+        counted=_approved_before,
+        rollup=EVENTS_ROLLUP,
         list_url="events:list",
         filters=_period,
         count_filters=lambda params, start, end: {"timely": "yes"},

@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.rollups import Source
 
 
 def _incidents(params):
@@ -15,11 +16,20 @@ def _period(params, start, end) -> dict:
     return {"discovered_from": start.isoformat(), "discovered_to": end.isoformat()}
 
 
-def _closed(start, end) -> Q:
+def _closed(start=None, end=None) -> Q:
     from luoshi.incidents.models import IncidentStatus
 
     return Q(status=IncidentStatus.CLOSED)
 
+
+# by the month of the local discovery date (the metric's ``discovered_at__date``)
+INCIDENTS_ROLLUP = Source(
+    key="incidents",
+    records=lambda: _incidents({}),
+    date="discovered_at",
+    counted=_closed,
+    watch=(("incidents.Incident", None),),
+)
 
 METRICS = [
     Metric(
@@ -29,6 +39,7 @@ METRICS = [
         records=_incidents,
         in_period=dates_between("discovered_at__date"),
         counted=_closed,
+        rollup=INCIDENTS_ROLLUP,
         list_url="incidents:list",
         filters=_period,
         count_filters=lambda params, start, end: {"status": "closed"},

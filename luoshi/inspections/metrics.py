@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.rollups import Source
 
 
 def _items(params):
@@ -21,11 +22,19 @@ def _period(params, start, end) -> dict:
     return query
 
 
-def _closed(start, end) -> Q:
+def _closed(start=None, end=None) -> Q:
     from luoshi.inspections.models import RectificationStatus
 
     return Q(status=RectificationStatus.CLOSED)
 
+
+RECTIFICATIONS_ROLLUP = Source(
+    key="rectifications",
+    records=lambda: _items({}),
+    date="deadline",
+    counted=_closed,
+    watch=(("inspections.RectificationItem", None),),
+)
 
 METRICS = [
     Metric(
@@ -35,6 +44,7 @@ METRICS = [
         records=_items,
         in_period=dates_between("deadline"),
         counted=_closed,
+        rollup=RECTIFICATIONS_ROLLUP,
         list_url="inspections:items",
         filters=_period,
         count_filters=lambda params, start, end: {"status": "closed"},

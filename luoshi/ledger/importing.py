@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from luoshi.core import rollups
 from luoshi.core.excel_import import (
     ChoiceParser,
     Column,
@@ -195,6 +196,7 @@ def import_records(
         created = bulk_create_with_history(
             records, LedgerRecord, batch_size=1000, default_user=user
         )
+        rollups.added(LedgerRecord, [record.pk for record in created])  # no signal in bulk
         log_import(user=user, activity_type=activity_type, records=created, ip=ip)
     return ImportResult(created=created, skipped=skipped)
 

@@ -1,8 +1,9 @@
 """Metrics of the work ledger (registered in LedgerConfig.ready)."""
 
-from django.db.models import Exists, Q
+from django.db.models import Q
 
 from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.rollups import Source
 
 
 def _records(params):
@@ -30,11 +31,22 @@ def _period(params, start, end) -> dict:
     return query
 
 
-def _with_evidence(start, end) -> Q:
-    from luoshi.ledger.models import LedgerRecord
-    from luoshi.ledger.selectors import _current_evidence_of
+def _with_evidence(start=None, end=None) -> Q:
+    """At least one current evidence item (the flag the ledger keeps on every evidence
+    write, ``LedgerRecord.has_evidence``)."""
+    return Q(has_evidence=True)
 
-    return Q(Exists(_current_evidence_of(LedgerRecord)))
+
+# Records by ancestor unit, month and activity type, with how many have evidence.
+LEDGER_ROLLUP = Source(
+    key="ledger",
+    records=lambda: _records({}),
+    date="date",
+    dim="activity_type_id",
+    counted=_with_evidence,
+    watch=(("ledger.LedgerRecord", None),),
+)
+ROLLUP_PARAMS = ("activity_type", "activity_type_id")
 
 
 METRICS = [
@@ -47,6 +59,9 @@ METRICS = [
         list_url="ledger:list",
         filters=_period,
         prepare=_prepare,
+        rollup=LEDGER_ROLLUP,
+        rollup_params=ROLLUP_PARAMS,
+        rollup_dim="activity_type_id",
         description="活动日期在期内的台账记录（参数 activity_type：只计该类活动）",
     ),
     Metric(
@@ -56,10 +71,12 @@ METRICS = [
         records=_records,
         in_period=dates_between("date"),
         counted=_with_evidence,
-        semi_join=True,
         list_url="ledger:list",
         filters=_period,
         prepare=_prepare,
+        rollup=LEDGER_ROLLUP,
+        rollup_params=ROLLUP_PARAMS,
+        rollup_dim="activity_type_id",
         count_filters=lambda params, start, end: {"evidence": "present"},
         count_label="有佐证记录",
         total_label="台账记录",

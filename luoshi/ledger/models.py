@@ -90,10 +90,15 @@ class LedgerRecord(UnitScopedModel):
     )
 
     evidence = GenericRelation("evidence.Evidence")
+    # At least one current evidence item: kept by ``luoshi.ledger.signals`` on every
+    # evidence write (counting it by a join over all evidence does not scale).
+    has_evidence = models.BooleanField(_("有佐证"), default=False, editable=False)
     # optimistic versioning (luoshi.core.concurrency): every edit claims this number
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "version"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at", "version", "has_evidence"]
+    )
 
     def clean(self):
         # A record says what was done: never dated after today (form, Excel import, services).

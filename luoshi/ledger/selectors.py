@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Sum
 
+from luoshi.core import metrics, rollups
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import LedgerRecord
 
@@ -13,27 +14,28 @@ def _current_evidence_of(model):
     )
 
 
-def with_evidence_flag(queryset):
-    """Annotate ``has_evidence`` (at least one current evidence item).
-
-    For a page of rows only: in the SELECT list PostgreSQL runs the EXISTS once per row
-    (a correlated SubPlan). To count over many records use ``having_evidence``."""
-    return queryset.annotate(has_evidence=Exists(_current_evidence_of(queryset.model)))
+def evidence_present(model=LedgerRecord) -> Exists:
+    """At least one current evidence item: what ``LedgerRecord.has_evidence`` stores."""
+    return Exists(_current_evidence_of(model))
 
 
 def having_evidence(queryset):
-    """Only the records with at least one current evidence item.
+    """Only the records with at least one current evidence item (the maintained flag)."""
+    return queryset.filter(has_evidence=True)
 
-    The EXISTS is in the WHERE clause, which PostgreSQL plans as a (hash) semi-join over
-    the evidence rows instead of one index probe per record; aggregate the records with
-    evidence with this and subtract from the total for the ones without."""
-    return queryset.filter(Exists(_current_evidence_of(queryset.model)))
+
+def refresh_has_evidence(pks) -> None:
+    """Set ``has_evidence`` of the records ``pks`` from their current evidence, measured
+    by the rollups (an UPDATE sends no signal)."""
+    pks = sorted({pk for pk in pks if pk is not None})
+    if not pks:
+        return
+    with rollups.tracking(LedgerRecord, pks):
+        LedgerRecord.objects.filter(pk__in=pks).update(has_evidence=evidence_present())
 
 
 def records_for(user):
-    return with_evidence_flag(
-        LedgerRecord.objects.for_user(user).select_related("unit", "activity_type", "created_by")
-    )
+    return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type", "created_by")
 
 
 def ledger_summary(user, year: int) -> dict:
@@ -60,3 +62,37 @@ def ledger_summary(user, year: int) -> dict:
         "audience": totals["audience"] or 0,
         "by_type": by_type,
     }
+
+
+# The list filters a metric of the ledger answers exactly (a figure's link uses only these).
+METRIC_FILTERS = {"unit", "unit_scope", "activity_type", "date_from", "date_to", "evidence"}
+
+
+def metric_count(filterset, user) -> int | None:
+    """The number of records the ledger list shows for ``filterset``, from the metric layer
+    (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's: a unit,
+    its scope, a type, both dates, evidence present or missing. None otherwise."""
+    if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
+        return None
+    data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "", [])}
+    asked = {k for k, v in filterset.data.items() if v not in ("", None) and k != "page"}
+    if not asked <= METRIC_FILTERS or not {"unit", "date_from", "date_to"} <= set(data):
+        return None
+    if data["date_from"] > data["date_to"]:
+        return 0
+    params = {"activity_type": data["activity_type"].code} if data.get("activity_type") else {}
+    evidence = data.get("evidence")
+    value = metrics.value(
+        "evidence_completeness" if evidence else "ledger_count",
+        user=user,
+        unit=data["unit"],
+        subtree=data.get("unit_scope") != "own",
+        start=data["date_from"],
+        end=data["date_to"],
+        params=params,
+    )
+    if evidence == "present":
+        return value.count
+    if evidence == "missing":
+        return value.total - value.count
+    return value.count

@@ -1,4 +1,11 @@
-from django.db.models.signals import post_migrate
+"""Imported from ``LedgerConfig.ready`` (models are loaded by then)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+from luoshi.evidence.models import Evidence
+from luoshi.ledger.models import LedgerRecord
+from luoshi.ledger.selectors import refresh_has_evidence
 
 
 def fill_report_wording(sender, **kwargs):
@@ -17,5 +24,15 @@ def fill_report_wording(sender, **kwargs):
         ensure_report_wording(ActivityType)
 
 
+def evidence_changed(sender, instance, raw=False, **kwargs):
+    """An evidence item of a ledger record was saved or deleted: its ``has_evidence``
+    follows (``replace_file`` retires the old version by UPDATE, then saves the new one)."""
+    if raw or instance.content_type_id != ContentType.objects.get_for_model(LedgerRecord).pk:
+        return
+    refresh_has_evidence([instance.object_id])
+
+
 def connect():
     post_migrate.connect(fill_report_wording, dispatch_uid="ledger.fill_report_wording")
+    post_save.connect(evidence_changed, sender=Evidence, dispatch_uid="ledger.evidence_saved")
+    post_delete.connect(evidence_changed, sender=Evidence, dispatch_uid="ledger.evidence_deleted")

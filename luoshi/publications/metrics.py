@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 
 from luoshi.core.metrics import Metric, moments_between
+from luoshi.core.rollups import Source
 
 
 def _published(params):
@@ -11,7 +12,7 @@ def _published(params):
     return Publication.objects.filter(status=PublicationStatus.PUBLISHED)
 
 
-def _fully_reviewed(start, end) -> Q:
+def _fully_reviewed(start=None, end=None) -> Q:
     from django.contrib.contenttypes.models import ContentType
 
     from luoshi.core.workflow import WorkflowStep
@@ -35,6 +36,26 @@ def _period(params, start, end) -> dict:
     return {"status": "published", "date_from": start.isoformat(), "date_to": end.isoformat()}
 
 
+def _publication_of_step(step) -> dict | None:
+    """A review step (taken by the workflow, or imported from a data package) changes
+    whether its publication counts as fully reviewed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from luoshi.publications.models import Publication
+
+    if step.content_type_id != ContentType.objects.get_for_model(Publication).pk:
+        return None
+    return {"pk": step.object_id}
+
+
+PUBLICATIONS_ROLLUP = Source(
+    key="publications",
+    records=lambda: _published({}),
+    date="published_at",
+    counted=_fully_reviewed,
+    watch=(("publications.Publication", None), ("core.WorkflowStep", _publication_of_step)),
+)
+
 METRICS = [
     Metric(
         key="review_coverage",
@@ -43,6 +64,7 @@ METRICS = [
         records=_published,
         in_period=moments_between("published_at"),
         counted=_fully_reviewed,
+        rollup=PUBLICATIONS_ROLLUP,
         list_url="publications:list",
         filters=_period,
         count_filters=lambda params, start, end: {"coverage": "full"},

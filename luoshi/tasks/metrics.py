@@ -3,6 +3,7 @@
 from django.db.models import F, Q
 
 from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.rollups import Source
 
 
 def _assignments(params):
@@ -35,6 +36,41 @@ def on_time_q(start=None, end=None) -> Q:
     )
 
 
+def _assignments_of_task(task) -> dict | None:
+    return {"task_id": task.pk} if task.pk is not None else None
+
+
+# Assignments by the recipient's ancestors and the month of the deadline, with how many
+# were submitted on time (a task's deadline moves all its assignments).
+TASKS_ROLLUP = Source(
+    key="tasks",
+    records=lambda: _assignments({}),
+    date="task__deadline",
+    counted=on_time_q,
+    watch=(("tasks.TaskAssignment", None), ("tasks.Task", _assignments_of_task)),
+)
+
+
+def _open(params):
+    from luoshi.tasks.models import OPEN_STATUSES
+
+    return _assignments(params).filter(status__in=OPEN_STATUSES)
+
+
+def _not_submitted(start=None, end=None) -> Q:
+    return Q(first_submitted_at__isnull=True)
+
+
+# Open assignments (待办/退回) by the month of the deadline, with how many were never
+# submitted: 未办结 and (with the deadline passed) 逾期未报.
+OPEN_TASKS_ROLLUP = Source(
+    key="tasks_open",
+    records=lambda: _open({}),
+    date="task__deadline",
+    counted=_not_submitted,
+    watch=(("tasks.TaskAssignment", None), ("tasks.Task", _assignments_of_task)),
+)
+
 METRICS = [
     Metric(
         key="task_series",
@@ -44,6 +80,7 @@ METRICS = [
         in_period=dates_between("task__deadline"),
         counted=on_time_q,
         due_only=True,
+        rollup=TASKS_ROLLUP,
         list_url="tasks:assignments",
         filters=_period,
         count_filters=lambda params, start, end: {"timeliness": "on_time"},
@@ -59,6 +96,31 @@ METRICS = [
         in_period=dates_between("task__deadline"),
         list_url="tasks:assignments",
         filters=_period,
+        rollup=TASKS_ROLLUP,
         description="截止日期在期内的任务（含未到期的）",
+    ),
+    Metric(
+        key="tasks_open",
+        label="未办结任务",
+        measure_word="项",
+        records=_open,
+        in_period=dates_between("task__deadline"),
+        list_url="tasks:assignments",
+        filters=lambda params, start, end: {**_period(params, start, end), "status": "open"},
+        rollup=OPEN_TASKS_ROLLUP,
+        description="截止日期在期内、尚未办结（待办或退回）的任务",
+    ),
+    Metric(
+        key="tasks_overdue",
+        label="逾期未报",
+        measure_word="项",
+        records=lambda params: _open(params).filter(_not_submitted()),
+        in_period=dates_between("task__deadline"),
+        due_only=True,
+        rollup=OPEN_TASKS_ROLLUP,
+        rollup_counted=True,
+        list_url="tasks:assignments",
+        filters=lambda params, start, end: {**_period(params, start, end), "timeliness": "overdue"},
+        description="截止日期在期内且已过、从未报送的未办结任务",
     ),
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import log_change
-from luoshi.core import parameters
+from luoshi.core import parameters, rollups
 from luoshi.core.scope import reach_q
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
@@ -76,6 +76,7 @@ def _create_assignments(task: Task, recipients, user) -> int:
         if unit.pk not in existing
     ]
     TaskAssignment.objects.bulk_create(new)
+    rollups.added(TaskAssignment, [assignment.pk for assignment in new])  # no signal in bulk
     return len(new)
 
 

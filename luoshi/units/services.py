@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import log_change
+from luoshi.core import rollups
 from luoshi.units.models import Unit, UnitYearStat
 
 
@@ -38,7 +39,8 @@ def move_unit(*, unit: Unit, new_parent: Unit) -> Unit:
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("不能把单位移动到它自己或它的下级单位之下。"))
     old_parent = Unit.objects.get_parent(unit)
-    Unit.objects.move(unit, new_parent, "sorted-child")
+    with rollups.tracking_subtree(unit):  # the records below change ancestors
+        Unit.objects.move(unit, new_parent, "sorted-child")
     unit.refresh_from_db()
     # A move rewrites paths with SQL only (no save, no history): log it explicitly.
     change = {"field": _("上级单位"), "old": str(old_parent or ""), "new": str(new_parent)}
