@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import json
 
 from django.db import models
 from django.utils import timezone
@@ -65,9 +64,8 @@ def display_value(field, value) -> str:
         return _date(value)
     if isinstance(value, decimal.Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    if isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False)
-        return text[:TEXT_LIMIT]
+    if isinstance(value, (dict, list)):  # structured content (a checklist, a report text)
+        return _("（%(n)s 项）") % {"n": len(value)}
     return str(value)[:TEXT_LIMIT]
 
 
@@ -102,16 +100,11 @@ def _changes(entry) -> str:
     return "；".join(parts)
 
 
-def sentence(entry) -> str:
-    """The entry as one sentence: 「张三 于 … 将任务《…》退回，理由：…」."""
-    who, when, what = _who(entry), _date(entry.time), _object(entry)
+def summary(entry) -> str:
+    """What was done, without who and when: 「将交办任务《…》退回，理由：…」."""
+    what = _object(entry)
     if entry.action == ACTION_STEP:
-        text = _("%(who)s 于 %(when)s 将%(what)s%(verb)s") % {
-            "who": who,
-            "when": when,
-            "what": what,
-            "verb": entry.verb,
-        }
+        text = _("将%(what)s%(verb)s") % {"what": what, "verb": entry.verb}
         if entry.comment:
             word = _("理由") if any(r in entry.verb for r in REFUSALS) else _("意见")
             text += f"，{word}：{entry.comment}"
@@ -121,11 +114,14 @@ def sentence(entry) -> str:
         ACTION_UPDATE: _("修改"),
         ACTION_DELETE: _("删除"),
     }.get(entry.action, "")
-    text = _("%(who)s 于 %(when)s %(verb)s%(what)s") % {
-        "who": who,
-        "when": when,
-        "verb": verb,
-        "what": what,
-    }
     details = _changes(entry)
-    return f"{text}：{details}" if details else text
+    return f"{verb}{what}：{details}" if details else f"{verb}{what}"
+
+
+def sentence(entry) -> str:
+    """The entry as one sentence: 「张三 于 2026-03-05 10:20 将交办任务《…》退回，理由：…」."""
+    return _("%(who)s 于 %(when)s %(what)s") % {
+        "who": _who(entry),
+        "when": _date(entry.time),
+        "what": summary(entry),
+    }

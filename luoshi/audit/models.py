@@ -93,6 +93,10 @@ class OperationLog(ChainedLog):
     def sentence(self) -> str:
         return describe.sentence(self)
 
+    @property
+    def summary(self) -> str:
+        return describe.summary(self)
+
 
 class LoginLog(ChainedLog):
     class Event(models.TextChoices):

@@ -81,7 +81,7 @@ class OperationLogView(ScopedListView):
 
     def scoped_queryset(self):
         """The entries of records in the reader's data scope (系统管理员: all)."""
-        return OperationLog.objects.for_user(self.request.user).select_related("user")
+        return OperationLog.objects.for_user(self.request.user).select_related("user", "unit")
 
 
 class ObjectLogView(OperationLogView):
@@ -102,7 +102,7 @@ class ObjectLogView(OperationLogView):
         return super().get(request, *args, **kwargs)
 
     def scoped_queryset(self):
-        return entries_of(self.target).select_related("user")
+        return entries_of(self.target).select_related("user", "unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
