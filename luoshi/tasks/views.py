@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luoshi.core.excel import xlsx_response
+from luoshi.duty.catalog import item_code_choices
 from luoshi.core.redirects import redirect_next
 from luoshi.core.views import (
     FormOnPageMixin,
@@ -162,6 +163,8 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
         context["query_string"] = ""
         context["today"] = timezone.localdate()
         context["open_statuses"] = list(OPEN_STATUSES)
+        code = self.object.duty_item_code
+        context["duty_item_name"] = dict(item_code_choices()).get(code, code) if code else ""
         return context
 
 
