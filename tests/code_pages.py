@@ -1,6 +1,6 @@
 """The main pages of the demo a user opens: every menu item and the first record of each kind."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from luoshi.assessment.models import Assessment
 from luoshi.core.navigation import menu_for
@@ -36,10 +36,4 @@ def pages_for(user) -> list[str]:
         score = assessment.scores.order_by("pk").first()
         if score is not None:
             urls.append(reverse("assessment:sheet", args=[assessment.pk, score.unit_id]))
-    result = InspectionResult.objects.for_user(user).order_by("pk").first()
-    if result is not None:
-        try:
-            urls.append(reverse("inspections:result_scores", args=[result.pk]))
-        except NoReverseMatch:
-            pass
     return urls

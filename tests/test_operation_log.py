@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from luoshi.audit import chain
 from luoshi.accounts.models import User
+from luoshi.audit import chain
 from luoshi.audit.models import OperationLog
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import Task

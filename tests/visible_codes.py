@@ -54,7 +54,9 @@ def known_codes() -> set[str]:
 
 def codes_in(html: str, codes: set[str]) -> set[str]:
     text = visible_text(html)
-    found = {c for c in codes if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c)}(?![A-Za-z0-9_])", text)}
+    found = {
+        c for c in codes if re.search(rf"(?<![A-Za-z0-9_]){re.escape(c)}(?![A-Za-z0-9_])", text)
+    }
     for pattern in RAW_PATTERNS:
         found.update(pattern.findall(text))
     return found

@@ -164,6 +164,11 @@ MENU = [
         ],
     ),
     MenuGroup(
+        _("系统管理"),
+        "gear",
+        [MenuItem(_("字典管理"), "dictionaries", "units.change_unittype", "journal-bookmark")],
+    ),
+    MenuGroup(
         _("系统日志"),
         "clock-history",
         [

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luoshi.core.excel import xlsx_response
-from luoshi.duty.catalog import item_code_choices
 from luoshi.core.redirects import redirect_next
 from luoshi.core.views import (
     FormOnPageMixin,
@@ -23,6 +22,7 @@ from luoshi.core.views import (
     workflow_feedback,
 )
 from luoshi.core.workflow import WorkflowError
+from luoshi.duty.catalog import item_code_choices
 from luoshi.tasks import selectors, services
 from luoshi.tasks.filters import AssignmentFilter, TaskFilter
 from luoshi.tasks.forms import ReviewForm, ScheduleForm, SubmitForm, TaskForm
