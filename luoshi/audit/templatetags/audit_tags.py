@@ -22,6 +22,7 @@ def object_log(obj, limit: int = 30):
 @register.simple_tag
 def object_log_url(obj) -> str:
     """The address of ``obj``'s 「操作记录」, or "" when the record is not logged."""
-    if obj is None or getattr(obj, "pk", None) is None or not is_logged(type(obj)):
+    meta = getattr(obj, "_meta", None)  # also through a lazy object (request.user)
+    if meta is None or getattr(obj, "pk", None) is None or not is_logged(meta.model):
         return ""
     return reverse("audit:object", args=[obj._meta.label_lower, obj.pk])
