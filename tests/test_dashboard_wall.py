@@ -24,7 +24,9 @@ def test_the_wall_shows_the_dashboards_figures_without_the_menu(client, tree, us
         r'data-testid="wall-ledger-' + ledger.key + r'">.*?ls-wall-value">([^<]+)<', page, re.S
     )
     assert shown and shown.group(1).strip() == str(ledger.current.value)
-    assert ledger.current.url.replace("&", "&amp;") in page  # every figure links to the list of what it counts
+    assert (
+        ledger.current.url.replace("&", "&amp;") in page
+    )  # every figure links to the list of what it counts
 
 
 def test_the_wall_needs_the_dashboard_permission(client, users):

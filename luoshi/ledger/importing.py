@@ -340,6 +340,7 @@ def run_import_job(job, progress) -> dict:
         )
     return {
         "activity_type": activity_type.name,
+        "activity_type_code": activity_type.code,  # 重新上传 opens the form with this type
         "count": result.count,
         "skipped": result.skipped,
         "error_count": len(result.errors),
