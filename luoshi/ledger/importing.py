@@ -262,6 +262,8 @@ def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord]
         )[:200],
         changes=[{"field": str(_("导入条数")), "old": "", "new": str(len(records))}],
         ip=ip or client_address(request),
+        unit_id=getattr(user, "unit_id", None),  # read within the unit's data scope
+        verb=str(_("导入")),
     )
 
 
