@@ -13,7 +13,6 @@ from luoshi.core.filters import ScopedFilterSet, UnitFilter, parse_id
 from luoshi.core.forms import DateInput
 from luoshi.core.scope import is_scoped
 from luoshi.core.views import ScopedListView, perm_name
-from luoshi.units.models import Unit
 
 
 class OperationLogFilter(ScopedFilterSet):
@@ -24,7 +23,11 @@ class OperationLogFilter(ScopedFilterSet):
         label=_("对象名称"), field_name="object_repr", lookup_expr="icontains"
     )
     user = django_filters.CharFilter(label=_("操作人"), method="filter_user")
-    unit = UnitFilter(label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_unit")
+    unit = UnitFilter(
+        label=_("单位（含下级）"),
+        queryset=OperationLog._meta.get_field("unit").related_model.objects.none(),
+        method="filter_unit",
+    )
     action = django_filters.ChoiceFilter(label=_("操作"), choices=OperationLog.Action.choices)
     date_from = django_filters.DateFilter(
         label=_("开始日期"), field_name="time", lookup_expr="date__gte", widget=DateInput()
