@@ -1,6 +1,8 @@
 """No internal code reaches a user: the main pages of the demo, opened as each demo role,
 show labels, never a dictionary code, a metric key, a file type or a checksum."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -38,3 +40,25 @@ def test_main_pages_show_labels_not_codes(demo_district, username):
         if found:
             shown[url] = sorted(found)
     assert shown == {}
+
+
+def test_every_list_says_how_many_records_it_has_once_and_rightly(demo_district):
+    """「共 N 条」 on every list of the menu is the number of records the list holds."""
+    user = User.objects.get(username="admin")
+    client = Client()
+    client.force_login(user)
+    checked = 0
+    for url in pages_for(user):
+        response = client.get(url)
+        context = response.context
+        if response.status_code != 200 or not context or not context.get("page_obj"):
+            continue
+        paginator = context["page_obj"].paginator
+        text = visible_text(response.content.decode())
+        counts = re.findall(r"共 (\d[\d,]*) 条", text)
+        assert len(counts) == 1, (url, counts)
+        shown = int(counts[0].replace(",", ""))
+        pks = set(paginator.object_list.values_list("pk", flat=True))
+        assert shown == paginator.count == len(pks), url
+        checked += 1
+    assert checked >= 10

@@ -87,6 +87,8 @@ FUNCTION_VIEW_MODELS = {
     "reports:report_regenerate": "reports.report",
     "reports:report_step": "reports.report",
     "reports:report_download": "reports.report",
+    "dictionary_edit": "units.unittype",  # any dictionary: <label> names its model
+    "dictionary_delete": "units.unittype",
 }
 # Object URLs that belong to a person, not to a unit: no unit relation to vary.
 PERSONAL_URLS = {
@@ -99,11 +101,13 @@ PERSONAL_URLS = {
 PK_MODEL_OVERRIDES = {
     "channels:check": "channels.channel",
     "duty:item_create": "duty.dutylist",
+    "audit:object": "ledger.ledgerrecord",  # any logged record: <label> names its model
 }
 # Values for the other kwargs of a URL, given the object of its pk.
 STEPS = {"incidents:step": "analyze", "risks:step": "control", "reports:report_step": "finalize"}
 EXTRA_KWARGS = {
     "type_code": lambda obj: "special_meeting",
+    "label": lambda obj: obj._meta.label_lower,
     "unit_pk": lambda obj: _first_assessed_unit(obj),
     "content_type_id": lambda obj: ContentType.objects.get_for_model(obj).pk,
     "object_id": lambda obj: obj.pk,
