@@ -107,7 +107,8 @@ PK_MODEL_OVERRIDES = {
 STEPS = {"incidents:step": "analyze", "risks:step": "control", "reports:report_step": "finalize"}
 EXTRA_KWARGS = {
     "type_code": lambda obj: "special_meeting",
-    "label": lambda obj: obj._meta.label_lower,
+    # a dictionary's or a logged record's model (a dictionary for the list pages)
+    "label": lambda obj: obj._meta.label_lower if obj is not None else "units.unittype",
     "unit_pk": lambda obj: _first_assessed_unit(obj),
     "content_type_id": lambda obj: ContentType.objects.get_for_model(obj).pk,
     "object_id": lambda obj: obj.pk,
