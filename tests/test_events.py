@@ -326,7 +326,7 @@ def test_an_event_cannot_be_held_before_its_date(client, tree, users, root_revie
     client.force_login(users.clerk)
     data = {"activity_type": talk.pk, "actual_audience": 96, "summary": "现场互动热烈。"}
     page = client.post(reverse("events:held", args=[event.pk]), data, follow=True).content
-    assert "尚未到举办日期" in page.decode()
+    assert "尚未到举办日期" in page.decode() and "现场互动热烈。" in page.decode()
     event.refresh_from_db()
     assert event.status == EventStatus.APPROVED
     assert not LedgerRecord.objects.exists()

@@ -188,7 +188,7 @@ def test_deactivating_deactivates_the_subtree(client, users, tree):
     for unit in (tree.own, tree.child):
         log = logs_for(unit, "~").latest("time")
         assert log.user == users.unit_admin
-        assert changed_fields(log)["启用"] == ("True", "False")
+        assert changed_fields(log)["启用"] == ("是", "否")
 
     client.post(reverse("units:toggle", args=[tree.own.pk]))
     assert fresh(tree.own).is_active

@@ -108,6 +108,8 @@ FUNCTION_VIEW_MODELS = {
     "statforms:accept": "tasks.taskassignment",
     "statforms:return": "tasks.taskassignment",
     "statforms:aggregate": "statforms.formtask",
+    "dictionary_edit": "units.unittype",  # any dictionary: <label> names its model
+    "dictionary_delete": "units.unittype",
 }
 # Object URLs that belong to a person, not to a unit: no unit relation to vary.
 PERSONAL_URLS = {
@@ -122,6 +124,7 @@ PK_MODEL_OVERRIDES = {
     "duty:item_create": "duty.dutylist",
     "notices:unit_channels": "units.unit",
     "notices:unit_channels_test": "units.unit",
+    "audit:object": "ledger.ledgerrecord",  # any logged record: <label> names its model
 }
 # Values for the other kwargs of a URL, given the object of its pk.
 STEPS = {
@@ -132,6 +135,8 @@ STEPS = {
 }
 EXTRA_KWARGS = {
     "type_code": lambda obj: "special_meeting",
+    # a dictionary's or a logged record's model (a dictionary for the list pages)
+    "label": lambda obj: obj._meta.label_lower if obj is not None else "units.unittype",
     "unit_pk": lambda obj: _first_assessed_unit(obj),
     "content_type_id": lambda obj: ContentType.objects.get_for_model(obj).pk,
     "object_id": lambda obj: obj.pk,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts import directory, lockout, otp, policy
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
+from luoshi.accounts.permission_tree import PermissionTreeWidget
 from luoshi.core.defaults import grantable_permissions
 from luoshi.core.forms import ChoiceIdsInRangeMixin, ModelMultipleChoiceField, UserFormMixin
 from luoshi.core.scope import DataScope, user_scopes
@@ -176,7 +177,8 @@ class RoleForm(ChoiceIdsInRangeMixin, forms.ModelForm):
     permissions = PermissionChoiceField(
         label=_("功能权限"),
         queryset=grantable_permissions(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=PermissionTreeWidget,
+        help_text=_("按模块分组；点开模块勾选，或用「全选」一次勾选整个模块或一类记录。"),
         required=False,
     )
 

@@ -36,6 +36,12 @@ CHAINED_FIELDS = {
     ),
     LoginLog: ("time", "username", "user_id", "event", "ip", "user_agent", "path"),
 }
+# Content added to a log later: covered by the hash when it is not empty, so the rows
+# sealed before the field existed keep their hashes.
+OPTIONAL_CHAINED_FIELDS = {
+    OperationLog: ("unit_id", "verb", "part", "comment"),
+    LoginLog: (),
+}
 SEAL_BATCH = 1000
 
 
@@ -47,6 +53,9 @@ def _value(value):
 
 def row_hash(model, row, prev_hash: str) -> str:
     content = {name: _value(getattr(row, name)) for name in CHAINED_FIELDS[model]}
+    for name in OPTIONAL_CHAINED_FIELDS[model]:
+        if getattr(row, name) not in (None, ""):
+            content[name] = _value(getattr(row, name))
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
 

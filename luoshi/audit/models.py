@@ -2,6 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.audit import describe
+from luoshi.core.scope import ScopedManager, ScopeSpec
+
 
 class ChainedLog(models.Model):
     """A log row in a hash chain (luoshi.audit.chain): set when the row is sealed."""
@@ -29,16 +32,20 @@ class LogChainHead(models.Model):
 
 
 class OperationLog(ChainedLog):
-    """One create/update/delete of an audited record: who, when, what changed.
+    """One create/update/delete of a record, or one workflow step taken on it: who, when,
+    what changed, in the words of a clerk (``luoshi.audit.describe``).
 
-    Written from django-simple-history's signal for every model with ``history``;
-    the full previous versions stay in the historical tables.
+    Written from django-simple-history's signal for every model with ``history``, from
+    ``luoshi.audit.tracking`` for the other records, and from every ``WorkflowStep``; the
+    full previous versions stay in the historical tables. ``unit`` is the unit whose data
+    the record is (the log is read within the reader's data scope).
     """
 
     class Action(models.TextChoices):
         CREATE = "+", _("新增")
         UPDATE = "~", _("修改")
         DELETE = "-", _("删除")
+        STEP = "*", _("办理")
 
     time = models.DateTimeField(_("时间"), db_index=True)
     user = models.ForeignKey(
@@ -56,6 +63,23 @@ class OperationLog(ChainedLog):
     object_repr = models.CharField(_("对象"), max_length=200)
     changes = models.JSONField(_("变更内容"), default=list, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The unit whose data the record is. No foreign-key constraint and never cleared: the
+    # value is sealed in the row's hash.
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verb = models.CharField(_("操作名称"), max_length=40, blank=True)  # 退回, 定稿, 下发 …
+    part = models.CharField(_("所涉部分"), max_length=200, blank=True)  # a score row of …
+    comment = models.TextField(_("意见"), blank=True)
+
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(unit="unit", owner="user")
 
     class Meta(ChainedLog.Meta):
         verbose_name = _("操作日志")
@@ -64,6 +88,14 @@ class OperationLog(ChainedLog):
 
     def __str__(self):
         return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def sentence(self) -> str:
+        return describe.sentence(self)
+
+    @property
+    def summary(self) -> str:
+        return describe.summary(self)
 
 
 class LoginLog(ChainedLog):

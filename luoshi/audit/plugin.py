@@ -1,11 +1,22 @@
-"""What 系统日志 plugs into core: the retention period of the audit and login logs, a
-parameter of 参数设置 (never less than the Cybersecurity Law's six months)."""
+"""What 系统日志 plugs into core: who reads the operation log (within their scope), and the
+retention period of the audit and login logs, a parameter of 参数设置 (never less than the
+Cybersecurity Law's six months)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.chain import MIN_LOG_RETENTION_DAYS
 from luoshi.core import registry
 from luoshi.core.registry import ParameterSpec
+
+# 单位管理员 and 领导 read the operation log of their units (their data scope); 系统管理员
+# holds every permission and reads all of it.
+registry.module_grants(
+    "audit",
+    {
+        "unit_admin": {"audit.operationlog": ["view"]},
+        "leader": {"audit.operationlog": ["view"]},
+    },
+)
 
 registry.parameter(
     ParameterSpec(

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import post_create_historical_record
 
-from luoshi.audit import chain
+from luoshi.audit import chain, describe, tracking
 from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.core.client_address import client_address
 from luoshi.core.parameters import SystemParameter, parameter_changed
+from luoshi.core.workflow import WorkflowStep, workflows_of
 
 client_ip = client_address  # the former name, for callers not yet moved to luoshi.core
 
@@ -27,18 +28,8 @@ def seal_new_log_rows(sender, created, **kwargs):
 FIELD_LABELS = {"groups": _("角色")}
 
 
-def _display(field, value):
-    if value is None:
-        return ""
-    if field.many_to_many:  # simple-history gives the through rows as dicts
-        key = field.m2m_reverse_field_name()
-        ids = [row[key] for row in value]
-        return "、".join(sorted(str(o) for o in field.related_model.objects.filter(pk__in=ids)))
-    return str(value)[:200]
-
-
-def history_changes(history_instance):
-    """Field-level changes of an update, as [{field, old, new}] with display names."""
+def history_changes(history_instance) -> list[dict]:
+    """Field-level changes of an update, as [{field, old, new}] in the pages' words."""
     if history_instance.history_type != "~":
         return []
     previous = history_instance.prev_record
@@ -46,38 +37,22 @@ def history_changes(history_instance):
         return []
     delta = history_instance.diff_against(previous, foreign_keys_are_objs=False)
     meta = type(history_instance.instance)._meta
-    changes = []
-    for change in delta.changes:
-        field = meta.get_field(change.field)
-        changes.append(
-            {
-                "field": str(FIELD_LABELS.get(change.field, field.verbose_name)),
-                "old": _display(field, change.old),
-                "new": _display(field, change.new),
-            }
-        )
-    return changes
+    return [
+        describe.change(meta.get_field(c.field), c.old, c.new, FIELD_LABELS) for c in delta.changes
+    ]
 
 
 @receiver(post_create_historical_record)
 def log_operation(sender, instance, history_instance, history_user=None, **kwargs):
-    from simple_history.models import HistoricalRecords
-
     changes = history_changes(history_instance)
     if history_instance.history_type == "~" and not changes:
         return  # e.g. only last_login moved: nothing a reader of the log cares about
-    request = getattr(HistoricalRecords.context, "request", None)
-    meta = type(instance)._meta
-    OperationLog.objects.create(
+    tracking.write(
+        instance,
+        history_instance.history_type,
+        changes,
         time=history_instance.history_date,
         user=history_user if getattr(history_user, "pk", None) else None,
-        action=history_instance.history_type,
-        model_label=meta.label_lower,
-        model_name=str(meta.verbose_name),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        changes=changes,
-        ip=client_address(request),
     )
 
 
@@ -98,6 +73,36 @@ def log_parameter_change(sender, spec, old, new, user=None, **kwargs):
         changes=[{"field": str(spec.label), "old": old, "new": new}],
         ip=client_address(request),
     )
+
+
+@receiver(post_save, sender=WorkflowStep)
+def log_step(sender, instance, created, raw=False, **kwargs):
+    """Every workflow step, in the log of the record it was taken on."""
+    if not created or raw:
+        return
+    target = instance.target
+    labels = {w.name: w for w in workflows_of(type(target))}
+    flow = labels.get(instance.workflow)
+    state = flow.state_label if flow else str
+    tracking.write(
+        target,
+        OperationLog.Action.STEP,
+        [
+            {
+                "field": str(_("状态")),
+                "old": state(instance.from_state),
+                "new": state(instance.to_state),
+            }
+        ],
+        time=instance.at,
+        user=instance.actor,
+        unit_id=instance.unit_id,
+        verb=instance.label,
+        comment=instance.comment,
+    )
+
+
+tracking.connect()
 
 
 def _login_log(request, event, username, user=None, path=""):

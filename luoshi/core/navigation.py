@@ -131,7 +131,10 @@ MENU = [
         [
             MenuItem(
                 _("报告"), "reports:report_list", "reports.view_report", "file-earmark-richtext"
-            )
+            ),
+            MenuItem(
+                _("往年报告导入"), "reports:baseline_list", "reports.view_baseline", "clock-history"
+            ),
         ],
     ),
     MenuGroup(
@@ -174,6 +177,7 @@ MENU = [
             MenuItem(
                 _("通知发送记录"), "notices:deliveries", "notices.view_delivery", "send-check"
             ),
+            MenuItem(_("字典管理"), "dictionaries", "units.change_unittype", "journal-bookmark"),
         ],
     ),
     MenuGroup(
@@ -182,15 +186,6 @@ MENU = [
         [
             MenuItem(_("操作日志"), "audit:operations", "audit.view_operationlog", "pencil-square"),
             MenuItem(_("登录日志"), "audit:logins", "audit.view_loginlog", "box-arrow-in-right"),
-        ],
-    ),
-    MenuGroup(
-        _("报告"),
-        "file-earmark-text",
-        [
-            MenuItem(
-                _("往年报告导入"), "reports:baseline_list", "reports.view_baseline", "clock-history"
-            ),
         ],
     ),
     MenuGroup(

@@ -58,6 +58,15 @@ class ScopedMixin(PermissionRequiredMixin):
         return context
 
 
+def multi_valued(queryset: QuerySet) -> bool:
+    """Does ``queryset`` join a to-many relation (so a row may come more than once)?"""
+    for join in queryset.query.alias_map.values():
+        field = getattr(join, "join_field", None)
+        if field is not None and (field.one_to_many or field.many_to_many):
+            return True
+    return False
+
+
 class DeferredJoinPaginator(Paginator):
     """Pages of a queryset fetched as "the page's ids first, then those rows".
 
@@ -81,7 +90,10 @@ class DeferredJoinPaginator(Paginator):
         if not isinstance(queryset, QuerySet):
             return super().count
         cap = settings.LIST_COUNT_CAP
-        n = queryset.order_by().values("pk")[: cap + 1].count()
+        ids = queryset.order_by().values("pk")
+        if multi_valued(queryset):  # a filter across a to-many relation repeats rows
+            ids = ids.distinct()
+        n = ids[: cap + 1].count()
         self.capped = n > cap
         return min(n, cap)
 
@@ -99,6 +111,8 @@ class DeferredJoinPaginator(Paginator):
             and not queryset.query.distinct
             and not queryset.query.combinator
         ):
+            if multi_valued(queryset):  # each record once, as the count has it
+                return self._get_page(queryset.distinct()[bottom:top], number, self)
             ids = queryset.values("pk")[bottom:top]
             return self._get_page(queryset.filter(pk__in=Subquery(ids)), number, self)
         return self._get_page(queryset[bottom:top], number, self)

@@ -41,6 +41,19 @@ class DashboardView(DashboardMixin, generic.TemplateView):
         return context
 
 
+class WallView(DashboardView):
+    """大屏模式: the same figures (the same metric layer) full-screen for a wall display,
+    dark, large, without the menu, reloaded by ``dashboard/wall.js`` every few minutes."""
+
+    template_name = "dashboard/wall.html"
+    refresh_seconds = 300
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refresh_seconds"] = self.refresh_seconds
+        return context
+
+
 class DutyPanelView(DashboardMixin, generic.TemplateView):
     """The 责任清单 panel, loaded by htmx after the page (its cost grows with the items)."""
 

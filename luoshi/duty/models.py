@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from luoshi.core import indicators
 from luoshi.core.models import UnitScopedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 from luoshi.duty.periods import PeriodKind
@@ -102,6 +103,13 @@ class PackItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def indicator_label(self) -> str:
+        """The indicator by its name (「台账记录」), never its key."""
+        if not self.indicator_kind:
+            return ""
+        return str(indicators.kinds().get(self.indicator_kind) or _("逐项核查"))
 
 
 class DutyStatus(models.TextChoices):

@@ -196,9 +196,9 @@ class EventHeldView(
                 summary=form.cleaned_data["summary"],
                 files=form.cleaned_data.get("evidence_files", []),
             )
-        except WorkflowError as error:
-            messages.error(self.request, str(error))
-            return redirect(self.object.get_absolute_url())
+        except WorkflowError as error:  # shown above the form, with what the user typed
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
         messages.success(self.request, _("举办情况已登记，并已计入工作台账。"))
         return redirect(self.object.get_absolute_url())
 

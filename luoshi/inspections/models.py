@@ -122,7 +122,7 @@ class ChecklistLine(models.Model):
         ordering = ["plan", "order", "id"]
 
     def __str__(self):
-        return f"{self.code} {self.name}".strip()
+        return self.name  # the code is the pack item's key, not for readers
 
 
 class BothSidesQuerySet(ScopedQuerySet):

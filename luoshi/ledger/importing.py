@@ -256,6 +256,8 @@ def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord]
         )[:200],
         changes=[{"field": str(_("导入条数")), "old": "", "new": str(len(records))}],
         ip=ip or client_address(request),
+        unit_id=getattr(user, "unit_id", None),  # read within the unit's data scope
+        verb=str(_("导入")),
     )
 
 
@@ -334,6 +336,7 @@ def run_import_job(job, progress) -> dict:
         )
     return {
         "activity_type": activity_type.name,
+        "activity_type_code": activity_type.code,  # 重新上传 opens the form with this type
         "count": result.count,
         "skipped": result.skipped,
         "error_count": len(result.errors),

@@ -59,12 +59,7 @@ class LedgerListView(LedgerPageMixin, ScopedListView):
 
 
 class LedgerDetailView(LedgerPageMixin, ScopedDetailView):
-    template_name = "ledger/record_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["history"] = self.object.history.select_related("history_user")[:50]
-        return context
+    template_name = "ledger/record_detail.html"  # its history: the record's operation log
 
 
 class LedgerCreateView(LedgerPageMixin, ScopedCreateView):

@@ -24,6 +24,7 @@ from luoshi.core.views import (
     workflow_feedback,
 )
 from luoshi.core.workflow import WorkflowError
+from luoshi.duty.catalog import item_code_choices
 from luoshi.tasks import selectors, services
 from luoshi.tasks.filters import AssignmentFilter, TaskFilter
 from luoshi.tasks.forms import (
@@ -248,6 +249,8 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
         context["today"] = timezone.localdate()
         context["open_statuses"] = list(OPEN_STATUSES)
         context.update(self.issuer_actions())
+        code = self.object.duty_item_code
+        context["duty_item_name"] = dict(item_code_choices()).get(code, code) if code else ""
         return context
 
     def issuer_actions(self) -> dict:

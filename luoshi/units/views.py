@@ -70,7 +70,6 @@ class UnitDetailView(UnitPageMixin, ScopedDetailView):
             stat_form=UnitYearStatForm(),
             deactivate_confirm=services.deactivation_notice(unit),
             users=unit.users.filter(is_active=True),
-            history=unit.history.select_related("history_user")[:30],
         )
         return context
 

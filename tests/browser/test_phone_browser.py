@@ -31,7 +31,7 @@ def phone(browser, live_server):
 
 
 def _assert_fits(page, what):
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{what}: page is {widths[0]} px wide on a {widths[1]} px screen"
 
 
@@ -80,6 +80,15 @@ def test_phone_clerk_and_leader_without_sideways_scrolling(
     _log_out(page)
 
     _log_in(page, "u_leader")
+    _assert_fits(page, "leader home")
+    page.goto(reverse("ledger:list"))
+    _assert_fits(page, "leader ledger list")
+    page.goto(reverse("tasks:task_detail", args=[task.pk]))
+    _assert_fits(page, "leader task")
+    assert task.title in page.content()
     page.goto(reverse("dashboard:index"))
     _assert_fits(page, "驾驶舱")
     page.screenshot(path=results_dir / "phone-dashboard.png", full_page=True)
+    page.get_by_test_id("wall-link").click()
+    page.get_by_test_id("wall").wait_for()
+    _assert_fits(page, "驾驶舱大屏")

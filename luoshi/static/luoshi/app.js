@@ -72,6 +72,31 @@
     });
   });
 
-  document.addEventListener("DOMContentLoaded", function () { labelAll(document); });
+  // Groups of checkboxes with 全选 (the role editor's permission tree): data-ls-check-all
+  // ticks every box of its closest data-ls-check-group; it shows ticked when all are,
+  // half-ticked when some are.
+  function groupBoxes(group) {
+    return Array.prototype.filter.call(group.querySelectorAll("input[type=checkbox]"), function (box) {
+      return !box.hasAttribute("data-ls-check-all");
+    });
+  }
+  function syncCheckAll(root) {
+    each(root.querySelectorAll("[data-ls-check-all]"), function (all) {
+      var boxes = groupBoxes(all.closest("[data-ls-check-group]"));
+      var ticked = boxes.filter(function (box) { return box.checked; }).length;
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.closest || !box.closest("[data-ls-check-group]")) return;
+    if (box.hasAttribute("data-ls-check-all")) {
+      groupBoxes(box.closest("[data-ls-check-group]")).forEach(function (b) { b.checked = box.checked; });
+    }
+    syncCheckAll(document);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { labelAll(document); syncCheckAll(document); });
   document.addEventListener("htmx:afterSettle", function (event) { labelAll(event.target); });
 })();
