@@ -47,6 +47,10 @@ UNTRACKED = {
     "dashboard.dashboard",
     "exchange.importedobject",
     "units.unityearstat",
+    "core.systemparameter",  # logged in words by audit.signals.log_parameter_change
+    "core.rollup",  # bookkeeping of the metric layer, rebuilt from the records
+    "notices.delivery",  # a message's sending attempts (通知发送记录 shows them)
+    "notices.announcementreceipt",  # who read an announcement (its 阅读情况 shows it)
 }
 SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at", "created_by", "last_login"}
 
