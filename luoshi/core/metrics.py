@@ -194,7 +194,9 @@ class _Plan:
             within = self._within(start, end)
             result[f"t{i}"] = Count("pk", filter=within)
             if self.metric.is_rate and not self.metric.semi_join:
-                result[f"c{i}"] = Count("pk", filter=within & self.metric.counted(start, end))
+                counted = self.metric.counted
+                assert counted is not None  # is_rate
+                result[f"c{i}"] = Count("pk", filter=within & counted(start, end))
         return result
 
     def numerators(self) -> dict:
@@ -336,7 +338,7 @@ def table(
         result[branch.pk] = [plan.value(i, row, branch, True) for i in range(len(plan.periods))]
     row = rows.get(unit.path, {})
     result[unit.pk] = [plan.value(i, row, unit, False) for i in range(len(plan.periods))]
-    summed = {}
+    summed: dict[str, int] = {}
     for row in rows.values():
         for name, count in row.items():
             if name != "branch":

@@ -31,15 +31,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
 from luoshi.core import metrics
 from luoshi.core.scope import scope_q
 from luoshi.units.models import Unit
@@ -139,7 +141,7 @@ class Rate:
 
     @classmethod
     def of(cls, value: metrics.Value) -> Rate:
-        return cls(Num(value.count, value.count_url), Num(value.total, value.total_url))
+        return cls(Num(value.count, value.count_url), Num(value.total or 0, value.total_url))
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,7 @@ class Panel:
 class Context:
     """What every panel needs: who, which subtree, which periods, the direct children."""
 
-    user: object
+    user: User
     unit: Unit
     period: Period
     previous: Period
@@ -340,7 +342,9 @@ def _in_subtree(ctx: Context, queryset):
     return metrics.scoped(queryset, user=ctx.user, unit=ctx.unit, subtree=True)
 
 
-def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates):
+def _grouped(
+    ctx: Context, queryset, aggregates: dict[str, Aggregate], unit_path: str = "unit__path"
+) -> dict:
     """One GROUP BY over ``queryset`` (already narrowed to the subtree by ``_in_subtree``):
     {child path prefix (or the unit's own path): row}."""
     rows = (
@@ -434,7 +438,7 @@ def ledger_panel(ctx: Context) -> Panel | None:
         .values("branch", "month", "activity_type")
         .annotate(n=Count("*"))  # COUNT(*): an index-only scan of (unit, type, date)
     )
-    groups = {}
+    groups: dict[str, dict] = {}
     for cell in cells:
         month = _as_date(cell["month"])
         row = groups.setdefault(cell["branch"], {})
@@ -496,7 +500,7 @@ def _ledger_chart(ctx: Context, cells: list[dict]) -> dict:
     types' names. Every bar segment and point has its list url."""
     from luoshi.ledger.models import ActivityType
 
-    counts = {}
+    counts: dict[tuple, Any] = {}
     for cell in cells:
         key = (_as_date(cell["month"]), cell["activity_type"])
         counts[key] = counts.get(key, 0) + cell["n"]
@@ -601,7 +605,7 @@ def task_panel(ctx: Context) -> Panel | None:
     from luoshi.tasks.models import OPEN_STATUSES, TaskAssignment
 
     yesterday = ctx.today - datetime.timedelta(days=1)
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     bounds = {}
     for name, period in ctx.periods.items():
         within = _date_in("task__deadline", period.start, period.end)
@@ -618,7 +622,7 @@ def task_panel(ctx: Context) -> Panel | None:
     assignments = _in_subtree(ctx, TaskAssignment.objects.all()).filter(
         _either_period(ctx, "task__deadline")
     )
-    groups = _grouped(ctx, assignments, **aggregates)
+    groups = _grouped(ctx, assignments, aggregates)
 
     def params(name, due=False):
         period, due_end = bounds[name]
@@ -701,7 +705,7 @@ def incident_panel(ctx: Context) -> Panel | None:
 
     closed = Q(status=IncidentStatus.CLOSED)
     response = ExpressionWrapper(F("responded_at") - F("discovered_at"), DurationField())
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for name, period in ctx.periods.items():
         within = _date_in("discovered_at__date", period.start, period.end)
         aggregates[f"all_{name}"] = Count("pk", filter=within)
@@ -755,7 +759,7 @@ def rectification_panel(ctx: Context) -> Panel | None:
         return None
     from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem
 
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for name, period in ctx.periods.items():
         within = _date_in("deadline", period.start, period.end)
         aggregates[f"overdue_{name}"] = Count(
@@ -765,7 +769,7 @@ def rectification_panel(ctx: Context) -> Panel | None:
     items = _in_subtree(ctx, RectificationItem.objects.all()).filter(
         _either_period(ctx, "deadline")
     )
-    groups = _grouped(ctx, items, **aggregates)
+    groups = _grouped(ctx, items, aggregates)
 
     def num(name, key, unit=None, rows=None, **extra):
         period = ctx.periods[name]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import Role, User
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.events import selectors
 from luoshi.events.models import EventFiling, EventReview, EventStatus, ReviewerLevel
@@ -33,7 +34,7 @@ def save_event(*, form, speakers, user, files=(), safety_plan=None) -> EventFili
         raise WorkflowError(_("只有草稿或未通过的备案可以修改。"))
     if not event.pk:
         event.created_by = user
-    event._history_user = user
+    written_by(event, user)
     event.save()
     speakers.instance = event
     speakers.save()
@@ -241,7 +242,7 @@ def save_chain(*, form, steps, user):
     chain = form.save(commit=False)
     if not chain.pk:
         chain.created_by = user
-    chain._history_user = user
+    written_by(chain, user)
     chain.save()
     steps.instance = chain
     steps.save()
@@ -253,6 +254,6 @@ def save_rule(*, form, user):
     rule = form.save(commit=False)
     if not rule.pk:
         rule.created_by = user
-    rule._history_user = user
+    written_by(rule, user)
     rule.save()
     return rule

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
@@ -113,7 +114,7 @@ def review_stats(queryset) -> dict:
         .values_list("object_id", "transition", "at")
     )
     durations = defaultdict(list)
-    previous = {}
+    previous: dict[int, Any] = {}
     for object_id, transition, at in rows:
         if transition in PASS_TRANSITIONS and object_id in previous:
             durations[transition].append((at - previous[object_id]).total_seconds() / 3600)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.notices.models import Notice
@@ -23,7 +24,7 @@ def save_publication(*, form, user, files=()) -> Publication:
     if not item.pk:
         item.created_by = user
         item.author = user
-    item._history_user = user
+    written_by(item, user)
     item.save()
     for uploaded in files:
         evidence_services.attach_file(owner=item, uploaded=uploaded, user=user)
@@ -106,6 +107,6 @@ def save_config(*, form, user):
     config = form.save(commit=False)
     if not config.pk:
         config.created_by = user
-    config._history_user = user
+    written_by(config, user)
     config.save()
     return config
