@@ -30,21 +30,19 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
+from django.apps import apps as django_apps
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.core.dates import day_start
 from luoshi.core.scope import DataScope, user_scopes
 
 NOT_APPLICABLE = "—"
 SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
 
 Period = tuple[datetime.date, datetime.date]
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def dates_between(field_name: str) -> Callable[[datetime.date, datetime.date], Q]:
@@ -345,3 +343,33 @@ def table(
                 summed[name] = summed.get(name, 0) + (count or 0)
     result[SUBTREE] = [plan.value(i, summed, unit, True) for i in range(len(plan.periods))]
     return result
+
+
+def status_rate(
+    *,
+    model: str,
+    date_field: str,
+    date_params: tuple[str, str],
+    status: str = "closed",
+    **declared,
+) -> Metric:
+    """A rate over the records of ``model`` (``"app.Model"``) whose ``date_field`` (a
+    DateField or ``x__date``) falls in the period: those in ``status`` out of all. Its list
+    links filter by ``date_params`` (the list's from/to parameters) and ``status``.
+    ``declared``: the other ``Metric`` fields (key, label, list_url, labels...)."""
+    from_param, to_param = date_params
+
+    def records(params):
+        return django_apps.get_model(model)._default_manager.all()
+
+    return Metric(
+        records=records,
+        in_period=dates_between(date_field),
+        counted=lambda start, end: Q(status=status),
+        filters=lambda params, start, end: {
+            from_param: start.isoformat(),
+            to_param: end.isoformat(),
+        },
+        count_filters=lambda params, start, end: {"status": status},
+        **declared,
+    )

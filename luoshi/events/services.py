@@ -1,6 +1,5 @@
 """Writes of event filings. Every state change goes through ``EVENT_FLOW``."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +12,7 @@ from luoshi.events import selectors
 from luoshi.events.models import EventFiling, EventReview, EventStatus, ReviewerLevel
 from luoshi.events.workflow import EVENT_FLOW
 from luoshi.evidence import services as evidence_services
-from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import current_evidence
 from luoshi.ledger import services as ledger_services
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
@@ -91,11 +90,7 @@ def resolve_chain(unit) -> list[dict]:
 def rule_violations(event) -> list[str]:
     """Chinese messages for each filing rule ``event`` breaks (empty: it may be submitted)."""
     messages = []
-    attachments = Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(EventFiling),
-        object_id=event.pk,
-        is_current=True,
-    )
+    attachments = current_evidence(event)
     for rule in selectors.rules_for(event.unit):
         if event.expected_audience <= rule.min_audience:
             continue

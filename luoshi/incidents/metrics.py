@@ -1,37 +1,16 @@
 """舆情办结率 (registered in IncidentsConfig.ready)."""
 
-from django.db.models import Q
-
-from luoshi.core.metrics import Metric, dates_between
-
-
-def _incidents(params):
-    from luoshi.incidents.models import Incident
-
-    return Incident.objects.all()
-
-
-def _period(params, start, end) -> dict:
-    return {"discovered_from": start.isoformat(), "discovered_to": end.isoformat()}
-
-
-def _closed(start, end) -> Q:
-    from luoshi.incidents.models import IncidentStatus
-
-    return Q(status=IncidentStatus.CLOSED)
-
+from luoshi.core.metrics import status_rate
 
 METRICS = [
-    Metric(
+    status_rate(
         key="incident_closure_rate",
         label="舆情办结率",
         measure_word="起",
-        records=_incidents,
-        in_period=dates_between("discovered_at__date"),
-        counted=_closed,
+        model="incidents.Incident",
+        date_field="discovered_at__date",
+        date_params=("discovered_from", "discovered_to"),
         list_url="incidents:list",
-        filters=_period,
-        count_filters=lambda params, start, end: {"status": "closed"},
         count_label="已办结",
         total_label="登记舆情",
         description="发现日期在期内的舆情事件中已办结的比例",

@@ -1,37 +1,16 @@
 """整改完成率 (registered in InspectionsConfig.ready)."""
 
-from django.db.models import Q
-
-from luoshi.core.metrics import Metric, dates_between
-
-
-def _items(params):
-    from luoshi.inspections.models import RectificationItem
-
-    return RectificationItem.objects.all()
-
-
-def _period(params, start, end) -> dict:
-    return {"deadline_from": start.isoformat(), "deadline_to": end.isoformat()}
-
-
-def _closed(start, end) -> Q:
-    from luoshi.inspections.models import RectificationStatus
-
-    return Q(status=RectificationStatus.CLOSED)
-
+from luoshi.core.metrics import status_rate
 
 METRICS = [
-    Metric(
+    status_rate(
         key="rectification_rate",
         label="整改完成率",
         measure_word="项",
-        records=_items,
-        in_period=dates_between("deadline"),
-        counted=_closed,
+        model="inspections.RectificationItem",
+        date_field="deadline",
+        date_params=("deadline_from", "deadline_to"),
         list_url="inspections:items",
-        filters=_period,
-        count_filters=lambda params, start, end: {"status": "closed"},
         count_label="已整改销号",
         total_label="整改事项",
         description="整改期限在期内的整改事项中已销号的比例",

@@ -31,10 +31,10 @@ def _period(params, start, end) -> dict:
 
 
 def _with_evidence(start, end) -> Q:
+    from luoshi.evidence.selectors import current_evidence_of
     from luoshi.ledger.models import LedgerRecord
-    from luoshi.ledger.selectors import _current_evidence_of
 
-    return Q(Exists(_current_evidence_of(LedgerRecord)))
+    return Q(Exists(current_evidence_of(LedgerRecord)))
 
 
 METRICS = [

@@ -1,16 +1,7 @@
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, Sum
 
-from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import current_evidence_of
 from luoshi.ledger.models import LedgerRecord
-
-
-def _current_evidence_of(model):
-    return Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=OuterRef("pk"),
-        is_current=True,
-    )
 
 
 def with_evidence_flag(queryset):
@@ -18,7 +9,7 @@ def with_evidence_flag(queryset):
 
     For a page of rows only: in the SELECT list PostgreSQL runs the EXISTS once per row
     (a correlated SubPlan). To count over many records use ``having_evidence``."""
-    return queryset.annotate(has_evidence=Exists(_current_evidence_of(queryset.model)))
+    return queryset.annotate(has_evidence=Exists(current_evidence_of(queryset.model)))
 
 
 def having_evidence(queryset):
@@ -27,7 +18,7 @@ def having_evidence(queryset):
     The EXISTS is in the WHERE clause, which PostgreSQL plans as a (hash) semi-join over
     the evidence rows instead of one index probe per record; aggregate the records with
     evidence with this and subtract from the total for the ones without."""
-    return queryset.filter(Exists(_current_evidence_of(queryset.model)))
+    return queryset.filter(Exists(current_evidence_of(queryset.model)))
 
 
 def records_for(user):

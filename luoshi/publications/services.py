@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
+from luoshi.evidence.selectors import has_current_evidence
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
 from luoshi.publications import selectors
@@ -45,7 +46,7 @@ def _notify_reviewers(item):
 
 @transaction.atomic
 def submit(*, item: Publication, user) -> Publication:
-    if not item.body.strip() and not item.evidence.filter(is_current=True).exists():
+    if not item.body.strip() and not has_current_evidence(item):
         raise WorkflowError(_("请填写正文或上传稿件附件后再送审。"))
     PUBLICATION_FLOW.apply(item, "submit", user=user, submitted_at=timezone.now())
     _notify_reviewers(item)
