@@ -14,7 +14,7 @@ TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (
 SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (default
                "assessment_review,incident_signoff"; "" for none): assessment_review = an
                assessment is reviewed and published by others than who computed it;
-               incident_signoff = only a holder of 「办结签批」 (the 领导 role) closes an incident
+               incident_signoff = only a holder of the 领导 role closes an incident
 REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
                memory cache, sessions in the database)
 S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via
@@ -35,6 +35,15 @@ TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies 
                       X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
                       nginx); empty: the direct peer is the client (luoshi.core.client_address)
 
+Unified login (docs/unified-login.md):
+DIRECTORY_MAPPING_FILE  YAML file: directory groups (LDAP DNs, OIDC claim values) -> unit, roles
+LDAP_SERVER_URI, LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_USER_SEARCH_BASE, LDAP_USER_FILTER,
+               LDAP_GROUP_SEARCH_BASE, LDAP_GROUP_FILTER, LDAP_GROUP_TYPE, LDAP_START_TLS,
+               LDAP_CA_CERT_FILE, LDAP_ATTR_FULL_NAME, LDAP_ATTR_EMAIL, LDAP_TIMEOUT_SECONDS
+OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT,
+               OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT,
+               OIDC_USERNAME_CLAIM, OIDC_GROUPS_CLAIM, OIDC_CA_BUNDLE, OIDC_LOGIN_LABEL
+
 API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
                (default "1200/minute" / "60/minute")
 WORKER_HEARTBEAT_SECONDS / WORKER_HEARTBEAT_STALE_SECONDS  the worker's heartbeat period and
@@ -47,8 +56,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import ldap
 from django.utils.csp import CSP
 from django.utils.functional import lazy
+from django_auth_ldap.config import (
+    GroupOfNamesType,
+    GroupOfUniqueNamesType,
+    LDAPSearch,
+    NestedActiveDirectoryGroupType,
+    PosixGroupType,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Created where it is first written to (manage.py, the secret key below, file storages),
@@ -273,6 +290,74 @@ SECURE_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+
+# --- unified login (docs/unified-login.md) ------------------------------------------------
+# Directory groups (LDAP group DNs, values of the OIDC groups claim) -> unit and roles: one
+# YAML file for both (luoshi.accounts.directory).
+DIRECTORY_MAPPING_FILE = os.environ.get("DIRECTORY_MAPPING_FILE", "")
+
+# LDAP / Active Directory (django-auth-ldap): on when LDAP_SERVER_URI is set. The login form
+# tries the directory first, then local accounts.
+LDAP_SERVER_URI = os.environ.get("LDAP_SERVER_URI", "")
+if LDAP_SERVER_URI:
+    AUTHENTICATION_BACKENDS.insert(1, "luoshi.accounts.backends.LuoshiLDAPBackend")
+AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+AUTH_LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")
+AUTH_LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS")
+AUTH_LDAP_USER_SEARCH = LDAPSearch(
+    os.environ.get("LDAP_USER_SEARCH_BASE", ""),
+    ldap.SCOPE_SUBTREE,
+    os.environ.get("LDAP_USER_FILTER", "(uid=%(user)s)"),  # AD: (sAMAccountName=%(user)s)
+)
+AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+    os.environ.get("LDAP_GROUP_SEARCH_BASE", ""),
+    ldap.SCOPE_SUBTREE,
+    os.environ.get("LDAP_GROUP_FILTER", "(objectClass=*)"),
+)
+AUTH_LDAP_GROUP_TYPE = {
+    "groupOfNames": GroupOfNamesType(),
+    "groupOfUniqueNames": GroupOfUniqueNamesType(),
+    "posixGroup": PosixGroupType(),
+    "activeDirectory": NestedActiveDirectoryGroupType(),
+}[os.environ.get("LDAP_GROUP_TYPE", "groupOfNames")]
+AUTH_LDAP_USER_ATTR_MAP = {
+    "full_name": os.environ.get("LDAP_ATTR_FULL_NAME", "cn"),
+    "email": os.environ.get("LDAP_ATTR_EMAIL", "mail"),
+}
+AUTH_LDAP_ALWAYS_UPDATE_USER = True
+AUTH_LDAP_CONNECTION_OPTIONS = {
+    ldap.OPT_NETWORK_TIMEOUT: int(os.environ.get("LDAP_TIMEOUT_SECONDS", "5")),
+    ldap.OPT_TIMEOUT: int(os.environ.get("LDAP_TIMEOUT_SECONDS", "5")),
+    ldap.OPT_REFERRALS: 0,  # Active Directory: do not chase referrals
+}
+if os.environ.get("LDAP_CA_CERT_FILE"):
+    AUTH_LDAP_GLOBAL_OPTIONS = {ldap.OPT_X_TLS_CACERTFILE: os.environ["LDAP_CA_CERT_FILE"]}
+
+# OpenID Connect (provincial 统一身份认证, mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set;
+# the login page then shows 「统一身份认证登录」. Endpoints from the provider's discovery document
+# (/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "统一身份认证登录")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("luoshi.accounts.backends.LuoshiOIDCBackend")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")  # the id_token's iss must be this
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+OIDC_CA_BUNDLE = os.environ.get("OIDC_CA_BUNDLE", "")
+OIDC_VERIFY_SSL = OIDC_CA_BUNDLE or True  # requests' verify: a CA bundle path or True
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USER_CLAIMS = {"full_name": "name", "email": "email", "phone": "phone_number"}
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 
 # The reverse proxies whose X-Forwarded-For is believed (luoshi.core.client_address).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages luoshi needs (fonts, Pango and fontconfig for PDF/charts, headless
 # Chromium for browser tests, poppler for PDF checks, LibreOffice Writer for importing .doc/.wps
-# reports, gettext; nginx and systemd-analyze for the deployment checks).
+# reports, gettext; nginx and systemd-analyze for the deployment checks; the LDAP client
+# headers python-ldap builds against, and slapd + ldap-utils for the LDAP login tests).
 # Idempotent: prints nothing and exits 0 when everything is present.
 # Never fails the caller: without permission it only warns (tests needing
 # Chromium skip themselves).
@@ -24,6 +25,11 @@ PKGS=(
   nginx
   openssl
   systemd
+  # unified login: python-ldap is built from source against these; the tests start a slapd
+  libldap2-dev
+  libsasl2-dev
+  slapd
+  ldap-utils
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

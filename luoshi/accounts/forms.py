@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.accounts import lockout, otp, policy
+from luoshi.accounts import directory, lockout, otp, policy
 from luoshi.accounts.models import ResponsibilityPosition, Role, User
 from luoshi.core.defaults import grantable_permissions
 from luoshi.core.forms import ChoiceIdsInRangeMixin, ModelMultipleChoiceField, UserFormMixin
@@ -53,6 +53,9 @@ class UserForm(UserFormMixin, forms.ModelForm):
         self.fields["unit"].required = True
         self.fields["groups"].queryset = assignable_roles(self.user)
         self.fields["groups"].help_text = ""
+        if self.instance.pk and self.instance.is_directory_user:
+            notice = _("目录账号：下次登录时按目录分组重新设置")
+            self.fields["unit"].help_text = self.fields["groups"].help_text = notice
 
 
 class UserCreateForm(UserForm):
@@ -116,6 +119,14 @@ class LoginForm(auth_forms.AuthenticationForm):
         if self.captcha_required and self.has_error("captcha"):
             return self.cleaned_data
         return super().clean()
+
+    def get_invalid_login_error(self):
+        """The directory accepted the password but luoshi does not let the user in (no
+        mapped group, ``luoshi.accounts.directory``): say so, not 「密码错误」."""
+        message = directory.refusal(self.request)
+        if message:
+            return forms.ValidationError(message, code="directory_refused")
+        return super().get_invalid_login_error()
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

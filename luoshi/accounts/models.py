@@ -55,6 +55,14 @@ class LuoshiUserManager(UserManager.from_queryset(ScopedQuerySet)):
     pass
 
 
+class AuthSource(models.TextChoices):
+    """Where a user's password lives: here, or in a directory (luoshi.accounts.directory)."""
+
+    LOCAL = "local", _("本系统账号")
+    LDAP = "ldap", _("LDAP/AD 目录")
+    OIDC = "oidc", _("统一身份认证")
+
+
 class User(AbstractUser):
     """A person: belongs to one unit and holds roles."""
 
@@ -82,6 +90,14 @@ class User(AbstractUser):
         db_default=False,  # rows written by bulk SQL (luoshi.core.scale) get it too
         help_text=_("初始密码或管理员重置的密码：登录后须先修改密码"),
     )
+    auth_source = models.CharField(
+        _("账号来源"),
+        max_length=10,
+        choices=AuthSource.choices,
+        default=AuthSource.LOCAL,
+        db_default=AuthSource.LOCAL,
+        help_text=_("目录账号的单位与角色在每次登录时按目录分组更新，密码由目录管理"),
+    )
 
     # optimistic versioning (luoshi.core.concurrency): every edit claims this number
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
@@ -98,6 +114,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    @property
+    def is_directory_user(self) -> bool:
+        return self.auth_source != AuthSource.LOCAL
 
     @property
     def roles(self):

@@ -49,7 +49,10 @@ def password_expired(user, now=None) -> bool:
 
 def password_change_reason(user) -> str | None:
     """Why ``user`` must change the password before going on: "reset" (an initial or
-    administrator-set password), "expired", or None."""
+    administrator-set password), "expired", or None. A directory user's password lives in
+    the directory (LDAP/AD, 统一身份认证), whose own policy applies: never asked here."""
+    if getattr(user, "is_directory_user", False):
+        return None
     if user.must_change_password:
         return "reset"
     if password_expired(user):

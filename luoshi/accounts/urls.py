@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 
-from luoshi.accounts import views, views_otp
+from luoshi.accounts import views, views_import, views_otp
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,6 +18,24 @@ urlpatterns = [
     path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user_password"),
     path("sessions/", views.SessionListView.as_view(), name="sessions"),
     path("sessions/<int:pk>/end/", views.SessionEndView.as_view(), name="session_end"),
+    path(
+        "import/units/", views_import.ImportView.as_view(), {"table": "units"}, name="import_units"
+    ),
+    path(
+        "import/users/", views_import.ImportView.as_view(), {"table": "users"}, name="import_users"
+    ),
+    path(
+        "import/units/template/",
+        views_import.ImportTemplateView.as_view(),
+        {"table": "units"},
+        name="import_units_template",
+    ),
+    path(
+        "import/users/template/",
+        views_import.ImportTemplateView.as_view(),
+        {"table": "users"},
+        name="import_users_template",
+    ),
     path("roles/", views.RoleListView.as_view(), name="roles"),
     path("roles/new/", views.RoleCreateView.as_view(), name="role_create"),
     path("roles/<int:pk>/edit/", views.RoleUpdateView.as_view(), name="role_update"),
@@ -36,6 +54,17 @@ auth_urlpatterns = [
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    # 统一身份认证 (OpenID Connect): to the provider and back (docs/unified-login.md).
+    path(
+        "oidc/authenticate/",
+        login_not_required(views.OIDCLoginView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(views.OIDCCallbackView.as_view()),
+        name="oidc_authentication_callback",
     ),
     # The login captcha's image (django-simple-captcha, drawn locally), open before sign-in.
     re_path(

@@ -2,15 +2,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import UpdateView, View
+from mozilla_django_oidc import views as oidc_views
 
-from luoshi.accounts import forms, lockout, policy, sessions
+from luoshi.accounts import directory, forms, lockout, policy, sessions
 from luoshi.accounts.filters import PositionFilter, UserFilter
-from luoshi.accounts.models import ResponsibilityPosition, Role, User, UserSession
+from luoshi.accounts.models import AuthSource, ResponsibilityPosition, Role, User, UserSession
 from luoshi.audit.models import OperationLog
 from luoshi.audit.services import log_change
 from luoshi.core.views import (
@@ -33,7 +35,37 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
+        return super().get_context_data(
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            oidc_enabled=bool(settings.OIDC_RP_CLIENT_ID),
+            oidc_label=settings.OIDC_LOGIN_LABEL,
+            **kwargs,
+        )
+
+
+class OIDCEnabledMixin:
+    """统一身份认证's pages exist only when it is configured (OIDC_RP_CLIENT_ID)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.OIDC_RP_CLIENT_ID:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OIDCLoginView(OIDCEnabledMixin, oidc_views.OIDCAuthenticationRequestView):
+    """「统一身份认证登录」: to the provider's sign-in page (code flow with PKCE)."""
+
+
+class OIDCCallbackView(OIDCEnabledMixin, oidc_views.OIDCAuthenticationCallbackView):
+    """Back from the provider: the user is signed in (unit and roles from the groups
+    claim, ``luoshi.accounts.directory``), or sent to the login page with the reason."""
+
+    def login_failure(self):
+        message = directory.refusal(self.request) or _(
+            "统一身份认证登录未成功，请重试或使用账号密码登录。"
+        )
+        messages.error(self.request, message)
+        return super().login_failure()
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -43,6 +75,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     success_url = reverse_lazy("password_change_done")
     form_class = forms.PasswordChangeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_directory_user:
+            messages.info(request, DIRECTORY_PASSWORD_NOTICE)
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if lockout.is_locked(request, request.user):
@@ -70,6 +108,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             **kwargs,
         )
 
+
+DIRECTORY_PASSWORD_NOTICE = gettext_lazy(
+    "您通过统一身份认证（LDAP/AD 或统一身份认证平台）登录，密码由单位目录管理，请在目录中修改密码。"
+)
 
 PASSWORD_CHANGE_NOTICES = {
     "reset": gettext_lazy("您正在使用初始密码或管理员重置的密码，请先修改密码再继续使用系统。"),
@@ -142,9 +184,13 @@ class UserUpdateView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
 
 
 class UserPasswordResetView(ManageableUserMixin, UserPageMixin, ScopedUpdateView):
-    """An administrator sets a new password for a user in scope."""
+    """An administrator sets a new password for a user in scope (not a directory user:
+    their password is the directory's, 404 here)."""
 
     form_class = forms.AdminSetPasswordForm
+
+    def scoped_queryset(self):
+        return super().scoped_queryset().filter(auth_source=AuthSource.LOCAL)
 
     def get_form_kwargs(self):
         return {"user": self.object, "data": self.request.POST or None}

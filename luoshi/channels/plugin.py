@@ -16,7 +16,7 @@ CHANNEL_INCIDENT_GRANTS = registry.module_grants(
         "leader": {
             "channels.channel": VIEW,
             "channels.channelcheck": VIEW,
-            "incidents.incident": [*VIEW, "signoff_incident"],
+            "incidents.incident": VIEW,
         },
         "clerk": {
             "channels.channel": ["view", "add", "change"],

@@ -23,7 +23,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font
@@ -38,6 +40,16 @@ from luoshi.core.excel import FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, safe_r
 DEFAULT_MAX_ROWS = 10_000  # the bulk import writes 10,000 rows in seconds (bench/run.py)
 HELP_SHEET_TITLE = "填写说明"
 REQUIRED_FONT = Font(bold=True, color="C00000")
+
+
+class Duplicates(models.TextChoices):
+    """What an import does with a row that repeats what is already kept (or an earlier row
+    of the file): each module says what "the same" means (a ledger record: unit, type, date
+    and title; a unit: its code; a user: the username)."""
+
+    REFUSE = "refuse", gettext_lazy("提示重复，不导入")
+    SKIP = "skip", gettext_lazy("跳过重复的行，导入其余")
+    KEEP = "keep", gettext_lazy("已确认不是重复，全部导入")
 
 
 class CellError(ValueError):
@@ -455,6 +467,12 @@ def wrong_template(made_for: str, expected: str) -> RowError:
         "「%(made_for)s」，或下载「%(expected)s」的模板重新填写"
     ) % {"made_for": made_for, "expected": expected}
     return RowError(0, "", message)
+
+
+def sort_errors(spec: TableSpec, errors: list[RowError]) -> list[RowError]:
+    """The errors by row, then in the order of the sheet's columns (file errors first)."""
+    order = {column.header: index for index, column in enumerate(spec.columns)}
+    return sorted(errors, key=lambda e: (e.row, order.get(e.column, -1)))
 
 
 def too_many_rows(spec: TableSpec) -> RowError:

@@ -147,6 +147,7 @@ MENU = [
             MenuItem(_("人员管理"), "accounts:users", "accounts.view_user", "people"),
             MenuItem(_("角色权限"), "accounts:roles", "accounts.view_role", "shield-lock"),
             MenuItem(_("在线会话"), "accounts:sessions", "accounts.view_usersession", "laptop"),
+            MenuItem(_("Excel 导入"), "accounts:import_users", "accounts.add_user", "upload"),
             MenuItem(
                 _("责任岗位"),
                 "accounts:positions",

@@ -90,7 +90,6 @@ class Incident(UnitScopedModel):
         verbose_name = _("舆情事件")
         verbose_name_plural = _("舆情事件")
         ordering = ["-discovered_at", "-id"]
-        permissions = [("signoff_incident", "办结签批")]
         indexes = [models.Index(fields=["unit", "discovered_at"])]
 
     def __str__(self):

@@ -1,9 +1,9 @@
 """The incident timeline: 登记 → 研判 → 处置 → 回应 → 办结, strictly in this order.
 
 办结 is a leader's sign-off while ``incident_signoff`` is listed in
-``settings.SEPARATION_OF_DUTIES`` (the default): only a holder of 「办结签批」
-(``incidents.signoff_incident``, given to the 领导 role) closes an incident; otherwise whoever
-handles incidents closes them too.
+``settings.SEPARATION_OF_DUTIES`` (the default): only a holder of the 领导 role closes an
+incident (by role, as 终审 in 三审 is the 领导's: a 单位管理员 who hands out the role does
+not thereby sign off); otherwise whoever handles incidents closes them too.
 """
 
 from django.utils.translation import gettext as _now
@@ -14,15 +14,15 @@ from luoshi.incidents.models import Incident
 from luoshi.incidents.models import IncidentStatus as S
 
 PERMISSION = "incidents.change_incident"
-SIGNOFF_PERMISSION = "incidents.signoff_incident"
+SIGNOFF_ROLE = "leader"  # 领导
 
 
 def may_close(user, incident) -> bool:
     """办结: the leader's sign-off when the deployment separates it, else the handler's."""
     if not separation_on("incident_signoff"):
         return user.has_perm(PERMISSION)
-    if not user.has_perm(SIGNOFF_PERMISSION):
-        raise WorkflowError(_now("按职责分离，办结须由领导签批（需「办结签批」权限）。"))
+    if not user.is_active or not user.groups.filter(role__code=SIGNOFF_ROLE).exists():
+        raise WorkflowError(_now("按职责分离，办结须由领导签批。"))
     return True
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from luoshi.core.excel_import import (
     ChoiceParser,
     Column,
     DateParser,
+    Duplicates,
     IntegerParser,
     RowError,
     TableSpec,
@@ -141,14 +141,6 @@ class ImportResult:
     @property
     def count(self) -> int:
         return len(self.created)
-
-
-class Duplicates(models.TextChoices):
-    """What an import does with a row that repeats a record (same unit, type, date, title)."""
-
-    REFUSE = "refuse", gettext_lazy("提示重复，不导入")
-    SKIP = "skip", gettext_lazy("跳过重复的行，导入其余")
-    KEEP = "keep", gettext_lazy("已确认不是重复，全部导入")
 
 
 def import_records(

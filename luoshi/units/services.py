@@ -11,10 +11,15 @@ from luoshi.units.models import Unit, UnitYearStat
 
 
 @transaction.atomic
-def create_unit(*, parent: Unit | None, **fields) -> Unit:
+def create_unit(*, parent: Unit | None, history_user=None, **fields) -> Unit:
+    """``history_user``: who is named in the unit's history when there is no request (an
+    import running as a background job)."""
+    unit = Unit(**fields)
+    if history_user is not None:
+        unit._history_user = history_user
     if parent is None:
-        return Unit.objects.add_root(fields)
-    return Unit.objects.add_child(parent, fields)
+        return Unit.objects.add_root(instance=unit)
+    return Unit.objects.add_child(parent, instance=unit)
 
 
 @transaction.atomic
