@@ -6,11 +6,11 @@ DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated host names
 MEDIA_ROOT     public uploads (default var/media)
 EVIDENCE_ROOT  private evidence files, never served as static/media (default var/evidence)
-EVIDENCE_MAX_MB  largest evidence file accepted, in MiB (default 50)
+EVIDENCE_MAX_MB  largest evidence file accepted, in MiB (default 50; 参数设置)
 SESSION_HOURS  idle time after which a session expires (default 8)
 TASKS_BACKEND  django.tasks backend: "db" (django-tasks-db, a db_worker runs the jobs;
                default) or "immediate" (run at once, in the request)
-TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3)
+TASK_REMIND_DAYS_BEFORE  days before a task's deadline that units are reminded (default 3; 参数设置)
 SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (default
                "assessment_review,incident_signoff"; "" for none): assessment_review = an
                assessment is reviewed and published by others than who computed it;
@@ -29,12 +29,21 @@ SECURE_SSL_REDIRECT   "1": redirect http → https (and send HSTS)
 SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SECURE_SSL_REDIRECT
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
-UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200)
-EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx)
+UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200; 参数设置)
+EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx; 参数设置)
 TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
                       X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
                       nginx); empty: the direct peer is the client (luoshi.core.client_address)
 
+Notifications (docs/notifications.md): e-mail through SMTP, links in external messages
+EMAIL_HOST / EMAIL_PORT (default 25) / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD
+               the SMTP server; EMAIL_USE_TLS or EMAIL_USE_SSL "1"; without EMAIL_HOST,
+               e-mail deliveries fail, visibly (通知发送记录)
+DEFAULT_FROM_EMAIL   sender address (default "luoshi@localhost")
+SITE_URL       e.g. https://luoshi.example.gov.cn: links in e-mail and robot messages
+NOTICE_MAX_ATTEMPTS  default of the 参数设置 retry limit of a failed delivery (default 5)
+These and the variables marked (参数设置) above are only defaults: the system
+administrator changes the 参数设置 values at run time (luoshi.core.parameters).
 Unified login (docs/unified-login.md):
 DIRECTORY_MAPPING_FILE  YAML file: directory groups (LDAP DNs, OIDC claim values) -> unit, roles
 LDAP_SERVER_URI, LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_USER_SEARCH_BASE, LDAP_USER_FILTER,
@@ -137,6 +146,7 @@ INSTALLED_APPS = [
     "luoshi.ledger",
     "luoshi.duty",
     "luoshi.tasks",
+    "luoshi.statforms",
     "luoshi.audit",
     "luoshi.notices",
     "luoshi.channels",
@@ -233,7 +243,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "luoshi.accounts.password_validation.PasswordHistoryValidator"},
 ]
 
-# 等保 login-security policy (luoshi.accounts.policy; docs/login-security.md).
+# 等保 login-security policy (luoshi.accounts.policy; docs/login-security.md): defaults of
+# the 参数设置 values the system administrator may change at run time.
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))  # 0: no expiry
 PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))  # 0: reuse allowed
 PASSWORD_CHANGE_AT_FIRST_LOGIN = env_bool("PASSWORD_CHANGE_AT_FIRST_LOGIN", True)
@@ -530,6 +541,35 @@ TASKS = {
     }
 }
 TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
+
+# Notifications through each unit's channels (luoshi.notices.channels; docs/notifications.md)
+
+
+def mailers_config(environ=os.environ) -> dict:
+    """Django's MAILERS: SMTP when EMAIL_HOST is set, else the console backend (the
+    e-mail channel then refuses to send: luoshi.notices.channels)."""
+    host = environ.get("EMAIL_HOST", "")
+    if not host:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    options = {
+        "host": host,
+        "port": int(environ.get("EMAIL_PORT", "25")),
+        "username": environ.get("EMAIL_HOST_USER", ""),
+        "password": environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": environ.get("EMAIL_USE_TLS", "").lower() in {"1", "true", "yes", "on"},
+        "use_ssl": environ.get("EMAIL_USE_SSL", "").lower() in {"1", "true", "yes", "on"},
+        "timeout": 15,
+    }
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }
+
+
+MAILERS = mailers_config()
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
+SITE_URL = os.environ.get("SITE_URL", "")
+NOTICE_MAX_ATTEMPTS = int(os.environ.get("NOTICE_MAX_ATTEMPTS", "5"))
+
 # Separation of duties in force (luoshi.core.workflow.separation_on; docs/authority.md).
 SEPARATION_OF_DUTIES = env_list("SEPARATION_OF_DUTIES", "assessment_review,incident_signoff")
 # `luoshi run_worker` writes a heartbeat this often; /healthz calls the worker stale when the

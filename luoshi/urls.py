@@ -13,6 +13,7 @@ urlpatterns = [
     path("ledger/", include("luoshi.ledger.urls")),
     path("duty/", include("luoshi.duty.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
+    path("statforms/", include("luoshi.statforms.urls")),
     path("evidence/", include("luoshi.evidence.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("notices/", include("luoshi.notices.urls")),

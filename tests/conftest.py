@@ -58,6 +58,18 @@ def _login_steps_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def _parameters_as_stored():
+    """参数设置 values are kept in memory per process: each test starts from a database that
+    stores none (its own writes are rolled back), so nothing stored by another test
+    applies, and the defaults (the settings a test may override) are read."""
+    from luoshi.core import parameters
+
+    parameters.reset_cache({})
+    yield
+    parameters.reset_cache({})
+
+
+@pytest.fixture(autouse=True)
 def _private_evidence_root(settings, tmp_path):
     """Evidence files of a test go to a temporary folder, never to var/."""
     root = tmp_path / "evidence"

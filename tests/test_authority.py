@@ -15,6 +15,8 @@ from luoshi.accounts.models import Role
 from luoshi.audit.models import OperationLog
 from luoshi.core.authority import BusinessLine, Guidance
 from luoshi.core.scope import in_write_scope
+from luoshi.inspections.forms import PlanForm
+from luoshi.risks.forms import CampaignForm
 from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
 from tests.factories import LedgerRecordFactory, make_unit, make_user, pdf_upload
 
@@ -180,3 +182,14 @@ def test_the_administrator_manages_it_on_a_logged_page(client, world):
     assert OperationLog.objects.filter(
         model_label="core.guidance", object_id=str(created.pk), action="-"
     ).exists()
+
+
+def test_campaigns_and_inspections_follow_their_own_lines(world):
+    roots = CampaignForm(user=world.issuer).fields["subtree_root"].queryset
+    assert world.street in roots  # the world's guidance has the risks line
+    inspected = PlanForm(user=world.issuer).fields["inspected_units"].queryset
+    assert world.street not in inspected  # but not the inspections line
+    world.guidance.lines.add(BusinessLine.objects.get(code="inspections"))
+    issuer = type(world.issuer).objects.get(pk=world.issuer.pk)  # a new request
+    assert world.street in PlanForm(user=issuer).fields["inspected_units"].queryset
+    assert world.outside not in PlanForm(user=issuer).fields["inspected_units"].queryset

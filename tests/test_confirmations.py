@@ -8,6 +8,7 @@ from django.urls import reverse
 from luoshi.assessment.workflow import ASSESSMENT
 from luoshi.duty.workflow import SIGNING
 from luoshi.inspections.workflow import RECTIFICATION, RESULT
+from luoshi.notices.workflow import ANNOUNCEMENT
 from luoshi.reports.workflow import REPORT_FLOW as REPORT
 from luoshi.units.services import deactivation_notice
 from tests.factories import make_unit
@@ -21,6 +22,7 @@ from tests.factories import make_unit
         (REPORT, "finalize"),
         (RESULT, "record"),
         (RECTIFICATION, "close"),
+        (ANNOUNCEMENT, "publish"),
     ],
 )
 def test_irreversible_steps_say_what_they_do(workflow, step):

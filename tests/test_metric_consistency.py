@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import timezone
@@ -74,7 +75,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         leader = User.objects.get(username="qw_leader")  # 区委副书记: the whole district
         codes = list(ActivityType.objects.order_by("order").values_list("code", flat=True))
         variants = [("ledger_count", {})] + [("ledger_count", {"activity_type": c}) for c in codes]
-        variants += [(key, {}) for key in sorted(metrics.registry()) if key != "ledger_count"]
+        summed = {k for k, m in metrics.registry().items() if m.summed}
+        variants += [
+            (key, {}) for key in sorted(metrics.registry()) if key not in {"ledger_count"} | summed
+        ]
+        variants += [  # figures of the statistics forms: sums of accepted values
+            ("statform_figure", {"figure": "party_members"}),
+            ("statform_rate", {"figure": "xxqg_downloads", "of": "party_members"}),
+        ]
         yield SimpleNamespace(
             leader=leader,
             units=list(Unit.objects.filter(is_active=True).order_by("path")),
@@ -83,15 +91,17 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-def _listed(user, url: str) -> int:
+def _listed(user, url: str, summed: str = ""):
     """How many records the list page at ``url`` shows ``user`` (its own view and filters,
-    without rendering the page)."""
+    without rendering the page); for a metric that sums a field, the sum of it."""
     path, _sep, query = url.partition("?")
     match = resolve(path)
     request = RequestFactory().get(url)
     request.user = user
     view = match.func.view_class()
     view.setup(request, *match.args, **match.kwargs)
+    if summed:
+        return metrics.figure(view.get_queryset().aggregate(n=Sum(summed))["n"])
     return view.get_queryset().count()
 
 
@@ -119,9 +129,10 @@ def test_every_figure_equals_the_list_its_link_opens(db, demo):
                 for name in LINKED:
                     value = found[name]
                     where = (key, params, unit.code, subtree, name)
-                    assert _listed(demo.leader, value.count_url) == value.count, where
+                    summed = value.metric.summed
+                    assert _listed(demo.leader, value.count_url, summed) == value.count, where
                     if value.metric.is_rate:
-                        assert _listed(demo.leader, value.total_url) == value.total, where
+                        assert _listed(demo.leader, value.total_url, summed) == value.total, where
                         assert value.count <= value.total, where
                     checked += 1
     assert checked == len(demo.variants) * len(demo.units) * 2 * len(LINKED)
@@ -197,7 +208,7 @@ def test_dashboard_states_the_metric(db, demo):
 
 
 def test_report_facts_state_the_metric(db, demo):
-    codes = [params["activity_type"] for key, params in demo.variants if params]
+    codes = [p["activity_type"] for key, p in demo.variants if key == "ledger_count" and p]
     year = [PERIODS["year"]]
     for unit in demo.units:
         for subtree in (False, True):

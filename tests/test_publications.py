@@ -13,6 +13,7 @@ from luoshi.core.workflow import WorkflowStep
 from luoshi.publications import services
 from luoshi.publications.models import Publication, PublicationStatus, ReviewConfig
 from tests.factories import make_user
+from tests.test_channels import make_channel
 
 pytestmark = pytest.mark.django_db
 S = PublicationStatus
@@ -28,6 +29,11 @@ def make_item(unit, author, title="我区召开意识形态工作专题会议", 
         body="近日，我区召开专题会议研究部署意识形态工作。",
         **extra,
     )
+
+
+@pytest.fixture
+def channel(tree, users):
+    return make_channel(tree.own, users.clerk, name="区委宣传部微信公众号")
 
 
 @pytest.fixture
@@ -60,19 +66,22 @@ def run_review(client, item, first, second, final):
     item.refresh_from_db()
 
 
-def test_three_signed_steps_then_published(client, tree, users, reviewer2):
+def test_three_signed_steps_then_published(client, tree, users, reviewer2, channel):
     client.force_login(users.clerk)
+    form = client.get(reverse("publications:create")).context["form"]
+    assert form.fields["channel"].initial == channel.pk  # the unit's one channel, chosen
     response = client.post(
         reverse("publications:create"),
         {
             "unit": tree.own.pk,
             "title": "区委理论学习中心组开展专题学习",
-            "channel_name": "区委宣传部微信公众号",
+            "channel": channel.pk,
             "body": "正文",
         },
     )
     assert response.status_code == 302
     item = Publication.objects.get()
+    assert item.channel == channel and item.channel_name == "区委宣传部微信公众号"
     assert item.author == users.clerk and item.status == S.DRAFT
     client.post(reverse("publications:submit", args=[item.pk]))
     item.refresh_from_db()
@@ -138,7 +147,7 @@ def test_forbidden_steps_are_refused_through_the_urls(client, tree, users, revie
     assert item.status == S.SECOND
 
 
-def test_rejection_returns_to_author_with_comments(client, tree, users, reviewer2):
+def test_rejection_returns_to_author_with_comments(client, tree, users, reviewer2, channel):
     item = make_item(tree.own, users.clerk)
     services.submit(item=item, user=users.clerk)
     client.force_login(users.reviewer)
@@ -156,7 +165,7 @@ def test_rejection_returns_to_author_with_comments(client, tree, users, reviewer
     # the author revises and resubmits; the same reviewers keep their own steps
     client.post(
         reverse("publications:update", args=[item.pk]),
-        {"unit": tree.own.pk, "title": "修改后的标题", "channel_name": "公众号", "body": "新正文"},
+        {"unit": tree.own.pk, "title": "修改后的标题", "channel": channel.pk, "body": "新正文"},
     )
     client.post(reverse("publications:submit", args=[item.pk]))
     run_review(client, item, users.reviewer, reviewer2, users.leader)
@@ -226,3 +235,21 @@ def test_review_coverage_equals_the_records_behind_its_url(client, tree, users, 
         "review_coverage", {}, user=SYSTEM, unit=tree.own, subtree=False, start=start, end=today
     )
     assert (own_only.count, own_only.total) == (1, 1)
+
+
+def test_the_channel_is_one_the_unit_registered(client, tree, users, channel):
+    other = make_channel(tree.sibling, users.sibling_clerk, name="区教育局微信公众号")
+    client.force_login(users.admin)  # sees both units' channels
+    response = client.post(
+        reverse("publications:create"),
+        {"unit": tree.own.pk, "title": "标题", "channel": other.pk, "body": "正文"},
+    )
+    assert "请选择区委宣传部自己登记的阵地" in response.content.decode()
+    client.force_login(users.clerk)  # the other unit's channel is not even a choice
+    form = client.get(reverse("publications:create")).context["form"]
+    assert list(form.fields["channel"].queryset) == [channel]
+    missing = client.post(
+        reverse("publications:create"), {"unit": tree.own.pk, "title": "标题", "body": "正文"}
+    )
+    assert "请选择发布阵地" in missing.content.decode()
+    assert not Publication.objects.exists()

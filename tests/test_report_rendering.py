@@ -2,6 +2,7 @@
 back with poppler (pdftotext, pdffonts), in Simplified and Traditional script."""
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from luoshi.core.script import convert
 from luoshi.reports.document import Chart, Document, Section
 from luoshi.reports.rendering import render_docx, render_html, render_pdf
 from luoshi.reports.rendering.charts import echarts_option
-from luoshi.reports.rendering.layout import chinese_number, layout
+from luoshi.reports.rendering.layout import chinese_number, layout, text_width, title_lines
 
 PARA = (
     "全年共召开党委理论学习中心组学习15次，专题研究意识形态工作4次，按照上级部署"
@@ -163,19 +164,77 @@ def test_docx_page_is_a4_with_official_margins(docx_simplified):
 
 
 def test_docx_grid_holds_22_lines_of_28_characters(docx_simplified):
+    """A line grid (every program honours it) and runs condensed by 0.25 pt: 28 characters of
+    3号 in the text block, in Word and in LibreOffice/WPS alike (a character grid with a
+    negative charSpace gave LibreOffice 14 characters a line)."""
     section = docx_simplified.sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:charSpace")) is None
     line_pitch = int(grid.get(qn("w:linePitch")))
-    char_space = int(grid.get(qn("w:charSpace")))
-    assert (line_pitch, char_space) == (579, -842)
+    assert line_pitch == 579
+    defaults = docx_simplified.styles.element.find(qn("w:docDefaults"))
+    spacing = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:spacing"))
+    condensed = int(spacing.get(qn("w:val"))) / 20  # twentieths of a point
+    assert condensed == -0.25
     text_height = section.page_height.twips - section.top_margin.twips - section.bottom_margin.twips
     text_width_pt = (
         section.page_width.twips - section.left_margin.twips - section.right_margin.twips
     ) / 20
     assert text_height // line_pitch == 22
-    pitch_pt = 16 + char_space / 4096  # Word: 3号 plus charSpace in 1/4096 pt
-    assert int(text_width_pt // pitch_pt) == 28
+    assert int(text_width_pt // (16 + condensed)) == 28
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        ("区委宣传部2026年意识形态工作总结", ["区委宣传部2026年意识形态工作总结"]),
+        (
+            "区委宣传部关于2026年意识形态领域风险隐患排查情况的报告",
+            ["区委宣传部关于2026年意识形态", "领域风险隐患排查情况的报告"],
+        ),
+        (
+            "关于区委宣传部落实意识形态工作责任制情况的调研报告",
+            ["关于区委宣传部落实意识形态", "工作责任制情况的调研报告"],
+        ),
+    ],
+)
+def test_titles_break_between_words_the_first_line_longer(title, lines):
+    assert title_lines(title) == lines
+    for line in lines:
+        assert text_width(line) <= 20  # 2号 characters of a line
+    if len(lines) == 2:
+        assert text_width(lines[0]) >= text_width(lines[1])
+    assert not title_lines(title)[-1].startswith(("查", "告"))  # never 「…排／查报告」
+
+
+def test_a_traditional_title_breaks_where_its_simplified_words_end():
+    lay = layout(
+        Document(title="关于区委宣传部落实意识形态工作责任制情况的调研报告"), "traditional"
+    )
+    assert lay.title_lines == ["關於區委宣傳部落實意識形態", "工作責任制情況的調研報告"]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (scripts/sysdeps.sh)")
+def test_libreoffice_shows_28_characters_a_line(tmp_path):
+    """The .docx opened by LibreOffice: a paragraph of CJK characters breaks every 28."""
+    body = "意识形态工作责任制落实情况" * 8  # 104 characters, no punctuation to squeeze
+    document = Document(title="版心测试", sections=[Section(heading="测试", paragraphs=[body])])
+    source = tmp_path / "grid.docx"
+    source.write_bytes(render_docx(document, script="simplified"))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "grid.pdf"), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    lines = [line for line in text.splitlines() if line.strip() and line.strip()[0] in body]
+    widths = [len(line.strip()) for line in lines]
+    # the first line is indented 2 characters; the full lines in between hold 28
+    assert widths[0] == 26 and set(widths[1:-1]) == {28}, widths
 
 
 def test_docx_styles_carry_the_official_fonts_and_sizes(docx_simplified):
@@ -287,7 +346,7 @@ def test_docx_traditional_script(docx_traditional):
     assert "一、工作開展情況" in text
     assert "圖1　各季度學習次數" in text
     # The official font names stay as they are: recipients' machines know them.
-    assert east_asia_font(docx_traditional.styles["Normal"]) == "仿宋_GB2312"
+    assert east_asia_font(docx_traditional.styles["Normal"]) == "標楷體"  # 繁體 glyphs
 
 
 # --- html / pdf -----------------------------------------------------------------------------
@@ -449,7 +508,8 @@ def test_every_document_shape_renders(shape, script):
     document = SHAPES[shape]
     docx = open_docx(io.BytesIO(render_docx(document, script=script)))
     lay = layout(document, script)
-    assert docx.paragraphs[0].text == lay.title
+    assert docx.paragraphs[0].text.replace("\n", "") == lay.title
+    assert docx.paragraphs[0].text.split("\n") == lay.title_lines
     charts = sum(len(s.charts) for s in document.sections)
     assert len(docx.inline_shapes) == charts
     flat = re.sub(r"\s", "", pdftotext(render_pdf(document, script=script)))
@@ -469,3 +529,13 @@ def test_pdf_traditional_script(pdf_traditional):
     assert "意識形態" in flat
     assert "意识形态" not in flat
     assert "一、工作開展情況" in flat
+
+
+def test_traditional_is_s2tw_by_default_and_the_units_choice_otherwise():
+    """OpenCC s2tw (characters only) as seed 002 writes: 為/群眾/考核/發布, not 爲/羣衆/考覈/發佈;
+    a unit that chose Hong Kong usage gets s2hk."""
+    text = "为群众做好考核，信息发布“三审”"
+    lay = layout(Document(title="t", preamble=[text]), "traditional")
+    assert lay.blocks[0].text == "為群眾做好考核，信息發布「三審」"
+    hong_kong = layout(Document(title="t", preamble=[text], variant="s2hk"), "traditional")
+    assert "羣眾" in hong_kong.blocks[0].text

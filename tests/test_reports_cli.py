@@ -13,7 +13,9 @@ from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.reports import engine
 from luoshi.reports.models import Report, ReportKind
 from tests.factories import LedgerRecordFactory
+from tests.inspections_support import add_item, child_clerk, make_plan
 from tests.report_checks import docx_text, needs_rendering, pdf_text, squeeze
+from tests.test_risks import make_risk
 
 YEAR = datetime.date.today().year
 
@@ -66,7 +68,11 @@ def test_bad_input_is_a_clear_chinese_error_and_writes_nothing(tree, tmp_path, a
 @needs_rendering
 @pytest.mark.parametrize("kind", ReportKind.values)
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
-def test_every_kind_renders_with_the_numbers_of_the_records(records, tmp_path, kind, fmt):
+def test_every_kind_renders_with_the_numbers_of_the_records(records, users, tmp_path, kind, fmt):
+    if kind == ReportKind.RISK_SCREENING:
+        make_risk(records.own, level="red")
+    if kind == ReportKind.INSPECTION_BULLETIN:  # a bulletin is about an inspection run
+        add_item(make_plan(records, users), users, child_clerk(records))
     output = tmp_path / f"{kind}.{fmt}"
     _run(
         "--unit",
@@ -92,7 +98,7 @@ def test_every_kind_renders_with_the_numbers_of_the_records(records, tmp_path, k
         if key.startswith("ledger:"):  # a count of records is the count of the records
             code = key.removeprefix("ledger:")
             assert fact["value"] == LedgerRecord.objects.filter(activity_type__code=code).count()
-    if kind != ReportKind.RISK_SCREENING:
+    if kind in (ReportKind.ANNUAL_SUMMARY, ReportKind.SPECIAL_REPORT):
         assert draft.facts["ledger:study_group"]["value"] == 4
         assert "4次" in text
     assert squeeze(draft.title) in squeeze(text)
@@ -117,6 +123,6 @@ def test_traditional_script_and_save(records, tmp_path):
         str(output),
     )
     text = docx_text(output.read_bytes())
-    assert to_traditional("全年共召开党委理论学习中心组4次") in text
+    assert to_traditional("共开展理论学习中心组学习4次") in text
     report = Report.objects.get()
     assert report.subtree and report.versions.count() == 1

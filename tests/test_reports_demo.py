@@ -60,7 +60,7 @@ def test_demo_district_reports(demo_district, tmp_path):
         if kind == ReportKind.ANNUAL_SUMMARY:
             study = year_records.filter(activity_type__code="study_group").count()
             text = next(s for s in draft.content["sections"] if s["key"] == "area.study")["text"]
-            assert f"全年共召开党委理论学习中心组{study}次" in text
+            assert f"全区各级党组织共开展理论学习中心组学习{study}次" in text
         if not render:
             continue
         for script in ("simplified", "traditional"):

@@ -53,8 +53,9 @@ def _ids_listed(client, url):
 def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, users, client):
     draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, subtree=False)
     study = _section(draft, "area.study")
-    assert "全年共召开党委理论学习中心组3次，较上年增加2次" in study["text"]
-    assert "“理论学习中心组" in study["text"] and "形成调研报告3篇" in study["text"]  # 成效
+    # the unit type's own words: 区委宣传部 has a 理论学习中心组 (its type says so)
+    assert "区委宣传部理论学习中心组集中学习3次，较上年增加2次" in study["text"]
+    assert "形成调研报告3篇" in study["text"]  # 成效 from the outcome field
     fact = draft.facts["ledger:study_group"]
     assert fact["value"] == 3 and fact["previous"] == 1 and fact["previous_source"] == "records"
     assert "ledger:study_group" in study["facts"]
@@ -68,7 +69,7 @@ def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, us
     assert _ids_listed(client, fact["url"]) == expected
 
     opinion = _section(draft, "area.opinion")
-    assert "全年上稿2篇" in opinion["text"] and "其中省级以上媒体2篇" in opinion["text"]
+    assert "上稿2篇" in opinion["text"] and "省级以上媒体刊发2篇" in opinion["text"]
     high = draft.facts["publicity_high"]
     listed = _ids_listed(client, high["url"])
     assert listed == set(
@@ -83,7 +84,10 @@ def test_annual_summary_counts_the_records_and_links_to_exactly_them(records, us
 
 def test_subtree_counts_the_units_below_and_not_the_sibling(records, users, client):
     draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, subtree=True)
-    assert "全年共召开党委理论学习中心组5次" in _section(draft, "area.study")["text"]
+    # the subtree speaks as its collective, the unit's own acts kept apart
+    study = _section(draft, "area.study")["text"]
+    assert "部机关各科室和所属单位共开展理论学习中心组学习5次" in study
+    assert "其中区委宣传部理论学习中心组集中学习3次" in study
     client.force_login(users.admin)
     expected = set(
         LedgerRecord.objects.filter(
@@ -93,7 +97,7 @@ def test_subtree_counts_the_units_below_and_not_the_sibling(records, users, clie
         ).values_list("pk", flat=True)
     )
     assert _ids_listed(client, draft.facts["ledger:study_group"]["url"]) == expected
-    assert "全年上稿3篇" in _section(draft, "area.opinion")["text"]
+    assert "上稿3篇" in _section(draft, "area.opinion")["text"]
 
 
 def test_year_on_year_from_an_imported_baseline(tree):
@@ -112,9 +116,16 @@ def test_year_on_year_from_an_imported_baseline(tree):
         },
     )
     draft = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
-    assert "召开党委理论学习中心组4次，与上年持平" in _section(draft, "area.study")["text"]
+    assert (
+        "区教育局党组理论学习中心组集中学习4次，与上年持平" in _section(draft, "area.study")["text"]
+    )
     assert draft.facts["ledger:study_group"]["previous_source"] == "baseline"
-    assert "开展理论宣讲活动0场，较上年减少180场" in _section(draft, "area.outreach")["text"]
+    # a zero is not written as an achievement (not even 「0场，较上年减少180场」)
+    assert not any(s["key"] == "area.outreach" for s in draft.content["sections"])
+    assert "0场" not in "".join(s["text"] for s in draft.content["sections"])
+    # a baseline of the unit alone is not compared with a subtree report
+    subtree = generate(tree.sibling, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, subtree=True)
+    assert subtree.facts["ledger:study_group"]["previous"] is None
 
 
 def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, users, client):
@@ -133,21 +144,23 @@ def test_problems_and_plans_come_from_open_risks_findings_and_user_input(tree, u
         plans_input="筹备全区宣传干部培训班\n",
     )
     problems = _section(draft, "problems")["text"]
-    assert "尚有2个风险点未化解（红色1个、橙色1个）" in problems
+    assert "尚有2个风险点在控未化解" in problems
     assert "微信公众号未落实三审制度" in problems
     assert "尚有1项整改事项未销号" in problems and "中心组学习记录不全" in problems
     plans = _section(draft, "plans")["text"]
     assert "筹备全区宣传干部培训班。" in plans
-    assert "对尚未销号的1项整改事项" in plans
+    assert "对1项未销号整改事项" in plans
 
     # (users.admin would see no items: inspections' "both sides" scope drops Q() | Q(...))
     client.force_login(users.unit_admin)
     assert _ids_listed(client, draft.facts["risks_open"]["url"]) == {red.pk, orange.pk}
-    assert _ids_listed(client, draft.facts["risks_open_red"]["url"]) == {red.pk}
+    screening = generate(tree.own, YEAR, ReportKind.RISK_SCREENING, user=SYSTEM, subtree=True)
+    assert "红色1个、橙色1个" in _section(screening, "judgement")["text"]
+    assert _ids_listed(client, screening.facts["risks_open_red"]["url"]) == {red.pk}
     assert _ids_listed(client, draft.facts["rectification_open"]["url"]) == {item.pk}
 
     alone = generate(tree.child, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
-    assert "尚有1个风险点未化解（橙色1个）" in _section(alone, "problems")["text"]
+    assert "尚有1个风险点在控未化解" in _section(alone, "problems")["text"]
 
 
 @pytest.mark.parametrize("kind", ReportKind.values)
@@ -165,11 +178,10 @@ def test_every_kind_generates_its_skeleton_and_only_recorded_facts(records, user
             fact = draft.facts[key]
             assert fact["text"] in section["text"], (kind, key)
     if kind == ReportKind.SPECIAL_REPORT:
-        assert document.addressee == "示范区委："
+        assert document.addressee == "示范区委"
     if kind == ReportKind.INSPECTION_BULLETIN:
-        findings = _section(draft, "findings")
-        assert "新闻科：发现问题1个" in findings["text"]
-        assert findings["charts"]
+        assert document.addressee == "新闻科"  # the inspected units
+        assert "新闻科：发现问题1个" in _section(draft, "problems")["text"]
 
 
 def test_regenerate_keeps_edited_sections_unless_confirmed(records):
@@ -184,7 +196,15 @@ def test_regenerate_keeps_edited_sections_unless_confirmed(records):
     assert kept == ["area.study"]
     section = next(s for s in merged["sections"] if s["key"] == "area.study")
     assert section["text"] == "人工改写的理论学习段落。"
-    assert "中心组4次" in section["generated_text"]
+    assert "中心组集中学习4次" in section["generated_text"]
     merged, kept = merge(content, fresh.content, overwrite={"area.study"})
     section = next(s for s in merged["sections"] if s["key"] == "area.study")
-    assert kept == [] and "中心组4次" in section["text"] and not section["edited"]
+    assert kept == [] and "中心组集中学习4次" in section["text"] and not section["edited"]
+
+
+def test_the_units_traditional_standard_is_stored_with_the_draft(records):
+    records.own.traditional_variant = "s2hk"
+    records.own.save()
+    draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
+    assert draft.content["traditional_variant"] == "s2hk"
+    assert to_document(draft.content).variant == "s2hk"

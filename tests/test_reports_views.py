@@ -124,13 +124,13 @@ def test_regenerate_keeps_what_a_person_wrote_unless_ticked(study, users, client
     latest = report.latest_version
     study_section = next(s for s in latest.content["sections"] if s["key"] == "area.study")
     assert latest.number == 3 and study_section["text"] == "人工撰写的理论学习段落。"
-    assert "中心组4次" in study_section["generated_text"]
+    assert "中心组集中学习4次" in study_section["generated_text"]
     assert latest.facts["ledger:study_group"]["value"] == 4
     client.post(regenerate, {"base": 3, "overwrite": ["area.study"]})
     study_section = next(
         s for s in report.latest_version.content["sections"] if s["key"] == "area.study"
     )
-    assert "中心组4次" in study_section["text"] and not study_section["edited"]
+    assert "中心组集中学习4次" in study_section["text"] and not study_section["edited"]
 
 
 def test_finalize_locks_and_only_who_may_finalize_reopens_with_a_reason(study, users, client):
@@ -188,8 +188,32 @@ def test_download_docx_in_both_scripts(study, users, client):
     assert simplified.status_code == 200
     assert "attachment" in simplified["Content-Disposition"]
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(simplified.content)).paragraphs)
-    assert "全年共召开党委理论学习中心组3次" in text
+    assert "区委宣传部理论学习中心组集中学习3次" in text
     traditional = client.get(url + "?script=traditional")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(traditional.content)).paragraphs)
-    assert "全年共召開黨委理論學習中心組3次" in text
+    assert "區委宣傳部理論學習中心組集中學習3次" in text
     assert client.get(url + "?script=klingon").status_code == 404
+
+
+def test_data_check_lists_every_number_with_scope_period_and_link(study, users, client):
+    report = _report(users.clerk, study.own)
+    client.force_login(users.clerk)
+    page = client.get(report.get_absolute_url())
+    checks = page.context["data_check"]
+    stated = {k for s in report.latest_version.content["sections"] for k in s["facts"]}
+    assert {row["key"] for row in checks} == stated
+    study_group = next(row for row in checks if row["key"] == "ledger:study_group")
+    assert study_group["text"] == "3次" and study_group["url"]
+    assert study_group["scope"] == "区委宣传部（本单位）"
+    assert study_group["period"] == f"{YEAR}-01-01 至 {YEAR}-12-31"
+    html = page.content.decode()
+    assert html.count('data-testid="data-check-row"') == len(checks)
+    assert f'href="{study_group["url"]}"'.replace("&", "&amp;") in html
+
+
+def test_a_year_without_records_is_refused_beside_the_form(study, users, client):
+    client.force_login(users.clerk)
+    response = _create(client, study.own, year=YEAR - 3)
+    assert response.status_code == 200 and not Report.objects.exists()
+    errors = response.context["form"].non_field_errors()
+    assert any("没有任何工作记录" in e for e in errors)

@@ -30,6 +30,10 @@ ALLOWLIST = {
     "core.guidance": "system configuration (业务指导范围), guarded by core.*_guidance "
     "permissions; read by the scope mechanism itself",
     "core.importjob": "a person's own background import: the job page filters by user",
+    "core.systemparameter": "参数设置: system configuration, no unit data, guarded by "
+    "core.view/change_systemparameter (系统管理员 only)",
+    "notices.announcementreceipt": "read receipts: shown only on an announcement's scoped "
+    "阅读情况 page (Announcement.objects.writable_by) and to the reader",
     "dashboard.dashboard": "no table (managed=False): only carries dashboard.view_dashboard",
     "accounts.passwordhistory": "a person's own password hashes: read only by the password "
     "validator of that person, never shown in a view",

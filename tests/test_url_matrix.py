@@ -80,6 +80,7 @@ FUNCTION_VIEW_MODELS = {
     "evidence:upload": "ledger.ledgerrecord",  # any owner: content_type_id + object_id
     "evidence:add_link": "ledger.ledgerrecord",
     "notices:open": "notices.notice",
+    "notices:announcement": "notices.announcement",
     "inspections:plan_start": "inspections.inspectionplan",
     "inspections:plan_complete": "inspections.inspectionplan",
     "inspections:result_scores": "inspections.inspectionresult",
@@ -92,6 +93,21 @@ FUNCTION_VIEW_MODELS = {
     "reports:report_regenerate": "reports.report",
     "reports:report_step": "reports.report",
     "reports:report_download": "reports.report",
+    "statforms:new_version": "statforms.statform",
+    "statforms:issue": "statforms.statform",
+    "statforms:schedule": "statforms.statform",
+    "statforms:field_add": "statforms.formversion",
+    "statforms:rule_add": "statforms.formversion",
+    "statforms:publish": "statforms.formversion",
+    "statforms:export_yaml": "statforms.formversion",
+    "statforms:field_edit": "statforms.formfield",
+    "statforms:field_delete": "statforms.formfield",
+    "statforms:rule_delete": "statforms.formrule",
+    "statforms:submission": "tasks.taskassignment",
+    "statforms:template": "tasks.taskassignment",
+    "statforms:accept": "tasks.taskassignment",
+    "statforms:return": "tasks.taskassignment",
+    "statforms:aggregate": "statforms.formtask",
 }
 # Object URLs that belong to a person, not to a unit: no unit relation to vary.
 PERSONAL_URLS = {
@@ -104,9 +120,16 @@ PERSONAL_URLS = {
 PK_MODEL_OVERRIDES = {
     "channels:check": "channels.channel",
     "duty:item_create": "duty.dutylist",
+    "notices:unit_channels": "units.unit",
+    "notices:unit_channels_test": "units.unit",
 }
 # Values for the other kwargs of a URL, given the object of its pk.
-STEPS = {"incidents:step": "analyze", "risks:step": "control", "reports:report_step": "finalize"}
+STEPS = {
+    "notices:announcement_step": "publish",
+    "incidents:step": "analyze",
+    "risks:step": "control",
+    "reports:report_step": "finalize",
+}
 EXTRA_KWARGS = {
     "type_code": lambda obj: "special_meeting",
     "unit_pk": lambda obj: _first_assessed_unit(obj),
@@ -114,6 +137,7 @@ EXTRA_KWARGS = {
     "object_id": lambda obj: obj.pk,
     "key": lambda obj: _first_section_key(obj),
     "fmt": lambda obj: "docx",
+    "param": lambda obj: "password_max_age_days",
 }
 
 
@@ -179,7 +203,20 @@ def _first_section_key(report):
     return editor_sections(report.latest_version)[0]["key"]
 
 
+def _announcement(world, rel):
+    """A draft 通知公告 of the unit, addressed to that unit (the demo has none)."""
+    from luoshi.notices.models import Announcement
+
+    unit = Unit.objects.get(code=RELATION_UNITS[rel])
+    announcement = Announcement.objects.create(
+        unit=unit, title=f"公告 {unit.code}", body="请阅知。", created_by=world.actors["admin"]
+    )
+    announcement.target_units.set([unit])
+    return announcement
+
+
 FACTORIES: dict = {
+    "notices.announcement": _announcement,
     "accounts.user": _plain_user,
     "publications.reviewconfig": _review_config,
     "reports.report": _report,
@@ -642,7 +679,14 @@ NOT_DATA_TABLES = ("django_session", "accounts_usersession", "audit_loginlog", "
 FROZEN_EXITS = {
     "duty:reopen": "撤回签署: the 第一/直接责任人, with a reason (tests/test_duty_lists.py)",
 }
-READ_ONLY_FUNCTION_VIEWS = {"evidence:download", "reports:report_download", "notices:open"}
+READ_ONLY_FUNCTION_VIEWS = {
+    "evidence:download",
+    "reports:report_download",
+    "notices:open",
+    "statforms:export_yaml",
+    "statforms:template",
+    "statforms:aggregate",
+}
 STEP_FUNCTION_VIEWS = {
     "tasks:submit",
     "tasks:accept",
@@ -659,6 +703,8 @@ STEP_FUNCTION_VIEWS = {
     "reports:report_step",
     "reports:report_regenerate",
     "reports:report_edit_section",
+    "statforms:accept",
+    "statforms:return",
 }
 EVIDENCE_ROUTES = {"evidence:upload", "evidence:add_link", "evidence:replace", "evidence:delete"}
 WRITE_COUNTS = {"requests": 0, "cases": 0, "refused": 0}

@@ -1,42 +1,43 @@
 """The 等保 login-security policy: every tunable in one place.
 
-Each value is read from settings (environment variables, see luoshi/settings.py and
-docs/login-security.md) at the time of use, so a future 参数设置 page only has to replace
-these functions.
+Each value is a parameter of 参数设置 (declared in luoshi.accounts.plugin), read at the
+time of use: the value the system administrator set, else the setting (environment
+variables, see luoshi/settings.py and docs/login-security.md).
 """
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
+
+from luoshi.core.parameters import value
 
 
 def password_max_age() -> timedelta | None:
-    days = settings.PASSWORD_MAX_AGE_DAYS
+    days = value("password_max_age_days")
     return timedelta(days=days) if days > 0 else None
 
 
 def password_history_count() -> int:
-    return max(settings.PASSWORD_HISTORY_COUNT, 0)
+    return max(value("password_history_count"), 0)
 
 
 def change_at_first_login() -> bool:
-    return settings.PASSWORD_CHANGE_AT_FIRST_LOGIN
+    return bool(value("password_change_at_first_login"))
 
 
 def captcha_after_failures() -> int:
     """Failed sign-ins (per account, or per client address) after which a captcha is asked;
     0: never."""
-    return max(settings.LOGIN_CAPTCHA_AFTER_FAILURES, 0)
+    return max(value("login_captcha_after_failures"), 0)
 
 
 def otp_required_roles() -> set[str]:
-    return set(settings.OTP_REQUIRED_ROLES)
+    return set(value("otp_required_roles"))
 
 
 def session_limit() -> int:
     """Browser sessions one user may hold at once (the oldest ends); 0: no limit."""
-    return max(settings.SESSION_LIMIT_PER_USER, 0)
+    return max(value("session_limit_per_user"), 0)
 
 
 def password_expired(user, now=None) -> bool:

@@ -8,9 +8,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from luoshi.assessment.models import Assessment, AssessmentScore
+from luoshi.core import parameters
 from luoshi.units.models import Unit
 
-# Used when the pack has no ``grades``: 好 ≥90, 较好 ≥80, 一般 ≥60, 差 below.
+# The default of the 参数设置 parameter ``assessment_grades``, used when the pack has no
+# ``grades``: 好 ≥90, 较好 ≥80, 一般 ≥60, 差 below.
 DEFAULT_GRADES = [
     {"name": "好", "at_least": 90.0},
     {"name": "较好", "at_least": 80.0},
@@ -29,7 +31,7 @@ def scores_for(user):
 
 
 def grades_of(assessment: Assessment) -> list[dict]:
-    return assessment.grades or assessment.pack.grades or DEFAULT_GRADES
+    return assessment.grades or assessment.pack.grades or parameters.value("assessment_grades")
 
 
 def grade_for(percent: Decimal, grades: list[dict]) -> tuple[str, str]:

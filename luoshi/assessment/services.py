@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from luoshi.assessment import scoring
 from luoshi.assessment.models import Assessment, AssessmentScore, AssessmentStatus
 from luoshi.assessment.workflow import ASSESSMENT
+from luoshi.core import parameters
 from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty.models import DutyList
@@ -31,7 +32,7 @@ def create_assessment(*, unit, year: int, pack, user, name: str = "", targets=No
         year=year,
         pack=pack,
         name=name or _("%(year)d年度%(pack)s考核") % {"year": year, "pack": pack.name},
-        grades=pack.grades,
+        grades=pack.grades or parameters.value("assessment_grades"),
         created_by=user,
     )
     assessment.targets.set(targets)

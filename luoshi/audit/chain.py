@@ -15,11 +15,11 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from luoshi.audit.models import LogChainHead, LoginLog, OperationLog
+from luoshi.core import parameters
 
 # The content each log's hash covers (every field a reader of the log relies on).
 CHAINED_FIELDS = {
@@ -157,9 +157,10 @@ MIN_LOG_RETENTION_DAYS = 183  # the Cybersecurity Law's six months, rounded up
 
 
 def log_retention() -> timedelta:
-    """How long audit and login logs are kept (LOG_RETENTION_DAYS): never less than six
-    months."""
-    return timedelta(days=max(settings.LOG_RETENTION_DAYS, MIN_LOG_RETENTION_DAYS))
+    """How long audit and login logs are kept (参数设置, default LOG_RETENTION_DAYS): never
+    less than six months."""
+    days = parameters.value("log_retention_days")
+    return timedelta(days=max(days, MIN_LOG_RETENTION_DAYS))
 
 
 def prune(model, now=None) -> int:

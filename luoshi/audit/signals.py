@@ -4,12 +4,14 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import post_create_historical_record
 
 from luoshi.audit import chain
 from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.core.client_address import client_address
+from luoshi.core.parameters import SystemParameter, parameter_changed
 
 client_ip = client_address  # the former name, for callers not yet moved to luoshi.core
 
@@ -75,6 +77,25 @@ def log_operation(sender, instance, history_instance, history_user=None, **kwarg
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes,
+        ip=client_address(request),
+    )
+
+
+@receiver(parameter_changed)
+def log_parameter_change(sender, spec, old, new, user=None, **kwargs):
+    """参数设置: every change (and every return to the default) in the operation log."""
+    from simple_history.models import HistoricalRecords
+
+    request = getattr(HistoricalRecords.context, "request", None)
+    OperationLog.objects.create(
+        time=timezone.now(),
+        user=user if getattr(user, "pk", None) else None,
+        action=OperationLog.Action.UPDATE,
+        model_label=SystemParameter._meta.label_lower,
+        model_name=str(SystemParameter._meta.verbose_name),
+        object_id=spec.key,
+        object_repr=str(spec.label)[:200],
+        changes=[{"field": str(spec.label), "old": old, "new": new}],
         ip=client_address(request),
     )
 

@@ -90,6 +90,22 @@ class UserFormMixin(ChoiceIdsInRangeMixin):
                 field.label_from_instance = unit_tree_label
                 if not self.instance.pk and user is not None and user.unit_id:
                     self.fields[name].initial = user.unit_id
+                if not self.instance.pk:
+                    preselect_single(field)
+
+
+def preselect_single(field) -> None:
+    """A unit picker with only one possible choice comes with it chosen (a single select
+    without the empty line; a tree with its one box ticked)."""
+    only = list(field.queryset.values_list("pk", flat=True)[:2])
+    if len(only) != 1:
+        return
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.initial = only
+    else:
+        field.initial = only[0]
+        if field.required:
+            field.empty_label = None
 
 
 def unit_tree_label(unit) -> str:
@@ -107,17 +123,33 @@ class UnitTreeSelect(forms.SelectMultiple):
         context = super().get_context(name, value, attrs)
         options = [o for _, group, _ in context["widget"]["optgroups"] for o in group]
         units = [getattr(o["value"], "instance", None) for o in options]
+        listed = {u.path for u in units if u is not None}
         top = min((u.depth for u in units if u is not None), default=1)
+        orphans = {}  # below the top, its parent not listed: shown with its parent's name
         for option, unit in zip(options, units, strict=True):
-            option["indent"] = min(unit.depth - top, 6) if unit is not None else 0
+            # indented under the listed units above it only, so that a unit whose parent is
+            # not a choice (the issuer's own sub-offices) never looks like another's child
+            above = [p for p in unit.lineage_paths[:-1] if p in listed] if unit else []
+            option["indent"] = min(len(above), 6)
+            if unit is not None and unit.depth > top and not above:
+                orphans.setdefault(unit.lineage_paths[-2], []).append(option)
+        if orphans:
+            model = type(next(u for u in units if u is not None))
+            for path, parent in model._default_manager.filter(path__in=orphans).values_list(
+                "path", "name"
+            ):
+                for option in orphans[path]:
+                    option["context"] = parent
         context["widget"]["tree"] = options
         return context
 
 
 def unit_tree(field) -> None:
-    """Make a unit multiple-choice field an indented tree, ordered as the tree is."""
+    """Make a unit multiple-choice field an indented tree, ordered as the tree is (its one
+    unit ticked when there is only one)."""
     field.queryset = field.queryset.order_by("path")
     field.widget = UnitTreeSelect(choices=field.choices)
+    preselect_single(field)
 
 
 class DateInput(forms.DateInput):

@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.apps import apps as django_apps
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -107,6 +107,11 @@ class Metric:
     # second query with the EXISTS in the WHERE clause (a semi-join on PostgreSQL) instead
     # of one correlated EXISTS per record in the aggregate.
     semi_join: bool = False
+    # A sum of a numeric field of the records instead of their count (a figure of a
+    # statistics form): ``summed`` names the field. For such a rate, ``total_counted`` is the
+    # Q of the denominator's records among the period's (the numerator's is ``counted``).
+    summed: str = ""
+    total_counted: Callable | None = None
     count_label: str = ""  # a rate's numerator: 「按时报送」
     total_label: str = ""  # a rate's denominator: 「应报送」
     description: str = ""
@@ -136,11 +141,18 @@ def registry() -> dict[str, Metric]:
     return dict(_REGISTRY)
 
 
-def rate_of(count: int, total: int | None) -> Decimal | None:
+def rate_of(count: int | Decimal, total: int | Decimal | None) -> Decimal | None:
     """count/total in percent, 四舍五入 to 0.1; None (「—」) when nothing is counted below."""
     if not total:
         return None
     return (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def figure(number):
+    """A count or a sum as stated: 0 for nothing, a whole sum as an int (248, not 248.0000)."""
+    if isinstance(number, Decimal):
+        return int(number) if number == number.to_integral_value() else number.normalize()
+    return number or 0
 
 
 @dataclass(frozen=True)
@@ -186,15 +198,23 @@ class _Plan:
     def _within(self, start, end) -> Q:
         return self.metric.in_period(start, end) if start <= end else Q(pk__in=[])
 
+    def _measure(self, condition: Q):
+        if self.metric.summed:
+            return Sum(self.metric.summed, filter=condition)
+        return Count("pk", filter=condition)
+
     def aggregates(self) -> dict:
         result = {}
         for i, (start, end) in enumerate(self.periods):
             within = self._within(start, end)
-            result[f"t{i}"] = Count("pk", filter=within)
+            below = within
+            if self.metric.total_counted is not None:
+                below = within & self.metric.total_counted(start, end)
+            result[f"t{i}"] = self._measure(below)
             if self.metric.is_rate and not self.metric.semi_join:
-                counted = self.metric.counted
-                assert counted is not None  # is_rate
-                result[f"c{i}"] = Count("pk", filter=within & counted(start, end))
+                counted_by = self.metric.counted
+                assert counted_by is not None  # is_rate
+                result[f"c{i}"] = self._measure(within & counted_by(start, end))
         return result
 
     def numerators(self) -> dict:
@@ -220,12 +240,12 @@ class _Plan:
         base = {"unit": unit.pk, "unit_scope": "subtree" if subtree else "own"}
         base.update(metric.filters(self.params, start, end))
         total_url = f"{reverse(metric.list_url)}?{urlencode(base, doseq=True)}"
-        total = row.get(f"t{i}") or 0
+        total = figure(row.get(f"t{i}"))
         if not metric.is_rate:
             return Value(metric, total, None, total_url, total_url, start, end)
         counted = {**base, **metric.count_filters(self.params, start, end)}
         count_url = f"{reverse(metric.list_url)}?{urlencode(counted, doseq=True)}"
-        return Value(metric, row.get(f"c{i}") or 0, total, count_url, total_url, start, end)
+        return Value(metric, figure(row.get(f"c{i}")), total, count_url, total_url, start, end)
 
 
 def _plan(key: str, params: dict | None, periods: list[Period], today) -> _Plan:

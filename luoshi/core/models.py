@@ -60,4 +60,5 @@ class UnitScopedModel(TimeStampedModel):
 # Models defined beside the mechanism they belong to, registered with the core app.
 from luoshi.core.authority import BusinessLine, Guidance  # noqa: E402, F401
 from luoshi.core.background import ImportJob  # noqa: E402, F401
+from luoshi.core.parameters import SystemParameter  # noqa: E402, F401
 from luoshi.core.workflow import WorkflowStep  # noqa: E402, F401

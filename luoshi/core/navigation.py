@@ -59,6 +59,7 @@ MENU = [
             MenuItem(
                 _("报送计划"), "tasks:schedules", "tasks.view_reportingschedule", "calendar-check"
             ),
+            MenuItem(_("统计报表"), "statforms:forms", "statforms.view_statform", "table"),
         ],
     ),
     MenuGroup(
@@ -162,6 +163,17 @@ MENU = [
         [
             MenuItem(_("导出数据包"), "exchange:export", "exchange.export_package", "download"),
             MenuItem(_("导入数据包"), "exchange:import", "exchange.import_package", "upload"),
+        ],
+    ),
+    MenuGroup(
+        _("系统管理"),
+        "gear",
+        [
+            MenuItem(_("参数设置"), "parameters", "core.view_systemparameter", "sliders2"),
+            MenuItem(_("通知公告"), "notices:announcements", None, "megaphone"),
+            MenuItem(
+                _("通知发送记录"), "notices:deliveries", "notices.view_delivery", "send-check"
+            ),
         ],
     ),
     MenuGroup(

@@ -53,13 +53,36 @@ class DemoBuilder:
     path: str
 
 
+@dataclass(frozen=True)
+class ParameterSpec:
+    """A 参数设置 entry (``luoshi.core.parameters``): ``kind`` is "int", "bool",
+    "megabytes" (MB on the page, bytes in code), "codes" (several of ``choices()``:
+    code -> label) or "grades" (考核等次); ``setting`` names the Django setting that gives
+    the default (``default`` when there is no such setting)."""
+
+    key: str
+    label: Any
+    group: Any
+    kind: str
+    setting: str = ""
+    default: Any = None
+    minimum: Any = None
+    maximum: Any = None
+    unit: Any = ""
+    help: Any = ""
+    minimum_message: Any = ""  # said instead of 「不能小于 N」
+    choices: Callable[[], dict[str, str]] | None = None
+
+
 GRANTS: list[ModuleGrants] = []
 DICTIONARIES: list[Dictionary] = []
 DEFAULTS_STEPS: list[Callable[[], None]] = []
 PAGE_CONTEXT: list[Callable[[Any], dict]] = []
 HOME_CONTEXT: list[Callable[[Any, int], dict]] = []
+HOME_PANELS: list[tuple[int, str]] = []
 DAILY_JOBS: dict[str, Callable[[Any], int]] = {}
 DEMO_BUILDERS: list[DemoBuilder] = []
+PARAMETERS: dict[str, ParameterSpec] = {}
 # 业务条线 a unit may be directed along (luoshi.core.authority): code -> name, in order.
 BUSINESS_LINES: dict[str, str] = {}
 
@@ -105,9 +128,25 @@ def home_context(provider: Callable[[Any, int], dict]) -> None:
     _add_once(HOME_CONTEXT, provider)
 
 
+def home_panel(order: int, template: str) -> None:
+    """Show ``template`` on the home page (after the 待办, by ``order``), rendered with the
+    home page's context (``home_context``)."""
+    _add_once(HOME_PANELS, (order, template))
+
+
+def home_panels() -> list[str]:
+    return [template for _order, template in sorted(HOME_PANELS)]
+
+
 def daily_job(name: str, job: Callable[[Any], int]) -> None:
     """Run ``job(today)`` (idempotent; returns how many things it did) in the daily run."""
     DAILY_JOBS[name] = job
+
+
+def parameter(spec: ParameterSpec) -> ParameterSpec:
+    """Declare a 参数设置 entry (read with ``luoshi.core.parameters.value(key)``)."""
+    PARAMETERS.setdefault(spec.key, spec)
+    return spec
 
 
 def business_line(code: str, name: str) -> None:
@@ -190,3 +229,24 @@ BACKUP_PARTS: list[BackupPart] = []
 def backup_part(part: BackupPart) -> None:
     if all(p.name != part.name for p in BACKUP_PARTS):
         BACKUP_PARTS.append(part)
+
+
+# ---------------------------------------------------------------------------------------------
+# Task pages: a task whose submission is something other than text and files (a statistics
+# form) is filled on its module's page; the task's own pages send the user there.
+
+TASK_PAGES: list[Callable[[Any], str | None]] = []
+
+
+def task_page(provider: Callable[[Any], str | None]) -> None:
+    """``provider(assignment)`` returns the url of the page where the assignment is filled in
+    and reviewed when its module owns the task, else None."""
+    _add_once(TASK_PAGES, provider)
+
+
+def page_of_assignment(assignment) -> str | None:
+    for provider in TASK_PAGES:
+        url = provider(assignment)
+        if url:
+            return url
+    return None

@@ -10,10 +10,11 @@ Used by the Excel import, evidence uploads and (reports) the Word report import.
 import os
 import zipfile
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from luoshi.core import parameters
 
 MAX_MEMBERS = 10_000
 # Real Office files compress XML about 10-20×; 200× only happens for crafted data.
@@ -38,7 +39,7 @@ def check_zip_container(uploaded, max_unpacked: int | None = None, name: str = "
     if isinstance(uploaded, str | os.PathLike):
         with open(uploaded, "rb") as handle:
             return check_zip_container(handle, max_unpacked, name or os.fspath(uploaded))
-    limit = max_unpacked or settings.UPLOAD_MAX_UNPACKED_BYTES
+    limit = max_unpacked or parameters.value("upload_max_unpacked")
     label = name or getattr(uploaded, "name", "") or _("上传的文件")
     try:
         uploaded.seek(0)

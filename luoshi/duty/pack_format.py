@@ -217,6 +217,10 @@ class _Reader:
         return node.value
 
 
+# The reader other YAML formats of the product use too (statistics forms, luoshi.statforms).
+Reader = _Reader
+
+
 def parse_pack(text: str, file: str = "<pack>") -> PackSpec:
     """Parse and validate a pack; raise ``PackError`` listing every problem."""
     reader = _Reader(file)

@@ -443,6 +443,13 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
     return columns, rows
 
 
+def positions_set_up(duty_list: DutyList) -> bool:
+    """Has the unit its 责任岗位 (第一责任人, 直接责任人, 班子成员) of the list's year?"""
+    from luoshi.accounts.models import ResponsibilityPosition
+
+    return ResponsibilityPosition.objects.filter(unit=duty_list.unit, year=duty_list.year).exists()
+
+
 def assignable_people(duty_list: DutyList, user):
     """People who may be made responsible for an item: the unit's users in scope."""
     from luoshi.accounts.models import User

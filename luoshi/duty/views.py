@@ -293,6 +293,7 @@ class DutyItemTargetView(ItemAdjustMixin, ScopedUpdateView):
 
 class DutyItemAssignView(ItemAdjustMixin, ScopedUpdateView):
     form_class = AssignForm
+    template_name = "duty/item_assign.html"
     page_title = gettext_lazy("指定责任人")
     success_message = gettext_lazy("责任人已保存。")
 
@@ -300,6 +301,15 @@ class DutyItemAssignView(ItemAdjustMixin, ScopedUpdateView):
         kwargs = super().get_form_kwargs()
         kwargs["people"] = selectors.assignable_people(self.object.duty_list, self.request.user)
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        """What to set up first: the unit's 责任岗位 of the year, and its people."""
+        duty_list = self.object.duty_list
+        kwargs.setdefault("duty_list", duty_list)
+        kwargs.setdefault("positions_missing", not selectors.positions_set_up(duty_list))
+        people = selectors.assignable_people(duty_list, self.request.user)
+        kwargs.setdefault("people_missing", not people.exists())
+        return super().get_context_data(**kwargs)
 
     def perform(self, form):
         services.assign(

@@ -7,12 +7,12 @@ import zipfile
 from dataclasses import dataclass
 
 import filetype
-from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from luoshi.core import parameters
 from luoshi.core.uploads import ZIP_EXTENSIONS, check_zip_container
 
 # extension -> the kinds ``filetype`` may detect for a genuine file of that extension
@@ -84,13 +84,14 @@ def check_upload(uploaded) -> CheckedFile:
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     if uploaded.size == 0:
         raise ValidationError(_("文件「%(name)s」是空文件。") % {"name": name})
-    if uploaded.size > settings.EVIDENCE_MAX_BYTES:
+    limit = parameters.value("evidence_max_bytes")
+    if uploaded.size > limit:
         raise ValidationError(
             _("文件「%(name)s」大小为 %(size)s，超过上限 %(limit)s。")
             % {
                 "name": name,
                 "size": filesizeformat(uploaded.size),
-                "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+                "limit": filesizeformat(limit),
             }
         )
     if ext not in ALLOWED_TYPES:

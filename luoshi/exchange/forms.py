@@ -1,10 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import parameters
 from luoshi.exchange.services import exportable_units, importable_parents
 
 
@@ -32,12 +32,12 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = importable_parents(user)
         self.fields["package"].help_text = gettext_now("最大 %(limit)s") % {
-            "limit": filesizeformat(settings.EXCHANGE_MAX_UPLOAD_BYTES)
+            "limit": filesizeformat(parameters.value("exchange_max_upload_bytes"))
         }
 
     def clean_package(self):
         package = self.cleaned_data["package"]
-        limit = settings.EXCHANGE_MAX_UPLOAD_BYTES
+        limit = parameters.value("exchange_max_upload_bytes")
         if package.size > limit:
             raise forms.ValidationError(
                 gettext_now("数据包不能超过 %(limit)s（当前 %(size)s），请分年度或分单位导出。")

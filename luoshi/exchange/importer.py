@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 
+from luoshi.core import parameters
 from luoshi.exchange.export import FORMAT, VERSION
 from luoshi.exchange.models import Deployment, ImportedObject
 from luoshi.exchange.registry import BY_LABEL, ENTRIES, exported_fields, m2m_fields, reference_key
@@ -135,7 +136,7 @@ def limits() -> dict[str, int]:
         "members": getattr(settings, "EXCHANGE_MAX_MEMBERS", 50_000),
         "unpacked": getattr(settings, "EXCHANGE_MAX_UNPACKED_BYTES", 512 * 1024**2),
         "json": getattr(settings, "EXCHANGE_MAX_JSON_BYTES", 64 * 1024**2),
-        "file": settings.EVIDENCE_MAX_BYTES,
+        "file": parameters.value("evidence_max_bytes"),
     }
 
 

@@ -60,7 +60,12 @@ ENTRIES: list[Entry] = [
     Entry("duty.dutyitem", unit=(), parent="duty_list", natural_key=("duty_list", "code")),
     Entry("duty.dutycheck", unit=(), parent="item", natural_key=("item", "key")),
     Entry("tasks.reportingschedule"),
-    Entry("tasks.task", unit=("unit", "assignments__unit"), year="deadline"),
+    Entry(
+        "tasks.task",
+        unit=("unit", "assignments__unit"),
+        year="deadline",
+        state=("withdrawn_at",),
+    ),
     Entry(
         "tasks.taskassignment",
         parent="task",

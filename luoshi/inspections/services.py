@@ -6,12 +6,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core import parameters
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.evidence.selectors import has_current_evidence
@@ -264,7 +264,7 @@ def send_reminders(today: datetime.date | None = None, days_before: int | None =
     to the owner and the unit's submitters. Dedupe keys make a rerun silent."""
     today = today or timezone.localdate()
     if days_before is None:
-        days_before = getattr(settings, "TASK_REMIND_DAYS_BEFORE", 3)
+        days_before = parameters.value("remind_days_before")
     result = ReminderRun()
     open_items = RectificationItem.objects.filter(status__in=OPEN_RECTIFICATION).select_related(
         "finding", "owner", "unit"

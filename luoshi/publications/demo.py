@@ -11,6 +11,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from luoshi.channels.models import Channel
 from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowStep
 from luoshi.events.demo import ensure_users
@@ -101,6 +102,8 @@ def ensure_publications(*, today, units, logins, added) -> None:
             author=author,
             created_by=author,
             title=title,
+            # the unit's registered channel of that name, when there is one
+            channel=Channel.objects.filter(unit=unit, name=channel).first(),
             channel_name=channel,
             body=body,
         )

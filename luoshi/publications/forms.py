@@ -3,10 +3,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import Role
-from luoshi.core.forms import UserFormMixin
+from luoshi.channels.models import Channel, ChannelStatus
+from luoshi.core.forms import UserFormMixin, preselect_single
 from luoshi.events.forms import DateTimeInput
 from luoshi.evidence.forms import EvidenceFilesField
 from luoshi.publications.models import Publication, ReviewConfig
+
+
+def channel_label(channel: Channel) -> str:
+    return f"{channel.unit.display_name} · {channel.name}（{channel.channel_type.name}）"
 
 
 class PublicationForm(UserFormMixin, forms.ModelForm):
@@ -14,8 +19,42 @@ class PublicationForm(UserFormMixin, forms.ModelForm):
 
     class Meta:
         model = Publication
-        fields = ["unit", "title", "channel_name", "body"]
+        fields = ["unit", "title", "channel", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["channel"]
+        field.required = True
+        field.queryset = (
+            Channel.objects.for_user(self.user)
+            .filter(status=ChannelStatus.ACTIVE)
+            .select_related("unit", "channel_type")
+            .order_by("unit__path", "channel_type__order", "name")
+        )
+        field.label_from_instance = channel_label
+        field.help_text = _(
+            "从发文单位在「阵地管理」中登记且在用的阵地中选择；没有可选的阵地时，请先登记阵地。"
+        )
+        field.error_messages["required"] = _("请选择发布阵地。")
+        if not self.instance.pk:
+            preselect_single(field)
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, channel = cleaned.get("unit"), cleaned.get("channel")
+        if unit is not None and channel is not None and channel.unit_id != unit.pk:
+            self.add_error(
+                "channel",
+                _("「%(channel)s」是%(owner)s的阵地，请选择%(unit)s自己登记的阵地。")
+                % {"channel": channel.name, "owner": channel.unit.name, "unit": unit.name},
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        if self.instance.channel_id:
+            self.instance.channel_name = self.instance.channel.name
+        return super().save(commit=commit)
 
 
 class ReviewForm(forms.Form):

@@ -74,8 +74,18 @@ class ReviewConfig(UnitScopedModel):
 
 class Publication(UnitScopedModel):
     title = models.CharField(_("标题"), max_length=200)
+    # The unit's registered channel (阵地管理) the piece goes out on; its name is kept in
+    # ``channel_name`` as it was when chosen (records from before the picker have only that).
+    channel = models.ForeignKey(
+        "channels.Channel",
+        verbose_name=_("发布阵地"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     channel_name = models.CharField(
-        _("发布阵地"), max_length=100, help_text=_("如：区融媒体中心微信公众号")
+        _("发布阵地名称"), max_length=100, help_text=_("如：区融媒体中心微信公众号")
     )
     body = models.TextField(_("正文"), blank=True, help_text=_("可填写正文，或上传稿件附件"))
     author = models.ForeignKey(

@@ -70,6 +70,11 @@ class BaselineConfirmForm(_UnitYearMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=None)
     year = forms.IntegerField(label=_("年度"), min_value=1949, max_value=2100)
     kind = forms.ChoiceField(label=_("报告类型"), choices=ReportKind.choices)
+    subtree = forms.BooleanField(
+        label=_("该报告含下级单位"),
+        required=False,
+        help_text=_("往年报告写的是本单位及下级单位的工作时勾选；同比只与同口径的报告比较"),
+    )
     replace = forms.BooleanField(label=_("替换已有基线"), required=False)
 
     def __init__(self, *args, user, **kwargs):

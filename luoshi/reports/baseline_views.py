@@ -106,6 +106,7 @@ class BaselineConfirmView(PermissionRequiredMixin, View):
                 user=request.user,
                 source_name=payload["source_name"],
                 replace=form.cleaned_data["replace"],
+                subtree=form.cleaned_data["subtree"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])

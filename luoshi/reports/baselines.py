@@ -51,7 +51,15 @@ def units_for_import(user):
 
 
 def save_baseline(
-    *, unit, year: int, kind: str, parsed: dict, user, source_name: str = "", replace: bool = False
+    *,
+    unit,
+    year: int,
+    kind: str,
+    parsed: dict,
+    user,
+    source_name: str = "",
+    replace: bool = False,
+    subtree: bool = False,
 ) -> Baseline:
     """Store ``parsed`` (the importer's result) as the unit-year's baseline.
 
@@ -74,6 +82,7 @@ def save_baseline(
     fields = {
         "title": (parsed.get("title") or "")[:300],
         "source_name": (source_name or "")[:255],
+        "subtree": bool(subtree),
         "text": parsed["text"],
         "data": data,
     }

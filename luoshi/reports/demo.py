@@ -37,6 +37,7 @@ def ensure_baselines(*, today, units, logins, added) -> None:
         parsed=parsed,
         user=user,
         source_name=f"区委宣传部{year}年意识形态工作总结.txt",
+        subtree=True,
     )
     added["baselines"] += 1
 

@@ -22,6 +22,8 @@ class Chart:
     kind: str  # "bar" | "line" | "pie"
     categories: list[str]
     series: list[tuple[str, list[float]]]  # (series name, one value per category)
+    colors: list[str] = field(default_factory=list)  # one per series (e.g. a risk level's own)
+    integer: bool = True  # counts: the value axis shows whole numbers only
 
 
 @dataclass
@@ -69,3 +71,4 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     signature: str = ""  # 发文机关署名
     date: str = ""  # 成文日期, e.g. 「2026年12月20日」
+    variant: str = "s2tw"  # the Traditional standard (OpenCC config) when rendered Traditional

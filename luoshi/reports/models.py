@@ -30,6 +30,9 @@ class Baseline(UnitScopedModel):
         _("报告类型"), max_length=24, choices=ReportKind.choices, default=ReportKind.ANNUAL_SUMMARY
     )
     title = models.CharField(_("标题"), max_length=300, blank=True)
+    # Year on year compares like with like: a report of the unit with its subtree compares
+    # only with a past report that also covered the subtree.
+    subtree = models.BooleanField(_("含下级单位"), default=False)
     source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
     text = models.TextField(_("清理后正文"))
     # The parser's whole result: sections, metrics, problems, plans, removed, script.

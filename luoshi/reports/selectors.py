@@ -59,7 +59,10 @@ def editor_sections(version, *, script: str = "simplified") -> list[dict]:
     facts = version.facts
     rows = []
     for section in version.content.get("sections", []):
-        text = section["text"] if script == "simplified" else convert(section["text"], script)
+        variant = version.content.get("traditional_variant") or "s2tw"  # the unit's standard
+        text = (
+            section["text"] if script == "simplified" else convert(section["text"], script, variant)
+        )
         rows.append(
             {
                 **section,
@@ -67,4 +70,26 @@ def editor_sections(version, *, script: str = "simplified") -> list[dict]:
                 "fact_rows": [facts[k] for k in section.get("facts", []) if k in facts],
             }
         )
+    return rows
+
+
+def data_check(version) -> list[dict]:
+    """「数据核对」: every number the draft states, once, in reading order, with what it counts
+    (its label), the scope and period it was counted for and the list of its records.
+    A number whose section a person rewrote is marked: the text may no longer state it."""
+    facts = version.facts
+    rows, seen = [], set()
+    for section in version.content.get("sections", []):
+        for key in section.get("facts", []):
+            if key in seen or key not in facts:
+                continue
+            seen.add(key)
+            fact = facts[key]
+            rows.append(
+                {
+                    **fact,
+                    "section": section.get("heading") or "开头",
+                    "stated": fact.get("text", "") in section.get("text", ""),
+                }
+            )
     return rows

@@ -42,6 +42,13 @@ def _add_version(report, *, content, facts, user, note, base: int | None) -> Rep
         raise ReportError(_("报告已被他人同时修改，请刷新页面后再试。")) from error
 
 
+def _generate(unit, year: int, kind: str, **options) -> engine.Draft:
+    try:
+        return engine.generate(unit, year, kind, **options)
+    except engine.NothingToReport as error:
+        raise ReportError(str(error)) from error
+
+
 @transaction.atomic
 def create_report(
     *,
@@ -55,8 +62,9 @@ def create_report(
     reader=None,
 ) -> Report:
     """``reader``: whose scope the figures are counted in (the command line passes
-    ``indicators.SYSTEM``); by default the user creating the report."""
-    draft = engine.generate(
+    ``indicators.SYSTEM``); by default the user creating the report. A year (or kind) with
+    no records is refused (``ReportError``), nothing is saved."""
+    draft = _generate(
         unit,
         year,
         kind,
@@ -137,7 +145,7 @@ def regenerate(
     if plans_input is not None and plans_input != report.plans_input:
         report.plans_input = plans_input
         report.save(update_fields=["plans_input", "updated_at"])
-    draft = engine.generate(
+    draft = _generate(
         report.unit,
         report.year,
         report.kind,

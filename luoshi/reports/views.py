@@ -62,6 +62,13 @@ class ReportCreateView(ReportPageMixin, ScopedCreateView):
             plans_input=data["plans_input"],
         )
 
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.ReportError as error:  # no records for that year: said beside the form
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+
     def get_success_url(self):
         return self.object.get_absolute_url()
 
@@ -98,6 +105,7 @@ class ReportDetailView(ReportPageMixin, ScopedDetailView):
             latest=latest,
             versions=versions,
             sections=selectors.editor_sections(version, script=script),
+            data_check=selectors.data_check(version),
             editable=editable,
             script=script,
             scripts=SCRIPTS,

@@ -56,6 +56,7 @@ class ScreeningFilter(UnitSubtreeFilterSet):
     completed_to = django_filters.DateFilter(
         label=_("完成日期至"), method="filter_nothing", widget=DateInput()
     )
+    campaign = django_filters.NumberFilter(label=_("排查活动"), field_name="campaign_id")
 
     class Meta:
         model = Screening

@@ -10,15 +10,21 @@ from luoshi.core.metrics import Metric, moments_between
 def _completed(params):
     from luoshi.risks.models import Screening
 
-    return Screening.objects.filter(completed_at__isnull=False)
+    screenings = Screening.objects.filter(completed_at__isnull=False)
+    if params.get("campaign"):  # the self-checks of one screening campaign
+        screenings = screenings.filter(campaign_id=params["campaign"])
+    return screenings
 
 
 def _period(params, start, end) -> dict:
-    return {
+    query = {
         "completed": "yes",
         "completed_from": start.isoformat(),
         "completed_to": end.isoformat(),
     }
+    if params.get("campaign"):
+        query["campaign"] = params["campaign"]
+    return query
 
 
 METRICS = [

@@ -28,6 +28,7 @@ class AssignmentFilter(UnitSubtreeFilterSet):
     )
     schedule = django_filters.CharFilter(label=_("报送计划编码"), field_name="task__schedule__code")
     duty_item = django_filters.CharFilter(label=_("责任项编码"), field_name="task__duty_item_code")
+    task = django_filters.NumberFilter(label=_("任务"), field_name="task_id")
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
 
     class Meta:

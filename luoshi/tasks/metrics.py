@@ -14,12 +14,14 @@ def _assignments(params):
         assignments = assignments.filter(task__schedule__code=params["schedule"])
     if params.get("duty_item"):
         assignments = assignments.filter(task__duty_item_code=params["duty_item"])
+    if params.get("task"):  # one task's recipients (e.g. a screening campaign's self-checks)
+        assignments = assignments.filter(task_id=params["task"])
     return assignments
 
 
 def _period(params, start, end) -> dict:
     query = {"deadline_from": start.isoformat(), "deadline_to": end.isoformat()}
-    for name in ("schedule", "duty_item"):
+    for name in ("schedule", "duty_item", "task"):
         if params.get(name):
             query[name] = params[name]
     return query

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import log_change
+from luoshi.core import parameters
 from luoshi.core.scope import reach_q
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
@@ -381,7 +381,7 @@ def send_reminders(
     (to the unit and, once per task, to the issuer). Dedupe keys make a rerun silent."""
     today = today or timezone.localdate()
     if days_before is None:
-        days_before = settings.TASK_REMIND_DAYS_BEFORE
+        days_before = parameters.value("remind_days_before")
     result = ReminderRun()
     open_assignments = TaskAssignment.objects.filter(
         status__in=OPEN_STATUSES, first_submitted_at__isnull=True

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.excel import xlsx_response
 from luoshi.core.redirects import redirect_next
+from luoshi.core.registry import page_of_assignment
 from luoshi.core.views import (
     FormOnPageMixin,
     ScopedCreateView,
@@ -279,6 +280,13 @@ class AssignmentDetailView(ScopedDetailView):
     def scoped_queryset(self):
         return selectors.assignments_for(self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        elsewhere = page_of_assignment(self.object)  # e.g. a statistics form to fill
+        if elsewhere:
+            return redirect(elsewhere)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         assignment, user = self.object, self.request.user
@@ -319,6 +327,14 @@ class AssignmentSubmitView(FormOnPageMixin, AssignmentDetailView):
     form_name = "submit_form"
     form_prefix = "submit"
     success_message = gettext_lazy("已提交，等待发文单位审核。")
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        elsewhere = page_of_assignment(self.object)
+        if elsewhere:  # its submission is the filled form, never free text
+            messages.error(request, _("该任务须在其填报页面填写后提交，已为您打开该页面。"))
+            return redirect(elsewhere)
+        return super().post(request, *args, **kwargs)
 
     def perform(self, form):
         services.submit(

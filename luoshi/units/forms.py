@@ -13,11 +13,21 @@ class UnitForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = ["parent", "name", "short_name", "code", "unit_type", "order"]
+        fields = [
+            "parent",
+            "name",
+            "short_name",
+            "code",
+            "unit_type",
+            "order",
+            "traditional_variant",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # 繁体用字: optional on the form (a form that leaves it out keeps the default s2tw)
+        self.fields["traditional_variant"].required = False
         self.fields["parent"].queryset = Unit.objects.for_user(user).filter(is_active=True)
         if self.instance.pk:
             del self.fields["parent"]
@@ -26,6 +36,13 @@ class UnitForm(forms.ModelForm):
             self.fields["parent"].help_text = _("只能在本人数据范围内的单位下新建")
             if user.unit_id:
                 self.fields["parent"].initial = user.unit_id
+
+    def clean_traditional_variant(self) -> str:
+        return (
+            self.cleaned_data.get("traditional_variant")
+            or self.instance.traditional_variant
+            or "s2tw"
+        )
 
 
 class UnitMoveForm(forms.Form):

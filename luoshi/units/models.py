@@ -9,11 +9,46 @@ from luoshi.core.scope import ScopedQuerySet, ScopeSpec
 
 
 class UnitType(DictionaryModel):
-    """区委 / 宣传部 / 局 / 乡镇 / 街道 / 村社区 / 党支部 / 学校 / 医院 / 企业 / 其他."""
+    """区委 / 宣传部 / 局 / 乡镇 / 街道 / 村社区 / 党支部 / 学校 / 医院 / 企业 / 其他.
+
+    The words a generated report uses for the unit's bodies are data of its type (a report
+    never hard-codes them per type): its leading party body (党委/党组/党工委/党总支/党支部…),
+    the meeting that studies ideological work, its theory study group (blank: it has none)
+    and how a report for the whole subtree speaks (「全区各级党组织」「所属各单位」).
+    """
+
+    party_body = models.CharField(
+        _("党组织称谓"),
+        max_length=20,
+        default="党组织",
+        help_text=_("如：党委、党组、党工委、党支部"),
+    )
+    meeting_name = models.CharField(
+        _("议事会议称谓"), max_length=30, default="党组织会议", help_text=_("如：党工委会议")
+    )
+    study_group = models.CharField(
+        _("理论学习中心组称谓"),
+        max_length=30,
+        blank=True,
+        help_text=_("接在单位名称之后，如：党工委理论学习中心组；没有中心组的留空"),
+    )
+    subtree_voice = models.CharField(
+        _("含下级时的称谓"),
+        max_length=30,
+        default="所属各单位",
+        help_text=_("如：全区各级党组织、全街道各级党组织、所属各单位"),
+    )
 
     class Meta(DictionaryModel.Meta):
         verbose_name = _("单位类型")
         verbose_name_plural = _("单位类型")
+
+
+TRADITIONAL_VARIANTS = [
+    ("s2tw", _("台湾标准（為、群眾、考核）")),
+    ("s2hk", _("香港标准")),
+    ("s2t", _("OpenCC 标准繁体")),
+]
 
 
 class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
@@ -34,6 +69,13 @@ class Unit(MP_Node):
     unit_type = models.ForeignKey(UnitType, verbose_name=_("单位类型"), on_delete=models.PROTECT)
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    traditional_variant = models.CharField(
+        _("繁体用字"),
+        max_length=6,
+        choices=TRADITIONAL_VARIANTS,
+        default="s2tw",
+        help_text=_("生成繁体报告时的用字标准（OpenCC，只转换字形，不改词语）"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

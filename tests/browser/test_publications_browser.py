@@ -9,6 +9,7 @@ from django.urls import reverse
 from luoshi.publications.models import Publication, PublicationStatus
 from tests.browser.test_events_browser import _as
 from tests.factories import make_unit, make_user
+from tests.test_channels import make_channel
 
 TITLE = "我区召开意识形态工作专题会议"
 
@@ -17,7 +18,8 @@ TITLE = "我区召开意识形态工作专题会议"
 def test_three_step_review_in_the_browser(browser, live_server, results_dir):
     root = make_unit("示范区委", "T0", type_code="district_committee")
     own = make_unit("区融媒体中心", "T1", parent=root)
-    make_user("rmt_clerk", own, "clerk", full_name="唐一鸣")
+    clerk = make_user("rmt_clerk", own, "clerk", full_name="唐一鸣")
+    make_channel(own, clerk, name="示范融媒微信公众号")
     make_user("rmt_reviewer", own, "reviewer", full_name="许佳琪")
     make_user("rmt_reviewer2", own, "reviewer", full_name="曾晓燕")
     make_user("rmt_leader", own, "leader", full_name="彭宏伟")
@@ -26,7 +28,8 @@ def test_three_step_review_in_the_browser(browser, live_server, results_dir):
     page.goto(reverse("publications:list"))
     page.get_by_test_id("new-publication").click()
     page.locator("#id_title").fill(TITLE)
-    page.locator("#id_channel_name").fill("示范融媒微信公众号")
+    # the unit's one registered channel is already chosen
+    assert "示范融媒微信公众号" in page.locator("#id_channel option:checked").inner_text()
     page.locator("#id_body").fill("会议研究部署下一阶段意识形态工作。")
     page.get_by_test_id("submit").click()
     page.wait_for_url(re.compile(r"/publications/\d+/$"))

@@ -126,6 +126,7 @@ def test_issue_submit_late_reminder_return_resubmit_accept(
         assignment = TaskAssignment.objects.get(task=task, unit=unit)
         page.goto(assignment.get_absolute_url())
         page.get_by_test_id("accept").click()
+        page.get_by_test_id("confirm-ok").click()  # 采纳 is final: asked once
         page.wait_for_load_state()
         assert "已采纳" in page.locator(".alert").inner_text()
     page.goto(task.get_absolute_url())

@@ -18,10 +18,19 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from luoshi.reports.document import Chart, Document, Section
-from luoshi.reports.engine.facts import Fact, FactBook
-from luoshi.reports.engine.kinds import BLOCKS, KINDS, Writer, full_width
+from luoshi.reports.engine.facts import Fact, FactBook, NothingToReport
+from luoshi.reports.engine.kinds import KINDS, Writer, full_width
 
-__all__ = ["Draft", "Fact", "FactBook", "generate", "to_document", "merge", "KINDS"]
+__all__ = [
+    "Draft",
+    "Fact",
+    "FactBook",
+    "KINDS",
+    "NothingToReport",
+    "generate",
+    "merge",
+    "to_document",
+]
 
 
 @dataclass
@@ -41,24 +50,22 @@ def generate(
     plans_input: str = "",
     today: datetime.date | None = None,
 ) -> Draft:
+    """The draft of ``kind``; raises ``NothingToReport`` (a Chinese message) for a year in
+    which the unit (or its subtree) has no records, or a kind it has no records for."""
     spec = KINDS[kind]
     today = today or timezone.localdate()
     book = FactBook(unit, year, user=user, subtree=subtree, today=today)
+    if not book.has_records():
+        raise NothingToReport(
+            full_width(
+                f"{unit.name}{'及下级单位' if subtree else ''}{year}年在系统中没有任何工作记录"
+                "(台账、排查、督查、任务均无),无法生成报告。请先录入该年度的记录,或选择其他年度。"
+            )
+        )
+    title = full_width(spec.title(book))
+    addressee = full_width(spec.addressee(book))
     writer = Writer(book, plans_input=plans_input)
-    names = {"who": writer.who, "year": year}
-    writer.open("preamble", "", 0)
-    writer.say(spec.preamble.format(**names))
-    for key, heading, blocks in spec.sections:
-        writer.open(key, heading, 1)
-        for name in blocks:
-            if writer.current.level != 1 and not name.startswith("area_"):
-                writer.current = next(s for s in writer.sections if s.key == key)
-            BLOCKS[name](writer)
-    addressee = ""
-    if spec.addressed_to_parent:
-        parent = type(unit).objects.get_parent(unit)
-        addressee = f"{parent.name}：" if parent else ""
-    title = full_width(spec.title.format(**names))
+    spec.build(writer)
     sections = []
     for out in writer.sections:
         text = "\n".join(p for p in out.paragraphs if p)
@@ -80,6 +87,7 @@ def generate(
         "signature": unit.name,
         "date": f"{today.year}年{today.month}月{today.day}日",
         "sections": sections,
+        "traditional_variant": unit.traditional_variant,
     }
     return Draft(title=title, content=content, facts=book.all())
 
@@ -112,6 +120,7 @@ def to_document(content: dict) -> Document:
         addressee=content.get("addressee", ""),
         signature=content.get("signature", ""),
         date=content.get("date", ""),
+        variant=content.get("traditional_variant") or "s2tw",
     )
     parent = None
     for item in content.get("sections", []):
@@ -122,6 +131,8 @@ def to_document(content: dict) -> Document:
                 kind=c["kind"],
                 categories=list(c["categories"]),
                 series=[(name, list(values)) for name, values in c["series"]],
+                colors=list(c.get("colors", [])),
+                integer=c.get("integer", True),
             )
             for c in item.get("charts", [])
         ]

@@ -47,6 +47,10 @@ BASELINE_KEYWORDS = {
 }
 
 
+class NothingToReport(Exception):
+    """No records to write this report from; ``str()`` is the Chinese reason for the user."""
+
+
 @dataclass
 class Fact:
     key: str
@@ -101,6 +105,32 @@ def rate(count: int, total: int):
     return metrics.rate_of(count, total)
 
 
+# Lines of an outcome field that record how the work was organised, not what it achieved.
+LOGISTICS = re.compile(r"^(主讲|主持|授课|讲解|参加|实际参加|实到|应到|参会|出席|地点|时间|记录人)")
+
+
+def _achievement(outcome: str) -> str:
+    """The outcome's sentences that state an effect, without its logistics lines."""
+    sentences = [s.strip() for s in re.split(r"[。；;\n]+", outcome or "") if s.strip()]
+    kept = [s for s in sentences if not LOGISTICS.match(s)]
+    return "，".join(kept)
+
+
+def balanced_quotes(text: str) -> bool:
+    """Quotation marks that open and close in turn (「““…”…”」 is a splice, not a title)."""
+    depth = 0
+    for char in text:
+        if char == "“":
+            depth += 1
+            if depth > 1:
+                return False
+        elif char == "”":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _url(name: str, query: dict) -> str:
     return f"{reverse(name)}?{urlencode(query, doseq=True)}"
 
@@ -116,6 +146,7 @@ class FactBook:
         self.today = today or datetime.date.today()
         self.facts: dict[str, Fact] = {}
         self._previous_book: FactBook | None = None
+        self._own_book: FactBook | None = None
         self._baseline = None
 
     # -- scoping helpers ----------------------------------------------------------------
@@ -164,7 +195,18 @@ class FactBook:
         return self.get(key).value
 
     def all(self) -> dict[str, dict]:
-        return {key: fact.as_dict() for key, fact in self.facts.items()}
+        """Every fact as stored on the version, with the scope and period it counts
+        (the 「数据核对」 panel lists them)."""
+        scope = f"{self.unit.name}{'及下级单位' if self.subtree else '（本单位）'}"
+        own = f"{self.unit.name}（本级）"
+        period = f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+        found = {}
+        for key, fact in self.facts.items():
+            data = fact.as_dict()
+            data.setdefault("scope", own if key.startswith("own:") else scope)
+            data.setdefault("period", fact.extra.get("period", period))
+            found[key] = data
+        return found
 
     def add(self, fact: Fact) -> Fact:
         self.facts[fact.key] = fact
@@ -174,6 +216,10 @@ class FactBook:
         head, _sep, rest = key.partition(":")
         if head == "ledger":
             self._ledger(rest)
+        elif head == "statform":  # figures of statistics forms, see statform_facts
+            from luoshi.reports.engine.statform_facts import add_study_app_facts  # it imports us
+
+            add_study_app_facts(self)
         elif head == "outcomes":
             pass
         else:
@@ -213,14 +259,26 @@ class FactBook:
         self.add(fact)
 
     def outcomes(self, code: str, limit: int = 2) -> list[tuple[str, str]]:
-        """(title, 成效) of the latest records of ``code`` that wrote down an outcome."""
+        """(title, 成效) of the latest records of ``code`` whose outcome field says what the
+        work achieved: never a logistics line (「主讲：…实际参加76人」), never a title with
+        broken quotation marks, never the same title or outcome twice."""
         rows = (
             self.ledger_records(code)
             .exclude(outcome="")
             .order_by("-date", "-id")
-            .values_list("title", "outcome")[:limit]
+            .values_list("title", "outcome")[:40]
         )
-        return [(title, re.sub(r"[。;；]+$", "", outcome.strip())) for title, outcome in rows]
+        chosen: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for title, outcome in rows:
+            title, outcome = " ".join(title.split()), _achievement(outcome)
+            if not outcome or not balanced_quotes(title) or title in seen or outcome in seen:
+                continue
+            seen.update((title, outcome))
+            chosen.append((title, outcome))
+            if len(chosen) == limit:
+                break
+        return chosen
 
     def _ledger_sum(self, key, code, field_name, label, word):
         records = self.ledger_records(code)
@@ -234,11 +292,14 @@ class FactBook:
         )
         sums = records.aggregate(a=Sum("actual_participants"), e=Sum("expected_participants"))
         url = self.get("ledger:study_group").url
+        attendance = rate(sums["a"] or 0, sums["e"] or 0)
+        if attendance is not None and attendance > 100:  # a typo in 实到/应到: say nothing
+            attendance = None
         self.add(
             Fact(
                 "study_attendance",
                 "中心组学习平均出勤率",
-                rate(sums["a"] or 0, sums["e"] or 0),
+                attendance,
                 "%",
                 url,
                 records.count(),
@@ -390,8 +451,12 @@ class FactBook:
         from luoshi.risks.models import RiskPoint, RiskStatus
 
         return (
-            self.scoped(RiskPoint.objects.exclude(status=RiskStatus.RESOLVED))
-            .select_related("unit", "area", "level")
+            self.scoped(
+                RiskPoint.objects.exclude(status=RiskStatus.RESOLVED).filter(
+                    identified_on__lte=self.end
+                )
+            )
+            .select_related("unit", "area", "level", "owner")
             .order_by("level__order", "-identified_on", "id")
         )
 
@@ -418,9 +483,9 @@ class FactBook:
     def _fact_risks_resolved(self):
         from luoshi.risks.models import RiskStatus
 
-        count = self.scoped(self._risk_model().objects.filter(status=RiskStatus.RESOLVED)).count()
+        count = self.risks_in_year().filter(status=RiskStatus.RESOLVED).count()
         url = _url("risks:list", {**self.unit_query(), "status": RiskStatus.RESOLVED.value})
-        self.add(Fact("risks_resolved", "已化解风险点", count, "个", url, count))
+        self.add(Fact("risks_resolved", "年内识别并已化解的风险点", count, "个", url, count))
 
     @staticmethod
     def _risk_model():
@@ -438,11 +503,11 @@ class FactBook:
         ).select_related("unit", "finding")
 
     def open_items(self):
-        from luoshi.inspections.models import RectificationItem, RectificationStatus
+        from luoshi.inspections.models import RectificationStatus
 
         return (
-            self.scoped(RectificationItem.objects.exclude(status=RectificationStatus.CLOSED))
-            .select_related("unit", "finding")
+            self.items_in_year()
+            .exclude(status=RectificationStatus.CLOSED)
             .order_by("deadline", "id")
         )
 
@@ -458,8 +523,10 @@ class FactBook:
     _fact_rectification_rate = _fact_rectification_total
 
     def _fact_rectification_open(self):
-        count = self.open_items().count()
-        url = _url("inspections:items", {**self.unit_query(), "open": "true"})
+        """The items of 整改完成率's denominator not yet closed (same records, same period)."""
+        total, closed = self.get("rectification_total"), self.get("rectification_closed")
+        count = (total.value or 0) - (closed.value or 0)
+        url = f"{total.url}&open=true" if total.url else ""
         self.add(Fact("rectification_open", "未销号整改事项", count, "项", url, count))
 
     def plans(self):
@@ -499,8 +566,8 @@ class FactBook:
         if assessment is not None:
             rows = ranking(assessment)
             row = next((r for r in rows if r.unit.pk == self.unit.pk and r.scores), None)
-        if row is None:
-            self.add(Fact("assessment_score", "考核得分", 0, "分"))
+        if row is None:  # no published result: the reports say nothing about it
+            self.add(Fact("assessment_score", "考核得分", None, "分"))
             return
         url = reverse("assessment:sheet", args=[assessment.pk, self.unit.pk])
         extra = {"name": assessment.name, "units": len(rows)}
@@ -510,7 +577,21 @@ class FactBook:
         self.add(Fact("assessment_rank", "考核排名", row.rank, "名", url, len(rows), extra=extra))
         self.add(Fact("assessment_grade", "考核等次", row.grade, "", url, len(row.scores)))
 
+    def _fact_ledger_all(self):
+        value = self.metric("ledger_count")
+        self.add(Fact("ledger_all", "工作台账记录", value.count, "条", value.url, value.count))
+
     # -- units ----------------------------------------------------------------------------
+    def _fact_subordinate_units(self):
+        from luoshi.units.models import Unit
+
+        below = Unit.objects.filter(path__startswith=self.unit.path, is_active=True).exclude(
+            pk=self.unit.pk
+        )
+        count = metrics.scoped(below, user=self.user, unit=self.unit, subtree=True).count()
+        url = reverse("units:list")
+        self.add(Fact("subordinate_units", "所属单位", count, "个", url, count))
+
     def _fact_units(self):
         from luoshi.units.models import Unit
 
@@ -518,6 +599,208 @@ class FactBook:
         count = units.count() if self.subtree else 1
         url = reverse("units:list")
         self.add(Fact("units", "单位", count, "个", url, count))
+
+    # -- the unit's own acts within a subtree report ---------------------------------------
+    def own(self, key: str) -> Fact:
+        """Fact ``key`` of the unit alone (its own acts, 「本级」), as ``own:<key>``."""
+        if not self.subtree:
+            return self.get(key)
+        name = f"own:{key}"
+        if name not in self.facts:
+            if self._own_book is None:
+                self._own_book = FactBook(
+                    self.unit, self.year, user=self.user, subtree=False, today=self.today
+                )
+            fact = self._own_book.get(key)
+            self.add(Fact(name, f"本级{fact.label}", fact.value, fact.unit, fact.url, fact.records))
+        return self.facts[name]
+
+    # -- comparisons ------------------------------------------------------------------------
+    def branches(self) -> list:
+        """The unit's active direct children the user may open (each with its subtree)."""
+        from luoshi.units.models import Unit
+
+        children = Unit.objects.filter(
+            path__startswith=self.unit.path, depth=self.unit.depth + 1, is_active=True
+        ).order_by("path")
+        return list(metrics.scoped(children, user=self.user, unit=self.unit, subtree=True))
+
+    def measure_word(self, key: str, params: dict | None = None) -> str:
+        """The measure word of metric ``key``: an activity type's own (次/场/篇) for a
+        ledger count of one type, else the metric's."""
+        code = (params or {}).get("activity_type")
+        if key == "ledger_count" and code:
+            return self.activity_type(code).measure_word
+        return metrics.get(key).measure_word
+
+    def branch_counts(self, key: str, params: dict | None = None) -> list[Fact]:
+        """Metric ``key`` of each direct child branch (one GROUP BY), as facts."""
+        branches = self.branches()
+        if not branches:
+            return []
+        found = metrics.table(
+            key,
+            user=self.user,
+            unit=self.unit,
+            periods=[(self.start, self.end)],
+            branches=branches,
+            params=params,
+            today=self.today,
+        )
+        tag = (params or {}).get("activity_type", key)
+        word = self.measure_word(key, params)
+        facts = []
+        for branch in branches:
+            value = found[branch.pk][0]
+            fact = Fact(
+                f"branch:{tag}:{branch.pk}",
+                f"{branch.display_name}{value.metric.label}",
+                value.count,
+                word,
+                value.count_url,
+                value.count,
+                extra={"unit": branch.display_name},
+            )
+            facts.append(self.add(fact))
+        return facts
+
+    def quarter_counts(self, key: str, params: dict | None = None) -> list[Fact]:
+        """Metric ``key`` of the book's scope in each quarter of the year (one query)."""
+        periods = [
+            (datetime.date(self.year, m, 1), _quarter_end(self.year, m)) for m in (1, 4, 7, 10)
+        ]
+        found = metrics.values(
+            key,
+            user=self.user,
+            unit=self.unit,
+            subtree=self.subtree,
+            periods=periods,
+            params=params,
+            today=self.today,
+        )
+        tag = (params or {}).get("activity_type", key)
+        word = self.measure_word(key, params)
+        return [
+            self.add(
+                Fact(
+                    f"quarter:{tag}:{i + 1}",
+                    f"第{i + 1}季度{v.metric.label}",
+                    v.count,
+                    word,
+                    v.count_url,
+                    v.count,
+                )
+            )
+            for i, v in enumerate(found)
+        ]
+
+    # -- is there anything to report? -----------------------------------------------------
+    def has_records(self) -> bool:
+        """Whether the year has any record of the unit (or subtree) to write about."""
+        keys = ["ledger_count", "risk_screening", "rectification_rate", "tasks_assigned"]
+        return any(self.metric(key).count or self.metric(key).total for key in keys) or bool(
+            self.plans().exists() or self.campaigns()
+        )
+
+    # -- screening campaigns ----------------------------------------------------------------
+    def campaigns(self) -> list:
+        """The screening campaigns the unit (or its subtree) launched with a deadline in the
+        year."""
+        from luoshi.risks.models import Campaign
+
+        return list(
+            self.scoped(
+                Campaign.objects.filter(
+                    task__deadline__gte=self.start, task__deadline__lte=self.end
+                )
+            )
+            .select_related("task", "unit")
+            .order_by("task__deadline", "id")
+        )
+
+    def campaign_facts(self, campaign) -> dict[str, Fact]:
+        """Self-checks of one campaign: assigned, completed, completed on time."""
+        root = type(self.unit).objects.get_root(self.unit)
+        task = {"task": campaign.task_id}
+        period = {"start": self.start, "end": self.end, "today": self.today}
+        common = {"user": self.user, "unit": root, "subtree": True, **period}
+        assigned = metrics.value("tasks_assigned", params=task, **common)
+        on_time = metrics.value("task_series", params=task, **common)
+        done = metrics.value("risk_screening", params={"campaign": campaign.pk}, **common)
+        key = f"campaign:{campaign.pk}"
+        facts = {
+            "assigned": Fact(
+                f"{key}:assigned", "应自查单位", assigned.count, "个", assigned.url, assigned.count
+            ),
+            "done": Fact(f"{key}:done", "完成自查", done.count, "个", done.url, done.count),
+            "on_time": Fact(
+                f"{key}:on_time",
+                "按时完成自查",
+                on_time.count,
+                "个",
+                on_time.count_url,
+                on_time.count,
+            ),
+            "due": Fact(
+                f"{key}:due",
+                "已到期的自查任务",
+                on_time.total,
+                "个",
+                on_time.total_url,
+                on_time.total,
+            ),
+        }
+        for fact in facts.values():
+            self.add(fact)
+        return facts
+
+    # -- inspections issued (督查通报) --------------------------------------------------------
+    def issued_plans(self) -> list:
+        """Inspections the unit (or its subtree) ran that started in the year."""
+        from luoshi.inspections.models import InspectionPlan
+
+        return list(
+            self.scoped(
+                InspectionPlan.objects.filter(starts_on__gte=self.start, starts_on__lte=self.end)
+            )
+            .prefetch_related("inspected_units")
+            .order_by("starts_on", "id")
+        )
+
+    def plan_findings(self, plan, inspected) -> Fact:
+        """Findings (one rectification item each) of ``plan`` at one inspected unit."""
+        end = datetime.date(self.year + 2, 12, 31)  # deadlines may fall after the year
+        value = metrics.value(
+            "rectification_rate",
+            user=self.user,
+            unit=inspected,
+            subtree=False,
+            start=plan.starts_on,
+            end=end,
+            params={"plan": plan.pk},
+            today=self.today,
+        )
+        key = f"plan:{plan.pk}:unit:{inspected.pk}"
+        self.add(
+            Fact(
+                f"{key}:closed",
+                f"{inspected.display_name}已整改销号",
+                value.count,
+                "项",
+                value.count_url,
+                value.count,
+            )
+        )
+        return self.add(
+            Fact(
+                f"{key}:findings",
+                f"{inspected.display_name}发现问题",
+                value.total,
+                "个",
+                value.total_url,
+                value.total,
+            )
+        )
 
     # -- year on year ---------------------------------------------------------------------
     def previous_book(self) -> FactBook:
@@ -541,7 +824,9 @@ class FactBook:
         if self._baseline is None:
             from luoshi.reports.models import Baseline, ReportKind
 
-            rows = list(Baseline.objects.filter(unit=self.unit, year=self.year - 1))
+            rows = list(
+                Baseline.objects.filter(unit=self.unit, year=self.year - 1, subtree=self.subtree)
+            )
             rows.sort(key=lambda b: b.kind != ReportKind.ANNUAL_SUMMARY)
             self._baseline = rows[0] if rows else False
         return self._baseline or None
@@ -569,6 +854,12 @@ class FactBook:
                     "approx": bool(metric.get("approx")),
                 }
                 return
+
+
+def _quarter_end(year: int, first_month: int) -> datetime.date:
+    if first_month == 10:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, first_month + 3, 1) - datetime.timedelta(days=1)
 
 
 def compare(fact: Fact) -> str:

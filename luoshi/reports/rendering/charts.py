@@ -47,14 +47,18 @@ def chart_png(chart: Chart, *, script: str = "simplified") -> bytes:
         chart.kind,
         tuple(chart.categories),
         tuple((name, tuple(values)) for name, values in chart.series),
+        tuple(chart.colors),
+        chart.integer,
     )
     return _chart_png(key, script)
 
 
 @lru_cache(maxsize=64)
 def _chart_png(key: tuple, script: str) -> bytes:
-    title, kind, categories, series = key
-    chart = Chart(title, kind, list(categories), [(n, list(v)) for n, v in series])
+    title, kind, categories, series, colors, integer = key
+    chart = Chart(
+        title, kind, list(categories), [(n, list(v)) for n, v in series], list(colors), integer
+    )
     matplotlib, Figure = _matplotlib()
     family = "Noto Sans CJK TC" if script == "traditional" else "Noto Sans CJK SC"
     rc = {
@@ -80,6 +84,13 @@ def _chart_png(key: tuple, script: str) -> bytes:
     return buf.getvalue()
 
 
+def _colour(chart: Chart, i: int) -> str:
+    """The series' own colour (a risk level's), else the palette's."""
+    if i < len(chart.colors) and chart.colors[i]:
+        return chart.colors[i]
+    return _COLOURS[i % len(_COLOURS)]
+
+
 def _draw(ax, chart: Chart) -> None:
     categories = list(chart.categories)
     series = list(chart.series)
@@ -98,15 +109,18 @@ def _draw(ax, chart: Chart) -> None:
     positions = range(len(categories))
     if chart.kind == "line":
         for i, (name, values) in enumerate(series):
-            ax.plot(positions, values, marker="o", label=name, color=_COLOURS[i % len(_COLOURS)])
+            ax.plot(positions, values, marker="o", label=name, color=_colour(chart, i))
     else:  # bar (grouped)
         n = max(len(series), 1)
         width = 0.8 / n
         for i, (name, values) in enumerate(series):
             offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
-            bars = ax.bar(offsets, values, width, label=name, color=_COLOURS[i % len(_COLOURS)])
-            ax.bar_label(bars, fmt="%g", fontsize=8)
+            bars = ax.bar(offsets, values, width, label=name, color=_colour(chart, i))
+            labels = [f"{v:g}" if v else "" for v in values]  # no 「0」 over an empty bar
+            ax.bar_label(bars, labels=labels, fontsize=8)
     ax.set_xticks(list(positions), categories)
+    if chart.integer:
+        ax.yaxis.get_major_locator().set_params(integer=True)  # AutoLocator: a MaxNLocator
     ax.grid(axis="y", alpha=0.3)
     if len(series) > 1 or (series and series[0][0]):
         ax.legend(frameon=False)
@@ -133,13 +147,14 @@ def echarts_option(chart: Chart) -> dict:
         "tooltip": {"trigger": "axis"},
         "legend": {},
         "xAxis": {"type": "category", "data": list(chart.categories)},
-        "yAxis": {"type": "value"},
+        "yAxis": {"type": "value", "minInterval": 1 if chart.integer else 0},
         "series": [
             {
                 "type": chart.kind if chart.kind in ("bar", "line") else "bar",
                 "name": n,
                 "data": list(v),
+                **({"itemStyle": {"color": chart.colors[i]}} if i < len(chart.colors) else {}),
             }
-            for n, v in chart.series
+            for i, (n, v) in enumerate(chart.series)
         ],
     }

@@ -8,11 +8,23 @@ placement of 署名 and 成文日期 (§7.3.5.2, the rule for documents without 
 
 from __future__ import annotations
 
+import logging
 import unicodedata
+import warnings
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from luoshi.core.script import convert
 from luoshi.reports.document import Chart, Document, Section, Table
+from luoshi.reports.rendering import page
+
+with warnings.catch_warnings():  # jieba 0.42 imports the deprecated pkg_resources
+    warnings.simplefilter("ignore", UserWarning)
+    import jieba  # noqa: E402
+
+jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary on stderr
+# 2号 characters a title line holds (the same condensed spacing as the body).
+TITLE_CHARS = int((page.TEXT_WIDTH_TWIPS / 20) // (page.TITLE_PT + page.CHAR_SPACING / 20))
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -46,6 +58,36 @@ def text_width(text: str) -> float:
     return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """The title in at most two lines (more only when it is longer than two), broken
+    between words (jieba), the first line the longer as 公文 titles are set: 「关于…的」
+    over 「…报告」, never 「…排／查报告」."""
+    if text_width(title) <= width:
+        return [title]
+    cuts, position = [], 0
+    for word in _tokenizer().cut(title, HMM=False):
+        position += len(word)
+        cuts.append(position)
+    best = None
+    for cut in cuts[:-1]:
+        first, second = text_width(title[:cut]), text_width(title[cut:])
+        fits = first <= width and second <= width and first >= second
+        if fits and (best is None or first - second < best[0]):
+            best = (first - second, cut)
+    if best is None:  # longer than two lines: fill each line up to a word boundary
+        fitting = [c for c in cuts if text_width(title[:c]) <= width] or [width]
+        head = title[: fitting[-1]]
+        return [head, *title_lines(title[len(head) :], width)]
+    return [title[: best[1]], title[best[1] :]]
+
+
 @dataclass(frozen=True)
 class Block:
     kind: str  # "heading" | "paragraph" | "chart" | "table"
@@ -74,6 +116,7 @@ class Layout:
     blocks: list[Block] = field(default_factory=list)
     signature: str = ""
     date: str = ""
+    title_lines: list[str] = field(default_factory=list)
 
     @property
     def signature_indents(self) -> tuple[float, float]:
@@ -95,20 +138,35 @@ class Layout:
         return sig_right, date_right
 
 
-def _convert_chart(chart: Chart, script: str) -> Chart:
+def _convert_chart(chart: Chart, c) -> Chart:
     return Chart(
-        title=convert(chart.title, script),
+        title=c(chart.title),
         kind=chart.kind,
-        categories=[convert(c, script) for c in chart.categories],
-        series=[(convert(name, script), list(values)) for name, values in chart.series],
+        categories=[c(x) for x in chart.categories],
+        series=[(c(name), list(values)) for name, values in chart.series],
+        colors=list(chart.colors),
+        integer=chart.integer,
     )
+
+
+def _converted_lines(source: str, converted: str) -> list[str]:
+    """Break the title where its Simplified words end (jieba knows Simplified best); the
+    conversion keeps one character for one, so the same positions hold in Traditional."""
+    lines = title_lines(source)
+    if len(source) != len(converted):
+        return title_lines(converted)
+    out, start = [], 0
+    for line in lines:
+        out.append(converted[start : start + len(line)])
+        start += len(line)
+    return out
 
 
 def layout(document: Document, script: str = "simplified") -> Layout:
     """Convert every text to ``script`` and number headings, charts by position."""
 
     def c(text: str) -> str:
-        return convert(text, script) if text else ""
+        return convert(text, script, document.variant) if text else ""
 
     def body(p: str | Table) -> Block:
         if isinstance(p, Table):
@@ -142,7 +200,7 @@ def layout(document: Document, script: str = "simplified") -> Layout:
         blocks.extend(paragraphs)
         for chart in section.charts:
             figures += 1
-            converted = _convert_chart(chart, script)
+            converted = _convert_chart(chart, c)
             blocks.append(
                 Block(
                     "chart",
@@ -163,8 +221,10 @@ def layout(document: Document, script: str = "simplified") -> Layout:
         addressee = addressee[:-1] + "："
     elif addressee:
         addressee += "："
+    title = c(document.title)
     return Layout(
-        title=c(document.title),
+        title=title,
+        title_lines=_converted_lines(document.title, title),
         addressee=addressee,
         blocks=blocks,
         signature=c(document.signature),

@@ -35,6 +35,25 @@ KAITI = "楷体_GB2312"
 SONGTI = "宋体"
 
 HEADING_FONTS = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
+
+# 繁體 output names fonts that HAVE 繁體 glyphs (the GB2312 faces above do not): the
+# standard faces of Traditional-Chinese Windows, as Taiwan's 文書處理手冊 sets documents
+# (標楷體 throughout), with 微軟正黑體 for 一、 headings and 新細明體 for page numbers.
+# docs/report-format.md lists both sets and the free fonts the PDF maps them to.
+FONTS = {
+    "simplified": {
+        "title": XIAOBIAOSONG,
+        "body": FANGSONG,
+        "page": SONGTI,
+        "headings": HEADING_FONTS,
+    },
+    "traditional": {
+        "title": "標楷體",
+        "body": "標楷體",
+        "page": "新細明體",
+        "headings": {1: "微軟正黑體", 2: "標楷體", 3: "標楷體", 4: "標楷體"},
+    },
+}
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 # CT_PPr children that follow w:snapToGrid in the schema's sequence.
 _AFTER_SNAP_TO_GRID = tuple(
@@ -85,6 +104,21 @@ def _set_size(rPr, points: float) -> None:
         el.set(qn("w:val"), half_points)
 
 
+def _condense(rPr) -> None:
+    """28 characters a line in Word, LibreOffice and WPS alike (see page.py)."""
+    spacing = rPr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        # w:spacing precedes w:w, w:kern, w:position, w:sz … in CT_RPr
+        following = [rPr.find(qn(f"w:{tag}")) for tag in ("w", "kern", "position", "sz")]
+        anchor = next((el for el in following if el is not None), None)
+        if anchor is not None:
+            anchor.addprevious(spacing)
+        else:
+            rPr.append(spacing)
+    spacing.set(qn("w:val"), str(page.CHAR_SPACING))
+
+
 def _indent_chars(paragraph_format, *, first_line: int = 0, left: int = 0, right: int = 0):
     """Indents in hundredths of a character (``w:firstLineChars`` etc.), plus twips fallbacks."""
     ind = paragraph_format._element.get_or_add_pPr().get_or_add_ind()
@@ -121,21 +155,23 @@ def _exact_lines(paragraph_format) -> None:
 
 
 def _define_styles(doc, script: str) -> None:
+    fonts = FONTS["traditional" if script == "traditional" else "simplified"]
     styles = doc.styles
     lang = "zh-TW" if script == "traditional" else "zh-CN"
     # Document defaults: no theme fonts anywhere, Chinese language for East Asian text.
     defaults = styles.element.find(qn("w:docDefaults"))
     rPr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(rPr_default, FANGSONG)
+    set_fonts(rPr_default, fonts["body"])
     _set_size(rPr_default, page.BODY_PT)  # the grid's character pitch is reckoned from this
     lang_el = rPr_default.find(qn("w:lang"))
     if lang_el is None:
         lang_el = OxmlElement("w:lang")
         rPr_default.append(lang_el)
     lang_el.set(qn("w:eastAsia"), lang)
+    _condense(rPr_default)
 
     normal = styles["Normal"]
-    _reset_style(normal, FANGSONG, page.BODY_PT)
+    _reset_style(normal, fonts["body"], page.BODY_PT)
     fmt = normal.paragraph_format
     _exact_lines(fmt)
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -143,14 +179,20 @@ def _define_styles(doc, script: str) -> None:
     _indent_chars(fmt, first_line=200)
 
     title = styles["Title"]
-    _reset_style(title, XIAOBIAOSONG, page.TITLE_PT)
+    _reset_style(title, fonts["title"], page.TITLE_PT)
+    title.font.bold = script == "traditional"  # 標楷體 has no heavy face of its own
     fmt = title.paragraph_format
     _exact_lines(fmt)
     fmt.space_after = Twips(page.LINE_PITCH_TWIPS)  # 标题下空一行
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _indent_chars(fmt, first_line=0)
+    # 2号 lines off the body's line grid: LibreOffice would give each title line two grid
+    # lines (the exact 28.95 pt spacing holds the two lines together everywhere)
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    title.element.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
 
-    for level, east_asia in HEADING_FONTS.items():
+    for level, east_asia in fonts["headings"].items():
         style = styles[f"Heading {level}"]
         _reset_style(style, east_asia, page.BODY_PT)
         fmt = style.paragraph_format
@@ -160,8 +202,8 @@ def _define_styles(doc, script: str) -> None:
         _indent_chars(fmt, first_line=200)
 
     footer = styles["Footer"]
-    _reset_style(footer, SONGTI, page.PAGE_NUMBER_PT)
-    set_fonts(footer.element.get_or_add_rPr(), SONGTI, latin=SONGTI)  # 半角宋体阿拉伯数字
+    _reset_style(footer, fonts["page"], page.PAGE_NUMBER_PT)
+    set_fonts(footer.element.get_or_add_rPr(), fonts["page"], latin=fonts["page"])
 
 
 def _page_setup(doc) -> None:
@@ -181,9 +223,8 @@ def _page_setup(doc) -> None:
         grid = OxmlElement("w:docGrid")
         sectPr.append(grid)
     grid.attrib.clear()
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")  # characters: condensed spacing (page.CHAR_SPACING)
     grid.set(qn("w:linePitch"), str(page.LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(page.CHAR_SPACE))
 
     doc.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], odd=True)
@@ -261,12 +302,16 @@ def _add_block(doc, block: Block, script: str) -> None:
 def _signature(doc, lay: Layout) -> None:
     if not (lay.signature or lay.date):
         return
-    doc.add_paragraph()  # 正文下空一行
+    if doc.paragraphs:  # the 落款 never stands alone on the last page
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    blank = doc.add_paragraph()  # 正文下空一行
+    blank.paragraph_format.keep_with_next = True
     sig_right, date_right = lay.signature_indents
     for text, right in ((lay.signature, sig_right), (lay.date, date_right)):
         if not text:
             continue
         p = doc.add_paragraph(text)
+        p.paragraph_format.keep_with_next = text == lay.signature and bool(lay.date)
         p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _indent_chars(p.paragraph_format, first_line=0, right=round(right * 100))
 
@@ -281,7 +326,11 @@ def render_docx(document: Document, *, script: str = "simplified") -> bytes:
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
-    doc.add_paragraph(lay.title, style="Title")
+    title = doc.add_paragraph(style="Title")
+    for i, line in enumerate(lay.title_lines or [lay.title]):
+        run = title.add_run(line)
+        if i < len(lay.title_lines) - 1:
+            run.add_break()  # a line break between words, never inside one
     if lay.addressee:
         _no_indent(doc.add_paragraph(lay.addressee))
     for block in lay.blocks:

@@ -10,8 +10,12 @@ Word's document grid (``w:docGrid w:type="linesAndChars"``), in twips (1/1440 in
 * text height 16838 − 2098 − 1984 = 12756 twips; ÷ 22 lines = 579.8 → ``linePitch`` 579
   (28.95 pt; rounded down so 22 lines always fit);
 * text width 11906 − 1587 − 1474 = 8845 twips = 442.25 pt; ÷ 28 = 15.795 pt per character.
-  ``charSpace`` is what is added to the 16 pt font size, in 1/4096 pt:
-  (15.795 − 16) × 4096 = −841.2 → −842 (rounded down so 28 characters always fit).
+
+The grid is a LINE grid (``w:type="lines"``): a character grid (``linesAndChars`` with a
+negative ``charSpace``) is honoured by Word alone — LibreOffice and WPS give every 16 pt
+character two cells of a 15.8 pt grid and show 14 characters a line. Instead every run is
+condensed by ``w:spacing`` in twentieths of a point, the same for every program:
+(15.795 − 16) × 20 = −4.1 → −5 (−0.25 pt: 28 × 15.75 = 441 pt fits, 29 would not).
 
 The PDF uses the same numbers in CSS (luoshi/reports/static/reports/document.css):
 line-height 28.95 pt and letter-spacing −0.21 pt.
@@ -40,4 +44,5 @@ def twips(mm: float) -> int:
 TEXT_WIDTH_TWIPS = twips(PAGE_WIDTH_MM) - twips(MARGIN_LEFT_MM) - twips(MARGIN_RIGHT_MM)
 TEXT_HEIGHT_TWIPS = twips(PAGE_HEIGHT_MM) - twips(MARGIN_TOP_MM) - twips(MARGIN_BOTTOM_MM)
 LINE_PITCH_TWIPS = TEXT_HEIGHT_TWIPS // LINES_PER_PAGE
-CHAR_SPACE = math.floor((TEXT_WIDTH_TWIPS / 20 / CHARS_PER_LINE - BODY_PT) * 4096)
+# Condensed character spacing of every run, in twentieths of a point (w:spacing/@w:val).
+CHAR_SPACING = math.floor((TEXT_WIDTH_TWIPS / 20 / CHARS_PER_LINE - BODY_PT) * 20)

@@ -53,6 +53,15 @@ class Command(BaseCommand):
         if not output.parent.exists():
             raise CommandError(f"输出目录不存在：{output.parent}")
 
+        try:
+            content = self._content(options, unit=unit, year=year, kind=kind)
+        except (services.ReportError, engine.NothingToReport) as error:
+            raise CommandError(str(error)) from error
+        data = services.render(content, fmt=fmt, script=script)
+        output.write_bytes(data)
+        self.stdout.write(f"已生成：{output}（{len(data) // 1024} KB）")
+
+    def _content(self, options, *, unit, year, kind) -> dict:
         if options["save"]:
             report = services.create_report(
                 user=None,
@@ -63,16 +72,12 @@ class Command(BaseCommand):
                 subtree=options["subtree"],
                 plans_input=options["plans"],
             )
-            content = report.latest_version.content
-        else:
-            content = engine.generate(
-                unit,
-                year,
-                kind,
-                user=SYSTEM,
-                subtree=options["subtree"],
-                plans_input=options["plans"],
-            ).content
-        data = services.render(content, fmt=fmt, script=script)
-        output.write_bytes(data)
-        self.stdout.write(f"已生成：{output}（{len(data) // 1024} KB）")
+            return report.latest_version.content
+        return engine.generate(
+            unit,
+            year,
+            kind,
+            user=SYSTEM,
+            subtree=options["subtree"],
+            plans_input=options["plans"],
+        ).content

@@ -17,8 +17,10 @@
         grid: { left: 40, right: 20, top: 40, bottom: 50 },
         xAxis: chart.kind === "pie" ? undefined : { type: "category", data: chart.categories },
         yAxis: chart.kind === "pie" ? undefined : { type: "value", minInterval: 1 },
-        series: chart.series.map(function (s) {
-          return { name: s[0], type: chart.kind, data: s[1], label: { show: true, position: "top" } };
+        series: chart.series.map(function (s, i) {
+          var colour = chart.colors && chart.colors[i];
+          return { name: s[0], type: chart.kind, data: s[1], label: { show: true, position: "top" },
+                   itemStyle: colour ? { color: colour } : undefined };
         })
       });
       window.addEventListener("resize", function () { instance.resize(); });

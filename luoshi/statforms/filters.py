@@ -1,0 +1,38 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.filters import ScopedFilterSet, UnitFilter
+from luoshi.core.forms import DateInput
+from luoshi.statforms.models import FigureValue
+from luoshi.units.models import Unit
+
+
+class FigureFilter(ScopedFilterSet):
+    """The filters a form metric's links use: figure, unit (含下级/仅本单位), 统计期."""
+
+    figure = django_filters.CharFilter(label=_("统计指标编码"), field_name="figure")
+    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"),
+        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
+        method="filter_nothing",
+        empty_label=None,
+    )
+    period_from = django_filters.DateFilter(
+        label=_("统计期结束从"), field_name="period_end", lookup_expr="gte", widget=DateInput()
+    )
+    period_to = django_filters.DateFilter(
+        label=_("统计期结束到"), field_name="period_end", lookup_expr="lte", widget=DateInput()
+    )
+
+    class Meta:
+        model = FigureValue
+        fields = []
+
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
+        return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset

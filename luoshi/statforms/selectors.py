@@ -1,0 +1,214 @@
+"""Reads of 统计报表: the issuer's aggregate of a form task (units × fields)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from luoshi.core.metrics import rate_of
+from luoshi.statforms.models import FieldKind, FormField, FormTask, Submission
+from luoshi.statforms.values import parse_number, plain
+from luoshi.tasks.models import AssignmentStatus, TaskAssignment
+
+RECEIVED = (AssignmentStatus.SUBMITTED, AssignmentStatus.ACCEPTED)
+JUMP = Decimal(2)  # more than double, or less than half, of last period: flagged
+PEER_FACTOR = Decimal(3)  # more than 3×, or less than a third of, the peers' median
+MIN_PEERS = 3  # peers: the recipients of the same unit type (a 街道 is no peer of a 局)
+MIN_GAP = 5  # a change smaller than this is never flagged (3 sessions instead of 1)
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    number: Decimal | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Line:
+    assignment: TaskAssignment
+    submission: Submission | None
+    cells: list[Cell]
+
+    @property
+    def received(self) -> bool:
+        return self.assignment.status in RECEIVED
+
+
+@dataclass
+class Aggregate:
+    form_task: FormTask
+    fields: list[FormField]
+    lines: list[Line]
+    sums: list[str]
+    averages: list[str]
+    missing: list
+    previous: FormTask | None
+
+    @property
+    def footer(self) -> list[tuple[FormField, str, str]]:
+        """(field, sum or rate, average) of the items that have one."""
+        rows = zip(self.fields, self.sums, self.averages, strict=True)
+        return [(item, total, average) for item, total, average in rows if total]
+
+
+def form_tasks_for(user):
+    return FormTask.objects.for_user(user).select_related("task", "task__unit", "version__form")
+
+
+def _number(item: FormField, text: str) -> Decimal | None:
+    try:
+        return parse_number(None, item.kind, text) if text and item.is_numeric else None
+    except Exception:  # a draft may hold anything; it is not counted
+        return None
+
+
+def _cell(item: FormField, values: dict) -> Cell:
+    raw = values.get(item.code)
+    if item.kind == FieldKind.TABLE:
+        rows = [r for r in raw or [] if any(str(v).strip() for v in r.values())]
+        return Cell(text=_("%(n)d 行") % {"n": len(rows)} if rows else "")
+    text = str(raw or "").strip()
+    return Cell(text=text, number=_number(item, text))
+
+
+def previous_task(form_task: FormTask) -> FormTask | None:
+    """The same form's task of the period before (same issuing unit)."""
+    return (
+        FormTask.objects.filter(
+            version__form_id=form_task.version.form_id,
+            task__unit_id=form_task.task.unit_id,
+            period_end__lt=form_task.period_start,
+        )
+        .order_by("-period_end")
+        .first()
+    )
+
+
+def aggregate(form_task: FormTask) -> Aggregate:
+    """Units × fields of the received submissions (submitted or accepted), with sums, averages,
+    rates from their own numerator and denominator sums, and values out of line flagged."""
+    fields = list(form_task.version.fields.all())
+    submissions = {s.assignment_id: s for s in form_task.submissions.all()}
+    assignments = form_task.task.assignments.select_related("unit").order_by("unit__path")
+    lines = []
+    for assignment in assignments:
+        submission = submissions.get(assignment.pk)
+        values = submission.values if submission is not None else {}
+        cells = [
+            _cell(item, values) if assignment.status in RECEIVED else Cell() for item in fields
+        ]
+        lines.append(Line(assignment, submission, cells))
+    _unit_rates(fields, lines)
+    previous = previous_task(form_task)
+    _flag(fields, lines, _previous_numbers(previous))
+    sums, averages = _totals(fields, lines)
+    missing = [line.assignment.unit for line in lines if not line.received]
+    return Aggregate(form_task, fields, lines, sums, averages, missing, previous)
+
+
+def _unit_rates(fields, lines) -> None:
+    """A unit's rate as its own numerator over its own denominator (filled in when left blank)."""
+    index = {item.code: i for i, item in enumerate(fields)}
+    for i, item in enumerate(fields):
+        if not item.is_rate:
+            continue
+        for line in lines:
+            num = line.cells[index[item.numerator]].number
+            den = line.cells[index[item.denominator]].number
+            rate = rate_of(num, den) if num is not None and den else None
+            if rate is not None:
+                line.cells[i] = Cell(text=f"{rate}%", number=rate)
+
+
+def _previous_numbers(previous: FormTask | None) -> dict:
+    """{(unit id, field code): number} of last period's accepted submissions."""
+    if previous is None:
+        return {}
+    result = {}
+    for figure in previous.submissions.filter(
+        assignment__status=AssignmentStatus.ACCEPTED
+    ).prefetch_related("figures"):
+        for value in figure.figures.all():
+            result[(figure.unit_id, value.field_code)] = value.number
+    return result
+
+
+def _out_of_line(number: Decimal, reference: Decimal | None, factor: Decimal) -> bool:
+    if not reference or abs(number - reference) < MIN_GAP:
+        return False
+    return number > reference * factor or number * factor < reference
+
+
+def _medians(lines, index: int) -> dict:
+    """{unit type id: median of the item among the recipients of that type} (≥ 3 of them)."""
+    by_type: dict = {}
+    for line in lines:
+        if line.cells[index].number is not None:
+            by_type.setdefault(line.assignment.unit.unit_type_id, []).append(
+                line.cells[index].number
+            )
+    return {
+        kind: Decimal(str(statistics.median(numbers)))
+        for kind, numbers in by_type.items()
+        if len(numbers) >= MIN_PEERS
+    }
+
+
+def _flag(fields, lines, last: dict) -> None:
+    """Values out of line with the unit's last period, or with units of the same type."""
+    for index, item in enumerate(fields):
+        if item.kind not in (FieldKind.INTEGER, FieldKind.DECIMAL):
+            continue
+        medians = _medians(lines, index)
+        for line in lines:
+            cell = line.cells[index]
+            if cell.number is None:
+                continue
+            before = last.get((line.assignment.unit_id, item.code))
+            if _out_of_line(cell.number, before, JUMP):
+                cell.flags.append(_("上期 %(n)s，变化较大") % {"n": plain(before)})
+            median = medians.get(line.assignment.unit.unit_type_id)
+            if _out_of_line(cell.number, median, PEER_FACTOR):
+                cell.flags.append(_("明显偏离同类单位中位数 %(n)s") % {"n": plain(median)})
+
+
+def _totals(fields, lines) -> tuple[list[str], list[str]]:
+    sums: list[str] = []
+    averages: list[str] = []
+    totals: dict[str, Decimal | None] = {}
+    for index, item in enumerate(fields):
+        numbers = [
+            line.cells[index].number for line in lines if line.cells[index].number is not None
+        ]
+        total = totals[item.code] = sum(numbers, Decimal(0)) if numbers else None
+        if item.kind in (FieldKind.INTEGER, FieldKind.DECIMAL) and total is not None:
+            sums.append(plain(total))
+            averages.append(plain(round(total / len(numbers), 2)))
+        else:
+            sums.append("")
+            averages.append("")
+    for index, item in enumerate(fields):
+        if item.is_rate:  # the rate of the sums, never an average of the units' rates
+            rate = rate_of(totals.get(item.numerator) or 0, totals.get(item.denominator))
+            sums[index] = f"{rate}%" if rate is not None else "—"
+    return sums, averages
+
+
+def export_rows(result: Aggregate) -> tuple[list[str], list[list]]:
+    """The layout offices exchange: 序号, 单位, one column per item (with its unit), 状态."""
+    headers = [_("序号"), _("单位")] + [item.title() for item in result.fields] + [_("报送状态")]
+    rows = []
+    for number, line in enumerate(result.lines, start=1):
+        cells = [c.number if c.number is not None else c.text for c in line.cells]
+        rows.append(
+            [number, line.assignment.unit.name, *cells, line.assignment.get_status_display()]
+        )
+    rows.append(["", _("合计（比率为分子之和÷分母之和）"), *result.sums, ""])
+    rows.append(["", _("平均"), *result.averages, ""])
+    if result.missing:
+        rows.append(["", _("未报送：") + "、".join(u.name for u in result.missing)])
+    return headers, rows

@@ -1,0 +1,253 @@
+"""Reports a unit can submit unchanged (issue 16), read back from the .docx of the demo district.
+
+For every demo unit type (区委, 部门, 乡镇/街道, 村/社区) × the five kinds × own/subtree ×
+简/繁, before and after the year's assessment is published: the kind is generated (or refused
+with its Chinese reason when the unit has no records for it), and the .docx says no share over
+100%, no rate without a denominator, no zero as an achievement, has its 主送 and 落款, shares no
+sentence with another kind of the same unit, and names the bodies the unit type has.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import docx
+import pytest
+from django.utils import timezone
+
+from luoshi.assessment.models import Assessment, AssessmentStatus
+from luoshi.core.indicators import SYSTEM
+from luoshi.core.script import convert, to_traditional
+from luoshi.reports import engine, services
+from luoshi.reports.engine.facts import balanced_quotes
+from luoshi.reports.models import ReportKind
+from luoshi.risks.models import RiskPoint, RiskStatus
+from luoshi.units.models import Unit
+from tests.factories import DEMO_TODAY as TODAY
+
+YEAR = TODAY.year
+# unit code → what it stands for among the demo unit types
+UNITS = {
+    "D00": "区委",
+    "D02": "部门（区委宣传部）",
+    "D03": "部门（局）",
+    "D07": "街道",
+    "D08": "乡镇",
+    "D0701": "社区",
+}
+MEASURE = "个|次|场|篇|项|条|起|人次|人|期|家|分|名"
+ZERO = re.compile(rf"(?<![\d.])0(?:{MEASURE})")
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+SENTENCE_END = re.compile(r"[。！？]")
+ITEM_MARK = re.compile(r"^(?:[一二三四五六七八九十]+是|\d+、|[①②③④⑤⑥⑦⑧⑨⑩])")
+
+
+def _generate(unit, kind, *, subtree):
+    try:
+        return engine.generate(unit, YEAR, kind, user=SYSTEM, subtree=subtree, today=TODAY)
+    except engine.NothingToReport as refusal:
+        return refusal
+
+
+def _paragraphs(data: bytes) -> list[str]:
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def _sentences(paragraphs: list[str]) -> set[str]:
+    """The body's sentences, without item marks; short boilerplate (「特此报告。」) left out."""
+    found = set()
+    for paragraph in paragraphs:
+        for sentence in SENTENCE_END.split(paragraph):
+            sentence = ITEM_MARK.sub("", sentence.strip())
+            if len(sentence) >= 14:
+                found.add(sentence)
+    return found
+
+
+def _check_numbers(draft, text: str, where: str) -> None:
+    for value in PERCENT.findall(text):
+        assert float(value) <= 100, (where, value)
+    assert not ZERO.search(text), (where, ZERO.search(text).group(0), text)
+    assert "—" not in text, where  # a rate without denominator is never written
+    for section in draft.content["sections"]:
+        for key in section["facts"]:
+            fact = draft.facts[key]
+            assert fact["value"] is not None, (where, key)
+            if fact["unit"] == "%":
+                assert fact["records"], (where, key, "a rate from a zero denominator")
+
+
+def _check_frame(unit, kind, draft, paragraphs: list[str], where: str, script: str) -> None:
+    def c(text: str) -> str:
+        return convert(text, script)
+
+    assert paragraphs[-1] == c(draft.content["date"]), where
+    assert paragraphs[-2] == c(unit.name), where
+    parent = Unit.objects.get_parent(unit)
+    if kind == ReportKind.SPECIAL_REPORT and parent is not None:
+        assert paragraphs[1] == c(f"{parent.name}："), where
+        assert "报告如下" in draft.content["sections"][0]["text"], where
+        assert paragraphs[-4] == c("特此报告。"), where
+    if kind == ReportKind.INSPECTION_BULLETIN:
+        assert paragraphs[1].endswith("：") and "、" in paragraphs[1], where
+
+
+def _check_words(unit, kind: str, text: str, where: str) -> None:
+    text = re.sub(r"《[^》]*》", "", text)  # a quoted document's name is not the report's voice
+    assert "党委（党组）" not in text and "党委(党组)" not in text, where
+    if not unit.unit_type.study_group:
+        assert "中心组" not in text, where  # a 社区 has no theory study group
+    if kind not in (ReportKind.ANNUAL_SUMMARY, ReportKind.SPECIAL_REPORT):
+        return  # the kinds that name the unit's bodies
+    body = unit.unit_type.party_body
+    assert body in text, (where, body)  # 街道党工委, 党组, 区委, 镇党委 … from the type
+    if unit.unit_type.study_group and "中心组" in text:
+        assert unit.unit_type.study_group in text, where
+
+
+def _reports_of(unit) -> dict:
+    """{(kind, subtree): draft or refusal} of one unit."""
+    return {
+        (kind, subtree): _generate(unit, kind, subtree=subtree)
+        for kind in ReportKind.values
+        for subtree in (False, True)
+    }
+
+
+def _check_unit(unit, drafts: dict, *, scripts=("simplified", "traditional")) -> None:
+    sentences: dict[tuple, set] = {}
+    for (kind, subtree), draft in drafts.items():
+        where = f"{UNITS[unit.code]} {kind} {'subtree' if subtree else 'own'}"
+        if isinstance(draft, engine.NothingToReport):
+            assert kind == ReportKind.INSPECTION_BULLETIN, (where, str(draft))
+            assert "没有组织督查的记录" in str(draft), where
+            continue
+        json.dumps(draft.facts)  # a version stores them as JSON (the Decimal 500)
+        for script in scripts:
+            data = services.render(draft.content, fmt="docx", script=script)
+            paragraphs = _paragraphs(data)
+            text = "\n".join(paragraphs)
+            _check_numbers(draft, text, f"{where} {script}")
+            _check_frame(unit, kind, draft, paragraphs, f"{where} {script}", script)
+            if script == "simplified":
+                _check_words(unit, kind, text, where)
+                body = paragraphs[2:-2]
+                sentences[(kind, subtree)] = _sentences(body)
+            else:
+                assert to_traditional("意识形态") in text, where
+                for spliced in ("爲", "羣衆", "考覈", "發佈", "「「"):
+                    assert spliced not in text, (where, spliced)
+    for (kind, subtree), mine in sentences.items():
+        for (other, other_subtree), theirs in sentences.items():
+            if other != kind and other_subtree == subtree:
+                shared = mine & theirs
+                assert not shared, (unit.code, kind, other, subtree, sorted(shared)[:3])
+
+
+@pytest.fixture
+def published(demo_district):
+    assessment = Assessment.objects.get(year=YEAR)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=AssessmentStatus.PUBLISHED, published_at=timezone.now()
+    )
+    return assessment
+
+
+@pytest.mark.parametrize("code", list(UNITS))
+def test_every_kind_of_every_unit_type_reads_right(demo_district, code):
+    unit = Unit.objects.get(code=code)
+    _check_unit(unit, _reports_of(unit))
+
+
+def test_after_the_assessment_is_published_every_summary_still_generates(published):
+    for code in UNITS:
+        unit = Unit.objects.get(code=code)
+        drafts = {
+            (ReportKind.ANNUAL_SUMMARY, subtree): _generate(
+                unit, ReportKind.ANNUAL_SUMMARY, subtree=subtree
+            )
+            for subtree in (False, True)
+        }
+        _check_unit(unit, drafts, scripts=("simplified",))
+    score = engine.generate(
+        Unit.objects.get(code="D07"), YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, today=TODAY
+    )
+    assert "考核" in "".join(s["text"] for s in score.content["sections"])
+    assert isinstance(score.facts["assessment_score"]["value"], int | float)
+
+
+def test_the_other_kinds_are_not_the_summary_again(demo_district):
+    """Beyond sentences: the 对策建议 are not the plan, the 督查通报 names what the inspected
+    units did, and its problem count equals the findings (also without the subtree)."""
+    unit = Unit.objects.get(code="D02")
+    research = _generate(unit, ReportKind.RESEARCH_REPORT, subtree=True)
+    annual = _generate(unit, ReportKind.ANNUAL_SUMMARY, subtree=True)
+    advice = next(s for s in research.content["sections"] if s["key"] == "advice")["text"]
+    plans = next(s for s in annual.content["sections"] if s["key"] == "plans")["text"]
+    assert not set(re.split("[。；]", advice)) - {""} & set(re.split("[。；]", plans))
+    headings = [s["heading"] for s in research.content["sections"] if s["level"] == 1]
+    assert headings == ["调研的背景和方法", "基本情况", "存在的问题", "原因分析", "对策建议"]
+    root = Unit.objects.get(code="D00")
+    district = _generate(root, ReportKind.RESEARCH_REPORT, subtree=True)
+    basics = next(s for s in district.content["sections"] if s["key"] == "basics")
+    assert "较多" in basics["text"] and "相对较少" in basics["text"]  # units compared
+    assert basics["charts"]
+
+    from luoshi.inspections.models import RectificationItem
+
+    for subtree in (False, True):
+        bulletin = _generate(root, ReportKind.INSPECTION_BULLETIN, subtree=subtree)
+        text = "".join(s["text"] for s in bulletin.content["sections"])
+        found = RectificationItem.objects.filter(finding__plan__unit=root).count()
+        assert f"共发现问题{found}个" in text
+        problems = next(s for s in bulletin.content["sections"] if s["key"] == "problems")
+        stated = sum(int(n) for n in re.findall(r"发现问题(\d+)个", problems["text"]))
+        assert stated == found
+        good = next(s for s in bulletin.content["sections"] if s["key"] == "good")["text"]
+        assert good.startswith("城关街道")  # the best score sheet, named
+        assert bulletin.content["addressee"] == "区教育局、城关街道、东山镇"
+        assert "须于" in text and "前完成" in text  # 整改要求 with deadlines
+        assert "第1名城关街道" in text  # ranking from the score sheets
+
+
+def test_subtree_voice_keeps_the_units_own_acts_apart(demo_district):
+    root = Unit.objects.get(code="D00")
+    own = _generate(root, ReportKind.ANNUAL_SUMMARY, subtree=False)
+    whole = _generate(root, ReportKind.ANNUAL_SUMMARY, subtree=True)
+    own_study = next(s for s in own.content["sections"] if s["key"] == "area.study")["text"]
+    study = next(s for s in whole.content["sections"] if s["key"] == "area.study")["text"]
+    mine = own.facts["ledger:study_group"]["value"]
+    assert f"示范区委理论学习中心组集中学习{mine}次" in own_study
+    total = whole.facts["ledger:study_group"]["value"]
+    assert f"全区各级党组织共开展理论学习中心组学习{total}次" in study
+    assert f"其中示范区委理论学习中心组集中学习{mine}次" in study
+    # year on year only like with like: the own-unit baseline is not compared to a subtree
+    for fact in whole.facts.values():
+        if fact["previous_source"] == "baseline":
+            assert fact["extra"]["baseline"]["id"]
+
+
+def test_a_year_without_records_is_refused_and_no_other_year_appears(demo_district):
+    unit = Unit.objects.get(code="D02")
+    with pytest.raises(engine.NothingToReport, match="没有任何工作记录"):
+        engine.generate(unit, YEAR - 2, ReportKind.ANNUAL_SUMMARY, user=SYSTEM, today=TODAY)
+    risk = RiskPoint.objects.filter(unit=unit).exclude(status=RiskStatus.RESOLVED).first()
+    RiskPoint.objects.filter(pk=risk.pk).update(identified_on=TODAY.replace(year=YEAR + 1))
+    draft = _generate(unit, ReportKind.RISK_SCREENING, subtree=False)
+    text = "".join(s["text"] for s in draft.content["sections"])
+    assert risk.description[:20] not in text  # identified after the year: not this year's
+
+
+def test_outcomes_are_outcomes(demo_district):
+    unit = Unit.objects.get(code="D00")
+    draft = _generate(unit, ReportKind.ANNUAL_SUMMARY, subtree=True)
+    text = "".join(s["text"] for s in draft.content["sections"])
+    assert "主讲：" not in text and "实际参加" not in text  # logistics lines
+    assert "““" not in text and "””" not in text
+    for quoted in re.findall(r"“([^”]*)”", text):
+        assert balanced_quotes(f"“{quoted}”")
+    assert text.count("其中") <= text.count("。")  # never 「其中…其中」 in one sentence
+    for sentence in text.split("。"):
+        assert sentence.count("其中") <= 1, sentence
