@@ -4,7 +4,7 @@
 #                then a subset on the second Python (3.13, .venv313)
 #   make check-deploy  scripts/check_deploy.sh: installed package, check --deploy, nginx -t,
 #                systemd-analyze verify/security
-#   make lint    ruff + migrations check
+#   make lint    ruff + migrations check + mypy (scripts/mypy_targets.sh)
 #   make bench   bench/run.py --scale small (SQLite), then the other bench/*.py
 #   make fuzz    long hypothesis run of the hostile-input tests (FUZZ_EXAMPLES=2000)
 #   make soak    bounded load + soak on loopback gunicorn (SOAK_USERS=10, SOAK_SECONDS=300)
@@ -85,6 +85,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VPY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy $$(bash scripts/mypy_targets.sh)
 
 # pytest exit code 5 (no tests collected) counts as a failure.
 # The PostgreSQL run (when PostgreSQL answers) goes in the background while the SQLite run

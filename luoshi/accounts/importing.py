@@ -30,6 +30,7 @@ from luoshi.core.excel_import import (
     read_rows,
     sort_errors,
 )
+from luoshi.core.history import written_by
 from luoshi.units.importing import job_result
 from luoshi.units.models import Unit
 
@@ -183,7 +184,7 @@ def _create(users: list[User], password_hash: str, importer) -> list[User]:
     for new_user in users:
         new_user.password = password_hash
         new_user.must_change_password = must_change
-        new_user._history_user = importer
+        written_by(new_user, importer)
         new_user.save()
         new_user.groups.set(new_user._import_roles)
     return users

@@ -6,13 +6,13 @@ adds no rows. It stays unpublished so that the demo can walk through review and 
 items without an automatic indicator wait for a manual score.
 """
 
+from luoshi.assessment import services
+from luoshi.assessment.models import Assessment
+from luoshi.duty.selectors import latest_pack
+from luoshi.duty.services import ensure_default_pack
+
 
 def ensure_assessment(*, today, units, logins, added) -> None:
-    from luoshi.assessment import services
-    from luoshi.assessment.models import Assessment
-    from luoshi.duty.selectors import latest_pack
-    from luoshi.duty.services import ensure_default_pack
-
     added.setdefault("assessments", 0)
     root = units.get("D00")
     admin = logins.get("admin")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.assessment.models import Assessment, AssessmentScore
 from luoshi.core import parameters
+from luoshi.units.models import Unit
 
 # The default of the 参数设置 parameter ``assessment_grades``, used when the pack has no
 # ``grades``: 好 ≥90, 较好 ≥80, 一般 ≥60, 差 below.
@@ -49,7 +50,7 @@ def pending_count(assessment: Assessment) -> int:
 
 @dataclass
 class RankRow:
-    unit: object
+    unit: Unit
     total: Decimal = Decimal(0)
     full: Decimal = Decimal(0)
     manual: int = 0
@@ -58,6 +59,7 @@ class RankRow:
     grade: str = ""
     grade_css: str = ""
     scores: list = field(default_factory=list)
+    url: str = ""  # the unit's sheet, where a page links the row
 
     @property
     def percent(self) -> Decimal:

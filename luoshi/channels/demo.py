@@ -13,6 +13,12 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from luoshi.accounts.models import User
+from luoshi.channels import services
+from luoshi.channels.models import Channel, ChannelCheck, ChannelType
+from luoshi.core.scope import in_write_scope
+from luoshi.evidence.samples import sample_png as make_png
+
 # unit code, type code, name, account, administrator username, filing status, filing number,
 # opened (years ago, month), interval in months, plan (regular / lapsed / never / closed)
 CHANNELS = [
@@ -82,12 +88,6 @@ def _check_dates(plan, interval, year, opened: datetime.date, rng) -> list[datet
 
 
 def ensure_channels(*, today, units, logins, added) -> None:
-    from luoshi.accounts.models import User
-    from luoshi.channels import services
-    from luoshi.channels.models import Channel, ChannelCheck, ChannelType
-    from luoshi.core.scope import in_write_scope
-    from luoshi.evidence.samples import sample_png as make_png
-
     for key in ("channels", "channel_checks"):
         added.setdefault(key, 0)
     year = today.year

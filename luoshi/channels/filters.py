@@ -4,23 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.channels import selectors
 from luoshi.channels.models import Channel, ChannelStatus, ChannelType, FilingStatus
-from luoshi.core.filters import ScopedFilterSet, UnitFilter
+from luoshi.core.filters import UnitSubtreeFilterSet
 from luoshi.core.forms import DateInput
-from luoshi.units.models import Unit
 
 STATUS_ALL = "all"
 
 
-class ChannelFilter(ScopedFilterSet):
+class ChannelFilter(UnitSubtreeFilterSet):
     """Without a status the list shows channels in use; 已关闭 / 全部 show the others."""
 
-    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
     channel_type = django_filters.ModelChoiceFilter(
         label=_("阵地类型"), queryset=ChannelType.objects.all()
     )
@@ -62,14 +54,6 @@ class ChannelFilter(ScopedFilterSet):
             queryset = selectors.checked_between(
                 queryset, data.get("checked_from"), data.get("checked_to")
             )
-        return queryset
-
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):  # read in filter_queryset/filter_subtree
         return queryset
 
     def filter_overdue(self, queryset, name, value):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.channels.models import Channel, ChannelCheck
 from luoshi.channels.workflow import CHANNEL_FLOW
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.notices.services import notify
@@ -28,7 +29,7 @@ def refresh_schedule(channel: Channel) -> None:
 def create_channel(*, channel: Channel, user, files=()) -> Channel:
     """Register ``channel`` (unsaved, e.g. ``form.save(commit=False)``) with its evidence."""
     channel.created_by = user
-    channel._history_user = user  # also outside a request (load_demo)
+    written_by(channel, user)
     channel.save()
     refresh_schedule(channel)
     for uploaded in files:
@@ -67,7 +68,7 @@ def record_check(
         findings=findings,
         rectification=rectification,
     )
-    check._history_user = user
+    written_by(check, user)
     check.save()
     for uploaded in files:
         evidence_services.attach_file(owner=check, uploaded=uploaded, user=user)

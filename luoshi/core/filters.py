@@ -21,6 +21,7 @@ from html import escape
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Subquery
 from django.forms.models import ModelChoiceIterator
 from django.http import Http404
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.core.forms import ChoiceIdsInRangeMixin, IdRangeGuard, YearField
 
 LEVELS_LISTED = 2
+UNIT = "units.Unit"  # the unit tree's model, named (core imports no app)
 MAX_ID = 2**63 - 1  # the largest id a database row can have
 
 
@@ -116,7 +118,7 @@ class UnitChoiceField(IdRangeGuard, django_filters.fields.ModelChoiceField):
 
 class UnitFilter(django_filters.ModelChoiceFilter):
     """A unit of the user's scope (set by ``ScopedFilterSet``; declare it with
-    ``queryset=Unit.objects.none()``)."""
+    ``queryset=Unit.objects.none()``, or without a queryset for the unit tree's model)."""
 
     field_class = UnitChoiceField
 
@@ -140,7 +142,8 @@ class ScopedFilterSet(django_filters.FilterSet):
         user = getattr(request, "user", None)
         for flt in self.filters.values():  # this instance's copies of the declared filters
             if isinstance(flt, UnitFilter):
-                units = flt.queryset.model.objects
+                model = flt.queryset.model if flt.queryset is not None else apps.get_model(UNIT)
+                units = model.objects
                 flt.queryset = units.for_user(user) if user is not None else units.none()
 
     def get_form_class(self):
@@ -148,6 +151,35 @@ class ScopedFilterSet(django_filters.FilterSet):
         is an invalid choice, not a database error), as every other form does."""
         form_class = super().get_form_class()
         return type(form_class.__name__, (ChoiceIdsInRangeMixin, form_class), {})
+
+
+UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
+
+
+class UnitSubtreeFilterSet(ScopedFilterSet):
+    """A list of records of a unit: ``unit`` with 「范围」 ``unit_scope`` 含下级 (its subtree,
+    the default) or 仅本单位. ``unit_label`` names the unit on the form (单位 unless set).
+    The model's queryset needs ``in_subtree`` (``ScopedQuerySet``) and a ``unit`` field."""
+
+    unit_label = _("单位")
+    unit = UnitFilter(label=_("单位"), method="filter_subtree")
+    unit_scope = django_filters.ChoiceFilter(
+        label=_("范围"), choices=UNIT_SCOPE_CHOICES, method="filter_nothing", empty_label=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].label = self.unit_label
+
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(unit=value)
+        return queryset.in_subtree(value)
+
+    def filter_nothing(self, queryset, name, value):
+        """For filters read elsewhere (``unit_scope`` by ``filter_subtree``, dates by a
+        ``filter_queryset``): they filter nothing themselves."""
+        return queryset
 
 
 class YesNoWidget(django_filters.widgets.BooleanWidget):
@@ -166,6 +198,7 @@ class YesNoFilter(django_filters.BooleanFilter):
 
 __all__ = [
     "ScopedFilterSet",
+    "UnitSubtreeFilterSet",
     "UnitFilter",
     "YearFilter",
     "YesNoFilter",

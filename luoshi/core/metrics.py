@@ -168,7 +168,7 @@ def registry() -> dict[str, Metric]:
     return dict(_REGISTRY)
 
 
-def rate_of(count: int, total: int | None) -> Decimal | None:
+def rate_of(count: int | Decimal, total: int | Decimal | None) -> Decimal | None:
     """count/total in percent, 四舍五入 to 0.1; None (「—」) when nothing is counted below."""
     if not total:
         return None
@@ -249,12 +249,13 @@ class _Plan:
         for i, (start, end) in enumerate(self.periods):
             within = self._within(start, end)
             below = within
-            if self.metric.total_counted is not None:
-                below = within & self.metric.total_counted(start, end)
+            total_counted = self.metric.total_counted
+            if total_counted is not None:
+                below = within & total_counted(start, end)
             result[f"t{i}"] = self._measure(below)
-            if self.metric.is_rate and not self.metric.semi_join:
-                counted = within & self.metric.counted(start, end)
-                result[f"c{i}"] = self._measure(counted)
+            counted = self.metric.counted
+            if self.metric.is_rate and counted is not None and not self.metric.semi_join:
+                result[f"c{i}"] = self._measure(within & counted(start, end))
         return result
 
     def numerators(self) -> dict:
@@ -576,7 +577,7 @@ def _table_values(plan: _Plan, rows: dict, unit, branches) -> dict:
         result[branch.pk] = [plan.value(i, row, branch, True) for i in range(len(plan.periods))]
     row = rows.get(unit.path, {})
     result[unit.pk] = [plan.value(i, row, unit, False) for i in range(len(plan.periods))]
-    summed = {}
+    summed: dict = {}
     for row in rows.values():
         for name, count in row.items():
             if name != "branch":
@@ -616,6 +617,7 @@ def _live_dimension_rows(plan: _Plan, user, unit) -> dict:
     if not plan.periods:
         return {}
     queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
+    assert plan.metric.rollup is not None  # only metrics with a rollup have dimensions
     field_name = plan.metric.rollup.dim
     rows = queryset.order_by().values(field_name).annotate(**plan.aggregates())
     return {row.pop(field_name): row for row in rows}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -175,7 +176,7 @@ PARSERS = {
     "codes": _parse_codes,
     "grades": _parse_grades,
 }
-FORMATTERS = {
+FORMATTERS: dict[str, Callable[[Any], str]] = {
     "int": str,
     "megabytes": _format_megabytes,
     "bool": lambda value: YES if value else NO,

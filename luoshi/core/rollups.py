@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import connection, models, transaction
@@ -187,7 +188,7 @@ def apply(source_key: str, delta: dict[Key, tuple[int, int]]) -> None:
     table = connection.ops.quote_name(_model()._meta.db_table)
     rows = sorted(delta.items())
     values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
-    params = []
+    params: list[Any] = []
     for (unit_id, month, dim), (total, counted) in rows:
         params += [source_key, unit_id, month, dim, total, counted]
     sql = (
@@ -233,7 +234,7 @@ def tracking(model, pks: Iterable) -> Iterator[None]:
 def _record_pks(source: Source, model, lookup, pks) -> list:
     if lookup is _itself:
         return list(pks)
-    found = set()
+    found: set = set()
     for instance in model._default_manager.filter(pk__in=pks):
         condition = lookup(instance)
         if condition is not None:
@@ -302,7 +303,7 @@ def suspended() -> Iterator[None]:
 
 
 def _pending(instance, lookups) -> list:
-    result = []
+    result: list = []
     for source_key, lookup in lookups:
         condition = lookup(instance)
         if condition is None or source_key in _state.whole:

@@ -205,27 +205,33 @@ def scope_q(user, spec: ScopeSpec, *, line: str | None = None) -> Q:
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model holding unit data; ``for_user`` is the only way views read it."""
 
+    @property
+    def spec(self) -> ScopeSpec:
+        """The model's ``scope_spec`` (each scoped model declares one as a class attribute)."""
+        spec: ScopeSpec = self.model.scope_spec  # type: ignore[attr-defined]  # per-model attribute
+        return spec
+
     def for_user(self, user):
-        return self.filter(scope_q(user, self.model.scope_spec))
+        return self.filter(scope_q(user, self.spec))
 
     def writable_by(self, user, *, line: str | None = None):
         """The records ``user`` may change: their own unit in the user's scope, without
         the extra visibility a model's ``for_user`` adds for readers on the other side.
         ``line``: only where a module grants writing along a business line."""
-        return self.filter(scope_q(user, self.model.scope_spec, line=line))
+        return self.filter(scope_q(user, self.spec, line=line))
 
     def within_reach(self, user, line: str):
         """The records (units) ``user`` may address along business line ``line``: the
         user's scope plus the units the user's unit directs (issuing, not writing)."""
-        return self.filter(scope_q(user, self.model.scope_spec, line=line))
+        return self.filter(scope_q(user, self.spec, line=line))
 
     def in_subtree(self, unit):
         """Records of ``unit`` and every unit below it (a filter, not a permission)."""
-        return self.filter(subtree_q(self.model.scope_spec, unit.path))
+        return self.filter(subtree_q(self.spec, unit.path))
 
 
-class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
-    pass
+# The assignment form (not a subclass) is the one django-stubs' plugin understands.
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet, class_name="ScopedManager")
 
 
 def in_write_scope(user, obj, *, line: str | None = None) -> bool:

@@ -4,6 +4,7 @@ Order of checks: not signed in → login page; signed in without the permission 
 action → 403; record outside the data scope → 404 (its existence is not revealed).
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,6 +38,9 @@ class ScopedMixin(PermissionRequiredMixin):
     action = "view"
     list_url_name: str | None = None  # the module's list page, for breadcrumbs and "cancel"
     list_label: str | None = None
+    # The selector of what the user may see, ``staticmethod(selectors.risks_for)``: called
+    # with the user; None reads ``model.objects.for_user``.
+    readable: Callable[[Any], Any] | None = None
 
     def get_permission_required(self):
         if self.permission_required:
@@ -47,7 +51,9 @@ class ScopedMixin(PermissionRequiredMixin):
         return self.scoped_queryset()
 
     def scoped_queryset(self):
-        """Everything the user may see; override to start from a selector."""
+        """Everything the user may see (``readable``, else the model's ``for_user``)."""
+        if self.readable is not None:
+            return self.readable(self.request.user)
         return self.model.objects.for_user(self.request.user)
 
     def get_context_data(self, **kwargs):

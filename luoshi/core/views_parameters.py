@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -16,9 +18,9 @@ from luoshi.core.parameters import SystemParameter
 from luoshi.core.registry import ParameterSpec
 
 
-def _rows() -> list[dict]:
+def _rows() -> list[tuple[str, list[dict]]]:
     stored = {p.key: p for p in SystemParameter.objects.select_related("updated_by")}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for spec in registry.PARAMETERS.values():
         rows.append(
             {

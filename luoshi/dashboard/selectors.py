@@ -32,9 +32,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
@@ -146,7 +147,8 @@ class Rate:
     @classmethod
     def of(cls, value: metrics.Value) -> Rate:
         return cls(
-            Num(value.count, lambda: value.count_url), Num(value.total, lambda: value.total_url)
+            Num(value.count, lambda: value.count_url),
+            Num(value.total or 0, lambda: value.total_url),
         )
 
 
@@ -213,7 +215,7 @@ class Panel:
 class Context:
     """What every panel needs: who, which subtree, which periods, the direct children."""
 
-    user: object
+    user: Any
     unit: Unit
     period: Period
     previous: Period
@@ -370,7 +372,7 @@ def _in_subtree(ctx: Context, queryset):
     return metrics.scoped(queryset, user=ctx.user, unit=ctx.unit, subtree=True)
 
 
-def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates):
+def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates: Aggregate):
     """One GROUP BY over ``queryset`` (already narrowed to the subtree by ``_in_subtree``):
     {child path prefix (or the unit's own path): row}."""
     rows = (
@@ -644,7 +646,7 @@ def incident_panel(ctx: Context) -> Panel | None:
 
     closed = Q(status=IncidentStatus.CLOSED)
     response = ExpressionWrapper(F("responded_at") - F("discovered_at"), DurationField())
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for name, period in ctx.periods.items():
         within = _date_in("discovered_at__date", period.start, period.end)
         aggregates[f"all_{name}"] = Count("pk", filter=within)
@@ -698,7 +700,7 @@ def rectification_panel(ctx: Context) -> Panel | None:
         return None
     from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem
 
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for name, period in ctx.periods.items():
         within = _date_in("deadline", period.start, period.end)
         aggregates[f"overdue_{name}"] = Count(
@@ -708,7 +710,7 @@ def rectification_panel(ctx: Context) -> Panel | None:
     items = _in_subtree(ctx, RectificationItem.objects.all()).filter(
         _either_period(ctx, "deadline")
     )
-    groups = _grouped(ctx, items, **aggregates)
+    groups = _grouped(ctx, items, "unit__path", **aggregates)
 
     def num(name, key, unit=None, rows=None, **extra):
         period = ctx.periods[name]

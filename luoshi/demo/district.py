@@ -28,7 +28,9 @@ from django.utils.module_loading import import_string
 
 from luoshi.accounts.models import Position, ResponsibilityPosition, Role, User
 from luoshi.core import registry, rollups
+from luoshi.core.authority import BusinessLine, Guidance
 from luoshi.core.defaults import ensure_defaults
+from luoshi.core.history import written_by
 from luoshi.evidence.models import Evidence
 from luoshi.evidence.samples import sample_pdf, sample_png
 from luoshi.evidence.services import attach_file
@@ -811,7 +813,6 @@ def evidence_upload(item: PlannedRecord) -> SimpleUploadedFile:
 
 
 def _ensure_units(year: int, added: dict):
-
     types = {t.code: t for t in UnitType.objects.all()}
     units = {u.code: u for u in Unit.objects.filter(code__in=[u[0] for u in UNITS])}
     for order, (code, name, short, type_code, _kind, _members, parent_code) in enumerate(UNITS):
@@ -856,8 +857,6 @@ GUIDANCE = (
 
 
 def _ensure_guidance(units, added):
-    from luoshi.core.authority import BusinessLine, Guidance
-
     code, capacity, lines, directed = GUIDANCE
     if Guidance.objects.filter(unit=units[code]).exists():
         return
@@ -868,7 +867,6 @@ def _ensure_guidance(units, added):
 
 
 def _ensure_logins(units, added):
-
     roles = {r.code: r for r in Role.objects.all()}
     encoded = make_password(PASSWORD)  # hashed once: all demo logins share the password
     users = {u.username: u for u in User.objects.filter(username__in=[x[0] for x in LOGINS])}
@@ -968,7 +966,6 @@ def _position_titles(code, type_code, kind):
 
 
 def _ensure_records(year, today, units, logins, added):
-
     types = {t.code: t for t in ActivityType.objects.all()}
     clerks = {}
     for username, _n, _t, unit_code, role_code in LOGINS:
@@ -994,7 +991,7 @@ def _ensure_records(year, today, units, logins, added):
             created_by=clerk,
             **item.fields,
         )
-        record._history_user = clerk  # read by simple-history for the history and the log
+        written_by(record, clerk)
         record.save()
         added["records"] += 1
         if item.evidence:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import math
 import random
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -26,7 +28,18 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from luoshi.accounts.models import Role, User
 from luoshi.core import rollups
+from luoshi.core.defaults import ensure_defaults
+from luoshi.events.models import EventFiling
+from luoshi.evidence.models import Evidence
+from luoshi.inspections.models import Finding, InspectionPlan, InspectionResult
+from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.ledger.selectors import evidence_present
+from luoshi.publications.models import Publication
+from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint
+from luoshi.tasks.models import Task, TaskAssignment
+from luoshi.units.models import Unit, UnitType
 
 BENCH_PASSWORD = "Luoshi@2026bench"  # noqa: S105 - synthetic benchmark accounts only
 
@@ -51,6 +64,7 @@ TITLES = [
     "意识形态领域风险研判",
 ]
 PLACES = ["会议室", "党员活动室", "新时代文明实践站", "报告厅", "线上"]
+ASSIGNMENT_STATUSES = ["pending", "submitted", "accepted", "accepted", "returned"]
 
 
 @dataclass
@@ -72,75 +86,75 @@ class ScalePlan:
         return max(1, int(base * PROPORTIONS[name]))
 
 
-def _now():
-    return timezone.now()
-
-
 class BulkWriter:
-    """Insert plain tuples into a model's table as fast as the backend allows."""
+    """Insert rows into a model's table as fast as the backend allows.
 
-    def __init__(self, log=print):
+    A row is a dict keyed by model field name (``"unit"`` for a foreign key's id). The
+    columns come from the model (``_meta.concrete_fields``): a field the row leaves out gets
+    ``now`` when it is an ``auto_now``/``auto_now_add`` date, else the field's own default
+    (``""`` for text, ``None`` where null is allowed), so a column added to a model never
+    breaks the generator. The primary key is written only when the rows give it."""
+
+    def __init__(self, log: Callable[..., object] = print):
         self.log = log
         self.is_pg = connection.vendor == "postgresql"
-        self.now = _now()
+        self.now = timezone.now()
 
-    def next_id(self, model) -> int:
+    def next_id(self, model: type[models.Model]) -> int:
         agg = model._base_manager.aggregate(m=models.Max("pk"))["m"]
         return (agg or 0) + 1
 
-    def columns(self, model, names):
-        fields = [model._meta.get_field(n) for n in names]
-        return [f.column for f in fields]
-
-    def defaults(self, model, names) -> tuple[list[str], tuple]:
-        """The model's other NOT NULL fields with a default (e.g. the optimistic ``version``),
-        so a column added to a model never breaks the generator: (names, values)."""
-        given = {model._meta.get_field(n).name for n in names}
-        fields = [
-            f
-            for f in model._meta.concrete_fields
-            if f.name not in given and not f.null and f.has_default() and not f.primary_key
-        ]
-        values = tuple(f.get_db_prep_save(f.get_default(), connection) for f in fields)
-        return [f.name for f in fields], values
-
-    def insert(self, model, names, rows, batch=50_000) -> int:
-        table = model._meta.db_table
-        extra_names, extra_values = self.defaults(model, names)
-        if extra_names:
-            names = [*names, *extra_names]
-            rows = (tuple(row) + extra_values for row in rows)
-        cols = self.columns(model, names)
-        qn = connection.ops.quote_name
-        count = 0
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            if self.is_pg:
-                raw = cursor.cursor  # psycopg 3 cursor
-                sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN"
-                with raw.copy(sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
+    def fields(
+        self, model: type[models.Model], given: Iterable[str]
+    ) -> list[tuple[str, str, object]]:
+        """[(field name, column, value when the row has none)] of ``model``'s table."""
+        given = set(given)
+        result = []
+        for f in model._meta.concrete_fields:
+            if f.primary_key and f.name not in given:
+                continue
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                missing: object = self.now
             else:
-                sql = (
-                    f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}) "
-                    f"VALUES ({', '.join(['%s'] * len(cols))})"
-                )
-                chunk = []
-                for row in rows:
-                    chunk.append(row)
-                    if len(chunk) >= batch:
-                        cursor.executemany(sql, chunk)
-                        count += len(chunk)
-                        chunk = []
-                if chunk:
-                    cursor.executemany(sql, chunk)
-                    count += len(chunk)
-        self.log(f"  {table}: {count} rows in {time.perf_counter() - start:.1f} s")
+                missing = f.get_db_prep_save(f.get_default(), connection)
+            result.append((f.name, f.column, missing))
+        return result
+
+    def insert(self, model: type[models.Model], rows: Iterable[dict], batch: int = 50_000) -> int:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            return 0
+        fields = self.fields(model, first)
+        tuples = (
+            tuple(row.get(name, missing) for name, _column, missing in fields)
+            for row in itertools.chain([first], rows)
+        )
+        start = time.perf_counter()
+        count = self._write(
+            model._meta.db_table, [column for _n, column, _m in fields], tuples, batch
+        )
+        self.log(f"  {model._meta.db_table}: {count} rows in {time.perf_counter() - start:.1f} s")
         return count
 
-    def reset_sequences(self, model_list):
+    def _write(self, table: str, cols: list[str], rows: Iterable[tuple], batch: int) -> int:
+        qn = connection.ops.quote_name
+        names = ", ".join(qn(c) for c in cols)
+        count = 0
+        with connection.cursor() as cursor:
+            if self.is_pg:
+                with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+                    for row in rows:  # psycopg 3's COPY
+                        copy.write_row(row)
+                        count += 1
+                return count
+            sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({', '.join(['%s'] * len(cols))})"
+            for chunk in itertools.batched(rows, batch):
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+        return count
+
+    def reset_sequences(self, model_list: list[type[models.Model]]) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), model_list)
         with connection.cursor() as cursor:
             for sql in statements:
@@ -157,651 +171,455 @@ def level_sizes(n: int) -> list[int]:
     return sizes
 
 
-def generate(plan: ScalePlan, log=print) -> dict:
-    """Generate the data set described by ``plan``; returns counts and timings."""
-    from luoshi.accounts.models import Role, User
-    from luoshi.core.defaults import ensure_defaults
-    from luoshi.events.models import EventFiling
-    from luoshi.evidence.models import Evidence
-    from luoshi.inspections.models import Finding, InspectionPlan, InspectionResult
-    from luoshi.ledger.models import ActivityType, LedgerRecord
-    from luoshi.ledger.selectors import evidence_present
-    from luoshi.publications.models import Publication
-    from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint
-    from luoshi.tasks.models import Task, TaskAssignment
-    from luoshi.units.models import Unit, UnitType
+@dataclass
+class Build:
+    """What the steps of ``generate`` share: the plan, the writer, and the units and users
+    made so far."""
 
-    ensure_defaults()
-    rng = random.Random(plan.seed)
-    w = BulkWriter(log)
-    now = w.now
-    started = time.perf_counter()
-    timings = {}
+    plan: ScalePlan
+    w: BulkWriter
+    rng: random.Random
+    tag: str = ""
+    root: Unit | None = None
+    levels: list[list[tuple[int, str]]] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    first_user: int = 0
+    first_unit_user: dict[int, int] = field(default_factory=dict)
+    record_unit: list[int] = field(default_factory=list)
+    first_record: int = 0
+    first_task: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
-    def lap(name, t0):
-        timings[name] = round(time.perf_counter() - t0, 1)
+    @property
+    def now(self) -> datetime.datetime:
+        return self.w.now
 
-    # ---- units: a new root and four levels below it -------------------------------
-    t0 = time.perf_counter()
+    @property
+    def root_pk(self) -> int:
+        assert self.root is not None  # made by the first step
+        return self.root.pk
+
+    @property
+    def unit_ids(self) -> list[int]:
+        return [u[0] for level in self.levels for u in level]
+
+    def owned(self, unit_id: int) -> dict:
+        """The unit and creator columns of a record of ``unit_id``."""
+        return {"unit": unit_id, "created_by": self.first_unit_user.get(unit_id)}
+
+    def step(self, name: str, build: Callable[[Build], object]) -> None:
+        t0 = time.perf_counter()
+        build(self)
+        self.timings[name] = round(time.perf_counter() - t0, 1)
+
+
+def _unit_rows(b: Build, first_id: int) -> list[dict]:
+    """The rows of the four levels below the root (treebeard's materialised path)."""
     unit_types = list(UnitType.objects.order_by("order").values_list("pk", flat=True))
-    tag = f"S{Unit.objects.filter(depth=1).count() + 1}"
-    with transaction.atomic():
-        root = Unit.objects.add_root(
-            dict(
-                name=f"合成市（规模测试 {tag}）",
-                short_name="合成市",
-                code=f"{tag}-0",
-                unit_type_id=unit_types[0],
-            )
-        )
-    sizes = level_sizes(plan.units)
-    next_unit = w.next_id(Unit)
-    levels = [[(root.pk, root.path)]]
-    rows = []
-    numchild = {root.pk: 0}
-    for depth, size in enumerate(sizes[1:], start=2):
-        parents = levels[-1]
-        level = []
-        per_parent_counter = {}
+    rows: list[dict] = []
+    numchild: dict[int, int] = {b.root_pk: 0}
+    uid = first_id
+    for depth, size in enumerate(b.sizes[1:], start=2):
+        parents, level = b.levels[-1], []
         for i in range(size):
             parent_id, parent_path = parents[i % len(parents)]
-            k = per_parent_counter.get(parent_id, 0) + 1
-            per_parent_counter[parent_id] = k
+            numchild[parent_id] = k = numchild.get(parent_id, 0) + 1
             path = parent_path + Unit._int2str(k).rjust(Unit.steplen, "0")
-            uid = next_unit
-            next_unit += 1
-            numchild[parent_id] = numchild.get(parent_id, 0) + 1
             numchild[uid] = 0
             level.append((uid, path))
             rows.append(
-                [
-                    uid,
-                    path,
-                    depth,
-                    0,
-                    f"第{depth}级单位{uid}",
-                    f"单位{uid}",
-                    f"{tag}-{uid}",
-                    unit_types[min(depth - 1, len(unit_types) - 1)],
-                    k,
-                    True,
-                    now,
-                    now,
-                ]
+                {
+                    "id": uid,
+                    "path": path,
+                    "depth": depth,
+                    "name": f"第{depth}级单位{uid}",
+                    "short_name": f"单位{uid}",
+                    "code": f"{b.tag}-{uid}",
+                    "order": k,
+                    "unit_type": unit_types[min(depth - 1, len(unit_types) - 1)],
+                    "is_active": True,
+                }
             )
-        levels.append(level)
+            uid += 1
+        b.levels.append(level)
     for row in rows:
-        row[3] = numchild[row[0]]
-    names = [
-        "id",
-        "path",
-        "depth",
-        "numchild",
-        "name",
-        "short_name",
-        "code",
-        "unit_type",
-        "order",
-        "is_active",
-        "created_at",
-        "updated_at",
-    ]
-    w.insert(Unit, names, (tuple(r) for r in rows))
-    Unit.objects.filter(pk=root.pk).update(numchild=numchild[root.pk])
-    w.reset_sequences([Unit])
-    all_units = [u for level in levels for u in level]
-    unit_ids = [u[0] for u in all_units]
-    unit_path = dict(all_units)
-    leaf_heavy = [u[0] for u in levels[-1]] + [u[0] for u in levels[-2]]
-    lap("units", t0)
+        row["numchild"] = numchild[row["id"]]
+    Unit.objects.filter(pk=b.root_pk).update(numchild=numchild[b.root_pk])
+    return rows
 
-    # ---- users (one password hash for all) ------------------------------------------
-    t0 = time.perf_counter()
-    n_users = plan.amount("users")
-    password = make_password(BENCH_PASSWORD)
-    first_user = w.next_id(User)
-    user_unit = {}
 
-    def user_rows():
-        for i in range(n_users):
-            uid = first_user + i
-            unit_id = unit_ids[i % len(unit_ids)]
-            user_unit[uid] = unit_id
-            yield (
-                uid,
-                password,
-                None,
-                False,
-                f"{tag.lower()}_u{uid}",
-                "",
-                "",
-                "",
-                False,
-                True,
-                now,
-                unit_id,
-                f"用户{uid}",
-                "",
-                "",
-                "zh-hans",
+def build_units(b: Build) -> None:
+    """A new root and four levels below it."""
+    unit_type = UnitType.objects.order_by("order").values_list("pk", flat=True).first()
+    b.tag = f"S{Unit.objects.filter(depth=1).count() + 1}"
+    with transaction.atomic():
+        b.root = Unit.objects.add_root(
+            dict(
+                name=f"合成市（规模测试 {b.tag}）",
+                short_name="合成市",
+                code=f"{b.tag}-0",
+                unit_type_id=unit_type,
             )
+        )
+    b.sizes = level_sizes(b.plan.units)
+    b.levels = [[(b.root.pk, b.root.path)]]
+    b.w.insert(Unit, _unit_rows(b, b.w.next_id(Unit)))
+    b.w.reset_sequences([Unit])
+    b.counts["units"] = len(b.unit_ids)
 
-    w.insert(
+
+def build_users(b: Build) -> None:
+    """``users`` accounts spread over the units (one password hash for all); the first user
+    of a unit is its unit_admin, the others clerks."""
+    n_users, unit_ids = b.plan.amount("users"), b.unit_ids
+    password = make_password(BENCH_PASSWORD)
+    b.first_user = first = b.w.next_id(User)
+    user_unit = {first + i: unit_ids[i % len(unit_ids)] for i in range(n_users)}
+    b.w.insert(
         User,
-        [
-            "id",
-            "password",
-            "last_login",
-            "is_superuser",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "is_staff",
-            "is_active",
-            "date_joined",
-            "unit",
-            "full_name",
-            "title",
-            "phone",
-            "language",
-        ],
-        user_rows(),
+        (
+            {
+                "id": uid,
+                "password": password,
+                "username": f"{b.tag.lower()}_u{uid}",
+                "is_active": True,
+                "date_joined": b.now,
+                "unit": unit_id,
+                "full_name": f"用户{uid}",
+                "language": "zh-hans",
+            }
+            for uid, unit_id in user_unit.items()
+        ),
     )
-    w.reset_sequences([User])
-    roles = {r.code: r.pk for r in Role.objects.all()}
-    groups = User.groups.through
-    first_unit_user = {}
+    b.w.reset_sequences([User])
     for uid, unit_id in user_unit.items():
-        first_unit_user.setdefault(unit_id, uid)
+        b.first_unit_user.setdefault(unit_id, uid)
+    roles = {r.code: r.pk for r in Role.objects.all()}
+    b.w.insert(
+        User.groups.through,
+        (
+            {"user": uid, "group": roles.get(_role_of(b, uid, unit_id), roles.get("clerk"))}
+            for uid, unit_id in user_unit.items()
+        ),
+    )
+    b.counts["users"] = n_users
 
-    def group_rows():
-        for uid, unit_id in user_unit.items():
-            code = "unit_admin" if first_unit_user[unit_id] == uid else "clerk"
-            yield (uid, roles.get(code, roles.get("clerk")))
 
-    w.insert(groups, ["user", "group"], group_rows())
-    lap("users", t0)
+def _role_of(b: Build, user_id: int, unit_id: int) -> str:
+    return "unit_admin" if b.first_unit_user[unit_id] == user_id else "clerk"
 
-    # named accounts the benchmarks log in with
-    mid_unit = levels[1][0][0]
-    bench_users = {}
+
+def bench_accounts(b: Build) -> dict[str, int]:
+    """The named accounts the benchmarks log in with: {username: id}."""
+    result = {}
     for username, unit_id, role in (
-        (f"{tag.lower()}_root", root.pk, "unit_admin"),
-        (f"{tag.lower()}_mid", mid_unit, "unit_admin"),
-        (f"{tag.lower()}_clerk", levels[-1][0][0], "clerk"),
+        (f"{b.tag.lower()}_root", b.root_pk, "unit_admin"),
+        (f"{b.tag.lower()}_mid", b.levels[1][0][0], "unit_admin"),
+        (f"{b.tag.lower()}_clerk", b.levels[-1][0][0], "clerk"),
     ):
         user = User.objects.create_user(username, password=BENCH_PASSWORD, unit_id=unit_id)
-        user.groups.add(roles[role])
-        bench_users[username] = user.pk
+        user.groups.add(Role.objects.get(code=role))
+        result[username] = user.pk
+    return result
 
-    # ---- ledger records -------------------------------------------------------------
-    t0 = time.perf_counter()
+
+def _record_rows(b: Build) -> Iterator[dict]:
+    """Three in four records in the two lowest levels, the rest anywhere."""
     types = list(ActivityType.objects.values_list("pk", "needs_outlet"))
-    first_record = w.next_id(LedgerRecord)
-    n_records = plan.records
-    years = plan.years
-    record_unit = [0] * n_records
-    # Weight: three in four records in the two lowest levels, the rest anywhere.
+    unit_ids, years, r = b.unit_ids, b.plan.years, b.rng.random
+    leaf_heavy = [u[0] for u in b.levels[-1] + b.levels[-2]]
+    for i in range(b.plan.records):
+        pool = leaf_heavy if r() < 0.75 else unit_ids
+        unit_id = b.record_unit[i] = pool[int(r() * len(pool))]
+        type_id, outlet = types[int(r() * len(types))]
+        day = datetime.date(years[int(r() * len(years))], 1, 1) + datetime.timedelta(
+            days=int(r() * 360)
+        )
+        expected = 10 + int(r() * 60)
+        yield {
+            "id": b.first_record + i,
+            **b.owned(unit_id),
+            "activity_type": type_id,
+            "date": day,
+            "title": f"{TITLES[i % len(TITLES)]}（{i}）",
+            "expected_participants": expected,
+            "actual_participants": expected - int(r() * 5),
+            "location": PLACES[i % len(PLACES)],
+            "summary": "围绕学习贯彻党的创新理论，开展专题学习研讨，结合本单位实际部署工作。",
+            "outcome": "参会人员交流发言，形成学习体会。",
+            "tags": "理论学习" if i % 3 == 0 else "",
+            "outlet_name": "示范日报" if outlet else "",
+            "outlet_level": "city" if outlet else "",
+        }
 
-    def record_rows():
-        r = rng.random
-        for i in range(n_records):
-            unit_id = (
-                leaf_heavy[int(r() * len(leaf_heavy))]
-                if r() < 0.75
-                else unit_ids[int(r() * len(unit_ids))]
-            )
-            record_unit[i] = unit_id
-            type_id, outlet = types[int(r() * len(types))]
-            year = years[int(r() * len(years))]
-            day = datetime.date(year, 1, 1) + datetime.timedelta(days=int(r() * 360))
-            expected = 10 + int(r() * 60)
-            yield (
-                first_record + i,
-                now,
-                now,
-                unit_id,
-                first_unit_user.get(unit_id),
-                type_id,
-                day,
-                f"{TITLES[i % len(TITLES)]}（{i}）",
-                expected,
-                expected - int(r() * 5),
-                None,
-                PLACES[i % len(PLACES)],
-                "围绕学习贯彻党的创新理论，开展专题学习研讨，结合本单位实际部署工作。",
-                "参会人员交流发言，形成学习体会。",
-                "理论学习" if i % 3 == 0 else "",
-                "示范日报" if outlet else "",
-                "city" if outlet else "",
-                0,
-            )
 
-    w.insert(
-        LedgerRecord,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "activity_type",
-            "date",
-            "title",
-            "expected_participants",
-            "actual_participants",
-            "audience_count",
-            "location",
-            "summary",
-            "outcome",
-            "tags",
-            "outlet_name",
-            "outlet_level",
-            "version",
-        ],
-        record_rows(),
-    )
-    w.reset_sequences([LedgerRecord])
-    lap("ledger", t0)
+def build_ledger(b: Build) -> None:
+    b.first_record = b.w.next_id(LedgerRecord)
+    b.record_unit = [0] * b.plan.records
+    b.w.insert(LedgerRecord, _record_rows(b))
+    b.w.reset_sequences([LedgerRecord])
+    b.counts["ledger"] = b.plan.records
 
-    # ---- evidence metadata on ledger records ------------------------------------------
-    t0 = time.perf_counter()
-    n_evidence = plan.amount("evidence")
+
+def build_evidence(b: Build) -> None:
+    """Evidence metadata on ledger records (no stored file)."""
+    n_evidence = b.plan.amount("evidence")
     ct = ContentType.objects.get_for_model(LedgerRecord).pk
-    first_evidence = w.next_id(Evidence)
+    first = b.w.next_id(Evidence)
 
-    def evidence_rows():
+    def rows() -> Iterator[dict]:
         for i in range(n_evidence):
-            k = (i * 7919) % n_records  # spread over the records
+            k = (i * 7919) % b.plan.records  # spread over the records
             digest = hashlib.sha256(str(i).encode()).hexdigest()
-            yield (
-                first_evidence + i,
-                now,
-                now,
-                record_unit[k],
-                first_unit_user.get(record_unit[k]),
-                ct,
-                first_record + k,
-                "file",
-                f"会议照片{i}",
-                f"scale/{digest[:2]}/{digest}.jpg",
-                f"photo{i}.jpg",
-                "image/jpeg",
-                200_000 + i % 800_000,
-                digest,
-                "",
-                1,
-                None,
-                True,
-            )
+            yield {
+                "id": first + i,
+                **b.owned(b.record_unit[k]),
+                "content_type": ct,
+                "object_id": b.first_record + k,
+                "kind": "file",
+                "title": f"会议照片{i}",
+                "file": f"scale/{digest[:2]}/{digest}.jpg",
+                "original_name": f"photo{i}.jpg",
+                "content_type_detected": "image/jpeg",
+                "size": 200_000 + i % 800_000,
+                "sha256": digest,
+                "version": 1,
+                "is_current": True,
+            }
 
-    w.insert(
-        Evidence,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "content_type",
-            "object_id",
-            "kind",
-            "title",
-            "file",
-            "original_name",
-            "content_type_detected",
-            "size",
-            "sha256",
-            "url",
-            "version",
-            "previous",
-            "is_current",
-        ],
-        evidence_rows(),
-    )
-    w.reset_sequences([Evidence])
-    lap("evidence", t0)
+    b.w.insert(Evidence, rows())
+    b.w.reset_sequences([Evidence])
+    b.counts["evidence"] = n_evidence
 
-    # ---- tasks × recipients: one large issue from the root, the rest from level 2/3 ---
-    t0 = time.perf_counter()
-    n_recipients = plan.amount("recipients")
-    big = min(len(unit_ids) - 1, max(1, n_recipients // 20))
-    issuers = [root.pk] + [u[0] for u in levels[1]]  # each heads ≥ 100 units
-    per_task = 100
+
+def _task_targets(b: Build, t: int, issuer: int, wanted: int) -> list[int]:
+    """Recipients of task ``t``: the big task goes to the first units, the others to up to
+    ``wanted`` units below their issuer, from a random start."""
+    unit_ids = b.unit_ids
+    if t == 0:
+        return unit_ids[1 : wanted + 1]
+    prefix = dict(u for level in b.levels for u in level)
+    start, targets = b.rng.randrange(len(unit_ids)), []
+    for j in range(len(unit_ids)):
+        u = unit_ids[(start + j) % len(unit_ids)]
+        if u != issuer and prefix[u].startswith(prefix[issuer]):
+            targets.append(u)
+            if len(targets) >= wanted:
+                break
+    return targets
+
+
+def _assignment_row(b: Build, aid: int, task_id: int, unit_id: int) -> dict:
+    status = ASSIGNMENT_STATUSES[aid % len(ASSIGNMENT_STATUSES)]
+    done = status != "pending"
+    return {
+        "id": aid,
+        "unit": unit_id,
+        "task": task_id,
+        "status": status,
+        "response": "已按要求完成。" if done else "",
+        "first_submitted_at": b.now if done else None,
+        "submitted_at": b.now if done else None,
+        "submitted_by": b.first_unit_user.get(unit_id) if done else None,
+        "accepted_at": b.now if status == "accepted" else None,
+    }
+
+
+def build_tasks(b: Build) -> None:
+    """Tasks × recipients: one large issue from the root, the rest from level 2 (each heads
+    ≥ 100 units), 100 recipients each."""
+    n_recipients, per_task = b.plan.amount("recipients"), 100
+    big = min(len(b.unit_ids) - 1, max(1, n_recipients // 20))
+    issuers = [b.root_pk] + [u[0] for u in b.levels[1]]
     n_tasks = 1 + max(0, math.ceil((n_recipients - big) / per_task))
-    first_task = w.next_id(Task)
-    task_rows, assignment_rows = [], []
-    first_assignment = w.next_id(TaskAssignment)
-    aid = first_assignment
-    statuses = ["pending", "submitted", "accepted", "accepted", "returned"]
+    b.first_task = b.w.next_id(Task)
+    tasks, assignments = [], []
+    aid = b.w.next_id(TaskAssignment)
     for t in range(n_tasks):
-        issuer = root.pk if t == 0 else issuers[t % len(issuers)]
-        deadline = datetime.date(years[-1], 1, 1) + datetime.timedelta(days=(t * 13) % 360)
-        task_rows.append(
-            (
-                first_task + t,
-                now,
-                now,
-                issuer,
-                first_unit_user.get(issuer),
-                None,
-                False,
-                f"关于报送{deadline:%Y年%m月}意识形态工作情况的通知" if t else "全市大排查任务",
-                "请按要求报送工作情况并附佐证材料。",
-                deadline,
-                True,
-                "",
-                None,
-                "",
-                None,
-                None,
-            )
+        issuer = b.root_pk if t == 0 else issuers[t % len(issuers)]
+        deadline = datetime.date(b.plan.years[-1], 1, 1) + datetime.timedelta(days=(t * 13) % 360)
+        tasks.append(
+            {
+                "id": b.first_task + t,
+                **b.owned(issuer),
+                "deadline": deadline,
+                "title": f"关于报送{deadline:%Y年%m月}意识形态工作情况的通知"
+                if t
+                else "全市大排查任务",
+                "requirements": "请按要求报送工作情况并附佐证材料。",
+                "evidence_required": True,
+            }
         )
-        prefix = unit_path[issuer]
-        if t == 0:
-            targets = unit_ids[1 : big + 1]
-        else:
-            start = rng.randrange(len(unit_ids))
-            targets = []
-            wanted = min(per_task, n_recipients - len(assignment_rows))
-            for j in range(len(unit_ids)):
-                u = unit_ids[(start + j) % len(unit_ids)]
-                if u != issuer and unit_path[u].startswith(prefix):
-                    targets.append(u)
-                    if len(targets) >= wanted:
-                        break
-        for u in targets:
-            status = statuses[aid % len(statuses)]
-            done = status != "pending"
-            assignment_rows.append(
-                (
-                    aid,
-                    now,
-                    now,
-                    u,
-                    None,
-                    first_task + t,
-                    status,
-                    "已按要求完成。" if done else "",
-                    now if done else None,
-                    now if done else None,
-                    first_unit_user.get(u) if done else None,
-                    now if status == "accepted" else None,
-                )
-            )
+        wanted = big if t == 0 else min(per_task, n_recipients - len(assignments))
+        for u in _task_targets(b, t, issuer, wanted):
+            assignments.append(_assignment_row(b, aid, b.first_task + t, u))
             aid += 1
-    w.insert(
-        Task,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "subtree_root",
-            "direct_only",
-            "title",
-            "requirements",
-            "deadline",
-            "evidence_required",
-            "duty_item_code",
-            "schedule",
-            "period_key",
-            "period_start",
-            "period_end",
-        ],
-        task_rows,
-    )
-    w.insert(
-        TaskAssignment,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "task",
-            "status",
-            "response",
-            "first_submitted_at",
-            "submitted_at",
-            "submitted_by",
-            "accepted_at",
-        ],
-        assignment_rows,
-    )
-    w.reset_sequences([Task, TaskAssignment])
-    lap("tasks", t0)
+    b.w.insert(Task, tasks)
+    b.w.insert(TaskAssignment, assignments)
+    b.w.reset_sequences([Task, TaskAssignment])
+    b.counts.update(tasks=n_tasks, task_recipients=len(assignments))
 
-    # ---- publications, events, risks, inspection findings ---------------------------
-    t0 = time.perf_counter()
-    pub_statuses = ["draft", "published", "published", "published"]
-    first_pub = w.next_id(Publication)
-    w.insert(
+
+def build_publications(b: Build) -> None:
+    first, unit_ids, now = b.w.next_id(Publication), b.unit_ids, b.now
+    n = b.counts["publications"] = b.plan.amount("publications")
+    statuses = ["draft", "published", "published", "published"]
+    b.w.insert(
         Publication,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "title",
-            "channel_name",
-            "body",
-            "author",
-            "status",
-            "submitted_at",
-            "published_url",
-            "published_at",
-        ],
         (
-            (
-                first_pub + i,
-                now,
-                now,
-                (u := unit_ids[i % len(unit_ids)]),
-                first_unit_user.get(u),
-                f"稿件{i}",
-                "微信公众号",
-                "正文",
-                first_unit_user.get(u, first_user),
-                pub_statuses[i % 4],
-                now if i % 4 else None,
-                "https://example.org/a" if i % 4 else "",
-                now if i % 4 else None,
-            )
-            for i in range(plan.amount("publications"))
+            {
+                "id": first + i,
+                **b.owned(u := unit_ids[i % len(unit_ids)]),
+                "title": f"稿件{i}",
+                "channel_name": "微信公众号",
+                "body": "正文",
+                "status": statuses[i % 4],
+                "author": b.first_unit_user.get(u, b.first_user),
+                "submitted_at": now if i % 4 else None,
+                "published_at": now if i % 4 else None,
+                "published_url": "https://example.org/a" if i % 4 else "",
+            }
+            for i in range(n)
         ),
     )
-    first_event = w.next_id(EventFiling)
-    w.insert(
+    b.w.reset_sequences([Publication])
+
+
+def build_events(b: Build) -> None:
+    first, unit_ids, now = b.w.next_id(EventFiling), b.unit_ids, b.now
+    n = b.counts["events"] = b.plan.amount("events")
+    b.w.insert(
         EventFiling,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "kind",
-            "topic",
-            "synopsis",
-            "start_at",
-            "end_at",
-            "venue",
-            "online_platform",
-            "expected_audience",
-            "status",
-            "current_step",
-            "submitted_at",
-            "approved_at",
-            "actual_audience",
-            "held_summary",
-            "ledger_record",
-        ],
         (
-            (
-                first_event + i,
-                now,
-                now,
-                (u := unit_ids[i % len(unit_ids)]),
-                first_unit_user.get(u),
-                "lecture",
-                f"讲座{i}",
-                "内容简介",
-                (start := now - datetime.timedelta(days=i % 700)),
-                start + datetime.timedelta(hours=2),
-                "报告厅",
-                "",
-                100,
-                "held",
-                0,
-                start,
-                start,
-                90,
-                "顺利举办",
-                None,
-            )
-            for i in range(plan.amount("events"))
+            {
+                "id": first + i,
+                **b.owned(unit_ids[i % len(unit_ids)]),
+                "kind": "lecture",
+                "topic": f"讲座{i}",
+                "synopsis": "内容简介",
+                "start_at": (start := now - datetime.timedelta(days=i % 700)),
+                "end_at": start + datetime.timedelta(hours=2),
+                "venue": "报告厅",
+                "expected_audience": 100,
+                "status": "held",
+                "current_step": 0,
+                "submitted_at": start,
+                "approved_at": start,
+                "actual_audience": 90,
+                "held_summary": "顺利举办",
+            }
+            for i in range(n)
         ),
     )
+    b.w.reset_sequences([EventFiling])
+
+
+def build_risks(b: Build) -> None:
     areas = list(RiskArea.objects.values_list("pk", flat=True))
-    risk_levels = list(RiskLevel.objects.values_list("pk", flat=True))
-    if areas and risk_levels:
-        first_risk = w.next_id(RiskPoint)
-        w.insert(
-            RiskPoint,
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "unit",
-                "created_by",
-                "area",
-                "level",
-                "description",
-                "cause",
-                "measures",
-                "owner",
-                "deadline",
-                "identified_on",
-                "status",
-                "screening",
-            ],
-            (
-                (
-                    first_risk + i,
-                    now,
-                    now,
-                    (u := unit_ids[i % len(unit_ids)]),
-                    first_unit_user.get(u),
-                    areas[i % len(areas)],
-                    risk_levels[i % len(risk_levels)],
-                    f"风险点{i}",
-                    "",
-                    "落实防控措施",
-                    None,
-                    None,
-                    datetime.date(years[i % len(years)], 1 + i % 12, 1),
-                    "controlling",
-                    None,
-                )
-                for i in range(plan.amount("risks"))
-            ),
-        )
-    # One inspection plan by the root over level-2/3 units; results and findings.
-    inspected = [u[0] for u in levels[1] + levels[2]]
-    iplan = InspectionPlan.objects.create(
-        unit_id=root.pk,
-        title="规模测试督查",
-        starts_on=datetime.date(years[-1], 3, 1),
-        ends_on=datetime.date(years[-1], 6, 30),
-        status="draft",
-    )
-    first_result = w.next_id(InspectionResult)
-    w.insert(
-        InspectionResult,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "plan",
-            "status",
-            "inspected_on",
-            "summary",
-            "total_score",
-            "recorded_by",
-        ],
+    levels = list(RiskLevel.objects.values_list("pk", flat=True))
+    n = b.counts["risks"] = b.plan.amount("risks")
+    if not (areas and levels):
+        return
+    first, unit_ids, years = b.w.next_id(RiskPoint), b.unit_ids, b.plan.years
+    b.w.insert(
+        RiskPoint,
         (
-            (first_result + i, now, now, u, None, iplan.pk, "pending", None, "", None, None)
+            {
+                "id": first + i,
+                **b.owned(unit_ids[i % len(unit_ids)]),
+                "area": areas[i % len(areas)],
+                "level": levels[i % len(levels)],
+                "description": f"风险点{i}",
+                "measures": "落实防控措施",
+                "status": "controlling",
+                "identified_on": datetime.date(years[i % len(years)], 1 + i % 12, 1),
+            }
+            for i in range(n)
+        ),
+    )
+    b.w.reset_sequences([RiskPoint])
+
+
+def build_inspections(b: Build) -> None:
+    """One inspection plan by the root over level-2/3 units; results and findings."""
+    inspected = [u[0] for u in b.levels[1] + b.levels[2]]
+    plan = InspectionPlan.objects.create(
+        unit_id=b.root_pk,
+        title="规模测试督查",
+        status="draft",
+        starts_on=datetime.date(b.plan.years[-1], 3, 1),
+        ends_on=datetime.date(b.plan.years[-1], 6, 30),
+    )
+    first_result = b.w.next_id(InspectionResult)
+    b.w.insert(
+        InspectionResult,
+        (
+            {"id": first_result + i, "unit": u, "plan": plan.pk, "status": "pending"}
             for i, u in enumerate(inspected)
         ),
     )
-    first_finding = w.next_id(Finding)
-    w.insert(
+    first = b.w.next_id(Finding)
+    n = b.counts["findings"] = b.plan.amount("findings")
+    b.w.insert(
         Finding,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "unit",
-            "created_by",
-            "result",
-            "plan",
-            "description",
-            "requirement",
-        ],
         (
-            (
-                first_finding + i,
-                now,
-                now,
-                inspected[i % len(inspected)],
-                None,
-                first_result + i % len(inspected),
-                iplan.pk,
-                f"问题{i}：学习记录不完整",
-                "限期整改",
-            )
-            for i in range(plan.amount("findings"))
+            {
+                "id": first + i,
+                "unit": inspected[i % len(inspected)],
+                "plan": plan.pk,
+                "result": first_result + i % len(inspected),
+                "description": f"问题{i}：学习记录不完整",
+                "requirement": "限期整改",
+            }
+            for i in range(n)
         ),
     )
-    w.reset_sequences([Publication, EventFiling, RiskPoint, InspectionResult, Finding])
-    lap("other modules", t0)
+    b.w.reset_sequences([InspectionResult, Finding])
 
-    # ---- what the rows written with SQL imply: the evidence flag, the rollups ---------
-    t0 = time.perf_counter()
+
+def build_other_modules(b: Build) -> None:
+    """Publications, events, risks, inspection findings."""
+    for build in (build_publications, build_events, build_risks, build_inspections):
+        build(b)
+
+
+def derive_flags_and_rollups(b: Build) -> None:
+    """What the rows written with SQL imply: the evidence flag, then the rollups."""
     with transaction.atomic():
-        LedgerRecord.objects.filter(pk__gte=first_record).update(has_evidence=evidence_present())
+        LedgerRecord.objects.filter(pk__gte=b.first_record).update(has_evidence=evidence_present())
         rollups.rebuild()
-    lap("evidence flag and rollups", t0)
 
-    if w.is_pg:
-        t0 = time.perf_counter()
+
+def analyze(b: Build) -> None:
+    if b.w.is_pg:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        lap("analyze", t0)
-    timings["total"] = round(time.perf_counter() - started, 1)
+
+
+def generate(plan: ScalePlan, log: Callable[..., object] = print) -> dict:
+    """Generate the data set described by ``plan``; returns counts and timings."""
+    ensure_defaults()
+    started = time.perf_counter()
+    b = Build(plan, BulkWriter(log), random.Random(plan.seed))
+    b.step("units", build_units)
+    b.step("users", build_users)
+    users = bench_accounts(b)
+    b.step("ledger", build_ledger)
+    b.step("evidence", build_evidence)
+    b.step("tasks", build_tasks)
+    b.step("other modules", build_other_modules)
+    b.step("evidence flag and rollups", derive_flags_and_rollups)
+    if b.w.is_pg:
+        b.step("analyze", analyze)
+    b.timings["total"] = round(time.perf_counter() - started, 1)
     return {
-        "tag": tag,
-        "root": root.pk,
-        "mid_unit": mid_unit,
-        "levels": sizes,
-        "users": bench_users,
-        "counts": {
-            "units": len(unit_ids),
-            "users": n_users,
-            "ledger": n_records,
-            "evidence": n_evidence,
-            "tasks": n_tasks,
-            "task_recipients": len(assignment_rows),
-            "publications": plan.amount("publications"),
-            "events": plan.amount("events"),
-            "risks": plan.amount("risks"),
-            "findings": plan.amount("findings"),
-        },
-        "big_task": first_task,
-        "timings": timings,
+        "tag": b.tag,
+        "root": b.root_pk,
+        "mid_unit": b.levels[1][0][0],
+        "levels": b.sizes,
+        "users": users,
+        "counts": b.counts,
+        "big_task": b.first_task,
+        "timings": b.timings,
     }

@@ -5,13 +5,12 @@ Called at the end of ``luoshi.demo.district.build_demo``; idempotent like the re
 the demo's records as real progress.
 """
 
+from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import latest_pack
 from luoshi.duty.services import ensure_default_pack, generate_duty_list
 
 
 def ensure_duty_lists(*, today, units, logins, added) -> None:
-    from luoshi.duty.models import DutyList
-
     pack = latest_pack() or ensure_default_pack()
     creator = logins.get("xcb_admin")
     added.setdefault("duty_lists", 0)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.core import indicators
-from luoshi.duty.models import DutyCheck, DutyItem, DutyList, Pack, TargetType
+from luoshi.duty.models import DutyCheck, DutyItem, DutyList, Pack, PackItem, TargetType
 from luoshi.duty.pack_format import DEFAULT_PACK
 from luoshi.duty.periods import periods
 
@@ -62,7 +62,7 @@ class PeriodProgress:
     def rate(self) -> Decimal | None:
         if not self.total:
             return None
-        return (Decimal(self.count) * 100 / self.total).quantize(Decimal("0.1"))
+        return (Decimal(self.count or 0) * 100 / self.total).quantize(Decimal("0.1"))
 
     @property
     def mark(self) -> str:
@@ -241,7 +241,7 @@ def item_progress(
         progress.state = _period_state(progress, today)
         result.periods.append(progress)
 
-    if not result.manual:
+    if measured is not None:  # not a manual item
         year_value = measured[-1]
         if len(result.periods) == 1 and result.periods[0].url:
             year_value = measured[0]
@@ -371,11 +371,13 @@ def latest_packs():
     return list(packs.values())
 
 
-def pack_tree(pack: Pack) -> list[tuple]:
+def pack_tree(pack: Pack) -> list[tuple[PackItem | None, list[PackItem]]]:
     """[(area, [items])] of a pack version, retired items last under their area."""
     items = list(pack.items.order_by("order"))
     areas = [i for i in items if i.is_area]
-    tree = [(area, [i for i in items if i.parent_id == area.pk]) for area in areas]
+    tree: list[tuple[PackItem | None, list[PackItem]]] = [
+        (area, [i for i in items if i.parent_id == area.pk]) for area in areas
+    ]
     orphans = [i for i in items if not i.is_area and i.parent_id is None]
     if orphans:
         tree.append((None, orphans))

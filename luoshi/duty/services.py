@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty.models import DutyCheck, DutyItem, DutyList, DutyStatus, Pack, PackItem
 from luoshi.duty.pack_format import DEFAULT_PACK, PackError, PackIssue, PackSpec, read_pack
@@ -151,7 +152,7 @@ def _carry_retired(previous: Pack, pack: Pack, areas: dict, order: int) -> None:
         if old.code in present:
             continue
         order += 1
-        parent = areas.get(old.parent.code) if old.parent_id else None
+        parent = areas.get(old.parent.code) if old.parent is not None else None
         PackItem.objects.create(
             pack=pack,
             parent=parent,
@@ -201,7 +202,7 @@ def _add_items(duty_list: DutyList, pack_items, user) -> int:
             pack_item=pack_item,
             **_copy(pack_item),
         )
-        item._history_user = user
+        written_by(item, user)
         item.save()
         people = holders.get(pack_item.owner, [])
         if people:
@@ -247,7 +248,7 @@ def upgrade_duty_list(*, duty_list: DutyList, pack: Pack, user=None) -> DutyList
             item.pack_item = pack_item
             for name, value in _copy(pack_item).items():
                 setattr(item, name, value)
-        item._history_user = user
+        written_by(item, user)
         item.save()
     have = set(duty_list.items.values_list("code", flat=True))
     _add_items(
@@ -303,7 +304,7 @@ def add_custom_item(
         period=period,
         is_custom=True,
     )
-    item._history_user = user
+    written_by(item, user)
     item.save()
     holders = _default_assignees(duty_list.unit, duty_list.year).get(owner, [])
     if holders:
@@ -312,7 +313,7 @@ def add_custom_item(
 
 
 def _save(item: DutyItem, user, fields: list[str]) -> DutyItem:
-    item._history_user = user
+    written_by(item, user)
     item.save(update_fields=[*fields, "updated_at"])
     return item
 
@@ -346,7 +347,7 @@ def override_target(*, item: DutyItem, value: Decimal | None, reason: str, user)
 @transaction.atomic
 def assign(*, item: DutyItem, people, user) -> DutyItem:
     _require_draft(item.duty_list)
-    item._history_user = user
+    written_by(item, user)
     item.assignees.set(people)
     item.save(update_fields=["updated_at"])
     return item
@@ -371,7 +372,7 @@ def record_checks(*, item: DutyItem, keys: list[str], done: set[str], note: str,
         check.done, check.recorded_by, check.recorded_at = is_done, user, now
         if note:
             check.note = note[:200]
-        check._history_user = user
+        written_by(check, user)
         check.save()
         changed += 1
     return changed

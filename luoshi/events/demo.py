@@ -10,8 +10,26 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+
+from luoshi.accounts.models import Role, User
+from luoshi.core.history import written_by
+from luoshi.core.workflow import WorkflowStep
+from luoshi.events import services
+from luoshi.events.models import (
+    EventFiling,
+    EventRule,
+    EventSpeaker,
+    ReviewChain,
+    ReviewChainStep,
+    ReviewerLevel,
+)
+from luoshi.evidence.samples import sample_pdf as make_pdf
+from luoshi.evidence.services import attach_file
+from luoshi.ledger.models import ActivityType
+from luoshi.units.models import UnitType
 
 # Logins the flows need beyond the core demo logins (same demo password).
 EXTRA_LOGINS = [
@@ -75,7 +93,6 @@ def _at(today, days, hour):
 
 def ensure_users(rows, units, logins, added):
     """Demo logins of a module (password of the demo), created if missing."""
-    from luoshi.accounts.models import Role, User
 
     password = next(iter(logins.values())).password  # the demo's shared one, already hashed
     roles = {r.code: r for r in Role.objects.all()}
@@ -98,17 +115,11 @@ def ensure_users(rows, units, logins, added):
 
 
 def _pdf(name, title):
-    from luoshi.evidence.samples import sample_pdf as make_pdf
-
     content = make_pdf(["luoshi demo", title[:40].encode("ascii", "ignore").decode()], title=title)
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def _configure(units, people):
-    from luoshi.accounts.models import Role
-    from luoshi.events.models import EventRule, ReviewChain, ReviewChainStep, ReviewerLevel
-    from luoshi.units.models import UnitType
-
     admin = people["admin"]
     EventRule.objects.get_or_create(
         unit=units["D00"],
@@ -146,10 +157,6 @@ def _reviewer_for(review, people):
 
 def _date_steps(event, start_at, late):
     """Date the signed steps as they happened: filed 10 days ahead (or after, for 补报)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from luoshi.core.workflow import WorkflowStep
-    from luoshi.events.models import EventFiling
 
     steps = list(
         WorkflowStep.objects.filter(
@@ -173,11 +180,6 @@ def _date_steps(event, start_at, late):
 
 
 def ensure_events(*, today, units, logins, added) -> None:
-    from luoshi.events import services
-    from luoshi.events.models import EventFiling, EventSpeaker
-    from luoshi.evidence.services import attach_file
-    from luoshi.ledger.models import ActivityType
-
     added.setdefault("events", 0)
     people = ensure_users(EXTRA_LOGINS, units, logins, added)
     _configure(units, people)
@@ -203,7 +205,7 @@ def ensure_events(*, today, units, logins, added) -> None:
             venue=venue,
             expected_audience=expected,
         )
-        event._history_user = clerk
+        written_by(event, clerk)
         event.save()
         for order, (name, affiliation, title) in enumerate(speakers):
             EventSpeaker.objects.create(

@@ -1,28 +1,14 @@
-import datetime
-
 import django_filters
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter
+from luoshi.core.dates import on_local_days
+from luoshi.core.filters import UnitSubtreeFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.events.models import EventFiling, EventKind, EventStatus
-from luoshi.units.models import Unit
 
 
-def _day_start(day):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
-
-
-class EventFilter(ScopedFilterSet):
-    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
+class EventFilter(UnitSubtreeFilterSet):
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=EventKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=EventStatus.choices)
     date_from = django_filters.DateFilter(
@@ -40,19 +26,11 @@ class EventFilter(ScopedFilterSet):
         model = EventFiling
         fields = []
 
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
     def filter_from(self, queryset, name, value):
-        return queryset.filter(start_at__gte=_day_start(value))
+        return queryset.filter(on_local_days("start_at", start=value))
 
     def filter_to(self, queryset, name, value):
-        return queryset.filter(start_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return queryset.filter(on_local_days("start_at", end=value))
 
     def filter_timely(self, queryset, name, value):
         timely = Q(approved_at__isnull=False, approved_at__lte=F("start_at"))

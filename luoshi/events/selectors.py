@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from luoshi.core.dates import on_local_days
 from luoshi.core.workflow import WorkflowStep
 from luoshi.events.models import EventFiling, EventRule, EventStatus, ReviewChain
 
@@ -47,13 +48,10 @@ def event_history(event):
 
 def month_grid(user, year: int, month: int) -> list[list[dict]]:
     """Weeks (Monday first) of the month, each day with the approved events in scope."""
-    tz = timezone.get_current_timezone()
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
-    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     events = events_for(user).filter(
-        status__in=CALENDAR_STATES, start_at__gte=start, start_at__lt=end
+        on_local_days("start_at", first, last), status__in=CALENDAR_STATES
     )
     by_day: dict[datetime.date, list] = {}
     for event in events.order_by("start_at"):
@@ -72,11 +70,6 @@ def month_grid(user, year: int, month: int) -> list[list[dict]]:
 def held_in_period(*, start: datetime.date, end: datetime.date):
     """Events held with a start date in [start, end] (narrowed to a unit and a user by
     ``luoshi.core.indicators.records``)."""
-    tz = timezone.get_current_timezone()
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-    )
     return EventFiling.objects.filter(
-        status=EventStatus.HELD, start_at__gte=since, start_at__lt=until
+        on_local_days("start_at", start, end), status=EventStatus.HELD
     )

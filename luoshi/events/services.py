@@ -1,18 +1,18 @@
 """Writes of event filings. Every state change goes through ``EVENT_FLOW``."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import Role, User
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.events import selectors
 from luoshi.events.models import EventFiling, EventReview, EventStatus, ReviewerLevel
 from luoshi.events.workflow import EVENT_FLOW
 from luoshi.evidence import services as evidence_services
-from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import current_evidence
 from luoshi.ledger import services as ledger_services
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
@@ -33,7 +33,7 @@ def save_event(*, form, speakers, user, files=(), safety_plan=None) -> EventFili
         raise WorkflowError(_("只有草稿或未通过的备案可以修改。"))
     if not event.pk:
         event.created_by = user
-    event._history_user = user
+    written_by(event, user)
     event.save()
     speakers.instance = event
     speakers.save()
@@ -90,11 +90,7 @@ def resolve_chain(unit) -> list[dict]:
 def rule_violations(event) -> list[str]:
     """Chinese messages for each filing rule ``event`` breaks (empty: it may be submitted)."""
     messages = []
-    attachments = Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(EventFiling),
-        object_id=event.pk,
-        is_current=True,
-    )
+    attachments = current_evidence(event)
     for rule in selectors.rules_for(event.unit):
         if event.expected_audience <= rule.min_audience:
             continue
@@ -241,7 +237,7 @@ def save_chain(*, form, steps, user):
     chain = form.save(commit=False)
     if not chain.pk:
         chain.created_by = user
-    chain._history_user = user
+    written_by(chain, user)
     chain.save()
     steps.instance = chain
     steps.save()
@@ -253,6 +249,6 @@ def save_rule(*, form, user):
     rule = form.save(commit=False)
     if not rule.pk:
         rule.created_by = user
-    rule._history_user = user
+    written_by(rule, user)
     rule.save()
     return rule

@@ -7,7 +7,7 @@ the owner model's view permission. Every list of evidence (pages, API) goes thro
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Model, OuterRef, Q, QuerySet
 
 from luoshi.core.scope import is_scoped
 from luoshi.evidence.models import Evidence
@@ -27,10 +27,25 @@ def readable_evidence(user):
     return Evidence.objects.filter(condition)
 
 
+def current_evidence(owner) -> QuerySet[Evidence]:
+    """The current evidence items of ``owner`` (any owner record; old versions left out)."""
+    return Evidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(owner)),
+        object_id=owner.pk,
+        is_current=True,
+    )
+
+
+def current_evidence_of(model: type[Model]) -> QuerySet[Evidence]:
+    """The current evidence items of the outer query's record of ``model``: for
+    ``Exists(current_evidence_of(Model))`` in a filter or an annotation."""
+    return Evidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=OuterRef("pk"),
+        is_current=True,
+    )
+
+
 def has_current_evidence(obj) -> bool:
     """True if ``obj`` (any owner record) has at least one current evidence item."""
-    return Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
-        is_current=True,
-    ).exists()
+    return current_evidence(obj).exists()

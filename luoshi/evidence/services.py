@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from luoshi.core.scope import in_write_scope
 from luoshi.core.workflow import WorkflowError, frozen_label
 from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import current_evidence
 from luoshi.evidence.storage import active_store
 from luoshi.evidence.validation import CheckedFile, check_upload
 
@@ -192,9 +193,5 @@ def delete_all_for(owner) -> None:
     """With the owner record itself (its module has checked that delete): never of a
     final record."""
     check_frozen(owner)
-    for evidence in Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(owner)),
-        object_id=owner.pk,
-        is_current=True,
-    ):
+    for evidence in current_evidence(owner):
         _delete_chain(evidence)

@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 
+from luoshi.accounts.models import User
 from luoshi.evidence.storage import active_store
 from luoshi.exchange.models import Deployment
 from luoshi.exchange.registry import ENTRIES, entry_for, exported_fields, m2m_fields, reference_key
@@ -150,14 +151,9 @@ def _dumps(data) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
 
 
-def build_package(root: Unit, year: int, *, subtree: bool, out) -> dict:
-    """Write the package zip to ``out`` (a path or binary file); returns the manifest."""
-    source = Deployment.current_key()
-    chosen = select(root, year, subtree)
-    collector = Collector(source=source)
-    for rows in chosen.values():
-        collector.included.update(package_id(source, o) for o in rows)
-
+def _record_members(chosen: dict, collector: Collector, source: str) -> tuple[dict, dict, dict]:
+    """records/<label>.json of every entry, and the evidence files they hold:
+    (members, counts per label, {sha256: stored name})."""
     members: dict[str, bytes] = {}
     counts = {}
     evidence_files = {}
@@ -178,9 +174,12 @@ def build_package(root: Unit, year: int, *, subtree: bool, out) -> dict:
     for sha, name in sorted(evidence_files.items()):
         with store.open(name) as handle:
             members[f"evidence/{sha}"] = handle.read()
+    return members, counts, evidence_files
 
-    units = package_units(root, subtree)
-    unit_codes = {u.code for u in units}
+
+def _unit_rows(units: list[Unit], year: int) -> list[dict]:
+    """units.json rows: each unit of the package with its parent's code and the year's
+    party members."""
     stats = {
         s.unit_id: s.party_members for s in UnitYearStat.objects.filter(unit__in=units, year=year)
     }
@@ -199,12 +198,12 @@ def build_package(root: Unit, year: int, *, subtree: bool, out) -> dict:
                 "party_members": {str(year): stats[unit.pk]} if unit.pk in stats else {},
             }
         )
-    external = sorted(code for code in collector.units.values() if code not in unit_codes)
-    members["units.json"] = _dumps({"root": root.code, "units": unit_rows, "external": external})
+    return unit_rows
 
-    from luoshi.accounts.models import User
 
-    users = [
+def _user_rows(collector: Collector) -> list[dict]:
+    """users.json rows: the accounts the records name (username, name, unit code)."""
+    return [
         {
             "username": u.username,
             "full_name": u.full_name,
@@ -214,6 +213,23 @@ def build_package(root: Unit, year: int, *, subtree: bool, out) -> dict:
         .select_related("unit")
         .order_by("username")
     ]
+
+
+def build_package(root: Unit, year: int, *, subtree: bool, out) -> dict:
+    """Write the package zip to ``out`` (a path or binary file); returns the manifest."""
+    source = Deployment.current_key()
+    chosen = select(root, year, subtree)
+    collector = Collector(source=source)
+    for rows in chosen.values():
+        collector.included.update(package_id(source, o) for o in rows)
+    members, counts, evidence_files = _record_members(chosen, collector, source)
+
+    units = package_units(root, subtree)
+    unit_codes = {u.code for u in units}
+    unit_rows = _unit_rows(units, year)
+    external = sorted(code for code in collector.units.values() if code not in unit_codes)
+    members["units.json"] = _dumps({"root": root.code, "units": unit_rows, "external": external})
+    users = _user_rows(collector)
     members["users.json"] = _dumps(users)
 
     manifest = {

@@ -46,7 +46,7 @@ def dashboard_figures(root, year: int) -> dict:
     Only the year itself: the same period a year earlier is not in a unit-year package."""
     viewer = User(username="exchange-figures", is_active=True, is_superuser=True)
     data = dashboard(viewer, root, period_for(year), today=datetime.date(year, 12, 31))
-    figures = {}
+    figures: dict[tuple[str, str], object] = {}
     for panel in data.panels.values():
         for figure in panel.figures:
             figures[(panel.key, figure.key)] = figure.current.value

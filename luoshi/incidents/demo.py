@@ -11,6 +11,12 @@ import datetime
 
 from django.utils import timezone
 
+from luoshi.core.workflow import WorkflowStep
+from luoshi.incidents import services
+from luoshi.incidents.models import Incident, Platform
+from luoshi.incidents.models import IncidentStatus as S
+from luoshi.incidents.workflow import STEP_ORDER
+
 # registering unit, responsible unit, clerk, platform, level, title, discovered (month, day,
 # hour), summary, then steps: (step, hours after discovery, data)
 INCIDENTS = [
@@ -91,10 +97,6 @@ INCIDENTS = [
 
 
 def ensure_incidents(*, today, units, logins, added) -> None:
-    from luoshi.core.workflow import WorkflowStep
-    from luoshi.incidents import services
-    from luoshi.incidents.models import Incident, Platform
-
     added.setdefault("incidents", 0)
     year = today.year
     platforms = {p.code: p for p in Platform.objects.all()}
@@ -146,8 +148,6 @@ def _leader_over(unit, logins):
 
 def _reached(step: str) -> set[str]:
     """States in which ``step`` has already been taken."""
-    from luoshi.incidents.models import IncidentStatus as S
-    from luoshi.incidents.workflow import STEP_ORDER
 
     states = [S.ANALYZED, S.HANDLED, S.RESPONDED, S.CLOSED]
     return {s.value for s in states[STEP_ORDER.index(step) :]}

@@ -2,21 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter
+from luoshi.core.filters import UnitSubtreeFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.incidents import selectors
 from luoshi.incidents.models import Incident, IncidentLevel, IncidentStatus, Platform
-from luoshi.units.models import Unit
 
 
-class IncidentFilter(ScopedFilterSet):
-    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
+class IncidentFilter(UnitSubtreeFilterSet):
     platform = django_filters.ModelChoiceFilter(
         label=_("出现平台"), queryset=Platform.objects.all()
     )
@@ -44,14 +36,6 @@ class IncidentFilter(ScopedFilterSet):
         return selectors.discovered_between(
             queryset, data.get("discovered_from"), data.get("discovered_to")
         )
-
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):  # read in filter_queryset/filter_subtree
-        return queryset
 
     def filter_status(self, queryset, name, value):
         if value == "open":

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import User
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowStep
 from luoshi.evidence import services as evidence_services
 from luoshi.incidents.models import Incident, IncidentLevel
@@ -26,7 +27,7 @@ def handlers_of(unit):
 def register_incident(*, incident: Incident, user, files=()) -> Incident:
     """Register ``incident`` (unsaved, e.g. ``form.save(commit=False)``), notify its handlers."""
     incident.created_by = user
-    incident._history_user = user
+    written_by(incident, user)
     incident.save()
     for uploaded in files:
         evidence_services.attach_file(owner=incident, uploaded=uploaded, user=user)

@@ -27,8 +27,7 @@ class IncidentPageMixin:
     list_url_name = "incidents:list"
     list_label = gettext_lazy("舆情事件处置")
 
-    def scoped_queryset(self):
-        return selectors.incidents_for(self.request.user)
+    readable = staticmethod(selectors.incidents_for)
 
 
 class IncidentListView(IncidentPageMixin, ScopedListView):

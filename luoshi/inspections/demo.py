@@ -12,6 +12,9 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from luoshi.accounts.models import User
+from luoshi.duty.selectors import latest_pack
+from luoshi.evidence.samples import sample_pdf as make_pdf
 from luoshi.inspections import services
 from luoshi.inspections.models import ChecklistLine, InspectionPlan
 from luoshi.inspections.workflow import PLAN, RESULT
@@ -74,17 +77,12 @@ CLERKS = {"D03": "jyj_clerk", "D07": "cgjd_clerk"}
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    from luoshi.evidence.samples import sample_pdf as make_pdf
-
     return SimpleUploadedFile(
         f"{name}.pdf", make_pdf(["luoshi demo", "rectification"], name), "application/pdf"
     )
 
 
 def ensure_inspections(*, today, units, logins, added) -> None:
-    from luoshi.accounts.models import User
-    from luoshi.duty.selectors import latest_pack
-
     added.setdefault("inspections", 0)
     inspector = logins.get("inspector")
     root = units.get("D00")

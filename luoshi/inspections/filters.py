@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter, YesNoFilter
+from luoshi.core.filters import ScopedFilterSet, UnitSubtreeFilterSet, YesNoFilter
 from luoshi.core.forms import DateInput
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
@@ -12,27 +12,10 @@ from luoshi.inspections.models import (
     RectificationItem,
     RectificationStatus,
 )
-from luoshi.units.models import Unit
 
 
-class SubtreeFilterMixin:
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
-
-class ItemFilter(SubtreeFilterMixin, ScopedFilterSet):
-    unit = UnitFilter(label=_("被督查单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
+class ItemFilter(UnitSubtreeFilterSet):
+    unit_label = _("被督查单位")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=RectificationStatus.choices)
     overdue = YesNoFilter(label=_("逾期未整改"), method="filter_overdue")
     open = YesNoFilter(label=_("未销号"), method="filter_open")

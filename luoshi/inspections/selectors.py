@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -17,6 +18,7 @@ from luoshi.inspections.models import (
     RectificationItem,
     RectificationStatus,
 )
+from luoshi.units.models import Unit
 
 
 def rectifiers_of(unit_ids) -> list[User]:
@@ -90,7 +92,7 @@ def summary_by_unit(items, root, today: datetime.date | None = None):
     (the unit and every unit below it). Returns (rows, subtree total)."""
     today = today or timezone.localdate()
     items = list(items.in_subtree(root).select_related("unit"))
-    units = OrderedDict()
+    units: OrderedDict[int, Unit] = OrderedDict()
     for item in sorted(items, key=lambda i: i.unit.path):
         units.setdefault(item.unit.pk, item.unit)
     rows = []
@@ -108,7 +110,7 @@ def bulletin(plan: InspectionPlan, today: datetime.date | None = None) -> dict:
     results = list(plan.results.select_related("unit").order_by("unit__path"))
     scored = sorted(
         (r for r in results if r.total_score is not None),
-        key=lambda r: (-r.total_score, r.unit.path),
+        key=lambda r: (-(r.total_score or 0), r.unit.path),
     )
     max_total = sum((line.max_score for line in plan.lines.all()), start=0)
     items = list(
@@ -116,7 +118,7 @@ def bulletin(plan: InspectionPlan, today: datetime.date | None = None) -> dict:
             "finding", "finding__line", "unit"
         )
     )
-    groups = OrderedDict()
+    groups: OrderedDict[int | None, dict[str, Any]] = OrderedDict()
     for line in plan.lines.all():
         groups[line.pk] = {"line": line, "items": []}
     groups[None] = {"line": None, "items": []}

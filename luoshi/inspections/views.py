@@ -59,8 +59,7 @@ class PlanPageMixin:
     list_url_name = "inspections:plans"
     list_label = gettext_lazy("督查计划")
 
-    def scoped_queryset(self):
-        return selectors.plans_for(self.request.user)
+    readable = staticmethod(selectors.plans_for)
 
     def save(self, form):
         return services.save_plan(form=form, user=self.request.user)
@@ -214,8 +213,7 @@ class ResultDetailView(ScopedDetailView):
     model = InspectionResult
     template_name = "inspections/result_detail.html"
 
-    def scoped_queryset(self):
-        return selectors.results_for(self.request.user)
+    readable = staticmethod(selectors.results_for)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -326,8 +324,7 @@ class ItemListView(ScopedListView):
     export_title = gettext_lazy("整改事项")
     export_columns = ITEM_COLUMNS
 
-    def scoped_queryset(self):
-        return selectors.items_for(self.request.user)
+    readable = staticmethod(selectors.items_for)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -342,8 +339,7 @@ class ItemDetailView(ScopedDetailView):
     list_url_name = "inspections:items"
     list_label = gettext_lazy("整改事项")
 
-    def scoped_queryset(self):
-        return selectors.items_for(self.request.user)
+    readable = staticmethod(selectors.items_for)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

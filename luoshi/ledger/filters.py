@@ -2,20 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter, YearFilter
+from luoshi.core.filters import UnitSubtreeFilterSet, YearFilter
 from luoshi.core.forms import DateInput
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
-from luoshi.units.models import Unit
 
 
-class LedgerFilter(ScopedFilterSet):
-    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
+class LedgerFilter(UnitSubtreeFilterSet):
     activity_type = django_filters.ModelChoiceFilter(
         label=_("活动类型"), queryset=ActivityType.objects.all()
     )
@@ -39,14 +31,6 @@ class LedgerFilter(ScopedFilterSet):
     class Meta:
         model = LedgerRecord
         fields = []
-
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):  # read by filter_subtree
-        return queryset
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(

@@ -94,5 +94,5 @@ def metric_count(filterset, user) -> int | None:
     if evidence == "present":
         return value.count
     if evidence == "missing":
-        return value.total - value.count
+        return (value.total or 0) - value.count
     return value.count

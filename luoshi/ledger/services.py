@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from luoshi.core.history import written_by
 from luoshi.evidence import services as evidence_services
 from luoshi.ledger.models import LedgerRecord
 
@@ -31,7 +32,7 @@ def record_activity(*, unit, activity_type, date, title, user, **fields) -> Ledg
         created_by=user,
         **fields,
     )
-    record._history_user = user
+    written_by(record, user)
     record.full_clean()
     record.save()
     return record

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+
+from luoshi.channels.models import Channel
+from luoshi.core.history import written_by
+from luoshi.core.workflow import WorkflowStep
+from luoshi.events.demo import ensure_users
+from luoshi.publications import services
+from luoshi.publications.models import Publication
 
 EXTRA_LOGINS = [
     ("xcb_reviewer", "曾晓燕", "宣传部新闻科审核员", "D02", "reviewer"),
@@ -65,11 +73,6 @@ def _reviewers(unit_code, people):
 
 
 def _date_steps(item, submitted):
-    from django.contrib.contenttypes.models import ContentType
-
-    from luoshi.core.workflow import WorkflowStep
-    from luoshi.publications.models import Publication
-
     offsets = [0, 3, 9, 26, 30]  # hours after submission: 送审, 初审, 复审, 终审, 发布
     steps = WorkflowStep.objects.filter(
         content_type=ContentType.objects.get_for_model(Publication), object_id=item.pk
@@ -85,11 +88,6 @@ def _date_steps(item, submitted):
 
 
 def ensure_publications(*, today, units, logins, added) -> None:
-    from luoshi.channels.models import Channel
-    from luoshi.events.demo import ensure_users
-    from luoshi.publications import services
-    from luoshi.publications.models import Publication
-
     added.setdefault("publications", 0)
     people = ensure_users(EXTRA_LOGINS, units, logins, added)
     existing = set(
@@ -109,7 +107,7 @@ def ensure_publications(*, today, units, logins, added) -> None:
             channel_name=channel,
             body=body,
         )
-        item._history_user = author
+        written_by(item, author)
         item.save()
         added["publications"] += 1
         if stage == "draft":

@@ -1,29 +1,15 @@
-import datetime
-
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter
+from luoshi.core.dates import on_local_days
+from luoshi.core.filters import UnitSubtreeFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.publications.models import Publication, PublicationStatus
 from luoshi.publications.selectors import with_full_review
-from luoshi.units.models import Unit
 
 
-def _day_start(day):
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
-
-
-class PublicationFilter(ScopedFilterSet):
-    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
+class PublicationFilter(UnitSubtreeFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PublicationStatus.choices)
     date_from = django_filters.DateFilter(
         label=_("发布日期起"), method="filter_from", widget=DateInput()
@@ -42,19 +28,11 @@ class PublicationFilter(ScopedFilterSet):
         model = Publication
         fields = []
 
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
     def filter_from(self, queryset, name, value):
-        return queryset.filter(published_at__gte=_day_start(value))
+        return queryset.filter(on_local_days("published_at", start=value))
 
     def filter_to(self, queryset, name, value):
-        return queryset.filter(published_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return queryset.filter(on_local_days("published_at", end=value))
 
     def filter_coverage(self, queryset, name, value):
         full = Q(has_pass_first=True, has_pass_second=True, has_pass_final=True)

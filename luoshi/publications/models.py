@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,7 +22,7 @@ class PublicationStatus(models.TextChoices):
 
 
 # review state -> (step name, label); the order is the order of the three steps
-REVIEW_STEPS = {
+REVIEW_STEPS: dict[str, str | Promise] = {
     PublicationStatus.FIRST: _("初审"),
     PublicationStatus.SECOND: _("复审"),
     PublicationStatus.FINAL: _("终审"),

@@ -2,12 +2,13 @@
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
 from luoshi.accounts.models import Role, User
+from luoshi.core.dates import on_local_days
 from luoshi.core.workflow import WorkflowStep
 from luoshi.publications.models import (
     DEFAULT_ROLES,
@@ -88,13 +89,8 @@ def fully_reviewed(queryset):
 
 
 def published_between(queryset, start: datetime.date, end: datetime.date):
-    tz = timezone.get_current_timezone()
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-    )
     return queryset.filter(
-        status=PublicationStatus.PUBLISHED, published_at__gte=since, published_at__lt=until
+        on_local_days("published_at", start, end), status=PublicationStatus.PUBLISHED
     )
 
 
@@ -113,7 +109,7 @@ def review_stats(queryset) -> dict:
         .values_list("object_id", "transition", "at")
     )
     durations = defaultdict(list)
-    previous = {}
+    previous: dict[int, Any] = {}
     for object_id, transition, at in rows:
         if transition in PASS_TRANSITIONS and object_id in previous:
             durations[transition].append((at - previous[object_id]).total_seconds() / 3600)

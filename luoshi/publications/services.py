@@ -4,8 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
+from luoshi.evidence.selectors import has_current_evidence
 from luoshi.notices.models import Notice
 from luoshi.notices.services import notify
 from luoshi.publications import selectors
@@ -23,7 +25,7 @@ def save_publication(*, form, user, files=()) -> Publication:
     if not item.pk:
         item.created_by = user
         item.author = user
-    item._history_user = user
+    written_by(item, user)
     item.save()
     for uploaded in files:
         evidence_services.attach_file(owner=item, uploaded=uploaded, user=user)
@@ -44,7 +46,7 @@ def _notify_reviewers(item):
 
 @transaction.atomic
 def submit(*, item: Publication, user) -> Publication:
-    if not item.body.strip() and not item.evidence.filter(is_current=True).exists():
+    if not item.body.strip() and not has_current_evidence(item):
         raise WorkflowError(_("请填写正文或上传稿件附件后再送审。"))
     PUBLICATION_FLOW.apply(item, "submit", user=user, submitted_at=timezone.now())
     _notify_reviewers(item)
@@ -106,6 +108,6 @@ def save_config(*, form, user):
     config = form.save(commit=False)
     if not config.pk:
         config.created_by = user
-    config._history_user = user
+    written_by(config, user)
     config.save()
     return config

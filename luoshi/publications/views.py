@@ -30,8 +30,7 @@ class PublicationPageMixin:
     list_url_name = "publications:list"
     list_label = gettext_lazy("信息发布三审")
 
-    def scoped_queryset(self):
-        return selectors.publications_for(self.request.user)
+    readable = staticmethod(selectors.publications_for)
 
 
 class PublicationListView(PublicationPageMixin, ScopedListView):

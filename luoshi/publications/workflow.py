@@ -14,7 +14,7 @@ from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError
 from luoshi.publications.models import REVIEW_STEPS, Publication, PublicationStatus
 
 S = PublicationStatus
-PASS = {S.FIRST: "pass_first", S.SECOND: "pass_second", S.FINAL: "pass_final"}
+PASS: dict[str, str] = {S.FIRST: "pass_first", S.SECOND: "pass_second", S.FINAL: "pass_final"}
 STEP_PERMISSION = {
     S.FIRST: "publications.review_publication",
     S.SECOND: "publications.review_publication",

@@ -48,7 +48,7 @@ def highlight(text: str, facts: dict, keys: list[str]) -> str:
     for line in text.splitlines():
         if not line.strip():
             continue
-        html = escape(line)
+        html: str = escape(line)
         if pattern is not None:
             html = pattern.sub(link, html)
         paragraphs.append(f"<p>{html}</p>")

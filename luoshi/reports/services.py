@@ -4,6 +4,7 @@ regenerate, finalize, start a new draft. Every change of text adds a ``ReportVer
 from __future__ import annotations
 
 import datetime
+from collections.abc import Set
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -132,7 +133,7 @@ def regenerate(
     report: Report,
     *,
     user,
-    overwrite: set[str] = frozenset(),
+    overwrite: Set[str] = frozenset(),
     base: int,
     plans_input: str | None = None,
     today: datetime.date | None = None,

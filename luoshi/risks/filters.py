@@ -2,28 +2,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter
+from luoshi.core.filters import UnitSubtreeFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.risks.models import Campaign, RiskArea, RiskLevel, RiskPoint, RiskStatus, Screening
 from luoshi.risks.selectors import completed_between
-from luoshi.units.models import Unit
-
-UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
-
-
-class UnitSubtreeFilterSet(ScopedFilterSet):
-    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"), choices=UNIT_SCOPE_CHOICES, method="filter_nothing", empty_label=None
-    )
-
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
 
 
 class RiskFilter(UnitSubtreeFilterSet):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from luoshi.core.dates import on_local_days
 from luoshi.risks.models import (
     AnalysisMeeting,
     Campaign,
@@ -98,11 +97,4 @@ def heatmap(risks) -> dict:
 
 def completed_between(queryset, start=None, end=None):
     """Screenings completed on a local date within [start, end]."""
-    tz = timezone.get_current_timezone()
-    if start:
-        since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-        queryset = queryset.filter(completed_at__gte=since)
-    if end:
-        until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
-        queryset = queryset.filter(completed_at__lt=until.replace(tzinfo=tz))
-    return queryset
+    return queryset.filter(on_local_days("completed_at", start or None, end or None))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.ledger import services as ledger_services
@@ -29,10 +30,10 @@ ANALYSIS_ACTIVITY = "analysis"
 @transaction.atomic
 def register_risk(*, risk: RiskPoint, user, files=()) -> RiskPoint:
     """Save a new risk point (unsaved instance, e.g. ``form.save(commit=False)``)."""
-    if risk.screening_id and risk.screening.is_completed:
+    if risk.screening is not None and risk.screening.is_completed:
         raise WorkflowError(_("该排查已提交，不能再登记风险点。"))
     risk.created_by = user
-    risk._history_user = user
+    written_by(risk, user)
     risk.save()
     for uploaded in files:
         evidence_services.attach_file(owner=risk, uploaded=uploaded, user=user)
@@ -49,7 +50,7 @@ def register_risk(*, risk: RiskPoint, user, files=()) -> RiskPoint:
 @transaction.atomic
 def update_risk(*, form, user) -> RiskPoint:
     risk = form.save(commit=False)
-    risk._history_user = user
+    written_by(risk, user)
     risk.save()
     return risk
 
@@ -164,15 +165,14 @@ def _response_text(screening: Screening) -> str:
 @transaction.atomic
 def submit_screening(*, screening: Screening, user):
     """Submit the self-check: through the task's workflow for a campaign, else complete it."""
+    assignment = screening.assignment
     if screening.is_completed and (
-        screening.assignment_id is None or screening.assignment.status != AssignmentStatus.RETURNED
+        assignment is None or assignment.status != AssignmentStatus.RETURNED
     ):
         raise WorkflowError(_("该排查已提交。"))
     check_complete(screening)
-    if screening.assignment_id:
-        task_services.submit(
-            assignment=screening.assignment, user=user, response=_response_text(screening)
-        )
+    if assignment is not None:
+        task_services.submit(assignment=assignment, user=user, response=_response_text(screening))
     elif user.unit_id != screening.unit_id:
         raise WorkflowError(_("只有本单位人员可以提交本单位的排查。"))
     screening.completed_at = timezone.now()
@@ -183,10 +183,11 @@ def submit_screening(*, screening: Screening, user):
 
 def reopen_if_returned(screening: Screening) -> None:
     """After the launcher returns a submission the unit may edit and resubmit it."""
+    assignment = screening.assignment
     if (
         screening.completed_at
-        and screening.assignment_id
-        and screening.assignment.status == AssignmentStatus.RETURNED
+        and assignment is not None
+        and assignment.status == AssignmentStatus.RETURNED
     ):
         screening.completed_at = None
         screening.save(update_fields=["completed_at", "updated_at"])
@@ -200,7 +201,7 @@ def reopen_if_returned(screening: Screening) -> None:
 def record_meeting(*, meeting: AnalysisMeeting, risks=(), user, files=()) -> AnalysisMeeting:
     """Save the meeting (unsaved instance) and its one ledger record (activity type 分析研判)."""
     meeting.created_by = user
-    meeting._history_user = user
+    written_by(meeting, user)
     record = ledger_services.record_activity(
         unit=meeting.unit,
         activity_type=ActivityType.objects.get(code=ANALYSIS_ACTIVITY),
@@ -221,14 +222,14 @@ def record_meeting(*, meeting: AnalysisMeeting, risks=(), user, files=()) -> Ana
 @transaction.atomic
 def update_meeting(*, form, user) -> AnalysisMeeting:
     meeting = form.save(commit=False)
-    meeting._history_user = user
+    written_by(meeting, user)
     meeting.save()
     form.save_m2m()
     record = meeting.ledger_record
     if record is not None:
         record.date, record.title = meeting.date, meeting.title[:200]
         record.summary, record.outcome = _meeting_summary(meeting), meeting.conclusions
-        record._history_user = user
+        written_by(record, user)
         record.save()
     return meeting
 

@@ -48,8 +48,7 @@ class RiskPageMixin:
     list_url_name = "risks:list"
     list_label = gettext_lazy("风险点台账")
 
-    def scoped_queryset(self):
-        return selectors.risks_for(self.request.user)
+    readable = staticmethod(selectors.risks_for)
 
 
 class RiskListView(RiskPageMixin, ScopedListView):
@@ -222,8 +221,7 @@ class CampaignPageMixin:
     list_url_name = "risks:campaigns"
     list_label = gettext_lazy("排查活动")
 
-    def scoped_queryset(self):
-        return selectors.campaigns_for(self.request.user)
+    readable = staticmethod(selectors.campaigns_for)
 
 
 class CampaignListView(CampaignPageMixin, ScopedListView):
@@ -276,8 +274,7 @@ class ScreeningPageMixin:
     list_url_name = "risks:screenings"
     list_label = gettext_lazy("风险排查")
 
-    def scoped_queryset(self):
-        return selectors.screenings_for(self.request.user)
+    readable = staticmethod(selectors.screenings_for)
 
 
 class ScreeningListView(ScreeningPageMixin, ScopedListView):
@@ -375,8 +372,7 @@ class MeetingPageMixin:
     list_url_name = "risks:meetings"
     list_label = gettext_lazy("分析研判")
 
-    def scoped_queryset(self):
-        return selectors.meetings_for(self.request.user)
+    readable = staticmethod(selectors.meetings_for)
 
 
 class MeetingListView(MeetingPageMixin, ScopedListView):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from luoshi.core.metrics import rate_of
 from luoshi.statforms.models import FieldKind, FormField, FormTask, Submission
 from luoshi.statforms.values import parse_number, plain
-from luoshi.tasks.models import AssignmentStatus
+from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 
 RECEIVED = (AssignmentStatus.SUBMITTED, AssignmentStatus.ACCEPTED)
 JUMP = Decimal(2)  # more than double, or less than half, of last period: flagged
@@ -29,7 +29,7 @@ class Cell:
 
 @dataclass
 class Line:
-    assignment: object
+    assignment: TaskAssignment
     submission: Submission | None
     cells: list[Cell]
 
@@ -177,15 +177,17 @@ def _flag(fields, lines, last: dict) -> None:
 
 
 def _totals(fields, lines) -> tuple[list[str], list[str]]:
-    sums, averages, totals = [], [], {}
+    sums: list[str] = []
+    averages: list[str] = []
+    totals: dict[str, Decimal | None] = {}
     for index, item in enumerate(fields):
         numbers = [
             line.cells[index].number for line in lines if line.cells[index].number is not None
         ]
-        totals[item.code] = sum(numbers, Decimal(0)) if numbers else None
-        if item.kind in (FieldKind.INTEGER, FieldKind.DECIMAL) and numbers:
-            sums.append(plain(totals[item.code]))
-            averages.append(plain(round(totals[item.code] / len(numbers), 2)))
+        total = totals[item.code] = sum(numbers, Decimal(0)) if numbers else None
+        if item.kind in (FieldKind.INTEGER, FieldKind.DECIMAL) and total is not None:
+            sums.append(plain(total))
+            averages.append(plain(round(total / len(numbers), 2)))
         else:
             sums.append("")
             averages.append("")

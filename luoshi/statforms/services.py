@@ -149,6 +149,7 @@ def new_version(*, form: StatForm, user) -> FormVersion:
     if draft is not None:
         return draft
     latest = form.versions.order_by("-number").first()
+    assert latest is not None  # a form is created with its first version
     version = FormVersion.objects.create(form=form, number=latest.number + 1)
     copy_fields(latest, version)
     return version
@@ -187,7 +188,7 @@ def attach_to_scheduled(task: Task) -> FormTask | None:
     """A task issued by a form schedule is a form task of the form's latest published version."""
     link = getattr(task.schedule, "statform", None) if task.schedule_id else None
     version = link.form.latest_published() if link is not None else None
-    if version is None or task.period_start is None:
+    if version is None or task.period_start is None or task.period_end is None:
         return None
     return FormTask.objects.get_or_create(
         task=task,

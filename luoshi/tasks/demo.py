@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from luoshi.core.workflow import WorkflowStep
+from luoshi.evidence.samples import sample_pdf as make_pdf
 from luoshi.tasks import services
 from luoshi.tasks.models import Frequency, ReportingSchedule, Task, TaskAssignment
 
@@ -65,8 +66,6 @@ MONTHLY_PLAN = {"D02": 20, "D03": 27, "D07": 22, "D08": None}
 
 
 def _pdf(title: str, text: str) -> SimpleUploadedFile:
-    from luoshi.evidence.samples import sample_pdf as make_pdf
-
     return SimpleUploadedFile(
         f"{title[:20]}.pdf",
         make_pdf(["luoshi demo", f"task report {len(text)}"], title),

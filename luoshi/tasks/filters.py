@@ -3,20 +3,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter, YearFilter
+from luoshi.core.filters import ScopedFilterSet, UnitSubtreeFilterSet, YearFilter
 from luoshi.core.forms import DateInput
 from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, Task, TaskAssignment
-from luoshi.units.models import Unit
 
 
-class AssignmentFilter(ScopedFilterSet):
-    unit = UnitFilter(label=_("接收单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
+class AssignmentFilter(UnitSubtreeFilterSet):
+    unit_label = _("接收单位")
     status = django_filters.ChoiceFilter(
         label=_("状态"),
         choices=[*AssignmentStatus.choices, ("open", _("未办结"))],
@@ -41,14 +34,6 @@ class AssignmentFilter(ScopedFilterSet):
     class Meta:
         model = TaskAssignment
         fields = []
-
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
 
     def filter_status(self, queryset, name, value):
         if value == "open":

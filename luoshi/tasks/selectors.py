@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from luoshi.accounts.models import User
+from luoshi.core.dates import day_start
 from luoshi.core.scope import reach_q, scope_q
 from luoshi.tasks.models import (
     BUSINESS_LINE,
@@ -102,9 +103,7 @@ def overview(task: Task, today: datetime.date | None = None, *, rows: bool = Tru
     page at a time, the export wants them all)."""
     today = today or timezone.localdate()
     # first submission on or before the deadline, as a local date
-    day_after = timezone.make_aware(
-        datetime.datetime.combine(task.deadline + datetime.timedelta(days=1), datetime.time())
-    )
+    day_after = day_start(task.deadline + datetime.timedelta(days=1))
     submitted = Q(first_submitted_at__isnull=False)
     on_time_q = submitted & Q(first_submitted_at__lt=day_after)
     past_deadline = today > task.deadline

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -225,7 +226,7 @@ def recall(*, assignment: TaskAssignment, user):
     report taken back was never reported (its date goes); after a return the first report
     stands, so the timeliness of the unit does not change."""
     returned_before = ASSIGNMENT.history(assignment).filter(transition="return").exists()
-    changes = {} if returned_before else {"first_submitted_at": None}
+    changes: dict[str, Any] = {} if returned_before else {"first_submitted_at": None}
     return ASSIGNMENT.apply(assignment, "recall", user=user, **changes)
 
 
@@ -400,7 +401,7 @@ def send_reminders(
             kind=Notice.Kind.REMINDER,
             dedupe_key=f"task-due:{assignment.pk}:{task.deadline:%Y%m%d}",
         )
-    overdue_tasks = {}
+    overdue_tasks: dict[int, list] = {}
     for assignment in open_assignments.filter(task__deadline__lt=today):
         task = assignment.task
         overdue_tasks.setdefault(task.pk, [task, 0])[1] += 1

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import log_change
 from luoshi.core import rollups
+from luoshi.core.history import written_by
 from luoshi.units.models import Unit, UnitYearStat
 
 
@@ -17,7 +18,7 @@ def create_unit(*, parent: Unit | None, history_user=None, **fields) -> Unit:
     import running as a background job)."""
     unit = Unit(**fields)
     if history_user is not None:
-        unit._history_user = history_user
+        written_by(unit, history_user)
     if parent is None:
         return Unit.objects.add_root(instance=unit)
     return Unit.objects.add_child(parent, instance=unit)

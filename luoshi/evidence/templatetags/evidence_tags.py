@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from luoshi.core.workflow import frozen_label
 from luoshi.evidence import services
 from luoshi.evidence.forms import EvidenceLinkForm, EvidenceUploadForm
-from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import current_evidence
 
 register = template.Library()
 
@@ -17,11 +17,7 @@ def evidence_panel(context, owner, can_edit=False):
     if can_edit:
         can_edit = services.writable(owner, context["request"].user)
     content_type = ContentType.objects.get_for_model(type(owner))
-    items = (
-        Evidence.objects.filter(content_type=content_type, object_id=owner.pk, is_current=True)
-        .select_related("created_by")
-        .order_by("title")
-    )
+    items = current_evidence(owner).select_related("created_by").order_by("title")
     return {
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),

@@ -12,6 +12,7 @@ a flat list of sections: preamble, level-1 and level-2 headings, each with ``tex
 from __future__ import annotations
 
 import datetime
+from collections.abc import Set
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -91,7 +92,7 @@ def generate(
     return Draft(title=title, content=content, facts=book.all())
 
 
-def merge(current: dict, fresh: dict, *, overwrite: set[str] = frozenset()) -> tuple[dict, list]:
+def merge(current: dict, fresh: dict, *, overwrite: Set[str] = frozenset()) -> tuple[dict, list]:
     """Regenerated content, keeping what a person wrote: a section marked ``edited`` keeps
     its text (only its ``generated_text`` is refreshed) unless its key is in ``overwrite``.
     Returns the merged content and the keys of the edited sections kept."""

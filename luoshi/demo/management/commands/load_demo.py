@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from luoshi.demo import district as demo
+from luoshi.units.models import Unit
 
 
 class Command(BaseCommand):
@@ -27,8 +28,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, date=None, **options):
-        from luoshi.units.models import Unit
-
         if if_empty and Unit.objects.exists():
             self.stdout.write("数据库中已有单位，跳过演示数据（--if-empty）。")
             self.stdout.write(demo.format_logins())
