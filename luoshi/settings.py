@@ -546,11 +546,14 @@ TASK_REMIND_DAYS_BEFORE = int(os.environ.get("TASK_REMIND_DAYS_BEFORE", "3"))
 
 
 def mailers_config(environ=os.environ) -> dict:
-    """Django's MAILERS: SMTP when EMAIL_HOST is set, else the console backend (the
-    e-mail channel then refuses to send: luoshi.notices.channels)."""
+    """Django's MAILERS: SMTP to EMAIL_HOST; without one, the console backend in development
+    (the e-mail channel then refuses to send: luoshi.notices.channels) and the server's own
+    mail transfer agent on localhost:25 in production (a failed send is a failed delivery,
+    shown in 通知发送记录)."""
     host = environ.get("EMAIL_HOST", "")
-    if not host:
+    if not host and environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
         return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    host = host or "localhost"
     options = {
         "host": host,
         "port": int(environ.get("EMAIL_PORT", "25")),
