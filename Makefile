@@ -109,7 +109,7 @@ test: sysdeps $(STAMP) lint check-deploy
 	  mkdir -p var; \
 	  echo "== tests on PostgreSQL: running in the background (var/test-postgresql.log) =="; \
 	  ( started=$$SECONDS; rc=0; \
-	    DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider || rc=$$?; \
+	    DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/browser || rc=$$?; \
 	    echo "== PostgreSQL suite: $$((SECONDS - started)) s wall =="; exit $$rc \
 	  ) > var/test-postgresql.log 2>&1 & pgpid=$$!; \
 	  trap 'kill $$pgpid 2>/dev/null || true' INT TERM; \
