@@ -32,7 +32,9 @@ def _counts():
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model.__module__.startswith("luoshi.") and model._meta.managed
+        if model.__module__.startswith("luoshi.")
+        and model._meta.managed
+        and model._meta.label != "audit.OperationLog"  # the log of the run itself
     }
 
 

@@ -20,7 +20,6 @@ ALLOWLIST = {
     "duty.pack": "responsibility framework: the same pack for every unit",
     "duty.packitem": "responsibility framework: the items of a pack, the same for every unit",
     "accounts.role": "system configuration, guarded by accounts.*_role permissions",
-    "audit.operationlog": "system-wide audit trail, admin-only through audit.view_operationlog",
     "audit.loginlog": "system-wide login trail, admin-only through audit.view_loginlog",
     "notices.notice": "a person's own inbox: Notice.objects.for_user filters by recipient",
     "exchange.deployment": "the deployment's own id, no unit data, never shown in a view",
