@@ -3,7 +3,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitSubtreeFilterSet, YearFilter
+from luoshi.core.filters import MAX_ID, ScopedFilterSet, UnitSubtreeFilterSet, YearFilter
 from luoshi.core.forms import DateInput
 from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, Task, TaskAssignment
 
@@ -28,7 +28,9 @@ class AssignmentFilter(UnitSubtreeFilterSet):
     )
     schedule = django_filters.CharFilter(label=_("报送计划编码"), field_name="task__schedule__code")
     duty_item = django_filters.CharFilter(label=_("责任项编码"), field_name="task__duty_item_code")
-    task = django_filters.NumberFilter(label=_("任务"), field_name="task_id")
+    task = django_filters.NumberFilter(
+        label=_("任务"), field_name="task_id", min_value=1, max_value=MAX_ID
+    )
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
 
     class Meta:
