@@ -361,5 +361,6 @@ def test_progress_asks_once_per_measured_item_for_all_its_periods(duty_list, tre
     assert any(len(r.periods) == 12 for r in measured)  # a monthly item: 7 periods measured
     ledger_items = sum(1 for r in measured if r.item.indicator_kind == "ledger_count")
     # per item: one count for all its periods and the year (+ its activity type's id for the
-    # links); once: items, checks, assignees (prefetch), subtree targets (2), a content type
-    assert len(captured.captured_queries) <= len(measured) + ledger_items + 6
+    # links); once: the user's data scope, items, checks, assignees (prefetch), subtree
+    # targets (2), a content type
+    assert len(captured.captured_queries) <= len(measured) + ledger_items + 7

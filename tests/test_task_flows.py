@@ -96,8 +96,11 @@ def test_edit_before_any_report_then_refused(client, world):
     assert "任务已修改" in _messages(response)
     task.refresh_from_db()
     assert task.title == "报送学习贯彻情况（补充要求）" and task.deadline == new_deadline
-    entry = OperationLog.objects.filter(model_label="tasks.task", object_id=str(task.pk)).last()
-    assert {c["field"] for c in entry.changes} >= {"任务标题", "截止日期"}
+    edits = OperationLog.objects.filter(
+        model_label="tasks.task", object_id=str(task.pk), action=OperationLog.Action.UPDATE
+    )
+    assert len(edits) == 1  # one entry per edit, in words
+    assert {c["field"] for c in edits[0].changes} >= {"任务标题", "截止日期"}
 
     _submit(_of(task, world.theory), world.theory_clerk)
     response = client.get(url, follow=True)

@@ -19,12 +19,17 @@ def _figures(params):
 
     values = FigureValue.objects.filter(submission__assignment__status="accepted")
     numerator, denominator = params.get("figure", ""), params.get("of", "")
-    if not denominator:
-        return values.filter(figure=numerator) if numerator else values.none()
-    role = Case(When(figure=numerator, then=Value("count")), default=Value("total"))
-    return values.filter(figure__in=[numerator, denominator]).annotate(
-        role=role if numerator != denominator else Value("count", output_field=CharField())
+    wanted = [code for code in (numerator, denominator) if code]
+    # Every queryset carries ``role`` (the rate's counted/total split), even with no figure
+    # asked: the metric layer filters on it whatever the parameters.
+    role = Case(
+        When(figure=numerator, then=Value("count")),
+        default=Value("total"),
+        output_field=CharField(),
     )
+    if numerator == denominator:
+        role = Value("count", output_field=CharField())
+    return values.filter(figure__in=wanted).annotate(role=role)
 
 
 def _filters(params, start, end) -> dict:

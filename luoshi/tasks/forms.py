@@ -132,24 +132,6 @@ class TaskEditForm(UserFormMixin, forms.ModelForm):
             raise forms.ValidationError(_("截止日期不能早于今天。"))
         return deadline
 
-    def changes(self) -> list[dict]:
-        """What the edit changes, in words for the operation log."""
-
-        def shown(name, value) -> str:
-            if isinstance(value, bool):
-                return str(_("是") if value else _("否"))
-            choices = dict(getattr(self.fields[name], "choices", ()) or ())
-            return str(choices.get(value, value if value not in (None, "") else "-"))
-
-        return [
-            {
-                "field": str(self.fields[name].label),
-                "old": shown(name, self.initial.get(name)),
-                "new": shown(name, self.cleaned_data.get(name)),
-            }
-            for name in self.changed_data
-        ]
-
 
 class BatchReviewForm(ChoiceIdsInRangeMixin, forms.Form):
     """批量采纳: the chosen submissions of one task (checked again one by one)."""

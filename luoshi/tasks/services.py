@@ -142,11 +142,8 @@ def edit_task(*, form, user) -> Task:
     recipients are told, and the change is in the operation log."""
     task = form.instance
     refuse_once_reported(task, _("修改"))
-    changes = form.changes()
-    task = form.save()
+    task = form.save()  # the operation log records the changed fields (audit.tracking)
     refuse_once_reported(task, _("修改"))  # a report that came in meanwhile rolls it back
-    if changes:
-        log_change(task, changes, user=user)
     for assignment in task.assignments.all():
         notify(
             submitters_of([assignment.unit_id]),
