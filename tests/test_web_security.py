@@ -117,7 +117,8 @@ def bulletin(tree, users):
     """A 督查通报 whose chart names 新闻科 by a short name that is a script attack."""
     tree.child.short_name = PAYLOAD
     tree.child.save(update_fields=["short_name"])
-    setup = make_plan(tree, users)
+    other = make_unit("理论科", "T12", parent=tree.own)  # two units inspected: a chart
+    setup = make_plan(tree, users, units=[tree.child, other])
     add_item(setup, users, child_clerk(tree))
     year = datetime.date.today().year
     return create_report(

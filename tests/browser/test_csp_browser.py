@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from luoshi.ledger.models import ActivityType
 from luoshi.reports.models import ReportKind
 from luoshi.reports.services import create_report
 from tests.browser.test_ledger_browser import _log_in
@@ -34,8 +35,9 @@ def test_alpine_component_and_charts_run_under_the_csp(page, live_server):
     root = make_unit("示范区委", "T0", type_code="district_committee")
     dept = make_unit("区委宣传部", "T1", parent=root, type_code="publicity_dept")
     admin = make_user("xcb_admin", dept, "unit_admin", full_name="李梦瑶")
-    for day in (3, 4):
-        LedgerRecordFactory(unit=dept, date=datetime.date(YEAR, 1, day))
+    for day, code in ((3, "study_group"), (4, "special_meeting")):
+        kind = ActivityType.objects.get(code=code)  # two kinds of work: the summary's chart
+        LedgerRecordFactory(unit=dept, activity_type=kind, date=datetime.date(YEAR, 1, day))
     report = create_report(user=admin, unit=dept, year=YEAR, kind=ReportKind.ANNUAL_SUMMARY)
     problems = _watch(page)
 

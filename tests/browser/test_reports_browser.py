@@ -23,6 +23,8 @@ def test_clerk_generates_edits_and_follows_a_number(page, live_server, results_d
     study = ActivityType.objects.get(code="study_group")
     for day in (3, 4, 5, 6):
         LedgerRecordFactory(unit=dept, activity_type=study, date=datetime.date(YEAR, 1, day))
+    meeting = ActivityType.objects.get(code="special_meeting")  # a second kind: the chart
+    LedgerRecordFactory(unit=dept, activity_type=meeting, date=datetime.date(YEAR, 2, 3))
 
     _log_in(page, "xcb_clerk")
     page.goto(reverse("reports:report_list"))

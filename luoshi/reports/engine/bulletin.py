@@ -102,6 +102,22 @@ def _problems(w: Writer, plan, data: dict, counts: dict) -> None:
         found = [i.finding.description.rstrip("。") for i in items if i.unit_id == unit.pk]
         listed = ";".join(f"{'①②③④⑤⑥⑦⑧⑨⑩'[k]}{d}" for k, d in enumerate(found[:10]))
         w.say(f"{unit.name}:发现问题{w.n(fact.key)}。{listed}。")
+    _problems_chart(w, plan, counts)
+
+
+def _problems_chart(w: Writer, plan, counts: dict) -> None:
+    """Problems per inspected unit, as bars (a plan that inspected one unit compares nothing)."""
+    units = list(plan.inspected_units.order_by("path"))
+    if len(units) < 2 or not any(counts[u.pk].value for u in units):
+        return
+    w.current.charts.append(
+        {
+            "title": "各单位发现问题数",
+            "kind": "bar",
+            "categories": [u.display_name for u in units],
+            "series": [("发现问题", [counts[u.pk].value for u in units])],
+        }
+    )
 
 
 def _requirements(w: Writer, plan, data: dict, counts: dict) -> None:

@@ -41,4 +41,6 @@ def add_study_app_facts(book: FactBook) -> None:
     count = latest.count if latest else None
     url = latest.count_url if latest else ""
     book.add(Fact(STUDY_APP_KEYS[0], "党员下载学习强国人数", count, "人", url, count))
-    book.add(Fact(STUDY_APP_KEYS[1], "占党员总数", latest.rate if latest else None, "%", url))
+    rate, members = (latest.rate, latest.total) if latest else (None, None)
+    # As every rate fact: ``records`` is the denominator (党员总数), never 0 for a stated rate.
+    book.add(Fact(STUDY_APP_KEYS[1], "占党员总数", rate, "%", url, members))
