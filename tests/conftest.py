@@ -45,7 +45,12 @@ def _login_steps_off_for_module_worlds():
     state from its sign-in)."""
     from django.test.utils import override_settings
 
-    with override_settings(LOGIN_CAPTCHA_AFTER_FAILURES=0, OTP_REQUIRED_ROLES=[]):
+    with override_settings(
+        LOGIN_CAPTCHA_AFTER_FAILURES=0,
+        OTP_REQUIRED_ROLES=[],
+        # module worlds make users too: PBKDF2's 1.2M rounds cost ~1 s a password
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
         yield
 
 
