@@ -342,10 +342,10 @@ def test_query_count_does_not_grow_with_the_tree(client, world, users):
     # metrics cover (按时报送率, 逾期未报: until yesterday), two for the ledger chart (by
     # type, the types' names), incidents and rectification one each (their panel's own
     # counts), three for the risk heat map (counts, areas, levels), one to find the year's
-    # assessment
+    # assessment, one for the forms' latest accepted figures (统计报表)
     leader = users.leader
     leader.has_perm("dashboard.view_dashboard")
     selectors.resolve_unit(leader)  # loads the roles and the user's unit
     with CaptureQueriesContext(connection) as captured:
         selectors.dashboard(leader, world.own, this_year())
-    assert len(captured.captured_queries) == 12
+    assert len(captured.captured_queries) == 13

@@ -1,15 +1,19 @@
-"""Reads of 统计报表: the issuer's aggregate of a form task (units × fields)."""
+"""Reads of 统计报表: the issuer's aggregate of a form task (units × fields), and the
+latest accepted figures of a subtree (what the dashboard shows)."""
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from luoshi.core import metrics
 from luoshi.core.metrics import rate_of
-from luoshi.statforms.models import FieldKind, FormField, FormTask, Submission
+from luoshi.statforms.models import FieldKind, FigureValue, FormField, FormTask, Submission
 from luoshi.statforms.values import parse_number, plain
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 
@@ -212,3 +216,65 @@ def export_rows(result: Aggregate) -> tuple[list[str], list[list]]:
     if result.missing:
         rows.append(["", _("未报送：") + "、".join(u.name for u in result.missing)])
     return headers, rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The latest accepted figures of a subtree
+
+
+@dataclass
+class FigureSource:
+    """A form's latest 统计期 with accepted values in a subtree, and the metrics of its
+    designated fields: (metric key, params, label, measure word)."""
+
+    title: str
+    period_label: str
+    start: datetime.date
+    end: datetime.date
+    metrics: list[tuple[str, dict, str, str]] = field(default_factory=list)
+
+
+def latest_figures(user, unit, until: datetime.date) -> list[FigureSource]:
+    """Per form, its latest 统计期 ending by ``until`` in which ``unit``'s subtree has accepted
+    values ``user`` may open, with its designated figures (and the rates of two of them)."""
+    accepted = FigureValue.objects.filter(
+        submission__assignment__status=AssignmentStatus.ACCEPTED, period_end__lte=until
+    ).exclude(figure="")
+    latest = dict(
+        metrics.scoped(accepted, user=user, unit=unit, subtree=True)
+        .order_by()
+        .values_list("form_id")
+        .annotate(latest=Max("period_end"))
+    )
+    if not latest:
+        return []
+    tasks: dict[int, FormTask] = {}
+    found = FormTask.objects.filter(version__form_id__in=latest, period_end__in=latest.values())
+    for task in found.select_related("version__form").order_by("-version__number"):
+        if latest.get(task.version.form_id) == task.period_end:
+            tasks.setdefault(task.version.form_id, task)
+    fields: dict[int, list[FormField]] = {}
+    for item in FormField.objects.filter(version__in=[t.version_id for t in tasks.values()]):
+        fields.setdefault(item.version_id, []).append(item)
+    sources = [
+        _source(task, fields.get(task.version_id, []))
+        for task in sorted(tasks.values(), key=lambda t: (-t.period_end.toordinal(), t.pk))
+    ]
+    return [source for source in sources if source.metrics]
+
+
+def _source(task: FormTask, fields: list[FormField]) -> FigureSource:
+    source = FigureSource(
+        task.version.form.title, task.period_label, task.period_start, task.period_end
+    )
+    figures = {item.code: item.figure for item in fields}
+    for item in fields:
+        if item.figure:
+            source.metrics.append(
+                ("statform_figure", {"figure": item.figure}, item.label, item.measure)
+            )
+        pair = (figures.get(item.numerator), figures.get(item.denominator))
+        if item.is_rate and all(pair):
+            params = {"figure": pair[0], "of": pair[1]}
+            source.metrics.append(("statform_rate", params, item.label, "%"))
+    return source
