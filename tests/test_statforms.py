@@ -240,9 +240,12 @@ def test_a_file_of_another_form_is_refused(client, world, task):
     _post(client, assignment, {"members": "61"}, action="save")
     response = client.post(_page(assignment), {"action": "upload", "file": wrong})
     html = response.content.decode()
-    assert "该文件是「文明实践统计表［other_form 第1版］」的导入模板" in html
+    message = "该文件是「文明实践统计表［other_form 第1版］」的导入模板"
+    beside = html.split('data-testid="upload-field"', 1)[1].split("</form>", 1)[0]
+    assert message in beside and "invalid-feedback" in beside  # beside the file input
     assert 'name="f-members" value="61"' in html  # the draft is untouched and shown
     assert Submission.objects.get(assignment=assignment).values["members"] == "61"
+    assert Submission.objects.get(assignment=assignment).source != "excel"
 
 
 def test_excel_with_a_letter_shows_the_error_beside_the_field(client, world, task):

@@ -43,6 +43,21 @@ class Line:
 
 
 @dataclass
+class TableDetail:
+    """A table field's rows of every received submission (单位, 行号, cells) with the sums
+    of its number columns."""
+
+    field: FormField
+    columns: list[tuple[str, str, str]]
+    rows: list[tuple] = field(default_factory=list)
+    sums: list[str] = field(default_factory=list)
+
+    @property
+    def has_sums(self) -> bool:
+        return any(self.sums)
+
+
+@dataclass
 class Aggregate:
     form_task: FormTask
     fields: list[FormField]
@@ -51,6 +66,7 @@ class Aggregate:
     averages: list[str]
     missing: list
     previous: FormTask | None
+    tables: list[TableDetail] = field(default_factory=list)
 
     @property
     def footer(self) -> list[tuple[FormField, str, str]]:
@@ -70,11 +86,21 @@ def _number(item: FormField, text: str) -> Decimal | None:
         return None
 
 
+def filled_rows(raw) -> list[dict]:
+    """A table's rows with something typed in them (blank rows of a template never count)."""
+    return [
+        r
+        for r in raw or []
+        if isinstance(r, dict) and any(str(v or "").strip() for v in r.values())
+    ]
+
+
 def _cell(item: FormField, values: dict) -> Cell:
     raw = values.get(item.code)
     if item.kind == FieldKind.TABLE:
-        rows = [r for r in raw or [] if any(str(v).strip() for v in r.values())]
-        return Cell(text=_("%(n)d 行") % {"n": len(rows)} if rows else "")
+        rows = filled_rows(raw)
+        text = _("%(n)d 行") % {"n": len(rows)} if rows else ""
+        return Cell(text=text, number=Decimal(len(rows)) if rows else None)
     text = str(raw or "").strip()
     return Cell(text=text, number=_number(item, text))
 
@@ -111,7 +137,33 @@ def aggregate(form_task: FormTask) -> Aggregate:
     _flag(fields, lines, _previous_numbers(previous))
     sums, averages = _totals(fields, lines)
     missing = [line.assignment.unit for line in lines if not line.received]
-    return Aggregate(form_task, fields, lines, sums, averages, missing, previous)
+    tables = [_table_detail(item, lines) for item in fields if item.kind == FieldKind.TABLE]
+    return Aggregate(form_task, fields, lines, sums, averages, missing, previous, tables)
+
+
+def _table_detail(item: FormField, lines: list[Line]) -> TableDetail:
+    """Every received unit's rows of a table field, and its number columns summed."""
+    detail = TableDetail(item, item.column_list())
+    numeric = [kind in (FieldKind.INTEGER, FieldKind.DECIMAL) for _c, _l, kind in detail.columns]
+    totals = [Decimal(0)] * len(detail.columns)
+    for line in lines:
+        if not line.received or line.submission is None:
+            continue
+        for index, row in enumerate(filled_rows(line.submission.values.get(item.code)), 1):
+            cells = [str(row.get(code) or "").strip() for code, _l, _k in detail.columns]
+            detail.rows.append((line.assignment.unit, index, cells))
+            for i, (text, (_c, _l, kind)) in enumerate(zip(cells, detail.columns, strict=True)):
+                number = _number_of(kind, text) if numeric[i] else None
+                totals[i] += number or 0
+    detail.sums = [plain(t) if n else "" for t, n in zip(totals, numeric, strict=True)]
+    return detail
+
+
+def _number_of(kind: str, text: str) -> Decimal | None:
+    try:
+        return parse_number(None, kind, text) if text else None
+    except Exception:  # a cell not a number is refused on submit; never counted
+        return None
 
 
 def _unit_rates(fields, lines) -> None:
@@ -192,6 +244,9 @@ def _totals(fields, lines) -> tuple[list[str], list[str]]:
         if item.kind in (FieldKind.INTEGER, FieldKind.DECIMAL) and total is not None:
             sums.append(plain(total))
             averages.append(plain(round(total / len(numbers), 2)))
+        elif item.kind == FieldKind.TABLE and total is not None:
+            sums.append(_("%(n)s 行") % {"n": plain(total)})
+            averages.append("")
         else:
             sums.append("")
             averages.append("")
@@ -206,8 +261,12 @@ def export_rows(result: Aggregate) -> tuple[list[str], list[list]]:
     """The layout offices exchange: 序号, 单位, one column per item (with its unit), 状态."""
     headers = [_("序号"), _("单位")] + [item.title() for item in result.fields] + [_("报送状态")]
     rows = []
+    tables = [item.kind == FieldKind.TABLE for item in result.fields]
     for number, line in enumerate(result.lines, start=1):
-        cells = [c.number if c.number is not None else c.text for c in line.cells]
+        cells = [
+            c.number if c.number is not None and not table else c.text
+            for c, table in zip(line.cells, tables, strict=True)
+        ]
         rows.append(
             [number, line.assignment.unit.name, *cells, line.assignment.get_status_display()]
         )
@@ -278,3 +337,15 @@ def _source(task: FormTask, fields: list[FormField]) -> FigureSource:
             params = {"figure": pair[0], "of": pair[1]}
             source.metrics.append(("statform_rate", params, item.label, "%"))
     return source
+
+
+def export_tables(result: Aggregate) -> list[tuple[str, list[str], list[list]]]:
+    """One sheet per table field: 单位, 行号, its columns, then 合计 of the number columns."""
+    sheets = []
+    for detail in result.tables:
+        headers = [_("单位"), _("行号")] + [label for _c, label, _k in detail.columns]
+        rows: list[list] = [[unit.name, index, *cells] for unit, index, cells in detail.rows]
+        if detail.has_sums:
+            rows.append([_("合计"), len(detail.rows), *detail.sums])
+        sheets.append((detail.field.label, headers, rows))
+    return sheets
