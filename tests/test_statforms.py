@@ -14,7 +14,7 @@ from luoshi.core import metrics
 from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.statforms import services
 from luoshi.statforms.expressions import RuleError, parse_rule
-from luoshi.statforms.models import FormField, FormTask, Submission
+from luoshi.statforms.models import FigureValue, FormField, FormTask, Submission
 from luoshi.statforms.yaml_format import export_version
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 from luoshi.tasks.services import run_schedules
@@ -154,6 +154,9 @@ def test_bad_input_is_refused_beside_the_field_and_kept(
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.PENDING
     assert not WorkflowStep.objects.exists()
+    saved = Submission.objects.get(assignment=assignment)  # nothing written: not even a draft
+    assert saved.values != typed and saved.saved_at is None
+    assert not FigureValue.objects.exists()
 
 
 def test_a_prefilled_value_changed_needs_a_reason(client, world, task):
