@@ -34,6 +34,7 @@ def test_demo_district_leader_and_town_leader(client, demo_district):
         "rectification",
         "risks",
         "assessment",
+        "statforms",
     }
     records = data.panels["ledger"].figure("records").current
     assert records.value == LedgerRecord.objects.filter(date__year=year).count() > 100
@@ -44,6 +45,7 @@ def test_demo_district_leader_and_town_leader(client, demo_district):
         ("incidents", "incidents"),
         ("rectification", "due"),
         ("risks", "open"),
+        ("statforms", "xxqg_downloads"),
     ]:
         assert data.panels[key].figure(figure).current.value > 0, key
     assert data.panels["assessment"].extra["rows"], "the demo assessment ranks the units"

@@ -14,7 +14,7 @@ from luoshi.core import metrics
 from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.statforms import services
 from luoshi.statforms.expressions import RuleError, parse_rule
-from luoshi.statforms.models import FormField, FormTask, Submission
+from luoshi.statforms.models import FigureValue, FormField, FormTask, Submission
 from luoshi.statforms.yaml_format import export_version
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 from luoshi.tasks.services import run_schedules
@@ -154,6 +154,9 @@ def test_bad_input_is_refused_beside_the_field_and_kept(
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.PENDING
     assert not WorkflowStep.objects.exists()
+    saved = Submission.objects.get(assignment=assignment)  # nothing written: not even a draft
+    assert saved.values != typed and saved.saved_at is None
+    assert not FigureValue.objects.exists()
 
 
 def test_a_prefilled_value_changed_needs_a_reason(client, world, task):
@@ -240,9 +243,12 @@ def test_a_file_of_another_form_is_refused(client, world, task):
     _post(client, assignment, {"members": "61"}, action="save")
     response = client.post(_page(assignment), {"action": "upload", "file": wrong})
     html = response.content.decode()
-    assert "该文件是「文明实践统计表［other_form 第1版］」的导入模板" in html
+    message = "该文件是「文明实践统计表［other_form 第1版］」的导入模板"
+    beside = html.split('data-testid="upload-field"', 1)[1].split("</form>", 1)[0]
+    assert message in beside and "invalid-feedback" in beside  # beside the file input
     assert 'name="f-members" value="61"' in html  # the draft is untouched and shown
     assert Submission.objects.get(assignment=assignment).values["members"] == "61"
+    assert Submission.objects.get(assignment=assignment).source != "excel"
 
 
 def test_excel_with_a_letter_shows_the_error_beside_the_field(client, world, task):

@@ -140,6 +140,11 @@ class Metric:
     count_label: str = ""  # a rate's numerator: 「按时报送」
     total_label: str = ""  # a rate's denominator: 「应报送」
     description: str = ""
+    # The parameter sets a picker offers (e.g. the figures the forms designate):
+    # ``param_choices()`` → [(params, Chinese label)]; ``check_params(params)`` → a Chinese
+    # problem ("" when fine), for a responsibility pack naming the metric.
+    param_choices: Callable[[], list[tuple[dict, str]]] | None = None
+    check_params: Callable[[dict], str] | None = None
 
     @property
     def is_rate(self) -> bool:

@@ -10,7 +10,7 @@ Public API (stable; the scale benchmark in ``bench/`` calls it):
 and one function per panel, each ``(ctx: Context) -> Panel | ... | None`` (``None`` when the
 user lacks the module's view permission): ``ledger_panel``, ``task_panel``,
 ``publication_panel``, ``event_panel``, ``incident_panel``, ``rectification_panel``,
-``risk_panel``, ``assessment_panel``; ``Context`` is built by ``context_for(user, unit,
+``risk_panel``, ``assessment_panel``, ``statform_panel``; ``Context`` is built by ``context_for(user, unit,
 period)``.
 
 How it is computed: every module is read through ``Model.objects.for_user(user)`` (the one
@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.core import metrics
 from luoshi.core.scope import scope_q
+from luoshi.statforms.selectors import latest_figures
 from luoshi.units.models import Unit
 
 # ---------------------------------------------------------------------------------------------
@@ -311,6 +312,7 @@ PANELS = (
     "rectification_panel",
     "risk_panel",
     "assessment_panel",
+    "statform_panel",
 )
 
 
@@ -808,6 +810,50 @@ def assessment_panel(ctx: Context) -> Panel | None:
         _("考核排名"),
         extra={"assessment": assessment, "rows": rows, "url": assessment.get_absolute_url()},
     )
+
+
+def statform_panel(ctx: Context) -> Panel | None:
+    """统计报表: the figures the forms designate (``statform_figure``, ``statform_rate``) for
+    each form's latest 统计期 ending by the period's end with accepted values in the subtree
+    — a form's period is its own (a quarter), never summed over the dashboard's year. Every
+    number lists the accepted values it sums, each linking to its submission."""
+    if not ctx.can("statforms.view_figurevalue"):
+        return None
+    sources = latest_figures(ctx.user, ctx.unit, ctx.period.end)
+    if not sources:
+        return None
+    figures: dict[str, Figure] = {}
+    shown = []
+    for source in sources:
+        for key, params, label, measure in source.metrics:
+            code = "-".join(params.values())
+            if code not in figures:  # a figure two forms designate: once, the latest
+                current = _form_figure(ctx, source, key, params)
+                figures[code] = Figure(code, label, current, unit_label=measure)
+        url = ctx.url(
+            "statforms:figures",
+            period_from=source.start.isoformat(),
+            period_to=source.end.isoformat(),
+        )
+        shown.append({"title": source.title, "period": source.period_label, "url": url})
+    return Panel("statforms", _("统计报表"), list(figures.values()), extra={"sources": shown})
+
+
+def _form_figure(ctx: Context, source, key: str, params: dict) -> Num | Rate:
+    """One figure of a form's period (one query: a form designates a few)."""
+    value = metrics.value(
+        key,
+        user=ctx.user,
+        unit=ctx.unit,
+        subtree=True,
+        start=source.start,
+        end=source.end,
+        params=params,
+        today=ctx.today,
+    )
+    if metrics.get(key).is_rate:
+        return Rate.of(value)
+    return Num(value.count, lambda: value.count_url)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
+from urllib.parse import parse_qsl, urlencode
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import metrics
 from luoshi.core.forms import ChoiceIdsInRangeMixin, UserFormMixin
 from luoshi.duty.models import DutyItem, DutyList, Owner, Pack, TargetType
 from luoshi.duty.periods import PeriodKind
@@ -53,21 +56,59 @@ class CustomItemForm(forms.Form):
         help_text=_("选择活动类型后，进度按该类台账记录自动统计"),
     )
 
+    indicator = forms.ChoiceField(
+        label=_("按统计指标"),
+        required=False,
+        help_text=_(
+            "选择统计表中指定的统计指标后，进度按已采纳的填报数值自动统计"
+            "（数值以“次数”目标比较，比率以“比例”目标比较）"
+        ),
+    )
+
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         if areas:
             self.fields["area_name"].widget = forms.Select(choices=[(a, a) for a in areas])
+        self.fields["indicator"].choices = [("", _("（不按统计指标）"))] + indicator_choices()
+
+    def clean_indicator(self):
+        """(metric key, params) of the chosen metric, or None."""
+        value = self.cleaned_data.get("indicator") or ""
+        if not value:
+            return None
+        key, _sep, query = value.partition("?")
+        return key, dict(parse_qsl(query))
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("target_type") == TargetType.RATE
-            and (cleaned.get("target_value") or 0) > 100
-        ):
+        rate = cleaned.get("target_type") == TargetType.RATE
+        if rate and (cleaned.get("target_value") or 0) > 100:
             self.add_error("target_value", _("比例不能超过 100。"))
-        if cleaned.get("target_type") == TargetType.RATE and cleaned.get("activity_type"):
+        if rate and cleaned.get("activity_type"):
             self.add_error("activity_type", _("按台账计数的责任项只能以次数为目标。"))
+        indicator = cleaned.get("indicator")
+        if indicator and cleaned.get("activity_type"):
+            self.add_error("indicator", _("台账计数和统计指标只能选一个。"))
+        elif indicator and metrics.get(indicator[0]).is_rate != rate:
+            self.add_error(
+                "indicator",
+                _("比率指标须以“比例”为目标。")
+                if not rate
+                else _("数值指标须以“次数”为目标（达到该数值即完成）。"),
+            )
         return cleaned
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """The parameter sets the registered metrics offer a picker (e.g. the figures the
+    statistics forms designate), as "key?params": label."""
+    choices = []
+    for key, metric in sorted(metrics.registry().items()):
+        if metric.param_choices is None:
+            continue
+        for params, label in metric.param_choices():
+            choices.append((f"{key}?{urlencode(params)}", f"{metric.label}：{label}"))
+    return choices
 
 
 class DropForm(forms.Form):

@@ -31,6 +31,12 @@ Indicators: ``kind`` is any name (``[a-z][a-z0-9_]*``). Two kinds are built in a
 manual: ``manual`` (one 完成 tick per period) and ``checklist`` (``items:`` a list of
 ``{code, name}`` sub-items, each ticked once; its target is ``{checklist: all}`` or omitted).
 ``ledger_count`` needs ``params.activity_type``: the code of an existing activity type.
+A metric may check its own params (``Metric.check_params``): a form figure (统计报表) is
+``kind: statform_figure`` with ``params: {figure: xxqg_downloads}`` — the accepted values of
+the field that designates that 统计指标编码, summed over the units and the period — and a
+rate of two figures ``kind: statform_rate`` with ``params: {figure: downloads, of: members}``;
+the code must be designated by a published form. A figure sums the values whose 统计期 ends
+in the period: give a stock figure (宣传栏块数) the period of its form (``period: quarter``).
 
 Targets: ``{count: N, period: P}`` — at least N in each period P (``year`` 全年, ``half``
 每半年, ``quarter`` 每季度, ``month`` 每月; default ``year``); ``{rate: X, period: P}`` — at
@@ -61,6 +67,7 @@ from pathlib import Path
 import yaml
 from django.utils.translation import gettext as _
 
+from luoshi.core import metrics
 from luoshi.duty.periods import PeriodKind
 from luoshi.ledger.models import ActivityType
 
@@ -376,6 +383,10 @@ def _parse_indicator(reader, node, item):
         reader.error(fields["items"], _("只有清单类指标（checklist）可以有子项 items。"))
     if kind == "ledger_count":
         _check_activity_type(reader, node, fields, item)
+    elif metrics.is_registered(kind) and metrics.get(kind).check_params is not None:
+        problem = metrics.get(kind).check_params(item.indicator_params)
+        if problem:
+            reader.error(fields.get("params", node), problem)
 
 
 def _parse_checklist(reader, node, fields: dict, item: ItemSpec) -> None:

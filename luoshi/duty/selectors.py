@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.core import indicators
+from luoshi.core import indicators, metrics
 from luoshi.duty.models import DutyCheck, DutyItem, DutyList, Pack, PackItem, TargetType
 from luoshi.duty.pack_format import DEFAULT_PACK
 from luoshi.duty.periods import periods
@@ -145,7 +145,16 @@ def target_text(item: DutyItem) -> str:
         return _("%(n)d 项全部完成") % {"n": len(item.checklist)}
     if item.target_type == TargetType.RATE:
         return _("%(period)s ≥%(t)s%%") % {"period": item.get_period_display(), "t": target}
+    if is_figure(item):
+        return _("%(period)s ≥%(t)s") % {"period": item.get_period_display(), "t": target}
     return _("%(period)s ≥%(t)s 次") % {"period": item.get_period_display(), "t": target}
+
+
+def is_figure(item: DutyItem) -> bool:
+    """An item measured by a reported figure (统计报表), not by counting records: its value
+    arrives once the period's form is accepted, so it is never pro-rated within a period."""
+    kind = item.indicator_kind
+    return metrics.is_registered(kind) and bool(metrics.get(kind).summed)
 
 
 def _measure_periods(item: DutyItem, user, unit, subtree, periods, today):
@@ -261,7 +270,12 @@ def _status(item, result, target, today) -> str:
     if any(p.state == "missed" for p in counted):
         return BEHIND
     current = next((p for p in counted if p.state == "open"), None)
-    if current is not None and not result.manual and item.target_type == TargetType.COUNT:
+    if (
+        current is not None
+        and not result.manual
+        and item.target_type == TargetType.COUNT
+        and not is_figure(item)
+    ):
         days = (current.end - current.start).days + 1
         elapsed = (today - current.start).days + 1
         if (current.count or 0) < math.floor(target * elapsed / days):

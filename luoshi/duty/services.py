@@ -279,8 +279,12 @@ def add_custom_item(
     period: str,
     description: str = "",
     activity_type=None,
+    indicator: tuple[str, dict] | None = None,
 ) -> DutyItem:
     _require_draft(duty_list)
+    kind, params = indicator or ("manual", {})
+    if activity_type is not None:
+        kind, params = "ledger_count", {"activity_type": activity_type.code}
     number = duty_list.items.filter(is_custom=True).count() + 1
     while duty_list.items.filter(code=f"C{number:02d}").exists():
         number += 1
@@ -297,8 +301,8 @@ def add_custom_item(
         area_name=area_name,
         order=last + 10,
         owner=owner,
-        indicator_kind="ledger_count" if activity_type else "manual",
-        indicator_params={"activity_type": activity_type.code} if activity_type else {},
+        indicator_kind=kind,
+        indicator_params=params,
         target_type=target_type,
         target_value=target_value,
         period=period,

@@ -101,24 +101,59 @@ def read(version: FormVersion, uploaded) -> tuple[dict, list[RowError]]:
     values: dict = {}
     unknown = []
     for row in rows:
-        code, text = row["code"], row["value"]
+        code, text = row["code"], row["value"] or ""
         head, _sep, rest = code.partition(".")
         item = fields.get(head)
         if item is None or (item.kind == FieldKind.TABLE) != bool(rest):
             unknown.append(
                 RowError(row.number, HEADERS[0], _("「%(code)s」不是本表的统计项") % {"code": code})
             )
-        elif rest:
-            _table_cell(values.setdefault(head, []), rest, text)
-        else:
+        elif rest and not _table_cell(item, values.setdefault(head, []), rest, text):
+            unknown.append(
+                RowError(
+                    row.number, HEADERS[0], _("「%(code)s」不是本表的表格单元") % {"code": code}
+                )
+            )
+        elif not rest:
             values[code] = text
+    for item in fields.values():  # blank rows of the template never count, as on the page
+        if item.kind == FieldKind.TABLE and item.code in values:
+            values[item.code] = [r for r in values[item.code] if any(r.values())]
     return values, unknown
 
 
-def _table_cell(rows: list, rest: str, text: str) -> None:
+def _table_cell(item: FormField, rows: list, rest: str, text: str) -> bool:
+    """Put a table cell (``row.column``) in place; False if there is no such cell."""
     index, _sep, column = rest.partition(".")
-    if not index.isdigit() or not 0 < int(index) <= 200:
-        return
+    columns = [code for code, _l, _k in item.column_list()]
+    if not index.isdigit() or not 0 < int(index) <= 200 or column not in columns:
+        return False
     while len(rows) < int(index):
-        rows.append({})
+        rows.append({code: "" for code in columns})
     rows[int(index) - 1][column] = text
+    return True
+
+
+def aggregate_workbook(title: str, headers, rows, tables) -> Workbook:
+    """The issuer's aggregate as offices exchange it: units × items on the first sheet, then
+    one sheet per table item with every unit's rows (``selectors.export_tables``)."""
+    workbook = Workbook()
+    _sheet(workbook.active, title, headers, rows)
+    for name, table_headers, table_rows in tables:
+        _sheet(workbook.create_sheet(), name, table_headers, table_rows)
+    return workbook
+
+
+def _sheet(sheet, title: str, headers, rows) -> None:
+    sheet.title = sheet_title(title)
+    sheet.append([str(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        sheet.append(safe_row(row))
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+            10, len(str(header)) * 2 + 2
+        )
+    sheet.freeze_panes = "A2"

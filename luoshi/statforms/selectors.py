@@ -1,15 +1,19 @@
-"""Reads of 统计报表: the issuer's aggregate of a form task (units × fields)."""
+"""Reads of 统计报表: the issuer's aggregate of a form task (units × fields), and the
+latest accepted figures of a subtree (what the dashboard shows)."""
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from luoshi.core import metrics
 from luoshi.core.metrics import rate_of
-from luoshi.statforms.models import FieldKind, FormField, FormTask, Submission
+from luoshi.statforms.models import FieldKind, FigureValue, FormField, FormTask, Submission
 from luoshi.statforms.values import parse_number, plain
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 
@@ -39,6 +43,21 @@ class Line:
 
 
 @dataclass
+class TableDetail:
+    """A table field's rows of every received submission (单位, 行号, cells) with the sums
+    of its number columns."""
+
+    field: FormField
+    columns: list[tuple[str, str, str]]
+    rows: list[tuple] = field(default_factory=list)
+    sums: list[str] = field(default_factory=list)
+
+    @property
+    def has_sums(self) -> bool:
+        return any(self.sums)
+
+
+@dataclass
 class Aggregate:
     form_task: FormTask
     fields: list[FormField]
@@ -47,6 +66,7 @@ class Aggregate:
     averages: list[str]
     missing: list
     previous: FormTask | None
+    tables: list[TableDetail] = field(default_factory=list)
 
     @property
     def footer(self) -> list[tuple[FormField, str, str]]:
@@ -66,11 +86,21 @@ def _number(item: FormField, text: str) -> Decimal | None:
         return None
 
 
+def filled_rows(raw) -> list[dict]:
+    """A table's rows with something typed in them (blank rows of a template never count)."""
+    return [
+        r
+        for r in raw or []
+        if isinstance(r, dict) and any(str(v or "").strip() for v in r.values())
+    ]
+
+
 def _cell(item: FormField, values: dict) -> Cell:
     raw = values.get(item.code)
     if item.kind == FieldKind.TABLE:
-        rows = [r for r in raw or [] if any(str(v).strip() for v in r.values())]
-        return Cell(text=_("%(n)d 行") % {"n": len(rows)} if rows else "")
+        rows = filled_rows(raw)
+        text = _("%(n)d 行") % {"n": len(rows)} if rows else ""
+        return Cell(text=text, number=Decimal(len(rows)) if rows else None)
     text = str(raw or "").strip()
     return Cell(text=text, number=_number(item, text))
 
@@ -107,7 +137,33 @@ def aggregate(form_task: FormTask) -> Aggregate:
     _flag(fields, lines, _previous_numbers(previous))
     sums, averages = _totals(fields, lines)
     missing = [line.assignment.unit for line in lines if not line.received]
-    return Aggregate(form_task, fields, lines, sums, averages, missing, previous)
+    tables = [_table_detail(item, lines) for item in fields if item.kind == FieldKind.TABLE]
+    return Aggregate(form_task, fields, lines, sums, averages, missing, previous, tables)
+
+
+def _table_detail(item: FormField, lines: list[Line]) -> TableDetail:
+    """Every received unit's rows of a table field, and its number columns summed."""
+    detail = TableDetail(item, item.column_list())
+    numeric = [kind in (FieldKind.INTEGER, FieldKind.DECIMAL) for _c, _l, kind in detail.columns]
+    totals = [Decimal(0)] * len(detail.columns)
+    for line in lines:
+        if not line.received or line.submission is None:
+            continue
+        for index, row in enumerate(filled_rows(line.submission.values.get(item.code)), 1):
+            cells = [str(row.get(code) or "").strip() for code, _l, _k in detail.columns]
+            detail.rows.append((line.assignment.unit, index, cells))
+            for i, (text, (_c, _l, kind)) in enumerate(zip(cells, detail.columns, strict=True)):
+                number = _number_of(kind, text) if numeric[i] else None
+                totals[i] += number or 0
+    detail.sums = [plain(t) if n else "" for t, n in zip(totals, numeric, strict=True)]
+    return detail
+
+
+def _number_of(kind: str, text: str) -> Decimal | None:
+    try:
+        return parse_number(None, kind, text) if text else None
+    except Exception:  # a cell not a number is refused on submit; never counted
+        return None
 
 
 def _unit_rates(fields, lines) -> None:
@@ -188,6 +244,9 @@ def _totals(fields, lines) -> tuple[list[str], list[str]]:
         if item.kind in (FieldKind.INTEGER, FieldKind.DECIMAL) and total is not None:
             sums.append(plain(total))
             averages.append(plain(round(total / len(numbers), 2)))
+        elif item.kind == FieldKind.TABLE and total is not None:
+            sums.append(_("%(n)s 行") % {"n": plain(total)})
+            averages.append("")
         else:
             sums.append("")
             averages.append("")
@@ -202,8 +261,12 @@ def export_rows(result: Aggregate) -> tuple[list[str], list[list]]:
     """The layout offices exchange: 序号, 单位, one column per item (with its unit), 状态."""
     headers = [_("序号"), _("单位")] + [item.title() for item in result.fields] + [_("报送状态")]
     rows = []
+    tables = [item.kind == FieldKind.TABLE for item in result.fields]
     for number, line in enumerate(result.lines, start=1):
-        cells = [c.number if c.number is not None else c.text for c in line.cells]
+        cells = [
+            c.number if c.number is not None and not table else c.text
+            for c, table in zip(line.cells, tables, strict=True)
+        ]
         rows.append(
             [number, line.assignment.unit.name, *cells, line.assignment.get_status_display()]
         )
@@ -212,3 +275,77 @@ def export_rows(result: Aggregate) -> tuple[list[str], list[list]]:
     if result.missing:
         rows.append(["", _("未报送：") + "、".join(u.name for u in result.missing)])
     return headers, rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The latest accepted figures of a subtree
+
+
+@dataclass
+class FigureSource:
+    """A form's latest 统计期 with accepted values in a subtree, and the metrics of its
+    designated fields: (metric key, params, label, measure word)."""
+
+    title: str
+    period_label: str
+    start: datetime.date
+    end: datetime.date
+    metrics: list[tuple[str, dict, str, str]] = field(default_factory=list)
+
+
+def latest_figures(user, unit, until: datetime.date) -> list[FigureSource]:
+    """Per form, its latest 统计期 ending by ``until`` in which ``unit``'s subtree has accepted
+    values ``user`` may open, with its designated figures (and the rates of two of them)."""
+    accepted = FigureValue.objects.filter(
+        submission__assignment__status=AssignmentStatus.ACCEPTED, period_end__lte=until
+    ).exclude(figure="")
+    latest = dict(
+        metrics.scoped(accepted, user=user, unit=unit, subtree=True)
+        .order_by()
+        .values_list("form_id")
+        .annotate(latest=Max("period_end"))
+    )
+    if not latest:
+        return []
+    tasks: dict[int, FormTask] = {}
+    found = FormTask.objects.filter(version__form_id__in=latest, period_end__in=latest.values())
+    for task in found.select_related("version__form").order_by("-version__number"):
+        if latest.get(task.version.form_id) == task.period_end:
+            tasks.setdefault(task.version.form_id, task)
+    fields: dict[int, list[FormField]] = {}
+    for item in FormField.objects.filter(version__in=[t.version_id for t in tasks.values()]):
+        fields.setdefault(item.version_id, []).append(item)
+    sources = [
+        _source(task, fields.get(task.version_id, []))
+        for task in sorted(tasks.values(), key=lambda t: (-t.period_end.toordinal(), t.pk))
+    ]
+    return [source for source in sources if source.metrics]
+
+
+def _source(task: FormTask, fields: list[FormField]) -> FigureSource:
+    source = FigureSource(
+        task.version.form.title, task.period_label, task.period_start, task.period_end
+    )
+    figures = {item.code: item.figure for item in fields}
+    for item in fields:
+        if item.figure:
+            source.metrics.append(
+                ("statform_figure", {"figure": item.figure}, item.label, item.measure)
+            )
+        pair = (figures.get(item.numerator), figures.get(item.denominator))
+        if item.is_rate and all(pair):
+            params = {"figure": pair[0], "of": pair[1]}
+            source.metrics.append(("statform_rate", params, item.label, "%"))
+    return source
+
+
+def export_tables(result: Aggregate) -> list[tuple[str, list[str], list[list]]]:
+    """One sheet per table field: 单位, 行号, its columns, then 合计 of the number columns."""
+    sheets = []
+    for detail in result.tables:
+        headers = [_("单位"), _("行号")] + [label for _c, label, _k in detail.columns]
+        rows: list[list] = [[unit.name, index, *cells] for unit, index, cells in detail.rows]
+        if detail.has_sums:
+            rows.append([_("合计"), len(detail.rows), *detail.sums])
+        sheets.append((detail.field.label, headers, rows))
+    return sheets

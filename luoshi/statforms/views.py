@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from luoshi.core.excel import workbook_response, xlsx_response
+from luoshi.core.excel import workbook_response
 from luoshi.core.scope import in_write_scope
 from luoshi.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, workflow_feedback
 from luoshi.core.workflow import WorkflowError
@@ -414,15 +414,20 @@ def _upload(request, assignment, submission):
         messages.error(request, _("请选择填好的 Excel 文件。"))
         return redirect("statforms:submission", assignment.pk)
     values, file_errors = excel_io.read(version, form.cleaned_data["file"])
-    if file_errors:
-        messages.error(request, _("文件未读入："))
-        extra = {
-            "file_errors": [
-                str(e.message) if not e.row else f"第{e.row}行：{e.message}" for e in file_errors
-            ]
-        }
+    if file_errors:  # shown beside the file input; the draft is untouched and shown
+        messages.error(request, _("文件未读入，已填写的内容未改动。"))
+        for error in file_errors:
+            form.add_error(
+                "file", str(error.message) if not error.row else f"第{error.row}行：{error.message}"
+            )
         return _render(
-            request, assignment, submission, submission.values, submission.reasons, {}, **extra
+            request,
+            assignment,
+            submission,
+            submission.values,
+            submission.reasons,
+            {},
+            upload_form=form,
         )
     reasons = submission.reasons
     checked = services.check_only(submission=submission, values=values, reasons=reasons)
@@ -479,7 +484,10 @@ def aggregate(request, pk):
     if request.GET.get("export") == "xlsx":
         headers, rows = selectors.export_rows(result)
         title = f"{form_task.version.form.title}（{form_task.period_label}）"
-        return xlsx_response(f"{title}_{timezone.localdate():%Y%m%d}.xlsx", title, headers, rows)
+        workbook = excel_io.aggregate_workbook(
+            title, headers, rows, selectors.export_tables(result)
+        )
+        return workbook_response(workbook, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
     return render(request, "statforms/aggregate.html", {"result": result, "form_task": form_task})
 
 

@@ -2,7 +2,8 @@
 across items, one item pre-filled from the ledger), sends it to two units; one fills in the
 browser (its bad input refused beside the field and kept), the other by the form's Excel
 template; one value is returned and corrected; the aggregate shows the sums and the rate of
-the sums, and exports to Excel. Pages are screenshot at desktop and phone width."""
+the sums, and exports to Excel; the dashboard shows the accepted figures. Pages are
+screenshot at desktop and phone width."""
 
 import datetime
 import re
@@ -230,3 +231,14 @@ def test_design_send_fill_by_browser_and_excel_return_correct_aggregate(
     assert rows[0][:4] == ("序号", "单位", "党员总数（人）", "下载学习强国人数（人）")
     total = next(r for r in rows if r[1] and str(r[1]).startswith("合计"))
     assert total[2:7] == ("100", "74", "74.0%", "3", "19")
+
+    # The accepted figures are metrics: the dashboard shows them, each opening its values.
+    page.goto(reverse("dashboard:index"))
+    panel = page.get_by_test_id("panel-statforms")
+    assert "74" in panel.get_by_test_id("figure-statforms-xxqg_downloads").inner_text()
+    rate = panel.get_by_test_id("figure-statforms-xxqg_downloads-party_members").inner_text()
+    assert "74.0%" in rate
+    page.screenshot(path=results_dir / "statforms-dashboard.png", full_page=True)
+    panel.get_by_test_id("fig-statforms-xxqg_downloads").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("figures").locator("tbody tr").count() == 2
