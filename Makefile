@@ -34,7 +34,9 @@ PYTHON_CANDIDATES := $(call candidates,python3.12,3.12) $(call candidates,python
 VENV313 := .venv313
 STAMP313 := $(VENV313)/.installed
 PYTHON313_CANDIDATES := $(call candidates,python3.13,3.13)
-TESTS313 := tests/test_smoke.py tests/test_deploy.py tests/test_health.py tests/test_api_v1.py
+# test_ldap_login: python-ldap is a C extension built for each Python (against a real slapd).
+TESTS313 := tests/test_smoke.py tests/test_deploy.py tests/test_health.py tests/test_api_v1.py \
+  tests/test_ldap_login.py
 
 .PHONY: help run lint test test-py313 check-deploy bench fuzz soak clean sysdeps venv
 

@@ -1,9 +1,17 @@
 """Settings for luoshi, read from environment variables.
 
+LUOSHI_VAR_DIR the folder of the default database, secret key, media, evidence and backups
+               (default var/ in the checkout; /var/lib/luoshi in deployment)
 DATABASE_URL   database (default: SQLite file var/luoshi.sqlite3, WAL mode)
+DB_CONN_MAX_AGE  seconds a database connection is kept open (default 60)
 SECRET_KEY     secret key (default: generated once into var/secret_key)
 DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated host names
+CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://luoshi.example.gov.cn
+STATIC_ROOT    where collectstatic puts the static files (default staticfiles/ in the checkout)
+STATIC_MANIFEST  "1": hashed, compressed static files from STATIC_ROOT (after collectstatic)
+LOG_LEVEL      level of the console log (default WARNING)
+LIST_COUNT_CAP  list pages and API lists count rows up to this many (default 100000)
 MEDIA_ROOT     public uploads (default var/media)
 EVIDENCE_ROOT  private evidence files, never served as static/media (default var/evidence)
 EVIDENCE_MAX_MB  largest evidence file accepted, in MiB (default 50; 参数设置)
@@ -16,10 +24,12 @@ SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (defau
                assessment is reviewed and published by others than who computed it;
                incident_signoff = only a holder of the 领导 role closes an incident
 REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
-               memory cache, sessions in the database)
+               memory cache, sessions in the database); CACHE_KEY_PREFIX (default "luoshi")
 S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via
                django-storages; S3_ENDPOINT_URL, S3_REGION, AWS_ACCESS_KEY_ID,
-               AWS_SECRET_ACCESS_KEY, S3_PREFIX (default "evidence"). Default: EVIDENCE_ROOT
+               AWS_SECRET_ACCESS_KEY, S3_PREFIX (default "evidence"), S3_ADDRESSING_STYLE
+               ("path" for MinIO and most on-premises stores); AWS_S3_ENDPOINT_URL and
+               AWS_S3_REGION_NAME are accepted for the first two. Default: EVIDENCE_ROOT
 EVIDENCE_STORAGE  "disk" or "s3": where evidence is read and written (default: "s3" when
                S3_BUCKET is set, else "disk"); `manage.py move_evidence --to s3` moves it
 
@@ -28,12 +38,21 @@ SECURE_COOKIES        "1": session and CSRF cookies only over HTTPS (set it in p
 SECURE_SSL_REDIRECT   "1": redirect http → https (and send HSTS)
 SECURE_HSTS_SECONDS   HSTS max-age when served over TLS (default 31536000 if SECURE_SSL_REDIRECT
                       or SECURE_PROXY_SSL_HEADER is set, else 0)
+SECURE_HSTS_PRELOAD   "1"/"0": the HSTS preload flag (default on when HSTS is sent)
 SECURE_PROXY_SSL_HEADER  "1" when a TLS-terminating proxy sets X-Forwarded-Proto: https
 UPLOAD_MAX_UNPACKED_MB   largest total unpacked size of an uploaded zip/xlsx/docx (default 200; 参数设置)
 EXCHANGE_MAX_UPLOAD_MB   largest data package accepted by the import page (default 60, as nginx; 参数设置)
 TRUSTED_PROXIES       comma-separated addresses/networks of the reverse proxies whose
                       X-Forwarded-For is believed (e.g. "127.0.0.1,::1" behind the shipped
                       nginx); empty: the direct peer is the client (luoshi.core.client_address)
+
+Login security (docs/login-security.md; defaults of 参数设置 except the lockout):
+AXES_FAILURE_LIMIT / AXES_COOLOFF_MINUTES  wrong passwords from one address that lock an
+               account there, and for how long (default 5 / 30)
+PASSWORD_MAX_AGE_DAYS (90; 0: never), PASSWORD_HISTORY_COUNT (5),
+PASSWORD_CHANGE_AT_FIRST_LOGIN ("1"), LOGIN_CAPTCHA_AFTER_FAILURES (3; 0: never),
+OTP_REQUIRED_ROLES (role codes, default "admin"), SESSION_LIMIT_PER_USER (5; 0: no limit),
+LOG_RETENTION_DAYS (365; never less than 183)
 
 Notifications (docs/notifications.md): e-mail through SMTP, links in external messages
 EMAIL_HOST / EMAIL_PORT (default 25) / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD
@@ -51,7 +70,8 @@ LDAP_SERVER_URI, LDAP_BIND_DN, LDAP_BIND_PASSWORD, LDAP_USER_SEARCH_BASE, LDAP_U
                LDAP_CA_CERT_FILE, LDAP_ATTR_FULL_NAME, LDAP_ATTR_EMAIL, LDAP_TIMEOUT_SECONDS
 OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT,
                OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT,
-               OIDC_USERNAME_CLAIM, OIDC_GROUPS_CLAIM, OIDC_CA_BUNDLE, OIDC_LOGIN_LABEL
+               OIDC_USERNAME_CLAIM, OIDC_GROUPS_CLAIM, OIDC_CA_BUNDLE, OIDC_LOGIN_LABEL,
+               OIDC_RP_SCOPES, OIDC_RP_SIGN_ALGO, OIDC_TIMEOUT_SECONDS
 
 API_THROTTLE_USER / API_THROTTLE_ANON  API request rates per user / anonymous client
                (default "1200/minute" / "60/minute")

@@ -26,7 +26,7 @@ PKGS=(
   openssl
   systemd
   # unified login: python-ldap is built from source against these; the tests start a slapd
-  libldap2-dev
+  libldap-dev
   libsasl2-dev
   slapd
   ldap-utils

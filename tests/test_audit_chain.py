@@ -1,6 +1,7 @@
 """The hash chain of the operation and login logs, its verification and log retention."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -19,8 +20,6 @@ def sign_ins(client, count):
 
 
 def verify():
-    from io import StringIO
-
     out = StringIO()
     call_command("verify_log_chain", stdout=out)
     return out.getvalue()
@@ -100,6 +99,21 @@ def test_logs_are_kept_at_least_six_months(client, users, settings):
     kept = sorted((now - t).days for t in LoginLog.objects.values_list("time", flat=True))
     assert kept == [1, 150]
     assert "登录日志：2 条，哈希链完整" in verify()
+
+
+def test_the_daily_run_removes_logs_past_the_retention_period(client, users, settings):
+    # 参数设置 says 「超过保留期的日志由每日任务清理」: the daily run (the schedules timer's
+    # run_schedules) does it, not only the manual prune_logs command.
+    settings.LOG_RETENTION_DAYS = 200
+    sign_ins(client, 3)
+    now = timezone.now()
+    for row, days in zip(LoginLog.objects.order_by("id"), [300, 210, 20], strict=True):
+        LoginLog.objects.filter(pk=row.pk).update(time=now - datetime.timedelta(days=days))
+    out = StringIO()
+    call_command("run_schedules", stdout=out)
+    kept = sorted((now - t).days for t in LoginLog.objects.values_list("time", flat=True))
+    assert kept == [20]
+    assert "登录日志：1 条，哈希链完整" in verify()
 
 
 def test_a_user_with_log_entries_cannot_be_deleted(users, client):

@@ -99,6 +99,47 @@ def test_shipped_service_units_run_the_installed_package():
         assert line in hardening
 
 
+def test_the_daily_unit_verifies_the_log_chain_after_the_daily_run():
+    # 等保: the audit and login logs' hash chains are checked every day, a break fails the
+    # unit; log retention is a daily job of run_schedules (tests/test_audit_chain.py).
+    unit = (ROOT / "deploy" / "systemd" / "luoshi-schedules.service").read_text()
+    commands = re.findall(r"^ExecStart=/opt/luoshi/venv/bin/luoshi (\w+)", unit, re.M)
+    assert commands[0] == "run_schedules" and commands[-1] == "verify_log_chain"
+
+
+def test_every_units_documentation_is_in_the_documented_checkout():
+    # docs/deployment.md clones the project to /opt/luoshi/src
+    for unit in sorted((ROOT / "deploy" / "systemd").glob("*.service")):
+        for url in re.findall(r"^Documentation=file://(\S+)$", unit.read_text(), re.M):
+            assert url.startswith("/opt/luoshi/src/"), (unit.name, url)
+            assert (ROOT / url.removeprefix("/opt/luoshi/src/")).is_file(), (unit.name, url)
+
+
+def _deployment_code_blocks() -> str:
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    return "\n".join(re.findall(r"^```sh\n(.*?)^```", text, re.M | re.S))
+
+
+def test_every_luoshi_command_the_operator_is_told_to_run_exists():
+    from django.core.management import get_commands
+
+    shipped = "\n".join(f.read_text() for f in (ROOT / "deploy" / "systemd").glob("*.service"))
+    text = _deployment_code_blocks() + "\n" + shipped
+    named = set(re.findall(r"(?:bin/luoshi|luoshi-admin) ([a-z_]+)", text))
+    assert {"migrate", "collectstatic", "backup", "restore", "move_evidence"} <= named
+    assert {"run_worker", "run_schedules", "verify_log_chain"} <= named
+    assert not named - set(get_commands())
+
+
+def test_the_upgrade_builds_from_an_empty_build_folder():
+    # setuptools builds a source folder in place (src/build/lib) and copies what is there into
+    # the wheel: a file the new release removed would be installed again.
+    upgrade = (ROOT / "docs" / "deployment.md").read_text().split("### Upgrade")[1]
+    upgrade = upgrade.split("\n### ")[0]
+    clean = upgrade.index("sudo rm -rf /opt/luoshi/src/build")
+    assert clean < upgrade.index("pip install --upgrade /opt/luoshi/src")
+
+
 def test_env_example_names_the_settings_module():
     example = (ROOT / "deploy" / "luoshi.env.example").read_text()
     assert re.search(r"^DJANGO_SETTINGS_MODULE=luoshi\.settings$", example, re.M)

@@ -331,6 +331,64 @@ def test_a_user_holds_at_most_the_session_limit(users, settings):
     assert third.get(reverse("home")).status_code == 200
 
 
+REDIS_TEST_PREFIX = "luoshi-test-sessions"
+
+
+def _redis():
+    import redis
+
+    try:
+        client = redis.Redis(host="127.0.0.1", port=6379, db=13, socket_timeout=1)
+        client.ping()
+    except redis.RedisError:
+        return None
+    return client
+
+
+@pytest.fixture
+def redis_sessions(settings):
+    """Sessions in a real Redis, as the shipped luoshi.env.example (REDIS_URL) has them."""
+    from django.core.cache import caches
+
+    from luoshi.settings import cache_config
+
+    raw = _redis()
+    if raw is None:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    caches_conf, engine = cache_config({"REDIS_URL": "redis://127.0.0.1:6379/13"})
+    caches_conf["default"]["KEY_PREFIX"] = REDIS_TEST_PREFIX
+    settings.CACHES = caches_conf
+    settings.SESSION_ENGINE = engine
+    assert caches["default"].__class__.__name__ == "RedisCache"
+    yield raw
+    for key in raw.scan_iter(f"{REDIS_TEST_PREFIX}*"):  # only ours: the database is shared
+        raw.delete(key)
+
+
+def test_forced_logout_and_the_session_limit_with_sessions_in_redis(
+    users, settings, redis_sessions
+):
+    from luoshi.accounts.models import UserSession
+
+    def in_redis(browser):
+        key = browser.session.session_key
+        return any(key in k.decode() for k in redis_sessions.scan_iter(f"{REDIS_TEST_PREFIX}*"))
+
+    settings.SESSION_LIMIT_PER_USER = 2
+    first, second = signed_in_client("u_clerk"), signed_in_client("u_clerk")
+    admin = signed_in_client("u_admin")
+    assert in_redis(first) and in_redis(second)
+    signed_in_client("u_clerk")  # beyond the limit: the oldest session ends, in Redis too
+    assert not in_redis(first)
+    assert reverse("login") in first.get(reverse("home"))["Location"]
+
+    session = UserSession.objects.get(session_key=second.session.session_key)
+    assert admin.post(reverse("accounts:session_end", args=[session.pk])).status_code == 302
+    assert not in_redis(second)
+    assert reverse("login") in second.get(reverse("home"))["Location"]
+    assert admin.get(reverse("home")).status_code == 200
+
+
 # --- 等保: captcha after repeated failures ------------------------------------------
 
 

@@ -2,9 +2,12 @@
 needed, and every process of one installation signs with the same key."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import luoshi.settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGN = (
@@ -35,3 +38,13 @@ def test_the_key_file_is_made_on_first_use_and_shared(tmp_path):
     assert (var_dir / "secret_key").stat().st_mode & 0o777 == 0o600
     assert _python(SIGN, var_dir) == first  # a second process signs with the same key
     assert sorted(p.name for p in var_dir.iterdir()) == ["secret_key"]
+
+
+def test_every_environment_variable_is_listed_at_the_top_of_the_settings():
+    # README and docs/deployment.md send operators to this list for "the full list".
+    source = (ROOT / "luoshi" / "settings.py").read_text()
+    read = set(re.findall(r"""(?:\.get|env_list|env_bool)\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+    read |= set(re.findall(r"""environ\[["']([A-Z][A-Z0-9_]+)["']\]""", source))
+    assert {"LUOSHI_VAR_DIR", "STATIC_ROOT", "TRUSTED_PROXIES", "SECRET_KEY"} <= read
+    doc = luoshi.settings.__doc__
+    assert not {name for name in read if not re.search(rf"\b{name}\b", doc)}

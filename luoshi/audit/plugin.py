@@ -1,9 +1,10 @@
 """What 系统日志 plugs into core: who reads the operation log (within their scope), and the
 retention period of the audit and login logs, a parameter of 参数设置 (never less than the
-Cybersecurity Law's six months)."""
+Cybersecurity Law's six months), applied by the daily run (``run_schedules``)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.audit import chain
 from luoshi.audit.chain import MIN_LOG_RETENTION_DAYS
 from luoshi.core import registry
 from luoshi.core.registry import ParameterSpec
@@ -33,3 +34,12 @@ registry.parameter(
         help=_("超过保留期的日志由每日任务清理（不少于 183 天）。"),
     )
 )
+
+
+def _log_retention(today) -> int:
+    """Remove the operation and login log rows past the retention period (the chain stays
+    verifiable: ``chain.prune``); how many rows went."""
+    return sum(chain.prune(model) for model in chain.CHAINED_FIELDS)
+
+
+registry.daily_job("log_retention", _log_retention)
