@@ -93,13 +93,15 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy $$(bash scripts/mypy_targets.sh)
 
 # pytest exit code 5 (no tests collected) counts as a failure.
-# The PostgreSQL run (when PostgreSQL answers) goes in the background while the SQLite run
-# holds the terminal: the two suites share nothing (in-memory SQLite vs test_luoshi, temporary
+# The PostgreSQL run (when PostgreSQL answers) goes in the background while lint, the
+# deployment checks and the SQLite run hold the terminal: the two suites share nothing (in-memory SQLite vs test_luoshi, temporary
 # folders, random ports), and on 2 cores this halves the wall time of CI.
 check-deploy: sysdeps $(STAMP)
 	bash scripts/check_deploy.sh $(VPY)
 
-test: sysdeps $(STAMP) lint check-deploy
+# Lint and the deployment checks run in the foreground while the PostgreSQL suite already runs
+# in the background (they are a few minutes of one core); their failure fails `make test`.
+test: sysdeps $(STAMP)
 	@pg=0; pgpid=; \
 	if command -v pg_isready >/dev/null 2>&1; then \
 	  pg_isready -h 127.0.0.1 -p 5432 -q && pg=1 || true; \
@@ -114,15 +116,16 @@ test: sysdeps $(STAMP) lint check-deploy
 	  mkdir -p var; \
 	  echo "== tests on PostgreSQL: running in the background (var/test-postgresql.log) =="; \
 	  ( started=$$SECONDS; rc=0; \
-	    DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/browser || rc=$$?; \
+	    DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --durations=15 --ignore=tests/browser || rc=$$?; \
 	    echo "== PostgreSQL suite: $$((SECONDS - started)) s wall =="; exit $$rc \
 	  ) > var/test-postgresql.log 2>&1 & pgpid=$$!; \
 	  trap 'kill $$pgpid 2>/dev/null || true' INT TERM; \
 	else \
 	  echo "== PostgreSQL not reachable on 127.0.0.1:5432: SQLite only =="; \
 	fi; \
+	lint_rc=0; $(MAKE) --no-print-directory lint check-deploy || lint_rc=$$?; \
 	echo "== tests on SQLite =="; \
-	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q || sqlite_rc=$$?; \
+	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q --durations=15 || sqlite_rc=$$?; \
 	echo "== SQLite suite: $$((SECONDS - started)) s wall =="; \
 	mkdir -p var; echo "== second Python: running beside the PostgreSQL run (var/test-py313.log) =="; \
 	$(MAKE) --no-print-directory test-py313 > var/test-py313.log 2>&1 & py313pid=$$!; \
@@ -132,9 +135,9 @@ test: sysdeps $(STAMP) lint check-deploy
 	  echo "== tests on PostgreSQL (exit $$pg_rc) =="; cat var/test-postgresql.log; \
 	fi; \
 	py313_rc=0; wait $$py313pid || py313_rc=$$?; cat var/test-py313.log; \
-	echo "== SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc, second Python exit $$py313_rc =="; \
+	echo "== lint and deployment checks exit $$lint_rc, SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc, second Python exit $$py313_rc =="; \
 	echo "== CI wall time (make test, lint included): $$(( $$(date +%s) - $(STARTED) )) s =="; \
-	[ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ] && [ $$py313_rc -eq 0 ]
+	[ $$lint_rc -eq 0 ] && [ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ] && [ $$py313_rc -eq 0 ]
 
 # The second Python: .venv313 (created once), a subset of the tests on SQLite.
 test-py313:
