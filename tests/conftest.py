@@ -141,7 +141,7 @@ def pytest_collection_modifyitems(items):
     transaction that stays open from the first of them to the end of the run, so no other
     test ever sees it. ``trylast`` keeps pytest-django's own ordering (plain, then
     transactional tests) in front of them."""
-    items.sort(key=lambda item: "demo_district" in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: "_demo_district_once" in getattr(item, "fixturenames", ()))
 
 
 pytest_collection_modifyitems = pytest.hookimpl(trylast=True)(pytest_collection_modifyitems)

@@ -6,8 +6,9 @@ the test derives its view class, the model behind its ``<pk>`` (``view.model`` /
 ``FUNCTION_VIEW_MODELS``), the permission the view demands (``get_permission_required``)
 and the method it answers (GET, or POST for POST-only steps). Objects come from
 ``object_for(model, relation)``: a factory from ``FACTORIES`` when one is registered, else
-a row of the demo district (``build_demo`` runs once per module); a URL whose model has
-neither fails loudly ("no object of model X for URL Y").
+a row of the demo district (built once per run: ``_demo_district_once`` in
+tests/conftest.py); a URL whose model has neither fails loudly ("no object of model X for
+URL Y").
 
 Expected answers are computed, never written per URL:
 
@@ -383,8 +384,9 @@ def test_static_files_are_public(client, db):
 
 
 @pytest.fixture(scope="module")
-def evidence_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("url-matrix-evidence")
+def evidence_dir(_demo_district_once):
+    """The run's demo evidence folder (the district's files are there)."""
+    return _demo_district_once.evidence_dir
 
 
 @pytest.fixture(autouse=True)
@@ -394,12 +396,10 @@ def _module_evidence_storage(_private_evidence_root, evidence_dir):
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, evidence_dir, _client_handler):
-    from luoshi.demo.district import build_demo
-
+def world(_demo_district_once, django_db_blocker, _client_handler):
+    """The run's demo district (built once, tests/conftest.py) and, in a savepoint of it rolled
+    back after the module, one signed-in acting user per default role in 宣传部."""
     with django_db_blocker.unblock(), transaction.atomic():
-        with evidence_files_in(evidence_dir):
-            build_demo()
         own = Unit.objects.get(code=OWN_UNIT)
         clients, actors, roles = {}, {}, {}
         for code in DEFAULT_ROLES:
