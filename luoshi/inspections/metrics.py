@@ -28,6 +28,12 @@ def _closed(start=None, end=None) -> Q:
     return Q(status=RectificationStatus.CLOSED)
 
 
+def _open(params):
+    from luoshi.inspections.models import OPEN_RECTIFICATION
+
+    return _items(params).filter(status__in=OPEN_RECTIFICATION)
+
+
 RECTIFICATIONS_ROLLUP = Source(
     key="rectifications",
     records=lambda: _items({}),
@@ -51,5 +57,16 @@ METRICS = [
         count_label="已整改销号",
         total_label="整改事项",
         description="整改期限在期内的整改事项中已销号的比例",
+    ),
+    Metric(
+        key="rectifications_overdue",
+        label="逾期未整改",
+        measure_word="项",
+        records=_open,
+        in_period=dates_between("deadline"),
+        due_only=True,
+        list_url="inspections:items",
+        filters=lambda params, start, end: {**_period(params, start, end), "overdue": "true"},
+        description="整改期限在期内且已过（截至昨天）、仍待整改或退回重改的整改事项",
     ),
 ]
