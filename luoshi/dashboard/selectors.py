@@ -643,8 +643,8 @@ def risk_panel(ctx: Context) -> Panel | None:
         unit=ctx.unit,
         subtree=True,
         fields=("area", "level"),
-        start=ctx.period.start,
-        end=ctx.period.end,
+        start=ctx.today,  # open now, whatever the period shown
+        end=ctx.today,
         cells=[(a["pk"], lv["pk"]) for a in areas for lv in levels],
         today=ctx.today,
     )

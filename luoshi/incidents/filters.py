@@ -25,6 +25,7 @@ class IncidentFilter(UnitSubtreeFilterSet):
         label=_("发现日期至"), method="filter_nothing", widget=DateInput()
     )
     responded = YesNoFilter(label=_("已首次响应"), method="filter_responded")
+    handled = YesNoFilter(label=_("已处置完成"), method="filter_handled")
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
 
     class Meta:
@@ -45,6 +46,9 @@ class IncidentFilter(UnitSubtreeFilterSet):
 
     def filter_responded(self, queryset, name, value):
         return queryset.filter(responded_at__isnull=not value)
+
+    def filter_handled(self, queryset, name, value):
+        return queryset.filter(handled_at__isnull=not value)
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(

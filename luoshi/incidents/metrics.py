@@ -34,6 +34,12 @@ def _responded(params):
     return _incidents(params).filter(responded_at__isnull=False).annotate(response=response)
 
 
+def _handled(params):
+    """Incidents handled (处置完成), each with how long it took (``handling``)."""
+    handling = ExpressionWrapper(F("handled_at") - F("discovered_at"), DurationField())
+    return _incidents(params).filter(handled_at__isnull=False).annotate(handling=handling)
+
+
 def _hours(amount, count) -> Decimal:
     """The mean of ``count`` response times summing to ``amount``, in hours (to 0.1)."""
     return (Decimal(amount.total_seconds()) / count / 3600).quantize(Decimal("0.1"))
@@ -88,5 +94,18 @@ METRICS = [
         mean=_hours,
         mean_word="小时",
         description="发现日期在期内、已首次响应的舆情事件从发现到首次响应的平均用时（小时）",
+    ),
+    Metric(
+        key="incident_handling_hours",
+        label="平均处置用时",
+        measure_word="起",
+        records=_handled,
+        in_period=dates_between("discovered_at__date"),
+        list_url="incidents:list",
+        filters=lambda params, start, end: {**_period(params, start, end), "handled": "true"},
+        averaged="handling",
+        mean=_hours,
+        mean_word="小时",
+        description="发现日期在期内、已处置完成的舆情事件从发现到处置完成的平均用时（小时）",
     ),
 ]

@@ -4,11 +4,10 @@ from django.db.models import Q
 
 from luoshi.core.metrics import Metric, dates_between
 from luoshi.core.rollups import Source
+from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem, RectificationStatus
 
 
 def _items(params):
-    from luoshi.inspections.models import RectificationItem
-
     items = RectificationItem.objects.all()
     if params.get("plan"):  # the findings of one inspection (督查通报)
         items = items.filter(finding__plan_id=params["plan"])
@@ -23,14 +22,10 @@ def _period(params, start, end) -> dict:
 
 
 def _closed(start=None, end=None) -> Q:
-    from luoshi.inspections.models import RectificationStatus
-
     return Q(status=RectificationStatus.CLOSED)
 
 
 def _open(params):
-    from luoshi.inspections.models import OPEN_RECTIFICATION
-
     return _items(params).filter(status__in=OPEN_RECTIFICATION)
 
 

@@ -6,12 +6,11 @@ writes exactly one ledger record of that type.
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, moments_between
+from luoshi.core.metrics import Metric, dates_between, moments_between
+from luoshi.risks.models import RiskPoint, RiskStatus, Screening
 
 
 def _completed(params):
-    from luoshi.risks.models import Screening
-
     screenings = Screening.objects.filter(completed_at__isnull=False)
     if params.get("campaign"):  # the self-checks of one screening campaign
         screenings = screenings.filter(campaign_id=params["campaign"])
@@ -29,29 +28,44 @@ def _period(params, start, end) -> dict:
     return query
 
 
-def _open(params):
-    """Risk points not yet resolved (未化解), now; params ``area``, ``level``: one cell of
-    the heat map."""
-    from luoshi.risks.models import RiskPoint, RiskStatus
-
-    points = RiskPoint.objects.exclude(status=RiskStatus.RESOLVED)
+def _points(params):
+    """Risk points; params ``area``, ``level``: one cell of the heat map."""
+    points = RiskPoint.objects.all()
     for name in ("area", "level"):
         if params.get(name):
             points = points.filter(**{f"{name}_id": params[name]})
     return points
 
 
+def _open(params):
+    """Risk points not yet resolved (未化解), now."""
+    return _points(params).exclude(status=RiskStatus.RESOLVED)
+
+
+def _resolved(params):
+    return _points(params).filter(status=RiskStatus.RESOLVED)
+
+
+def _cell(params) -> dict:
+    return {name: params[name] for name in ("area", "level") if params.get(name)}
+
+
+def _identified_by(start, end) -> Q:
+    """Identified on or before the period's end (and open now: a state, not an event)."""
+    return Q(identified_on__lte=end)
+
+
 def _open_filters(params, start, end) -> dict:
-    query = {"status": "open"}
-    for name in ("area", "level"):
-        if params.get(name):
-            query[name] = params[name]
-    return query
+    return {"status": "open", "identified_to": end.isoformat(), **_cell(params)}
 
 
-def _now(start, end) -> Q:
-    """A state, not an event of a period: every open risk point counts in any period."""
-    return Q(pk__isnull=False)
+def _resolved_filters(params, start, end) -> dict:
+    return {
+        "status": "resolved",
+        "identified_from": start.isoformat(),
+        "identified_to": end.isoformat(),
+        **_cell(params),
+    }
 
 
 METRICS = [
@@ -70,9 +84,19 @@ METRICS = [
         label="未化解风险点",
         measure_word="个",
         records=_open,
-        in_period=_now,
+        in_period=_identified_by,
         list_url="risks:list",
         filters=_open_filters,
-        description="当前尚未化解的风险点（不分期间；参数 area、level：某领域、某等级）",
+        description="期末前识别、目前尚未化解的风险点（参数 area、level：某领域、某等级）",
+    ),
+    Metric(
+        key="risks_resolved",
+        label="年内识别并已化解的风险点",
+        measure_word="个",
+        records=_resolved,
+        in_period=dates_between("identified_on"),
+        list_url="risks:list",
+        filters=_resolved_filters,
+        description="识别日期在期内、已化解的风险点",
     ),
 ]

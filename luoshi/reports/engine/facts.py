@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, F, Sum
+from django.db.models import Sum
 from django.urls import reverse
 
 from luoshi.core import metrics
@@ -407,9 +407,6 @@ class FactBook:
 
     # -- incidents ------------------------------------------------------------------------
     def _fact_incidents_total(self):
-        from luoshi.incidents.models import Incident
-        from luoshi.incidents.selectors import discovered_between
-
         value = self.metric("incident_closure_rate")
         self.add_rate(
             value,
@@ -418,12 +415,11 @@ class FactBook:
             rate_key="incidents_closure_rate",
         )
         self._year_on_year(self.facts["incidents_total"], None)
-        incidents = self.scoped(discovered_between(Incident.objects.all(), self.start, self.end))
-        handled = incidents.filter(handled_at__isnull=False)
-        average = handled.aggregate(avg=Avg(F("handled_at") - F("discovered_at")))["avg"]
-        hours = round(average.total_seconds() / 3600, 1) if average else 0.0
-        url = value.total_url
-        self.add(Fact("incidents_hours", "平均处置用时", hours, "小时", url, handled.count()))
+        handling = self.metric("incident_handling_hours")
+        hours = float(handling.mean) if handling.mean is not None else 0.0
+        self.add(
+            Fact("incidents_hours", "平均处置用时", hours, "小时", handling.url, handling.count)
+        )
 
     _fact_incidents_closed = _fact_incidents_total
     _fact_incidents_hours = _fact_incidents_total
@@ -468,24 +464,21 @@ class FactBook:
         ).select_related("unit", "area", "level")
 
     def _fact_risks_open(self):
-        count = self.open_risks().count()
-        url = _url("risks:list", {**self.unit_query(), "status": "open"})
-        self.add(Fact("risks_open", "未化解风险点", count, "个", url, count))
+        value = self.metric("risks_open")
+        self.add(Fact("risks_open", "未化解风险点", value.count, "个", value.url, value.count))
 
     def risk_level_fact(self, level) -> Fact:
         key = f"risks_open_{level.code}"
         if key not in self.facts:
-            count = self.open_risks().filter(level=level).count()
-            url = _url("risks:list", {**self.unit_query(), "status": "open", "level": level.pk})
-            self.add(Fact(key, f"{level.name}色风险点", count, "个", url, count))
+            value = self.metric("risks_open", {"level": level.pk})
+            label = f"{level.name}色风险点"
+            self.add(Fact(key, label, value.count, "个", value.url, value.count))
         return self.facts[key]
 
     def _fact_risks_resolved(self):
-        from luoshi.risks.models import RiskStatus
-
-        count = self.risks_in_year().filter(status=RiskStatus.RESOLVED).count()
-        url = _url("risks:list", {**self.unit_query(), "status": RiskStatus.RESOLVED.value})
-        self.add(Fact("risks_resolved", "年内识别并已化解的风险点", count, "个", url, count))
+        value = self.metric("risks_resolved")
+        label = "年内识别并已化解的风险点"
+        self.add(Fact("risks_resolved", label, value.count, "个", value.url, value.count))
 
     @staticmethod
     def _risk_model():
