@@ -172,7 +172,11 @@ def test_every_cell_of_a_breakdown_equals_its_list(db, demo):
     """The risk heat map (area × level) and the channels by status: each cell is the count of
     the list its link opens; the cells add up to the metric."""
     checked = 0
-    for key, fields in (("risks_open", ("area", "level")), ("channels", ("status",))):
+    for key, fields in (
+        ("risks_open", ("area", "level")),
+        ("risk_points", ("area", "level")),
+        ("channels", ("status",)),
+    ):
         for unit in demo.units:
             for subtree in (False, True):
                 start, end = PERIODS["year"]

@@ -59,6 +59,10 @@ def _open_filters(params, start, end) -> dict:
     return {"status": "open", "identified_to": end.isoformat(), **_cell(params)}
 
 
+def _points_filters(params, start, end) -> dict:
+    return {"identified_to": end.isoformat(), **_cell(params)}
+
+
 def _resolved_filters(params, start, end) -> dict:
     return {
         "status": "resolved",
@@ -98,5 +102,15 @@ METRICS = [
         list_url="risks:list",
         filters=_resolved_filters,
         description="识别日期在期内、已化解的风险点",
+    ),
+    Metric(
+        key="risk_points",
+        label="风险点",
+        measure_word="个",
+        records=_points,
+        in_period=_identified_by,
+        list_url="risks:list",
+        filters=_points_filters,
+        description="期末前识别的风险点，不论状态（参数 area、level：某领域、某等级）",
     ),
 ]
