@@ -46,6 +46,7 @@ PERIODS = {
     **{f"Q{q}": (datetime.date(YEAR, 3 * q - 2, 1), _month_end(YEAR, 3 * q)) for q in (1, 2, 3, 4)},
 }
 SPANS = list(PERIODS.values())
+HIGH_OUTLETS = ["central", "province"]  # 省级以上
 
 # report fact keys of each rate metric: (numerator, denominator, rate)
 REPORT_RATES = {
@@ -91,6 +92,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         variants += [  # figures of the statistics forms: sums of accepted values
             ("statform_figure", {"figure": "party_members"}),
             ("statform_rate", {"figure": "xxqg_downloads", "of": "party_members"}),
+            # sums of ledger fields and 省级以上媒体上稿 (report facts)
+            ("ledger_participants", {"activity_type": "training"}),
+            ("ledger_audience", {"activity_type": "outreach_talk"}),
+            ("ledger_count", {"activity_type": "publicity", "outlet_level": HIGH_OUTLETS}),
         ]
         yield SimpleNamespace(
             leader=leader,
@@ -316,6 +321,18 @@ def test_report_facts_state_the_metric(db, demo):
                 rate = book.get(rate_key).value
                 assert rate == (None if value.rate is None else float(value.rate)), where
             assert book.get("screenings").value == metric("risk_screening").count
+            sums = {
+                "training_participants": ("ledger_participants", {"activity_type": "training"}),
+                "talk_audience": ("ledger_audience", {"activity_type": "outreach_talk"}),
+                "publicity_high": (
+                    "ledger_count",
+                    {"activity_type": "publicity", "outlet_level": HIGH_OUTLETS},
+                ),
+            }
+            for fact_key, (key, params) in sums.items():
+                value = metric(key, params)
+                fact = book.get(fact_key)
+                assert (fact.value, fact.url) == (value.count, value.url), (unit.code, fact_key)
             for key in ("risks_open", "risks_resolved"):
                 value = metric(key)
                 assert (book.get(key).value, book.get(key).url) == (value.count, value.url)

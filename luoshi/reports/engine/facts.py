@@ -280,11 +280,12 @@ class FactBook:
                 break
         return chosen
 
-    def _ledger_sum(self, key, code, field_name, label, word):
-        records = self.ledger_records(code)
-        total = records.aggregate(total=Sum(field_name))["total"] or 0
-        url = self.get(f"ledger:{code}").url
-        return self.add(Fact(key, label, total, word, url, records.count()))
+    def _ledger_sum(self, key, code, metric_key, label, word):
+        """A sum of a ledger field over the type's records of the year (a ``summed`` metric),
+        linking to those records."""
+        value = self.metric(metric_key, {"activity_type": code})
+        records = self.get(f"ledger:{code}").value
+        return self.add(Fact(key, label, value.count, word, value.url, records))
 
     def _fact_study_attendance(self):
         records = self.ledger_records("study_group").filter(
@@ -308,11 +309,11 @@ class FactBook:
 
     def _fact_training_participants(self):
         self._ledger_sum(
-            "training_participants", "training", "actual_participants", "参训人次", "人次"
+            "training_participants", "training", "ledger_participants", "参训人次", "人次"
         )
 
     def _fact_talk_audience(self):
-        self._ledger_sum("talk_audience", "outreach_talk", "audience_count", "宣讲受众", "人次")
+        self._ledger_sum("talk_audience", "outreach_talk", "ledger_audience", "宣讲受众", "人次")
 
     def _fact_party_members(self):
         from luoshi.units.models import UnitYearStat
@@ -327,11 +328,9 @@ class FactBook:
         from luoshi.ledger.models import OutletLevel
 
         levels = [OutletLevel.CENTRAL.value, OutletLevel.PROVINCE.value]
-        records = self.ledger_records("publicity").filter(outlet_level__in=levels)
-        base = self.get("ledger:publicity")
-        url = f"{base.url}&{urlencode({'outlet_level': levels}, doseq=True)}"
-        count = records.count()
-        self.add(Fact("publicity_high", "省级以上媒体上稿", count, "篇", url, count))
+        value = self.metric("ledger_count", {"activity_type": "publicity", "outlet_level": levels})
+        label = "省级以上媒体上稿"
+        self.add(Fact("publicity_high", label, value.count, "篇", value.url, value.count))
 
     # -- duty -----------------------------------------------------------------------------
     def duty_rows(self):
