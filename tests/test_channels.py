@@ -155,8 +155,18 @@ def test_overdue_flag_follows_last_check_plus_interval(client, users, tree):
     client.force_login(users.clerk)
     assert list_names(client, "?overdue=yes") == {"逾期阵地"}
     assert list_names(client, "?overdue=no") == {"按期阵地"}
-    page = client.get(reverse("channels:list")).content.decode()
+    response = client.get(reverse("channels:list"))
+    page = response.content.decode()
     assert page.count('data-testid="overdue"') == 1
+    # the summary line is the ``channels`` metric: each number opens exactly its channels
+    summary = response.context["summary"]
+    assert (summary["active"].count, summary["overdue"].count, summary["closed"].count) == (2, 1, 0)
+    for value, names in (
+        (summary["active"], {"逾期阵地", "按期阵地"}),
+        (summary["overdue"], {"逾期阵地"}),
+    ):
+        assert list_names(client, "?" + value.count_url.partition("?")[2]) == names
+    assert "检查逾期 1 个" in page
 
     # a monthly channel is overdue sooner
     fresh.check_interval_months = 1

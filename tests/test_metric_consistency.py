@@ -46,6 +46,7 @@ PERIODS = {
     **{f"Q{q}": (datetime.date(YEAR, 3 * q - 2, 1), _month_end(YEAR, 3 * q)) for q in (1, 2, 3, 4)},
 }
 SPANS = list(PERIODS.values())
+HIGH_OUTLETS = ["central", "province"]  # 省级以上
 
 # report fact keys of each rate metric: (numerator, denominator, rate)
 REPORT_RATES = {
@@ -65,6 +66,15 @@ DASHBOARD_RATES = {
     "incident_closure_rate": ("incidents", "closure"),
     "rectification_rate": ("rectification", "rate"),
 }
+# dashboard count figures: metric key -> (panel, figure)
+DASHBOARD_COUNTS = {
+    "ledger_count": ("ledger", "records"),
+    "tasks_assigned": ("tasks", "assigned"),
+    "tasks_open": ("tasks", "open"),
+    "tasks_overdue": ("tasks", "overdue"),
+    "incidents_open": ("incidents", "open"),
+    "rectifications_overdue": ("rectification", "overdue"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +92,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         variants += [  # figures of the statistics forms: sums of accepted values
             ("statform_figure", {"figure": "party_members"}),
             ("statform_rate", {"figure": "xxqg_downloads", "of": "party_members"}),
+            # sums of ledger fields and 省级以上媒体上稿 (report facts)
+            ("ledger_participants", {"activity_type": "training"}),
+            ("ledger_audience", {"activity_type": "outreach_talk"}),
+            ("ledger_count", {"activity_type": "publicity", "outlet_level": HIGH_OUTLETS}),
         ]
         yield SimpleNamespace(
             leader=leader,
@@ -91,15 +105,22 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-def _listed(user, url: str, summed: str = ""):
-    """How many records the list page at ``url`` shows ``user`` (its own view and filters,
-    without rendering the page); for a metric that sums a field, the sum of it."""
+def _list_of(user, url: str):
+    """The records the list page at ``url`` shows ``user`` (its own view and filters,
+    without rendering the page)."""
     path, _sep, query = url.partition("?")
     match = resolve(path)
     request = RequestFactory().get(url)
     request.user = user
     view = match.func.view_class()
     view.setup(request, *match.args, **match.kwargs)
+    return view
+
+
+def _listed(user, url: str, summed: str = ""):
+    """How many records the list page at ``url`` shows ``user``; for a metric that sums a
+    field, the sum of it."""
+    view = _list_of(user, url)
     if summed:
         return metrics.figure(view.get_queryset().aggregate(n=Sum(summed))["n"])
     return view.get_queryset().count()
@@ -134,8 +155,52 @@ def test_every_figure_equals_the_list_its_link_opens(db, demo):
                     if value.metric.is_rate:
                         assert _listed(demo.leader, value.total_url, summed) == value.total, where
                         assert value.count <= value.total, where
+                    if value.metric.averaged:
+                        mean = _mean_of_list(demo.leader, value, value.metric.averaged)
+                        assert mean == value.mean, where
                     checked += 1
     assert checked == len(demo.variants) * len(demo.units) * 2 * len(LINKED)
+
+
+def _mean_of_list(user, value, averaged: str):
+    """An averaged metric's figure recomputed from the records its link lists (the response
+    or handling time of each listed incident)."""
+    listed = list(_list_of(user, value.count_url).get_queryset())
+    if not listed:
+        return None
+    moment = {"response": "responded_at", "handling": "handled_at"}[averaged]
+    amount = sum((getattr(i, moment) - i.discovered_at for i in listed), datetime.timedelta())
+    return value.metric.mean(amount, len(listed))
+
+
+def test_every_cell_of_a_breakdown_equals_its_list(db, demo):
+    """The risk heat map (area × level) and the channels by status: each cell is the count of
+    the list its link opens; the cells add up to the metric."""
+    checked = 0
+    for key, fields in (
+        ("risks_open", ("area", "level")),
+        ("risk_points", ("area", "level")),
+        ("channels", ("status",)),
+    ):
+        for unit in demo.units:
+            for subtree in (False, True):
+                start, end = PERIODS["year"]
+                cells = metrics.breakdown(
+                    key,
+                    user=demo.leader,
+                    unit=unit,
+                    subtree=subtree,
+                    fields=fields,
+                    start=start,
+                    end=end,
+                )
+                whole = _values(demo, key, {}, unit, subtree)[0]
+                assert sum(v.count for v in cells.values()) == whole.count, (key, unit.code)
+                for cell, value in cells.items():
+                    where = (key, unit.code, subtree, cell)
+                    assert _listed(demo.leader, value.count_url) == value.count, where
+                    checked += 1
+    assert checked > 20
 
 
 def _api_rows(client, user, duty_list, subtree):
@@ -194,6 +259,25 @@ def test_dashboard_states_the_metric(db, demo):
             )[0]
             figure = data.panels["ledger"].figure("records").current
             assert figure.value == records.count, (unit.code, quarter)
+            for key, (panel, name) in DASHBOARD_COUNTS.items():
+                value = metrics.values(
+                    key, user=demo.leader, unit=unit, subtree=True, periods=span, today=TODAY
+                )[0]
+                shown = data.panels[panel].figure(name).current
+                where = (unit.code, quarter, key)
+                assert (shown.value, shown.url) == (value.count, value.count_url), where
+            response = metrics.values(
+                "incident_response_hours", user=demo.leader, unit=unit, subtree=True, periods=span
+            )[0]
+            extra = data.panels["incidents"].extra
+            assert extra["response_hours"] == response.mean, (unit.code, quarter)
+            assert extra["responded"].value == response.count, (unit.code, quarter)
+            risks = metrics.value(  # open now, whatever the period
+                "risks_open", user=demo.leader, unit=unit, subtree=True, start=TODAY, end=TODAY
+            )
+            heat = data.panels["risks"]
+            assert heat.figure("open").current.value == risks.count, (unit.code, quarter)
+            assert sum(c.value for row in heat.extra["rows"] for c in row["cells"]) == risks.count
             for key, (panel, name) in DASHBOARD_RATES.items():
                 value = metrics.values(
                     key, user=demo.leader, unit=unit, subtree=True, periods=span, today=TODAY
@@ -237,3 +321,21 @@ def test_report_facts_state_the_metric(db, demo):
                 rate = book.get(rate_key).value
                 assert rate == (None if value.rate is None else float(value.rate)), where
             assert book.get("screenings").value == metric("risk_screening").count
+            sums = {
+                "training_participants": ("ledger_participants", {"activity_type": "training"}),
+                "talk_audience": ("ledger_audience", {"activity_type": "outreach_talk"}),
+                "publicity_high": (
+                    "ledger_count",
+                    {"activity_type": "publicity", "outlet_level": HIGH_OUTLETS},
+                ),
+            }
+            for fact_key, (key, params) in sums.items():
+                value = metric(key, params)
+                fact = book.get(fact_key)
+                assert (fact.value, fact.url) == (value.count, value.url), (unit.code, fact_key)
+            for key in ("risks_open", "risks_resolved"):
+                value = metric(key)
+                assert (book.get(key).value, book.get(key).url) == (value.count, value.url)
+            handling = metric("incident_handling_hours")
+            hours = book.get("incidents_hours")
+            assert hours.value == (float(handling.mean) if handling.count else 0.0)

@@ -108,9 +108,12 @@ def test_three_signed_steps_then_published(client, tree, users, reviewer2, chann
         ("登记发布", users.clerk),
     ]
     assert all(s.at for s in signed)
-    page = client.get(reverse("publications:list"))
-    assert page.context["stats"]["coverage"] == 100.0
-    assert [s["count"] for s in page.context["stats"]["steps"]] == [1, 1, 1]
+    page = client.get(
+        reverse("publications:list"), {"date_from": "2026-01-01", "date_to": "2026-12-31"}
+    )
+    coverage = page.context["coverage"]  # the metric, for the clerk's unit and its subtree
+    assert (coverage.count, coverage.total, coverage.rate) == (1, 1, 100)
+    assert [s["count"] for s in page.context["steps"]] == [1, 1, 1]
 
 
 def test_forbidden_steps_are_refused_through_the_urls(client, tree, users, reviewer2):
@@ -235,6 +238,17 @@ def test_review_coverage_equals_the_records_behind_its_url(client, tree, users, 
         "review_coverage", {}, user=SYSTEM, unit=tree.own, subtree=False, start=start, end=today
     )
     assert (own_only.count, own_only.total) == (1, 1)
+    # the list page states the same metric for the unit and dates of its filter, and its
+    # two numbers open exactly the items they count
+    page = client.get(
+        reverse("publications:list"),
+        {"unit": tree.own.pk, "date_from": start.isoformat(), "date_to": today.isoformat()},
+    )
+    shown = page.context["coverage"]
+    assert (shown.count, shown.total, shown.rate) == (1, 2, 50)
+    assert list(client.get(shown.count_url).context["object_list"]) == [full]
+    assert len(client.get(shown.total_url).context["object_list"]) == 2
+    assert "50.0%" in page.content.decode()
 
 
 def test_the_channel_is_one_the_unit_registered(client, tree, users, channel):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from luoshi.channels.models import Channel, ChannelCheck, ChannelStatus
 from luoshi.channels.workflow import CHANNEL_FLOW
+from luoshi.core import metrics
 
 
 def channels_for(user):
@@ -41,10 +42,33 @@ def steps_of(channel: Channel):
     return CHANNEL_FLOW.history(channel)
 
 
-def summary(user) -> dict:
-    channels = Channel.objects.for_user(user)
+def summary(user, unit, subtree: bool = True) -> dict:
+    """The list's line 「在用 n 个，检查逾期 n 个，已关闭 n 个」 for ``unit`` (or its subtree):
+    the ``channels`` metric by status (one GROUP BY) and of the overdue ones, each number
+    with the link of the channels it counts."""
+    today = timezone.localdate()
+    by_status = metrics.breakdown(
+        "channels",
+        user=user,
+        unit=unit,
+        subtree=subtree,
+        fields=("status",),
+        start=today,
+        end=today,
+        cells=[(ChannelStatus.ACTIVE,), (ChannelStatus.CLOSED,)],
+    )
+    overdue = metrics.value(
+        "channels",
+        user=user,
+        unit=unit,
+        subtree=subtree,
+        start=today,
+        end=today,
+        params={"overdue": "yes"},
+    )
     return {
-        "active": channels.filter(status=ChannelStatus.ACTIVE).count(),
-        "overdue": channels.filter(overdue_q()).count(),
-        "closed": channels.filter(status=ChannelStatus.CLOSED).count(),
+        "unit": unit,
+        "active": by_status[(ChannelStatus.ACTIVE,)],
+        "overdue": overdue,
+        "closed": by_status[(ChannelStatus.CLOSED,)],
     }

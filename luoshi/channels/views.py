@@ -17,6 +17,7 @@ from luoshi.core.views import (
     ScopedUpdateView,
 )
 from luoshi.core.workflow import WorkflowError
+from luoshi.units.models import Unit
 
 
 def _date(value):
@@ -62,8 +63,17 @@ class ChannelListView(ChannelPageMixin, ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = selectors.summary(self.request.user)
+        context["summary"] = self.summary()
         return context
+
+    def summary(self) -> dict | None:
+        """The summary line of the unit the filter names (by default the top of the user's
+        scope), with its subtree unless 仅本单位."""
+        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        unit = data.get("unit") or Unit.objects.for_user(self.request.user).order_by("path").first()
+        if unit is None:
+            return None
+        return selectors.summary(self.request.user, unit, data.get("unit_scope") != "own")
 
 
 class ChannelDetailView(ChannelPageMixin, ScopedDetailView):

@@ -137,6 +137,14 @@ class Metric:
     # Q of the denominator's records among the period's (the numerator's is ``counted``).
     summed: str = ""
     total_counted: Callable | None = None
+    # A mean over the records counted (e.g. 平均响应用时): ``averaged`` names the field (or
+    # an annotation of ``records``) summed alongside the count; ``mean(amount, count)`` turns
+    # the sum into the figure stated (``Value.mean``; None when nothing is counted).
+    averaged: str = ""
+    mean: Callable | None = None
+    mean_word: str = ""  # the mean's unit: 小时
+    # a count metric of the rollup's records NOT counted (total − counted: 未办结)
+    rollup_rest: bool = False
     count_label: str = ""  # a rate's numerator: 「按时报送」
     total_label: str = ""  # a rate's denominator: 「应报送」
     description: str = ""
@@ -200,6 +208,7 @@ class Value:
     links: Callable[[], tuple[str, str]] = field(repr=False, compare=False)
     start: datetime.date | None = None
     end: datetime.date | None = None
+    amount: object = None  # an ``averaged`` metric: the sum of its field over the records
 
     @cached_property
     def _urls(self) -> tuple[str, str]:
@@ -225,6 +234,14 @@ class Value:
     @property
     def url(self) -> str:
         return self.count_url
+
+    @property
+    def mean(self):
+        """An ``averaged`` metric's figure: the mean over the records counted (None when
+        none is counted: not applicable, 「—」)."""
+        if not self.metric.averaged or not self.count or self.amount is None:
+            return None
+        return self.metric.mean(self.amount, self.count) if self.metric.mean else None
 
     @property
     def text(self) -> str:
@@ -258,6 +275,8 @@ class _Plan:
             if total_counted is not None:
                 below = within & total_counted(start, end)
             result[f"t{i}"] = self._measure(below)
+            if self.metric.averaged:
+                result[f"a{i}"] = Sum(self.metric.averaged, filter=below)
             counted = self.metric.counted
             if self.metric.is_rate and counted is not None and not self.metric.semi_join:
                 result[f"c{i}"] = self._measure(within & counted(start, end))
@@ -285,7 +304,7 @@ class _Plan:
         links = partial(self.links, start, end, unit.pk, subtree)
         total = figure(row.get(f"t{i}"))
         if not self.metric.is_rate:
-            return Value(self.metric, total, None, links, start, end)
+            return Value(self.metric, total, None, links, start, end, row.get(f"a{i}"))
         return Value(self.metric, figure(row.get(f"c{i}")), total, links, start, end)
 
     @cached_property
@@ -418,6 +437,8 @@ def _rollup_rows(
     for path, month, total, counted in fetched:
         if plan.metric.rollup_counted:
             total = counted
+        elif plan.metric.rollup_rest:
+            total, counted = total - counted, 0
         row = rows.setdefault(path, {})
         for i, wanted in enumerate(months):
             if month in wanted:
@@ -585,8 +606,8 @@ def _table_values(plan: _Plan, rows: dict, unit, branches) -> dict:
     summed: dict = {}
     for row in rows.values():
         for name, count in row.items():
-            if name != "branch":
-                summed[name] = summed.get(name, 0) + (count or 0)
+            if name != "branch" and count is not None:  # a sum may be a duration
+                summed[name] = count if summed.get(name) is None else summed[name] + count
     result[SUBTREE] = [plan.value(i, summed, unit, True) for i in range(len(plan.periods))]
     return result
 
@@ -641,3 +662,36 @@ def _rollup_dimension_rows(plan: _Plan, source, user, unit) -> dict:
     for dim, found in _live_dimension_rows(edges, user, unit).items():
         _fold(rows.setdefault(dim, {}), found, owners)
     return rows
+
+
+def breakdown(
+    key: str,
+    *,
+    user,
+    unit,
+    subtree: bool,
+    fields: tuple[str, ...],
+    start,
+    end,
+    cells: list[tuple] = (),
+    params: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """{(value of each of ``fields``): Value} of a count metric for ``unit`` (own or subtree)
+    and one period, from ONE live ``GROUP BY`` on ``fields`` (e.g. the risk heat map: area ×
+    level); each of ``cells`` is there too (0 when it has no records). Each field is also a
+    param of the metric (its records and its list filters read it), so each cell's link
+    opens exactly that cell's records."""
+    plan = _plan(key, params, [(start, end)], today)
+    queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
+    rows = {
+        tuple(row[name] for name in fields): row
+        for row in queryset.order_by().values(*fields).annotate(**plan.aggregates())
+    }
+    result = {}
+    for cell in [*cells, *(c for c in rows if c not in cells)]:
+        named = {**plan.params, **dict(zip(fields, cell, strict=True))}
+        result[cell] = _Plan(plan.metric, named, plan.periods).value(
+            0, rows.get(cell, {}), unit, subtree
+        )
+    return result

@@ -13,14 +13,13 @@ user lacks the module's view permission): ``ledger_panel``, ``task_panel``,
 ``risk_panel``, ``assessment_panel``, ``statform_panel``; ``Context`` is built by ``context_for(user, unit,
 period)``.
 
-How it is computed: every module is read through ``Model.objects.for_user(user)`` (the one
-scope mechanism) restricted to ``unit``'s subtree, with ONE ``GROUP BY`` query per module:
-the rows are grouped by the path prefix of the unit's direct children
-(``Substr("unit__path", 1, len(unit.path) + steplen)``; the unit's own records form the
-group of its own path), and each figure of the current AND the previous period (the same
-dates a year earlier) is a conditional ``Count(..., filter=Q(...))`` in that same query.
-The totals are the sum of the groups; the child-unit rankings are the groups. The number
-of queries is therefore the same whatever the size of the tree (see tests).
+How it is computed: every figure is a metric (``luoshi.core.metrics``; the panels' keys are
+``PANEL_METRICS``) of the unit's subtree for the current AND the previous period (the same
+dates a year earlier), read by ``metrics.tables``: the rollup rows of every metric they
+answer in one query, one ``GROUP BY`` by direct child for each metric counted live; the
+risk heat map is ``metrics.breakdown`` (one GROUP BY by area × level). No panel counts
+records itself. The number of queries is therefore the same whatever the size of the tree
+(see tests).
 
 Every number carries ``url``: the module's own filtered list page listing exactly the
 records counted (same filters, same scope), so a click drills down to them.
@@ -35,8 +34,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import Substr
+from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -93,24 +91,6 @@ def period_for(year: int, quarter: int | None = None, month: int | None = None) 
 def _month_end(day: datetime.date) -> datetime.date:
     following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return following - datetime.timedelta(days=1)
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _moment_in(field_name: str, start: datetime.date, end: datetime.date) -> Q:
-    """A datetime field on a local date within [start, end] (as the list filters do)."""
-    return Q(
-        **{
-            f"{field_name}__gte": _day_start(start),
-            f"{field_name}__lt": _day_start(end + datetime.timedelta(days=1)),
-        }
-    )
-
-
-def _date_in(field_name: str, start: datetime.date, end: datetime.date) -> Q:
-    return Q(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,8 +303,12 @@ PANEL_METRICS = {
     "tasks.view_taskassignment": ("tasks_assigned", "tasks_open", "tasks_overdue", "task_series"),
     "publications.view_publication": ("review_coverage",),
     "events.view_eventfiling": ("event_filing_rate",),
-    "incidents.view_incident": ("incident_closure_rate",),
-    "inspections.view_rectificationitem": ("rectification_rate",),
+    "incidents.view_incident": (
+        "incident_closure_rate",
+        "incidents_open",
+        "incident_response_hours",
+    ),
+    "inspections.view_rectificationitem": ("rectification_rate", "rectifications_overdue"),
 }
 
 
@@ -357,33 +341,6 @@ def dashboard(user, unit: Unit, period: Period, *, today=None) -> DashboardData:
 
 # ---------------------------------------------------------------------------------------------
 # Grouping helpers
-
-
-def _either_period(ctx: Context, field_name: str, within=None) -> Q:
-    """The current OR the previous period on ``field_name``: the WHERE of a module's
-    aggregate, so that it reads only the rows of the two periods it compares."""
-    within = within or _date_in
-    return within(field_name, ctx.period.start, ctx.period.end) | within(
-        field_name, ctx.previous.start, ctx.previous.end
-    )
-
-
-def _in_subtree(ctx: Context, queryset):
-    """The subtree's records the user may open, with ONE subtree condition
-    (``metrics.scoped``)."""
-    return metrics.scoped(queryset, user=ctx.user, unit=ctx.unit, subtree=True)
-
-
-def _grouped(ctx: Context, queryset, unit_path: str = "unit__path", **aggregates: Aggregate):
-    """One GROUP BY over ``queryset`` (already narrowed to the subtree by ``_in_subtree``):
-    {child path prefix (or the unit's own path): row}."""
-    rows = (
-        queryset.annotate(branch=Substr(unit_path, 1, ctx.child_len))
-        .order_by()
-        .values("branch")
-        .annotate(**aggregates)
-    )
-    return {row["branch"]: row for row in rows}
 
 
 class MetricTable:
@@ -427,14 +384,6 @@ class MetricTable:
         return Ranking(key=key, label=label, rows=_rank(rows))
 
 
-def _total(groups: dict, key: str) -> int:
-    return sum(row.get(key) or 0 for row in groups.values())
-
-
-def _num(ctx, groups, key, url_name, **params) -> Num:
-    return Num(_total(groups, key), ctx.url(url_name, **params))
-
-
 def _rank(rows: list[RankRow]) -> list[RankRow]:
     """Descending by value (a rate: by percent, units with nothing due last), ties share a rank."""
 
@@ -451,16 +400,6 @@ def _rank(rows: list[RankRow]) -> list[RankRow]:
         row.rank = previous[1] if previous and previous[0] == value else position
         previous = (value, row.rank)
     return rows
-
-
-def _child_ranking(ctx, groups, key, label, build) -> Ranking:
-    """``build(child, row)`` → Num | Rate for each direct child (a child with no rows gets
-    an all-zero row)."""
-    rows = []
-    for child in ctx.children:
-        row = groups.get(child.path) or {}
-        rows.append(RankRow(unit=child, value=build(child, row)))
-    return Ranking(key=key, label=label, rows=_rank(rows))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -575,10 +514,6 @@ def _ledger_chart(ctx: Context) -> dict:
     }
 
 
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
 def task_panel(ctx: Context) -> Panel | None:
     """任务交办: assignments due in the period — open, overdue, on-time rate; every figure
     a metric (``tasks_assigned``, ``tasks_open``, ``tasks_overdue``, ``task_series``)."""
@@ -641,102 +576,51 @@ def event_panel(ctx: Context) -> Panel | None:
 
 
 def incident_panel(ctx: Context) -> Panel | None:
-    """舆情事件: discovered in the period, still open, closed; mean hours to first response."""
+    """舆情事件: discovered in the period, still open, closed; mean hours to first response.
+    Every figure a metric (``incident_closure_rate``, ``incidents_open``,
+    ``incident_response_hours``)."""
     if not ctx.can("incidents.view_incident"):
         return None
-    from luoshi.incidents.models import Incident, IncidentStatus
-
-    closed = Q(status=IncidentStatus.CLOSED)
-    response = ExpressionWrapper(F("responded_at") - F("discovered_at"), DurationField())
-    aggregates: dict[str, Aggregate] = {}
-    for name, period in ctx.periods.items():
-        within = _date_in("discovered_at__date", period.start, period.end)
-        aggregates[f"all_{name}"] = Count("pk", filter=within)
-        aggregates[f"closed_{name}"] = Count("pk", filter=within & closed)
-        aggregates[f"responded_{name}"] = Count("pk", filter=within & Q(responded_at__isnull=False))
-        aggregates[f"wait_{name}"] = Avg(response, filter=within & Q(responded_at__isnull=False))
-    totals = (
-        _in_subtree(ctx, Incident.objects.all())
-        .filter(_either_period(ctx, "discovered_at__date"))
-        .aggregate(**aggregates)
-    )
-
-    def base(name):
-        period = ctx.periods[name]
-        return {
-            "discovered_from": period.start.isoformat(),
-            "discovered_to": period.end.isoformat(),
-        }
-
-    def num(name, key, **extra):
-        return Num(totals[f"{key}_{name}"], ctx.url("incidents:list", **base(name), **extra))
-
-    def open_(name):
-        value = totals[f"all_{name}"] - totals[f"closed_{name}"]
-        return Num(value, ctx.url("incidents:list", status="open", **base(name)))
-
     closure = MetricTable(ctx, "incident_closure_rate")
-
-    def hours(name):
-        wait = totals[f"wait_{name}"]
-        if wait is None:
-            return None
-        return (Decimal(wait.total_seconds()) / 3600).quantize(Decimal("0.1"))
-
+    open_ = MetricTable(ctx, "incidents_open")
+    response = MetricTable(ctx, "incident_response_hours")
+    responded = response.values[metrics.SUBTREE]
     figures = [
-        Figure("incidents", _("登记舆情事件"), num("cur", "all"), num("prev", "all"), _("件")),
-        Figure("open", _("未办结"), open_("cur"), open_("prev"), _("件"), good_when_up=False),
+        Figure(
+            "incidents",
+            _("登记舆情事件"),
+            closure.rate("cur").total,
+            closure.rate("prev").total,
+            _("件"),
+        ),
+        Figure(
+            "open", _("未办结"), open_.num("cur"), open_.num("prev"), _("件"), good_when_up=False
+        ),
         closure.figure("closure", _("办结率")),
     ]
     extra = {
-        "response_hours": hours("cur"),
-        "response_hours_prev": hours("prev"),
-        "responded": num("cur", "responded"),
+        "response_hours": responded[0].mean,
+        "response_hours_prev": responded[1].mean,
+        "responded": response.num("cur"),
     }
     return Panel("incidents", _("舆情事件处置"), figures, extra=extra)
 
 
 def rectification_panel(ctx: Context) -> Panel | None:
-    """督查整改: items due in the period, closed out (销号), overdue."""
+    """督查整改: items due in the period, closed out (销号), overdue; every figure a metric
+    (``rectification_rate``, ``rectifications_overdue``)."""
     if not ctx.can("inspections.view_rectificationitem"):
         return None
-    from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem
-
-    aggregates: dict[str, Aggregate] = {}
-    for name, period in ctx.periods.items():
-        within = _date_in("deadline", period.start, period.end)
-        aggregates[f"overdue_{name}"] = Count(
-            "pk",
-            filter=within & Q(status__in=OPEN_RECTIFICATION, deadline__lt=ctx.today),
-        )
-    items = _in_subtree(ctx, RectificationItem.objects.all()).filter(
-        _either_period(ctx, "deadline")
-    )
-    groups = _grouped(ctx, items, "unit__path", **aggregates)
-
-    def num(name, key, unit=None, rows=None, **extra):
-        period = ctx.periods[name]
-        rows = groups if rows is None else {"": rows}
-        return Num(
-            _total(rows, f"{key}_{name}"),
-            ctx.url(
-                "inspections:items",
-                unit,
-                deadline_from=period.start.isoformat(),
-                deadline_to=period.end.isoformat(),
-                **extra,
-            ),
-        )
-
     rate = MetricTable(ctx, "rectification_rate")
+    overdue = MetricTable(ctx, "rectifications_overdue")
     figures = [
         Figure("due", _("到期整改事项"), rate.rate("cur").total, rate.rate("prev").total, _("项")),
         rate.figure("rate", _("整改完成率")),
         Figure(
             "overdue",
             _("逾期未整改"),
-            num("cur", "overdue", overdue="true"),
-            num("prev", "overdue", overdue="true"),
+            overdue.num("cur"),
+            overdue.num("prev"),
             _("项"),
             good_when_up=False,
         ),
@@ -746,32 +630,36 @@ def rectification_panel(ctx: Context) -> Panel | None:
 
 
 def risk_panel(ctx: Context) -> Panel | None:
-    """风险点: the open risk points of the subtree by area × level (now, not per period)."""
+    """风险点: the open risk points of the subtree by area × level (now, not per period):
+    ``risks_open`` broken down by area and level (one GROUP BY), each cell linking to its
+    points."""
     if not ctx.can("risks.view_riskpoint"):
         return None
-    from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint, RiskStatus
+    from luoshi.risks.models import RiskArea, RiskLevel
 
-    counts = {
-        (row["area"], row["level"]): row["n"]
-        for row in _in_subtree(ctx, RiskPoint.objects.all())
-        .exclude(status=RiskStatus.RESOLVED)
-        .order_by()
-        .values("area", "level")
-        .annotate(n=Count("pk"))
-    }
     areas = list(RiskArea.objects.filter(is_active=True).values("pk", "name"))
     levels = list(RiskLevel.objects.filter(is_active=True).values("pk", "name", "color"))
+    cells = metrics.breakdown(
+        "risks_open",
+        user=ctx.user,
+        unit=ctx.unit,
+        subtree=True,
+        fields=("area", "level"),
+        start=ctx.today,  # open now, whatever the period shown
+        end=ctx.today,
+        cells=[(a["pk"], lv["pk"]) for a in areas for lv in levels],
+        today=ctx.today,
+    )
     data = []
     rows = []
     for ai, area in enumerate(areas):
-        cells = []
+        shown = []
         for li, level in enumerate(levels):
-            n = counts.get((area["pk"], level["pk"]), 0)
-            url = ctx.url("risks:list", status="open", area=area["pk"], level=level["pk"])
-            data.append([li, ai, n, url])
-            cells.append(Num(n, url))
-        rows.append({"area": area["name"], "cells": cells})
-    total = Num(sum(counts.values()), ctx.url("risks:list", status="open"))
+            value = cells[(area["pk"], level["pk"])]
+            data.append([li, ai, value.count, value.count_url])
+            shown.append(Num(value.count, value.count_url))
+        rows.append({"area": area["name"], "cells": shown})
+    total = Num(sum(v.count for v in cells.values()), ctx.url("risks:list", status="open"))
     chart = {
         "areas": [a["name"] for a in areas],
         "levels": [lv["name"] for lv in levels],

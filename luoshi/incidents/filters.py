@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitSubtreeFilterSet
+from luoshi.core.filters import UnitSubtreeFilterSet, YesNoFilter
 from luoshi.core.forms import DateInput
 from luoshi.incidents import selectors
 from luoshi.incidents.models import Incident, IncidentLevel, IncidentStatus, Platform
@@ -24,6 +24,8 @@ class IncidentFilter(UnitSubtreeFilterSet):
     discovered_to = django_filters.DateFilter(
         label=_("发现日期至"), method="filter_nothing", widget=DateInput()
     )
+    responded = YesNoFilter(label=_("已首次响应"), method="filter_responded")
+    handled = YesNoFilter(label=_("已处置完成"), method="filter_handled")
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
 
     class Meta:
@@ -41,6 +43,12 @@ class IncidentFilter(UnitSubtreeFilterSet):
         if value == "open":
             return queryset.exclude(selectors.closed_q())
         return queryset.filter(status=value)
+
+    def filter_responded(self, queryset, name, value):
+        return queryset.filter(responded_at__isnull=not value)
+
+    def filter_handled(self, queryset, name, value):
+        return queryset.filter(handled_at__isnull=not value)
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(

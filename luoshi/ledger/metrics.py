@@ -12,6 +12,8 @@ def _records(params):
     records = LedgerRecord.objects.all()
     if params.get("activity_type"):
         records = records.filter(activity_type__code=params["activity_type"])
+    if params.get("outlet_level"):  # 上稿 in these outlets' levels (e.g. 省级以上)
+        records = records.filter(outlet_level__in=params["outlet_level"])
     return records
 
 
@@ -28,6 +30,8 @@ def _period(params, start, end) -> dict:
     query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
     if params.get("activity_type_id"):
         query["activity_type"] = params["activity_type_id"]
+    if params.get("outlet_level"):
+        query["outlet_level"] = list(params["outlet_level"])
     return query
 
 
@@ -81,5 +85,29 @@ METRICS = [
         count_label="有佐证记录",
         total_label="台账记录",
         description="期内台账记录中至少有一份现行佐证（文件或链接）的比例",
+    ),
+    Metric(
+        key="ledger_participants",
+        label="参加人次",
+        measure_word="人次",
+        records=_records,
+        in_period=dates_between("date"),
+        list_url="ledger:list",
+        filters=_period,
+        prepare=_prepare,
+        summed="actual_participants",
+        description="活动日期在期内的台账记录的实到人数之和（参数 activity_type：只计该类活动）",
+    ),
+    Metric(
+        key="ledger_audience",
+        label="受众人次",
+        measure_word="人次",
+        records=_records,
+        in_period=dates_between("date"),
+        list_url="ledger:list",
+        filters=_period,
+        prepare=_prepare,
+        summed="audience_count",
+        description="活动日期在期内的台账记录的受众人数之和（参数 activity_type：只计该类活动）",
     ),
 ]

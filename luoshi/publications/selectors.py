@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 
 from luoshi.accounts.models import Role, User
+from luoshi.core import metrics
 from luoshi.core.dates import on_local_days
 from luoshi.core.workflow import WorkflowStep
 from luoshi.publications.models import (
@@ -17,6 +18,7 @@ from luoshi.publications.models import (
     PublicationStatus,
     ReviewConfig,
 )
+from luoshi.units.models import Unit
 
 PASS_TRANSITIONS = ("pass_first", "pass_second", "pass_final")
 
@@ -94,12 +96,31 @@ def published_between(queryset, start: datetime.date, end: datetime.date):
     )
 
 
-def review_stats(queryset) -> dict:
-    """Coverage (published items with all three steps / published items) and the average
-    hours each step waited (from the step before it — 送审 or the previous pass — to it)."""
-    published = queryset.filter(status=PublicationStatus.PUBLISHED)
-    total = published.count()
-    covered = fully_reviewed(published).count()
+def review_coverage_of(filterset, user, today: datetime.date) -> metrics.Value | None:
+    """The 三审覆盖率 the list states: the ``review_coverage`` metric of the unit (and scope)
+    and the dates its filter names — by default the user's own unit with its subtree and this
+    year — whose numbers link to exactly the items they count. None when there is no unit
+    to state it for (the user has none in their scope and named none)."""
+    data = {}
+    if filterset is not None and filterset.is_bound and filterset.form.is_valid():
+        data = filterset.form.cleaned_data
+    unit = data.get("unit")
+    if unit is None and user.unit_id:
+        unit = Unit.objects.for_user(user).filter(pk=user.unit_id).first()
+    if unit is None:
+        return None
+    start = data.get("date_from") or datetime.date(today.year, 1, 1)
+    end = data.get("date_to") or datetime.date(start.year, 12, 31)
+    subtree = data.get("unit_scope") != "own"
+    return metrics.value(
+        "review_coverage", user=user, unit=unit, subtree=subtree, start=start, end=end
+    )
+
+
+def review_step_hours(queryset) -> list[dict]:
+    """The average hours each step of the listed items waited (from the step before it —
+    送审 or the previous pass — to it): durations between workflow steps, not a count of
+    records."""
     rows = (
         WorkflowStep.objects.filter(
             content_type=ContentType.objects.get_for_model(Publication),
@@ -124,9 +145,4 @@ def review_stats(queryset) -> dict:
                 "hours": round(sum(values) / len(values), 1) if values else None,
             }
         )
-    return {
-        "published": total,
-        "covered": covered,
-        "coverage": round(100 * covered / total, 1) if total else None,
-        "steps": steps,
-    }
+    return steps

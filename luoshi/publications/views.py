@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,7 +53,11 @@ class PublicationListView(PublicationPageMixin, ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stats"] = selectors.review_stats(self.object_list)
+        coverage = selectors.review_coverage_of(
+            self.filterset, self.request.user, timezone.localdate()
+        )
+        context["coverage"] = coverage
+        context["steps"] = selectors.review_step_hours(self.object_list)
         return context
 
 

@@ -19,6 +19,12 @@ class RiskFilter(UnitSubtreeFilterSet):
     campaign = django_filters.ModelChoiceFilter(
         label=_("排查活动"), queryset=Campaign.objects.none(), field_name="screening__campaign"
     )
+    identified_from = django_filters.DateFilter(
+        label=_("识别日期自"), field_name="identified_on", lookup_expr="gte", widget=DateInput()
+    )
+    identified_to = django_filters.DateFilter(
+        label=_("识别日期至"), field_name="identified_on", lookup_expr="lte", widget=DateInput()
+    )
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
 
     class Meta:

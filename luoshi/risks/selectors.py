@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from luoshi.core import metrics
 from luoshi.core.dates import on_local_days
 from luoshi.risks.models import (
     AnalysisMeeting,
@@ -69,26 +69,43 @@ def campaign_overview(campaign: Campaign, today=None) -> dict:
     return overview
 
 
-def heatmap(risks) -> dict:
-    """Area × level counts of ``risks`` (already scoped and filtered)."""
+def heatmap(user, unit, *, open_only: bool, today=None) -> dict:
+    """Area × level counts of the risk points of ``unit``'s subtree (only the open ones with
+    ``open_only``): the metric ``risks_open`` / ``risk_points`` broken down by area and level
+    (one GROUP BY), each cell with the link of exactly its points."""
+    today = today or timezone.localdate()
     areas = list(RiskArea.objects.filter(is_active=True))
     levels = list(RiskLevel.objects.filter(is_active=True))
-    counts = Counter(risks.values_list("area_id", "level_id"))
-    cells = [
-        {"area": area, "level": level, "count": counts.get((area.pk, level.pk), 0)}
-        for area in areas
-        for level in levels
-    ]
+    values = {}
+    if unit is not None:
+        values = metrics.breakdown(
+            "risks_open" if open_only else "risk_points",
+            user=user,
+            unit=unit,
+            subtree=True,
+            fields=("area", "level"),
+            start=today,
+            end=today,
+            cells=[(area.pk, level.pk) for area in areas for level in levels],
+            today=today,
+        )
+    cells = []
+    for area in areas:
+        for level in levels:
+            value = values.get((area.pk, level.pk))
+            count = value.count if value is not None else 0
+            url = value.count_url if value is not None else ""
+            cells.append({"area": area, "level": level, "count": count, "url": url})
     return {
         "areas": areas,
         "levels": levels,
         "cells": cells,
-        "total": sum(counts.values()),
+        "total": sum(v.count for v in values.values()),
         "rows": [
             {
                 "area": area,
                 "cells": [c for c in cells if c["area"] is area],
-                "total": sum(counts.get((area.pk, lv.pk), 0) for lv in levels),
+                "total": sum(c["count"] for c in cells if c["area"] is area),
             }
             for area in areas
         ],

@@ -175,21 +175,13 @@ class HeatmapView(ScopedMixin, generic.TemplateView):
             own = units.filter(pk=user.unit_id).first() if user.unit_id else None
             unit = own or units.first()
         open_only = self.request.GET.get("status") == "open"
-        risks = selectors.risks_for(user)
-        if unit is not None:
-            risks = risks.in_subtree(unit)
-        if open_only:
-            risks = risks.exclude(status=RiskStatus.RESOLVED)
-        heat = selectors.heatmap(risks)
+        heat = selectors.heatmap(user, unit, open_only=open_only)
         base = {"unit_scope": "subtree"}
         if unit is not None:
             base["unit"] = unit.pk
         if open_only:
             base["status"] = "open"
         list_url = reverse("risks:list")
-        for cell in heat["cells"]:
-            query = {**base, "area": cell["area"].pk, "level": cell["level"].pk}
-            cell["url"] = f"{list_url}?{urlencode(query)}"
         chart = {
             "areas": [a.name for a in heat["areas"]],
             "levels": [lv.name for lv in heat["levels"]],

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, F, Sum
+from django.db.models import Sum
 from django.urls import reverse
 
 from luoshi.core import metrics
@@ -280,11 +280,12 @@ class FactBook:
                 break
         return chosen
 
-    def _ledger_sum(self, key, code, field_name, label, word):
-        records = self.ledger_records(code)
-        total = records.aggregate(total=Sum(field_name))["total"] or 0
-        url = self.get(f"ledger:{code}").url
-        return self.add(Fact(key, label, total, word, url, records.count()))
+    def _ledger_sum(self, key, code, metric_key, label, word):
+        """A sum of a ledger field over the type's records of the year (a ``summed`` metric),
+        linking to those records."""
+        value = self.metric(metric_key, {"activity_type": code})
+        records = self.get(f"ledger:{code}").value
+        return self.add(Fact(key, label, value.count, word, value.url, records))
 
     def _fact_study_attendance(self):
         records = self.ledger_records("study_group").filter(
@@ -308,11 +309,11 @@ class FactBook:
 
     def _fact_training_participants(self):
         self._ledger_sum(
-            "training_participants", "training", "actual_participants", "参训人次", "人次"
+            "training_participants", "training", "ledger_participants", "参训人次", "人次"
         )
 
     def _fact_talk_audience(self):
-        self._ledger_sum("talk_audience", "outreach_talk", "audience_count", "宣讲受众", "人次")
+        self._ledger_sum("talk_audience", "outreach_talk", "ledger_audience", "宣讲受众", "人次")
 
     def _fact_party_members(self):
         from luoshi.units.models import UnitYearStat
@@ -327,11 +328,9 @@ class FactBook:
         from luoshi.ledger.models import OutletLevel
 
         levels = [OutletLevel.CENTRAL.value, OutletLevel.PROVINCE.value]
-        records = self.ledger_records("publicity").filter(outlet_level__in=levels)
-        base = self.get("ledger:publicity")
-        url = f"{base.url}&{urlencode({'outlet_level': levels}, doseq=True)}"
-        count = records.count()
-        self.add(Fact("publicity_high", "省级以上媒体上稿", count, "篇", url, count))
+        value = self.metric("ledger_count", {"activity_type": "publicity", "outlet_level": levels})
+        label = "省级以上媒体上稿"
+        self.add(Fact("publicity_high", label, value.count, "篇", value.url, value.count))
 
     # -- duty -----------------------------------------------------------------------------
     def duty_rows(self):
@@ -407,9 +406,6 @@ class FactBook:
 
     # -- incidents ------------------------------------------------------------------------
     def _fact_incidents_total(self):
-        from luoshi.incidents.models import Incident
-        from luoshi.incidents.selectors import discovered_between
-
         value = self.metric("incident_closure_rate")
         self.add_rate(
             value,
@@ -418,12 +414,11 @@ class FactBook:
             rate_key="incidents_closure_rate",
         )
         self._year_on_year(self.facts["incidents_total"], None)
-        incidents = self.scoped(discovered_between(Incident.objects.all(), self.start, self.end))
-        handled = incidents.filter(handled_at__isnull=False)
-        average = handled.aggregate(avg=Avg(F("handled_at") - F("discovered_at")))["avg"]
-        hours = round(average.total_seconds() / 3600, 1) if average else 0.0
-        url = value.total_url
-        self.add(Fact("incidents_hours", "平均处置用时", hours, "小时", url, handled.count()))
+        handling = self.metric("incident_handling_hours")
+        hours = float(handling.mean) if handling.mean is not None else 0.0
+        self.add(
+            Fact("incidents_hours", "平均处置用时", hours, "小时", handling.url, handling.count)
+        )
 
     _fact_incidents_closed = _fact_incidents_total
     _fact_incidents_hours = _fact_incidents_total
@@ -468,24 +463,21 @@ class FactBook:
         ).select_related("unit", "area", "level")
 
     def _fact_risks_open(self):
-        count = self.open_risks().count()
-        url = _url("risks:list", {**self.unit_query(), "status": "open"})
-        self.add(Fact("risks_open", "未化解风险点", count, "个", url, count))
+        value = self.metric("risks_open")
+        self.add(Fact("risks_open", "未化解风险点", value.count, "个", value.url, value.count))
 
     def risk_level_fact(self, level) -> Fact:
         key = f"risks_open_{level.code}"
         if key not in self.facts:
-            count = self.open_risks().filter(level=level).count()
-            url = _url("risks:list", {**self.unit_query(), "status": "open", "level": level.pk})
-            self.add(Fact(key, f"{level.name}色风险点", count, "个", url, count))
+            value = self.metric("risks_open", {"level": level.pk})
+            label = f"{level.name}色风险点"
+            self.add(Fact(key, label, value.count, "个", value.url, value.count))
         return self.facts[key]
 
     def _fact_risks_resolved(self):
-        from luoshi.risks.models import RiskStatus
-
-        count = self.risks_in_year().filter(status=RiskStatus.RESOLVED).count()
-        url = _url("risks:list", {**self.unit_query(), "status": RiskStatus.RESOLVED.value})
-        self.add(Fact("risks_resolved", "年内识别并已化解的风险点", count, "个", url, count))
+        value = self.metric("risks_resolved")
+        label = "年内识别并已化解的风险点"
+        self.add(Fact("risks_resolved", label, value.count, "个", value.url, value.count))
 
     @staticmethod
     def _risk_model():
