@@ -251,3 +251,32 @@ def test_outcomes_are_outcomes(demo_district):
     assert text.count("其中") <= text.count("。")  # never 「其中…其中」 in one sentence
     for sentence in text.split("。"):
         assert sentence.count("其中") <= 1, sentence
+
+
+def _text(draft) -> str:
+    return "\n".join(s["text"] for s in draft.content["sections"])
+
+
+def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_district):
+    """A lone 「一是」 with no 「二是」, an article's headline run into the sentence, 「及时稳妥」
+    for incidents none of which was closed, a 「仅」 that hides the unit's own work, and a
+    summary silent on the inspection the unit ran."""
+    unit = Unit.objects.get(code="D02")
+    annual = _generate(unit, ReportKind.ANNUAL_SUMMARY, subtree=False)
+    text = _text(annual)
+    for paragraph in text.splitlines():
+        if "一是" in paragraph:
+            assert "二是" in paragraph, paragraph  # a list of one is no list
+    assert "信息报送及时规范。" in text
+    assert re.search(r"如《[^》]+》一文，", text), text  # the headline quoted
+    assert not re.search(r"。如[^《“。]{0,12}：", text), text
+    closed = annual.facts["incidents_closed"]["value"]
+    assert ("舆情处置及时稳妥" in text) == bool(closed)  # none closed: not a boast
+    assert "组织开展意识形态工作督查1次，对3个单位" in text  # the 阵地 inspection it ran
+    research = _generate(unit, ReportKind.RESEARCH_REPORT, subtree=True)
+    basics = next(s for s in research.content["sections"] if s["key"] == "basics")["text"]
+    assert "看，仅" not in basics, basics  # 「仅」 among the subordinates, not the unit's own
+    for line in basics.splitlines():
+        if "所属单位中仅" in line:
+            assert "全年没有此类记录" in line, line  # and who did none
+    assert "三是开展督查1次，实地了解情况" in _text(research)

@@ -128,7 +128,9 @@ def _opinion(w: Writer) -> list[str]:
             text += f",已办结{w.n('incidents_closed')}"
         if w.has("incidents_hours"):
             text += f",平均处置用时{w.n('incidents_hours')}"
-        lines.append(f"舆情处置及时稳妥。健全研判、处置、回应机制,{text}。")
+        # 「及时稳妥」 only when some were closed: the unclosed ones are among the problems
+        lead = "舆情处置及时稳妥" if w.has("incidents_closed") else "舆情应对有序开展"
+        lines.append(f"{lead}。健全研判、处置、回应机制,{text}。")
     return lines
 
 
@@ -177,6 +179,12 @@ def _risk(w: Writer) -> list[str]:
         if w.has("risks_resolved"):
             text += f",年内识别的风险点已化解{w.n('risks_resolved')}"
         lines.append(f"风险排查扎实开展。{text}。")
+    if w.has("inspection_plans") and w.has("inspected_units"):
+        actor = w.actor_for(["inspection_plans"])
+        lines.append(
+            f"督查检查压茬推进。{actor}组织开展意识形态工作督查{w.n('inspection_plans')},"
+            f"对{w.n('inspected_units')}单位逐项打分、反馈问题、督促整改。"
+        )
     if w.has("rectification_total") and w.has("rectification_closed"):
         lines.append(
             f"督查整改闭环管理。督查反馈整改事项{w.n('rectification_total')},"

@@ -66,7 +66,7 @@ def _method(w: Writer) -> None:
     if w.has("screenings"):
         ways.append(f"汇总风险隐患排查自查情况{w.n('screenings')}")
     if w.has("inspection_plans"):
-        ways.append(f"结合开展的督查{w.n('inspection_plans')}实地了解情况")
+        ways.append(f"开展督查{w.n('inspection_plans')},实地了解情况")
     if w.has("tasks_total"):
         ways.append(f"比对已到期的交办报送任务{w.n('tasks_total')}的办理情况")
     if ways:
@@ -82,13 +82,14 @@ def _compare_branches(w: Writer, spreads: list[Spread]) -> None:
         active = [f for f in spread.ranked if f.value]
         top = active[:2]
         named = "、".join(f"{f.extra['unit']}({w.n(f.key)})" for f in top)
+        # the comparison is among the subordinate units: 「仅」 never hides the unit's own
         text = f"从{spread.label}看," + (
-            f"{named}开展较多" if len(active) > 1 else f"仅{named}有相关记录"
+            f"{named}开展较多" if len(active) > 1 else f"所属单位中仅{named}有相关记录"
         )
         if len(active) > 2:
             tail = active[-1]
             text += f",{tail.extra['unit']}相对较少({w.n(tail.key)})"
-        if spread.idle and len(active) > 1:
+        if spread.idle:
             names = "、".join(f.extra["unit"] for f in spread.idle)
             text += f";{names}全年没有此类记录"
         w.say(text + "。")

@@ -97,7 +97,7 @@ def _by_area(w: Writer, levels: list) -> None:
         categories = list(areas)
         w.current.charts.append(
             {
-                "title": "在控风险点分布(领域×等级)",
+                "title": "在控风险点分布（领域×等级）",
                 "kind": "bar",
                 "categories": categories,
                 "series": [

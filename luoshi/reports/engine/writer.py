@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from luoshi.reports.engine.facts import FactBook, compare
 
 NUMERALS = "一二三四五六七八九十"
+# Activities whose record title is an article's headline: quoted as 《…》一文, not run into
+# the sentence (「如示范区：新时代文明实践站…，阅读量…」 reads as if 示范区 were the actor).
+HEADLINES = {"publicity"}
 # Blocks write ASCII , ; : ( ) for readability of the code; documents use full-width marks.
 FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
 
@@ -143,9 +146,13 @@ class Writer:
             self.current.paragraphs.append(full_width(text))
 
     def items(self, lines: list[str], *, style: str = "是") -> None:
-        """「一是…。二是…。」 in one paragraph (``style`` 是), or 「1.…」 paragraphs (``.``)."""
+        """「一是…。二是…。」 in one paragraph (``style`` 是), or 「1.…」 paragraphs (``.``).
+
+        A single item is said as it is: 「一是」 with no 「二是」 after it is not a list."""
         lines = [line for line in lines if line]
-        if style == "是":
+        if len(lines) == 1:
+            self.say(lines[0])
+        elif style == "是":
             self.say("".join(f"{ordinal(i)}是{line}" for i, line in enumerate(lines)))
         else:
             for i, line in enumerate(lines, start=1):
@@ -157,6 +164,8 @@ class Writer:
         if len(rows) <= nth:
             return ""
         title, effect = rows[nth]
+        if code in HEADLINES:
+            title = f"《{title.strip('《》')}》一文"
         return f"{lead}{title},{effect}。"
 
     def both(self, key: str, *, own: str, whole: str, yoy: bool = False) -> str:
