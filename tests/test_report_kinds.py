@@ -195,21 +195,36 @@ def test_the_other_kinds_are_not_the_summary_again(demo_district):
     assert "较多" in basics["text"] and "相对较少" in basics["text"]  # units compared
     assert basics["charts"]
 
-    from luoshi.inspections.models import RectificationItem
+    from luoshi.inspections.models import InspectionPlan, RectificationItem
 
+    inspected = {
+        False: "区教育局、城关街道、东山镇",
+        True: "区教育局、城关街道、东山镇、区融媒体中心、南湖街道、青石镇",
+    }
     for subtree in (False, True):
         bulletin = _generate(root, ReportKind.INSPECTION_BULLETIN, subtree=subtree)
         text = "".join(s["text"] for s in bulletin.content["sections"])
-        found = RectificationItem.objects.filter(finding__plan__unit=root).count()
-        assert f"共发现问题{found}个" in text
+        # own: the 区委's inspection; subtree: the 区委宣传部's as well
+        plans = InspectionPlan.objects.filter(unit=root) if not subtree else InspectionPlan.objects
+        assert len(plans.all()) == (2 if subtree else 1)
+        for plan in plans.all():
+            found = RectificationItem.objects.filter(finding__plan=plan).count()
+            assert f"共发现问题{found}个" in text
+        found = RectificationItem.objects.filter(finding__plan__in=plans.all()).count()
         problems = next(s for s in bulletin.content["sections"] if s["key"] == "problems")
         stated = sum(int(n) for n in re.findall(r"发现问题(\d+)个", problems["text"]))
         assert stated == found
         good = next(s for s in bulletin.content["sections"] if s["key"] == "good")["text"]
         assert good.startswith("城关街道")  # the best score sheet, named
-        assert bulletin.content["addressee"] == "区教育局、城关街道、东山镇"
+        assert bulletin.content["addressee"] == inspected[subtree]
         assert "须于" in text and "前完成" in text  # 整改要求 with deadlines
         assert "第1名城关街道" in text  # ranking from the score sheets
+        # several plans: the shared requirement once, charts and rankings named by plan
+        assert text.count("各被督查单位要对照通报的问题") == 1
+        titles = [c["title"] for s in bulletin.content["sections"] for c in s["charts"]]
+        assert len(titles) == len(set(titles)) == len(plans.all())
+        assert text.count("按督查评分表计分") == len(plans.all())
+    assert "分别报示范区委、区委宣传部" in text
 
 
 def test_subtree_voice_keeps_the_units_own_acts_apart(demo_district):
