@@ -294,4 +294,10 @@ def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_distri
     for line in basics.splitlines():
         if "所属单位中仅" in line:
             assert "全年没有此类记录" in line, line  # and who did none
+    screening = _generate(unit, ReportKind.RISK_SCREENING, subtree=True)
+    (chart,) = [c for s in screening.content["sections"] for c in s["charts"]]
+    assert "(" not in chart["title"]  # full-width marks, as in the body
+    for name, values in chart["series"]:
+        assert sum(values), name  # no legend entry for a level without a risk point
+    assert len(chart["colors"]) == len(chart["series"])
     assert "三是开展督查1次，实地了解情况" in _text(research)

@@ -95,6 +95,8 @@ def _by_area(w: Writer, levels: list) -> None:
             w.say(text)
     if areas:  # after the last area: the chart never pushes the listing to the next page
         categories = list(areas)
+        # only the levels that have a risk point: a legend entry with no bar says nothing
+        levels = [lv for lv in levels if any(r.level_id == lv.pk for r in risks)]
         w.current.charts.append(
             {
                 "title": "在控风险点分布（领域×等级）",
