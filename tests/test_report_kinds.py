@@ -301,3 +301,14 @@ def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_distri
         assert sum(values), name  # no legend entry for a level without a risk point
     assert len(chart["colors"]) == len(chart["series"])
     assert "三是开展督查1次，实地了解情况" in _text(research)
+
+
+def test_the_research_report_states_no_idle_unit_it_did_not_find(demo_district):
+    """「有的单位全年没有相关记录」 among the problems only when the 基本情况 named one."""
+    for code in ("D07", "D00"):
+        research = _generate(Unit.objects.get(code=code), ReportKind.RESEARCH_REPORT, subtree=True)
+        sections = {s["key"]: s["text"] for s in research.content["sections"]}
+        idle_named = "全年没有此类记录" in sections["basics"]
+        assert ("全年没有相关记录" in sections["problems"]) == idle_named, (code, sections)
+        if "差距明显" in sections["problems"] and not idle_named:
+            assert "多的是少的3倍以上" in sections["problems"]

@@ -173,7 +173,9 @@ def _analysis(w: Writer, spreads: list[Spread], quarters: list[str]) -> list[str
     uneven = [s for s in spreads if s.uneven]
     if uneven:
         labels = "、".join(s.label for s in uneven[:3])
-        lines.append(f"工作开展不平衡。{labels}在所属单位之间差距明显,有的单位全年没有相关记录。")
+        # 「全年没有」 only where a unit did none; else the gap is the ratio that made it uneven
+        gap = "有的单位全年没有相关记录" if any(s.idle for s in uneven) else "多的是少的3倍以上"
+        lines.append(f"工作开展不平衡。{labels}在所属单位之间差距明显,{gap}。")
         kinds.append("uneven")
     if quarters:
         lines.append(f"工作节奏不均衡。{'、'.join(quarters[:3])}存在整季度空档,工作“前松后紧”。")
