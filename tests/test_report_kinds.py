@@ -312,3 +312,29 @@ def test_the_research_report_states_no_idle_unit_it_did_not_find(demo_district):
         assert ("全年没有相关记录" in sections["problems"]) == idle_named, (code, sections)
         if "差距明显" in sections["problems"] and not idle_named:
             assert "多的是少的3倍以上" in sections["problems"]
+
+
+def test_a_documents_name_is_in_book_title_marks():
+    from luoshi.reports.engine.writer import document_name
+
+    assert document_name("关于开展意识形态领域风险点排查的通知（年度）") == (
+        "《关于开展意识形态领域风险点排查的通知（年度）》"
+    )
+    assert document_name("《2026年意识形态工作要点》") == "《2026年意识形态工作要点》"
+    assert document_name("2026年意识形态领域风险隐患排查") == "“2026年意识形态领域风险隐患排查”"
+
+
+@pytest.mark.parametrize(
+    ("idle", "said"),
+    [({0}, "“前松后紧”"), ({0, 1}, "“前松后紧”"), ({3}, "“前紧后松”"), ({1, 3}, "时紧时松")],
+)
+def test_the_rhythm_named_is_where_the_idle_quarters_are(idle, said):
+    from luoshi.reports.engine.research import _rhythm
+
+    assert _rhythm([("理论宣讲", idle)]) == said
+
+
+def test_a_research_report_with_one_way_of_working_lists_none(demo_district):
+    research = _generate(Unit.objects.get(code="D0701"), ReportKind.RESEARCH_REPORT, subtree=False)
+    method = next(s for s in research.content["sections"] if s["key"] == "method")["text"]
+    assert "一是" not in method or "二是" in method, method

@@ -13,6 +13,7 @@ Rules it keeps for every kind (docs/reports.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from luoshi.reports.engine.facts import FactBook, compare
@@ -33,6 +34,19 @@ def quote(text: str) -> str:
     """「“…”」 around ``text``; its own “” become ‘’ (GB/T 15834 nested quotation marks)."""
     inner = " ".join((text or "").split()).replace("“", "‘").replace("”", "’")
     return f"“{inner}”"
+
+
+DOCUMENT_GENRES = ("通知", "方案", "意见", "办法", "要点", "决定", "规定", "通报", "细则")
+# a parenthetical after a document's name (「…的通知（年度）」)
+_TRAILER = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def document_name(title: str) -> str:
+    """A document's name in 《》 (「印发《关于…的通知》」); any other title in “”."""
+    title = " ".join((title or "").split()).strip("《》")
+    if _TRAILER.sub("", title).endswith(DOCUMENT_GENRES):
+        return f"《{title}》"
+    return quote(title)
 
 
 def ordinal(i: int) -> str:
@@ -182,4 +196,13 @@ class Writer:
         return text
 
 
-__all__ = ["Voice", "Writer", "Out", "full_width", "quote", "ordinal", "NUMERALS"]
+__all__ = [
+    "Voice",
+    "Writer",
+    "Out",
+    "full_width",
+    "quote",
+    "document_name",
+    "ordinal",
+    "NUMERALS",
+]
