@@ -288,6 +288,8 @@ def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_distri
     closed = annual.facts["incidents_closed"]["value"]
     assert ("舆情处置及时稳妥" in text) == bool(closed)  # none closed: not a boast
     assert "组织开展意识形态工作督查1次，对3个单位" in text  # the 阵地 inspection it ran
+    civic = annual.facts.get("ledger:civic_practice", {}).get("value")
+    assert ("文明实践常态化" in text) == bool(civic)  # not 「常态化」 with none held
     research = _generate(unit, ReportKind.RESEARCH_REPORT, subtree=True)
     basics = next(s for s in research.content["sections"] if s["key"] == "basics")["text"]
     assert "看，仅" not in basics, basics  # 「仅」 among the subordinates, not the unit's own

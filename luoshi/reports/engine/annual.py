@@ -147,9 +147,9 @@ def _outreach(w: Writer) -> list[str]:
     if w.has("ledger:volunteer"):
         clauses.append(f"组织志愿服务{w.n('ledger:volunteer')}")
     if clauses:
-        lines.append(
-            f"文明实践常态化。{','.join(clauses)}。{w.outcome('civic_practice', lead='如')}"
-        )
+        # 「常态化」 only for 文明实践 that took place; volunteer service alone is just that
+        lead = "文明实践常态化" if w.has("ledger:civic_practice") else "志愿服务有序开展"
+        lines.append(f"{lead}。{','.join(clauses)}。{w.outcome('civic_practice', lead='如')}")
     return lines
 
 
