@@ -45,5 +45,7 @@ def test_the_publicity_department_inspects_and_has_a_bulletin(demo_district):
         problems = next(s for s in draft.content["sections"] if s["key"] == "problems")
         assert sum(int(n) for n in re.findall(r"发现问题(\d+)个", problems["text"])) == found
         assert "第1名区融媒体中心" in text
+        assert "区融媒体中心：发现问题1个。个别新媒体账号管理员" in text  # one: no 「①」
+        assert "南湖街道：发现问题2个。①" in text
         assert "示范区委" not in draft.content["addressee"]
         assert "区教育局" not in text  # the 区委's own inspection is not the 宣传部's

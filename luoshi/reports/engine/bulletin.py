@@ -100,7 +100,11 @@ def _problems(w: Writer, plan, data: dict, counts: dict) -> None:
         if not fact.value:
             continue
         found = [i.finding.description.rstrip("。") for i in items if i.unit_id == unit.pk]
-        listed = ";".join(f"{'①②③④⑤⑥⑦⑧⑨⑩'[k]}{d}" for k, d in enumerate(found[:10]))
+        listed = (  # one finding is not numbered 「①」
+            found[0]
+            if len(found) == 1
+            else ";".join(f"{'①②③④⑤⑥⑦⑧⑨⑩'[k]}{d}" for k, d in enumerate(found[:10]))
+        )
         w.say(f"{unit.name}:发现问题{w.n(fact.key)}。{listed}。")
     _problems_chart(w, plan, data, counts)
 
