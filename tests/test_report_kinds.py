@@ -287,6 +287,9 @@ def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_distri
     assert not re.search(r"。如[^《“。]{0,12}：", text), text
     closed = annual.facts["incidents_closed"]["value"]
     assert ("舆情处置及时稳妥" in text) == bool(closed)  # none closed: not a boast
+    if not closed:  # said plainly among the problems, not 「办结还没有落实。应办的…」
+        total = annual.facts["incidents_total"]["value"]
+        assert f"全年登记网络舆情{total}起，均未办结。" in text
     assert "组织开展意识形态工作督查1次，对3个单位" in text  # the 阵地 inspection it ran
     civic = annual.facts.get("ledger:civic_practice", {}).get("value")
     assert ("文明实践常态化" in text) == bool(civic)  # not 「常态化」 with none held
