@@ -1,15 +1,51 @@
-"""load_demo adds one inspection with findings in every rectification state."""
+"""load_demo adds two inspections: the 区委's with findings in every rectification state, and
+the 区委宣传部's over the 阵地 of three other units (so that it has a 督查通报 to write)."""
 
+import re
+
+from luoshi.core.indicators import SYSTEM
 from luoshi.inspections.models import InspectionPlan, RectificationItem, RectificationStatus
 from luoshi.inspections.selectors import stats_of
+from luoshi.reports import engine
+from luoshi.reports.models import ReportKind
+from luoshi.units.models import Unit
 from tests.factories import DEMO_TODAY as TODAY
 
 
 def test_demo_inspection(demo_district):
-    plan = InspectionPlan.objects.get()
+    plan = InspectionPlan.objects.get(unit__code="D00")
     assert plan.results.count() == 3
     assert all(r.total_score is not None for r in plan.results.all())
-    statuses = set(RectificationItem.objects.values_list("status", flat=True))
+    items = RectificationItem.objects.filter(finding__plan=plan)
+    statuses = set(items.values_list("status", flat=True))
     assert statuses == set(RectificationStatus.values)
-    stats = stats_of(RectificationItem.objects.all(), TODAY)
+    stats = stats_of(items, TODAY)
     assert stats.total == 6 and stats.closed == 2 and stats.overdue == 1
+
+
+def test_the_publicity_department_inspects_and_has_a_bulletin(demo_district):
+    publicity = Unit.objects.get(code="D02")
+    plan = InspectionPlan.objects.get(unit=publicity)
+    assert {u.code for u in plan.inspected_units.all()} == {"D06", "D09", "D10"}
+    assert all(r.total_score is not None for r in plan.results.all())
+    found = RectificationItem.objects.filter(finding__plan=plan).count()
+    assert found == 6
+    for subtree in (False, True):
+        draft = engine.generate(
+            publicity,
+            TODAY.year,
+            ReportKind.INSPECTION_BULLETIN,
+            user=SYSTEM,
+            subtree=subtree,
+            today=TODAY,
+        )
+        text = "".join(s["text"] for s in draft.content["sections"])
+        assert draft.content["addressee"] == "区融媒体中心、南湖街道、青石镇"
+        assert f"共发现问题{found}个" in text
+        problems = next(s for s in draft.content["sections"] if s["key"] == "problems")
+        assert sum(int(n) for n in re.findall(r"发现问题(\d+)个", problems["text"])) == found
+        assert "第1名区融媒体中心" in text
+        assert "区融媒体中心：发现问题1个。个别新媒体账号管理员" in text  # one: no 「①」
+        assert "南湖街道：发现问题2个。①" in text
+        assert "示范区委" not in draft.content["addressee"]
+        assert "区教育局" not in text  # the 区委's own inspection is not the 宣传部's

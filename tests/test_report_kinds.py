@@ -195,21 +195,36 @@ def test_the_other_kinds_are_not_the_summary_again(demo_district):
     assert "较多" in basics["text"] and "相对较少" in basics["text"]  # units compared
     assert basics["charts"]
 
-    from luoshi.inspections.models import RectificationItem
+    from luoshi.inspections.models import InspectionPlan, RectificationItem
 
+    inspected = {
+        False: "区教育局、城关街道、东山镇",
+        True: "区教育局、城关街道、东山镇、区融媒体中心、南湖街道、青石镇",
+    }
     for subtree in (False, True):
         bulletin = _generate(root, ReportKind.INSPECTION_BULLETIN, subtree=subtree)
         text = "".join(s["text"] for s in bulletin.content["sections"])
-        found = RectificationItem.objects.filter(finding__plan__unit=root).count()
-        assert f"共发现问题{found}个" in text
+        # own: the 区委's inspection; subtree: the 区委宣传部's as well
+        plans = InspectionPlan.objects.filter(unit=root) if not subtree else InspectionPlan.objects
+        assert len(plans.all()) == (2 if subtree else 1)
+        for plan in plans.all():
+            found = RectificationItem.objects.filter(finding__plan=plan).count()
+            assert f"共发现问题{found}个" in text
+        found = RectificationItem.objects.filter(finding__plan__in=plans.all()).count()
         problems = next(s for s in bulletin.content["sections"] if s["key"] == "problems")
         stated = sum(int(n) for n in re.findall(r"发现问题(\d+)个", problems["text"]))
         assert stated == found
         good = next(s for s in bulletin.content["sections"] if s["key"] == "good")["text"]
         assert good.startswith("城关街道")  # the best score sheet, named
-        assert bulletin.content["addressee"] == "区教育局、城关街道、东山镇"
+        assert bulletin.content["addressee"] == inspected[subtree]
         assert "须于" in text and "前完成" in text  # 整改要求 with deadlines
         assert "第1名城关街道" in text  # ranking from the score sheets
+        # several plans: the shared requirement once, charts and rankings named by plan
+        assert text.count("各被督查单位要对照通报的问题") == 1
+        titles = [c["title"] for s in bulletin.content["sections"] for c in s["charts"]]
+        assert len(titles) == len(set(titles)) == len(plans.all())
+        assert text.count("按督查评分表计分") == len(plans.all())
+    assert "分别报示范区委、区委宣传部" in text
 
 
 def test_subtree_voice_keeps_the_units_own_acts_apart(demo_district):
@@ -251,3 +266,80 @@ def test_outcomes_are_outcomes(demo_district):
     assert text.count("其中") <= text.count("。")  # never 「其中…其中」 in one sentence
     for sentence in text.split("。"):
         assert sentence.count("其中") <= 1, sentence
+
+
+def _text(draft) -> str:
+    return "\n".join(s["text"] for s in draft.content["sections"])
+
+
+def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_district):
+    """A lone 「一是」 with no 「二是」, an article's headline run into the sentence, 「及时稳妥」
+    for incidents none of which was closed, a 「仅」 that hides the unit's own work, and a
+    summary silent on the inspection the unit ran."""
+    unit = Unit.objects.get(code="D02")
+    annual = _generate(unit, ReportKind.ANNUAL_SUMMARY, subtree=False)
+    text = _text(annual)
+    for paragraph in text.splitlines():
+        if "一是" in paragraph:
+            assert "二是" in paragraph, paragraph  # a list of one is no list
+    assert "信息报送及时规范。" in text
+    assert re.search(r"如《[^》]+》一文，", text), text  # the headline quoted
+    assert not re.search(r"。如[^《“。]{0,12}：", text), text
+    closed = annual.facts["incidents_closed"]["value"]
+    assert ("舆情处置及时稳妥" in text) == bool(closed)  # none closed: not a boast
+    if not closed:  # said plainly among the problems, not 「办结还没有落实。应办的…」
+        total = annual.facts["incidents_total"]["value"]
+        assert f"全年登记网络舆情{total}起，均未办结。" in text
+    assert "组织开展意识形态工作督查1次，对3个单位" in text  # the 阵地 inspection it ran
+    civic = annual.facts.get("ledger:civic_practice", {}).get("value")
+    assert ("文明实践常态化" in text) == bool(civic)  # not 「常态化」 with none held
+    research = _generate(unit, ReportKind.RESEARCH_REPORT, subtree=True)
+    basics = next(s for s in research.content["sections"] if s["key"] == "basics")["text"]
+    assert "看，仅" not in basics, basics  # 「仅」 among the subordinates, not the unit's own
+    for line in basics.splitlines():
+        if "所属单位中仅" in line:
+            assert "全年没有此类记录" in line, line  # and who did none
+    screening = _generate(unit, ReportKind.RISK_SCREENING, subtree=True)
+    (chart,) = [c for s in screening.content["sections"] for c in s["charts"]]
+    assert "(" not in chart["title"]  # full-width marks, as in the body
+    for name, values in chart["series"]:
+        assert sum(values), name  # no legend entry for a level without a risk point
+    assert len(chart["colors"]) == len(chart["series"])
+    assert "三是开展督查1次，实地了解情况" in _text(research)
+
+
+def test_the_research_report_states_no_idle_unit_it_did_not_find(demo_district):
+    """「有的单位全年没有相关记录」 among the problems only when the 基本情况 named one."""
+    for code in ("D07", "D00"):
+        research = _generate(Unit.objects.get(code=code), ReportKind.RESEARCH_REPORT, subtree=True)
+        sections = {s["key"]: s["text"] for s in research.content["sections"]}
+        idle_named = "全年没有此类记录" in sections["basics"]
+        assert ("全年没有相关记录" in sections["problems"]) == idle_named, (code, sections)
+        if "差距明显" in sections["problems"] and not idle_named:
+            assert "多的是少的3倍以上" in sections["problems"]
+
+
+def test_a_documents_name_is_in_book_title_marks():
+    from luoshi.reports.engine.writer import document_name
+
+    assert document_name("关于开展意识形态领域风险点排查的通知（年度）") == (
+        "《关于开展意识形态领域风险点排查的通知（年度）》"
+    )
+    assert document_name("《2026年意识形态工作要点》") == "《2026年意识形态工作要点》"
+    assert document_name("2026年意识形态领域风险隐患排查") == "“2026年意识形态领域风险隐患排查”"
+
+
+@pytest.mark.parametrize(
+    ("idle", "said"),
+    [({0}, "“前松后紧”"), ({0, 1}, "“前松后紧”"), ({3}, "“前紧后松”"), ({1, 3}, "时紧时松")],
+)
+def test_the_rhythm_named_is_where_the_idle_quarters_are(idle, said):
+    from luoshi.reports.engine.research import _rhythm
+
+    assert _rhythm([("理论宣讲", idle)]) == said
+
+
+def test_a_research_report_with_one_way_of_working_lists_none(demo_district):
+    research = _generate(Unit.objects.get(code="D0701"), ReportKind.RESEARCH_REPORT, subtree=False)
+    method = next(s for s in research.content["sections"] if s["key"] == "method")["text"]
+    assert "一是" not in method or "二是" in method, method

@@ -539,3 +539,55 @@ def test_traditional_is_s2tw_by_default_and_the_units_choice_otherwise():
     assert lay.blocks[0].text == "為群眾做好考核，信息發布「三審」"
     hong_kong = layout(Document(title="t", preamble=[text], variant="s2hk"), "traditional")
     assert "羣眾" in hong_kong.blocks[0].text
+
+
+# --- the 落款 in the PDF -------------------------------------------------------------------
+
+WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
+LAST_LINE = "最后一段到此结束请审阅"  # the last body paragraph (one short line)
+
+
+def _pdf_words(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
+    """Every page's words as (xMin, yMin, xMax, yMax, text), from pdftotext -bbox."""
+    pages = pdftotext(pdf, "-bbox").split("<page ")[1:]
+    return [
+        [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in WORD.findall(page)]
+        for page in pages
+    ]
+
+
+def _page_of(pages, text: str) -> int:
+    found = [n for n, words in enumerate(pages) if any(text in w[4] for w in words)]
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+@needs_poppler
+@pytest.mark.parametrize("filler", range(15, 21))
+def test_pdf_signature_stays_with_the_last_paragraph_right_aligned(filler):
+    """However the body falls, the 落款 (unit name, then date) is right-aligned on the page of
+    the last body paragraph, and no page is left holding only the 落款. The filler sweeps the
+    last paragraph across the end of the first page (20 body lines under a one-line title)."""
+    line = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳"  # 26 + 2 indent = one line
+    document = Document(
+        title="网格",
+        preamble=[line] * filler + [LAST_LINE],
+        signature="中共某某区委宣传部",
+        date="2026年12月20日",
+    )
+    pdf = render_pdf(document)
+    pages = _pdf_words(pdf)
+    last = _page_of(pages, LAST_LINE)
+    assert _page_of(pages, "中共某某区委宣传部") == last
+    assert _page_of(pages, "2026年12月20日") == last
+    assert last == len(pages) - 1  # nothing after the 落款
+    words = {w[4]: w for w in pages[last]}
+    signature, date = words["中共某某区委宣传部"], words["2026年12月20日"]
+    right_edge = (210 - 26) / 25.4 * 72
+    char = 15.75
+    assert signature[1] < date[1]  # the date under the name
+    assert signature[2] == pytest.approx(right_edge - 2 * char, abs=char / 2)  # 右空二字
+    assert date[0] == pytest.approx(signature[0] + 2 * char, abs=char / 2)  # 首字右移二字
+    assert words[LAST_LINE][1] < signature[1]

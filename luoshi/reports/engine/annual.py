@@ -128,7 +128,9 @@ def _opinion(w: Writer) -> list[str]:
             text += f",已办结{w.n('incidents_closed')}"
         if w.has("incidents_hours"):
             text += f",平均处置用时{w.n('incidents_hours')}"
-        lines.append(f"舆情处置及时稳妥。健全研判、处置、回应机制,{text}。")
+        # 「及时稳妥」 only when some were closed: the unclosed ones are among the problems
+        lead = "舆情处置及时稳妥" if w.has("incidents_closed") else "舆情应对有序开展"
+        lines.append(f"{lead}。健全研判、处置、回应机制,{text}。")
     return lines
 
 
@@ -145,9 +147,9 @@ def _outreach(w: Writer) -> list[str]:
     if w.has("ledger:volunteer"):
         clauses.append(f"组织志愿服务{w.n('ledger:volunteer')}")
     if clauses:
-        lines.append(
-            f"文明实践常态化。{','.join(clauses)}。{w.outcome('civic_practice', lead='如')}"
-        )
+        # 「常态化」 only for 文明实践 that took place; volunteer service alone is just that
+        lead = "文明实践常态化" if w.has("ledger:civic_practice") else "志愿服务有序开展"
+        lines.append(f"{lead}。{','.join(clauses)}。{w.outcome('civic_practice', lead='如')}")
     return lines
 
 
@@ -177,6 +179,12 @@ def _risk(w: Writer) -> list[str]:
         if w.has("risks_resolved"):
             text += f",年内识别的风险点已化解{w.n('risks_resolved')}"
         lines.append(f"风险排查扎实开展。{text}。")
+    if w.has("inspection_plans") and w.has("inspected_units"):
+        actor = w.actor_for(["inspection_plans"])
+        lines.append(
+            f"督查检查压茬推进。{actor}组织开展意识形态工作督查{w.n('inspection_plans')},"
+            f"对{w.n('inspected_units')}单位逐项打分、反馈问题、督促整改。"
+        )
     if w.has("rectification_total") and w.has("rectification_closed"):
         lines.append(
             f"督查整改闭环管理。督查反馈整改事项{w.n('rectification_total')},"
@@ -216,6 +224,14 @@ def _chart(w: Writer) -> None:
     )
 
 
+# A rate none of whose items was done, by its total: (what the items were, what none got)
+NONE_DONE = {
+    "incidents_total": ("登记网络舆情", "办结"),
+    "events_held": ("举办讲座论坛", "事前备案"),
+    "pubs_total": ("发布信息", "经“三审”"),
+}
+
+
 def problem_line(w: Writer, problem: Problem) -> str:
     """The summary's wording of one problem (「全年未开展…」 for a zero against a target)."""
     if problem.kind == "missed":
@@ -224,7 +240,8 @@ def problem_line(w: Writer, problem: Problem) -> str:
         done, goal = problem.facts
         return f"部分工作频次不够。{quote(problem.subject)}全年完成{w.n(done)},未达到年度目标{w.n(goal)}。"
     if problem.kind == "rate" and not w.has(problem.facts[1]):
-        return f"{problem.subject}还没有落实。应办的{w.n(problem.facts[0])}均未完成。"
+        did, done = NONE_DONE.get(problem.facts[0], ("应办", "落实"))
+        return f"{problem.subject}没有落实。全年{did}{w.n(problem.facts[0])},均未{done}。"
     if problem.kind == "rate":
         total, count, rate = problem.facts
         return f"{problem.subject}还有缺口。应办{w.n(total)},已落实{w.n(count)},完成率{w.n(rate)},未达到100%的要求。"

@@ -100,19 +100,23 @@ def _problems(w: Writer, plan, data: dict, counts: dict) -> None:
         if not fact.value:
             continue
         found = [i.finding.description.rstrip("。") for i in items if i.unit_id == unit.pk]
-        listed = ";".join(f"{'①②③④⑤⑥⑦⑧⑨⑩'[k]}{d}" for k, d in enumerate(found[:10]))
+        listed = (  # one finding is not numbered 「①」
+            found[0]
+            if len(found) == 1
+            else ";".join(f"{'①②③④⑤⑥⑦⑧⑨⑩'[k]}{d}" for k, d in enumerate(found[:10]))
+        )
         w.say(f"{unit.name}:发现问题{w.n(fact.key)}。{listed}。")
-    _problems_chart(w, plan, counts)
+    _problems_chart(w, plan, data, counts)
 
 
-def _problems_chart(w: Writer, plan, counts: dict) -> None:
+def _problems_chart(w: Writer, plan, data: dict, counts: dict) -> None:
     """Problems per inspected unit, as bars (a plan that inspected one unit compares nothing)."""
     units = list(plan.inspected_units.order_by("path"))
     if len(units) < 2 or not any(counts[u.pk].value for u in units):
         return
     w.current.charts.append(
         {
-            "title": "各单位发现问题数",
+            "title": f"{data['label']}各单位发现问题数",
             "kind": "bar",
             "categories": [u.display_name for u in units],
             "series": [("发现问题", [counts[u.pk].value for u in units])],
@@ -132,9 +136,15 @@ def _requirements(w: Writer, plan, data: dict, counts: dict) -> None:
         if asks:
             text += ":" + ";".join(asks)
         w.say(text + "。")
+
+
+def _closing(w: Writer, plans: list) -> None:
+    """The requirement every inspected unit shares, once (not once per plan)."""
+    issuers = list(dict.fromkeys(p.unit.name for p in plans))
+    to = f"报{issuers[0]}" if len(issuers) == 1 else "分别报" + "、".join(issuers)
     w.say(
         f"各被督查单位要对照通报的问题逐项建立整改台账,明确责任人和整改时限,整改完成后将整改"
-        f"情况和佐证材料报{plan.unit.name};逾期未完成整改的,将在年度考核中予以扣分。"
+        f"情况和佐证材料{to};逾期未完成整改的,将在年度考核中予以扣分。"
     )
 
 
@@ -156,7 +166,11 @@ def _ranking(w: Writer, plan, data: dict, counts: dict) -> None:
             )
         )
         parts.append(f"第{place}名{result.unit.name}({w.n(key)})")
-    w.say(f"按督查评分表计分(满分{number(data['max_total'])}分)," + "、".join(parts) + "。")
+    w.say(
+        f"{data['label']}按督查评分表计分(满分{number(data['max_total'])}分),"
+        + "、".join(parts)
+        + "。"
+    )
 
 
 def build(w: Writer) -> None:
@@ -177,9 +191,13 @@ def build(w: Writer) -> None:
     outs = {key: w.open(key, heading, 1) for key, heading, _write in sections}
     for plan in plans:
         data = plan_bulletin(plan, today=w.book.today)
+        # several plans: the chart and the ranking say which plan they are of
+        data["label"] = quote(plan.title) if len(plans) > 1 else ""
         counts = {u.pk: w.book.plan_findings(plan, u) for u in plan.inspected_units.all()}
         for key, _heading, write in sections:
             w.current = outs[key]
             write(w, plan, data, counts)
+    w.current = outs["requirements"]
+    _closing(w, plans)
     for out in outs.values():
         w.drop_if_empty(out)

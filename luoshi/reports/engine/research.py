@@ -66,10 +66,12 @@ def _method(w: Writer) -> None:
     if w.has("screenings"):
         ways.append(f"汇总风险隐患排查自查情况{w.n('screenings')}")
     if w.has("inspection_plans"):
-        ways.append(f"结合开展的督查{w.n('inspection_plans')}实地了解情况")
+        ways.append(f"开展督查{w.n('inspection_plans')},实地了解情况")
     if w.has("tasks_total"):
         ways.append(f"比对已到期的交办报送任务{w.n('tasks_total')}的办理情况")
-    if ways:
+    if len(ways) == 1:
+        w.say(f"调研主要通过{ways[0]}了解情况。")
+    elif ways:
         w.say(
             "调研主要采取以下方式:"
             + "".join(f"{'一二三四'[i]}是{t};" for i, t in enumerate(ways))[:-1]
@@ -82,13 +84,14 @@ def _compare_branches(w: Writer, spreads: list[Spread]) -> None:
         active = [f for f in spread.ranked if f.value]
         top = active[:2]
         named = "、".join(f"{f.extra['unit']}({w.n(f.key)})" for f in top)
+        # the comparison is among the subordinate units: 「仅」 never hides the unit's own
         text = f"从{spread.label}看," + (
-            f"{named}开展较多" if len(active) > 1 else f"仅{named}有相关记录"
+            f"{named}开展较多" if len(active) > 1 else f"所属单位中仅{named}有相关记录"
         )
         if len(active) > 2:
             tail = active[-1]
             text += f",{tail.extra['unit']}相对较少({w.n(tail.key)})"
-        if spread.idle and len(active) > 1:
+        if spread.idle:
             names = "、".join(f.extra["unit"] for f in spread.idle)
             text += f";{names}全年没有此类记录"
         w.say(text + "。")
@@ -105,8 +108,9 @@ def _compare_branches(w: Writer, spreads: list[Spread]) -> None:
     )
 
 
-def _compare_quarters(w: Writer) -> list[str]:
-    """For a unit alone: how the year's work spread over the quarters."""
+def _compare_quarters(w: Writer) -> list[tuple[str, set[int]]]:
+    """For a unit alone: how the year's work spread over the quarters; returns the activities
+    with an idle quarter, each with the idle quarters (0 … 3)."""
     uneven = []
     for code, label in COMPARED:
         if not w.has(f"ledger:{code}"):
@@ -117,7 +121,7 @@ def _compare_quarters(w: Writer) -> list[str]:
         text = f"{label}全年{w.n(f'ledger:{code}')},分布为" + "、".join(parts)
         if idle:
             text += f",{'、'.join(idle)}没有开展"
-            uneven.append(label)
+            uneven.append((label, {i for i, f in enumerate(facts) if not f.value}))
         w.say(text + "。")
     return uneven
 
@@ -165,17 +169,30 @@ def _problem(w: Writer, problem: Problem) -> str:
     return f"调研发现督查反馈的{w.n('rectification_open')}整改事项尚未销号,整改闭环不够。"
 
 
-def _analysis(w: Writer, spreads: list[Spread], quarters: list[str]) -> list[str]:
+def _rhythm(quarters: list[tuple[str, set[int]]]) -> str:
+    """「前松后紧」 only when the idle quarters are all in the first half of the year."""
+    idle = set().union(*(gaps for _label, gaps in quarters))
+    if idle <= {0, 1}:
+        return "“前松后紧”"
+    if idle <= {2, 3}:
+        return "“前紧后松”"
+    return "时紧时松"
+
+
+def _analysis(w: Writer, spreads: list[Spread], quarters: list) -> list[str]:
     """Problems found, and the kinds of cause and advice they call for."""
     kinds = []
     lines = []
     uneven = [s for s in spreads if s.uneven]
     if uneven:
         labels = "、".join(s.label for s in uneven[:3])
-        lines.append(f"工作开展不平衡。{labels}在所属单位之间差距明显,有的单位全年没有相关记录。")
+        # 「全年没有」 only where a unit did none; else the gap is the ratio that made it uneven
+        gap = "有的单位全年没有相关记录" if any(s.idle for s in uneven) else "多的是少的3倍以上"
+        lines.append(f"工作开展不平衡。{labels}在所属单位之间差距明显,{gap}。")
         kinds.append("uneven")
     if quarters:
-        lines.append(f"工作节奏不均衡。{'、'.join(quarters[:3])}存在整季度空档,工作“前松后紧”。")
+        labels = "、".join(label for label, _idle in quarters[:3])
+        lines.append(f"工作节奏不均衡。{labels}存在整季度空档,工作{_rhythm(quarters)}。")
         kinds.append("rhythm")
     for problem in gather(w.book):
         lines.append(_problem(w, problem))
@@ -198,7 +215,7 @@ def build(w: Writer) -> None:
     _method(w)
     w.open("basics", "基本情况", 1)
     spreads = _spreads(w) if v.subtree else []
-    quarters: list[str] = []
+    quarters: list[tuple[str, set[int]]] = []
     if spreads:
         _compare_branches(w, spreads)
     else:

@@ -8,7 +8,7 @@ drawn in each level's own colour with whole-number axes.
 
 from __future__ import annotations
 
-from luoshi.reports.engine.writer import Writer, quote
+from luoshi.reports.engine.writer import Writer, document_name
 from luoshi.risks.models import RiskLevel
 
 
@@ -16,17 +16,17 @@ def _campaign(w: Writer, campaign) -> str:
     facts = w.book.campaign_facts(campaign)
     deadline = campaign.task.deadline
     text = (
-        f"{campaign.unit.name}印发{quote(campaign.title)},部署{w.n(facts['assigned'].key)}"
+        f"{campaign.unit.name}印发{document_name(campaign.title)},部署{w.n(facts['assigned'].key)}"
         f"单位开展自查,要求于{deadline.month}月{deadline.day}日前完成"
         if w.has(facts["assigned"].key)
-        else f"{campaign.unit.name}印发{quote(campaign.title)}"
+        else f"{campaign.unit.name}印发{document_name(campaign.title)}"
     )
     if w.has(facts["done"].key):
         text += f",已完成自查{w.n(facts['done'].key)}"
     if w.has(facts["due"].key):
         text += f",按时完成{w.n(facts['on_time'].key)}"
     elif deadline >= w.book.today:
-        text += ",自查尚未到截止日期"
+        text += ",其余单位自查尚未到截止日期" if w.has(facts["done"].key) else ",自查尚未到截止日期"
     return text + "。"
 
 
@@ -95,9 +95,11 @@ def _by_area(w: Writer, levels: list) -> None:
             w.say(text)
     if areas:  # after the last area: the chart never pushes the listing to the next page
         categories = list(areas)
+        # only the levels that have a risk point: a legend entry with no bar says nothing
+        levels = [lv for lv in levels if any(r.level_id == lv.pk for r in risks)]
         w.current.charts.append(
             {
-                "title": "在控风险点分布(领域×等级)",
+                "title": "在控风险点分布（领域×等级）",
                 "kind": "bar",
                 "categories": categories,
                 "series": [

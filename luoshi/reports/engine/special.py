@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from luoshi.reports.engine.problems import Problem, gather
 from luoshi.reports.engine.statform_facts import STUDY_APP_KEYS
-from luoshi.reports.engine.writer import Writer, quote
+from luoshi.reports.engine.writer import NUMERALS, Writer, quote
 
 
 def _theory(w: Writer) -> list[str]:
@@ -43,10 +43,9 @@ def _study_app(w: Writer) -> list[str]:
     if w.book.unit.unit_type.code != "street" or not w.has(STUDY_APP_KEYS[0]):
         return []
     rate = f",占党员总数{w.n(STUDY_APP_KEYS[1])}" if w.has(STUDY_APP_KEYS[1]) else ""
-    return [
-        f"推广学习平台。全街道党员下载学习强国{w.n(STUDY_APP_KEYS[0])}{rate}"
-        "(据各期统计表已采纳数据)。"
-    ]
+    quarter = w.book.get(STUDY_APP_KEYS[0]).extra.get("quarter", 4)
+    when = f"截至{NUMERALS[quarter - 1]}季度末"  # a stock, as of its last accepted quarter
+    return [f"推广学习平台。{when},全街道党员下载学习强国{w.n(STUDY_APP_KEYS[0])}{rate}。"]
 
 
 def _responsibility(w: Writer) -> list[str]:

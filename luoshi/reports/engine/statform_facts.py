@@ -37,10 +37,13 @@ def add_study_app_facts(book: FactBook) -> None:
         params={"figure": DOWNLOADS, "of": MEMBERS},
         today=book.today,
     )
-    latest = next((v for v in reversed(rates) if v.total), None)
+    quarter = next((q for q in range(len(rates) - 1, -1, -1) if rates[q].total), None)
+    latest = rates[quarter] if quarter is not None else None
     count = latest.count if latest else None
     url = latest.count_url if latest else ""
-    book.add(Fact(STUDY_APP_KEYS[0], "党员下载学习强国人数", count, "人", url, count))
+    # the stock is of that quarter: the report says 「截至三季度末」, not a year-end figure
+    extra = {"quarter": quarter + 1} if latest else {}
+    book.add(Fact(STUDY_APP_KEYS[0], "党员下载学习强国人数", count, "人", url, count, extra=extra))
     rate, members = (latest.rate, latest.total) if latest else (None, None)
     # As every rate fact: ``records`` is the denominator (党员总数), never 0 for a stated rate.
     book.add(Fact(STUDY_APP_KEYS[1], "占党员总数", rate, "%", url, members))

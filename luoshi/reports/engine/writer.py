@@ -13,11 +13,15 @@ Rules it keeps for every kind (docs/reports.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from luoshi.reports.engine.facts import FactBook, compare
 
 NUMERALS = "一二三四五六七八九十"
+# Activities whose record title is an article's headline: quoted as 《…》一文, not run into
+# the sentence (「如示范区：新时代文明实践站…，阅读量…」 reads as if 示范区 were the actor).
+HEADLINES = {"publicity"}
 # Blocks write ASCII , ; : ( ) for readability of the code; documents use full-width marks.
 FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）"})
 
@@ -30,6 +34,19 @@ def quote(text: str) -> str:
     """「“…”」 around ``text``; its own “” become ‘’ (GB/T 15834 nested quotation marks)."""
     inner = " ".join((text or "").split()).replace("“", "‘").replace("”", "’")
     return f"“{inner}”"
+
+
+DOCUMENT_GENRES = ("通知", "方案", "意见", "办法", "要点", "决定", "规定", "通报", "细则")
+# a parenthetical after a document's name (「…的通知（年度）」)
+_TRAILER = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def document_name(title: str) -> str:
+    """A document's name in 《》 (「印发《关于…的通知》」); any other title in “”."""
+    title = " ".join((title or "").split()).strip("《》")
+    if _TRAILER.sub("", title).endswith(DOCUMENT_GENRES):
+        return f"《{title}》"
+    return quote(title)
 
 
 def ordinal(i: int) -> str:
@@ -143,9 +160,13 @@ class Writer:
             self.current.paragraphs.append(full_width(text))
 
     def items(self, lines: list[str], *, style: str = "是") -> None:
-        """「一是…。二是…。」 in one paragraph (``style`` 是), or 「1.…」 paragraphs (``.``)."""
+        """「一是…。二是…。」 in one paragraph (``style`` 是), or 「1.…」 paragraphs (``.``).
+
+        A single item is said as it is: 「一是」 with no 「二是」 after it is not a list."""
         lines = [line for line in lines if line]
-        if style == "是":
+        if len(lines) == 1:
+            self.say(lines[0])
+        elif style == "是":
             self.say("".join(f"{ordinal(i)}是{line}" for i, line in enumerate(lines)))
         else:
             for i, line in enumerate(lines, start=1):
@@ -157,6 +178,8 @@ class Writer:
         if len(rows) <= nth:
             return ""
         title, effect = rows[nth]
+        if code in HEADLINES:
+            title = f"《{title.strip('《》')}》一文"
         return f"{lead}{title},{effect}。"
 
     def both(self, key: str, *, own: str, whole: str, yoy: bool = False) -> str:
@@ -173,4 +196,13 @@ class Writer:
         return text
 
 
-__all__ = ["Voice", "Writer", "Out", "full_width", "quote", "ordinal", "NUMERALS"]
+__all__ = [
+    "Voice",
+    "Writer",
+    "Out",
+    "full_width",
+    "quote",
+    "document_name",
+    "ordinal",
+    "NUMERALS",
+]
