@@ -353,7 +353,8 @@ def test_query_count_does_not_grow_with_the_tree(client, world, users):
     # metrics cover (按时报送率, 逾期未报: until yesterday), two for the ledger chart (by
     # type, the types' names), one live count each for the metrics no rollup answers
     # (平均响应用时, 逾期未整改), three for the risk heat map (areas, levels, the
-    # ``risks_open`` breakdown), one to find the year's assessment
+    # ``risks_open`` breakdown), one to find the year's assessment, one for the forms'
+    # latest accepted figures (统计报表)
     leader = users.leader
     leader.has_perm("dashboard.view_dashboard")
     selectors.resolve_unit(leader)  # loads the roles and the user's unit
