@@ -127,3 +127,37 @@ def test_a_template_of_another_type_is_refused(client, users, jobs_at_once):
     upload = SimpleUploadedFile("中心组学习模板.xlsx", template)
     _import(client, "study_group", upload)
     assert LedgerRecord.objects.get().activity_type.code == "study_group"
+
+
+def test_a_record_typed_twice_is_warned_about_and_saved_only_when_confirmed(client, tree, users):
+    study = ActivityType.objects.get(code="study_group")
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    data = {
+        "unit": tree.own.pk,
+        "activity_type": study.pk,
+        "date": day.isoformat(),
+        "title": "中心组专题学习  全会精神",
+        "summary": "传达学习全会精神。",
+    }
+    client.force_login(users.clerk)
+    url = reverse("ledger:create")
+    assert client.post(url, data).status_code == 302
+    data["title"] = "中心组专题学习 全会精神"  # the same title, spaced otherwise
+    again = client.post(url, data)
+    page = again.content.decode()
+    assert again.status_code == 200
+    assert "本单位已有同一天、同一标题的「中心组学习」记录" in page
+    assert 'type="checkbox" name="confirm_repeat"' in page
+    assert "传达学习全会精神。" in page  # what was typed is kept
+    assert LedgerRecord.objects.count() == 1
+
+    other_day = {**data, "date": (day - datetime.timedelta(days=1)).isoformat()}
+    assert client.post(url, other_day).status_code == 302  # another day is another meeting
+    assert client.post(url, {**data, "confirm_repeat": "on"}).status_code == 302
+    assert LedgerRecord.objects.count() == 3
+
+
+def test_a_first_record_shows_no_repeat_box(client, users):
+    client.force_login(users.clerk)
+    page = client.get(reverse("ledger:create")).content.decode()
+    assert 'name="confirm_repeat"' in page and 'type="checkbox" name="confirm_repeat"' not in page

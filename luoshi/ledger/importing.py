@@ -24,6 +24,7 @@ from luoshi.core.excel_import import (
     read_rows,
 )
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.ledger.selectors import repeat_key
 from luoshi.units.models import Unit
 
 # Columns whose value goes to the model field of the same name (all but 单位编码).
@@ -201,10 +202,6 @@ def import_records(
     return ImportResult(created=created, skipped=skipped)
 
 
-def _repeat_key(record: LedgerRecord) -> tuple:
-    return (record.unit_id, record.date, " ".join(record.title.split()))
-
-
 def _sort_out_repeats(records, activity_type, duplicates, headers):
     """(records to write, rows skipped, errors): a record repeats one already kept (same unit,
     type, date and title) or an earlier row of the file. Re-importing a file doubles nothing."""
@@ -215,10 +212,10 @@ def _sort_out_repeats(records, activity_type, duplicates, headers):
         unit_id__in={r.unit_id for r in records},
         date__in={r.date for r in records},
     ).values_list("unit_id", "date", "title")
-    seen = {(unit, day, " ".join(title.split())) for unit, day, title in kept}
+    seen = {repeat_key(unit, day, title) for unit, day, title in kept}
     fresh, errors = [], []
     for record in records:
-        key = _repeat_key(record)
+        key = repeat_key(record.unit_id, record.date, record.title)
         if key in seen:
             message = _(
                 "与已有记录重复（同一单位、活动类型、日期和标题）；如确需导入，请在「遇到重复记录」"
