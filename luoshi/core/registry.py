@@ -186,6 +186,9 @@ class Todo:
     detail: str
     url: str
     due: Any = None  # a date, for sorting and 「本周到期」
+    # the menu page (URL name) whose count it adds to; by default the page whose address
+    # begins ``url``
+    page: str = ""
 
 
 def todo_source(source: Callable[[Any], list]) -> None:
