@@ -95,3 +95,15 @@ def test_the_pages_ask_before_a_final_step(tree, users, client):
     client.force_login(users.inspector)
     page = client.get(setup.plan.get_absolute_url()).content.decode()
     assert 'data-ls-confirm="完成后督查方案关闭' in _button(page, "plan-complete")
+
+
+def test_wide_steps_ask_before_they_reach_every_unit(tree, users, client):
+    from tests.tasks_support import task_world
+
+    world = task_world(tree, users)
+    client.force_login(world.issuer)
+    page = client.get(reverse("tasks:task_create")).content.decode()
+    assert "下发后所选各单位立即收到任务和通知" in _button(page, "submit")
+    client.force_login(users.admin)
+    page = client.get(reverse("risks:campaign_create")).content.decode()
+    assert "各单位并通知其人员。确定发起吗？" in _button(page, "submit")
