@@ -161,3 +161,36 @@ def test_a_first_record_shows_no_repeat_box(client, users):
     client.force_login(users.clerk)
     page = client.get(reverse("ledger:create")).content.decode()
     assert 'name="confirm_repeat"' in page and 'type="checkbox" name="confirm_repeat"' not in page
+
+
+def test_a_publication_is_not_registered_as_published_in_the_future():
+    from luoshi.publications.forms import PublishForm
+
+    later = timezone.localtime() + datetime.timedelta(days=2)
+    form = PublishForm(data={"url": "https://example.cn/a", "at": later.strftime("%Y-%m-%d %H:%M")})
+    assert not form.is_valid()
+    assert form.errors["at"] == ["登记的是已发布的稿件，发布时间不能晚于当前时间。"]
+    earlier = timezone.localtime() - datetime.timedelta(hours=1)
+    form = PublishForm(
+        data={"url": "https://example.cn/a", "at": earlier.strftime("%Y-%m-%d %H:%M")}
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_a_risk_is_not_identified_tomorrow(tree, users):
+    from luoshi.risks.forms import RiskForm
+    from luoshi.risks.models import RiskArea, RiskLevel
+
+    data = {
+        "unit": tree.own.pk,
+        "area": RiskArea.objects.get(code="online").pk,
+        "level": RiskLevel.objects.get(code="blue").pk,
+        "description": "公众号转载把关不严",
+        "measures": "落实三审",
+        "identified_on": tomorrow().isoformat(),
+    }
+    form = RiskForm(data=data, user=users.clerk)
+    assert not form.is_valid()
+    assert form.errors["identified_on"] == ["识别日期不能晚于今天。"]
+    form = RiskForm(data={**data, "identified_on": timezone.localdate()}, user=users.clerk)
+    assert "identified_on" not in form.errors
