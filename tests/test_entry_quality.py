@@ -194,3 +194,37 @@ def test_a_risk_is_not_identified_tomorrow(tree, users):
     assert form.errors["identified_on"] == ["识别日期不能晚于今天。"]
     form = RiskForm(data={**data, "identified_on": timezone.localdate()}, user=users.clerk)
     assert "identified_on" not in form.errors
+
+
+def test_a_file_refused_for_repeats_is_imported_again_by_one_choice(client, users, jobs_at_once):
+    from luoshi.core.background import ImportJob
+
+    client.force_login(users.clerk)
+    rows = [study_row(title="中心组第一次集体学习")]
+    _import(client, "study_group", xlsx(STUDY_HEADERS, rows))
+    rows.append(study_row(title="中心组第二次集体学习"))
+    refused = _import(client, "study_group", xlsx(STUDY_HEADERS, rows)).content.decode()
+    assert "文件中有 1 行与已有记录重复。如何处理？" in refused
+    assert LedgerRecord.objects.count() == 1
+    job = ImportJob.objects.order_by("-pk").first()
+    url = reverse("ledger:import_repeats", args=[job.pk])
+
+    done = client.post(url, {"duplicates": "skip"}, follow=True).content.decode()
+    assert "跳过与已有记录重复的 1 行" in done  # no second upload
+    assert LedgerRecord.objects.count() == 2
+    again = client.post(url, {"duplicates": "keep"}, follow=True).content.decode()
+    assert "该文件已处理或已过期，请重新上传。" in again  # the kept copy answers once
+    assert LedgerRecord.objects.count() == 2
+
+    client.force_login(users.sibling_clerk)  # another user's job is not theirs to re-run
+    assert client.post(url, {"duplicates": "keep"}).status_code == 404
+
+
+def test_a_file_with_other_errors_offers_no_repeat_choice(client, users, jobs_at_once):
+    client.force_login(users.clerk)
+    rows = [study_row(title="中心组第一次集体学习")]
+    _import(client, "study_group", xlsx(STUDY_HEADERS, rows))
+    rows.append(study_row(date=tomorrow(), title="下周学习"))
+    page = _import(client, "study_group", xlsx(STUDY_HEADERS, rows)).content.decode()
+    assert "与已有记录重复" in page and FUTURE in page
+    assert 'data-testid="repeat-choice"' not in page

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from luoshi.core import rollups
+from luoshi.core import background, rollups
 from luoshi.core.excel_import import (
     ChoiceParser,
     Column,
@@ -135,6 +136,7 @@ class ImportResult:
     created: list[LedgerRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0  # rows repeating a record, left out on request
+    repeats: int = 0  # refused only for repeating records: the user may skip or keep them
 
     @property
     def ok(self) -> bool:
@@ -187,10 +189,11 @@ def import_records(
         records.append(record)
 
     records, skipped, repeat_errors = _sort_out_repeats(records, activity_type, duplicates, headers)
+    only_repeats = bool(repeat_errors) and len(errors) == 0
     errors += repeat_errors
     if errors:
         errors.sort(key=lambda e: (e.row, _column_order(spec, e.column)))
-        return ImportResult(errors=errors)
+        return ImportResult(errors=errors, repeats=len(repeat_errors) if only_repeats else 0)
     with transaction.atomic():
         # In bulk: one INSERT per batch for the records and one for their history rows
         # (simple-history's bulk helper), then one operation-log entry for the import.
@@ -331,11 +334,17 @@ def run_import_job(job, progress) -> dict:
             ip=job.params.get("ip"),
             duplicates=job.params.get("duplicates", Duplicates.REFUSE),
         )
+    retry_file = ""
+    if result.repeats:  # the same file answers 跳过/全部导入 without being uploaded again
+        with open(job.file, "rb") as uploaded:
+            retry_file = str(background.save_upload(File(uploaded), ".xlsx"))
     return {
         "activity_type": activity_type.name,
         "activity_type_code": activity_type.code,  # 重新上传 opens the form with this type
         "count": result.count,
         "skipped": result.skipped,
+        "repeats": result.repeats,
+        "retry_file": retry_file,
         "error_count": len(result.errors),
         "errors_truncated": len(result.errors) > MAX_ERRORS_SHOWN,
         "max_errors_shown": MAX_ERRORS_SHOWN,
