@@ -127,3 +127,104 @@ def test_a_template_of_another_type_is_refused(client, users, jobs_at_once):
     upload = SimpleUploadedFile("中心组学习模板.xlsx", template)
     _import(client, "study_group", upload)
     assert LedgerRecord.objects.get().activity_type.code == "study_group"
+
+
+def test_a_record_typed_twice_is_warned_about_and_saved_only_when_confirmed(client, tree, users):
+    study = ActivityType.objects.get(code="study_group")
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    data = {
+        "unit": tree.own.pk,
+        "activity_type": study.pk,
+        "date": day.isoformat(),
+        "title": "中心组专题学习  全会精神",
+        "summary": "传达学习全会精神。",
+    }
+    client.force_login(users.clerk)
+    url = reverse("ledger:create")
+    assert client.post(url, data).status_code == 302
+    data["title"] = "中心组专题学习 全会精神"  # the same title, spaced otherwise
+    again = client.post(url, data)
+    page = again.content.decode()
+    assert again.status_code == 200
+    assert "本单位已有同一天、同一标题的「中心组学习」记录" in page
+    assert 'type="checkbox" name="confirm_repeat"' in page
+    assert "传达学习全会精神。" in page  # what was typed is kept
+    assert LedgerRecord.objects.count() == 1
+
+    other_day = {**data, "date": (day - datetime.timedelta(days=1)).isoformat()}
+    assert client.post(url, other_day).status_code == 302  # another day is another meeting
+    assert client.post(url, {**data, "confirm_repeat": "on"}).status_code == 302
+    assert LedgerRecord.objects.count() == 3
+
+
+def test_a_first_record_shows_no_repeat_box(client, users):
+    client.force_login(users.clerk)
+    page = client.get(reverse("ledger:create")).content.decode()
+    assert 'name="confirm_repeat"' in page and 'type="checkbox" name="confirm_repeat"' not in page
+
+
+def test_a_publication_is_not_registered_as_published_in_the_future():
+    from luoshi.publications.forms import PublishForm
+
+    later = timezone.localtime() + datetime.timedelta(days=2)
+    form = PublishForm(data={"url": "https://example.cn/a", "at": later.strftime("%Y-%m-%d %H:%M")})
+    assert not form.is_valid()
+    assert form.errors["at"] == ["登记的是已发布的稿件，发布时间不能晚于当前时间。"]
+    earlier = timezone.localtime() - datetime.timedelta(hours=1)
+    form = PublishForm(
+        data={"url": "https://example.cn/a", "at": earlier.strftime("%Y-%m-%d %H:%M")}
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_a_risk_is_not_identified_tomorrow(tree, users):
+    from luoshi.risks.forms import RiskForm
+    from luoshi.risks.models import RiskArea, RiskLevel
+
+    data = {
+        "unit": tree.own.pk,
+        "area": RiskArea.objects.get(code="online").pk,
+        "level": RiskLevel.objects.get(code="blue").pk,
+        "description": "公众号转载把关不严",
+        "measures": "落实三审",
+        "identified_on": tomorrow().isoformat(),
+    }
+    form = RiskForm(data=data, user=users.clerk)
+    assert not form.is_valid()
+    assert form.errors["identified_on"] == ["识别日期不能晚于今天。"]
+    form = RiskForm(data={**data, "identified_on": timezone.localdate()}, user=users.clerk)
+    assert "identified_on" not in form.errors
+
+
+def test_a_file_refused_for_repeats_is_imported_again_by_one_choice(client, users, jobs_at_once):
+    from luoshi.core.background import ImportJob
+
+    client.force_login(users.clerk)
+    rows = [study_row(title="中心组第一次集体学习")]
+    _import(client, "study_group", xlsx(STUDY_HEADERS, rows))
+    rows.append(study_row(title="中心组第二次集体学习"))
+    refused = _import(client, "study_group", xlsx(STUDY_HEADERS, rows)).content.decode()
+    assert "文件中有 1 行与已有记录重复。如何处理？" in refused
+    assert LedgerRecord.objects.count() == 1
+    job = ImportJob.objects.order_by("-pk").first()
+    url = reverse("ledger:import_repeats", args=[job.pk])
+
+    done = client.post(url, {"duplicates": "skip"}, follow=True).content.decode()
+    assert "跳过与已有记录重复的 1 行" in done  # no second upload
+    assert LedgerRecord.objects.count() == 2
+    again = client.post(url, {"duplicates": "keep"}, follow=True).content.decode()
+    assert "该文件已处理或已过期，请重新上传。" in again  # the kept copy answers once
+    assert LedgerRecord.objects.count() == 2
+
+    client.force_login(users.sibling_clerk)  # another user's job is not theirs to re-run
+    assert client.post(url, {"duplicates": "keep"}).status_code == 404
+
+
+def test_a_file_with_other_errors_offers_no_repeat_choice(client, users, jobs_at_once):
+    client.force_login(users.clerk)
+    rows = [study_row(title="中心组第一次集体学习")]
+    _import(client, "study_group", xlsx(STUDY_HEADERS, rows))
+    rows.append(study_row(date=tomorrow(), title="下周学习"))
+    page = _import(client, "study_group", xlsx(STUDY_HEADERS, rows)).content.decode()
+    assert "与已有记录重复" in page and FUTURE in page
+    assert 'data-testid="repeat-choice"' not in page

@@ -287,6 +287,7 @@ def test_an_administrator_sees_and_ends_a_session(client, users, settings):
     page = admin.get(reverse("accounts:sessions")).content.decode()
     assert "u_clerk" in page and "203.0.113.5" in page and "clerk-phone" in page
     assert "当前会话" in page  # the administrator's own row cannot be ended here
+    assert "在这台设备上的登录将立即结束，未保存的填写会丢失。确定强退吗？" in page  # asked once
 
     session = UserSession.objects.get(user=users.clerk)
     response = admin.post(reverse("accounts:session_end", args=[session.pk]))

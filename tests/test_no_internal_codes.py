@@ -63,3 +63,47 @@ def test_every_list_says_how_many_records_it_has_once_and_rightly(demo_district)
         assert shown == paginator.count == len(pks), url
         checked += 1
     assert checked >= 10
+
+
+def test_list_filters_pick_by_name_never_a_typed_code_or_id(client, tree, users):
+    """The figures' links filter the report list by plan, duty item and task; the form offers
+    the plan by its name, and never asks anyone to type a code or a record number."""
+    import datetime
+
+    from django.urls import reverse
+
+    from luoshi.tasks.models import Frequency, ReportingSchedule
+    from tests.tasks_support import issue, task_world
+
+    world = task_world(tree, users)
+    schedule = ReportingSchedule.objects.create(
+        unit=tree.own,
+        created_by=world.issuer,
+        code="monthly_info",
+        title_template="{period}意识形态工作信息报送",
+        requirements="报送本月情况。",
+        frequency=Frequency.MONTHLY,
+        due_day=25,
+        starts_on=datetime.date(2026, 1, 1),
+        subtree_root=tree.own,
+    )
+    task = issue(world, title="报送学习贯彻情况")
+    client.force_login(world.issuer)
+    url = reverse("tasks:assignments")
+    page = client.get(url, {"schedule": schedule.code}).content.decode()
+    form = re.search(r'<form method="get"[^>]*id="ls-filter".*?</form>', page, re.S).group(0)
+    assert re.search(r'<select name="schedule"[^>]*>.*?意识形态工作信息报送</option>', form, re.S)
+    assert 'value="monthly_info" selected' in form
+    assert "编码" not in visible_text(form)
+    assert 'type="hidden" name="task"' in form and not re.search(
+        r'type="(text|number)" name="(task|schedule|duty_item)"', form
+    )
+    listed = client.get(url, {"task": task.pk}).content.decode()
+    assert "报送学习贯彻情况" in listed  # the task's own link still filters
+
+    from tests.test_risks import launch
+
+    campaign = launch(world.issuer, tree.own, tree.own)
+    page = client.get(reverse("risks:screenings"), {"campaign": campaign.pk}).content.decode()
+    assert re.search(r'<select name="campaign"', page)
+    assert f'<option value="{campaign.pk}" selected' in page

@@ -130,3 +130,19 @@ def test_new_fields_are_sealed_and_a_changed_unit_breaks_the_chain(tree, users):
     OperationLog.objects.filter(pk=entry.pk).update(unit=make_unit("别处", "X9"))
     with pytest.raises(CommandError, match="本条被改动"):
         call_command("verify_log_chain", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_a_tasks_duty_item_is_logged_by_its_name_not_its_code(tree, users):
+    from luoshi.duty import services as duty_services
+    from luoshi.duty.catalog import item_code_choices
+    from luoshi.duty.pack_format import DEFAULT_PACK
+
+    if not item_code_choices():
+        duty_services.load_pack_file(DEFAULT_PACK)
+    code, name = item_code_choices()[0]
+    task = issue(task_world(tree, users))
+    task.duty_item_code = code
+    task.save()
+    text = _entries(task).filter(action="~").order_by("id").last().sentence
+    assert f"关联责任项由「空」改为「{name}」" in text, text
+    assert "编码" not in text and f"「{code}」" not in text

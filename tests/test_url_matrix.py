@@ -118,6 +118,8 @@ PERSONAL_URLS = {
     "else can revoke it (404)",
     "job": "a person's own background import; tests/test_ledger_excel.py checks that nobody "
     "else can open it (404)",
+    "ledger:import_repeats": "a person's own refused import, run again; "
+    "tests/test_entry_quality.py checks that nobody else can (404)",
 }
 # Views whose ``pk`` is not their ``model`` (e.g. a create page under a parent record).
 PK_MODEL_OVERRIDES = {

@@ -2,6 +2,7 @@
 where the step is taken; notices are done once their step is taken."""
 
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +63,30 @@ def test_the_home_page_and_the_top_bar_show_the_same_count(client, tree, users):
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="todo-submit-count">1<' in page
     assert 'data-testid="todo-count">1<' in page
+
+
+def _menu_counts(page: str) -> dict[str, str]:
+    found = re.findall(
+        r'class="ls-menu-item[^"]*" href="([^"]+)">[^<]*<i[^>]*></i>\s*([^<]+?)\s*'
+        r'<span[^>]*data-testid="menu-todo">(\d+)<',
+        page,
+    )
+    return {label: count for _, label, count in found}
+
+
+def test_the_menu_shows_each_page_s_waiting_steps_beside_its_name(client, tree, users):
+    world = task_world(tree, users)
+    task = issue(world, title="报送学习情况")
+    issue(world, title="报送宣讲情况")
+    client.force_login(world.news_clerk)
+    assert _menu_counts(client.get(reverse("home")).content.decode()) == {"收件箱": "2"}
+
+    news = task.assignments.get(unit=world.news)
+    services.submit(
+        assignment=news, user=world.news_clerk, response="已学习。", files=[pdf_upload()]
+    )
+    client.force_login(world.issuer)  # the report waits beside 我发出的任务, not the inbox
+    assert _menu_counts(client.get(reverse("home")).content.decode()) == {"我发出的任务": "1"}
 
 
 def test_a_notice_is_done_once_its_step_is_taken(tree, users, django_capture_on_commit_callbacks):

@@ -66,6 +66,9 @@ ASSESSMENT = Workflow(
             target=S.REVIEWED,
             permission="assessment.score_assessment",
             allowed=nothing_pending,
+            confirm=gettext_lazy(
+                "复核通过后分数锁定，不能再修改或退回重算，只待发布；确定复核通过吗？"
+            ),
         ),
         Transition(
             "return",

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from luoshi.core import registry
+
 # Fields that never enter a description with their value.
 SECRET_FIELDS = {"password", "secret", "key_hash", "token_hash", "otp_secret"}
 # Steps whose comment is the reason for refusing something.
@@ -52,6 +54,9 @@ def display_value(field, value) -> str:
         return ""
     if field.name in SECRET_FIELDS:
         return _("（已修改）")
+    coded = registry.CODE_FIELDS.get(_path(field))
+    if coded is not None:
+        return str(coded[1]().get(value, value))
     if field.many_to_many:
         return _many(field, value)
     if field.choices:
@@ -69,7 +74,15 @@ def display_value(field, value) -> str:
     return str(value)[:TEXT_LIMIT]
 
 
+def _path(field) -> str:
+    model = getattr(field, "model", None)
+    return f"{model._meta.label_lower}.{field.name}" if model is not None else ""
+
+
 def field_label(field, labels: dict | None = None) -> str:
+    coded = registry.CODE_FIELDS.get(_path(field))
+    if coded is not None:
+        return str(coded[0])
     labels = labels or {}
     return str(labels.get(field.name, getattr(field, "verbose_name", field.name)))
 

@@ -9,6 +9,7 @@ from luoshi.channels import selectors, services
 from luoshi.channels.filters import ChannelFilter
 from luoshi.channels.forms import ChannelCheckForm, ChannelCloseForm, ChannelForm
 from luoshi.channels.models import Channel, ChannelCheck, ChannelStatus
+from luoshi.channels.workflow import CHANNEL_FLOW
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -171,6 +172,10 @@ class ChannelCloseView(ChannelActionMixin, generic.FormView):
         if not self.channel.is_active:
             return self.refuse(_("阵地已关闭。"))
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("confirm", CHANNEL_FLOW.transitions["close"].confirm)
+        return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
         try:

@@ -16,6 +16,7 @@ CHANNEL_FLOW = Workflow(
             target=ChannelStatus.CLOSED,
             permission="channels.change_channel",
             comment_required=True,
+            confirm=_("关闭后该阵地停止使用，不能重新开启，也不能再登记检查；确定关闭吗？"),
         ),
     ],
 )

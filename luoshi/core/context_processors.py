@@ -1,6 +1,6 @@
 from luoshi.core import registry
 from luoshi.core.navigation import menu_for
-from luoshi.core.todo import todo_count
+from luoshi.core.todo import todo_counts
 
 
 def navigation(request):
@@ -9,11 +9,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    context = {
-        "menu": menu_for(user, request.path),
-        "current_unit": user.unit,
-        "todo_count": todo_count(user),
-    }
+    counts = todo_counts(user)
+    menu = menu_for(user, request.path)
+    for group in menu:  # the steps waiting on each page's records, beside its name
+        for item in group["items"]:
+            item["todo"] = counts.get(item["url"], 0)
+    context = {"menu": menu, "current_unit": user.unit, "todo_count": counts[""]}
     for provider in registry.PAGE_CONTEXT:
         context.update(provider(request))
     return context

@@ -149,6 +149,16 @@ def parameter(spec: ParameterSpec) -> ParameterSpec:
     return spec
 
 
+# Fields that hold a code of something named elsewhere (a duty item's code on a task):
+# "app.model.field" -> (the field's name for a reader, a callable giving {code: name}).
+CODE_FIELDS: dict[str, tuple[Any, Callable[[], dict]]] = {}
+
+
+def code_field(field: str, label, names: Callable[[], dict]) -> None:
+    """The operation log shows ``field`` as ``label`` and its values by their names."""
+    CODE_FIELDS[field] = (label, names)
+
+
 def business_line(code: str, name: str) -> None:
     """Declare the module's business line: a unit may direct units outside its subtree along
     it (业务指导范围, ``luoshi.core.authority``). Made a ``BusinessLine`` row by
@@ -186,6 +196,9 @@ class Todo:
     detail: str
     url: str
     due: Any = None  # a date, for sorting and 「本周到期」
+    # the menu page (URL name) whose count it adds to; by default the page whose address
+    # begins ``url``
+    page: str = ""
 
 
 def todo_source(source: Callable[[Any], list]) -> None:

@@ -7,9 +7,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.core.navigation import MENU
 from luoshi.core.registry import TODO_GROUPS, TODO_SOURCES, Todo
 from luoshi.core.workflow import step_taken
 
@@ -41,19 +43,41 @@ def workbench(user, today: datetime.date | None = None) -> list[TodoGroup]:
     groups["due"].items = [
         t for t in items if t.group in ("submit", "fix") and t.due is not None and t.due <= soon
     ]
-    cache.set(_count_key(user), len(items), COUNT_SECONDS)
+    cache.set(_count_key(user), _counts(items), COUNT_SECONDS)
     return list(groups.values())
 
 
-def todo_count(user) -> int:
-    """How many steps wait for the user (for the menu), at most ``COUNT_SECONDS`` old."""
+def _counts(items: list[Todo]) -> dict[str, int]:
+    """The total ("") and, per menu page, the waiting steps whose record it lists: the most
+    specific menu address that begins the record's address (/tasks/ for /tasks/12/)."""
+    pages = [reverse(item.url_name) for group in MENU for item in group.items]
+    counts: dict[str, int] = {"": len(items)}
+    for todo in items:
+        if todo.page:
+            counts[reverse(todo.page)] = counts.get(reverse(todo.page), 0) + 1
+            continue
+        owners = [page for page in pages if page != "/" and todo.url.startswith(page)]
+        if owners:
+            page = max(owners, key=len)
+            counts[page] = counts.get(page, 0) + 1
+    return counts
+
+
+def todo_counts(user) -> dict[str, int]:
+    """How many steps wait for the user, in all ("") and per menu page address, for the
+    menu; at most ``COUNT_SECONDS`` old."""
     if not user.is_authenticated:
-        return 0
-    count = cache.get(_count_key(user))
-    if count is None:
-        count = len(todos_for(user))
-        cache.set(_count_key(user), count, COUNT_SECONDS)
-    return count
+        return {"": 0}
+    counts = cache.get(_count_key(user))
+    if not isinstance(counts, dict):
+        counts = _counts(todos_for(user))
+        cache.set(_count_key(user), counts, COUNT_SECONDS)
+    return counts
+
+
+def todo_count(user) -> int:
+    """How many steps wait for the user (the top bar), at most ``COUNT_SECONDS`` old."""
+    return todo_counts(user)[""]
 
 
 def forget_count(user) -> None:

@@ -183,6 +183,7 @@ class EventHeldView(
     def get_context_data(self, **kwargs):
         kwargs.setdefault("page_title", _("登记举办情况：%(topic)s") % {"topic": self.object})
         kwargs.setdefault("cancel_url", self.object.get_absolute_url())
+        kwargs.setdefault("confirm", EVENT_FLOW.transitions["hold"].confirm)
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):

@@ -93,6 +93,7 @@ EVENT_FLOW = Workflow(
             target=EventStatus.HELD,
             permission="events.change_eventfiling",
             allowed=_has_started,
+            confirm=gettext_lazy("登记后备案表锁定，举办情况不能再修改；确定登记举办情况吗？"),
         ),
     ],
 )

@@ -69,6 +69,7 @@ PLAN = Workflow(
             target=PlanStatus.COMPLETED,
             permission=PLAN_PERMISSION,
             allowed=_inspecting_side,
+            confirm=_("完成后督查方案关闭，检查清单和各单位的督查结果不能再修改；确定完成督查吗？"),
         ),
     ],
 )

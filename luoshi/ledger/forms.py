@@ -3,11 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.forms import DateInput, UserFormMixin
 from luoshi.evidence.forms import EvidenceFilesField
+from luoshi.ledger import selectors
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
 
 class LedgerRecordForm(UserFormMixin, forms.ModelForm):
     evidence_files = EvidenceFilesField()
+    # shown (as a checkbox) only when the record repeats one already kept
+    confirm_repeat = forms.BooleanField(
+        label=_("确认不是重复录入（确是另一次活动）"), required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = LedgerRecord
@@ -37,6 +42,10 @@ class LedgerRecordForm(UserFormMixin, forms.ModelForm):
         self.fields["activity_type"].queryset = ActivityType.objects.filter(is_active=True)
         if self.instance.pk:
             del self.fields["evidence_files"]
+        order = list(self.fields)
+        order.remove("confirm_repeat")
+        order.insert(order.index("title") + 1, "confirm_repeat")
+        self.order_fields(order)
 
     def clean(self):
         cleaned = super().clean()
@@ -45,7 +54,29 @@ class LedgerRecordForm(UserFormMixin, forms.ModelForm):
             for name in ("outlet_name", "outlet_level"):
                 if not cleaned.get(name):
                     self.add_error(name, _("上稿/外宣类记录须填写此项。"))
+        self._check_repeat(cleaned)
         return cleaned
+
+    def _check_repeat(self, cleaned) -> None:
+        """The same unit, type, date and title as a kept record: warn once; the user saves it
+        anyway only by ticking that it is another activity."""
+        needed = ("unit", "activity_type", "date", "title")
+        if cleaned.get("confirm_repeat") or not all(cleaned.get(name) for name in needed):
+            return
+        repeat = selectors.repeat_of(
+            **{name: cleaned[name] for name in needed}, exclude_pk=self.instance.pk
+        )
+        if repeat is None:
+            return
+        self.fields["confirm_repeat"].widget = forms.CheckboxInput()
+        self.add_error(
+            "title",
+            _(
+                "本单位已有同一天、同一标题的「%(type)s」记录（%(by)s录入）；如确是另一次活动，"
+                "请勾选下方「确认不是重复录入」后再保存。"
+            )
+            % {"type": cleaned["activity_type"], "by": repeat.created_by or _("系统")},
+        )
 
 
 class ActivityTypeForm(forms.ModelForm):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from luoshi.core import rollups
+from luoshi.core import background, rollups
 from luoshi.core.excel_import import (
     ChoiceParser,
     Column,
@@ -24,6 +25,7 @@ from luoshi.core.excel_import import (
     read_rows,
 )
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.ledger.selectors import repeat_key
 from luoshi.units.models import Unit
 
 # Columns whose value goes to the model field of the same name (all but 单位编码).
@@ -134,6 +136,7 @@ class ImportResult:
     created: list[LedgerRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0  # rows repeating a record, left out on request
+    repeats: int = 0  # refused only for repeating records: the user may skip or keep them
 
     @property
     def ok(self) -> bool:
@@ -186,10 +189,11 @@ def import_records(
         records.append(record)
 
     records, skipped, repeat_errors = _sort_out_repeats(records, activity_type, duplicates, headers)
+    only_repeats = bool(repeat_errors) and len(errors) == 0
     errors += repeat_errors
     if errors:
         errors.sort(key=lambda e: (e.row, _column_order(spec, e.column)))
-        return ImportResult(errors=errors)
+        return ImportResult(errors=errors, repeats=len(repeat_errors) if only_repeats else 0)
     with transaction.atomic():
         # In bulk: one INSERT per batch for the records and one for their history rows
         # (simple-history's bulk helper), then one operation-log entry for the import.
@@ -199,10 +203,6 @@ def import_records(
         rollups.added(LedgerRecord, [record.pk for record in created])  # no signal in bulk
         log_import(user=user, activity_type=activity_type, records=created, ip=ip)
     return ImportResult(created=created, skipped=skipped)
-
-
-def _repeat_key(record: LedgerRecord) -> tuple:
-    return (record.unit_id, record.date, " ".join(record.title.split()))
 
 
 def _sort_out_repeats(records, activity_type, duplicates, headers):
@@ -215,10 +215,10 @@ def _sort_out_repeats(records, activity_type, duplicates, headers):
         unit_id__in={r.unit_id for r in records},
         date__in={r.date for r in records},
     ).values_list("unit_id", "date", "title")
-    seen = {(unit, day, " ".join(title.split())) for unit, day, title in kept}
+    seen = {repeat_key(unit, day, title) for unit, day, title in kept}
     fresh, errors = [], []
     for record in records:
-        key = _repeat_key(record)
+        key = repeat_key(record.unit_id, record.date, record.title)
         if key in seen:
             message = _(
                 "与已有记录重复（同一单位、活动类型、日期和标题）；如确需导入，请在「遇到重复记录」"
@@ -334,11 +334,17 @@ def run_import_job(job, progress) -> dict:
             ip=job.params.get("ip"),
             duplicates=job.params.get("duplicates", Duplicates.REFUSE),
         )
+    retry_file = ""
+    if result.repeats:  # the same file answers 跳过/全部导入 without being uploaded again
+        with open(job.file, "rb") as uploaded:
+            retry_file = str(background.save_upload(File(uploaded), ".xlsx"))
     return {
         "activity_type": activity_type.name,
         "activity_type_code": activity_type.code,  # 重新上传 opens the form with this type
         "count": result.count,
         "skipped": result.skipped,
+        "repeats": result.repeats,
+        "retry_file": retry_file,
         "error_count": len(result.errors),
         "errors_truncated": len(result.errors) > MAX_ERRORS_SHOWN,
         "max_errors_shown": MAX_ERRORS_SHOWN,

@@ -96,3 +96,21 @@ def metric_count(filterset, user) -> int | None:
     if evidence == "missing":
         return (value.total or 0) - value.count
     return value.count
+
+
+def repeat_key(unit_id, day, title: str) -> tuple:
+    """What makes two ledger records the same work (with their activity type): the unit, the
+    date and the title, spaces aside. Used by the Excel import and by the record form."""
+    return (unit_id, day, " ".join((title or "").split()))
+
+
+def repeat_of(*, unit, activity_type, date, title, exclude_pk=None) -> LedgerRecord | None:
+    """A record already kept for the same unit, type, date and title, or None."""
+    key = repeat_key(unit.pk, date, title)
+    candidates = LedgerRecord.objects.filter(unit=unit, activity_type=activity_type, date=date)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return next(
+        (r for r in candidates.order_by("pk") if repeat_key(r.unit_id, r.date, r.title) == key),
+        None,
+    )

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/delete/", views.LedgerDeleteView.as_view(), name="delete"),
     path("import/", views_excel.LedgerImportView.as_view(), name="import"),
     path(
+        "import/<int:pk>/repeats/",
+        views_excel.LedgerImportRepeatsView.as_view(),
+        name="import_repeats",
+    ),
+    path(
         "import/template/<slug:type_code>/",
         views_excel.LedgerTemplateView.as_view(),
         name="import_template",

@@ -1,8 +1,11 @@
 """Excel template download and import of ledger records (built on luoshi.core.excel_import)."""
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -101,3 +104,40 @@ class LedgerImportView(ScopedMixin, View):
             "max_rows": DEFAULT_MAX_ROWS,
         }
         return render(self.request, self.template_name, context)
+
+
+class LedgerImportRepeatsView(ScopedMixin, View):
+    """A file refused only for repeating records: import it again, skipping them or keeping
+    them, from the copy the job kept (the user does not upload it again)."""
+
+    model = LedgerRecord
+    action = "add"
+
+    def post(self, request, pk):
+        job = get_object_or_404(
+            background.ImportJob,
+            pk=pk,
+            user=request.user,
+            kind="ledger.excel",
+            status=background.ImportJob.Status.DONE,
+        )
+        choice = request.POST.get("duplicates")
+        if choice not in (importing.Duplicates.SKIP, importing.Duplicates.KEEP):
+            return redirect("job", pk=job.pk)
+        result = job.result or {}
+        retry_file = result.get("retry_file") or ""
+        # the copy is used once; a second click finds it gone
+        background.ImportJob.objects.filter(pk=job.pk).update(result={**result, "retry_file": ""})
+        if not retry_file or not Path(retry_file).exists():
+            messages.error(request, _("该文件已处理或已过期，请重新上传。"))
+            return redirect(
+                f"{reverse('ledger:import')}?type={result.get('activity_type_code', '')}"
+            )
+        again = background.start(
+            "ledger.excel",
+            user=request.user,
+            file=retry_file,
+            params={**job.params, "duplicates": choice, "ip": client_ip(request)},
+        )
+        messages.info(request, _("正在按您的选择重新导入。"))
+        return redirect("job", pk=again.pk)

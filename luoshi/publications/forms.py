@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,13 @@ class PublishForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_at(self):
+        value = self.cleaned_data["at"]
+        # 登记发布 records a publication that has happened (a minute's grace for the clock)
+        if value > timezone.now() + datetime.timedelta(minutes=1):
+            raise forms.ValidationError(_("登记的是已发布的稿件，发布时间不能晚于当前时间。"))
+        return value
 
 
 class ReviewConfigForm(UserFormMixin, forms.ModelForm):

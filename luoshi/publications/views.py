@@ -112,6 +112,11 @@ class PublicationDetailView(PublicationPageMixin, ScopedDetailView):
             can_submit="submit" in available,
             can_review=bool(available & {"pass_first", "pass_second", "pass_final"}),
             can_publish="publish" in available,
+            # the last review step approves for good: it asks once
+            approve_confirm=PUBLICATION_FLOW.transitions["pass_final"].confirm
+            if "pass_final" in available
+            else "",
+            publish_confirm=PUBLICATION_FLOW.transitions["publish"].confirm,
             review_form=ReviewForm(),
             publish_form=PublishForm(),
             history=item.history.select_related("history_user")[:30],

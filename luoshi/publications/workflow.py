@@ -89,6 +89,7 @@ PUBLICATION_FLOW = Workflow(
             target=S.APPROVED,
             permission="publications.final_review_publication",
             allowed=check_reviewer,
+            confirm=gettext_lazy("终审通过后稿件定稿，不能再修改或退回；确定终审通过吗？"),
         ),
         Transition(
             "reject",
@@ -104,6 +105,7 @@ PUBLICATION_FLOW = Workflow(
             source=S.APPROVED,
             target=S.PUBLISHED,
             permission="publications.change_publication",
+            confirm=gettext_lazy("登记发布后发布记录锁定，不能再修改；确定登记发布吗？"),
         ),
     ],
 )

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet
+from luoshi.core.filters import UnitSubtreeFilterSet
 from luoshi.core.forms import DateInput
 from luoshi.risks.models import Campaign, RiskArea, RiskLevel, RiskPoint, RiskStatus, Screening
 from luoshi.risks.selectors import completed_between
@@ -62,13 +62,20 @@ class ScreeningFilter(UnitSubtreeFilterSet):
     completed_to = django_filters.DateFilter(
         label=_("完成日期至"), method="filter_nothing", widget=DateInput()
     )
-    campaign = django_filters.NumberFilter(
-        label=_("排查活动"), field_name="campaign_id", min_value=1, max_value=MAX_ID
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("排查活动"), queryset=Campaign.objects.none(), field_name="campaign"
     )
 
     class Meta:
         model = Screening
         fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None:  # picked by name, not typed as a number
+            campaigns = Campaign.objects.for_user(user).select_related("task")
+            self.filters["campaign"].queryset = campaigns
 
     def filter_completed(self, queryset, name, value):
         return queryset.filter(completed_at__isnull=(value != "yes"))

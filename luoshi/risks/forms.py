@@ -67,6 +67,8 @@ class RiskForm(UserFormMixin, forms.ModelForm):
         if unit and owner and owner.unit_id != unit.pk:
             self.add_error("owner", _("责任人须为本单位工作人员。"))
         identified, deadline = cleaned.get("identified_on"), cleaned.get("deadline")
+        if identified and identified > timezone.localdate():
+            self.add_error("identified_on", _("识别日期不能晚于今天。"))
         if identified and deadline and deadline < identified:
             self.add_error("deadline", _("时限不能早于识别日期。"))
         return cleaned

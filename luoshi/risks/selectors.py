@@ -40,6 +40,8 @@ def campaigns_for(user):
                 "screenings", filter=Q(screenings__completed_at__isnull=False), distinct=True
             ),
         )
+        # a grouped query drops Meta.ordering: the list pages stay in a stable order
+        .order_by("-task__deadline", "-id")
     )
 
 

@@ -235,6 +235,10 @@ class CampaignCreateView(CampaignPageMixin, ScopedMixin, generic.FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("page_title", _("发起排查"))
+        kwargs.setdefault(
+            "confirm",
+            _("发起后排查任务立即下发到所选范围内的各单位并通知其人员。确定发起吗？"),
+        )
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):

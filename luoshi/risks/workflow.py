@@ -22,6 +22,7 @@ RISK_FLOW = Workflow(
             S.RESOLVED,
             permission=PERMISSION,
             comment_required=True,
+            confirm=_("化解销号后风险点关闭，不能再修改或改变状态；确定化解销号吗？"),
         ),
         Transition(
             "long_term",

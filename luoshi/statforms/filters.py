@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import ScopedFilterSet, UnitFilter
@@ -10,7 +11,8 @@ from luoshi.units.models import Unit
 class FigureFilter(ScopedFilterSet):
     """The filters a form metric's links use: figure, unit (含下级/仅本单位), 统计期."""
 
-    figure = django_filters.CharFilter(label=_("统计指标编码"), field_name="figure")
+    # by code, as a metric's link gives it; picked by the item's name on the form
+    figure = django_filters.CharFilter(label=_("统计指标"), field_name="figure")
     unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
     unit_scope = django_filters.ChoiceFilter(
         label=_("范围"),
@@ -28,6 +30,18 @@ class FigureFilter(ScopedFilterSet):
     class Meta:
         model = FigureValue
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        names: dict[str, str] = {}
+        if user is not None:
+            shown = FigureValue.objects.for_user(user).exclude(figure="")
+            for code, label in shown.values_list("figure", "label").distinct().order_by("label"):
+                names.setdefault(code, label)
+        self.filters["figure"].extra["widget"] = forms.Select(
+            choices=[("", _("全部")), *names.items()]
+        )
 
     def filter_subtree(self, queryset, name, value):
         if self.form.cleaned_data.get("unit_scope") == "own":

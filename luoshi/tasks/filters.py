@@ -1,11 +1,19 @@
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import MAX_ID, ScopedFilterSet, UnitSubtreeFilterSet, YearFilter
 from luoshi.core.forms import DateInput
-from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, Task, TaskAssignment
+from luoshi.duty.catalog import item_code_choices
+from luoshi.tasks.models import (
+    OPEN_STATUSES,
+    AssignmentStatus,
+    ReportingSchedule,
+    Task,
+    TaskAssignment,
+)
 
 
 class AssignmentFilter(UnitSubtreeFilterSet):
@@ -26,16 +34,30 @@ class AssignmentFilter(UnitSubtreeFilterSet):
     deadline_to = django_filters.DateFilter(
         label=_("截止日期到"), field_name="task__deadline", lookup_expr="lte", widget=DateInput()
     )
-    schedule = django_filters.CharFilter(label=_("报送计划编码"), field_name="task__schedule__code")
-    duty_item = django_filters.CharFilter(label=_("责任项编码"), field_name="task__duty_item_code")
+    # by code, as the figures' links give them; picked by name on the form (see __init__)
+    schedule = django_filters.CharFilter(label=_("报送计划"), field_name="task__schedule__code")
+    duty_item = django_filters.CharFilter(label=_("关联责任项"), field_name="task__duty_item_code")
+    # a task's own link to its reports: not typed by anyone
     task = django_filters.NumberFilter(
-        label=_("任务"), field_name="task_id", min_value=1, max_value=MAX_ID
+        field_name="task_id", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
 
     class Meta:
         model = TaskAssignment
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        schedules = ReportingSchedule.objects.for_user(user) if user else []
+        everything = [("", _("全部"))]
+        self.filters["schedule"].extra["widget"] = forms.Select(
+            choices=everything + [(s.code, str(s)) for s in schedules]
+        )
+        self.filters["duty_item"].extra["widget"] = forms.Select(
+            choices=everything + item_code_choices()
+        )
 
     def filter_status(self, queryset, name, value):
         if value == "open":

@@ -8,6 +8,7 @@ from luoshi.tasks.selectors import assignments_for
 from luoshi.tasks.workflow import ASSIGNMENT, REVIEW_PERMISSION, SUBMIT_PERMISSION
 
 LIMIT = 100  # examined per kind: a workbench, not a report
+ISSUED = "tasks:task_list"  # reviews are counted beside 我发出的任务 in the menu
 
 
 def task_todos(user) -> list[Todo]:
@@ -36,5 +37,7 @@ def task_todos(user) -> list[Todo]:
         for a in waiting.order_by("submitted_at")[:LIMIT]:
             if ASSIGNMENT.available(a, user):
                 detail = _("%(unit)s已报送，待采纳") % {"unit": a.unit.display_name}
-                todos.append(Todo("review", a.task.title, detail, a.get_absolute_url()))
+                todos.append(
+                    Todo("review", a.task.title, detail, a.get_absolute_url(), page=ISSUED)
+                )
     return todos

@@ -118,6 +118,12 @@ class TaskPageMixin:
 class TaskCreateView(TaskPageMixin, ScopedCreateView):
     page_title = gettext_lazy("交办任务")
     success_message = gettext_lazy("任务已下发。")
+    # a wide step: every recipient unit is told at once
+    extra_context = {
+        "confirm": gettext_lazy(
+            "下发后所选各单位立即收到任务和通知；在有单位报送之前仍可修改或撤回。确定下发吗？"
+        )
+    }
 
     def save(self, form):
         return services.issue_task(

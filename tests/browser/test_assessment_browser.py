@@ -110,6 +110,9 @@ def test_compute_manual_score_publish_ranking(page, live_server, tmp_path, resul
     _log_in(page, "qw_inspector")
     page.goto(assessment.get_absolute_url())
     page.get_by_test_id("review").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    assert "分数锁定" in dialog.inner_text()  # 复核通过 is final too: asked once
+    dialog.get_by_test_id("confirm-ok").click()
     page.wait_for_url(re.compile(rf"/assessment/{assessment.pk}/$"))
     assert page.get_by_test_id("publish").count() == 0
     _log_out(page)

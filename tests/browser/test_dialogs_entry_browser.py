@@ -61,6 +61,13 @@ def test_excel_mistakes_are_named_and_the_choice_kept(page, tree, users, setting
     page.get_by_text("与已有记录重复").first.wait_for()
     assert LedgerRecord.objects.count() == 2
     page.screenshot(path=tmp_path / "reimport.png", full_page=True)
+    # the user decides on the page itself: keep them, asked once; no second upload
+    page.get_by_test_id("repeats-keep").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    assert "重复的行也将作为新记录导入" in dialog.inner_text()
+    dialog.get_by_test_id("confirm-ok").click()
+    page.get_by_test_id("import-done").wait_for()
+    assert LedgerRecord.objects.count() == 4
 
     template = page.request.get(reverse("ledger:import_template", args=["study_group"])).body()
     _upload(page, tmp_path, "培训", template, name="中心组学习模板.xlsx")
@@ -69,7 +76,7 @@ def test_excel_mistakes_are_named_and_the_choice_kept(page, tree, users, setting
     page.wait_for_load_state()
     selected = page.locator("#id_activity_type option:checked").inner_text()
     assert selected == "培训"
-    assert LedgerRecord.objects.count() == 2
+    assert LedgerRecord.objects.count() == 4
 
 
 @pytest.mark.browser
@@ -88,7 +95,8 @@ def test_held_before_the_date_is_refused_with_the_summary_kept(
     page.locator("#id_actual_audience").fill("96")
     page.locator("#id_summary").fill("现场互动热烈。")
     page.get_by_test_id("submit").click()
-    page.wait_for_load_state()
+    page.get_by_test_id("confirm-dialog").get_by_test_id("confirm-ok").click()  # final: asked
+    page.get_by_text("尚未到举办日期").first.wait_for()
     assert "尚未到举办日期" in page.content()
     assert page.locator("#id_summary").input_value() == "现场互动热烈。"
     assert page.locator("#id_actual_audience").input_value() == "96"

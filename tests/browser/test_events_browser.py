@@ -76,6 +76,9 @@ def test_event_is_filed_reviewed_held_and_shown_in_calendar(browser, live_server
     page.locator("#id_actual_audience").fill("112")
     page.locator("#id_summary").fill("宣讲联系实际，现场互动交流。")
     page.get_by_test_id("submit").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    assert "备案表锁定" in dialog.inner_text()  # recording the event is final: asked once
+    dialog.get_by_test_id("confirm-ok").click()
     page.wait_for_url(event_url)
     assert "已计入工作台账" in page.locator(".alert").inner_text()
     assert TOPIC in page.get_by_test_id("ledger-link").inner_text()

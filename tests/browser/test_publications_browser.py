@@ -47,6 +47,10 @@ def test_three_step_review_in_the_browser(browser, live_server, results_dir):
         reviewer.goto(item_url)
         reviewer.locator("#id_comment").fill("同意")
         reviewer.get_by_test_id("approve").click()
+        if username == "rmt_leader":  # 终审通过 is final: asked once, saying so
+            dialog = reviewer.get_by_test_id("confirm-dialog")
+            assert "不能再修改或退回" in dialog.inner_text()
+            dialog.get_by_test_id("confirm-ok").click()
         assert reviewer.get_by_test_id("status").inner_text() == status
         if username == "rmt_reviewer":  # took 初审: no form for 复审
             assert reviewer.get_by_test_id("review-form").count() == 0
@@ -55,6 +59,7 @@ def test_three_step_review_in_the_browser(browser, live_server, results_dir):
     page.goto(item_url)
     page.locator("#id_url").fill("https://mp.weixin.qq.com/s/demo")
     page.get_by_test_id("publish").click()
+    page.get_by_test_id("confirm-dialog").get_by_test_id("confirm-ok").click()
     assert page.get_by_test_id("status").inner_text() == "已发布"
     steps = page.get_by_test_id("workflow-steps").inner_text()
     for name in ("许佳琪", "曾晓燕", "彭宏伟"):

@@ -87,6 +87,9 @@ def _design_and_issue(page, results_dir):
     page.wait_for_load_state()
     assert "downloads ≤ members" in page.get_by_test_id("rules").inner_text()
     page.get_by_test_id("publish").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    assert "统计项和校验规则锁定" in dialog.inner_text()
+    dialog.get_by_test_id("confirm-ok").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("version-status").inner_text() == "已发布"
     _shots(page, results_dir, "design")

@@ -51,6 +51,7 @@ def _issue(page, title, units, *, evidence=False):
     for name in units:
         tree.get_by_label(name).check()
     page.get_by_test_id("submit").click()
+    page.get_by_test_id("confirm-dialog").get_by_test_id("confirm-ok").click()
     page.wait_for_url(re.compile(r"/tasks/issued/\d+/$"))
     assert "任务已下发" in page.locator(".alert[role=alert]").first.inner_text()
     return Task.objects.get(title=title)

@@ -69,6 +69,9 @@ def test_issue_submit_late_reminder_return_resubmit_accept(
     tree.locator("[data-ls-tree-search]").fill("")
     tree.get_by_label("理论科").check()
     page.get_by_test_id("submit").click()
+    dialog = page.get_by_test_id("confirm-dialog")  # 下发 is wide: asked once, saying so
+    assert "所选各单位立即收到任务和通知" in dialog.inner_text()
+    dialog.get_by_test_id("confirm-ok").click()
     page.wait_for_url(re.compile(r"/tasks/issued/\d+/$"))
     assert "任务已下发" in page.locator(".alert").inner_text()
     task = Task.objects.get(title=TITLE)

@@ -1,0 +1,69 @@
+"""Every page is usable at 390 px, not only the few a clerk opens most: each menu page and the
+first record of each kind, as the system administrator, a leader and a clerk, without the
+page scrolling sideways (a wide table becomes cards, a wide form one column)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.test_ledger_browser import _log_in, _log_out
+from tests.browser.test_phone_browser import PHONE
+from tests.code_pages import pages_for
+from tests.factories import LedgerRecordFactory
+from tests.tasks_support import issue, task_world
+
+FORMS = ["ledger:create", "tasks:task_create"]
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def _too_wide(page, url) -> str | None:
+    response = page.goto(url)
+    if response is None or response.status != 200:
+        return None  # not this role's page (403/404 are tested elsewhere)
+    width, screen = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    if width <= screen:
+        return None
+    culprit = page.evaluate(
+        """(screen) => {
+          const wide = [...document.querySelectorAll('.ls-main *')]
+            .filter(e => e.getBoundingClientRect().right > screen + 1)
+            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className)
+              .trim().split(/\\s+/).join('.') : '') + (e.dataset.testid ? '#' + e.dataset.testid : ''));
+          return wide.slice(0, 3).join(' ');
+        }""",
+        screen,
+    )
+    return f"{url}: {width} px ({culprit})"
+
+
+@pytest.mark.browser
+def test_every_page_fits_a_phone_as_each_role(phone, tree, users, settings):
+    settings.OTP_REQUIRED_ROLES = []
+    world = task_world(tree, users)
+    issue(world)
+    LedgerRecordFactory(unit=tree.own, created_by=users.clerk, title="中心组专题学习全会精神")
+    too_wide = []
+    checked = 0
+    for user in (users.admin, users.leader, world.news_clerk):
+        _log_in(phone, user.username)
+        urls = dict.fromkeys(pages_for(user) + [reverse(name) for name in FORMS])
+        for url in urls:
+            problem = _too_wide(phone, url)
+            checked += 1
+            if problem:
+                too_wide.append(problem)
+        phone.goto(reverse("home"))
+        _log_out(phone)
+    assert checked > 40
+    assert too_wide == []
