@@ -54,16 +54,18 @@ def test_every_page_fits_a_phone_as_each_role(phone, tree, users, settings):
     issue(world)
     LedgerRecordFactory(unit=tree.own, created_by=users.clerk, title="中心组专题学习全会精神")
     too_wide = []
-    checked = 0
+    checked: set[str] = set()
+    # the administrator first (every button and column); then only what the others see
+    # that the administrator did not (their own 待办, their unit's records)
     for user in (users.admin, users.leader, world.news_clerk):
         _log_in(phone, user.username)
         urls = dict.fromkeys(pages_for(user) + [reverse(name) for name in FORMS])
-        for url in urls:
+        for url in (u for u in urls if u not in checked):
             problem = _too_wide(phone, url)
-            checked += 1
+            checked.add(url)
             if problem:
                 too_wide.append(problem)
         phone.goto(reverse("home"))
         _log_out(phone)
-    assert checked > 40
+    assert len(checked) > 40
     assert too_wide == []
