@@ -49,3 +49,26 @@ def test_the_publicity_department_inspects_and_has_a_bulletin(demo_district):
         assert "南湖街道：发现问题2个。①" in text
         assert "示范区委" not in draft.content["addressee"]
         assert "区教育局" not in text  # the 区委's own inspection is not the 宣传部's
+
+
+def test_the_bulletin_ranks_before_it_requires_and_groups_problems_by_plan(demo_district):
+    """督查基本情况, 好的做法, 存在的问题, 督查得分排名, 整改要求; with several plans (the 区委's
+    subtree ran two) each plan's problems come under a line naming it."""
+    draft = engine.generate(
+        Unit.objects.get(code="D00"),
+        TODAY.year,
+        ReportKind.INSPECTION_BULLETIN,
+        user=SYSTEM,
+        subtree=True,
+        today=TODAY,
+    )
+    keys = [s["key"] for s in draft.content["sections"] if s["level"] == 1]
+    assert keys == ["basics", "good", "problems", "ranking", "requirements"]
+    plans = InspectionPlan.objects.filter(unit__code__in=["D00", "D02"])
+    assert plans.count() == 2
+    problems = next(s for s in draft.content["sections"] if s["key"] == "problems")["text"]
+    lines = problems.splitlines()
+    for plan in plans:
+        lead = f"“{plan.title}”发现的问题："
+        assert lead in lines, (lead, problems)
+    assert lines[0].endswith("发现的问题：")  # a lead line before any unit's problems

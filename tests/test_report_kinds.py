@@ -290,6 +290,14 @@ def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_distri
     if not closed:  # said plainly among the problems, not 「办结还没有落实。应办的…」
         total = annual.facts["incidents_total"]["value"]
         assert f"全年登记网络舆情{total}起，均未办结。" in text
+        # the 专题报告 and 调研报告 say it in one plain sentence, not 「…尚未落实。2起都还没有完成。」
+        wanted = f"网络舆情办结不够及时，全年登记的{total}起均未办结。"
+        for kind, said in (
+            (ReportKind.SPECIAL_REPORT, wanted),
+            (ReportKind.RESEARCH_REPORT, f"调研发现{wanted}"),  # its own sentence
+        ):
+            other = _text(_generate(unit, kind, subtree=False))
+            assert said in other and "都还没有完成" not in other, (kind, other)
     assert "组织开展意识形态工作督查1次，对3个单位" in text  # the 阵地 inspection it ran
     civic = annual.facts.get("ledger:civic_practice", {}).get("value")
     assert ("文明实践常态化" in text) == bool(civic)  # not 「常态化」 with none held

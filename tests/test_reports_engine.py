@@ -208,3 +208,60 @@ def test_the_units_traditional_standard_is_stored_with_the_draft(records):
     draft = generate(records.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
     assert draft.content["traditional_variant"] == "s2hk"
     assert to_document(draft.content).variant == "s2hk"
+
+
+def test_record_text_is_quoted_as_a_document_writes_it(tree):
+    """A title already in 《》 is not wrapped again in “”, and a large count as entered
+    (「阅读量330000」) is written in 万."""
+    _record(
+        tree.own,
+        "outreach_talk",
+        (YEAR, 3, 1),
+        title="“《党委（党组）意识形态工作责任制实施办法》”宣讲",
+        outcome="覆盖干部群众12000人次",
+    )
+    _record(
+        tree.own,
+        "publicity",
+        (YEAR, 7, 1),
+        title="新时代文明实践站里的新风尚",
+        outlet_name="人民日报",
+        outlet_level="central",
+        outcome="阅读量330000，被3家平台转载",
+    )
+    draft = generate(tree.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=SYSTEM)
+    text = "".join(s["text"] for s in draft.content["sections"])
+    assert "《党委（党组）意识形态工作责任制实施办法》宣讲" in text
+    assert "“《" not in text and "》”" not in text
+    assert "覆盖干部群众1.2万人次" in text
+    assert "阅读量33万" in text and "330000" not in text
+
+
+def test_as_written_and_quote_keep_odd_numbers_and_titles():
+    from luoshi.reports.engine.facts import as_written
+    from luoshi.reports.engine.writer import quote
+
+    assert as_written("阅读量335000，转发12000次") == "阅读量33.5万，转发1.2万次"
+    assert as_written("阅读量33500") == "阅读量33500"  # no 公文 short form: as entered
+    assert as_written("联系电话13800000000，2026年") == "联系电话13800000000，2026年"
+    assert as_written("达10000余人") == "达1万余人"
+    assert quote("《中国共产党宣传工作条例》") == "《中国共产党宣传工作条例》"
+    assert quote("“十五五”规划纲要") == "“‘十五五’规划纲要”"
+
+
+def test_screening_with_one_level_does_not_repeat_the_total(records):
+    make_risk(records.own, level="blue")
+    make_risk(records.own, level="blue", description="宣传栏内容更新不及时")
+    draft = generate(records.own, YEAR, ReportKind.RISK_SCREENING, user=SYSTEM)
+    judgement = _section(draft, "judgement")["text"]
+    assert "目前登记在控风险点2个，均为蓝色。" in judgement
+    assert "其中" not in judgement
+
+
+def test_a_rate_none_of_whose_items_was_done_is_said_plainly():
+    from luoshi.reports.engine.problems import Problem, none_done
+
+    problem = Problem(
+        "rate", "网络舆情办结", ["incidents_total", "incidents_closed", "incidents_closure_rate"]
+    )
+    assert none_done(problem, "2起") == "网络舆情办结不够及时,全年登记的2起均未办结"

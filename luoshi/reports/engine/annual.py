@@ -7,7 +7,7 @@ left out; a missed target is a problem (``problems.gather``), never an achieveme
 
 from __future__ import annotations
 
-from luoshi.reports.engine.problems import Problem, gather
+from luoshi.reports.engine.problems import NONE_DONE, Problem, gather
 from luoshi.reports.engine.writer import Writer, quote
 
 AREAS = [
@@ -224,14 +224,6 @@ def _chart(w: Writer) -> None:
     )
 
 
-# A rate none of whose items was done, by its total: (what the items were, what none got)
-NONE_DONE = {
-    "incidents_total": ("登记网络舆情", "办结"),
-    "events_held": ("举办讲座论坛", "事前备案"),
-    "pubs_total": ("发布信息", "经“三审”"),
-}
-
-
 def problem_line(w: Writer, problem: Problem) -> str:
     """The summary's wording of one problem (「全年未开展…」 for a zero against a target)."""
     if problem.kind == "missed":
@@ -240,8 +232,8 @@ def problem_line(w: Writer, problem: Problem) -> str:
         done, goal = problem.facts
         return f"部分工作频次不够。{quote(problem.subject)}全年完成{w.n(done)},未达到年度目标{w.n(goal)}。"
     if problem.kind == "rate" and not w.has(problem.facts[1]):
-        did, done = NONE_DONE.get(problem.facts[0], ("应办", "落实"))
-        return f"{problem.subject}没有落实。全年{did}{w.n(problem.facts[0])},均未{done}。"
+        verb, what, done, _short = NONE_DONE.get(problem.facts[0], ("应办", "", "落实", ""))
+        return f"{problem.subject}没有落实。全年{verb}{what}{w.n(problem.facts[0])},均未{done}。"
     if problem.kind == "rate":
         total, count, rate = problem.facts
         return f"{problem.subject}还有缺口。应办{w.n(total)},已落实{w.n(count)},完成率{w.n(rate)},未达到100%的要求。"

@@ -95,7 +95,11 @@ def _good(w: Writer, plan, data: dict, counts: dict) -> None:
 
 def _problems(w: Writer, plan, data: dict, counts: dict) -> None:
     items = [i for group in data["groups"] for i in group["items"]]
-    for unit in plan.inspected_units.order_by("path"):
+    units = list(plan.inspected_units.order_by("path"))
+    if data["label"] and any(counts[u.pk].value for u in units):
+        # several plans: each plan's problems under a lead line naming it
+        w.say(f"{data['label']}发现的问题:")
+    for unit in units:
         fact = counts[unit.pk]
         if not fact.value:
             continue
@@ -185,8 +189,8 @@ def build(w: Writer) -> None:
         ("basics", "督查基本情况", _basics),
         ("good", "好的做法", _good),
         ("problems", "存在的问题", _problems),
+        ("ranking", "督查得分排名", _ranking),  # before the requirements it motivates
         ("requirements", "整改要求", _requirements),
-        ("ranking", "督查得分排名", _ranking),
     ]
     outs = {key: w.open(key, heading, 1) for key, heading, _write in sections}
     for plan in plans:

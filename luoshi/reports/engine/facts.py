@@ -116,6 +116,32 @@ def _achievement(outcome: str) -> str:
     return "，".join(kept)
 
 
+# A title already in 《》 wrapped again in “” as entered (「“《…办法》”宣讲」).
+_QUOTED_TITLE = re.compile(r"“(《[^《》“”]*》)”")
+# A count of 10000 or more as entered (「阅读量330000」), next to a word that says it is a
+# count: written in 万 as 公文 do, when it is whole 万 or has one decimal (33万, 3.3万).
+_BIG = re.compile(
+    r"(?:(?<=[量数达超逾近约共计])|(?<=超过))([1-9]\d{4,8})(?![\d.,])"
+    r"|(?<![\d.,])([1-9]\d{4,8})(?=人次|次|人|篇|条|个|份|册|场|户|家|元|余|多)"
+)
+
+
+def _wan(match: re.Match) -> str:
+    digits = match.group(1) or match.group(2)
+    value = int(digits)
+    if value % 1000:
+        return digits  # 33500: no 公文 short form, kept as entered
+    whole, tenth = divmod(value // 1000, 10)
+    return f"{whole}.{tenth}万" if tenth else f"{whole}万"
+
+
+def as_written(text: str) -> str:
+    """Record text quoted in a report the way a 公文 writes it: 《…》 not wrapped again in “”,
+    large counts in 万 (「阅读量33万」)."""
+    text = _QUOTED_TITLE.sub(r"\1", text)
+    return _BIG.sub(_wan, text)
+
+
 def balanced_quotes(text: str) -> bool:
     """Quotation marks that open and close in turn (「““…”…”」 is a splice, not a title)."""
     depth = 0
@@ -271,7 +297,7 @@ class FactBook:
         chosen: list[tuple[str, str]] = []
         seen: set[str] = set()
         for title, outcome in rows:
-            title, outcome = " ".join(title.split()), _achievement(outcome)
+            title, outcome = as_written(" ".join(title.split())), as_written(_achievement(outcome))
             if not outcome or not balanced_quotes(title) or title in seen or outcome in seen:
                 continue
             seen.update((title, outcome))

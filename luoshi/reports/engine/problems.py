@@ -30,6 +30,22 @@ class Problem:
     examples: list[str] = field(default_factory=list)  # records it names (risk, finding…)
 
 
+# A rate none of whose items was done, by its total: (how the items were done, what they
+# were, what none got, how the subject fell short) — 「网络舆情办结不够及时,全年登记的2起均未办结」.
+NONE_DONE = {
+    "incidents_total": ("登记", "网络舆情", "办结", "不够及时"),
+    "events_held": ("举办", "讲座论坛", "事前备案", "执行不到位"),
+    "pubs_total": ("发布", "信息", "经“三审”", "执行不到位"),
+}
+
+
+def none_done(problem: Problem, written_total: str) -> str:
+    """A rate problem none of whose items was done, said once and plainly
+    (「网络舆情办结不够及时,全年登记的2起均未办结」, not 「…尚未落实。2起都还没有完成」)."""
+    verb, _what, done, short = NONE_DONE.get(problem.facts[0], ("应办", "", "落实", "没有落实"))
+    return f"{problem.subject}{short},全年{verb}的{written_total}均未{done}"
+
+
 def _duty_problems(book: FactBook) -> list[Problem]:
     found = []
     for row in book.duty_rows():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from luoshi.reports.engine.facts import Fact
-from luoshi.reports.engine.problems import Problem, gather
+from luoshi.reports.engine.problems import Problem, gather, none_done
 from luoshi.reports.engine.writer import Writer, quote
 
 # The activities compared across units: (activity type, what the sentence calls it).
@@ -160,7 +160,7 @@ def _problem(w: Writer, problem: Problem) -> str:
         done, goal = problem.facts
         return f"{quote(problem.subject)}仅完成{w.n(done)},距年度目标{w.n(goal)}尚有差距。"
     if problem.kind == "rate" and not w.has(problem.facts[1]):
-        return f"{problem.subject}没有落实,{w.n(problem.facts[0])}无一完成。"
+        return "调研发现" + none_done(problem, w.n(problem.facts[0])) + "。"
     if problem.kind == "rate":
         total, count, rate = problem.facts
         return f"{problem.subject}未全覆盖,{w.n(total)}中只有{w.n(count)}落实到位({w.n(rate)})。"

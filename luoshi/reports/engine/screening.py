@@ -65,15 +65,17 @@ def _judgement(w: Writer, levels: list, organised: bool) -> None:
             "本次排查未发现需要登记管控的风险点。"
         )
         return
-    parts = [
-        f"{level.name}色{w.n(book.risk_level_fact(level).key)}"
-        for level in levels
-        if book.risk_level_fact(level).value
-    ]
+    present = [level for level in levels if book.risk_level_fact(level).value]
+    # one level only: 「均为蓝色」, not 「其中蓝色1个」 repeating the total
+    breakdown = (
+        f"均为{present[0].name}色"
+        if len(present) == 1
+        else "其中" + "、".join(f"{lv.name}色{w.n(book.risk_level_fact(lv).key)}" for lv in present)
+    )
     severe = levels[0] if levels else None
     text = (
         f"从排查情况看,{w.voice.actor}意识形态领域形势总体可控,"
-        f"目前登记在控风险点{w.n('risks_open')},其中{'、'.join(parts)}"
+        f"目前登记在控风险点{w.n('risks_open')},{breakdown}"
     )
     if severe is not None and book.risk_level_fact(severe).value:
         text += f"。{severe.name}色风险点须作为重中之重,实行专人盯办"

@@ -8,7 +8,7 @@ other records), so a unit's 专题报告 is never its 年度工作总结 again.
 
 from __future__ import annotations
 
-from luoshi.reports.engine.problems import Problem, gather
+from luoshi.reports.engine.problems import Problem, gather, none_done
 from luoshi.reports.engine.statform_facts import STUDY_APP_KEYS
 from luoshi.reports.engine.writer import NUMERALS, Writer, quote
 
@@ -122,7 +122,7 @@ def _problem(w: Writer, problem: Problem) -> str:
         done, goal = problem.facts
         return f"{quote(problem.subject)}完成不足。目标{w.n(goal)},实际{w.n(done)}。"
     if problem.kind == "rate" and not w.has(problem.facts[1]):
-        return f"{problem.subject}尚未落实。{w.n(problem.facts[0])}都还没有完成。"
+        return none_done(problem, w.n(problem.facts[0])) + "。"
     if problem.kind == "rate":
         total, count, rate = problem.facts
         return f"{problem.subject}不够全面。{w.n(total)}中落实{w.n(count)},比例为{w.n(rate)}。"

@@ -31,8 +31,12 @@ def full_width(text: str) -> str:
 
 
 def quote(text: str) -> str:
-    """「“…”」 around ``text``; its own “” become ‘’ (GB/T 15834 nested quotation marks)."""
-    inner = " ".join((text or "").split()).replace("“", "‘").replace("”", "’")
+    """「“…”」 around ``text``; its own “” become ‘’ (GB/T 15834 nested quotation marks);
+    a title already in 《》 stays as it is."""
+    inner = " ".join((text or "").split())
+    if re.fullmatch(r"《[^《》]*》", inner):  # a title already in 《》 is not wrapped again
+        return inner
+    inner = inner.replace("“", "‘").replace("”", "’")
     return f"“{inner}”"
 
 
