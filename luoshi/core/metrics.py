@@ -673,7 +673,7 @@ def breakdown(
     fields: tuple[str, ...],
     start,
     end,
-    cells: list[tuple] = (),
+    cells: list[tuple] | tuple = (),
     params: dict | None = None,
     today: datetime.date | None = None,
 ) -> dict:

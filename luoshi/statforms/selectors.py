@@ -3,9 +3,10 @@ latest accepted figures of a subtree (what the dashboard shows)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max
@@ -28,7 +29,7 @@ MIN_GAP = 5  # a change smaller than this is never flagged (3 sessions instead o
 class Cell:
     text: str = ""
     number: Decimal | None = None
-    flags: list[str] = field(default_factory=list)
+    flags: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -49,8 +50,8 @@ class TableDetail:
 
     field: FormField
     columns: list[tuple[str, str, str]]
-    rows: list[tuple] = field(default_factory=list)
-    sums: list[str] = field(default_factory=list)
+    rows: list[tuple] = dataclasses.field(default_factory=list)
+    sums: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def has_sums(self) -> bool:
@@ -66,7 +67,7 @@ class Aggregate:
     averages: list[str]
     missing: list
     previous: FormTask | None
-    tables: list[TableDetail] = field(default_factory=list)
+    tables: list[TableDetail] = dataclasses.field(default_factory=list)
 
     @property
     def footer(self) -> list[tuple[FormField, str, str]]:
@@ -290,7 +291,7 @@ class FigureSource:
     period_label: str
     start: datetime.date
     end: datetime.date
-    metrics: list[tuple[str, dict, str, str]] = field(default_factory=list)
+    metrics: list[tuple[str, dict, str, str]] = dataclasses.field(default_factory=list)
 
 
 def latest_figures(user, unit, until: datetime.date) -> list[FigureSource]:
