@@ -116,7 +116,7 @@ test: sysdeps $(STAMP)
 	  mkdir -p var; \
 	  echo "== tests on PostgreSQL: running in the background (var/test-postgresql.log) =="; \
 	  ( started=$$SECONDS; rc=0; \
-	    DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --durations=15 --ignore=tests/browser || rc=$$?; \
+	    DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --durations=15 --database-tests-only --ignore=tests/browser || rc=$$?; \
 	    echo "== PostgreSQL suite: $$((SECONDS - started)) s wall =="; exit $$rc \
 	  ) > var/test-postgresql.log 2>&1 & pgpid=$$!; \
 	  trap 'kill $$pgpid 2>/dev/null || true' INT TERM; \

@@ -136,11 +136,36 @@ def users(tree):
 # --- the demo district, built once per run ------------------------------------------------
 
 
-def pytest_collection_modifyitems(items):
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (make test's second, PostgreSQL run: "
+        "a test that never opens a connection cannot behave differently there)",
+    )
+
+
+def uses_database(item) -> bool:
+    """pytest-django refuses database access to a test without one of these fixtures (or the
+    ``django_db`` mark), so a test without them never reaches the database."""
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
+
+
+def pytest_collection_modifyitems(config, items):
     """Tests of the shared demo district run last, together: the district lives in a
     transaction that stays open from the first of them to the end of the run, so no other
     test ever sees it. ``trylast`` keeps pytest-django's own ordering (plain, then
-    transactional tests) in front of them."""
+    transactional tests) in front of them. With ``--database-tests-only``, the tests that
+    never use the database are left out (they ran in the first run)."""
+    if config.getoption("--database-tests-only"):
+        skipped = [item for item in items if not uses_database(item)]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [item for item in items if uses_database(item)]
     items.sort(key=lambda item: "_demo_district_once" in getattr(item, "fixturenames", ()))
 
 
