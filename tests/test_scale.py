@@ -18,6 +18,8 @@ from luoshi.tasks.models import Task, TaskAssignment
 from luoshi.units.models import Unit
 
 QUERY_BUDGET = 10
+# Pages whose filter offers a picker read from the database: one query more for its choices.
+PICKER_QUERIES = {"tasks:assignments": 1}  # 报送计划, picked by name
 
 
 @pytest.fixture
@@ -131,7 +133,7 @@ def test_list_page_query_count_is_fixed_and_within_budget(
         context = client.get(url).context
         rows[size], total = len(context["object_list"]), context["paginator"].count
     assert counts[5] == counts[50], (name, counts)
-    assert counts[50] <= QUERY_BUDGET, (name, counts[50])
+    assert counts[50] <= QUERY_BUDGET + PICKER_QUERIES.get(name, 0), (name, counts[50])
     assert rows == {5: min(5, total), 50: min(50, total)}  # the page really grew
     if name in {"ledger:list", "risks:list", "events:list", "publications:list"}:
         assert total > 50
