@@ -63,6 +63,24 @@ def browser(live_server, monkeypatch):
             connections.close_all()
 
 
+# The phone every phone-width test uses (an iPhone 12–15 viewport).
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page on a touch phone at 390 × 844."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(

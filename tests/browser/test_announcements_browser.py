@@ -11,23 +11,10 @@ from django.urls import reverse
 from luoshi.core import parameters
 from luoshi.notices.models import Announcement
 from tests.browser.test_ledger_browser import _log_in, _log_out
-from tests.browser.test_phone_browser import PHONE, _assert_fits
+from tests.browser.test_phone_browser import _assert_fits
 from tests.factories import make_unit, make_user
 
 TITLE = "关于开展2026年度意识形态工作责任制自查的通知"
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture

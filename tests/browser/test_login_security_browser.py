@@ -7,9 +7,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD, make_unit, make_user
-
-PHONE = {"width": 390, "height": 844}
 
 
 def _fits_the_phone(page):

@@ -13,21 +13,7 @@ from tests.browser.test_ledger_browser import _log_in, _log_out
 from tests.factories import PNG_BYTES
 from tests.tasks_support import issue, task_world
 
-PHONE = {"width": 390, "height": 844}
 TITLE = "新时代文明实践站理论宣讲进社区"
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def _assert_fits(page, what):

@@ -6,25 +6,11 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.test_ledger_browser import _log_in, _log_out
-from tests.browser.test_phone_browser import PHONE
 from tests.code_pages import pages_for
 from tests.factories import LedgerRecordFactory
 from tests.tasks_support import issue, task_world
 
 FORMS = ["ledger:create", "tasks:task_create"]
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def _too_wide(page, url) -> str | None:

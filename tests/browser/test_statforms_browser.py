@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from luoshi.statforms.models import FormTask
 from luoshi.tasks.models import AssignmentStatus
+from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD, LedgerRecordFactory, make_unit, make_user
 
-PHONE = {"width": 390, "height": 844}
 FIELDS = [
     {"code": "members", "label": "党员总数", "kind": "integer", "measure": "人", "figure": "party_members"},
     {"code": "downloads", "label": "下载学习强国人数", "kind": "integer", "measure": "人",

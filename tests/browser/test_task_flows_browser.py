@@ -18,10 +18,9 @@ from django.utils import timezone
 from luoshi.core.authority import BusinessLine, Guidance
 from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
 from luoshi.units.models import Unit
+from tests.browser.conftest import PHONE
 from tests.browser.test_tasks_browser import _log_in, _log_out
 from tests.factories import LedgerRecordFactory, make_unit, make_user
-
-PHONE = {"width": 390, "height": 844}
 
 
 def _district():
