@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection, connections
 
-from tests.factories import DEMO_TODAY, make_unit, make_user
+from tests.factories import DEMO_TODAY, make_unit, make_users
 
 
 @pytest.fixture(scope="session")
@@ -122,15 +122,10 @@ def _fresh(unit):  # treebeard updates parents in the database on add_child
 @pytest.fixture
 def users(tree):
     """One user per default role, all in ``tree.own``; plus a clerk of the sibling unit."""
-    return SimpleNamespace(
-        admin=make_user("u_admin", tree.own, "admin"),
-        unit_admin=make_user("u_unit_admin", tree.own, "unit_admin"),
-        leader=make_user("u_leader", tree.own, "leader"),
-        clerk=make_user("u_clerk", tree.own, "clerk"),
-        reviewer=make_user("u_reviewer", tree.own, "reviewer"),
-        inspector=make_user("u_inspector", tree.own, "inspector"),
-        sibling_clerk=make_user("u_sibling_clerk", tree.sibling, "clerk"),
-    )
+    roles = ["admin", "unit_admin", "leader", "clerk", "reviewer", "inspector"]
+    specs = [(f"u_{code}", tree.own, code) for code in roles]
+    made = make_users([*specs, ("u_sibling_clerk", tree.sibling, "clerk")])
+    return SimpleNamespace(**dict(zip([*roles, "sibling_clerk"], made, strict=True)))
 
 
 # --- the demo district, built once per run ------------------------------------------------

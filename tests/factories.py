@@ -3,9 +3,13 @@
 import datetime
 
 import factory
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts import policy
+from luoshi.accounts.models import PasswordHistory, Role, User
 from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.units.models import UnitType
 from luoshi.units.services import create_unit
@@ -45,10 +49,41 @@ def make_unit(name, code, parent=None, type_code="other", **extra):
 
 
 def make_user(username, unit, *role_codes, **extra):
-    user = User.objects.create_user(username, password=PASSWORD, unit=unit, **extra)
-    for code in role_codes:
-        user.groups.add(Role.objects.get(code=code))
-    return user
+    return make_users([(username, unit, *role_codes)], **extra)[0]
+
+
+def make_users(specs, **extra):
+    """Users with roles, ``specs`` = [(username, unit, *role_codes)], as the world a test
+    starts from, written in a handful of statements: each with its roles, its first history
+    row (roles included) and its password remembered, and no operation-log entry for its
+    making (making users through the pages is tested there)."""
+    now = timezone.now()
+    hashed = make_password(PASSWORD)
+    users = [
+        User(username=name, unit=unit, password=hashed, password_changed_at=now, **extra)
+        for name, unit, *_ in specs
+    ]
+    User.objects.bulk_create(users)
+    roles = {role.code: role.pk for role in Role.objects.all()}
+    Link = User.groups.through
+    links = Link.objects.bulk_create(
+        Link(user_id=user.pk, group_id=roles[code])
+        for user, (_name, _unit, *codes) in zip(users, specs, strict=True)
+        for code in codes
+    )
+    rows = {row.id: row for row in User.history.bulk_history_create(users, default_date=now)}
+    LinkHistory = apps.get_model("accounts", "HistoricalUser_groups")
+    LinkHistory.objects.bulk_create(
+        LinkHistory(
+            id=link.pk, history=rows[link.user_id], user_id=link.user_id, group_id=link.group_id
+        )
+        for link in links
+    )
+    if policy.password_history_count():
+        PasswordHistory.objects.bulk_create(
+            PasswordHistory(user=user, password=hashed) for user in users
+        )
+    return users
 
 
 class LedgerRecordFactory(factory.django.DjangoModelFactory):

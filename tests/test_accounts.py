@@ -328,8 +328,20 @@ def test_log_pages_are_for_those_who_hold_them(client, users, page, role, status
 
 
 def test_operation_log_page_lists_changes(client, users, tree):
-    make_user("u_new", tree.child, "clerk")
+    User.objects.create_user("u_new", password="Pass-2026-x", unit=tree.child)
     client.force_login(users.admin)
     response = client.get(reverse("audit:operations"))
     assert response.status_code == 200
     assert "u_new" in text(response)
+
+
+def test_signing_in_writes_no_history_row_but_a_real_edit_does(client, users):
+    """A login moves only last_login: the login log has it; the user's history does not."""
+    rows = users.clerk.history.count()
+    client.force_login(users.clerk)
+    users.clerk.refresh_from_db()
+    assert users.clerk.last_login is not None
+    assert users.clerk.history.count() == rows
+    users.clerk.full_name = "张三"
+    users.clerk.save()
+    assert users.clerk.history.count() == rows + 1

@@ -135,11 +135,30 @@ class User(AbstractUser):
             self.password_changed_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
-        super().save(*args, **kwargs)
+        if _untracked_only(kwargs.get("update_fields")):
+            self.skip_history_when_saving = True  # a login moves last_login: no history row
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        else:
+            super().save(*args, **kwargs)
         if new_password:
             PasswordHistory.remember(self)
         if new_password and not adding:
             password_changed.send(sender=type(self), user=self)
+
+
+# Fields the history leaves out; a save of only these writes no history row.
+UNTRACKED_FIELDS = frozenset({"last_login"})
+
+
+def _untracked_only(update_fields) -> bool:
+    return (
+        update_fields is not None
+        and 0 < len(update_fields)
+        and set(update_fields) <= UNTRACKED_FIELDS
+    )
 
 
 # Sent after an existing user's new password is saved (``user``).
