@@ -9,13 +9,14 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from luoshi.accounts import policy
+from luoshi.core.history import change_history
+from luoshi.core.models import VersionedModel
 from luoshi.core.scope import DataScope, ScopedQuerySet, ScopeSpec
 
 
-class Role(Group):
+class Role(Group, VersionedModel):
     """A role: Django permissions (inherited from Group) plus a data scope.
 
     Users hold roles through ``User.groups``; Django's ModelBackend therefore
@@ -34,9 +35,7 @@ class Role(Group):
     is_builtin = models.BooleanField(_("内置角色"), default=False)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = change_history()
 
     # Group's GroupManager, inherited; declared so type checkers see Role rows, not Group rows
     # (an annotation only: nothing changes at run time or in migrations).
@@ -63,7 +62,7 @@ class AuthSource(models.TextChoices):
     OIDC = "oidc", _("统一身份认证")
 
 
-class User(AbstractUser):
+class User(AbstractUser, VersionedModel):
     """A person: belongs to one unit and holds roles."""
 
     unit = models.ForeignKey(
@@ -99,13 +98,9 @@ class User(AbstractUser):
         help_text=_("目录账号的单位与角色在每次登录时按目录分组更新，密码由目录管理"),
     )
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = LuoshiUserManager()
     scope_spec = ScopeSpec(unit="unit", owner="pk")
-    history = HistoricalRecords(
-        excluded_fields=["version", "password", "last_login"], m2m_fields=["groups"]
-    )
+    history = change_history("password", "last_login", m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("用户")
@@ -204,7 +199,7 @@ class Position(models.TextChoices):
     MEMBER = "member", _("班子成员")
 
 
-class ResponsibilityPosition(models.Model):
+class ResponsibilityPosition(VersionedModel):
     """Who holds which responsibility position in a unit for a year (read by other modules)."""
 
     unit = models.ForeignKey(
@@ -217,11 +212,9 @@ class ResponsibilityPosition(models.Model):
     )
     duty = models.CharField(_("分管领域"), max_length=200, blank=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(unit="unit", owner="user")
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("责任岗位")

@@ -11,12 +11,11 @@ scores (``selectors.ranking``); publishing freezes them.
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -85,7 +84,7 @@ class ScoreSource(models.TextChoices):
     EXCLUDED = "excluded", _("不考核")
 
 
-class AssessmentScore(models.Model):
+class AssessmentScore(VersionedModel, EvidencedModel):
     """One target unit × one pack item of an assessment, with its explanation."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
@@ -129,10 +128,7 @@ class AssessmentScore(models.Model):
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
     excluded = models.BooleanField(_("不考核"), default=False)
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "assessment"  # a published assessment keeps its scores' evidence as is
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="assessment__unit", owner="assessment__created_by")
 

@@ -4,15 +4,14 @@ periodic checks. Only the unit's own channels are kept here; nothing monitors an
 import datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
 
 
 class ChannelType(DictionaryModel):
@@ -47,7 +46,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # pragma: no cover
 
 
-class Channel(UnitScopedModel):
+class Channel(UnitScopedModel, VersionedModel, EvidencedModel):
     """One of the unit's own channels. Closing keeps the record and its history."""
 
     channel_type = models.ForeignKey(
@@ -85,12 +84,7 @@ class Channel(UnitScopedModel):
     last_checked_on = models.DateField(_("最近检查"), null=True, blank=True, editable=False)
     next_check_due = models.DateField(_("下次检查"), null=True, blank=True, editable=False)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(
-        excluded_fields=["version", "created_at", "updated_at", "last_checked_on", "next_check_due"]
-    )
+    history = change_history("last_checked_on", "next_check_due")
 
     class Meta:
         verbose_name = _("阵地")
@@ -125,7 +119,7 @@ class CheckResult(models.TextChoices):
     PROBLEMS = "problems", _("发现问题")
 
 
-class ChannelCheck(UnitScopedModel):
+class ChannelCheck(UnitScopedModel, EvidencedModel):
     """A periodic check of a channel (its ``unit`` is the channel's unit)."""
 
     channel = models.ForeignKey(
@@ -144,9 +138,8 @@ class ChannelCheck(UnitScopedModel):
     findings = models.TextField(_("检查情况"), help_text=_("检查了哪些内容、发现的问题"))
     rectification = models.TextField(_("整改情况"), blank=True)
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "channel"  # final when the channel is closed
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("阵地检查")

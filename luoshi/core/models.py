@@ -1,9 +1,10 @@
 """Base models shared by every module."""
 
-from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import user_fk
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -41,17 +42,29 @@ class UnitScopedModel(TimeStampedModel):
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    created_by = user_fk(_("创建人"), optional=True)
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="unit", owner="created_by")
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """A record edited under optimistic versioning (``luoshi.core.concurrency``): every edit
+    claims ``version``."""
+
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class EvidencedModel(models.Model):
+    """A record that carries evidence files (佐证材料, ``evidence.Evidence`` rows)."""
+
+    evidence = GenericRelation("evidence.Evidence")
 
     class Meta:
         abstract = True

@@ -8,14 +8,14 @@ it is measured live from the records through the metric layer (``luoshi.core.met
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luoshi.core import indicators
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 from luoshi.duty.periods import PeriodKind
 
@@ -138,7 +138,7 @@ class DutyList(UnitScopedModel):
     )
     signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("责任清单")
@@ -166,7 +166,7 @@ class DutyList(UnitScopedModel):
         return self.status == DutyStatus.DRAFT
 
 
-class DutyItem(UnitScopedModel):
+class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel):
     """One item of a duty list: the pack item's copy plus this unit's adjustments.
 
     ``unit`` repeats the list's unit so scope and evidence need no join.
@@ -213,12 +213,7 @@ class DutyItem(UnitScopedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("责任人"), blank=True, related_name="+"
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(
-        excluded_fields=["version", "created_at", "updated_at"], m2m_fields=["assignees"]
-    )
+    history = change_history(m2m_fields=["assignees"])
 
     class Meta:
         verbose_name = _("责任项")

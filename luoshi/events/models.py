@@ -1,12 +1,11 @@
 """讲座论坛报告会研讨会备案 (「一会一报」): the events a unit hosts, their review chain and rules."""
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -31,16 +30,14 @@ class ReviewerLevel(models.TextChoices):
     ANCESTOR = "ancestor", _("上级单位")
 
 
-class ReviewChain(UnitScopedModel):
+class ReviewChain(UnitScopedModel, VersionedModel):
     """Who reviews the events of ``unit`` (and, if ``applies_to_subtree``, of the units
     below it that have no chain of their own): ordered steps, each a role in a unit."""
 
     name = models.CharField(_("名称"), max_length=60)
     applies_to_subtree = models.BooleanField(_("适用于下级单位"), default=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("审核流程")
@@ -89,7 +86,7 @@ class ReviewChainStep(models.Model):
         return self.label
 
 
-class EventRule(UnitScopedModel):
+class EventRule(UnitScopedModel, VersionedModel):
     """A filing rule of ``unit`` and the units below it, checked when an event is submitted:
     expected audience above ``min_audience`` requires an attachment titled ``required_tag``."""
 
@@ -102,9 +99,7 @@ class EventRule(UnitScopedModel):
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("备案规则")
@@ -118,7 +113,7 @@ class EventRule(UnitScopedModel):
         return reverse("events:chains")
 
 
-class EventFiling(UnitScopedModel):
+class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel):
     """One event the unit hosts: applied, reviewed along the chain, approved, then held."""
 
     kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices)
@@ -148,10 +143,7 @@ class EventFiling(UnitScopedModel):
         related_name="event_filing",
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("讲座论坛备案")

@@ -7,13 +7,12 @@ authors or commenters of posts, no views of anyone), and nothing imports, crawls
 posts: every incident is typed in by the unit's own staff.
 """
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
 
 
 class Platform(DictionaryModel):
@@ -38,7 +37,7 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-class Incident(UnitScopedModel):
+class Incident(UnitScopedModel, VersionedModel, EvidencedModel):
     """One incident about the unit's work and its timeline 登记 → 研判 → 处置 → 回应 → 办结.
 
     ``unit`` is the registering unit (the data scope); ``responsible_unit`` is that unit or
@@ -81,10 +80,7 @@ class Incident(UnitScopedModel):
     outcome = models.TextField(_("办结情况"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("舆情事件")

@@ -9,14 +9,13 @@ inspected unit's scope, and whoever sees the plan (the inspecting side) or sits 
 import datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may inspect units it directs (业务指导范围).
@@ -57,7 +56,7 @@ class InspectionPlanQuerySet(ScopedQuerySet):
         return self.filter(condition)
 
 
-class InspectionPlan(UnitScopedModel):
+class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel):
     """督查计划 of ``unit`` (the inspecting unit)."""
 
     title = models.CharField(_("督查名称"), max_length=200)
@@ -74,9 +73,6 @@ class InspectionPlan(UnitScopedModel):
         _("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedManager.from_queryset(InspectionPlanQuerySet)()
 
     class Meta:
@@ -149,7 +145,7 @@ class ItemQuerySet(BothSidesQuerySet):
     plan_path = "finding__result__plan"
 
 
-class InspectionResult(UnitScopedModel):
+class InspectionResult(UnitScopedModel, EvidencedModel):
     """督查结果 of one inspected unit (``unit``) in one plan."""
 
     plan = models.ForeignKey(
@@ -172,7 +168,6 @@ class InspectionResult(UnitScopedModel):
         related_name="+",
     )
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "plan"  # final when the inspection is completed
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
 
@@ -251,7 +246,7 @@ class Finding(UnitScopedModel):
         return self.description[:40]
 
 
-class RectificationItem(UnitScopedModel):
+class RectificationItem(UnitScopedModel, EvidencedModel):
     """整改事项 of one finding: the unit submits, the inspecting team verifies (销号)."""
 
     finding = models.OneToOneField(
@@ -291,7 +286,6 @@ class RectificationItem(UnitScopedModel):
         related_name="+",
     )
 
-    evidence = GenericRelation("evidence.Evidence")
     objects = ScopedManager.from_queryset(ItemQuerySet)()
 
     class Meta:

@@ -1,12 +1,11 @@
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
 
 
 class ActivityTypeQuerySet(models.QuerySet):
@@ -26,7 +25,7 @@ class ReportArea(models.TextChoices):
     RISK = "risk", _("风险防范")
 
 
-class ActivityType(DictionaryModel):
+class ActivityType(DictionaryModel, VersionedModel):
     """专题会议, 中心组学习, 理论宣讲, ... (configurable; a dictionary, not unit data)."""
 
     needs_outlet = models.BooleanField(
@@ -47,8 +46,6 @@ class ActivityType(DictionaryModel):
         _("所属工作方面"), max_length=20, choices=ReportArea.choices, blank=True
     )
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ActivityTypeQuerySet.as_manager()
 
     @property
@@ -67,7 +64,7 @@ class OutletLevel(models.TextChoices):
     COUNTY = "county", _("区县级")
 
 
-class LedgerRecord(UnitScopedModel):
+class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel):
     """One activity of a unit: a meeting, a study session, a talk, a published story..."""
 
     activity_type = models.ForeignKey(
@@ -89,16 +86,11 @@ class LedgerRecord(UnitScopedModel):
         _("媒体级别"), max_length=10, choices=OutletLevel.choices, blank=True
     )
 
-    evidence = GenericRelation("evidence.Evidence")
     # At least one current evidence item: kept by ``luoshi.ledger.signals`` on every
     # evidence write (counting it by a join over all evidence does not scale).
     has_evidence = models.BooleanField(_("有佐证"), default=False, editable=False)
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "version", "has_evidence"]
-    )
+    history = change_history("has_evidence")
 
     def clean(self):
         # A record says what was done: never dated after today (form, Excel import, services).

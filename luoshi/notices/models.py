@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
 
@@ -73,7 +73,7 @@ class NoticeChannel(models.TextChoices):
     DINGTALK = "dingtalk", _("钉钉群机器人")
 
 
-class UnitNoticeSetting(models.Model):
+class UnitNoticeSetting(VersionedModel):
     """How a unit wants its notices besides the in-app inbox: which channels, where to."""
 
     unit = models.OneToOneField(
@@ -116,21 +116,11 @@ class UnitNoticeSetting(models.Model):
         help_text=_("机器人安全设置选「加签」时填写（SEC 开头）；留空表示不加签。"),
     )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(unit="unit", owner=None)
     # the webhook addresses and the secret are credentials: not copied into the history
-    history = HistoricalRecords(
-        excluded_fields=[
-            "wecom_webhook",
-            "dingtalk_webhook",
-            "dingtalk_secret",
-            "updated_at",
-            "version",
-        ]
-    )
+    history = change_history("wecom_webhook", "dingtalk_webhook", "dingtalk_secret")
 
     class Meta:
         verbose_name = _("单位通知渠道")
@@ -241,7 +231,7 @@ class AnnouncementQuerySet(ScopedQuerySet):
         return self.published().filter(target_units=user.unit_id)
 
 
-class Announcement(UnitScopedModel):
+class Announcement(UnitScopedModel, VersionedModel):
     """通知公告: an announcement by a unit (its author's) to selected units; readers' opening
     is recorded (``AnnouncementReceipt``). Published, it can no longer be edited, only
     withdrawn."""
@@ -261,13 +251,9 @@ class Announcement(UnitScopedModel):
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     objects = ScopedManager.from_queryset(AnnouncementQuerySet)()
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "version"], m2m_fields=["target_units"]
-    )
+    history = change_history(m2m_fields=["target_units"])
 
     class Meta:
         verbose_name = _("通知公告")

@@ -1,14 +1,13 @@
 """信息发布三审: the unit's own publications, 初审 → 复审 → 终审 → 已发布."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 
 
 class PublicationStatus(models.TextChoices):
@@ -34,7 +33,7 @@ DEFAULT_ROLES = {
 }
 
 
-class ReviewConfig(UnitScopedModel):
+class ReviewConfig(UnitScopedModel, VersionedModel):
     """Which role takes each of the three steps for the publications of ``unit`` (and of
     the units below it without their own); without any: 审核员 / 审核员 / 领导."""
 
@@ -48,9 +47,7 @@ class ReviewConfig(UnitScopedModel):
         "accounts.Role", verbose_name=_("终审角色"), on_delete=models.PROTECT, related_name="+"
     )
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("三审配置")
@@ -72,7 +69,7 @@ class ReviewConfig(UnitScopedModel):
         }[state]
 
 
-class Publication(UnitScopedModel):
+class Publication(UnitScopedModel, VersionedModel, EvidencedModel):
     title = models.CharField(_("标题"), max_length=200)
     # The unit's registered channel (阵地管理) the piece goes out on; its name is kept in
     # ``channel_name`` as it was when chosen (records from before the picker have only that).
@@ -105,10 +102,7 @@ class Publication(UnitScopedModel):
     published_url = models.URLField(_("发布链接"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("发布稿件")

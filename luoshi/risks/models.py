@@ -12,14 +12,13 @@ campaign).
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may launch screening campaigns to units it directs.
@@ -94,7 +93,7 @@ class ScreeningQuerySet(ScopedQuerySet):
         return self.filter(scope_q(user, spec) | issuer_q(user, spec, launcher, BUSINESS_LINE))
 
 
-class Screening(UnitScopedModel):
+class Screening(UnitScopedModel, EvidencedModel):
     """One unit's self-check (自查): checklist results, risk points found or none declared."""
 
     campaign = models.ForeignKey(
@@ -129,7 +128,6 @@ class Screening(UnitScopedModel):
         related_name="+",
     )
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "assignment"  # final when the screening task is accepted
     objects = ScopedManager.from_queryset(ScreeningQuerySet)()
 
@@ -157,7 +155,7 @@ class Screening(UnitScopedModel):
         return timezone.localdate(self.completed_at) if self.completed_at else None
 
 
-class RiskPoint(UnitScopedModel):
+class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel):
     """A risk point of the unit's own work; status 识别 → 管控中 → 已化解 / 长期管控."""
 
     area = models.ForeignKey(
@@ -196,10 +194,7 @@ class RiskPoint(UnitScopedModel):
         related_name="risks",
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("风险点")
@@ -223,7 +218,7 @@ class RiskPoint(UnitScopedModel):
         )
 
 
-class AnalysisMeeting(UnitScopedModel):
+class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel):
     """分析研判 meeting of the unit; creates its ledger record (activity type ``analysis``)."""
 
     date = models.DateField(_("会议日期"), db_index=True)
@@ -245,10 +240,7 @@ class AnalysisMeeting(UnitScopedModel):
         related_name="analysis_meeting",
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
         verbose_name = _("分析研判会议")

@@ -7,13 +7,12 @@ The issuer reaches the assignments of its tasks through the task (``selectors``)
 
 import datetime
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may issue tasks to units it directs (业务指导范围).
@@ -60,7 +59,7 @@ class RecipientChoice(models.Model):
         abstract = True
 
 
-class ReportingSchedule(UnitScopedModel, RecipientChoice):
+class ReportingSchedule(UnitScopedModel, RecipientChoice, VersionedModel):
     """信息报送计划: issues the period's task to its recipients by itself."""
 
     code = models.SlugField(
@@ -84,9 +83,6 @@ class ReportingSchedule(UnitScopedModel, RecipientChoice):
     starts_on = models.DateField(_("启用日期"), default=timezone.localdate)
     is_active = models.BooleanField(_("启用"), default=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-
     class Meta:
         verbose_name = _("报送计划")
         verbose_name_plural = _("报送计划")
@@ -99,7 +95,7 @@ class ReportingSchedule(UnitScopedModel, RecipientChoice):
         return reverse("tasks:schedule_update", args=[self.pk])
 
 
-class Task(UnitScopedModel, RecipientChoice):
+class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel):
     """A task issued by ``unit`` to one or more units below it."""
 
     title = models.CharField(_("任务标题"), max_length=200)
@@ -127,10 +123,6 @@ class Task(UnitScopedModel, RecipientChoice):
     period_end = models.DateField(_("周期结束"), null=True, blank=True)
     # Set when the issuer withdrew the task (every assignment took the 撤回 step).
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
-
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("交办任务")
@@ -168,7 +160,7 @@ class TaskAssignmentQuerySet(ScopedQuerySet):
         return self.filter(self.issuer_side_q(user))
 
 
-class TaskAssignment(UnitScopedModel):
+class TaskAssignment(UnitScopedModel, EvidencedModel):
     """One recipient unit's part of a task: its response, evidence and review steps."""
 
     task = models.ForeignKey(
@@ -193,8 +185,6 @@ class TaskAssignment(UnitScopedModel):
         related_name="+",
     )
     accepted_at = models.DateTimeField(_("采纳时间"), null=True, blank=True)
-
-    evidence = GenericRelation("evidence.Evidence")
 
     objects = ScopedManager.from_queryset(TaskAssignmentQuerySet)()
 

@@ -1,0 +1,62 @@
+"""Field factories for the links and states every module declares the same way.
+
+Each returns an ordinary Django field, so a model still reads as the list of what it stores;
+the factory only fixes the options that are the same everywhere (and must stay the same for
+the migrations): who is linked with ``on_delete=PROTECT`` and no reverse accessor, what an
+optional link means (``null`` and ``blank``), how a workflow state is stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def user_fk(verbose_name, *, optional: bool = False, **options) -> models.ForeignKey:
+    """A staff member (the user model): PROTECT, no reverse accessor; ``optional``: may stay
+    empty (``null`` and ``blank``)."""
+    if optional:
+        options.update(null=True, blank=True)
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **options,
+    )
+
+
+def optional_fk(to, verbose_name, on_delete, related_name="+", **options) -> models.ForeignKey:
+    """A link that may stay empty (``null`` and ``blank``)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **options,
+    )
+
+
+def optional_one_to_one(
+    to, verbose_name, on_delete, related_name="+", **options
+) -> models.OneToOneField:
+    """A one-to-one link that may stay empty (``null`` and ``blank``)."""
+    return models.OneToOneField(
+        to,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **options,
+    )
+
+
+def status_field(
+    choices: type[models.TextChoices], default, *, max_length: int = 10, **options
+) -> models.CharField:
+    """The record's workflow state (「状态」), one of ``choices``."""
+    return models.CharField(
+        _("状态"), max_length=max_length, choices=choices.choices, default=default, **options
+    )
