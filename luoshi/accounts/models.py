@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts import policy
+from luoshi.core.fields import optional_fk
 from luoshi.core.history import change_history
 from luoshi.core.models import VersionedModel
 from luoshi.core.scope import DataScope, ScopedQuerySet, ScopeSpec
@@ -65,14 +66,7 @@ class AuthSource(models.TextChoices):
 class User(AbstractUser, VersionedModel):
     """A person: belongs to one unit and holds roles."""
 
-    unit = models.ForeignKey(
-        "units.Unit",
-        verbose_name=_("所属单位"),
-        on_delete=models.PROTECT,
-        related_name="users",
-        null=True,
-        blank=True,
-    )
+    unit = optional_fk("units.Unit", _("所属单位"), models.PROTECT, related_name="users")
     full_name = models.CharField(_("姓名"), max_length=40, blank=True)
     title = models.CharField(_("职务"), max_length=60, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)

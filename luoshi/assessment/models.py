@@ -10,11 +10,11 @@ scores (``selectors.ranking``); publishing freezes them.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
@@ -36,20 +36,11 @@ class Assessment(UnitScopedModel):
         "duty.Pack", verbose_name=_("责任包"), on_delete=models.PROTECT, related_name="+"
     )
     targets = models.ManyToManyField("units.Unit", verbose_name=_("被考核单位"), related_name="+")
-    status = models.CharField(
-        _("状态"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
-    )
+    status = status_field(AssessmentStatus, default=AssessmentStatus.DRAFT)
     grades = models.JSONField(_("考核等次"), default=list, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    published_by = user_fk(_("发布人"), optional=True)
 
     class Meta:
         verbose_name = _("考核")
@@ -95,14 +86,7 @@ class AssessmentScore(VersionedModel, EvidencedModel):
     name = models.CharField(_("考核指标"), max_length=200)
     area_name = models.CharField(_("领域"), max_length=200, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
-    duty_item = models.ForeignKey(
-        "duty.DutyItem",
-        verbose_name=_("责任项"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    duty_item = optional_fk("duty.DutyItem", _("责任项"), models.SET_NULL)
     points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=0)
     rule = models.TextField(_("评分规则"), blank=True)
     value = models.CharField(_("实测值"), max_length=200, blank=True)
@@ -117,14 +101,7 @@ class AssessmentScore(VersionedModel, EvidencedModel):
         _("手工得分"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     reason = models.TextField(_("评分理由"), blank=True)
-    scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("评分人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    scored_by = user_fk(_("评分人"), optional=True)
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
     excluded = models.BooleanField(_("不考核"), default=False)
 

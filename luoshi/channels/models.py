@@ -3,13 +3,13 @@ periodic checks. Only the unit's own channels are kept here; nothing monitors an
 
 import datetime
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import status_field, user_fk
 from luoshi.core.history import change_history
 from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
 
@@ -56,13 +56,7 @@ class Channel(UnitScopedModel, VersionedModel, EvidencedModel):
     account = models.CharField(
         _("账号或地址"), max_length=200, help_text=_("网址、公众号/账号名称，或实体阵地的地址")
     )
-    administrator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("管理员"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("负责该阵地日常管理的本系统用户"),
-    )
+    administrator = user_fk(_("管理员"), help_text=_("负责该阵地日常管理的本系统用户"))
     filing_status = models.CharField(
         _("备案状态"), max_length=12, choices=FilingStatus.choices, default=FilingStatus.FILED
     )
@@ -76,9 +70,7 @@ class Channel(UnitScopedModel, VersionedModel, EvidencedModel):
         validators=[MinValueValidator(1), MaxValueValidator(24)],
         help_text=_("默认每季度检查一次"),
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE
-    )
+    status = status_field(ChannelStatus, default=ChannelStatus.ACTIVE)
     notes = models.TextField(_("备注"), blank=True)
     # Kept by services.refresh_schedule: last check, or the opening date, plus the interval.
     last_checked_on = models.DateField(_("最近检查"), null=True, blank=True, editable=False)
@@ -126,12 +118,7 @@ class ChannelCheck(UnitScopedModel, EvidencedModel):
         Channel, verbose_name=_("阵地"), on_delete=models.PROTECT, related_name="checks"
     )
     checked_on = models.DateField(_("检查日期"))
-    checker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("检查人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    checker = user_fk(_("检查人"))
     result = models.CharField(
         _("检查结果"), max_length=10, choices=CheckResult.choices, default=CheckResult.OK
     )

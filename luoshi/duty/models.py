@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luoshi.core import indicators
+from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.history import change_history
 from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
@@ -125,17 +126,8 @@ class DutyList(UnitScopedModel):
         Pack, verbose_name=_("责任包"), on_delete=models.PROTECT, related_name="duty_lists"
     )
     pack_code = models.SlugField(_("责任包编码"), max_length=40)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=DutyStatus.choices, default=DutyStatus.DRAFT
-    )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签署人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    status = status_field(DutyStatus, default=DutyStatus.DRAFT)
+    signed_by = user_fk(_("签署人"), optional=True)
     signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
 
     history = change_history()
@@ -175,14 +167,7 @@ class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel):
     duty_list = models.ForeignKey(
         DutyList, verbose_name=_("责任清单"), on_delete=models.CASCADE, related_name="items"
     )
-    pack_item = models.ForeignKey(
-        PackItem,
-        verbose_name=_("责任包条目"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    pack_item = optional_fk(PackItem, _("责任包条目"), models.PROTECT)
     code = models.CharField(_("编码"), max_length=40)
     name = models.CharField(_("责任项"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
@@ -254,12 +239,7 @@ class DutyCheck(models.Model):
     key = models.CharField(_("子项/周期"), max_length=40)
     done = models.BooleanField(_("已完成"), default=False)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_fk(_("填报人"))
     recorded_at = models.DateTimeField(_("填报时间"))
 
     objects = ScopedManager()

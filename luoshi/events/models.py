@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import optional_fk, optional_one_to_one, status_field
 from luoshi.core.history import change_history
 from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
@@ -64,13 +65,10 @@ class ReviewChainStep(models.Model):
     level = models.CharField(
         _("审核单位"), max_length=10, choices=ReviewerLevel.choices, default=ReviewerLevel.OWN
     )
-    ancestor_type = models.ForeignKey(
+    ancestor_type = optional_fk(
         "units.UnitType",
-        verbose_name=_("上级单位类型"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        _("上级单位类型"),
+        models.PROTECT,
         help_text=_("留空表示直接上级单位；填写则取最近的该类型上级单位"),
     )
 
@@ -126,21 +124,14 @@ class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel):
         _("线上平台"), max_length=100, blank=True, help_text=_("线上举办时填写平台名称")
     )
     expected_audience = models.PositiveIntegerField(_("预计人数"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
-    )
+    status = status_field(EventStatus, default=EventStatus.DRAFT)
     current_step = models.PositiveSmallIntegerField(_("当前审核环节"), default=0)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     actual_audience = models.PositiveIntegerField(_("实际人数"), null=True, blank=True)
     held_summary = models.TextField(_("举办情况"), blank=True)
-    ledger_record = models.OneToOneField(
-        "ledger.LedgerRecord",
-        verbose_name=_("台账记录"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="event_filing",
+    ledger_record = optional_one_to_one(
+        "ledger.LedgerRecord", _("台账记录"), models.SET_NULL, related_name="event_filing"
     )
 
     history = change_history()

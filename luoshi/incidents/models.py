@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import status_field
 from luoshi.core.history import change_history
 from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
 
@@ -58,12 +59,8 @@ class Incident(UnitScopedModel, VersionedModel, EvidencedModel):
     responsible_unit = models.ForeignKey(
         "units.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=12,
-        choices=IncidentStatus.choices,
-        default=IncidentStatus.REGISTERED,
-        db_index=True,
+    status = status_field(
+        IncidentStatus, default=IncidentStatus.REGISTERED, max_length=12, db_index=True
     )
     # 研判
     analysis = models.TextField(_("研判意见"), blank=True)

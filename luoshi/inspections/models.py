@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
@@ -69,9 +70,7 @@ class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel):
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("督查组成员"), related_name="inspection_plans"
     )
-    status = models.CharField(
-        _("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
-    )
+    status = status_field(PlanStatus, default=PlanStatus.DRAFT, max_length=12)
 
     objects = ScopedManager.from_queryset(InspectionPlanQuerySet)()
 
@@ -100,14 +99,7 @@ class ChecklistLine(models.Model):
     code = models.CharField(_("编码"), max_length=40, blank=True)
     name = models.CharField(_("检查内容"), max_length=200)
     max_score = models.DecimalField(_("分值"), max_digits=6, decimal_places=1, default=10)
-    pack_item = models.ForeignKey(
-        "duty.PackItem",
-        verbose_name=_("责任包条目"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    pack_item = optional_fk("duty.PackItem", _("责任包条目"), models.SET_NULL)
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="plan__unit", owner="plan__created_by")
@@ -151,22 +143,13 @@ class InspectionResult(UnitScopedModel, EvidencedModel):
     plan = models.ForeignKey(
         InspectionPlan, on_delete=models.CASCADE, related_name="results", verbose_name=_("督查计划")
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ResultStatus.choices, default=ResultStatus.PENDING
-    )
+    status = status_field(ResultStatus, default=ResultStatus.PENDING)
     inspected_on = models.DateField(_("督查日期"), null=True, blank=True)
     summary = models.TextField(_("总体评价"), blank=True)
     total_score = models.DecimalField(
         _("得分"), max_digits=7, decimal_places=1, null=True, blank=True
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = user_fk(_("录入人"), optional=True)
 
     frozen_with = "plan"  # final when the inspection is completed
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
@@ -224,14 +207,7 @@ class Finding(UnitScopedModel):
         related_name="findings",
         verbose_name=_("督查计划"),
     )
-    line = models.ForeignKey(
-        ChecklistLine,
-        verbose_name=_("检查内容"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="findings",
-    )
+    line = optional_fk(ChecklistLine, _("检查内容"), models.SET_NULL, related_name="findings")
     description = models.TextField(_("问题描述"))
     requirement = models.TextField(_("整改要求"), blank=True)
 
@@ -252,39 +228,14 @@ class RectificationItem(UnitScopedModel, EvidencedModel):
     finding = models.OneToOneField(
         Finding, on_delete=models.CASCADE, related_name="item", verbose_name=_("督查问题")
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("整改责任人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = user_fk(_("整改责任人"))
     deadline = models.DateField(_("整改期限"), db_index=True)
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=RectificationStatus.choices,
-        default=RectificationStatus.PENDING,
-        db_index=True,
-    )
+    status = status_field(RectificationStatus, default=RectificationStatus.PENDING, db_index=True)
     response = models.TextField(_("整改情况"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = user_fk(_("提交人"), optional=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("销号人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    closed_by = user_fk(_("销号人"), optional=True)
 
     objects = ScopedManager.from_queryset(ItemQuerySet)()
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import optional_fk, status_field
 from luoshi.core.history import change_history
 from luoshi.core.models import UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
@@ -160,20 +161,11 @@ class Delivery(models.Model):
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
     )
-    notice = models.ForeignKey(
-        Notice,
-        verbose_name=_("通知"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deliveries",
-    )
+    notice = optional_fk(Notice, _("通知"), models.SET_NULL, related_name="deliveries")
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = status_field(Status, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
     last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
@@ -246,9 +238,7 @@ class Announcement(UnitScopedModel, VersionedModel):
     target_units = models.ManyToManyField(
         "units.Unit", verbose_name=_("发送单位"), related_name="+"
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = status_field(Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 

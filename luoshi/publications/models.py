@@ -1,11 +1,11 @@
 """信息发布三审: the unit's own publications, 初审 → 复审 → 终审 → 已发布."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.history import change_history
 from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 
@@ -73,31 +73,13 @@ class Publication(UnitScopedModel, VersionedModel, EvidencedModel):
     title = models.CharField(_("标题"), max_length=200)
     # The unit's registered channel (阵地管理) the piece goes out on; its name is kept in
     # ``channel_name`` as it was when chosen (records from before the picker have only that).
-    channel = models.ForeignKey(
-        "channels.Channel",
-        verbose_name=_("发布阵地"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    channel = optional_fk("channels.Channel", _("发布阵地"), models.PROTECT)
     channel_name = models.CharField(
         _("发布阵地名称"), max_length=100, help_text=_("如：区融媒体中心微信公众号")
     )
     body = models.TextField(_("正文"), blank=True, help_text=_("可填写正文，或上传稿件附件"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("作者"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-        db_index=True,
-    )
+    author = user_fk(_("作者"))
+    status = status_field(PublicationStatus, default=PublicationStatus.DRAFT, db_index=True)
     submitted_at = models.DateTimeField(_("送审时间"), null=True, blank=True)
     published_url = models.URLField(_("发布链接"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)

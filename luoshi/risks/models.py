@@ -11,12 +11,12 @@ reminders and the on-time rate. Each recipient's self-check is a ``Screening`` l
 campaign).
 """
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import optional_fk, optional_one_to_one, status_field, user_fk
 from luoshi.core.history import change_history
 from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
@@ -96,21 +96,9 @@ class ScreeningQuerySet(ScopedQuerySet):
 class Screening(UnitScopedModel, EvidencedModel):
     """One unit's self-check (自查): checklist results, risk points found or none declared."""
 
-    campaign = models.ForeignKey(
-        Campaign,
-        verbose_name=_("排查活动"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="screenings",
-    )
-    assignment = models.OneToOneField(
-        "tasks.TaskAssignment",
-        verbose_name=_("任务办理"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="screening",
+    campaign = optional_fk(Campaign, _("排查活动"), models.CASCADE, related_name="screenings")
+    assignment = optional_one_to_one(
+        "tasks.TaskAssignment", _("任务办理"), models.CASCADE, related_name="screening"
     )
     title = models.CharField(_("排查名称"), max_length=200)
     checklist = models.TextField(_("排查清单"), blank=True, help_text=_("每行一项"))
@@ -119,14 +107,7 @@ class Screening(UnitScopedModel, EvidencedModel):
     no_risk_reason = models.TextField(_("未发现风险点的说明"), blank=True)
     summary = models.TextField(_("自查情况"), blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, db_index=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    completed_by = user_fk(_("提交人"), optional=True)
 
     frozen_with = "assignment"  # final when the screening task is accepted
     objects = ScopedManager.from_queryset(ScreeningQuerySet)()
@@ -167,32 +148,11 @@ class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel):
     description = models.TextField(_("风险点描述"), help_text=_("本单位哪项工作存在什么风险"))
     cause = models.TextField(_("风险成因"), blank=True)
     measures = models.TextField(_("防控措施"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("责任人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("本单位负责落实防控措施的工作人员"),
-    )
+    owner = user_fk(_("责任人"), optional=True, help_text=_("本单位负责落实防控措施的工作人员"))
     deadline = models.DateField(_("整改/管控时限"), null=True, blank=True)
     identified_on = models.DateField(_("识别日期"), default=timezone.localdate, db_index=True)
-    status = models.CharField(
-        _("状态"),
-        max_length=12,
-        choices=RiskStatus.choices,
-        default=RiskStatus.IDENTIFIED,
-        db_index=True,
-    )
-    screening = models.ForeignKey(
-        Screening,
-        verbose_name=_("来源排查"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="risks",
-    )
+    status = status_field(RiskStatus, default=RiskStatus.IDENTIFIED, max_length=12, db_index=True)
+    screening = optional_fk(Screening, _("来源排查"), models.SET_NULL, related_name="risks")
 
     history = change_history()
 
@@ -231,13 +191,8 @@ class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel):
     )
     situation = models.TextField(_("形势分析"), blank=True)
     conclusions = models.TextField(_("研判结论与工作安排"))
-    ledger_record = models.OneToOneField(
-        "ledger.LedgerRecord",
-        verbose_name=_("台账记录"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="analysis_meeting",
+    ledger_record = optional_one_to_one(
+        "ledger.LedgerRecord", _("台账记录"), models.PROTECT, related_name="analysis_meeting"
     )
 
     history = change_history()

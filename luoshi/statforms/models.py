@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import status_field
 from luoshi.core.models import UnitScopedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
@@ -81,9 +82,7 @@ class FormVersion(models.Model):
         StatForm, verbose_name=_("统计表"), on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
+    status = status_field(VersionStatus, default=VersionStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

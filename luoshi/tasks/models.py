@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
@@ -43,14 +44,7 @@ class RecipientChoice(models.Model):
     recipient_units = models.ManyToManyField(
         "units.Unit", verbose_name=_("接收单位"), blank=True, related_name="+"
     )
-    subtree_root = models.ForeignKey(
-        "units.Unit",
-        verbose_name=_("下发到该单位及其下级"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    subtree_root = optional_fk("units.Unit", _("下发到该单位及其下级"), models.PROTECT)
     direct_only = models.BooleanField(
         _("仅直属下级"), default=False, help_text=_("只下发到所选单位的直属下级单位")
     )
@@ -105,14 +99,7 @@ class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel):
     duty_item_code = models.CharField(
         _("关联责任项编码"), max_length=40, blank=True, help_text=_("责任清单中的责任项编码")
     )
-    schedule = models.ForeignKey(
-        ReportingSchedule,
-        verbose_name=_("报送计划"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="tasks",
-    )
+    schedule = optional_fk(ReportingSchedule, _("报送计划"), models.PROTECT, related_name="tasks")
     # The business line the task is issued along (业务指导范围): 任务交办, or 风险排查 for a
     # screening campaign's task.
     business_line = models.CharField(
@@ -166,24 +153,11 @@ class TaskAssignment(UnitScopedModel, EvidencedModel):
     task = models.ForeignKey(
         Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="assignments"
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=AssignmentStatus.choices,
-        default=AssignmentStatus.PENDING,
-        db_index=True,
-    )
+    status = status_field(AssignmentStatus, default=AssignmentStatus.PENDING, db_index=True)
     response = models.TextField(_("办理情况"), blank=True)
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("提交人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = user_fk(_("提交人"), optional=True)
     accepted_at = models.DateTimeField(_("采纳时间"), null=True, blank=True)
 
     objects = ScopedManager.from_queryset(TaskAssignmentQuerySet)()
