@@ -43,8 +43,7 @@ class Role(Group, VersionedModel):
     objects: ClassVar[models.Manager[Role]]
 
     class Meta:
-        verbose_name = _("角色")
-        verbose_name_plural = _("角色")
+        verbose_name = verbose_name_plural = _("角色")
         ordering = ["order", "code"]
 
     def __str__(self):
@@ -97,8 +96,7 @@ class User(AbstractUser, VersionedModel):
     history = change_history("password", "last_login", m2m_fields=["groups"])
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
         ordering = ["unit__path", "username"]
 
     def __str__(self):
@@ -145,8 +143,7 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("历史密码")
-        verbose_name_plural = _("历史密码")
+        verbose_name = verbose_name_plural = _("历史密码")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -179,8 +176,7 @@ class UserSession(models.Model):
     last_seen_at = models.DateTimeField(_("最近活动"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("在线会话")
-        verbose_name_plural = _("在线会话")
+        verbose_name = verbose_name_plural = _("在线会话")
         ordering = ["-last_seen_at", "-id"]
 
     def __str__(self):
@@ -211,8 +207,7 @@ class ResponsibilityPosition(VersionedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("责任岗位")
-        verbose_name_plural = _("责任岗位")
+        verbose_name = verbose_name_plural = _("责任岗位")
         ordering = ["unit__path", "-year", "position"]
         constraints = [
             models.UniqueConstraint(

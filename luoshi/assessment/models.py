@@ -43,8 +43,7 @@ class Assessment(UnitScopedModel):
     published_by = user_fk(_("发布人"), optional=True)
 
     class Meta:
-        verbose_name = _("考核")
-        verbose_name_plural = _("考核")
+        verbose_name = verbose_name_plural = _("考核")
         ordering = ["-year", "-id"]
         permissions = [
             ("compute_assessment", _("计算考核")),
@@ -110,8 +109,7 @@ class AssessmentScore(VersionedModel, EvidencedModel):
     scope_spec = ScopeSpec(unit="assessment__unit", owner="assessment__created_by")
 
     class Meta:
-        verbose_name = _("考核得分")
-        verbose_name_plural = _("考核得分")
+        verbose_name = verbose_name_plural = _("考核得分")
         ordering = ["assessment", "unit__path", "order"]
         constraints = [
             models.UniqueConstraint(

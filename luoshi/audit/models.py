@@ -67,8 +67,7 @@ class OperationLog(ChainedLog):
     scope_spec = ScopeSpec(unit="unit", owner="user")
 
     class Meta(ChainedLog.Meta):
-        verbose_name = _("操作日志")
-        verbose_name_plural = _("操作日志")
+        verbose_name = verbose_name_plural = _("操作日志")
         ordering = ["-time", "-id"]
 
     def __str__(self):
@@ -100,8 +99,7 @@ class LoginLog(ChainedLog):
     path = models.CharField(_("访问地址"), max_length=300, blank=True)
 
     class Meta(ChainedLog.Meta):
-        verbose_name = _("登录日志")
-        verbose_name_plural = _("登录日志")
+        verbose_name = verbose_name_plural = _("登录日志")
         ordering = ["-time", "-id"]
 
     def __str__(self):

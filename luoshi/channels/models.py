@@ -18,8 +18,7 @@ class ChannelType(DictionaryModel):
     """门户网站, 微信公众号, 微博, 抖音/视频号, 宣传栏/电子屏, 讲堂/场馆, 其他."""
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("阵地类型")
-        verbose_name_plural = _("阵地类型")
+        verbose_name = verbose_name_plural = _("阵地类型")
 
 
 class ChannelStatus(models.TextChoices):
@@ -79,8 +78,7 @@ class Channel(UnitScopedModel, VersionedModel, EvidencedModel):
     history = change_history("last_checked_on", "next_check_due")
 
     class Meta:
-        verbose_name = _("阵地")
-        verbose_name_plural = _("阵地")
+        verbose_name = verbose_name_plural = _("阵地")
         ordering = ["unit__path", "channel_type__order", "name"]
         indexes = [models.Index(fields=["status", "next_check_due"])]
 
@@ -129,8 +127,7 @@ class ChannelCheck(UnitScopedModel, EvidencedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("阵地检查")
-        verbose_name_plural = _("阵地检查")
+        verbose_name = verbose_name_plural = _("阵地检查")
         ordering = ["-checked_on", "-id"]
 
     def __str__(self):

@@ -91,8 +91,7 @@ class Rollup(models.Model):
     counted = models.IntegerField(_("计入分子"), default=0)
 
     class Meta:
-        verbose_name = _("汇总")
-        verbose_name_plural = _("汇总")
+        verbose_name = verbose_name_plural = _("汇总")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "unit", "month", "dim"], name="core_rollup_key"

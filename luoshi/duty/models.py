@@ -49,8 +49,7 @@ class Pack(models.Model):
     )
 
     class Meta:
-        verbose_name = _("责任包")
-        verbose_name_plural = _("责任包")
+        verbose_name = verbose_name_plural = _("责任包")
         ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="unique_pack_version")
@@ -95,8 +94,7 @@ class PackItem(models.Model):
     )
 
     class Meta:
-        verbose_name = _("责任包条目")
-        verbose_name_plural = _("责任包条目")
+        verbose_name = verbose_name_plural = _("责任包条目")
         ordering = ["pack", "order"]
         constraints = [
             models.UniqueConstraint(fields=["pack", "code"], name="unique_pack_item_code")
@@ -133,8 +131,7 @@ class DutyList(UnitScopedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("责任清单")
-        verbose_name_plural = _("责任清单")
+        verbose_name = verbose_name_plural = _("责任清单")
         ordering = ["-year", "unit__path"]
         permissions = [("sign_dutylist", _("签署责任书"))]
         constraints = [
@@ -201,8 +198,7 @@ class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel):
     history = change_history(m2m_fields=["assignees"])
 
     class Meta:
-        verbose_name = _("责任项")
-        verbose_name_plural = _("责任项")
+        verbose_name = verbose_name_plural = _("责任项")
         ordering = ["duty_list", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["duty_list", "code"], name="unique_duty_item_code")
@@ -247,8 +243,7 @@ class DutyCheck(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("手工填报")
-        verbose_name_plural = _("手工填报")
+        verbose_name = verbose_name_plural = _("手工填报")
         ordering = ["item", "key"]
         constraints = [
             models.UniqueConstraint(fields=["item", "key"], name="unique_duty_check_key")

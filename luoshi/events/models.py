@@ -41,8 +41,7 @@ class ReviewChain(UnitScopedModel, VersionedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("审核流程")
-        verbose_name_plural = _("审核流程")
+        verbose_name = verbose_name_plural = _("审核流程")
         ordering = ["unit__path"]
         constraints = [models.UniqueConstraint(fields=["unit"], name="one_event_chain_per_unit")]
 
@@ -76,8 +75,7 @@ class ReviewChainStep(models.Model):
     scope_spec = ScopeSpec(unit="chain__unit", owner="chain__created_by")
 
     class Meta:
-        verbose_name = _("审核环节")
-        verbose_name_plural = _("审核环节")
+        verbose_name = verbose_name_plural = _("审核环节")
         ordering = ["chain", "order", "id"]
 
     def __str__(self):
@@ -100,8 +98,7 @@ class EventRule(UnitScopedModel, VersionedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("备案规则")
-        verbose_name_plural = _("备案规则")
+        verbose_name = verbose_name_plural = _("备案规则")
         ordering = ["unit__path", "min_audience"]
 
     def __str__(self):
@@ -137,8 +134,7 @@ class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("讲座论坛备案")
-        verbose_name_plural = _("讲座论坛备案")
+        verbose_name = verbose_name_plural = _("讲座论坛备案")
         ordering = ["-start_at", "-id"]
         permissions = [("review_eventfiling", _("审核讲座论坛备案"))]
         constraints = [
@@ -179,8 +175,7 @@ class EventSpeaker(models.Model):
     scope_spec = ScopeSpec(unit="event__unit", owner="event__created_by")
 
     class Meta:
-        verbose_name = _("主讲人")
-        verbose_name_plural = _("主讲人")
+        verbose_name = verbose_name_plural = _("主讲人")
         ordering = ["event", "order", "id"]
 
     def __str__(self):
@@ -207,8 +202,7 @@ class EventReview(models.Model):
     scope_spec = ScopeSpec(unit="event__unit", owner="event__created_by")
 
     class Meta:
-        verbose_name = _("审核环节")
-        verbose_name_plural = _("审核环节")
+        verbose_name = verbose_name_plural = _("审核环节")
         ordering = ["event", "order"]
         constraints = [
             models.UniqueConstraint(fields=["event", "order"], name="one_review_per_event_order")

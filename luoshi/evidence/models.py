@@ -60,8 +60,7 @@ class Evidence(UnitScopedModel):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
+        verbose_name = verbose_name_plural = _("佐证材料")
         ordering = ["content_type", "object_id", "title", "-version"]
         indexes = [models.Index(fields=["content_type", "object_id", "is_current"])]
 

@@ -20,8 +20,7 @@ class Platform(DictionaryModel):
     """Where an incident appeared: 本单位网站, 微信, 微博, 12345 热线… (configurable)."""
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("舆情平台")
-        verbose_name_plural = _("舆情平台")
+        verbose_name = verbose_name_plural = _("舆情平台")
 
 
 class IncidentLevel(models.TextChoices):
@@ -80,8 +79,7 @@ class Incident(UnitScopedModel, VersionedModel, EvidencedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("舆情事件")
-        verbose_name_plural = _("舆情事件")
+        verbose_name = verbose_name_plural = _("舆情事件")
         ordering = ["-discovered_at", "-id"]
         indexes = [models.Index(fields=["unit", "discovered_at"])]
 

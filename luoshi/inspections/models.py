@@ -75,8 +75,7 @@ class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel):
     objects = ScopedManager.from_queryset(InspectionPlanQuerySet)()
 
     class Meta:
-        verbose_name = _("督查计划")
-        verbose_name_plural = _("督查计划")
+        verbose_name = verbose_name_plural = _("督查计划")
         ordering = ["-starts_on", "-id"]
 
     def __str__(self):
@@ -105,8 +104,7 @@ class ChecklistLine(models.Model):
     scope_spec = ScopeSpec(unit="plan__unit", owner="plan__created_by")
 
     class Meta:
-        verbose_name = _("督查清单条目")
-        verbose_name_plural = _("督查清单条目")
+        verbose_name = verbose_name_plural = _("督查清单条目")
         ordering = ["plan", "order", "id"]
 
     def __str__(self):
@@ -155,8 +153,7 @@ class InspectionResult(UnitScopedModel, EvidencedModel):
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
 
     class Meta:
-        verbose_name = _("督查结果")
-        verbose_name_plural = _("督查结果")
+        verbose_name = verbose_name_plural = _("督查结果")
         ordering = ["plan", "unit__path"]
         constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="one_result_per_unit")]
 
@@ -182,8 +179,7 @@ class ScoreLine(models.Model):
     scope_spec = ScopeSpec(unit="result__unit", owner="result__created_by")
 
     class Meta:
-        verbose_name = _("评分")
-        verbose_name_plural = _("评分")
+        verbose_name = verbose_name_plural = _("评分")
         constraints = [
             models.UniqueConstraint(fields=["result", "line"], name="one_score_per_line")
         ]
@@ -214,8 +210,7 @@ class Finding(UnitScopedModel):
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
 
     class Meta:
-        verbose_name = _("督查问题")
-        verbose_name_plural = _("督查问题")
+        verbose_name = verbose_name_plural = _("督查问题")
         ordering = ["result", "id"]
 
     def __str__(self):
@@ -240,8 +235,7 @@ class RectificationItem(UnitScopedModel, EvidencedModel):
     objects = ScopedManager.from_queryset(ItemQuerySet)()
 
     class Meta:
-        verbose_name = _("整改事项")
-        verbose_name_plural = _("整改事项")
+        verbose_name = verbose_name_plural = _("整改事项")
         ordering = ["deadline", "id"]
         permissions = [("verify_rectificationitem", "核验（销号/退回重改）")]
 

@@ -53,8 +53,7 @@ class ActivityType(DictionaryModel, VersionedModel):
         return self.report_phrase or self.name
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("活动类型")
-        verbose_name_plural = _("活动类型")
+        verbose_name = verbose_name_plural = _("活动类型")
 
 
 class OutletLevel(models.TextChoices):
@@ -99,8 +98,7 @@ class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel):
             raise ValidationError({"date": _("台账记录的是已开展的工作，日期不能晚于今天。")})
 
     class Meta:
-        verbose_name = _("台账记录")
-        verbose_name_plural = _("台账记录")
+        verbose_name = verbose_name_plural = _("台账记录")
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["unit", "activity_type", "date"]),

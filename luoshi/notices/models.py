@@ -51,8 +51,7 @@ class Notice(models.Model):
     objects = NoticeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+        verbose_name = verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -124,8 +123,7 @@ class UnitNoticeSetting(VersionedModel):
     history = change_history("wecom_webhook", "dingtalk_webhook", "dingtalk_secret")
 
     class Meta:
-        verbose_name = _("单位通知渠道")
-        verbose_name_plural = _("单位通知渠道")
+        verbose_name = verbose_name_plural = _("单位通知渠道")
 
     def __str__(self):
         return str(self.unit)
@@ -177,8 +175,7 @@ class Delivery(models.Model):
     scope_spec = ScopeSpec(unit="unit", owner=None)
 
     class Meta:
-        verbose_name = _("通知发送记录")
-        verbose_name_plural = _("通知发送记录")
+        verbose_name = verbose_name_plural = _("通知发送记录")
         ordering = ["-created_at", "-id"]
         default_permissions = ("view", "change")
         constraints = [
@@ -246,8 +243,7 @@ class Announcement(UnitScopedModel, VersionedModel):
     history = change_history(m2m_fields=["target_units"])
 
     class Meta:
-        verbose_name = _("通知公告")
-        verbose_name_plural = _("通知公告")
+        verbose_name = verbose_name_plural = _("通知公告")
         ordering = ["-published_at", "-created_at", "-id"]
 
     def __str__(self):
@@ -267,8 +263,7 @@ class AnnouncementReceipt(models.Model):
     read_at = models.DateTimeField(_("阅读时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("公告阅读记录")
-        verbose_name_plural = _("公告阅读记录")
+        verbose_name = verbose_name_plural = _("公告阅读记录")
         default_permissions = ()
         constraints = [
             models.UniqueConstraint(fields=["announcement", "user"], name="receipt_once")

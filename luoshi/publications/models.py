@@ -50,8 +50,7 @@ class ReviewConfig(UnitScopedModel, VersionedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("三审配置")
-        verbose_name_plural = _("三审配置")
+        verbose_name = verbose_name_plural = _("三审配置")
         ordering = ["unit__path"]
         constraints = [models.UniqueConstraint(fields=["unit"], name="one_review_config_per_unit")]
 
@@ -87,8 +86,7 @@ class Publication(UnitScopedModel, VersionedModel, EvidencedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("发布稿件")
-        verbose_name_plural = _("发布稿件")
+        verbose_name = verbose_name_plural = _("发布稿件")
         ordering = ["-created_at", "-id"]
         permissions = [
             ("review_publication", _("初审/复审发布稿件")),

@@ -39,8 +39,7 @@ class Baseline(UnitScopedModel):
     data = models.JSONField(_("结构化数据"), default=dict)
 
     class Meta:
-        verbose_name = _("往年报告基线")
-        verbose_name_plural = _("往年报告基线")
+        verbose_name = verbose_name_plural = _("往年报告基线")
         ordering = ["-year", "unit_id", "kind"]
         constraints = [
             models.UniqueConstraint(
@@ -75,8 +74,7 @@ class Report(UnitScopedModel):
     )
 
     class Meta:
-        verbose_name = _("报告")
-        verbose_name_plural = _("报告")
+        verbose_name = verbose_name_plural = _("报告")
         ordering = ["-year", "-id"]
         permissions = [("finalize_report", _("定稿报告"))]
 
@@ -110,8 +108,7 @@ class ReportVersion(models.Model):
     scope_spec = ScopeSpec(unit="report__unit", owner="report__created_by")
 
     class Meta:
-        verbose_name = _("报告版本")
-        verbose_name_plural = _("报告版本")
+        verbose_name = verbose_name_plural = _("报告版本")
         ordering = ["report", "-number"]
         constraints = [
             models.UniqueConstraint(

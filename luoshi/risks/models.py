@@ -29,8 +29,7 @@ class RiskArea(DictionaryModel):
     """理论学习, 阵地管理, 网络宣传… (configurable)."""
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("风险领域")
-        verbose_name_plural = _("风险领域")
+        verbose_name = verbose_name_plural = _("风险领域")
 
 
 class RiskLevel(DictionaryModel):
@@ -39,8 +38,7 @@ class RiskLevel(DictionaryModel):
     color = models.CharField(_("颜色"), max_length=7, default="#6c757d")
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("风险等级")
-        verbose_name_plural = _("风险等级")
+        verbose_name = verbose_name_plural = _("风险等级")
 
 
 class RiskStatus(models.TextChoices):
@@ -62,8 +60,7 @@ class Campaign(UnitScopedModel):
     checklist = models.TextField(_("排查清单"), help_text=_("每行一项"))
 
     class Meta:
-        verbose_name = _("排查活动")
-        verbose_name_plural = _("排查活动")
+        verbose_name = verbose_name_plural = _("排查活动")
         ordering = ["-task__deadline", "-id"]
 
     def __str__(self):
@@ -113,8 +110,7 @@ class Screening(UnitScopedModel, EvidencedModel):
     objects = ScopedManager.from_queryset(ScreeningQuerySet)()
 
     class Meta:
-        verbose_name = _("风险排查")
-        verbose_name_plural = _("风险排查")
+        verbose_name = verbose_name_plural = _("风险排查")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -157,8 +153,7 @@ class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("风险点")
-        verbose_name_plural = _("风险点")
+        verbose_name = verbose_name_plural = _("风险点")
         ordering = ["level__order", "-identified_on", "-id"]
         indexes = [models.Index(fields=["unit", "area", "level"])]
 
@@ -198,8 +193,7 @@ class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel):
     history = change_history()
 
     class Meta:
-        verbose_name = _("分析研判会议")
-        verbose_name_plural = _("分析研判会议")
+        verbose_name = verbose_name_plural = _("分析研判会议")
         ordering = ["-date", "-id"]
 
     def __str__(self):

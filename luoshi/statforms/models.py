@@ -63,8 +63,7 @@ class StatForm(UnitScopedModel):
     description = models.TextField(_("填报说明"), blank=True)
 
     class Meta:
-        verbose_name = _("统计表")
-        verbose_name_plural = _("统计表")
+        verbose_name = verbose_name_plural = _("统计表")
         ordering = ["unit__path", "title"]
 
     def __str__(self):
@@ -92,8 +91,7 @@ class FormVersion(models.Model):
     scope_spec = ScopeSpec(unit="form__unit", owner="form__created_by")
 
     class Meta:
-        verbose_name = _("统计表版本")
-        verbose_name_plural = _("统计表版本")
+        verbose_name = verbose_name_plural = _("统计表版本")
         ordering = ["form", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["form", "number"], name="statform_version_once")
@@ -163,8 +161,7 @@ class FormField(models.Model):
     scope_spec = ScopeSpec(unit="version__form__unit", owner="version__form__created_by")
 
     class Meta:
-        verbose_name = _("统计项")
-        verbose_name_plural = _("统计项")
+        verbose_name = verbose_name_plural = _("统计项")
         ordering = ["version", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="statform_field_code_once")
@@ -218,8 +215,7 @@ class FormRule(models.Model):
     scope_spec = ScopeSpec(unit="version__form__unit", owner="version__form__created_by")
 
     class Meta:
-        verbose_name = _("校验规则")
-        verbose_name_plural = _("校验规则")
+        verbose_name = verbose_name_plural = _("校验规则")
         ordering = ["version", "pk"]
 
     def __str__(self):
@@ -243,8 +239,7 @@ class FormTask(models.Model):
     scope_spec = ScopeSpec(unit="task__unit", owner="task__created_by")
 
     class Meta:
-        verbose_name = _("统计任务")
-        verbose_name_plural = _("统计任务")
+        verbose_name = verbose_name_plural = _("统计任务")
         ordering = ["-period_end", "-pk"]
 
     def __str__(self):
@@ -266,8 +261,7 @@ class FormSchedule(models.Model):
     scope_spec = ScopeSpec(unit="schedule__unit", owner="schedule__created_by")
 
     class Meta:
-        verbose_name = _("统计表报送计划")
-        verbose_name_plural = _("统计表报送计划")
+        verbose_name = verbose_name_plural = _("统计表报送计划")
 
     def __str__(self):
         return f"{self.schedule} · {self.form}"
@@ -299,8 +293,7 @@ class Submission(UnitScopedModel):
     objects = ScopedManager.from_queryset(SubmissionQuerySet)()
 
     class Meta:
-        verbose_name = _("统计表填报")
-        verbose_name_plural = _("统计表填报")
+        verbose_name = verbose_name_plural = _("统计表填报")
         ordering = ["form_task", "unit__path"]
 
     def __str__(self):
@@ -333,8 +326,7 @@ class FigureValue(UnitScopedModel):
     objects = ScopedManager.from_queryset(FigureValueQuerySet)()
 
     class Meta:
-        verbose_name = _("统计数值")
-        verbose_name_plural = _("统计数值")
+        verbose_name = verbose_name_plural = _("统计数值")
         ordering = ["-period_end", "unit__path", "field_code"]
 
     def __str__(self):

@@ -78,8 +78,7 @@ class ReportingSchedule(UnitScopedModel, RecipientChoice, VersionedModel):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("报送计划")
-        verbose_name_plural = _("报送计划")
+        verbose_name = verbose_name_plural = _("报送计划")
         ordering = ["unit__path", "title_template"]
 
     def __str__(self):
@@ -112,8 +111,7 @@ class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel):
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("交办任务")
-        verbose_name_plural = _("交办任务")
+        verbose_name = verbose_name_plural = _("交办任务")
         ordering = ["-deadline", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -163,8 +161,7 @@ class TaskAssignment(UnitScopedModel, EvidencedModel):
     objects = ScopedManager.from_queryset(TaskAssignmentQuerySet)()
 
     class Meta:
-        verbose_name = _("任务办理")
-        verbose_name_plural = _("任务办理")
+        verbose_name = verbose_name_plural = _("任务办理")
         ordering = ["task__deadline", "unit__path"]
         permissions = [("review_taskassignment", "审核（采纳/退回）")]
         constraints = [

@@ -40,8 +40,7 @@ class UnitType(DictionaryModel):
     )
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("单位类型")
-        verbose_name_plural = _("单位类型")
+        verbose_name = verbose_name_plural = _("单位类型")
 
 
 TRADITIONAL_VARIANTS = [
@@ -89,8 +88,7 @@ class Unit(MP_Node):
     history = HistoricalRecords(excluded_fields=["version", "path", "depth", "numchild"])
 
     class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = verbose_name_plural = _("单位")
         ordering = ["path"]
 
     def __str__(self):
@@ -124,8 +122,7 @@ class UnitYearStat(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("年度党员人数")
-        verbose_name_plural = _("年度党员人数")
+        verbose_name = verbose_name_plural = _("年度党员人数")
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="unique_unit_year_stat")
