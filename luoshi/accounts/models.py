@@ -6,14 +6,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.dispatch import Signal
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts import policy
 from luoshi.core.fields import optional_fk
 from luoshi.core.history import change_history
-from luoshi.core.models import VersionedModel
+from luoshi.core.models import DetailPageModel, VersionedModel
 from luoshi.core.scope import DataScope, ScopedQuerySet, ScopeSpec
 
 
@@ -189,7 +188,7 @@ class Position(models.TextChoices):
     MEMBER = "member", _("班子成员")
 
 
-class ResponsibilityPosition(VersionedModel):
+class ResponsibilityPosition(VersionedModel, DetailPageModel):
     """Who holds which responsibility position in a unit for a year (read by other modules)."""
 
     unit = models.ForeignKey(
@@ -205,6 +204,7 @@ class ResponsibilityPosition(VersionedModel):
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(unit="unit", owner="user")
     history = change_history()
+    detail_url_name = "accounts:position_update"
 
     class Meta:
         verbose_name = verbose_name_plural = _("责任岗位")
@@ -222,6 +222,3 @@ class ResponsibilityPosition(VersionedModel):
 
     def __str__(self):
         return f"{self.unit} {self.year} {self.get_position_display()} {self.user}"
-
-    def get_absolute_url(self):
-        return reverse("accounts:position_update", args=[self.pk])

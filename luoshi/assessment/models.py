@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import optional_fk, status_field, user_fk
-from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -27,7 +27,7 @@ class AssessmentStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-class Assessment(UnitScopedModel):
+class Assessment(UnitScopedModel, DetailPageModel):
     """One yearly assessment; ``unit`` is the assessing unit."""
 
     name = models.CharField(_("考核名称"), max_length=200)
@@ -42,6 +42,8 @@ class Assessment(UnitScopedModel):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = user_fk(_("发布人"), optional=True)
 
+    detail_url_name = "assessment:detail"
+
     class Meta:
         verbose_name = verbose_name_plural = _("考核")
         ordering = ["-year", "-id"]
@@ -53,9 +55,6 @@ class Assessment(UnitScopedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("assessment:detail", args=[self.pk])
 
     @property
     def is_published(self):

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import status_field, user_fk
 from luoshi.core.history import change_history
-from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 
 
 class ChannelType(DictionaryModel):
@@ -45,7 +51,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # pragma: no cover
 
 
-class Channel(UnitScopedModel, VersionedModel, EvidencedModel):
+class Channel(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One of the unit's own channels. Closing keeps the record and its history."""
 
     channel_type = models.ForeignKey(
@@ -76,6 +82,7 @@ class Channel(UnitScopedModel, VersionedModel, EvidencedModel):
     next_check_due = models.DateField(_("下次检查"), null=True, blank=True, editable=False)
 
     history = change_history("last_checked_on", "next_check_due")
+    detail_url_name = "channels:detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("阵地")
@@ -84,9 +91,6 @@ class Channel(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("channels:detail", args=[self.pk])
 
     @property
     def is_active(self):

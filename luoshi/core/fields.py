@@ -4,14 +4,20 @@ Each returns an ordinary Django field, so a model still reads as the list of wha
 the factory only fixes the options that are the same everywhere (and must stay the same for
 the migrations): who is linked with ``on_delete=PROTECT`` and no reverse accessor, what an
 optional link means (``null`` and ``blank``), how a workflow state is stored.
+
+They return ``Any``: django-stubs types a field from the field class called in the model body,
+and cannot see through a factory (a field typed ``ForeignKey`` without its target would be
+wrong; ``Any`` is only less precise).
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def user_fk(verbose_name, *, optional: bool = False, **options) -> models.ForeignKey:
+def user_fk(verbose_name, *, optional: bool = False, **options) -> Any:
     """A staff member (the user model): PROTECT, no reverse accessor; ``optional``: may stay
     empty (``null`` and ``blank``)."""
     if optional:
@@ -25,7 +31,7 @@ def user_fk(verbose_name, *, optional: bool = False, **options) -> models.Foreig
     )
 
 
-def optional_fk(to, verbose_name, on_delete, related_name="+", **options) -> models.ForeignKey:
+def optional_fk(to, verbose_name, on_delete, related_name="+", **options) -> Any:
     """A link that may stay empty (``null`` and ``blank``)."""
     return models.ForeignKey(
         to,
@@ -40,7 +46,7 @@ def optional_fk(to, verbose_name, on_delete, related_name="+", **options) -> mod
 
 def optional_one_to_one(
     to, verbose_name, on_delete, related_name="+", **options
-) -> models.OneToOneField:
+) -> Any:
     """A one-to-one link that may stay empty (``null`` and ``blank``)."""
     return models.OneToOneField(
         to,
@@ -55,7 +61,7 @@ def optional_one_to_one(
 
 def status_field(
     choices: type[models.TextChoices], default, *, max_length: int = 10, **options
-) -> models.CharField:
+) -> Any:
     """The record's workflow state (「状态」), one of ``choices``."""
     return models.CharField(
         _("状态"), max_length=max_length, choices=choices.choices, default=default, **options

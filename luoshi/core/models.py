@@ -1,7 +1,10 @@
 """Base models shared by every module."""
 
+from typing import ClassVar
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import user_fk
@@ -68,6 +71,18 @@ class EvidencedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DetailPageModel(models.Model):
+    """A record with a page of its own: the url named ``detail_url_name``, taking its pk."""
+
+    detail_url_name: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_url_name, args=[self.pk])
 
 
 # Models defined beside the mechanism they belong to, registered with the core app.

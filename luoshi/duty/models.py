@@ -9,14 +9,13 @@ it is measured live from the records through the metric layer (``luoshi.core.met
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luoshi.core import indicators
 from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.history import change_history
-from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 from luoshi.duty.periods import PeriodKind
 
@@ -34,7 +33,7 @@ class TargetType(models.TextChoices):
     CHECKLIST = "checklist", _("清单")
 
 
-class Pack(models.Model):
+class Pack(DetailPageModel):
     """One version of a responsibility pack, as loaded (its YAML kept verbatim)."""
 
     code = models.SlugField(_("责任包编码"), max_length=40)
@@ -48,6 +47,8 @@ class Pack(models.Model):
         _("考核等次"), default=list, blank=True, help_text=_("[{name, at_least}]，从高到低")
     )
 
+    detail_url_name = "duty:pack_detail"
+
     class Meta:
         verbose_name = verbose_name_plural = _("责任包")
         ordering = ["code", "-version"]
@@ -57,9 +58,6 @@ class Pack(models.Model):
 
     def __str__(self):
         return f"{self.name} v{self.version}"
-
-    def get_absolute_url(self):
-        return reverse("duty:pack_detail", args=[self.pk])
 
 
 class PackItem(models.Model):
@@ -116,7 +114,7 @@ class DutyStatus(models.TextChoices):
     SIGNED = "signed", _("已签署")
 
 
-class DutyList(UnitScopedModel):
+class DutyList(UnitScopedModel, DetailPageModel):
     """A unit's duty list (责任清单) of a year, from one pack; signed as its 责任书."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -129,6 +127,7 @@ class DutyList(UnitScopedModel):
     signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
 
     history = change_history()
+    detail_url_name = "duty:detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("责任清单")
@@ -147,15 +146,12 @@ class DutyList(UnitScopedModel):
             "pack": self.pack.name,
         }
 
-    def get_absolute_url(self):
-        return reverse("duty:detail", args=[self.pk])
-
     @property
     def is_draft(self):
         return self.status == DutyStatus.DRAFT
 
 
-class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel):
+class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One item of a duty list: the pack item's copy plus this unit's adjustments.
 
     ``unit`` repeats the list's unit so scope and evidence need no join.
@@ -196,6 +192,7 @@ class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel):
     )
 
     history = change_history(m2m_fields=["assignees"])
+    detail_url_name = "duty:item_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("责任项")
@@ -206,9 +203,6 @@ class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("duty:item_detail", args=[self.pk])
 
     @property
     def target(self):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import optional_fk, optional_one_to_one, status_field
 from luoshi.core.history import change_history
-from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -108,7 +108,7 @@ class EventRule(UnitScopedModel, VersionedModel):
         return reverse("events:chains")
 
 
-class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel):
+class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One event the unit hosts: applied, reviewed along the chain, approved, then held."""
 
     kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices)
@@ -132,6 +132,7 @@ class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel):
     )
 
     history = change_history()
+    detail_url_name = "events:detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("讲座论坛备案")
@@ -147,9 +148,6 @@ class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.topic
-
-    def get_absolute_url(self):
-        return reverse("events:detail", args=[self.pk])
 
     @property
     def place(self):

@@ -8,12 +8,17 @@ posts: every incident is typed in by the unit's own staff.
 """
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import status_field
 from luoshi.core.history import change_history
-from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 
 
 class Platform(DictionaryModel):
@@ -37,7 +42,7 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-class Incident(UnitScopedModel, VersionedModel, EvidencedModel):
+class Incident(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One incident about the unit's work and its timeline 登记 → 研判 → 处置 → 回应 → 办结.
 
     ``unit`` is the registering unit (the data scope); ``responsible_unit`` is that unit or
@@ -77,6 +82,7 @@ class Incident(UnitScopedModel, VersionedModel, EvidencedModel):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     history = change_history()
+    detail_url_name = "incidents:detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("舆情事件")
@@ -85,9 +91,6 @@ class Incident(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("incidents:detail", args=[self.pk])
 
     @property
     def time_to_response(self):

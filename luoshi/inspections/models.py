@@ -11,12 +11,11 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import optional_fk, status_field, user_fk
-from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may inspect units it directs (业务指导范围).
@@ -57,7 +56,7 @@ class InspectionPlanQuerySet(ScopedQuerySet):
         return self.filter(condition)
 
 
-class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel):
+class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """督查计划 of ``unit`` (the inspecting unit)."""
 
     title = models.CharField(_("督查名称"), max_length=200)
@@ -73,6 +72,7 @@ class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel):
     status = status_field(PlanStatus, default=PlanStatus.DRAFT, max_length=12)
 
     objects = ScopedManager.from_queryset(InspectionPlanQuerySet)()
+    detail_url_name = "inspections:plan_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("督查计划")
@@ -80,9 +80,6 @@ class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("inspections:plan_detail", args=[self.pk])
 
     def on_team(self, user) -> bool:
         return user is not None and self.team.filter(pk=user.pk).exists()
@@ -135,7 +132,7 @@ class ItemQuerySet(BothSidesQuerySet):
     plan_path = "finding__result__plan"
 
 
-class InspectionResult(UnitScopedModel, EvidencedModel):
+class InspectionResult(UnitScopedModel, EvidencedModel, DetailPageModel):
     """督查结果 of one inspected unit (``unit``) in one plan."""
 
     plan = models.ForeignKey(
@@ -151,6 +148,7 @@ class InspectionResult(UnitScopedModel, EvidencedModel):
 
     frozen_with = "plan"  # final when the inspection is completed
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
+    detail_url_name = "inspections:result_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("督查结果")
@@ -159,9 +157,6 @@ class InspectionResult(UnitScopedModel, EvidencedModel):
 
     def __str__(self):
         return f"{self.plan} · {self.unit}"
-
-    def get_absolute_url(self):
-        return reverse("inspections:result_detail", args=[self.pk])
 
     def max_total(self):
         return sum((line.max_score for line in self.plan.lines.all()), start=0)
@@ -217,7 +212,7 @@ class Finding(UnitScopedModel):
         return self.description[:40]
 
 
-class RectificationItem(UnitScopedModel, EvidencedModel):
+class RectificationItem(UnitScopedModel, EvidencedModel, DetailPageModel):
     """整改事项 of one finding: the unit submits, the inspecting team verifies (销号)."""
 
     finding = models.OneToOneField(
@@ -233,6 +228,7 @@ class RectificationItem(UnitScopedModel, EvidencedModel):
     closed_by = user_fk(_("销号人"), optional=True)
 
     objects = ScopedManager.from_queryset(ItemQuerySet)()
+    detail_url_name = "inspections:item_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("整改事项")
@@ -241,9 +237,6 @@ class RectificationItem(UnitScopedModel, EvidencedModel):
 
     def __str__(self):
         return f"{self.unit} · {self.finding}"
-
-    def get_absolute_url(self):
-        return reverse("inspections:item_detail", args=[self.pk])
 
     @property
     def plan(self):

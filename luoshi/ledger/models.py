@@ -1,11 +1,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.history import change_history
-from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 
 
 class ActivityTypeQuerySet(models.QuerySet):
@@ -63,7 +68,7 @@ class OutletLevel(models.TextChoices):
     COUNTY = "county", _("区县级")
 
 
-class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel):
+class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One activity of a unit: a meeting, a study session, a talk, a published story..."""
 
     activity_type = models.ForeignKey(
@@ -90,6 +95,7 @@ class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel):
     has_evidence = models.BooleanField(_("有佐证"), default=False, editable=False)
 
     history = change_history("has_evidence")
+    detail_url_name = "ledger:detail"
 
     def clean(self):
         # A record says what was done: never dated after today (form, Excel import, services).
@@ -118,9 +124,6 @@ class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("ledger:detail", args=[self.pk])
 
     @property
     def tag_list(self):

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import optional_fk, status_field
 from luoshi.core.history import change_history
-from luoshi.core.models import UnitScopedModel, VersionedModel
+from luoshi.core.models import DetailPageModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
 
@@ -220,7 +219,7 @@ class AnnouncementQuerySet(ScopedQuerySet):
         return self.published().filter(target_units=user.unit_id)
 
 
-class Announcement(UnitScopedModel, VersionedModel):
+class Announcement(UnitScopedModel, VersionedModel, DetailPageModel):
     """通知公告: an announcement by a unit (its author's) to selected units; readers' opening
     is recorded (``AnnouncementReceipt``). Published, it can no longer be edited, only
     withdrawn."""
@@ -241,6 +240,7 @@ class Announcement(UnitScopedModel, VersionedModel):
 
     objects = ScopedManager.from_queryset(AnnouncementQuerySet)()
     history = change_history(m2m_fields=["target_units"])
+    detail_url_name = "notices:announcement"
 
     class Meta:
         verbose_name = verbose_name_plural = _("通知公告")
@@ -248,9 +248,6 @@ class Announcement(UnitScopedModel, VersionedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("notices:announcement", args=[self.pk])
 
 
 class AnnouncementReceipt(models.Model):

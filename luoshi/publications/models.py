@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.history import change_history
-from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 
 
 class PublicationStatus(models.TextChoices):
@@ -68,7 +68,7 @@ class ReviewConfig(UnitScopedModel, VersionedModel):
         }[state]
 
 
-class Publication(UnitScopedModel, VersionedModel, EvidencedModel):
+class Publication(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     title = models.CharField(_("标题"), max_length=200)
     # The unit's registered channel (阵地管理) the piece goes out on; its name is kept in
     # ``channel_name`` as it was when chosen (records from before the picker have only that).
@@ -84,6 +84,7 @@ class Publication(UnitScopedModel, VersionedModel, EvidencedModel):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
 
     history = change_history()
+    detail_url_name = "publications:detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("发布稿件")
@@ -95,6 +96,3 @@ class Publication(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("publications:detail", args=[self.pk])

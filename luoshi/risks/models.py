@@ -12,13 +12,18 @@ campaign).
 """
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import optional_fk, optional_one_to_one, status_field, user_fk
 from luoshi.core.history import change_history
-from luoshi.core.models import DictionaryModel, EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may launch screening campaigns to units it directs.
@@ -51,13 +56,15 @@ class RiskStatus(models.TextChoices):
 OPEN_RISK_STATUSES = (RiskStatus.IDENTIFIED, RiskStatus.CONTROLLING, RiskStatus.LONG_TERM)
 
 
-class Campaign(UnitScopedModel):
+class Campaign(UnitScopedModel, DetailPageModel):
     """排查: launched by ``unit`` to a subtree; the recipients and steps live on ``task``."""
 
     task = models.OneToOneField(
         "tasks.Task", verbose_name=_("任务"), on_delete=models.PROTECT, related_name="campaign"
     )
     checklist = models.TextField(_("排查清单"), help_text=_("每行一项"))
+
+    detail_url_name = "risks:campaign_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("排查活动")
@@ -77,9 +84,6 @@ class Campaign(UnitScopedModel):
     def checklist_items(self) -> list[str]:
         return [line.strip() for line in self.checklist.splitlines() if line.strip()]
 
-    def get_absolute_url(self):
-        return reverse("risks:campaign_detail", args=[self.pk])
-
 
 class ScreeningQuerySet(ScopedQuerySet):
     def for_user(self, user):
@@ -90,7 +94,7 @@ class ScreeningQuerySet(ScopedQuerySet):
         return self.filter(scope_q(user, spec) | issuer_q(user, spec, launcher, BUSINESS_LINE))
 
 
-class Screening(UnitScopedModel, EvidencedModel):
+class Screening(UnitScopedModel, EvidencedModel, DetailPageModel):
     """One unit's self-check (自查): checklist results, risk points found or none declared."""
 
     campaign = optional_fk(Campaign, _("排查活动"), models.CASCADE, related_name="screenings")
@@ -108,6 +112,7 @@ class Screening(UnitScopedModel, EvidencedModel):
 
     frozen_with = "assignment"  # final when the screening task is accepted
     objects = ScopedManager.from_queryset(ScreeningQuerySet)()
+    detail_url_name = "risks:screening_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("风险排查")
@@ -115,9 +120,6 @@ class Screening(UnitScopedModel, EvidencedModel):
 
     def __str__(self):
         return f"{self.title} · {self.unit}"
-
-    def get_absolute_url(self):
-        return reverse("risks:screening_detail", args=[self.pk])
 
     def checklist_items(self) -> list[str]:
         source = self.campaign.checklist if self.campaign_id else self.checklist
@@ -132,7 +134,7 @@ class Screening(UnitScopedModel, EvidencedModel):
         return timezone.localdate(self.completed_at) if self.completed_at else None
 
 
-class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel):
+class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """A risk point of the unit's own work; status 识别 → 管控中 → 已化解 / 长期管控."""
 
     area = models.ForeignKey(
@@ -151,6 +153,7 @@ class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel):
     screening = optional_fk(Screening, _("来源排查"), models.SET_NULL, related_name="risks")
 
     history = change_history()
+    detail_url_name = "risks:risk_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("风险点")
@@ -161,9 +164,6 @@ class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel):
         text = self.description.replace("\n", " ")
         return text[:40] + ("…" if len(text) > 40 else "")
 
-    def get_absolute_url(self):
-        return reverse("risks:risk_detail", args=[self.pk])
-
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return (
@@ -173,7 +173,7 @@ class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel):
         )
 
 
-class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel):
+class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """分析研判 meeting of the unit; creates its ledger record (activity type ``analysis``)."""
 
     date = models.DateField(_("会议日期"), db_index=True)
@@ -191,6 +191,7 @@ class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel):
     )
 
     history = change_history()
+    detail_url_name = "risks:meeting_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("分析研判会议")
@@ -198,6 +199,3 @@ class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("risks:meeting_detail", args=[self.pk])

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import status_field
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.models import DetailPageModel, UnitScopedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
 
@@ -52,7 +52,7 @@ class VersionStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-class StatForm(UnitScopedModel):
+class StatForm(UnitScopedModel, DetailPageModel):
     code = models.SlugField(
         _("表单编码"),
         max_length=40,
@@ -62,6 +62,8 @@ class StatForm(UnitScopedModel):
     title = models.CharField(_("表单名称"), max_length=200)
     description = models.TextField(_("填报说明"), blank=True)
 
+    detail_url_name = "statforms:form_detail"
+
     class Meta:
         verbose_name = verbose_name_plural = _("统计表")
         ordering = ["unit__path", "title"]
@@ -69,14 +71,11 @@ class StatForm(UnitScopedModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("statforms:form_detail", args=[self.pk])
-
     def latest_published(self) -> FormVersion | None:
         return self.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 
 
-class FormVersion(models.Model):
+class FormVersion(DetailPageModel):
     form = models.ForeignKey(
         StatForm, verbose_name=_("统计表"), on_delete=models.CASCADE, related_name="versions"
     )
@@ -89,6 +88,7 @@ class FormVersion(models.Model):
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="form__unit", owner="form__created_by")
+    detail_url_name = "statforms:version_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("统计表版本")
@@ -99,9 +99,6 @@ class FormVersion(models.Model):
 
     def __str__(self):
         return _("%(form)s（第%(n)d版）") % {"form": self.form.title, "n": self.number}
-
-    def get_absolute_url(self):
-        return reverse("statforms:version_detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:
@@ -222,7 +219,7 @@ class FormRule(models.Model):
         return self.expression
 
 
-class FormTask(models.Model):
+class FormTask(DetailPageModel):
     """A task whose submission is the filled form of ``version`` for one period."""
 
     task = models.OneToOneField(
@@ -237,6 +234,7 @@ class FormTask(models.Model):
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="task__unit", owner="task__created_by")
+    detail_url_name = "statforms:aggregate"
 
     class Meta:
         verbose_name = verbose_name_plural = _("统计任务")
@@ -244,9 +242,6 @@ class FormTask(models.Model):
 
     def __str__(self):
         return f"{self.task.title}（{self.period_label}）"
-
-    def get_absolute_url(self):
-        return reverse("statforms:aggregate", args=[self.pk])
 
 
 class FormSchedule(models.Model):

@@ -8,12 +8,11 @@ The issuer reaches the assignments of its tasks through the task (``selectors``)
 import datetime
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import optional_fk, status_field, user_fk
-from luoshi.core.models import EvidencedModel, UnitScopedModel, VersionedModel
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may issue tasks to units it directs (业务指导范围).
@@ -53,7 +52,7 @@ class RecipientChoice(models.Model):
         abstract = True
 
 
-class ReportingSchedule(UnitScopedModel, RecipientChoice, VersionedModel):
+class ReportingSchedule(UnitScopedModel, RecipientChoice, VersionedModel, DetailPageModel):
     """信息报送计划: issues the period's task to its recipients by itself."""
 
     code = models.SlugField(
@@ -77,6 +76,8 @@ class ReportingSchedule(UnitScopedModel, RecipientChoice, VersionedModel):
     starts_on = models.DateField(_("启用日期"), default=timezone.localdate)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    detail_url_name = "tasks:schedule_update"
+
     class Meta:
         verbose_name = verbose_name_plural = _("报送计划")
         ordering = ["unit__path", "title_template"]
@@ -84,11 +85,8 @@ class ReportingSchedule(UnitScopedModel, RecipientChoice, VersionedModel):
     def __str__(self):
         return self.title_template.replace("{period}", "")
 
-    def get_absolute_url(self):
-        return reverse("tasks:schedule_update", args=[self.pk])
 
-
-class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel):
+class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel, DetailPageModel):
     """A task issued by ``unit`` to one or more units below it."""
 
     title = models.CharField(_("任务标题"), max_length=200)
@@ -110,6 +108,8 @@ class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel):
     # Set when the issuer withdrew the task (every assignment took the 撤回 step).
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
 
+    detail_url_name = "tasks:task_detail"
+
     class Meta:
         verbose_name = verbose_name_plural = _("交办任务")
         ordering = ["-deadline", "-id"]
@@ -123,9 +123,6 @@ class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("tasks:task_detail", args=[self.pk])
 
 
 class TaskAssignmentQuerySet(ScopedQuerySet):
@@ -145,7 +142,7 @@ class TaskAssignmentQuerySet(ScopedQuerySet):
         return self.filter(self.issuer_side_q(user))
 
 
-class TaskAssignment(UnitScopedModel, EvidencedModel):
+class TaskAssignment(UnitScopedModel, EvidencedModel, DetailPageModel):
     """One recipient unit's part of a task: its response, evidence and review steps."""
 
     task = models.ForeignKey(
@@ -159,6 +156,7 @@ class TaskAssignment(UnitScopedModel, EvidencedModel):
     accepted_at = models.DateTimeField(_("采纳时间"), null=True, blank=True)
 
     objects = ScopedManager.from_queryset(TaskAssignmentQuerySet)()
+    detail_url_name = "tasks:assignment_detail"
 
     class Meta:
         verbose_name = verbose_name_plural = _("任务办理")
@@ -170,9 +168,6 @@ class TaskAssignment(UnitScopedModel, EvidencedModel):
 
     def __str__(self):
         return f"{self.task} · {self.unit}"
-
-    def get_absolute_url(self):
-        return reverse("tasks:assignment_detail", args=[self.pk])
 
     # Timeliness. A unit reports on time when its first submission is dated no later than
     # the deadline; a later return and resubmission does not make it late.
