@@ -44,9 +44,7 @@ def optional_fk(to, verbose_name, on_delete, related_name="+", **options) -> Any
     )
 
 
-def optional_one_to_one(
-    to, verbose_name, on_delete, related_name="+", **options
-) -> Any:
+def optional_one_to_one(to, verbose_name, on_delete, related_name="+", **options) -> Any:
     """A one-to-one link that may stay empty (``null`` and ``blank``)."""
     return models.OneToOneField(
         to,

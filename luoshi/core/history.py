@@ -23,7 +23,19 @@ def written_by[M: Model](obj: M, user: object) -> M:
     return obj
 
 
+class ChangeHistory(HistoricalRecords):
+    """``HistoricalRecords`` that also leaves out the ``BOOKKEEPING_FIELDS`` the model has
+    (simple-history looks every excluded name up, so only those that exist are named)."""
+
+    def finalize(self, sender, **kwargs):
+        if sender is self.cls:
+            names = {field.name for field in sender._meta.fields}
+            kept = [name for name in BOOKKEEPING_FIELDS if name in names]
+            self.excluded_fields = [*kept, *self.excluded_fields]
+        super().finalize(sender, **kwargs)
+
+
 def change_history(*also_excluded: str, **options) -> HistoricalRecords:
     """The change history of a record (simple-history), without its bookkeeping fields
-    (``BOOKKEEPING_FIELDS``, where the model has them) nor ``also_excluded``."""
-    return HistoricalRecords(excluded_fields=[*BOOKKEEPING_FIELDS, *also_excluded], **options)
+    (``BOOKKEEPING_FIELDS``, those it has) nor ``also_excluded``."""
+    return ChangeHistory(excluded_fields=list(also_excluded), **options)
