@@ -33,20 +33,16 @@ def user_fk(verbose_name, *, optional: bool = False, **options) -> Any:
 
 def optional_fk(to, verbose_name, on_delete, related_name="+", **options) -> Any:
     """A link that may stay empty (``null`` and ``blank``)."""
-    return models.ForeignKey(
-        to,
-        verbose_name=verbose_name,
-        on_delete=on_delete,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        **options,
-    )
+    return _optional(models.ForeignKey, to, verbose_name, on_delete, related_name, options)
 
 
 def optional_one_to_one(to, verbose_name, on_delete, related_name="+", **options) -> Any:
     """A one-to-one link that may stay empty (``null`` and ``blank``)."""
-    return models.OneToOneField(
+    return _optional(models.OneToOneField, to, verbose_name, on_delete, related_name, options)
+
+
+def _optional(field_class, to, verbose_name, on_delete, related_name, options):
+    return field_class(
         to,
         verbose_name=verbose_name,
         on_delete=on_delete,
