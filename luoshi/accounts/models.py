@@ -6,16 +6,17 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.dispatch import Signal
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from luoshi.accounts import policy
+from luoshi.core.fields import optional_fk
+from luoshi.core.history import change_history
+from luoshi.core.models import DetailPageModel, VersionedModel
 from luoshi.core.scope import DataScope, ScopedQuerySet, ScopeSpec
 
 
-class Role(Group):
+class Role(Group, VersionedModel):
     """A role: Django permissions (inherited from Group) plus a data scope.
 
     Users hold roles through ``User.groups``; Django's ModelBackend therefore
@@ -34,17 +35,14 @@ class Role(Group):
     is_builtin = models.BooleanField(_("内置角色"), default=False)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = change_history()
 
     # Group's GroupManager, inherited; declared so type checkers see Role rows, not Group rows
     # (an annotation only: nothing changes at run time or in migrations).
     objects: ClassVar[models.Manager[Role]]
 
     class Meta:
-        verbose_name = _("角色")
-        verbose_name_plural = _("角色")
+        verbose_name = verbose_name_plural = _("角色")
         ordering = ["order", "code"]
 
     def __str__(self):
@@ -63,17 +61,10 @@ class AuthSource(models.TextChoices):
     OIDC = "oidc", _("统一身份认证")
 
 
-class User(AbstractUser):
+class User(AbstractUser, VersionedModel):
     """A person: belongs to one unit and holds roles."""
 
-    unit = models.ForeignKey(
-        "units.Unit",
-        verbose_name=_("所属单位"),
-        on_delete=models.PROTECT,
-        related_name="users",
-        null=True,
-        blank=True,
-    )
+    unit = optional_fk("units.Unit", _("所属单位"), models.PROTECT, related_name="users")
     full_name = models.CharField(_("姓名"), max_length=40, blank=True)
     title = models.CharField(_("职务"), max_length=60, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -99,17 +90,12 @@ class User(AbstractUser):
         help_text=_("目录账号的单位与角色在每次登录时按目录分组更新，密码由目录管理"),
     )
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = LuoshiUserManager()
     scope_spec = ScopeSpec(unit="unit", owner="pk")
-    history = HistoricalRecords(
-        excluded_fields=["version", "password", "last_login"], m2m_fields=["groups"]
-    )
+    history = change_history("password", "last_login", m2m_fields=["groups"])
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
         ordering = ["unit__path", "username"]
 
     def __str__(self):
@@ -175,8 +161,7 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("历史密码")
-        verbose_name_plural = _("历史密码")
+        verbose_name = verbose_name_plural = _("历史密码")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -209,8 +194,7 @@ class UserSession(models.Model):
     last_seen_at = models.DateTimeField(_("最近活动"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("在线会话")
-        verbose_name_plural = _("在线会话")
+        verbose_name = verbose_name_plural = _("在线会话")
         ordering = ["-last_seen_at", "-id"]
 
     def __str__(self):
@@ -223,7 +207,7 @@ class Position(models.TextChoices):
     MEMBER = "member", _("班子成员")
 
 
-class ResponsibilityPosition(models.Model):
+class ResponsibilityPosition(VersionedModel, DetailPageModel):
     """Who holds which responsibility position in a unit for a year (read by other modules)."""
 
     unit = models.ForeignKey(
@@ -236,15 +220,13 @@ class ResponsibilityPosition(models.Model):
     )
     duty = models.CharField(_("分管领域"), max_length=200, blank=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(unit="unit", owner="user")
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = change_history()
+    detail_url_name = "accounts:position_update"
 
     class Meta:
-        verbose_name = _("责任岗位")
-        verbose_name_plural = _("责任岗位")
+        verbose_name = verbose_name_plural = _("责任岗位")
         ordering = ["unit__path", "-year", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -259,6 +241,3 @@ class ResponsibilityPosition(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.year} {self.get_position_display()} {self.user}"
-
-    def get_absolute_url(self):
-        return reverse("accounts:position_update", args=[self.pk])

@@ -10,13 +10,12 @@ scores (``selectors.ranking``); publishing freezes them.
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import optional_fk, status_field, user_fk
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -28,7 +27,7 @@ class AssessmentStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-class Assessment(UnitScopedModel):
+class Assessment(UnitScopedModel, DetailPageModel):
     """One yearly assessment; ``unit`` is the assessing unit."""
 
     name = models.CharField(_("考核名称"), max_length=200)
@@ -37,24 +36,16 @@ class Assessment(UnitScopedModel):
         "duty.Pack", verbose_name=_("责任包"), on_delete=models.PROTECT, related_name="+"
     )
     targets = models.ManyToManyField("units.Unit", verbose_name=_("被考核单位"), related_name="+")
-    status = models.CharField(
-        _("状态"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
-    )
+    status = status_field(AssessmentStatus, default=AssessmentStatus.DRAFT)
     grades = models.JSONField(_("考核等次"), default=list, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    published_by = user_fk(_("发布人"), optional=True)
+
+    detail_url_name = "assessment:detail"
 
     class Meta:
-        verbose_name = _("考核")
-        verbose_name_plural = _("考核")
+        verbose_name = verbose_name_plural = _("考核")
         ordering = ["-year", "-id"]
         permissions = [
             ("compute_assessment", _("计算考核")),
@@ -64,9 +55,6 @@ class Assessment(UnitScopedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("assessment:detail", args=[self.pk])
 
     @property
     def is_published(self):
@@ -85,7 +73,7 @@ class ScoreSource(models.TextChoices):
     EXCLUDED = "excluded", _("不考核")
 
 
-class AssessmentScore(models.Model):
+class AssessmentScore(VersionedModel, EvidencedModel):
     """One target unit × one pack item of an assessment, with its explanation."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
@@ -96,14 +84,7 @@ class AssessmentScore(models.Model):
     name = models.CharField(_("考核指标"), max_length=200)
     area_name = models.CharField(_("领域"), max_length=200, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
-    duty_item = models.ForeignKey(
-        "duty.DutyItem",
-        verbose_name=_("责任项"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    duty_item = optional_fk("duty.DutyItem", _("责任项"), models.SET_NULL)
     points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=0)
     rule = models.TextField(_("评分规则"), blank=True)
     value = models.CharField(_("实测值"), max_length=200, blank=True)
@@ -118,27 +99,16 @@ class AssessmentScore(models.Model):
         _("手工得分"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     reason = models.TextField(_("评分理由"), blank=True)
-    scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("评分人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    scored_by = user_fk(_("评分人"), optional=True)
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
     excluded = models.BooleanField(_("不考核"), default=False)
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "assessment"  # a published assessment keeps its scores' evidence as is
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="assessment__unit", owner="assessment__created_by")
 
     class Meta:
-        verbose_name = _("考核得分")
-        verbose_name_plural = _("考核得分")
+        verbose_name = verbose_name_plural = _("考核得分")
         ordering = ["assessment", "unit__path", "order"]
         constraints = [
             models.UniqueConstraint(

@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit import describe
+from luoshi.core.fields import optional_fk, user_fk
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -48,14 +48,7 @@ class OperationLog(ChainedLog):
         STEP = "*", _("办理")
 
     time = models.DateTimeField(_("时间"), db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        on_delete=models.PROTECT,  # a user with log entries is deactivated, not deleted
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = user_fk(_("操作人"), optional=True)
     action = models.CharField(_("操作"), max_length=1, choices=Action.choices)
     model_label = models.CharField(_("对象类型"), max_length=100, db_index=True)
     model_name = models.CharField(_("对象类型名称"), max_length=100)
@@ -65,15 +58,7 @@ class OperationLog(ChainedLog):
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     # The unit whose data the record is. No foreign-key constraint and never cleared: the
     # value is sealed in the row's hash.
-    unit = models.ForeignKey(
-        "units.Unit",
-        verbose_name=_("单位"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    unit = optional_fk("units.Unit", _("单位"), models.DO_NOTHING, db_constraint=False)
     verb = models.CharField(_("操作名称"), max_length=40, blank=True)  # 退回, 定稿, 下发 …
     part = models.CharField(_("所涉部分"), max_length=200, blank=True)  # a score row of …
     comment = models.TextField(_("意见"), blank=True)
@@ -82,8 +67,7 @@ class OperationLog(ChainedLog):
     scope_spec = ScopeSpec(unit="unit", owner="user")
 
     class Meta(ChainedLog.Meta):
-        verbose_name = _("操作日志")
-        verbose_name_plural = _("操作日志")
+        verbose_name = verbose_name_plural = _("操作日志")
         ordering = ["-time", "-id"]
 
     def __str__(self):
@@ -108,22 +92,14 @@ class LoginLog(ChainedLog):
 
     time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     username = models.CharField(_("用户名"), max_length=150, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        on_delete=models.PROTECT,  # a user with log entries is deactivated, not deleted
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = user_fk(_("用户"), optional=True)
     event = models.CharField(_("事件"), max_length=10, choices=Event.choices)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
     path = models.CharField(_("访问地址"), max_length=300, blank=True)
 
     class Meta(ChainedLog.Meta):
-        verbose_name = _("登录日志")
-        verbose_name_plural = _("登录日志")
+        verbose_name = verbose_name_plural = _("登录日志")
         ordering = ["-time", "-id"]
 
     def __str__(self):

@@ -3,24 +3,28 @@ periodic checks. Only the unit's own channels are kept here; nothing monitors an
 
 import datetime
 
-from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.fields import status_field, user_fk
+from luoshi.core.history import change_history
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 
 
 class ChannelType(DictionaryModel):
     """门户网站, 微信公众号, 微博, 抖音/视频号, 宣传栏/电子屏, 讲堂/场馆, 其他."""
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("阵地类型")
-        verbose_name_plural = _("阵地类型")
+        verbose_name = verbose_name_plural = _("阵地类型")
 
 
 class ChannelStatus(models.TextChoices):
@@ -47,7 +51,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # pragma: no cover
 
 
-class Channel(UnitScopedModel):
+class Channel(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One of the unit's own channels. Closing keeps the record and its history."""
 
     channel_type = models.ForeignKey(
@@ -57,13 +61,7 @@ class Channel(UnitScopedModel):
     account = models.CharField(
         _("账号或地址"), max_length=200, help_text=_("网址、公众号/账号名称，或实体阵地的地址")
     )
-    administrator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("管理员"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("负责该阵地日常管理的本系统用户"),
-    )
+    administrator = user_fk(_("管理员"), help_text=_("负责该阵地日常管理的本系统用户"))
     filing_status = models.CharField(
         _("备案状态"), max_length=12, choices=FilingStatus.choices, default=FilingStatus.FILED
     )
@@ -77,32 +75,22 @@ class Channel(UnitScopedModel):
         validators=[MinValueValidator(1), MaxValueValidator(24)],
         help_text=_("默认每季度检查一次"),
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE
-    )
+    status = status_field(ChannelStatus, default=ChannelStatus.ACTIVE)
     notes = models.TextField(_("备注"), blank=True)
     # Kept by services.refresh_schedule: last check, or the opening date, plus the interval.
     last_checked_on = models.DateField(_("最近检查"), null=True, blank=True, editable=False)
     next_check_due = models.DateField(_("下次检查"), null=True, blank=True, editable=False)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(
-        excluded_fields=["version", "created_at", "updated_at", "last_checked_on", "next_check_due"]
-    )
+    history = change_history("last_checked_on", "next_check_due")
+    detail_url_name = "channels:detail"
 
     class Meta:
-        verbose_name = _("阵地")
-        verbose_name_plural = _("阵地")
+        verbose_name = verbose_name_plural = _("阵地")
         ordering = ["unit__path", "channel_type__order", "name"]
         indexes = [models.Index(fields=["status", "next_check_due"])]
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("channels:detail", args=[self.pk])
 
     @property
     def is_active(self):
@@ -125,32 +113,25 @@ class CheckResult(models.TextChoices):
     PROBLEMS = "problems", _("发现问题")
 
 
-class ChannelCheck(UnitScopedModel):
+class ChannelCheck(UnitScopedModel, EvidencedModel):
     """A periodic check of a channel (its ``unit`` is the channel's unit)."""
 
     channel = models.ForeignKey(
         Channel, verbose_name=_("阵地"), on_delete=models.PROTECT, related_name="checks"
     )
     checked_on = models.DateField(_("检查日期"))
-    checker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("检查人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    checker = user_fk(_("检查人"))
     result = models.CharField(
         _("检查结果"), max_length=10, choices=CheckResult.choices, default=CheckResult.OK
     )
     findings = models.TextField(_("检查情况"), help_text=_("检查了哪些内容、发现的问题"))
     rectification = models.TextField(_("整改情况"), blank=True)
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "channel"  # final when the channel is closed
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
-        verbose_name = _("阵地检查")
-        verbose_name_plural = _("阵地检查")
+        verbose_name = verbose_name_plural = _("阵地检查")
         ordering = ["-checked_on", "-id"]
 
     def __str__(self):

@@ -28,8 +28,7 @@ class BusinessLine(models.Model):
 
     class Meta:
         app_label = "core"
-        verbose_name = _("业务条线")
-        verbose_name_plural = _("业务条线")
+        verbose_name = verbose_name_plural = _("业务条线")
         ordering = ["order", "code"]
 
     def __str__(self):
@@ -76,8 +75,7 @@ class Guidance(models.Model):
 
     class Meta:
         app_label = "core"
-        verbose_name = _("业务指导范围")
-        verbose_name_plural = _("业务指导范围")
+        verbose_name = verbose_name_plural = _("业务指导范围")
         ordering = ["unit__path", "id"]
 
     def __str__(self):

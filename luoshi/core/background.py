@@ -73,8 +73,7 @@ class ImportJob(models.Model):
 
     class Meta:
         app_label = "core"
-        verbose_name = _("后台导入")
-        verbose_name_plural = _("后台导入")
+        verbose_name = verbose_name_plural = _("后台导入")
         default_permissions = ()
 
     def __str__(self):

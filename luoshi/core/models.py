@@ -1,9 +1,13 @@
 """Base models shared by every module."""
 
-from django.conf import settings
+from typing import ClassVar
+
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import user_fk
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -41,20 +45,44 @@ class UnitScopedModel(TimeStampedModel):
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    created_by = user_fk(_("创建人"), optional=True)
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="unit", owner="created_by")
 
     class Meta:
         abstract = True
+
+
+class VersionedModel(models.Model):
+    """A record edited under optimistic versioning (``luoshi.core.concurrency``): every edit
+    claims ``version``."""
+
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class EvidencedModel(models.Model):
+    """A record that carries evidence files (佐证材料, ``evidence.Evidence`` rows)."""
+
+    evidence = GenericRelation("evidence.Evidence")
+
+    class Meta:
+        abstract = True
+
+
+class DetailPageModel(models.Model):
+    """A record with a page of its own: the url named ``detail_url_name``, taking its pk."""
+
+    detail_url_name: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_url_name, args=[self.pk])
 
 
 # Models defined beside the mechanism they belong to, registered with the core app.
@@ -78,8 +106,7 @@ class Rollup(models.Model):
     counted = models.IntegerField(_("计入分子"), default=0)
 
     class Meta:
-        verbose_name = _("汇总")
-        verbose_name_plural = _("汇总")
+        verbose_name = verbose_name_plural = _("汇总")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "unit", "month", "dim"], name="core_rollup_key"

@@ -58,8 +58,7 @@ class SystemParameter(models.Model):
 
     class Meta:
         app_label = "core"
-        verbose_name = gettext_lazy("系统参数")
-        verbose_name_plural = gettext_lazy("系统参数")
+        verbose_name = verbose_name_plural = gettext_lazy("系统参数")
         default_permissions = ("view", "change")
 
     def __str__(self):

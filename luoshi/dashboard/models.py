@@ -9,8 +9,7 @@ class Dashboard(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("view_dashboard", _("查看驾驶舱"))]
-        verbose_name = _("驾驶舱")
-        verbose_name_plural = _("驾驶舱")
+        verbose_name = verbose_name_plural = _("驾驶舱")
 
     def __str__(self):
         return str(self._meta.verbose_name)

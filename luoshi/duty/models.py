@@ -8,14 +8,14 @@ it is measured live from the records through the metric layer (``luoshi.core.met
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from luoshi.core import indicators
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import optional_fk, status_field, user_fk
+from luoshi.core.history import change_history
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 from luoshi.duty.periods import PeriodKind
 
@@ -33,7 +33,7 @@ class TargetType(models.TextChoices):
     CHECKLIST = "checklist", _("清单")
 
 
-class Pack(models.Model):
+class Pack(DetailPageModel):
     """One version of a responsibility pack, as loaded (its YAML kept verbatim)."""
 
     code = models.SlugField(_("责任包编码"), max_length=40)
@@ -47,9 +47,10 @@ class Pack(models.Model):
         _("考核等次"), default=list, blank=True, help_text=_("[{name, at_least}]，从高到低")
     )
 
+    detail_url_name = "duty:pack_detail"
+
     class Meta:
-        verbose_name = _("责任包")
-        verbose_name_plural = _("责任包")
+        verbose_name = verbose_name_plural = _("责任包")
         ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="unique_pack_version")
@@ -57,9 +58,6 @@ class Pack(models.Model):
 
     def __str__(self):
         return f"{self.name} v{self.version}"
-
-    def get_absolute_url(self):
-        return reverse("duty:pack_detail", args=[self.pk])
 
 
 class PackItem(models.Model):
@@ -94,8 +92,7 @@ class PackItem(models.Model):
     )
 
     class Meta:
-        verbose_name = _("责任包条目")
-        verbose_name_plural = _("责任包条目")
+        verbose_name = verbose_name_plural = _("责任包条目")
         ordering = ["pack", "order"]
         constraints = [
             models.UniqueConstraint(fields=["pack", "code"], name="unique_pack_item_code")
@@ -117,7 +114,7 @@ class DutyStatus(models.TextChoices):
     SIGNED = "signed", _("已签署")
 
 
-class DutyList(UnitScopedModel):
+class DutyList(UnitScopedModel, DetailPageModel):
     """A unit's duty list (责任清单) of a year, from one pack; signed as its 责任书."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -125,24 +122,15 @@ class DutyList(UnitScopedModel):
         Pack, verbose_name=_("责任包"), on_delete=models.PROTECT, related_name="duty_lists"
     )
     pack_code = models.SlugField(_("责任包编码"), max_length=40)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=DutyStatus.choices, default=DutyStatus.DRAFT
-    )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签署人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    status = status_field(DutyStatus, default=DutyStatus.DRAFT)
+    signed_by = user_fk(_("签署人"), optional=True)
     signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = change_history()
+    detail_url_name = "duty:detail"
 
     class Meta:
-        verbose_name = _("责任清单")
-        verbose_name_plural = _("责任清单")
+        verbose_name = verbose_name_plural = _("责任清单")
         ordering = ["-year", "unit__path"]
         permissions = [("sign_dutylist", _("签署责任书"))]
         constraints = [
@@ -158,15 +146,12 @@ class DutyList(UnitScopedModel):
             "pack": self.pack.name,
         }
 
-    def get_absolute_url(self):
-        return reverse("duty:detail", args=[self.pk])
-
     @property
     def is_draft(self):
         return self.status == DutyStatus.DRAFT
 
 
-class DutyItem(UnitScopedModel):
+class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One item of a duty list: the pack item's copy plus this unit's adjustments.
 
     ``unit`` repeats the list's unit so scope and evidence need no join.
@@ -175,14 +160,7 @@ class DutyItem(UnitScopedModel):
     duty_list = models.ForeignKey(
         DutyList, verbose_name=_("责任清单"), on_delete=models.CASCADE, related_name="items"
     )
-    pack_item = models.ForeignKey(
-        PackItem,
-        verbose_name=_("责任包条目"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    pack_item = optional_fk(PackItem, _("责任包条目"), models.PROTECT)
     code = models.CharField(_("编码"), max_length=40)
     name = models.CharField(_("责任项"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
@@ -213,16 +191,11 @@ class DutyItem(UnitScopedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("责任人"), blank=True, related_name="+"
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(
-        excluded_fields=["version", "created_at", "updated_at"], m2m_fields=["assignees"]
-    )
+    history = change_history(m2m_fields=["assignees"])
+    detail_url_name = "duty:item_detail"
 
     class Meta:
-        verbose_name = _("责任项")
-        verbose_name_plural = _("责任项")
+        verbose_name = verbose_name_plural = _("责任项")
         ordering = ["duty_list", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["duty_list", "code"], name="unique_duty_item_code")
@@ -230,9 +203,6 @@ class DutyItem(UnitScopedModel):
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("duty:item_detail", args=[self.pk])
 
     @property
     def target(self):
@@ -259,12 +229,7 @@ class DutyCheck(models.Model):
     key = models.CharField(_("子项/周期"), max_length=40)
     done = models.BooleanField(_("已完成"), default=False)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_fk(_("填报人"))
     recorded_at = models.DateTimeField(_("填报时间"))
 
     objects = ScopedManager()
@@ -272,8 +237,7 @@ class DutyCheck(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("手工填报")
-        verbose_name_plural = _("手工填报")
+        verbose_name = verbose_name_plural = _("手工填报")
         ordering = ["item", "key"]
         constraints = [
             models.UniqueConstraint(fields=["item", "key"], name="unique_duty_check_key")

@@ -1,12 +1,12 @@
 """讲座论坛报告会研讨会备案 (「一会一报」): the events a unit hosts, their review chain and rules."""
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import optional_fk, optional_one_to_one, status_field
+from luoshi.core.history import change_history
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
 
@@ -31,20 +31,17 @@ class ReviewerLevel(models.TextChoices):
     ANCESTOR = "ancestor", _("上级单位")
 
 
-class ReviewChain(UnitScopedModel):
+class ReviewChain(UnitScopedModel, VersionedModel):
     """Who reviews the events of ``unit`` (and, if ``applies_to_subtree``, of the units
     below it that have no chain of their own): ordered steps, each a role in a unit."""
 
     name = models.CharField(_("名称"), max_length=60)
     applies_to_subtree = models.BooleanField(_("适用于下级单位"), default=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
-        verbose_name = _("审核流程")
-        verbose_name_plural = _("审核流程")
+        verbose_name = verbose_name_plural = _("审核流程")
         ordering = ["unit__path"]
         constraints = [models.UniqueConstraint(fields=["unit"], name="one_event_chain_per_unit")]
 
@@ -67,13 +64,10 @@ class ReviewChainStep(models.Model):
     level = models.CharField(
         _("审核单位"), max_length=10, choices=ReviewerLevel.choices, default=ReviewerLevel.OWN
     )
-    ancestor_type = models.ForeignKey(
+    ancestor_type = optional_fk(
         "units.UnitType",
-        verbose_name=_("上级单位类型"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        _("上级单位类型"),
+        models.PROTECT,
         help_text=_("留空表示直接上级单位；填写则取最近的该类型上级单位"),
     )
 
@@ -81,15 +75,14 @@ class ReviewChainStep(models.Model):
     scope_spec = ScopeSpec(unit="chain__unit", owner="chain__created_by")
 
     class Meta:
-        verbose_name = _("审核环节")
-        verbose_name_plural = _("审核环节")
+        verbose_name = verbose_name_plural = _("审核环节")
         ordering = ["chain", "order", "id"]
 
     def __str__(self):
         return self.label
 
 
-class EventRule(UnitScopedModel):
+class EventRule(UnitScopedModel, VersionedModel):
     """A filing rule of ``unit`` and the units below it, checked when an event is submitted:
     expected audience above ``min_audience`` requires an attachment titled ``required_tag``."""
 
@@ -102,13 +95,10 @@ class EventRule(UnitScopedModel):
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
-        verbose_name = _("备案规则")
-        verbose_name_plural = _("备案规则")
+        verbose_name = verbose_name_plural = _("备案规则")
         ordering = ["unit__path", "min_audience"]
 
     def __str__(self):
@@ -118,7 +108,7 @@ class EventRule(UnitScopedModel):
         return reverse("events:chains")
 
 
-class EventFiling(UnitScopedModel):
+class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One event the unit hosts: applied, reviewed along the chain, approved, then held."""
 
     kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices)
@@ -131,31 +121,21 @@ class EventFiling(UnitScopedModel):
         _("线上平台"), max_length=100, blank=True, help_text=_("线上举办时填写平台名称")
     )
     expected_audience = models.PositiveIntegerField(_("预计人数"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT
-    )
+    status = status_field(EventStatus, default=EventStatus.DRAFT)
     current_step = models.PositiveSmallIntegerField(_("当前审核环节"), default=0)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     actual_audience = models.PositiveIntegerField(_("实际人数"), null=True, blank=True)
     held_summary = models.TextField(_("举办情况"), blank=True)
-    ledger_record = models.OneToOneField(
-        "ledger.LedgerRecord",
-        verbose_name=_("台账记录"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="event_filing",
+    ledger_record = optional_one_to_one(
+        "ledger.LedgerRecord", _("台账记录"), models.SET_NULL, related_name="event_filing"
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
+    detail_url_name = "events:detail"
 
     class Meta:
-        verbose_name = _("讲座论坛备案")
-        verbose_name_plural = _("讲座论坛备案")
+        verbose_name = verbose_name_plural = _("讲座论坛备案")
         ordering = ["-start_at", "-id"]
         permissions = [("review_eventfiling", _("审核讲座论坛备案"))]
         constraints = [
@@ -168,9 +148,6 @@ class EventFiling(UnitScopedModel):
 
     def __str__(self):
         return self.topic
-
-    def get_absolute_url(self):
-        return reverse("events:detail", args=[self.pk])
 
     @property
     def place(self):
@@ -196,8 +173,7 @@ class EventSpeaker(models.Model):
     scope_spec = ScopeSpec(unit="event__unit", owner="event__created_by")
 
     class Meta:
-        verbose_name = _("主讲人")
-        verbose_name_plural = _("主讲人")
+        verbose_name = verbose_name_plural = _("主讲人")
         ordering = ["event", "order", "id"]
 
     def __str__(self):
@@ -224,8 +200,7 @@ class EventReview(models.Model):
     scope_spec = ScopeSpec(unit="event__unit", owner="event__created_by")
 
     class Meta:
-        verbose_name = _("审核环节")
-        verbose_name_plural = _("审核环节")
+        verbose_name = verbose_name_plural = _("审核环节")
         ordering = ["event", "order"]
         constraints = [
             models.UniqueConstraint(fields=["event", "order"], name="one_review_per_event_order")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from luoshi.core.fields import optional_one_to_one
 from luoshi.core.models import UnitScopedModel
 
 
@@ -51,21 +52,15 @@ class Evidence(UnitScopedModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     url = models.URLField(_("链接地址"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
-    previous = models.OneToOneField(
-        "self",
-        verbose_name=_("上一版本"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="next_version",
+    previous = optional_one_to_one(
+        "self", _("上一版本"), models.PROTECT, related_name="next_version"
     )
     is_current = models.BooleanField(_("当前版本"), default=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("佐证材料")
-        verbose_name_plural = _("佐证材料")
+        verbose_name = verbose_name_plural = _("佐证材料")
         ordering = ["content_type", "object_id", "title", "-version"]
         indexes = [models.Index(fields=["content_type", "object_id", "is_current"])]
 

@@ -14,8 +14,7 @@ class Deployment(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("部署标识")
-        verbose_name_plural = _("部署标识")
+        verbose_name = verbose_name_plural = _("部署标识")
         default_permissions = ()
 
     def __str__(self):
@@ -39,8 +38,7 @@ class ImportedObject(models.Model):
     imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("导入对象")
-        verbose_name_plural = _("导入对象")
+        verbose_name = verbose_name_plural = _("导入对象")
         default_permissions = ()
         permissions = [
             ("export_package", _("导出数据包")),

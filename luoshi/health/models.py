@@ -13,8 +13,7 @@ class WorkerHeartbeat(models.Model):
     seen_at = models.DateTimeField(_("最近心跳"), db_index=True)
 
     class Meta:
-        verbose_name = _("后台任务心跳")
-        verbose_name_plural = _("后台任务心跳")
+        verbose_name = verbose_name_plural = _("后台任务心跳")
 
     def __str__(self):
         return f"{self.worker_id}@{self.hostname}"

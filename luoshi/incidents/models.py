@@ -7,21 +7,25 @@ authors or commenters of posts, no views of anyone), and nothing imports, crawls
 posts: every incident is typed in by the unit's own staff.
 """
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.fields import status_field
+from luoshi.core.history import change_history
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 
 
 class Platform(DictionaryModel):
     """Where an incident appeared: 本单位网站, 微信, 微博, 12345 热线… (configurable)."""
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("舆情平台")
-        verbose_name_plural = _("舆情平台")
+        verbose_name = verbose_name_plural = _("舆情平台")
 
 
 class IncidentLevel(models.TextChoices):
@@ -38,7 +42,7 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
-class Incident(UnitScopedModel):
+class Incident(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One incident about the unit's work and its timeline 登记 → 研判 → 处置 → 回应 → 办结.
 
     ``unit`` is the registering unit (the data scope); ``responsible_unit`` is that unit or
@@ -59,12 +63,8 @@ class Incident(UnitScopedModel):
     responsible_unit = models.ForeignKey(
         "units.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=12,
-        choices=IncidentStatus.choices,
-        default=IncidentStatus.REGISTERED,
-        db_index=True,
+    status = status_field(
+        IncidentStatus, default=IncidentStatus.REGISTERED, max_length=12, db_index=True
     )
     # 研判
     analysis = models.TextField(_("研判意见"), blank=True)
@@ -81,22 +81,16 @@ class Incident(UnitScopedModel):
     outcome = models.TextField(_("办结情况"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
+    detail_url_name = "incidents:detail"
 
     class Meta:
-        verbose_name = _("舆情事件")
-        verbose_name_plural = _("舆情事件")
+        verbose_name = verbose_name_plural = _("舆情事件")
         ordering = ["-discovered_at", "-id"]
         indexes = [models.Index(fields=["unit", "discovered_at"])]
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("incidents:detail", args=[self.pk])
 
     @property
     def time_to_response(self):

@@ -9,14 +9,13 @@ inspected unit's scope, and whoever sees the plan (the inspecting side) or sits 
 import datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import optional_fk, status_field, user_fk
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may inspect units it directs (业务指导范围).
@@ -57,7 +56,7 @@ class InspectionPlanQuerySet(ScopedQuerySet):
         return self.filter(condition)
 
 
-class InspectionPlan(UnitScopedModel):
+class InspectionPlan(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """督查计划 of ``unit`` (the inspecting unit)."""
 
     title = models.CharField(_("督查名称"), max_length=200)
@@ -70,25 +69,17 @@ class InspectionPlan(UnitScopedModel):
     team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("督查组成员"), related_name="inspection_plans"
     )
-    status = models.CharField(
-        _("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
-    )
+    status = status_field(PlanStatus, default=PlanStatus.DRAFT, max_length=12)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ScopedManager.from_queryset(InspectionPlanQuerySet)()
+    detail_url_name = "inspections:plan_detail"
 
     class Meta:
-        verbose_name = _("督查计划")
-        verbose_name_plural = _("督查计划")
+        verbose_name = verbose_name_plural = _("督查计划")
         ordering = ["-starts_on", "-id"]
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("inspections:plan_detail", args=[self.pk])
 
     def on_team(self, user) -> bool:
         return user is not None and self.team.filter(pk=user.pk).exists()
@@ -104,21 +95,13 @@ class ChecklistLine(models.Model):
     code = models.CharField(_("编码"), max_length=40, blank=True)
     name = models.CharField(_("检查内容"), max_length=200)
     max_score = models.DecimalField(_("分值"), max_digits=6, decimal_places=1, default=10)
-    pack_item = models.ForeignKey(
-        "duty.PackItem",
-        verbose_name=_("责任包条目"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    pack_item = optional_fk("duty.PackItem", _("责任包条目"), models.SET_NULL)
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="plan__unit", owner="plan__created_by")
 
     class Meta:
-        verbose_name = _("督查清单条目")
-        verbose_name_plural = _("督查清单条目")
+        verbose_name = verbose_name_plural = _("督查清单条目")
         ordering = ["plan", "order", "id"]
 
     def __str__(self):
@@ -149,44 +132,31 @@ class ItemQuerySet(BothSidesQuerySet):
     plan_path = "finding__result__plan"
 
 
-class InspectionResult(UnitScopedModel):
+class InspectionResult(UnitScopedModel, EvidencedModel, DetailPageModel):
     """督查结果 of one inspected unit (``unit``) in one plan."""
 
     plan = models.ForeignKey(
         InspectionPlan, on_delete=models.CASCADE, related_name="results", verbose_name=_("督查计划")
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ResultStatus.choices, default=ResultStatus.PENDING
-    )
+    status = status_field(ResultStatus, default=ResultStatus.PENDING)
     inspected_on = models.DateField(_("督查日期"), null=True, blank=True)
     summary = models.TextField(_("总体评价"), blank=True)
     total_score = models.DecimalField(
         _("得分"), max_digits=7, decimal_places=1, null=True, blank=True
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = user_fk(_("录入人"), optional=True)
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "plan"  # final when the inspection is completed
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
+    detail_url_name = "inspections:result_detail"
 
     class Meta:
-        verbose_name = _("督查结果")
-        verbose_name_plural = _("督查结果")
+        verbose_name = verbose_name_plural = _("督查结果")
         ordering = ["plan", "unit__path"]
         constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="one_result_per_unit")]
 
     def __str__(self):
         return f"{self.plan} · {self.unit}"
-
-    def get_absolute_url(self):
-        return reverse("inspections:result_detail", args=[self.pk])
 
     def max_total(self):
         return sum((line.max_score for line in self.plan.lines.all()), start=0)
@@ -204,8 +174,7 @@ class ScoreLine(models.Model):
     scope_spec = ScopeSpec(unit="result__unit", owner="result__created_by")
 
     class Meta:
-        verbose_name = _("评分")
-        verbose_name_plural = _("评分")
+        verbose_name = verbose_name_plural = _("评分")
         constraints = [
             models.UniqueConstraint(fields=["result", "line"], name="one_score_per_line")
         ]
@@ -229,82 +198,45 @@ class Finding(UnitScopedModel):
         related_name="findings",
         verbose_name=_("督查计划"),
     )
-    line = models.ForeignKey(
-        ChecklistLine,
-        verbose_name=_("检查内容"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="findings",
-    )
+    line = optional_fk(ChecklistLine, _("检查内容"), models.SET_NULL, related_name="findings")
     description = models.TextField(_("问题描述"))
     requirement = models.TextField(_("整改要求"), blank=True)
 
     objects = ScopedManager.from_queryset(BothSidesQuerySet)()
 
     class Meta:
-        verbose_name = _("督查问题")
-        verbose_name_plural = _("督查问题")
+        verbose_name = verbose_name_plural = _("督查问题")
         ordering = ["result", "id"]
 
     def __str__(self):
         return self.description[:40]
 
 
-class RectificationItem(UnitScopedModel):
+class RectificationItem(UnitScopedModel, EvidencedModel, DetailPageModel):
     """整改事项 of one finding: the unit submits, the inspecting team verifies (销号)."""
 
     finding = models.OneToOneField(
         Finding, on_delete=models.CASCADE, related_name="item", verbose_name=_("督查问题")
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("整改责任人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = user_fk(_("整改责任人"))
     deadline = models.DateField(_("整改期限"), db_index=True)
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=RectificationStatus.choices,
-        default=RectificationStatus.PENDING,
-        db_index=True,
-    )
+    status = status_field(RectificationStatus, default=RectificationStatus.PENDING, db_index=True)
     response = models.TextField(_("整改情况"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = user_fk(_("提交人"), optional=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("销号人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    closed_by = user_fk(_("销号人"), optional=True)
 
-    evidence = GenericRelation("evidence.Evidence")
     objects = ScopedManager.from_queryset(ItemQuerySet)()
+    detail_url_name = "inspections:item_detail"
 
     class Meta:
-        verbose_name = _("整改事项")
-        verbose_name_plural = _("整改事项")
+        verbose_name = verbose_name_plural = _("整改事项")
         ordering = ["deadline", "id"]
         permissions = [("verify_rectificationitem", "核验（销号/退回重改）")]
 
     def __str__(self):
         return f"{self.unit} · {self.finding}"
-
-    def get_absolute_url(self):
-        return reverse("inspections:item_detail", args=[self.pk])
 
     @property
     def plan(self):

@@ -1,12 +1,16 @@
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.history import change_history
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 
 
 class ActivityTypeQuerySet(models.QuerySet):
@@ -26,7 +30,7 @@ class ReportArea(models.TextChoices):
     RISK = "risk", _("风险防范")
 
 
-class ActivityType(DictionaryModel):
+class ActivityType(DictionaryModel, VersionedModel):
     """专题会议, 中心组学习, 理论宣讲, ... (configurable; a dictionary, not unit data)."""
 
     needs_outlet = models.BooleanField(
@@ -47,8 +51,6 @@ class ActivityType(DictionaryModel):
         _("所属工作方面"), max_length=20, choices=ReportArea.choices, blank=True
     )
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     objects = ActivityTypeQuerySet.as_manager()
 
     @property
@@ -56,8 +58,7 @@ class ActivityType(DictionaryModel):
         return self.report_phrase or self.name
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("活动类型")
-        verbose_name_plural = _("活动类型")
+        verbose_name = verbose_name_plural = _("活动类型")
 
 
 class OutletLevel(models.TextChoices):
@@ -67,7 +68,7 @@ class OutletLevel(models.TextChoices):
     COUNTY = "county", _("区县级")
 
 
-class LedgerRecord(UnitScopedModel):
+class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One activity of a unit: a meeting, a study session, a talk, a published story..."""
 
     activity_type = models.ForeignKey(
@@ -89,16 +90,12 @@ class LedgerRecord(UnitScopedModel):
         _("媒体级别"), max_length=10, choices=OutletLevel.choices, blank=True
     )
 
-    evidence = GenericRelation("evidence.Evidence")
     # At least one current evidence item: kept by ``luoshi.ledger.signals`` on every
     # evidence write (counting it by a join over all evidence does not scale).
     has_evidence = models.BooleanField(_("有佐证"), default=False, editable=False)
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "version", "has_evidence"]
-    )
+    history = change_history("has_evidence")
+    detail_url_name = "ledger:detail"
 
     def clean(self):
         # A record says what was done: never dated after today (form, Excel import, services).
@@ -107,8 +104,7 @@ class LedgerRecord(UnitScopedModel):
             raise ValidationError({"date": _("台账记录的是已开展的工作，日期不能晚于今天。")})
 
     class Meta:
-        verbose_name = _("台账记录")
-        verbose_name_plural = _("台账记录")
+        verbose_name = verbose_name_plural = _("台账记录")
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["unit", "activity_type", "date"]),
@@ -128,9 +124,6 @@ class LedgerRecord(UnitScopedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("ledger:detail", args=[self.pk])
 
     @property
     def tag_list(self):

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import optional_fk, status_field
+from luoshi.core.history import change_history
+from luoshi.core.models import DetailPageModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
 
@@ -50,8 +50,7 @@ class Notice(models.Model):
     objects = NoticeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+        verbose_name = verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -73,7 +72,7 @@ class NoticeChannel(models.TextChoices):
     DINGTALK = "dingtalk", _("钉钉群机器人")
 
 
-class UnitNoticeSetting(models.Model):
+class UnitNoticeSetting(VersionedModel):
     """How a unit wants its notices besides the in-app inbox: which channels, where to."""
 
     unit = models.OneToOneField(
@@ -116,25 +115,14 @@ class UnitNoticeSetting(models.Model):
         help_text=_("机器人安全设置选「加签」时填写（SEC 开头）；留空表示不加签。"),
     )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_spec = ScopeSpec(unit="unit", owner=None)
     # the webhook addresses and the secret are credentials: not copied into the history
-    history = HistoricalRecords(
-        excluded_fields=[
-            "wecom_webhook",
-            "dingtalk_webhook",
-            "dingtalk_secret",
-            "updated_at",
-            "version",
-        ]
-    )
+    history = change_history("wecom_webhook", "dingtalk_webhook", "dingtalk_secret")
 
     class Meta:
-        verbose_name = _("单位通知渠道")
-        verbose_name_plural = _("单位通知渠道")
+        verbose_name = verbose_name_plural = _("单位通知渠道")
 
     def __str__(self):
         return str(self.unit)
@@ -170,20 +158,11 @@ class Delivery(models.Model):
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
     )
-    notice = models.ForeignKey(
-        Notice,
-        verbose_name=_("通知"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deliveries",
-    )
+    notice = optional_fk(Notice, _("通知"), models.SET_NULL, related_name="deliveries")
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = status_field(Status, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
     last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
@@ -195,8 +174,7 @@ class Delivery(models.Model):
     scope_spec = ScopeSpec(unit="unit", owner=None)
 
     class Meta:
-        verbose_name = _("通知发送记录")
-        verbose_name_plural = _("通知发送记录")
+        verbose_name = verbose_name_plural = _("通知发送记录")
         ordering = ["-created_at", "-id"]
         default_permissions = ("view", "change")
         constraints = [
@@ -241,7 +219,7 @@ class AnnouncementQuerySet(ScopedQuerySet):
         return self.published().filter(target_units=user.unit_id)
 
 
-class Announcement(UnitScopedModel):
+class Announcement(UnitScopedModel, VersionedModel, DetailPageModel):
     """通知公告: an announcement by a unit (its author's) to selected units; readers' opening
     is recorded (``AnnouncementReceipt``). Published, it can no longer be edited, only
     withdrawn."""
@@ -256,29 +234,20 @@ class Announcement(UnitScopedModel):
     target_units = models.ManyToManyField(
         "units.Unit", verbose_name=_("发送单位"), related_name="+"
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = status_field(Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
 
     objects = ScopedManager.from_queryset(AnnouncementQuerySet)()
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "version"], m2m_fields=["target_units"]
-    )
+    history = change_history(m2m_fields=["target_units"])
+    detail_url_name = "notices:announcement"
 
     class Meta:
-        verbose_name = _("通知公告")
-        verbose_name_plural = _("通知公告")
+        verbose_name = verbose_name_plural = _("通知公告")
         ordering = ["-published_at", "-created_at", "-id"]
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("notices:announcement", args=[self.pk])
 
 
 class AnnouncementReceipt(models.Model):
@@ -291,8 +260,7 @@ class AnnouncementReceipt(models.Model):
     read_at = models.DateTimeField(_("阅读时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("公告阅读记录")
-        verbose_name_plural = _("公告阅读记录")
+        verbose_name = verbose_name_plural = _("公告阅读记录")
         default_permissions = ()
         constraints = [
             models.UniqueConstraint(fields=["announcement", "user"], name="receipt_once")

@@ -1,14 +1,13 @@
 """信息发布三审: the unit's own publications, 初审 → 复审 → 终审 → 已发布."""
 
-from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import optional_fk, status_field, user_fk
+from luoshi.core.history import change_history
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 
 
 class PublicationStatus(models.TextChoices):
@@ -34,7 +33,7 @@ DEFAULT_ROLES = {
 }
 
 
-class ReviewConfig(UnitScopedModel):
+class ReviewConfig(UnitScopedModel, VersionedModel):
     """Which role takes each of the three steps for the publications of ``unit`` (and of
     the units below it without their own); without any: 审核员 / 审核员 / 领导."""
 
@@ -48,13 +47,10 @@ class ReviewConfig(UnitScopedModel):
         "accounts.Role", verbose_name=_("终审角色"), on_delete=models.PROTECT, related_name="+"
     )
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
 
     class Meta:
-        verbose_name = _("三审配置")
-        verbose_name_plural = _("三审配置")
+        verbose_name = verbose_name_plural = _("三审配置")
         ordering = ["unit__path"]
         constraints = [models.UniqueConstraint(fields=["unit"], name="one_review_config_per_unit")]
 
@@ -72,47 +68,26 @@ class ReviewConfig(UnitScopedModel):
         }[state]
 
 
-class Publication(UnitScopedModel):
+class Publication(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     title = models.CharField(_("标题"), max_length=200)
     # The unit's registered channel (阵地管理) the piece goes out on; its name is kept in
     # ``channel_name`` as it was when chosen (records from before the picker have only that).
-    channel = models.ForeignKey(
-        "channels.Channel",
-        verbose_name=_("发布阵地"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    channel = optional_fk("channels.Channel", _("发布阵地"), models.PROTECT)
     channel_name = models.CharField(
         _("发布阵地名称"), max_length=100, help_text=_("如：区融媒体中心微信公众号")
     )
     body = models.TextField(_("正文"), blank=True, help_text=_("可填写正文，或上传稿件附件"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("作者"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT,
-        db_index=True,
-    )
+    author = user_fk(_("作者"))
+    status = status_field(PublicationStatus, default=PublicationStatus.DRAFT, db_index=True)
     submitted_at = models.DateTimeField(_("送审时间"), null=True, blank=True)
     published_url = models.URLField(_("发布链接"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
+    detail_url_name = "publications:detail"
 
     class Meta:
-        verbose_name = _("发布稿件")
-        verbose_name_plural = _("发布稿件")
+        verbose_name = verbose_name_plural = _("发布稿件")
         ordering = ["-created_at", "-id"]
         permissions = [
             ("review_publication", _("初审/复审发布稿件")),
@@ -121,6 +96,3 @@ class Publication(UnitScopedModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("publications:detail", args=[self.pk])

@@ -6,10 +6,10 @@ quantified statements, problems and plans. Year-on-year comparison in generated 
 reads it when the records of the earlier year are not in the system.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.fields import status_field, user_fk
 from luoshi.core.models import UnitScopedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 
@@ -39,8 +39,7 @@ class Baseline(UnitScopedModel):
     data = models.JSONField(_("结构化数据"), default=dict)
 
     class Meta:
-        verbose_name = _("往年报告基线")
-        verbose_name_plural = _("往年报告基线")
+        verbose_name = verbose_name_plural = _("往年报告基线")
         ordering = ["-year", "unit_id", "kind"]
         constraints = [
             models.UniqueConstraint(
@@ -69,16 +68,13 @@ class Report(UnitScopedModel):
     kind = models.CharField(_("报告类型"), max_length=24, choices=ReportKind.choices)
     subtree = models.BooleanField(_("含下级单位"), default=False)
     title = models.CharField(_("标题"), max_length=300)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
-    )
+    status = status_field(ReportStatus, default=ReportStatus.DRAFT)
     plans_input = models.TextField(
         _("下一步工作打算"), blank=True, help_text=_("每行一项，写入「下一步工作计划」")
     )
 
     class Meta:
-        verbose_name = _("报告")
-        verbose_name_plural = _("报告")
+        verbose_name = verbose_name_plural = _("报告")
         ordering = ["-year", "-id"]
         permissions = [("finalize_report", _("定稿报告"))]
 
@@ -105,22 +101,14 @@ class ReportVersion(models.Model):
     facts = models.JSONField(_("数据依据"), default=dict)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     finalized = models.BooleanField(_("已定稿"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    created_by = user_fk(_("创建人"), optional=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="report__unit", owner="report__created_by")
 
     class Meta:
-        verbose_name = _("报告版本")
-        verbose_name_plural = _("报告版本")
+        verbose_name = verbose_name_plural = _("报告版本")
         ordering = ["report", "-number"]
         constraints = [
             models.UniqueConstraint(

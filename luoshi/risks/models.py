@@ -11,15 +11,19 @@ reminders and the on-time rate. Each recipient's self-check is a ``Screening`` l
 campaign).
 """
 
-from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from luoshi.core.models import DictionaryModel, UnitScopedModel
+from luoshi.core.fields import optional_fk, optional_one_to_one, status_field, user_fk
+from luoshi.core.history import change_history
+from luoshi.core.models import (
+    DetailPageModel,
+    DictionaryModel,
+    EvidencedModel,
+    UnitScopedModel,
+    VersionedModel,
+)
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may launch screening campaigns to units it directs.
@@ -30,8 +34,7 @@ class RiskArea(DictionaryModel):
     """理论学习, 阵地管理, 网络宣传… (configurable)."""
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("风险领域")
-        verbose_name_plural = _("风险领域")
+        verbose_name = verbose_name_plural = _("风险领域")
 
 
 class RiskLevel(DictionaryModel):
@@ -40,8 +43,7 @@ class RiskLevel(DictionaryModel):
     color = models.CharField(_("颜色"), max_length=7, default="#6c757d")
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("风险等级")
-        verbose_name_plural = _("风险等级")
+        verbose_name = verbose_name_plural = _("风险等级")
 
 
 class RiskStatus(models.TextChoices):
@@ -54,7 +56,7 @@ class RiskStatus(models.TextChoices):
 OPEN_RISK_STATUSES = (RiskStatus.IDENTIFIED, RiskStatus.CONTROLLING, RiskStatus.LONG_TERM)
 
 
-class Campaign(UnitScopedModel):
+class Campaign(UnitScopedModel, DetailPageModel):
     """排查: launched by ``unit`` to a subtree; the recipients and steps live on ``task``."""
 
     task = models.OneToOneField(
@@ -62,9 +64,10 @@ class Campaign(UnitScopedModel):
     )
     checklist = models.TextField(_("排查清单"), help_text=_("每行一项"))
 
+    detail_url_name = "risks:campaign_detail"
+
     class Meta:
-        verbose_name = _("排查活动")
-        verbose_name_plural = _("排查活动")
+        verbose_name = verbose_name_plural = _("排查活动")
         ordering = ["-task__deadline", "-id"]
 
     def __str__(self):
@@ -81,9 +84,6 @@ class Campaign(UnitScopedModel):
     def checklist_items(self) -> list[str]:
         return [line.strip() for line in self.checklist.splitlines() if line.strip()]
 
-    def get_absolute_url(self):
-        return reverse("risks:campaign_detail", args=[self.pk])
-
 
 class ScreeningQuerySet(ScopedQuerySet):
     def for_user(self, user):
@@ -94,24 +94,12 @@ class ScreeningQuerySet(ScopedQuerySet):
         return self.filter(scope_q(user, spec) | issuer_q(user, spec, launcher, BUSINESS_LINE))
 
 
-class Screening(UnitScopedModel):
+class Screening(UnitScopedModel, EvidencedModel, DetailPageModel):
     """One unit's self-check (自查): checklist results, risk points found or none declared."""
 
-    campaign = models.ForeignKey(
-        Campaign,
-        verbose_name=_("排查活动"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="screenings",
-    )
-    assignment = models.OneToOneField(
-        "tasks.TaskAssignment",
-        verbose_name=_("任务办理"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="screening",
+    campaign = optional_fk(Campaign, _("排查活动"), models.CASCADE, related_name="screenings")
+    assignment = optional_one_to_one(
+        "tasks.TaskAssignment", _("任务办理"), models.CASCADE, related_name="screening"
     )
     title = models.CharField(_("排查名称"), max_length=200)
     checklist = models.TextField(_("排查清单"), blank=True, help_text=_("每行一项"))
@@ -120,29 +108,18 @@ class Screening(UnitScopedModel):
     no_risk_reason = models.TextField(_("未发现风险点的说明"), blank=True)
     summary = models.TextField(_("自查情况"), blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, db_index=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    completed_by = user_fk(_("提交人"), optional=True)
 
-    evidence = GenericRelation("evidence.Evidence")
     frozen_with = "assignment"  # final when the screening task is accepted
     objects = ScopedManager.from_queryset(ScreeningQuerySet)()
+    detail_url_name = "risks:screening_detail"
 
     class Meta:
-        verbose_name = _("风险排查")
-        verbose_name_plural = _("风险排查")
+        verbose_name = verbose_name_plural = _("风险排查")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.title} · {self.unit}"
-
-    def get_absolute_url(self):
-        return reverse("risks:screening_detail", args=[self.pk])
 
     def checklist_items(self) -> list[str]:
         source = self.campaign.checklist if self.campaign_id else self.checklist
@@ -157,7 +134,7 @@ class Screening(UnitScopedModel):
         return timezone.localdate(self.completed_at) if self.completed_at else None
 
 
-class RiskPoint(UnitScopedModel):
+class RiskPoint(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """A risk point of the unit's own work; status 识别 → 管控中 → 已化解 / 长期管控."""
 
     area = models.ForeignKey(
@@ -169,50 +146,23 @@ class RiskPoint(UnitScopedModel):
     description = models.TextField(_("风险点描述"), help_text=_("本单位哪项工作存在什么风险"))
     cause = models.TextField(_("风险成因"), blank=True)
     measures = models.TextField(_("防控措施"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("责任人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("本单位负责落实防控措施的工作人员"),
-    )
+    owner = user_fk(_("责任人"), optional=True, help_text=_("本单位负责落实防控措施的工作人员"))
     deadline = models.DateField(_("整改/管控时限"), null=True, blank=True)
     identified_on = models.DateField(_("识别日期"), default=timezone.localdate, db_index=True)
-    status = models.CharField(
-        _("状态"),
-        max_length=12,
-        choices=RiskStatus.choices,
-        default=RiskStatus.IDENTIFIED,
-        db_index=True,
-    )
-    screening = models.ForeignKey(
-        Screening,
-        verbose_name=_("来源排查"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="risks",
-    )
+    status = status_field(RiskStatus, default=RiskStatus.IDENTIFIED, max_length=12, db_index=True)
+    screening = optional_fk(Screening, _("来源排查"), models.SET_NULL, related_name="risks")
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
+    detail_url_name = "risks:risk_detail"
 
     class Meta:
-        verbose_name = _("风险点")
-        verbose_name_plural = _("风险点")
+        verbose_name = verbose_name_plural = _("风险点")
         ordering = ["level__order", "-identified_on", "-id"]
         indexes = [models.Index(fields=["unit", "area", "level"])]
 
     def __str__(self):
         text = self.description.replace("\n", " ")
         return text[:40] + ("…" if len(text) > 40 else "")
-
-    def get_absolute_url(self):
-        return reverse("risks:risk_detail", args=[self.pk])
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -223,7 +173,7 @@ class RiskPoint(UnitScopedModel):
         )
 
 
-class AnalysisMeeting(UnitScopedModel):
+class AnalysisMeeting(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """分析研判 meeting of the unit; creates its ledger record (activity type ``analysis``)."""
 
     date = models.DateField(_("会议日期"), db_index=True)
@@ -236,27 +186,16 @@ class AnalysisMeeting(UnitScopedModel):
     )
     situation = models.TextField(_("形势分析"), blank=True)
     conclusions = models.TextField(_("研判结论与工作安排"))
-    ledger_record = models.OneToOneField(
-        "ledger.LedgerRecord",
-        verbose_name=_("台账记录"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="analysis_meeting",
+    ledger_record = optional_one_to_one(
+        "ledger.LedgerRecord", _("台账记录"), models.PROTECT, related_name="analysis_meeting"
     )
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = change_history()
+    detail_url_name = "risks:meeting_detail"
 
     class Meta:
-        verbose_name = _("分析研判会议")
-        verbose_name_plural = _("分析研判会议")
+        verbose_name = verbose_name_plural = _("分析研判会议")
         ordering = ["-date", "-id"]
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("risks:meeting_detail", args=[self.pk])

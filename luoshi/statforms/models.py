@@ -19,7 +19,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import status_field
+from luoshi.core.models import DetailPageModel, UnitScopedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, scope_q
 
 
@@ -51,7 +52,7 @@ class VersionStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-class StatForm(UnitScopedModel):
+class StatForm(UnitScopedModel, DetailPageModel):
     code = models.SlugField(
         _("表单编码"),
         max_length=40,
@@ -61,29 +62,25 @@ class StatForm(UnitScopedModel):
     title = models.CharField(_("表单名称"), max_length=200)
     description = models.TextField(_("填报说明"), blank=True)
 
+    detail_url_name = "statforms:form_detail"
+
     class Meta:
-        verbose_name = _("统计表")
-        verbose_name_plural = _("统计表")
+        verbose_name = verbose_name_plural = _("统计表")
         ordering = ["unit__path", "title"]
 
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("statforms:form_detail", args=[self.pk])
-
     def latest_published(self) -> FormVersion | None:
         return self.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 
 
-class FormVersion(models.Model):
+class FormVersion(DetailPageModel):
     form = models.ForeignKey(
         StatForm, verbose_name=_("统计表"), on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
+    status = status_field(VersionStatus, default=VersionStatus.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -91,10 +88,10 @@ class FormVersion(models.Model):
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="form__unit", owner="form__created_by")
+    detail_url_name = "statforms:version_detail"
 
     class Meta:
-        verbose_name = _("统计表版本")
-        verbose_name_plural = _("统计表版本")
+        verbose_name = verbose_name_plural = _("统计表版本")
         ordering = ["form", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["form", "number"], name="statform_version_once")
@@ -102,9 +99,6 @@ class FormVersion(models.Model):
 
     def __str__(self):
         return _("%(form)s（第%(n)d版）") % {"form": self.form.title, "n": self.number}
-
-    def get_absolute_url(self):
-        return reverse("statforms:version_detail", args=[self.pk])
 
     @property
     def is_published(self) -> bool:
@@ -164,8 +158,7 @@ class FormField(models.Model):
     scope_spec = ScopeSpec(unit="version__form__unit", owner="version__form__created_by")
 
     class Meta:
-        verbose_name = _("统计项")
-        verbose_name_plural = _("统计项")
+        verbose_name = verbose_name_plural = _("统计项")
         ordering = ["version", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["version", "code"], name="statform_field_code_once")
@@ -219,15 +212,14 @@ class FormRule(models.Model):
     scope_spec = ScopeSpec(unit="version__form__unit", owner="version__form__created_by")
 
     class Meta:
-        verbose_name = _("校验规则")
-        verbose_name_plural = _("校验规则")
+        verbose_name = verbose_name_plural = _("校验规则")
         ordering = ["version", "pk"]
 
     def __str__(self):
         return self.expression
 
 
-class FormTask(models.Model):
+class FormTask(DetailPageModel):
     """A task whose submission is the filled form of ``version`` for one period."""
 
     task = models.OneToOneField(
@@ -242,17 +234,14 @@ class FormTask(models.Model):
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(unit="task__unit", owner="task__created_by")
+    detail_url_name = "statforms:aggregate"
 
     class Meta:
-        verbose_name = _("统计任务")
-        verbose_name_plural = _("统计任务")
+        verbose_name = verbose_name_plural = _("统计任务")
         ordering = ["-period_end", "-pk"]
 
     def __str__(self):
         return f"{self.task.title}（{self.period_label}）"
-
-    def get_absolute_url(self):
-        return reverse("statforms:aggregate", args=[self.pk])
 
 
 class FormSchedule(models.Model):
@@ -267,8 +256,7 @@ class FormSchedule(models.Model):
     scope_spec = ScopeSpec(unit="schedule__unit", owner="schedule__created_by")
 
     class Meta:
-        verbose_name = _("统计表报送计划")
-        verbose_name_plural = _("统计表报送计划")
+        verbose_name = verbose_name_plural = _("统计表报送计划")
 
     def __str__(self):
         return f"{self.schedule} · {self.form}"
@@ -300,8 +288,7 @@ class Submission(UnitScopedModel):
     objects = ScopedManager.from_queryset(SubmissionQuerySet)()
 
     class Meta:
-        verbose_name = _("统计表填报")
-        verbose_name_plural = _("统计表填报")
+        verbose_name = verbose_name_plural = _("统计表填报")
         ordering = ["form_task", "unit__path"]
 
     def __str__(self):
@@ -334,8 +321,7 @@ class FigureValue(UnitScopedModel):
     objects = ScopedManager.from_queryset(FigureValueQuerySet)()
 
     class Meta:
-        verbose_name = _("统计数值")
-        verbose_name_plural = _("统计数值")
+        verbose_name = verbose_name_plural = _("统计数值")
         ordering = ["-period_end", "unit__path", "field_code"]
 
     def __str__(self):

@@ -7,13 +7,12 @@ The issuer reaches the assignments of its tasks through the task (``selectors``)
 
 import datetime
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.models import UnitScopedModel
+from luoshi.core.fields import optional_fk, status_field, user_fk
+from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q, scope_q
 
 # The business line along which a unit may issue tasks to units it directs (业务指导范围).
@@ -44,14 +43,7 @@ class RecipientChoice(models.Model):
     recipient_units = models.ManyToManyField(
         "units.Unit", verbose_name=_("接收单位"), blank=True, related_name="+"
     )
-    subtree_root = models.ForeignKey(
-        "units.Unit",
-        verbose_name=_("下发到该单位及其下级"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    subtree_root = optional_fk("units.Unit", _("下发到该单位及其下级"), models.PROTECT)
     direct_only = models.BooleanField(
         _("仅直属下级"), default=False, help_text=_("只下发到所选单位的直属下级单位")
     )
@@ -60,7 +52,7 @@ class RecipientChoice(models.Model):
         abstract = True
 
 
-class ReportingSchedule(UnitScopedModel, RecipientChoice):
+class ReportingSchedule(UnitScopedModel, RecipientChoice, VersionedModel, DetailPageModel):
     """信息报送计划: issues the period's task to its recipients by itself."""
 
     code = models.SlugField(
@@ -84,22 +76,17 @@ class ReportingSchedule(UnitScopedModel, RecipientChoice):
     starts_on = models.DateField(_("启用日期"), default=timezone.localdate)
     is_active = models.BooleanField(_("启用"), default=True)
 
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    detail_url_name = "tasks:schedule_update"
 
     class Meta:
-        verbose_name = _("报送计划")
-        verbose_name_plural = _("报送计划")
+        verbose_name = verbose_name_plural = _("报送计划")
         ordering = ["unit__path", "title_template"]
 
     def __str__(self):
         return self.title_template.replace("{period}", "")
 
-    def get_absolute_url(self):
-        return reverse("tasks:schedule_update", args=[self.pk])
 
-
-class Task(UnitScopedModel, RecipientChoice):
+class Task(UnitScopedModel, RecipientChoice, VersionedModel, EvidencedModel, DetailPageModel):
     """A task issued by ``unit`` to one or more units below it."""
 
     title = models.CharField(_("任务标题"), max_length=200)
@@ -109,14 +96,7 @@ class Task(UnitScopedModel, RecipientChoice):
     duty_item_code = models.CharField(
         _("关联责任项编码"), max_length=40, blank=True, help_text=_("责任清单中的责任项编码")
     )
-    schedule = models.ForeignKey(
-        ReportingSchedule,
-        verbose_name=_("报送计划"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="tasks",
-    )
+    schedule = optional_fk(ReportingSchedule, _("报送计划"), models.PROTECT, related_name="tasks")
     # The business line the task is issued along (业务指导范围): 任务交办, or 风险排查 for a
     # screening campaign's task.
     business_line = models.CharField(
@@ -128,13 +108,10 @@ class Task(UnitScopedModel, RecipientChoice):
     # Set when the issuer withdrew the task (every assignment took the 撤回 step).
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
 
-    evidence = GenericRelation("evidence.Evidence")
-    # optimistic versioning (luoshi.core.concurrency): every edit claims this number
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    detail_url_name = "tasks:task_detail"
 
     class Meta:
-        verbose_name = _("交办任务")
-        verbose_name_plural = _("交办任务")
+        verbose_name = verbose_name_plural = _("交办任务")
         ordering = ["-deadline", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -146,9 +123,6 @@ class Task(UnitScopedModel, RecipientChoice):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("tasks:task_detail", args=[self.pk])
 
 
 class TaskAssignmentQuerySet(ScopedQuerySet):
@@ -168,39 +142,24 @@ class TaskAssignmentQuerySet(ScopedQuerySet):
         return self.filter(self.issuer_side_q(user))
 
 
-class TaskAssignment(UnitScopedModel):
+class TaskAssignment(UnitScopedModel, EvidencedModel, DetailPageModel):
     """One recipient unit's part of a task: its response, evidence and review steps."""
 
     task = models.ForeignKey(
         Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="assignments"
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=AssignmentStatus.choices,
-        default=AssignmentStatus.PENDING,
-        db_index=True,
-    )
+    status = status_field(AssignmentStatus, default=AssignmentStatus.PENDING, db_index=True)
     response = models.TextField(_("办理情况"), blank=True)
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("提交人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = user_fk(_("提交人"), optional=True)
     accepted_at = models.DateTimeField(_("采纳时间"), null=True, blank=True)
 
-    evidence = GenericRelation("evidence.Evidence")
-
     objects = ScopedManager.from_queryset(TaskAssignmentQuerySet)()
+    detail_url_name = "tasks:assignment_detail"
 
     class Meta:
-        verbose_name = _("任务办理")
-        verbose_name_plural = _("任务办理")
+        verbose_name = verbose_name_plural = _("任务办理")
         ordering = ["task__deadline", "unit__path"]
         permissions = [("review_taskassignment", "审核（采纳/退回）")]
         constraints = [
@@ -209,9 +168,6 @@ class TaskAssignment(UnitScopedModel):
 
     def __str__(self):
         return f"{self.task} · {self.unit}"
-
-    def get_absolute_url(self):
-        return reverse("tasks:assignment_detail", args=[self.pk])
 
     # Timeliness. A unit reports on time when its first submission is dated no later than
     # the deadline; a later return and resubmission does not make it late.

@@ -1,10 +1,9 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from luoshi.core.models import DictionaryModel
+from luoshi.core.models import DetailPageModel, DictionaryModel
 from luoshi.core.scope import ScopedQuerySet, ScopeSpec
 
 
@@ -40,8 +39,7 @@ class UnitType(DictionaryModel):
     )
 
     class Meta(DictionaryModel.Meta):
-        verbose_name = _("单位类型")
-        verbose_name_plural = _("单位类型")
+        verbose_name = verbose_name_plural = _("单位类型")
 
 
 TRADITIONAL_VARIANTS = [
@@ -60,7 +58,7 @@ class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
         return UnitQuerySet(self.model).order_by("path")
 
 
-class Unit(MP_Node):
+class Unit(MP_Node, DetailPageModel):
     """A node of the unit tree (materialized path: ``path`` orders and nests it)."""
 
     name = models.CharField(_("单位名称"), max_length=100)
@@ -87,17 +85,14 @@ class Unit(MP_Node):
     objects = UnitManager()
     scope_spec = ScopeSpec(unit="", owner=None)
     history = HistoricalRecords(excluded_fields=["version", "path", "depth", "numchild"])
+    detail_url_name = "units:detail"
 
     class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = verbose_name_plural = _("单位")
         ordering = ["path"]
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("units:detail", args=[self.pk])
 
     @property
     def display_name(self):
@@ -124,8 +119,7 @@ class UnitYearStat(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("年度党员人数")
-        verbose_name_plural = _("年度党员人数")
+        verbose_name = verbose_name_plural = _("年度党员人数")
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="unique_unit_year_stat")
