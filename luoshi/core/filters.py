@@ -59,6 +59,17 @@ def unit_from_query(units, value):
     return unit
 
 
+def unit_or_own(units, user, value):
+    """The unit ``?unit=<value>`` names among ``units`` (404 outside them, as
+    ``unit_from_query``); none named: the user's own unit when among ``units``, else the top
+    of ``units``; None when ``units`` is empty."""
+    unit = unit_from_query(units, value)
+    if unit is None:
+        own = units.filter(pk=user.unit_id).first() if user.unit_id else None
+        unit = own or units.order_by("path").first()
+    return unit
+
+
 def year_month_from_query(query, today: datetime.date) -> datetime.date:
     """The first day of the month ``?year=&month=`` names; this month for anything else."""
     year = _clean(YearField(required=False), query.get("year")) or today.year
@@ -276,5 +287,6 @@ __all__ = [
     "YesNoFilter",
     "parse_id",
     "unit_from_query",
+    "unit_or_own",
     "year_month_from_query",
 ]
