@@ -10,7 +10,6 @@ it at first sign-in (``policy.change_at_first_login``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +22,7 @@ from luoshi.accounts.models import Role, User
 from luoshi.core.excel_import import (
     Column,
     Duplicates,
+    ImportResult,
     RowError,
     TableSpec,
     TextParser,
@@ -86,17 +86,6 @@ def template_workbook(*, user):
         _("用户名已存在的行按「遇到重复」的选择提示或跳过。"),
     ]
     return build_template(user_spec(), [example], notes)
-
-
-@dataclass
-class ImportResult:
-    created: list[User] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    skipped: int = 0
-
-    @property
-    def count(self) -> int:
-        return len(self.created)
 
 
 def import_users(

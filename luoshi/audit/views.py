@@ -9,7 +9,7 @@ from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.audit.selectors import entries_of
 from luoshi.audit.tracking import is_logged
 from luoshi.core import errors
-from luoshi.core.filters import ScopedFilterSet, UnitFilter, parse_id
+from luoshi.core.filters import ScopedFilterSet, UnitFilter, date_range, parse_id
 from luoshi.core.forms import DateInput
 from luoshi.core.scope import is_scoped
 from luoshi.core.views import ScopedListView, perm_name
@@ -29,12 +29,7 @@ class OperationLogFilter(ScopedFilterSet):
         method="filter_unit",
     )
     action = django_filters.ChoiceFilter(label=_("操作"), choices=OperationLog.Action.choices)
-    date_from = django_filters.DateFilter(
-        label=_("开始日期"), field_name="time", lookup_expr="date__gte", widget=DateInput()
-    )
-    date_to = django_filters.DateFilter(
-        label=_("结束日期"), field_name="time", lookup_expr="date__lte", widget=DateInput()
-    )
+    date_from, date_to = date_range("time__date", _("开始日期"), _("结束日期"))
 
     class Meta:
         model = OperationLog

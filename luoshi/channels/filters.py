@@ -1,10 +1,9 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.channels import selectors
 from luoshi.channels.models import Channel, ChannelStatus, ChannelType, FilingStatus
-from luoshi.core.filters import UnitSubtreeFilterSet
+from luoshi.core.filters import KeywordFilter, UnitSubtreeFilterSet, date_range
 from luoshi.core.forms import DateInput
 
 STATUS_ALL = "all"
@@ -28,17 +27,12 @@ class ChannelFilter(UnitSubtreeFilterSet):
         method="filter_overdue",
     )
     filing_status = django_filters.ChoiceFilter(label=_("备案状态"), choices=FilingStatus.choices)
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    q = KeywordFilter("name", "account", "filing_number", "notes")
     # Used by the 阵地检查 indicator's link: channels open on a day, checked in a period.
     active_on = django_filters.DateFilter(
         label=_("在用日期"), method="filter_active_on", widget=DateInput()
     )
-    checked_from = django_filters.DateFilter(
-        label=_("检查日期自"), method="filter_nothing", widget=DateInput()
-    )
-    checked_to = django_filters.DateFilter(
-        label=_("检查日期至"), method="filter_nothing", widget=DateInput()
-    )
+    checked_from, checked_to = date_range(None, _("检查日期自"), _("检查日期至"))
 
     class Meta:
         model = Channel
@@ -63,11 +57,3 @@ class ChannelFilter(UnitSubtreeFilterSet):
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(selectors.active_on_q(value))
-
-    def filter_keyword(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(account__icontains=value)
-            | Q(filing_number__icontains=value)
-            | Q(notes__icontains=value)
-        )

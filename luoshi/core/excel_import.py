@@ -72,6 +72,26 @@ class RowError:
         return iter((self.row, self.column, self.message))
 
 
+@dataclass
+class ImportResult:
+    """What an import did: the records ``created`` (all or none), the ``errors`` that refused
+    the file, the rows ``skipped`` as repeats on request, and ``repeats``: rows refused only
+    for repeating existing records (the user may skip or keep them)."""
+
+    created: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: int = 0
+    repeats: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def count(self) -> int:
+        return len(self.created)
+
+
 class Row(dict):
     """The parsed values of one data row, by column key; ``number`` is its Excel row."""
 

@@ -22,13 +22,14 @@ from html import escape
 import django_filters
 from django import forms
 from django.apps import apps
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.forms.models import ModelChoiceIterator
 from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.forms import ChoiceIdsInRangeMixin, IdRangeGuard, YearField
+from luoshi.core.dates import on_local_days
+from luoshi.core.forms import ChoiceIdsInRangeMixin, DateInput, IdRangeGuard, YearField
 
 LEVELS_LISTED = 2
 UNIT = "units.Unit"  # the unit tree's model, named (core imports no app)
@@ -55,6 +56,17 @@ def unit_from_query(units, value):
     unit = units.filter(pk=pk).first()
     if unit is None:
         raise Http404
+    return unit
+
+
+def unit_or_own(units, user, value):
+    """The unit ``?unit=<value>`` names among ``units`` (404 outside them, as
+    ``unit_from_query``); none named: the user's own unit when among ``units``, else the top
+    of ``units``; None when ``units`` is empty."""
+    unit = unit_from_query(units, value)
+    if unit is None:
+        own = units.filter(pk=user.unit_id).first() if user.unit_id else None
+        unit = own or units.order_by("path").first()
     return unit
 
 
@@ -123,6 +135,13 @@ class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
 
 
+class SubtreeUnitFilter(UnitFilter):
+    """A unit of the user's scope and every unit below it (the queryset's ``in_subtree``)."""
+
+    def filter(self, qs, value):
+        return qs if value in django_filters.constants.EMPTY_VALUES else qs.in_subtree(value)
+
+
 class YearFilter(django_filters.NumberFilter):
     """A year (2000–2100, like every year field); anything else is ignored."""
 
@@ -131,6 +150,66 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", YearField().label)
         super().__init__(*args, **kwargs)
+
+
+class KeywordFilter(django_filters.CharFilter):
+    """「关键词」: the records where any of ``fields`` contains the text (case-insensitive).
+    ``distinct`` for fields across a to-many relation (a record once, not once a match)."""
+
+    def __init__(self, *fields: str, distinct: bool = False, **kwargs):
+        kwargs.setdefault("label", _("关键词"))
+        super().__init__(distinct=distinct, **kwargs)
+        self.fields = fields
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        condition = Q()
+        for name in self.fields:
+            condition |= Q(**{f"{name}__icontains": value})
+        qs = qs.filter(condition)
+        return qs.distinct() if self.distinct else qs
+
+
+def date_range(field_name: str | None, label_from, label_to, *, local_days: bool = False):
+    """The two date filters of a period on ``field_name`` (from, to; both days included),
+    unpacked in a filter set: ``deadline_from, deadline_to = date_range("deadline", …)``.
+    ``local_days`` for a date-time field: the days are local days (``on_local_days``).
+    ``field_name`` None: the filter set reads both dates itself (in ``filter_queryset``)."""
+    if field_name is None:
+        return (
+            django_filters.DateFilter(
+                label=label_from, method="filter_nothing", widget=DateInput()
+            ),
+            django_filters.DateFilter(label=label_to, method="filter_nothing", widget=DateInput()),
+        )
+    if local_days:
+        return (
+            LocalDayFilter(label=label_from, field_name=field_name, side="start"),
+            LocalDayFilter(label=label_to, field_name=field_name, side="end"),
+        )
+    return (
+        django_filters.DateFilter(
+            label=label_from, field_name=field_name, lookup_expr="gte", widget=DateInput()
+        ),
+        django_filters.DateFilter(
+            label=label_to, field_name=field_name, lookup_expr="lte", widget=DateInput()
+        ),
+    )
+
+
+class LocalDayFilter(django_filters.DateFilter):
+    """A date-time field from (``side="start"``) or up to (``"end"``) a local day."""
+
+    def __init__(self, *, side: str, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+        self.side = side
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return qs.filter(on_local_days(self.field_name, **{self.side: value}))
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -151,6 +230,11 @@ class ScopedFilterSet(django_filters.FilterSet):
         is an invalid choice, not a database error), as every other form does."""
         form_class = super().get_form_class()
         return type(form_class.__name__, (ChoiceIdsInRangeMixin, form_class), {})
+
+    def filter_nothing(self, queryset, name, value):
+        """For filters read elsewhere (``unit_scope`` by ``filter_subtree``, dates by a
+        ``filter_queryset``): they filter nothing themselves."""
+        return queryset
 
 
 UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
@@ -176,11 +260,6 @@ class UnitSubtreeFilterSet(ScopedFilterSet):
             return queryset.filter(unit=value)
         return queryset.in_subtree(value)
 
-    def filter_nothing(self, queryset, name, value):
-        """For filters read elsewhere (``unit_scope`` by ``filter_subtree``, dates by a
-        ``filter_queryset``): they filter nothing themselves."""
-        return queryset
-
 
 class YesNoWidget(django_filters.widgets.BooleanWidget):
     """「全部 / 是 / 否」, the words admin users know (django-filter says 未知/是/否)."""
@@ -197,12 +276,17 @@ class YesNoFilter(django_filters.BooleanFilter):
 
 
 __all__ = [
+    "KeywordFilter",
+    "LocalDayFilter",
+    "date_range",
     "ScopedFilterSet",
+    "SubtreeUnitFilter",
     "UnitSubtreeFilterSet",
     "UnitFilter",
     "YearFilter",
     "YesNoFilter",
     "parse_id",
     "unit_from_query",
+    "unit_or_own",
     "year_month_from_query",
 ]

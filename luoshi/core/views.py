@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet, Subquery
@@ -25,6 +26,13 @@ from django.views import generic
 
 from luoshi.core.concurrency import OptimisticEditMixin
 from luoshi.core.excel import xlsx_response
+
+
+def _workflow_error() -> type[Exception]:
+    """``WorkflowError``, imported when a view first needs it (core.workflow defines models)."""
+    from luoshi.core.workflow import WorkflowError
+
+    return WorkflowError
 
 
 def perm_name(model, action: str) -> str:
@@ -58,6 +66,7 @@ class ScopedMixin(PermissionRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.setdefault("today", timezone.localdate())  # deadlines shown against it
         if self.list_url_name:
             context.setdefault("list_url", reverse(self.list_url_name))
             context.setdefault("list_label", self.list_label or self.model._meta.verbose_name)
@@ -210,6 +219,25 @@ class ScopedFormMixin(ScopedMixin):
         return form.save()
 
 
+class RefusalOnFormMixin:
+    """Put before a create/update view whose ``save`` calls a service that may refuse
+    (``ValidationError``, ``WorkflowError``): the form comes back with everything typed kept
+    and the reason above it (``refusal_as_message``: as the page's message), nothing saved.
+    Outside the edit's own transaction, so a refused edit claims no version either."""
+
+    refusal_as_message = False
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except (ValidationError, _workflow_error()) as error:
+            if self.refusal_as_message:
+                messages.error(self.request, str(error))
+            else:
+                form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+            return self.form_invalid(form)
+
+
 class ScopedCreateView(ScopedFormMixin, generic.CreateView):
     action = "add"
 
@@ -281,23 +309,30 @@ class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.Vi
 
     http_method_names = ["post"]
     success_message = ""
+    comment_form: Any = None  # the form of the step's optional ``comment``
 
     def post(self, request, *args, **kwargs):
-        from luoshi.core.workflow import WorkflowError
-
         self.object = self.get_object()
         try:
             with transaction.atomic():
                 self.perform(self.object)
-        except WorkflowError as error:
+        except _workflow_error() as error:
             messages.error(request, str(error))
         else:
-            if self.success_message:
-                messages.success(request, self.success_message)
+            if message := self.get_success_message():
+                messages.success(request, message)
         return redirect(self.get_success_url())
 
     def perform(self, obj):
         raise NotImplementedError
+
+    def comment(self) -> str:
+        """The step's comment as ``comment_form`` cleans it; "" when it does not validate."""
+        form = self.comment_form(self.request.POST)
+        return form.cleaned_data["comment"] if form.is_valid() else ""
+
+    def get_success_message(self) -> str:
+        return self.success_message
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -315,7 +350,7 @@ class FormOnPageMixin:
     http_method_names = ["post"]
     form_class = None
     form_name = "form"  # the name the page's template renders the form under
-    form_prefix = None
+    form_prefix: str | None = None
     success_message = ""
 
     def get_bound_form(self):
@@ -325,15 +360,13 @@ class FormOnPageMixin:
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
-        from luoshi.core.workflow import WorkflowError
-
         self.object = self.get_object()
         form = self.get_bound_form()
         if form.is_valid():
             try:
                 with transaction.atomic():
                     self.perform(form)
-            except WorkflowError as error:
+            except _workflow_error() as error:
                 messages.error(request, str(error))
             else:
                 if self.success_message:
@@ -342,6 +375,78 @@ class FormOnPageMixin:
         else:
             messages.error(request, _("未保存：请按提示修改后再提交，已填写的内容已保留。"))
         return self.render_to_response(self.get_context_data(**{self.form_name: form}))
+
+
+class ReviewedSubmissionMixin:
+    """The page of a record a unit submits with its evidence and a reviewer then accepts or
+    sends back (a task's report, a rectification item), put before its detail view.
+
+    ``submission_context()`` gives the page: ``history`` of the record's workflow ``flow``,
+    ``can_submit`` (a submit or resubmit step is open to the user), ``submit_form`` (the one
+    refused when a submission comes back, else a fresh one with the record's ``response``)
+    and the reviewer's comment form under ``review_form_name``; ``self.steps``
+    keeps the names of the steps the user may take now. ``record_name`` is the keyword the
+    module's services take the record under (``services.submit(item=…)``).
+    """
+
+    flow: Any = None
+    record_name = "record"
+    submit_form_class: Any = None  # ``response`` and ``files``
+    review_form_class: Any = None  # the reviewer's optional ``comment``
+    review_form_name = "review_form"
+    submit_steps = frozenset({"submit", "resubmit"})
+
+    def submission_context(self, **kwargs):
+        record, user = self.object, self.request.user
+        self.steps = {t.name for t in self.flow.available(record, user)}
+        submit_form = kwargs.get("submit_form") or self.submit_form_class(
+            initial={"response": record.response}, prefix="submit"
+        )
+        return {
+            "history": self.flow.history(record),
+            "can_submit": bool(self.steps & self.submit_steps),
+            "submit_form": submit_form,
+            self.review_form_name: self.review_form_class(),
+        }
+
+
+class SubmitWithEvidenceMixin(FormOnPageMixin):
+    """The POST of a ``ReviewedSubmissionMixin`` page's submission form, put before that
+    page's view: ``submit`` (the module's service, ``staticmethod(services.submit)``) takes
+    the record, the user, the response and the evidence files; a refusal shows the page
+    again with the text kept."""
+
+    form_name = "submit_form"
+    form_prefix = "submit"
+    submit: Callable[..., Any]
+
+    def get_bound_form(self):
+        return self.submit_form_class(
+            self.request.POST, self.request.FILES, prefix=self.form_prefix
+        )
+
+    def perform(self, form):
+        self.submit(
+            **{self.record_name: self.object},
+            user=self.request.user,
+            response=form.cleaned_data["response"],
+            files=form.cleaned_data["files"],
+        )
+
+
+class ReviewDecisionView(ScopedActionView):
+    """A reviewer's decision on a submitted record, named by the URL's ``decision``:
+    ``decisions`` maps it to (the module's service, the message when done). The comment
+    comes from ``comment_form`` (empty when it does not validate); the workflow refuses
+    with its Chinese message and nothing changed. Needs ``permission_required`` when
+    reviewing takes more than the view permission."""
+
+    record_name = "record"
+    decisions: dict[str, tuple[Callable[..., Any], Any]] = {}
+
+    def perform(self, obj):
+        service, self.success_message = self.decisions[self.kwargs["decision"]]
+        service(**{self.record_name: obj}, user=self.request.user, comment=self.comment())
 
 
 def form_errors_to_messages(request, form) -> None:
@@ -354,11 +459,9 @@ def form_errors_to_messages(request, form) -> None:
 @contextmanager
 def workflow_feedback(request, success: str = ""):
     """Take a workflow step: a refusal becomes the step's Chinese message, else ``success``."""
-    from luoshi.core.workflow import WorkflowError
-
     try:
         yield
-    except WorkflowError as error:
+    except _workflow_error() as error:
         messages.error(request, str(error))
     else:
         if success:

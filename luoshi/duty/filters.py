@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter, YearFilter
+from luoshi.core.filters import ScopedFilterSet, SubtreeUnitFilter, YearFilter
 from luoshi.duty.models import DutyList, DutyStatus, Pack
 from luoshi.units.models import Unit
 
@@ -18,9 +18,7 @@ def pack_choices():
 
 
 class DutyListFilter(ScopedFilterSet):
-    unit = UnitFilter(
-        label=_("单位（含下级）"), queryset=Unit.objects.none(), method="filter_subtree"
-    )
+    unit = SubtreeUnitFilter(label=_("单位（含下级）"), queryset=Unit.objects.none())
     year = YearFilter()
     pack_code = django_filters.ChoiceFilter(label=_("责任包"), choices=pack_choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DutyStatus.choices)
@@ -28,9 +26,6 @@ class DutyListFilter(ScopedFilterSet):
     class Meta:
         model = DutyList
         fields = []
-
-    def filter_subtree(self, queryset, name, value):
-        return queryset.in_subtree(value)
 
 
 class OverviewForm(forms.Form):

@@ -11,6 +11,7 @@ from django.views import generic
 
 from luoshi.core.excel import xlsx_response
 from luoshi.core.views import (
+    ScopedActionView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
@@ -92,25 +93,11 @@ class DutyListDetailView(DutyListPageMixin, ScopedDetailView):
         return context
 
 
-class DutyActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.View):
+class DutyActionView(ScopedActionView):
     """A POST on one duty list in scope; a refused step shows its Chinese message."""
 
     model = DutyList
-    http_method_names = ["post"]
-    success_message = ""
-
     readable = staticmethod(selectors.duty_lists_for)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        try:
-            with transaction.atomic():
-                self.perform(self.object)
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, self.success_message)
-        return redirect(self.object.get_absolute_url())
 
 
 class DutySignView(DutyActionView):

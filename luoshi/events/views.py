@@ -147,16 +147,11 @@ class EventSubmitView(EventPageMixin, ScopedActionView):
 
 
 class EventDecideView(EventPageMixin, ScopedActionView):
+    comment_form = DecisionForm
+
     def perform(self, obj):
-        form = DecisionForm(self.request.POST)
-        form.is_valid()
         approve = self.request.POST.get("decision") == "approve"
-        services.decide(
-            event=obj,
-            user=self.request.user,
-            approve=approve,
-            comment=form.cleaned_data.get("comment", ""),
-        )
+        services.decide(event=obj, user=self.request.user, approve=approve, comment=self.comment())
         self.success_message = _("已审核通过。") if approve else _("已退回，不予批准。")
 
 

@@ -1,9 +1,7 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitSubtreeFilterSet, YesNoFilter
-from luoshi.core.forms import DateInput
+from luoshi.core.filters import KeywordFilter, UnitSubtreeFilterSet, YesNoFilter, date_range
 from luoshi.incidents import selectors
 from luoshi.incidents.models import Incident, IncidentLevel, IncidentStatus, Platform
 
@@ -18,15 +16,10 @@ class IncidentFilter(UnitSubtreeFilterSet):
         choices=[*IncidentStatus.choices, ("open", _("未办结"))],
         method="filter_status",
     )
-    discovered_from = django_filters.DateFilter(
-        label=_("发现日期自"), method="filter_nothing", widget=DateInput()
-    )
-    discovered_to = django_filters.DateFilter(
-        label=_("发现日期至"), method="filter_nothing", widget=DateInput()
-    )
+    discovered_from, discovered_to = date_range(None, _("发现日期自"), _("发现日期至"))
     responded = YesNoFilter(label=_("已首次响应"), method="filter_responded")
     handled = YesNoFilter(label=_("已处置完成"), method="filter_handled")
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    q = KeywordFilter("title", "summary", "measures", "outcome")
 
     class Meta:
         model = Incident
@@ -49,11 +42,3 @@ class IncidentFilter(UnitSubtreeFilterSet):
 
     def filter_handled(self, queryset, name, value):
         return queryset.filter(handled_at__isnull=not value)
-
-    def filter_keyword(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(measures__icontains=value)
-            | Q(outcome__icontains=value)
-        )

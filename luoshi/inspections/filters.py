@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitSubtreeFilterSet, YesNoFilter
-from luoshi.core.forms import DateInput
+from luoshi.core.filters import ScopedFilterSet, UnitSubtreeFilterSet, YesNoFilter, date_range
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
     InspectionPlan,
@@ -22,12 +21,7 @@ class ItemFilter(UnitSubtreeFilterSet):
     plan = django_filters.ModelChoiceFilter(
         label=_("督查计划"), queryset=InspectionPlan.objects.none(), field_name="finding__plan"
     )
-    deadline_from = django_filters.DateFilter(
-        label=_("整改期限从"), field_name="deadline", lookup_expr="gte", widget=DateInput()
-    )
-    deadline_to = django_filters.DateFilter(
-        label=_("整改期限到"), field_name="deadline", lookup_expr="lte", widget=DateInput()
-    )
+    deadline_from, deadline_to = date_range("deadline", _("整改期限从"), _("整改期限到"))
 
     class Meta:
         model = RectificationItem

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,15 +18,19 @@ from luoshi.core.excel import (
     sheet_title,
     workbook_response,
 )
-from luoshi.core.filters import unit_from_query
+from luoshi.core.filters import unit_or_own
 from luoshi.core.views import (
     FormOnPageMixin,
+    RefusalOnFormMixin,
+    ReviewDecisionView,
+    ReviewedSubmissionMixin,
+    ScopedActionView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    SubmitWithEvidenceMixin,
     form_errors_to_messages,
-    workflow_feedback,
 )
 from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
@@ -53,7 +56,7 @@ def _rate(value):
 # Plans
 
 
-class PlanPageMixin:
+class PlanPageMixin(RefusalOnFormMixin):
     model = InspectionPlan
     form_class = PlanForm
     list_url_name = "inspections:plans"
@@ -63,13 +66,6 @@ class PlanPageMixin:
 
     def save(self, form):
         return services.save_plan(form=form, user=self.request.user)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
 
 
 class PlanListView(PlanPageMixin, ScopedListView):
@@ -109,19 +105,14 @@ class PlanDetailView(PlanPageMixin, ScopedDetailView):
         return context
 
 
-@require_POST
-@permission_required("inspections.view_inspectionplan", raise_exception=True)
-def plan_step(request, pk, name):
-    plan = get_object_or_404(selectors.plans_for(request.user), pk=pk)
-    try:
-        services.plan_step(plan=plan, user=request.user, name=name)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("督查状态已更新为「%(s)s」。") % {"s": plan.get_status_display()}
-        )
-    return redirect(plan)
+class PlanStepView(PlanPageMixin, ScopedActionView):
+    """开始 / 完成 a plan (``name``)."""
+
+    def perform(self, obj):
+        services.plan_step(plan=obj, user=self.request.user, name=self.kwargs["name"])
+
+    def get_success_message(self):
+        return _("督查状态已更新为「%(s)s」。") % {"s": self.object.get_status_display()}
 
 
 class BulletinView(PlanPageMixin, ScopedDetailView):
@@ -240,7 +231,6 @@ class ResultDetailView(ScopedDetailView):
             history=RESULT.history(result),
             finding_form=FindingForm(result=result, prefix="finding"),
             sees_plan=selectors.plans_for(user).filter(pk=plan.pk).exists(),
-            today=timezone.localdate(),
         )
         return context
 
@@ -286,17 +276,16 @@ def result_finding(request, pk):
     return redirect(result)
 
 
-@require_POST
-@permission_required("inspections.change_inspectionresult", raise_exception=True)
-def result_record(request, pk):
-    result = _result(request, pk)
-    try:
-        services.record_result(result=result, user=request.user)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("督查结果已反馈。"))
-    return redirect(result)
+class ResultRecordView(ScopedActionView):
+    """反馈 an inspected unit's result."""
+
+    model = InspectionResult
+    action = "change"
+    readable = staticmethod(selectors.results_for)
+    success_message = gettext_lazy("督查结果已反馈。")
+
+    def perform(self, obj):
+        services.record_result(result=obj, user=self.request.user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,70 +317,51 @@ class ItemListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
         context["stats"] = selectors.stats_of(self.object_list)
         return context
 
 
-class ItemDetailView(ScopedDetailView):
+class ItemDetailView(ReviewedSubmissionMixin, ScopedDetailView):
     model = RectificationItem
     template_name = "inspections/item_detail.html"
     list_url_name = "inspections:items"
     list_label = gettext_lazy("整改事项")
+    flow = RECTIFICATION
+    record_name = "item"
+    submit_form_class = SubmitForm
+    review_form_class = VerifyForm
+    review_form_name = "verify_form"
 
     readable = staticmethod(selectors.items_for)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item, user = self.object, self.request.user
-        steps = {t.name for t in RECTIFICATION.available(item, user)}
-        can_submit = bool(steps & {"submit", "resubmit"})
+        context.update(self.submission_context(**kwargs))
         context.update(
-            history=RECTIFICATION.history(item),
-            can_submit=can_submit,
-            can_verify=bool(steps & {"close", "send_back"}),
+            can_verify=bool(self.steps & {"close", "send_back"}),
             close_step=RECTIFICATION.transitions["close"],
-            submit_form=kwargs.get("submit_form")
-            or SubmitForm(initial={"response": item.response}, prefix="submit"),
-            verify_form=VerifyForm(),
-            today=timezone.localdate(),
             result_visible=selectors.results_for(user).filter(pk=item.finding.result_id).exists(),
         )
         return context
 
 
-def _item(request, pk):
-    return get_object_or_404(selectors.items_for(request.user), pk=pk)
-
-
-class ItemSubmitView(FormOnPageMixin, ItemDetailView):
-    form_class = SubmitForm
-    form_name = "submit_form"
-    form_prefix = "submit"
+class ItemSubmitView(SubmitWithEvidenceMixin, ItemDetailView):
+    submit = staticmethod(services.submit)
     success_message = gettext_lazy("整改情况已提交，等待督查组核验。")
 
-    def perform(self, form):
-        services.submit(
-            item=self.object,
-            user=self.request.user,
-            response=form.cleaned_data["response"],
-            files=form.cleaned_data["files"],
-        )
 
+class ItemVerifyView(ReviewDecisionView):
+    """督查组核验: 销号 or 退回重改 (``decision``: close / send_back)."""
 
-@require_POST
-@permission_required("inspections.view_rectificationitem", raise_exception=True)
-def item_verify(request, pk, decision):
-    item = _item(request, pk)
-    form = VerifyForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if decision == "close":
-        with workflow_feedback(request, _("已销号。")):
-            services.close(item=item, user=request.user, comment=comment)
-    else:
-        with workflow_feedback(request, _("已退回重改，并通知被督查单位。")):
-            services.send_back(item=item, user=request.user, comment=comment)
-    return redirect(item)
+    model = RectificationItem
+    readable = staticmethod(selectors.items_for)
+    record_name = "item"
+    comment_form = VerifyForm
+    decisions = {
+        "close": (services.close, gettext_lazy("已销号。")),
+        "send_back": (services.send_back, gettext_lazy("已退回重改，并通知被督查单位。")),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -406,10 +376,7 @@ class SummaryView(PermissionRequiredMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         units = Unit.objects.for_user(user)
-        root = unit_from_query(units, self.request.GET.get("unit"))
-        if root is None:  # none chosen: the user's own unit, else the top of the scope
-            own = units.filter(pk=user.unit_id).first() if user.unit_id else None
-            root = own or units.order_by("path").first()
+        root = unit_or_own(units, user, self.request.GET.get("unit"))
         rows, total = ([], selectors.Stats())
         if root is not None:
             rows, total = selectors.summary_by_unit(selectors.items_for(user), root)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -17,6 +15,7 @@ from luoshi.core.excel_import import (
     Column,
     DateParser,
     Duplicates,
+    ImportResult,
     IntegerParser,
     RowError,
     TableSpec,
@@ -129,22 +128,6 @@ def template_workbook(*, user, activity_type: ActivityType):
 
 def template_filename(activity_type: ActivityType) -> str:
     return _("台账导入模板_%(type)s.xlsx") % {"type": activity_type.name.replace("/", "_")}
-
-
-@dataclass
-class ImportResult:
-    created: list[LedgerRecord] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    skipped: int = 0  # rows repeating a record, left out on request
-    repeats: int = 0  # refused only for repeating records: the user may skip or keep them
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def count(self) -> int:
-        return len(self.created)
 
 
 def import_records(

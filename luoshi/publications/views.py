@@ -1,10 +1,10 @@
-from django.contrib import messages
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core.views import (
+    RefusalOnFormMixin,
     ScopedActionView,
     ScopedCreateView,
     ScopedDeleteView,
@@ -61,18 +61,13 @@ class PublicationListView(PublicationPageMixin, ScopedListView):
         return context
 
 
-class PublicationFormMixin(PublicationPageMixin):
+class PublicationFormMixin(RefusalOnFormMixin, PublicationPageMixin):
+    refusal_as_message = True
+
     def save(self, form):
         return services.save_publication(
             form=form, user=self.request.user, files=form.cleaned_data.get("evidence_files", [])
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except WorkflowError as error:
-            messages.error(self.request, str(error))
-            return self.form_invalid(form)
 
 
 class PublicationCreateView(PublicationFormMixin, ScopedCreateView):
@@ -132,16 +127,13 @@ class PublicationSubmitView(PublicationPageMixin, ScopedActionView):
 
 
 class PublicationReviewView(PublicationPageMixin, ScopedActionView):
+    comment_form = ReviewForm
+
     def perform(self, obj):
-        form = ReviewForm(self.request.POST)
-        form.is_valid()
         approve = self.request.POST.get("decision") == "approve"
+        step = self.request.POST.get("step", "")
         services.review(
-            item=obj,
-            user=self.request.user,
-            step=self.request.POST.get("step", ""),
-            approve=approve,
-            comment=form.cleaned_data.get("comment", ""),
+            item=obj, user=self.request.user, step=step, approve=approve, comment=self.comment()
         )
         self.success_message = _("已审核通过。") if approve else _("已退回作者修改。")
 

@@ -1,9 +1,7 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitSubtreeFilterSet
-from luoshi.core.forms import DateInput
+from luoshi.core.filters import KeywordFilter, UnitSubtreeFilterSet, date_range
 from luoshi.risks.models import Campaign, RiskArea, RiskLevel, RiskPoint, RiskStatus, Screening
 from luoshi.risks.selectors import completed_between
 
@@ -19,13 +17,8 @@ class RiskFilter(UnitSubtreeFilterSet):
     campaign = django_filters.ModelChoiceFilter(
         label=_("排查活动"), queryset=Campaign.objects.none(), field_name="screening__campaign"
     )
-    identified_from = django_filters.DateFilter(
-        label=_("识别日期自"), field_name="identified_on", lookup_expr="gte", widget=DateInput()
-    )
-    identified_to = django_filters.DateFilter(
-        label=_("识别日期至"), field_name="identified_on", lookup_expr="lte", widget=DateInput()
-    )
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    identified_from, identified_to = date_range("identified_on", _("识别日期自"), _("识别日期至"))
+    q = KeywordFilter("description", "cause", "measures")
 
     class Meta:
         model = RiskPoint
@@ -42,13 +35,6 @@ class RiskFilter(UnitSubtreeFilterSet):
             return queryset.exclude(status=RiskStatus.RESOLVED)
         return queryset.filter(status=value)
 
-    def filter_keyword(self, queryset, name, value):
-        return queryset.filter(
-            Q(description__icontains=value)
-            | Q(cause__icontains=value)
-            | Q(measures__icontains=value)
-        )
-
 
 class ScreeningFilter(UnitSubtreeFilterSet):
     completed = django_filters.ChoiceFilter(
@@ -56,12 +42,7 @@ class ScreeningFilter(UnitSubtreeFilterSet):
         choices=[("yes", _("已完成")), ("no", _("未完成"))],
         method="filter_completed",
     )
-    completed_from = django_filters.DateFilter(
-        label=_("完成日期自"), method="filter_nothing", widget=DateInput()
-    )
-    completed_to = django_filters.DateFilter(
-        label=_("完成日期至"), method="filter_nothing", widget=DateInput()
-    )
+    completed_from, completed_to = date_range(None, _("完成日期自"), _("完成日期至"))
     campaign = django_filters.ModelChoiceFilter(
         label=_("排查活动"), queryset=Campaign.objects.none(), field_name="campaign"
     )

@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from luoshi.core.filters import parse_id, unit_from_query
+from luoshi.core.filters import parse_id, unit_or_own
 from luoshi.core.views import (
+    RefusalOnFormMixin,
     ScopedActionView,
     ScopedCreateView,
     ScopedDetailView,
@@ -69,11 +69,6 @@ class RiskListView(RiskPageMixin, ScopedListView):
         (gettext_lazy("来源排查"), lambda r: r.screening.title if r.screening else ""),
     ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
-        return context
-
 
 class RiskDetailView(RiskPageMixin, ScopedDetailView):
     template_name = "risks/risk_detail.html"
@@ -88,12 +83,11 @@ class RiskDetailView(RiskPageMixin, ScopedDetailView):
             history=risk.history.select_related("history_user")[:50],
             meetings=risk.meetings.for_user(user),
             can_edit=user.has_perm("risks.change_riskpoint") and risk.status != RiskStatus.RESOLVED,
-            today=timezone.localdate(),
         )
         return context
 
 
-class RiskCreateView(RiskPageMixin, ScopedCreateView):
+class RiskCreateView(RefusalOnFormMixin, RiskPageMixin, ScopedCreateView):
     success_message = gettext_lazy("风险点已登记。")
     page_title = gettext_lazy("登记风险点")
 
@@ -124,13 +118,6 @@ class RiskCreateView(RiskPageMixin, ScopedCreateView):
             risk=risk, user=self.request.user, files=form.cleaned_data.get("evidence_files", [])
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-
     def get_success_url(self):
         if self.screening is not None:
             return self.screening.get_absolute_url()
@@ -148,14 +135,14 @@ class RiskUpdateView(RiskPageMixin, ScopedUpdateView):
 
 
 class RiskStepView(RiskPageMixin, ScopedActionView):
+    comment_form = StepForm
+
     def perform(self, obj):
         step = self.kwargs["step"]
         if step not in RISK_FLOW.transitions:
             raise Http404
-        form = StepForm(self.request.POST)
-        comment = form.cleaned_data["comment"] if form.is_valid() else ""
         transition = services.take_step(
-            risk=obj, step=step, user=self.request.user, comment=comment
+            risk=obj, step=step, user=self.request.user, comment=self.comment()
         )
         messages.success(self.request, _("已完成「%(step)s」。") % {"step": transition.label})
 
@@ -170,10 +157,7 @@ class HeatmapView(ScopedMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         units = Unit.objects.for_user(user).order_by("path")
-        unit = unit_from_query(units, self.request.GET.get("unit"))
-        if unit is None:  # none chosen: the user's own unit, else the top of the scope
-            own = units.filter(pk=user.unit_id).first() if user.unit_id else None
-            unit = own or units.first()
+        unit = unit_or_own(units, user, self.request.GET.get("unit"))
         open_only = self.request.GET.get("status") == "open"
         heat = selectors.heatmap(user, unit, open_only=open_only)
         base = {"unit_scope": "subtree"}
@@ -219,11 +203,6 @@ class CampaignPageMixin:
 class CampaignListView(CampaignPageMixin, ScopedListView):
     template_name = "risks/campaign_list.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
-        return context
-
 
 class CampaignCreateView(CampaignPageMixin, ScopedMixin, generic.FormView):
     action = "add"
@@ -261,7 +240,6 @@ class CampaignDetailView(CampaignPageMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context["overview"] = selectors.campaign_overview(self.object)
         context["register_url"] = f"{reverse('risks:list')}?campaign={self.object.pk}"
-        context["today"] = timezone.localdate()
         return context
 
 

@@ -2,30 +2,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter
-from luoshi.core.forms import DateInput
+from luoshi.core.filters import UnitSubtreeFilterSet, date_range
 from luoshi.statforms.models import FigureValue
-from luoshi.units.models import Unit
 
 
-class FigureFilter(ScopedFilterSet):
+class FigureFilter(UnitSubtreeFilterSet):
     """The filters a form metric's links use: figure, unit (含下级/仅本单位), 统计期."""
 
     # by code, as a metric's link gives it; picked by the item's name on the form
     figure = django_filters.CharFilter(label=_("统计指标"), field_name="figure")
-    unit = UnitFilter(label=_("单位"), queryset=Unit.objects.none(), method="filter_subtree")
-    unit_scope = django_filters.ChoiceFilter(
-        label=_("范围"),
-        choices=[("subtree", _("含下级")), ("own", _("仅本单位"))],
-        method="filter_nothing",
-        empty_label=None,
-    )
-    period_from = django_filters.DateFilter(
-        label=_("统计期结束从"), field_name="period_end", lookup_expr="gte", widget=DateInput()
-    )
-    period_to = django_filters.DateFilter(
-        label=_("统计期结束到"), field_name="period_end", lookup_expr="lte", widget=DateInput()
-    )
+    period_from, period_to = date_range("period_end", _("统计期结束从"), _("统计期结束到"))
 
     class Meta:
         model = FigureValue
@@ -33,6 +19,8 @@ class FigureFilter(ScopedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        order = ("figure", "unit", "unit_scope", "period_from", "period_to")
+        self.filters = {name: self.filters[name] for name in order}  # the unit before the period
         user = getattr(self.request, "user", None)
         names: dict[str, str] = {}
         if user is not None:
@@ -42,11 +30,3 @@ class FigureFilter(ScopedFilterSet):
         self.filters["figure"].extra["widget"] = forms.Select(
             choices=[("", _("全部")), *names.items()]
         )
-
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset

@@ -4,8 +4,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import MAX_ID, ScopedFilterSet, UnitSubtreeFilterSet, YearFilter
-from luoshi.core.forms import DateInput
+from luoshi.core.filters import (
+    MAX_ID,
+    KeywordFilter,
+    ScopedFilterSet,
+    UnitSubtreeFilterSet,
+    YearFilter,
+    date_range,
+)
 from luoshi.duty.catalog import item_code_choices
 from luoshi.tasks.models import (
     OPEN_STATUSES,
@@ -28,12 +34,7 @@ class AssignmentFilter(UnitSubtreeFilterSet):
         choices=[("overdue", _("逾期未报")), ("late", _("逾期报送")), ("on_time", _("按时报送"))],
         method="filter_timeliness",
     )
-    deadline_from = django_filters.DateFilter(
-        label=_("截止日期从"), field_name="task__deadline", lookup_expr="gte", widget=DateInput()
-    )
-    deadline_to = django_filters.DateFilter(
-        label=_("截止日期到"), field_name="task__deadline", lookup_expr="lte", widget=DateInput()
-    )
+    deadline_from, deadline_to = date_range("task__deadline", _("截止日期从"), _("截止日期到"))
     # by code, as the figures' links give them; picked by name on the form (see __init__)
     schedule = django_filters.CharFilter(label=_("报送计划"), field_name="task__schedule__code")
     duty_item = django_filters.CharFilter(label=_("关联责任项"), field_name="task__duty_item_code")
@@ -41,7 +42,7 @@ class AssignmentFilter(UnitSubtreeFilterSet):
     task = django_filters.NumberFilter(
         field_name="task_id", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    q = KeywordFilter("task__title", "task__requirements", "response")
 
     class Meta:
         model = TaskAssignment
@@ -78,16 +79,9 @@ class AssignmentFilter(UnitSubtreeFilterSet):
             return queryset.filter(late)
         return queryset.filter(first_submitted_at__isnull=False).exclude(late)
 
-    def filter_keyword(self, queryset, name, value):
-        return queryset.filter(
-            Q(task__title__icontains=value)
-            | Q(task__requirements__icontains=value)
-            | Q(response__icontains=value)
-        )
-
 
 class TaskFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    q = KeywordFilter("title", "requirements")
     kind = django_filters.ChoiceFilter(
         label=_("类型"),
         choices=[("manual", _("交办任务")), ("scheduled", _("信息报送"))],
@@ -101,6 +95,3 @@ class TaskFilter(ScopedFilterSet):
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(schedule__isnull=(value == "manual"))
-
-    def filter_keyword(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(requirements__icontains=value))

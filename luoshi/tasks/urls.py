@@ -3,6 +3,7 @@ from django.urls import path
 from luoshi.tasks import views
 
 app_name = "tasks"
+review = views.ReviewView.as_view()  # 采纳 or 退回
 urlpatterns = [
     path("", views.AssignmentListView.as_view(), name="inbox"),
     path("all/", views.AllAssignmentsView.as_view(), name="assignments"),
@@ -14,9 +15,9 @@ urlpatterns = [
     path("issued/<int:pk>/accept/", views.batch_accept, name="batch_accept"),
     path("a/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment_detail"),
     path("a/<int:pk>/submit/", views.AssignmentSubmitView.as_view(), name="submit"),
-    path("a/<int:pk>/recall/", views.recall, name="recall"),
-    path("a/<int:pk>/accept/", views.review, {"decision": "accept"}, name="accept"),
-    path("a/<int:pk>/return/", views.review, {"decision": "return"}, name="return"),
+    path("a/<int:pk>/recall/", views.RecallView.as_view(), name="recall"),
+    path("a/<int:pk>/accept/", review, {"decision": "accept"}, name="accept"),
+    path("a/<int:pk>/return/", review, {"decision": "return"}, name="return"),
     path("a/<int:pk>/urge/", views.urge, name="urge"),
     path("schedules/", views.ScheduleListView.as_view(), name="schedules"),
     path("schedules/new/", views.ScheduleCreateView.as_view(), name="schedule_create"),

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -15,11 +14,15 @@ from luoshi.core.excel import xlsx_response
 from luoshi.core.redirects import redirect_next
 from luoshi.core.registry import page_of_assignment
 from luoshi.core.views import (
-    FormOnPageMixin,
+    RefusalOnFormMixin,
+    ReviewDecisionView,
+    ReviewedSubmissionMixin,
+    ScopedActionView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    SubmitWithEvidenceMixin,
     form_errors_to_messages,
     workflow_feedback,
 )
@@ -74,7 +77,6 @@ class AssignmentListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_title"] = self.page_title
-        context["today"] = timezone.localdate()
         return context
 
 
@@ -115,7 +117,7 @@ class TaskPageMixin:
         return selectors.tasks_for(self.request.user)
 
 
-class TaskCreateView(TaskPageMixin, ScopedCreateView):
+class TaskCreateView(RefusalOnFormMixin, TaskPageMixin, ScopedCreateView):
     page_title = gettext_lazy("交办任务")
     success_message = gettext_lazy("任务已下发。")
     # a wide step: every recipient unit is told at once
@@ -130,13 +132,6 @@ class TaskCreateView(TaskPageMixin, ScopedCreateView):
             form=form, user=self.request.user, files=form.cleaned_data.get("attachments", [])
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-
 
 OVERVIEW_PAGE_SIZE = 100  # recipient units per page of a task's overview
 
@@ -145,7 +140,7 @@ def overview_has_submitted(task: Task) -> bool:
     return task.assignments.filter(status=AssignmentStatus.SUBMITTED).exists()
 
 
-class TaskUpdateView(TaskPageMixin, ScopedUpdateView):
+class TaskUpdateView(RefusalOnFormMixin, TaskPageMixin, ScopedUpdateView):
     """修改 an issued task's content, until the first unit reports (then refused, with why)."""
 
     form_class = TaskEditForm
@@ -163,13 +158,6 @@ class TaskUpdateView(TaskPageMixin, ScopedUpdateView):
 
     def save(self, form):
         return services.edit_task(form=form, user=self.request.user)
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
 
 
 @require_POST
@@ -252,7 +240,6 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
         context["overview"] = overview
         context["page_obj"] = page
         context["query_string"] = ""
-        context["today"] = timezone.localdate()
         context["open_statuses"] = list(OPEN_STATUSES)
         context.update(self.issuer_actions())
         code = self.object.duty_item_code
@@ -280,11 +267,15 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
         }
 
 
-class AssignmentDetailView(ScopedDetailView):
+class AssignmentDetailView(ReviewedSubmissionMixin, ScopedDetailView):
     model = TaskAssignment
     template_name = "tasks/assignment_detail.html"
     list_url_name = "tasks:inbox"
     list_label = gettext_lazy("收件箱")
+    flow = ASSIGNMENT
+    record_name = "assignment"
+    submit_form_class = SubmitForm
+    review_form_class = ReviewForm
 
     def scoped_queryset(self):
         return selectors.assignments_for(self.request.user)
@@ -299,42 +290,32 @@ class AssignmentDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         assignment, user = self.object, self.request.user
-        steps = {t.name for t in ASSIGNMENT.available(assignment, user)}
-        can_submit = bool(steps & {"submit", "resubmit"})
+        context.update(self.submission_context(**kwargs))
+        steps = self.steps
         context.update(
-            history=ASSIGNMENT.history(assignment),
-            can_submit=can_submit,
             can_review=bool(steps & {"accept", "return"}),
             recall_step=ASSIGNMENT.transitions["recall"] if "recall" in steps else None,
             accept_confirm=ASSIGNMENT.transitions["accept"].confirm,
-            can_edit_evidence=can_submit,
+            can_edit_evidence=context["can_submit"],
             is_issuer=selectors.tasks_for(user).filter(pk=assignment.task_id).exists(),
-            submit_form=kwargs.get("submit_form")
-            or SubmitForm(initial={"response": assignment.response}, prefix="submit"),
-            review_form=ReviewForm(),
-            today=timezone.localdate(),
         )
         return context
 
 
-def _assignment(request, pk):
-    return get_object_or_404(selectors.assignments_for(request.user), pk=pk)
-
-
-@require_POST
-@permission_required("tasks.change_taskassignment", raise_exception=True)
-def recall(request, pk):
+class RecallView(ScopedActionView):
     """撤回 the unit's submitted report before review, to change it."""
-    assignment = _assignment(request, pk)
-    with workflow_feedback(request, _("已撤回报送，修改后请重新提交。")):
-        services.recall(assignment=assignment, user=request.user)
-    return redirect(assignment)
+
+    model = TaskAssignment
+    action = "change"
+    readable = staticmethod(selectors.assignments_for)
+    success_message = gettext_lazy("已撤回报送，修改后请重新提交。")
+
+    def perform(self, obj):
+        services.recall(assignment=obj, user=self.request.user)
 
 
-class AssignmentSubmitView(FormOnPageMixin, AssignmentDetailView):
-    form_class = SubmitForm
-    form_name = "submit_form"
-    form_prefix = "submit"
+class AssignmentSubmitView(SubmitWithEvidenceMixin, AssignmentDetailView):
+    submit = staticmethod(services.submit)
     success_message = gettext_lazy("已提交，等待发文单位审核。")
 
     def post(self, request, *args, **kwargs):
@@ -345,28 +326,22 @@ class AssignmentSubmitView(FormOnPageMixin, AssignmentDetailView):
             return redirect(elsewhere)
         return super().post(request, *args, **kwargs)
 
-    def perform(self, form):
-        services.submit(
-            assignment=self.object,
-            user=self.request.user,
-            response=form.cleaned_data["response"],
-            files=form.cleaned_data["files"],
-        )
 
+class ReviewView(ReviewDecisionView):
+    """采纳 or 退回 a submitted report (``decision``: accept / return)."""
 
-@require_POST
-@permission_required("tasks.review_taskassignment", raise_exception=True)
-def review(request, pk, decision):
-    assignment = _assignment(request, pk)
-    form = ReviewForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    if decision == "accept":
-        with workflow_feedback(request, _("已采纳。")):
-            services.accept(assignment=assignment, user=request.user, comment=comment)
-    else:
-        with workflow_feedback(request, _("已退回，并通知该单位修改后重新提交。")):
-            services.return_submission(assignment=assignment, user=request.user, comment=comment)
-    return redirect(assignment)
+    model = TaskAssignment
+    permission_required = "tasks.review_taskassignment"
+    readable = staticmethod(selectors.assignments_for)
+    record_name = "assignment"
+    comment_form = ReviewForm
+    decisions = {
+        "accept": (services.accept, gettext_lazy("已采纳。")),
+        "return": (
+            services.return_submission,
+            gettext_lazy("已退回，并通知该单位修改后重新提交。"),
+        ),
+    }
 
 
 @require_POST

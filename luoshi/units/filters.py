@@ -1,13 +1,12 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet
+from luoshi.core.filters import KeywordFilter, ScopedFilterSet
 from luoshi.units.models import Unit, UnitType
 
 
 class UnitFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("名称/编码"), method="filter_keyword")
+    q = KeywordFilter("name", "short_name", "code", label=_("名称/编码"))
     unit_type = django_filters.ModelChoiceFilter(
         label=_("单位类型"), queryset=UnitType.objects.all()
     )
@@ -21,8 +20,3 @@ class UnitFilter(ScopedFilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=(value == "1"))
-
-    def filter_keyword(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(code__icontains=value)
-        )

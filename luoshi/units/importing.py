@@ -8,8 +8,6 @@ earlier row of the same file (so a whole subtree is imported top-down in one fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,6 +15,7 @@ from luoshi.core.excel_import import (
     ChoiceParser,
     Column,
     Duplicates,
+    ImportResult,
     IntegerParser,
     Row,
     RowError,
@@ -72,17 +71,6 @@ def template_workbook(*, user):
         _("单位编码全系统唯一；已存在的编码按「遇到重复」的选择提示或跳过。"),
     ]
     return build_template(unit_spec(), [example], notes)
-
-
-@dataclass
-class ImportResult:
-    created: list[Unit] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    skipped: int = 0
-
-    @property
-    def count(self) -> int:
-        return len(self.created)
 
 
 def import_units(*, user, uploaded, progress=None, duplicates=Duplicates.REFUSE) -> ImportResult:
