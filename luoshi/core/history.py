@@ -14,3 +14,13 @@ def written_by[M: Model](obj: M, user: object) -> M:
     user, read on ``save()``); returns ``obj``."""
     obj._history_user = user  # type: ignore[attr-defined]  # simple-history's documented hook
     return obj
+
+
+def saved_by[M: Model](obj: M, user: object) -> M:
+    """Save ``obj`` as written by ``user``: its ``created_by`` when it is new, and the author
+    of its history row (``written_by``); returns ``obj``."""
+    if not obj.pk:
+        obj.created_by = user  # type: ignore[attr-defined]  # the models saved this way have it
+    written_by(obj, user)
+    obj.save()
+    return obj
