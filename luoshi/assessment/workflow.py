@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.assessment.models import Assessment, AssessmentStatus
-from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError
+from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError, taken_by
 
 S = AssessmentStatus
 
@@ -28,6 +28,9 @@ def nothing_pending(user, assessment) -> bool:
         raise WorkflowError(_("尚有 %(n)d 项指标待手工评分，评分完成后才能发布。") % {"n": pending})
     return True
 
+
+SCORE_PERMISSION = "assessment.score_assessment"
+calculator = taken_by("assessment.compute_assessment")
 
 ASSESSMENT = Workflow(
     "assessment.assessment",
@@ -45,26 +48,14 @@ ASSESSMENT = Workflow(
         )
     ],
     transitions=[
-        Transition(
-            "compute",
-            gettext_lazy("计算"),
-            source=[S.DRAFT, S.COMPUTED],
-            target=S.COMPUTED,
-            permission="assessment.compute_assessment",
-        ),
-        Transition(
-            "submit",
-            gettext_lazy("提交复核"),
-            source=S.COMPUTED,
-            target=S.REVIEW,
-            permission="assessment.compute_assessment",
-        ),
+        calculator("compute", gettext_lazy("计算"), [S.DRAFT, S.COMPUTED], S.COMPUTED),
+        calculator("submit", gettext_lazy("提交复核"), S.COMPUTED, S.REVIEW),
         Transition(
             "review",
             gettext_lazy("复核通过"),
-            source=S.REVIEW,
-            target=S.REVIEWED,
-            permission="assessment.score_assessment",
+            S.REVIEW,
+            S.REVIEWED,
+            permission=SCORE_PERMISSION,
             allowed=nothing_pending,
             confirm=gettext_lazy(
                 "复核通过后分数锁定，不能再修改或退回重算，只待发布；确定复核通过吗？"
@@ -73,16 +64,16 @@ ASSESSMENT = Workflow(
         Transition(
             "return",
             gettext_lazy("退回重算"),
-            source=[S.REVIEW, S.REVIEWED],
-            target=S.COMPUTED,
-            permission="assessment.score_assessment",
+            [S.REVIEW, S.REVIEWED],
+            S.COMPUTED,
+            permission=SCORE_PERMISSION,
             comment_required=True,
         ),
         Transition(
             "publish",
             gettext_lazy("发布"),
-            source=S.REVIEWED,
-            target=S.PUBLISHED,
+            S.REVIEWED,
+            S.PUBLISHED,
             permission="assessment.publish_assessment",
             allowed=nothing_pending,
             confirm=gettext_lazy("发布后考核结果对被考核单位可见，分数不能再修改；确定发布吗？"),

@@ -39,3 +39,13 @@ def change_history(*also_excluded: str, **options) -> HistoricalRecords:
     """The change history of a record (simple-history), without its bookkeeping fields
     (``BOOKKEEPING_FIELDS``, those it has) nor ``also_excluded``."""
     return ChangeHistory(excluded_fields=list(also_excluded), **options)
+
+
+def saved_by[M: Model](obj: M, user: object) -> M:
+    """Save ``obj`` as written by ``user``: its ``created_by`` when it is new, and the author
+    of its history row (``written_by``); returns ``obj``."""
+    if not obj.pk:
+        obj.created_by = user  # type: ignore[attr-defined]  # the models saved this way have it
+    written_by(obj, user)
+    obj.save()
+    return obj

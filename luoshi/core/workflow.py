@@ -2,16 +2,15 @@
 
 A module declares its steps once::
 
+    reviewer = taken_by("tasks.review_task")  # the steps one side takes: permission (and rule) once
     REVIEW = Workflow(
         "tasks.assignment",
         states=AssignmentStatus,
         transitions=[
             Transition("submit", _("提交"), source=["pending", "returned"], target="submitted",
                        allowed=lambda user, obj: obj.unit_id == user.unit_id),
-            Transition("accept", _("采纳"), source="submitted", target="accepted",
-                       permission="tasks.review_task"),
-            Transition("return", _("退回"), source="submitted", target="returned",
-                       comment_required=True, permission="tasks.review_task"),
+            reviewer("accept", _("采纳"), "submitted", "accepted"),
+            reviewer("return", _("退回"), "submitted", "returned", comment_required=True),
         ],
     )
 
@@ -103,6 +102,27 @@ class Transition:
             raise WorkflowError(refusal)
         if self.allowed is not None and not self.allowed(user, obj):
             raise WorkflowError(refusal)
+
+
+def taken_by(permission: str | None = None, allowed: Callable | None = None):
+    """A maker of the steps one side takes, so that its permission and rule are written once::
+
+        recipient = taken_by(SUBMIT_PERMISSION, _is_recipient)
+        ...
+        transitions=[
+            recipient("submit", _("提交"), S.PENDING, S.SUBMITTED),
+            recipient("resubmit", _("重新提交"), S.RETURNED, S.SUBMITTED),
+        ]
+
+    Each call takes the step's name, label, source and target, and any other ``Transition``
+    option (``comment_required``, ``confirm``)."""
+
+    def step(name: str, label, source, target, **options) -> Transition:
+        return Transition(
+            name, label, source, target, permission=permission, allowed=allowed, **options
+        )
+
+    return step
 
 
 def separation_on(name: str) -> bool:

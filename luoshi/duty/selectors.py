@@ -289,32 +289,21 @@ def subtree_targets(duty_list: DutyList, user) -> dict:
     open: the target of a count measured over the subtree."""
     from django.db.models import Count, Sum
 
+    counted = DutyItem.objects.for_user(user).filter(
+        duty_list__year=duty_list.year,
+        duty_list__pack_code=duty_list.pack_code,
+        unit__path__startswith=duty_list.unit.path,
+        is_dropped=False,
+        is_retired=False,
+        target_type=TargetType.COUNT,
+    )
     rows = (
-        DutyItem.objects.for_user(user)
-        .filter(
-            duty_list__year=duty_list.year,
-            duty_list__pack_code=duty_list.pack_code,
-            unit__path__startswith=duty_list.unit.path,
-            is_dropped=False,
-            is_retired=False,
-            target_type=TargetType.COUNT,
-        )
-        .order_by()
+        counted.order_by()
         .values("code")
         .annotate(goal=Sum("target_value"), units=Count("duty_list__unit", distinct=True))
     )
-    overrides = (
-        DutyItem.objects.for_user(user)
-        .filter(
-            duty_list__year=duty_list.year,
-            duty_list__pack_code=duty_list.pack_code,
-            unit__path__startswith=duty_list.unit.path,
-            is_dropped=False,
-            is_retired=False,
-            target_type=TargetType.COUNT,
-            target_override__isnull=False,
-        )
-        .values_list("code", "target_value", "target_override")
+    overrides = counted.filter(target_override__isnull=False).values_list(
+        "code", "target_value", "target_override"
     )
     result = {row["code"]: [row["goal"] or Decimal(0), row["units"]] for row in rows}
     for code, value, override in overrides:

@@ -33,6 +33,12 @@ COPIED = [
     "order",
     "is_retired",
 ]
+# what a pack file states of an item (the rest of ``COPIED`` is the pack's own bookkeeping)
+STATED = [name for name in COPIED if name not in ("order", "is_retired")]
+
+
+def _values(source, *names: str) -> dict:
+    return {name: getattr(source, name) for name in names}
 
 
 @dataclass
@@ -85,13 +91,8 @@ def install_pack(spec: PackSpec) -> LoadResult:
             ]
         )
     pack = Pack.objects.create(
-        code=spec.code,
-        version=spec.version,
-        name=spec.name,
-        description=spec.description,
-        source=spec.source,
         source_name=spec.file,
-        grades=spec.grades,
+        **_values(spec, "code", "version", "name", "description", "source", "grades"),
     )
     areas = {}
     order = 0
@@ -100,30 +101,16 @@ def install_pack(spec: PackSpec) -> LoadResult:
         areas[area.code] = PackItem.objects.create(
             pack=pack,
             is_area=True,
-            code=area.code,
-            name=area.name,
-            description=area.description,
             order=order * 10,
-            line=area.line,
+            **_values(area, "code", "name", "description", "line"),
         )
     for item in spec.items:
         order += 1
         PackItem.objects.create(
             pack=pack,
             parent=areas.get(item.area_code),
-            code=item.code,
-            name=item.name,
-            description=item.description,
             order=order * 10,
-            line=item.line,
-            owner=item.owner,
-            indicator_kind=item.indicator_kind,
-            indicator_params=item.indicator_params,
-            checklist=item.checklist,
-            target_type=item.target_type,
-            target_value=item.target_value,
-            period=item.period,
-            scoring=item.scoring,
+            **_values(item, *STATED, "line"),
         )
     upgraded = 0
     if latest is not None:
@@ -158,7 +145,7 @@ def _carry_retired(previous: Pack, pack: Pack, areas: dict, order: int) -> None:
             parent=parent,
             order=order * 10,
             is_retired=True,
-            **{f: getattr(old, f) for f in COPIED if f not in ("order", "is_retired")},
+            **_values(old, *STATED),
             line=0,
         )
 
@@ -184,7 +171,7 @@ def _default_assignees(unit, year) -> dict[str, list[int]]:
 
 
 def _copy(pack_item: PackItem) -> dict:
-    values = {f: getattr(pack_item, f) for f in COPIED}
+    values = _values(pack_item, *COPIED)
     area = pack_item.parent
     values["area_code"] = area.code if area else ""
     values["area_name"] = area.name if area else ""

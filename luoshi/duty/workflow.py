@@ -7,7 +7,7 @@ year: the 责任书 is signed by its 第一责任人 or 直接责任人 (superus
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.core.workflow import Transition, Workflow, WorkflowError
+from luoshi.core.workflow import Workflow, WorkflowError, taken_by
 from luoshi.duty.models import DutyList, DutyStatus
 
 
@@ -29,28 +29,26 @@ def holds_position(user, duty_list) -> bool:
     )
 
 
+signer = taken_by("duty.sign_dutylist", holds_position)
+
 SIGNING = Workflow(
     "duty.list",
     states=DutyStatus,
     model=DutyList,
     frozen=[DutyStatus.SIGNED],
     transitions=[
-        Transition(
+        signer(
             "sign",
             gettext_lazy("签署责任书"),
-            source=DutyStatus.DRAFT,
-            target=DutyStatus.SIGNED,
-            permission="duty.sign_dutylist",
-            allowed=holds_position,
+            DutyStatus.DRAFT,
+            DutyStatus.SIGNED,
             confirm=gettext_lazy("签署后责任清单即生效，责任项不能再修改；确定签署吗？"),
         ),
-        Transition(
+        signer(
             "reopen",
             gettext_lazy("撤回签署"),
-            source=DutyStatus.SIGNED,
-            target=DutyStatus.DRAFT,
-            permission="duty.sign_dutylist",
-            allowed=holds_position,
+            DutyStatus.SIGNED,
+            DutyStatus.DRAFT,
             comment_required=True,
         ),
     ],

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import Role, User
-from luoshi.core.history import written_by
+from luoshi.core.history import saved_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.events import selectors
 from luoshi.events.models import EventFiling, EventReview, EventStatus, ReviewerLevel
@@ -31,10 +31,7 @@ def save_event(*, form, speakers, user, files=(), safety_plan=None) -> EventFili
     event = form.save(commit=False)
     if event.pk and event.status not in EDITABLE:
         raise WorkflowError(_("只有草稿或未通过的备案可以修改。"))
-    if not event.pk:
-        event.created_by = user
-    written_by(event, user)
-    event.save()
+    saved_by(event, user)
     speakers.instance = event
     speakers.save()
     for uploaded in files:
@@ -158,16 +155,16 @@ def decide(*, event: EventFiling, user, approve: bool, comment: str = "") -> Eve
         )
         return event
     last = step + 1 >= event.reviews.count()
+    EVENT_FLOW.apply(
+        event,
+        "approve_final" if last else "approve",
+        user=user,
+        comment=comment,
+        guard={"current_step": step},
+        current_step=step + 1,
+        **({"approved_at": timezone.now()} if last else {}),
+    )
     if last:
-        EVENT_FLOW.apply(
-            event,
-            "approve_final",
-            user=user,
-            comment=comment,
-            guard={"current_step": step},
-            current_step=step + 1,
-            approved_at=timezone.now(),
-        )
         notify(
             [event.created_by],
             title=_("讲座论坛备案已批准：%(topic)s") % {"topic": event.topic},
@@ -175,14 +172,6 @@ def decide(*, event: EventFiling, user, approve: bool, comment: str = "") -> Eve
             kind=Notice.Kind.ACCEPTED,
         )
     else:
-        EVENT_FLOW.apply(
-            event,
-            "approve",
-            user=user,
-            comment=comment,
-            guard={"current_step": step},
-            current_step=step + 1,
-        )
         _notify_next(event)
     return event
 
@@ -234,11 +223,7 @@ def delete_event(*, event: EventFiling) -> None:
 
 @transaction.atomic
 def save_chain(*, form, steps, user):
-    chain = form.save(commit=False)
-    if not chain.pk:
-        chain.created_by = user
-    written_by(chain, user)
-    chain.save()
+    chain = saved_by(form.save(commit=False), user)
     steps.instance = chain
     steps.save()
     return chain
@@ -246,9 +231,4 @@ def save_chain(*, form, steps, user):
 
 @transaction.atomic
 def save_rule(*, form, user):
-    rule = form.save(commit=False)
-    if not rule.pk:
-        rule.created_by = user
-    written_by(rule, user)
-    rule.save()
-    return rule
+    return saved_by(form.save(commit=False), user)

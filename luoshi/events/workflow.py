@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError
+from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError, taken_by
 from luoshi.events.models import EventFiling, EventStatus
 
 
@@ -44,54 +44,53 @@ def _is_last(event) -> bool:
     return event.current_step + 1 >= event.reviews.count()
 
 
+S = EventStatus
+FILE_PERMISSION = "events.change_eventfiling"
+REVIEW_PERMISSION = "events.review_eventfiling"
+filer = taken_by(FILE_PERMISSION)
+reviewer = taken_by(REVIEW_PERMISSION, _may_review)
+
+
+def _may_pass_on(user, event) -> bool:
+    return not _is_last(event) and _may_review(user, event)
+
+
+def _may_approve(user, event) -> bool:
+    return _is_last(event) and _may_review(user, event)
+
+
 EVENT_FLOW = Workflow(
     "events.filing",
-    states=EventStatus,
+    states=S,
     model=EventFiling,
-    frozen=[EventStatus.HELD],
+    frozen=[S.HELD],
     # Each step of the review chain by another person, within the current submission.
-    separations=[
-        Separation({gettext_lazy("审核"): [EventStatus.REVIEWING]}, repeat=False, since="submit")
-    ],
+    separations=[Separation({gettext_lazy("审核"): [S.REVIEWING]}, repeat=False, since="submit")],
     transitions=[
-        Transition(
-            "submit",
-            gettext_lazy("提交审核"),
-            source=[EventStatus.DRAFT, EventStatus.REFUSED],
-            target=EventStatus.REVIEWING,
-            permission="events.change_eventfiling",
-        ),
+        filer("submit", gettext_lazy("提交审核"), [S.DRAFT, S.REFUSED], S.REVIEWING),
         Transition(
             "approve",
             gettext_lazy("审核通过"),
-            source=EventStatus.REVIEWING,
-            target=EventStatus.REVIEWING,
-            permission="events.review_eventfiling",
-            allowed=lambda user, event: not _is_last(event) and _may_review(user, event),
+            S.REVIEWING,
+            S.REVIEWING,
+            permission=REVIEW_PERMISSION,
+            allowed=_may_pass_on,
         ),
         Transition(
             "approve_final",
             gettext_lazy("批准"),
-            source=EventStatus.REVIEWING,
-            target=EventStatus.APPROVED,
-            permission="events.review_eventfiling",
-            allowed=lambda user, event: _is_last(event) and _may_review(user, event),
+            S.REVIEWING,
+            S.APPROVED,
+            permission=REVIEW_PERMISSION,
+            allowed=_may_approve,
         ),
-        Transition(
-            "refuse",
-            gettext_lazy("不予批准"),
-            source=EventStatus.REVIEWING,
-            target=EventStatus.REFUSED,
-            permission="events.review_eventfiling",
-            allowed=_may_review,
-            comment_required=True,
-        ),
+        reviewer("refuse", gettext_lazy("不予批准"), S.REVIEWING, S.REFUSED, comment_required=True),
         Transition(
             "hold",
             gettext_lazy("登记举办情况"),
-            source=EventStatus.APPROVED,
-            target=EventStatus.HELD,
-            permission="events.change_eventfiling",
+            S.APPROVED,
+            S.HELD,
+            permission=FILE_PERMISSION,
             allowed=_has_started,
             confirm=gettext_lazy("登记后备案表锁定，举办情况不能再修改；确定登记举办情况吗？"),
         ),

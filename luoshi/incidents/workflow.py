@@ -9,7 +9,7 @@ not thereby sign off); otherwise whoever handles incidents closes them too.
 from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.workflow import Transition, Workflow, WorkflowError, separation_on
+from luoshi.core.workflow import Transition, Workflow, WorkflowError, separation_on, taken_by
 from luoshi.incidents.models import Incident
 from luoshi.incidents.models import IncidentStatus as S
 
@@ -26,15 +26,17 @@ def may_close(user, incident) -> bool:
     return True
 
 
+handler = taken_by(PERMISSION)
+
 INCIDENT_FLOW = Workflow(
     "incidents.incident",
     states=S,
     model=Incident,
     frozen=[S.CLOSED],
     transitions=[
-        Transition("analyze", _("研判"), S.REGISTERED, S.ANALYZED, permission=PERMISSION),
-        Transition("handle", _("处置"), S.ANALYZED, S.HANDLED, permission=PERMISSION),
-        Transition("respond", _("回应"), S.HANDLED, S.RESPONDED, permission=PERMISSION),
+        handler("analyze", _("研判"), S.REGISTERED, S.ANALYZED),
+        handler("handle", _("处置"), S.ANALYZED, S.HANDLED),
+        handler("respond", _("回应"), S.HANDLED, S.RESPONDED),
         Transition(
             "close",
             _("办结"),

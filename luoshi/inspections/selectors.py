@@ -7,11 +7,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils import timezone
 
 from luoshi.accounts.models import User
+from luoshi.accounts.selectors import holders_of
 from luoshi.inspections.models import (
     InspectionPlan,
     InspectionResult,
@@ -23,18 +22,7 @@ from luoshi.units.models import Unit
 
 def rectifiers_of(unit_ids) -> list[User]:
     """Active users of these units who may submit rectification (reminder recipients)."""
-    permission = Permission.objects.get(
-        content_type__app_label="inspections", codename="change_rectificationitem"
-    )
-    return list(
-        User.objects.filter(unit_id__in=unit_ids, is_active=True)
-        .filter(
-            Q(groups__permissions=permission)
-            | Q(user_permissions=permission)
-            | Q(is_superuser=True)
-        )
-        .distinct()
-    )
+    return holders_of("inspections.change_rectificationitem", unit_ids)
 
 
 def plans_for(user):

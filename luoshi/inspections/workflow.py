@@ -8,7 +8,7 @@ another unit, verifies (closes out or sends back).
 
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.workflow import Transition, Workflow, WorkflowError
+from luoshi.core.workflow import Workflow, WorkflowError, taken_by
 from luoshi.inspections.models import (
     InspectionPlan,
     InspectionResult,
@@ -48,29 +48,27 @@ def _verifier(user, item) -> bool:
     return True
 
 
+planner = taken_by(PLAN_PERMISSION, _inspecting_side)
+inspected_unit = taken_by(SUBMIT_PERMISSION, _is_inspected_unit)
+verifier = taken_by(VERIFY_PERMISSION, _verifier)
+team_member = taken_by(RECORD_PERMISSION, _on_team)
+P, R = PlanStatus, RectificationStatus
+
+# What the page asks once before an irreversible step is taken.
+CONFIRM = {
+    "complete": _("完成后督查方案关闭，检查清单和各单位的督查结果不能再修改；确定完成督查吗？"),
+    "record": _("反馈后督查结果和评分发给被督查单位，不能再修改；确定反馈吗？"),
+    "close": _("销号后整改事项关闭，整改材料不能再修改；确定销号吗？"),
+}
+
 PLAN = Workflow(
     "inspections.plan",
     states=PlanStatus,
     model=InspectionPlan,
-    frozen=[PlanStatus.COMPLETED],
+    frozen=[P.COMPLETED],
     transitions=[
-        Transition(
-            "start",
-            _("开始督查"),
-            source=PlanStatus.DRAFT,
-            target=PlanStatus.IN_PROGRESS,
-            permission=PLAN_PERMISSION,
-            allowed=_inspecting_side,
-        ),
-        Transition(
-            "complete",
-            _("完成督查"),
-            source=PlanStatus.IN_PROGRESS,
-            target=PlanStatus.COMPLETED,
-            permission=PLAN_PERMISSION,
-            allowed=_inspecting_side,
-            confirm=_("完成后督查方案关闭，检查清单和各单位的督查结果不能再修改；确定完成督查吗？"),
-        ),
+        planner("start", _("开始督查"), P.DRAFT, P.IN_PROGRESS),
+        planner("complete", _("完成督查"), P.IN_PROGRESS, P.COMPLETED, confirm=CONFIRM["complete"]),
     ],
 )
 
@@ -79,14 +77,12 @@ RESULT = Workflow(
     states=ResultStatus,
     model=InspectionResult,  # final with its plan (``frozen_with``): the team adds evidence
     transitions=[
-        Transition(
+        team_member(
             "record",
             _("反馈督查结果"),
-            source=ResultStatus.PENDING,
-            target=ResultStatus.RECORDED,
-            permission=RECORD_PERMISSION,
-            confirm=_("反馈后督查结果和评分发给被督查单位，不能再修改；确定反馈吗？"),
-            allowed=_on_team,
+            ResultStatus.PENDING,
+            ResultStatus.RECORDED,
+            confirm=CONFIRM["record"],
         ),
     ],
 )
@@ -95,41 +91,11 @@ RECTIFICATION = Workflow(
     "inspections.rectification",
     states=RectificationStatus,
     model=RectificationItem,
-    frozen=[RectificationStatus.CLOSED],
+    frozen=[R.CLOSED],
     transitions=[
-        Transition(
-            "submit",
-            _("提交整改"),
-            source=RectificationStatus.PENDING,
-            target=RectificationStatus.SUBMITTED,
-            permission=SUBMIT_PERMISSION,
-            allowed=_is_inspected_unit,
-        ),
-        Transition(
-            "resubmit",
-            _("重新提交整改"),
-            source=RectificationStatus.RETURNED,
-            target=RectificationStatus.SUBMITTED,
-            permission=SUBMIT_PERMISSION,
-            allowed=_is_inspected_unit,
-        ),
-        Transition(
-            "close",
-            _("销号"),
-            source=RectificationStatus.SUBMITTED,
-            target=RectificationStatus.CLOSED,
-            permission=VERIFY_PERMISSION,
-            confirm=_("销号后整改事项关闭，整改材料不能再修改；确定销号吗？"),
-            allowed=_verifier,
-        ),
-        Transition(
-            "send_back",
-            _("退回重改"),
-            source=RectificationStatus.SUBMITTED,
-            target=RectificationStatus.RETURNED,
-            comment_required=True,
-            permission=VERIFY_PERMISSION,
-            allowed=_verifier,
-        ),
+        inspected_unit("submit", _("提交整改"), R.PENDING, R.SUBMITTED),
+        inspected_unit("resubmit", _("重新提交整改"), R.RETURNED, R.SUBMITTED),
+        verifier("close", _("销号"), R.SUBMITTED, R.CLOSED, confirm=CONFIRM["close"]),
+        verifier("send_back", _("退回重改"), R.SUBMITTED, R.RETURNED, comment_required=True),
     ],
 )

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.core.history import written_by
+from luoshi.core.history import saved_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.evidence import services as evidence_services
 from luoshi.evidence.selectors import has_current_evidence
@@ -23,10 +23,8 @@ def save_publication(*, form, user, files=()) -> Publication:
     if item.pk and item.status not in EDITABLE:
         raise WorkflowError(_("只有草稿或已退回的稿件可以修改。"))
     if not item.pk:
-        item.created_by = user
         item.author = user
-    written_by(item, user)
-    item.save()
+    saved_by(item, user)
     for uploaded in files:
         evidence_services.attach_file(owner=item, uploaded=uploaded, user=user)
     return item
@@ -105,9 +103,4 @@ def delete_publication(*, item: Publication) -> None:
 
 @transaction.atomic
 def save_config(*, form, user):
-    config = form.save(commit=False)
-    if not config.pk:
-        config.created_by = user
-    written_by(config, user)
-    config.save()
-    return config
+    return saved_by(form.save(commit=False), user)

@@ -10,7 +10,7 @@ unit (or a unit above), and nobody takes two different review steps of the same 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError
+from luoshi.core.workflow import Separation, Workflow, WorkflowError, taken_by
 from luoshi.publications.models import REVIEW_STEPS, Publication, PublicationStatus
 
 S = PublicationStatus
@@ -50,62 +50,42 @@ def _is_author(user, item) -> bool:
     return True
 
 
+REVIEW_STATES = [S.FIRST, S.SECOND, S.FINAL]
+author = taken_by("publications.change_publication", _is_author)
+reviewer = taken_by(STEP_PERMISSION[S.FIRST], check_reviewer)
+final_reviewer = taken_by(STEP_PERMISSION[S.FINAL], check_reviewer)
+any_reviewer = taken_by(allowed=check_reviewer)  # the step's permission: ``check_reviewer``
+editor = taken_by("publications.change_publication")
+
+# What the page asks once before an irreversible step is taken.
+CONFIRM = {
+    "pass_final": gettext_lazy("终审通过后稿件定稿，不能再修改或退回；确定终审通过吗？"),
+    "publish": gettext_lazy("登记发布后发布记录锁定，不能再修改；确定登记发布吗？"),
+}
+
 PUBLICATION_FLOW = Workflow(
     "publications.review",
     states=PublicationStatus,
     model=Publication,
     frozen=[S.APPROVED, S.PUBLISHED],
     # Nobody takes two different review steps of the same item, across every round.
-    separations=[Separation({REVIEW_STEPS[s]: [s] for s in (S.FIRST, S.SECOND, S.FINAL)})],
+    separations=[Separation({REVIEW_STEPS[s]: [s] for s in REVIEW_STATES})],
     transitions=[
-        Transition(
-            "submit",
-            gettext_lazy("送审"),
-            source=[S.DRAFT, S.RETURNED],
-            target=S.FIRST,
-            permission="publications.change_publication",
-            allowed=_is_author,
-        ),
-        Transition(
-            "pass_first",
-            gettext_lazy("初审通过"),
-            source=S.FIRST,
-            target=S.SECOND,
-            permission="publications.review_publication",
-            allowed=check_reviewer,
-        ),
-        Transition(
-            "pass_second",
-            gettext_lazy("复审通过"),
-            source=S.SECOND,
-            target=S.FINAL,
-            permission="publications.review_publication",
-            allowed=check_reviewer,
-        ),
-        Transition(
+        author("submit", gettext_lazy("送审"), [S.DRAFT, S.RETURNED], S.FIRST),
+        reviewer("pass_first", gettext_lazy("初审通过"), S.FIRST, S.SECOND),
+        reviewer("pass_second", gettext_lazy("复审通过"), S.SECOND, S.FINAL),
+        final_reviewer(
             "pass_final",
             gettext_lazy("终审通过"),
-            source=S.FINAL,
-            target=S.APPROVED,
-            permission="publications.final_review_publication",
-            allowed=check_reviewer,
-            confirm=gettext_lazy("终审通过后稿件定稿，不能再修改或退回；确定终审通过吗？"),
+            S.FINAL,
+            S.APPROVED,
+            confirm=CONFIRM["pass_final"],
         ),
-        Transition(
-            "reject",
-            gettext_lazy("退回修改"),
-            source=[S.FIRST, S.SECOND, S.FINAL],
-            target=S.RETURNED,
-            allowed=check_reviewer,
-            comment_required=True,
+        any_reviewer(
+            "reject", gettext_lazy("退回修改"), REVIEW_STATES, S.RETURNED, comment_required=True
         ),
-        Transition(
-            "publish",
-            gettext_lazy("登记发布"),
-            source=S.APPROVED,
-            target=S.PUBLISHED,
-            permission="publications.change_publication",
-            confirm=gettext_lazy("登记发布后发布记录锁定，不能再修改；确定登记发布吗？"),
+        editor(
+            "publish", gettext_lazy("登记发布"), S.APPROVED, S.PUBLISHED, confirm=CONFIRM["publish"]
         ),
     ],
 )

@@ -8,8 +8,10 @@ changed: the new draft is a new version beside it."""
 
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.workflow import Transition, Workflow
+from luoshi.core.workflow import Workflow, taken_by
 from luoshi.reports.models import Report, ReportStatus
+
+finalizer = taken_by("reports.finalize_report")
 
 REPORT_FLOW = Workflow(
     "reports.report",
@@ -17,21 +19,15 @@ REPORT_FLOW = Workflow(
     model=Report,
     frozen=[ReportStatus.FINAL],
     transitions=[
-        Transition(
+        finalizer(
             "finalize",
             _("定稿"),
-            source=ReportStatus.DRAFT,
-            target=ReportStatus.FINAL,
-            permission="reports.finalize_report",
+            ReportStatus.DRAFT,
+            ReportStatus.FINAL,
             confirm=_("定稿后报告锁定，不能再修改或重新生成；确定定稿吗？"),
         ),
-        Transition(
-            "reopen",
-            _("另起新稿"),
-            source=ReportStatus.FINAL,
-            target=ReportStatus.DRAFT,
-            permission="reports.finalize_report",
-            comment_required=True,
+        finalizer(
+            "reopen", _("另起新稿"), ReportStatus.FINAL, ReportStatus.DRAFT, comment_required=True
         ),
     ],
 )

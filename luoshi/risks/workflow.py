@@ -2,11 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.workflow import Transition, Workflow
+from luoshi.core.workflow import Workflow, taken_by
 from luoshi.risks.models import RiskPoint
 from luoshi.risks.models import RiskStatus as S
 
 PERMISSION = "risks.change_riskpoint"
+
+manager = taken_by(PERMISSION)
 
 RISK_FLOW = Workflow(
     "risks.riskpoint",
@@ -14,23 +16,15 @@ RISK_FLOW = Workflow(
     model=RiskPoint,
     frozen=[S.RESOLVED],
     transitions=[
-        Transition("control", _("落实管控"), S.IDENTIFIED, S.CONTROLLING, permission=PERMISSION),
-        Transition(
+        manager("control", _("落实管控"), S.IDENTIFIED, S.CONTROLLING),
+        manager(
             "resolve",
             _("化解销号"),
             [S.CONTROLLING, S.LONG_TERM],
             S.RESOLVED,
-            permission=PERMISSION,
             comment_required=True,
             confirm=_("化解销号后风险点关闭，不能再修改或改变状态；确定化解销号吗？"),
         ),
-        Transition(
-            "long_term",
-            _("转长期管控"),
-            S.CONTROLLING,
-            S.LONG_TERM,
-            permission=PERMISSION,
-            comment_required=True,
-        ),
+        manager("long_term", _("转长期管控"), S.CONTROLLING, S.LONG_TERM, comment_required=True),
     ],
 )

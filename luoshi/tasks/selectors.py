@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import Permission
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from luoshi.accounts.models import User
+from luoshi.accounts.selectors import holders_of
 from luoshi.core.dates import day_start
 from luoshi.core.scope import reach_q, scope_q
 from luoshi.tasks.models import (
@@ -81,18 +81,7 @@ def recipient_choices(user, issuing_unit: Unit | None = None):
 
 def submitters_of(unit_ids) -> list[User]:
     """Active users of these units who may submit (the 催办 and reminder recipients)."""
-    permission = Permission.objects.get(
-        content_type__app_label="tasks", codename="change_taskassignment"
-    )
-    return list(
-        User.objects.filter(unit_id__in=unit_ids, is_active=True)
-        .filter(
-            Q(groups__permissions=permission)
-            | Q(user_permissions=permission)
-            | Q(is_superuser=True)
-        )
-        .distinct()
-    )
+    return holders_of("tasks.change_taskassignment", unit_ids)
 
 
 def overview(task: Task, today: datetime.date | None = None, *, rows: bool = True) -> dict:

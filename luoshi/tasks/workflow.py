@@ -9,7 +9,7 @@ issuing side) accepts or returns; whoever may change the task withdraws it.
 
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.workflow import Transition, Workflow
+from luoshi.core.workflow import Workflow, taken_by
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 
 SUBMIT_PERMISSION = "tasks.change_taskassignment"
@@ -27,63 +27,29 @@ def _is_issuer_side(user, assignment) -> bool:
     return TaskAssignment.objects.issuer_side(user).filter(pk=assignment.pk).exists()
 
 
+S = AssignmentStatus
+recipient = taken_by(SUBMIT_PERMISSION, _is_recipient)
+issuer = taken_by(REVIEW_PERMISSION, _is_issuer_side)
+withdrawer = taken_by(WITHDRAW_PERMISSION, _is_issuer_side)
+
+# What the page asks once before an irreversible step is taken.
+CONFIRM = {
+    "recall": _("撤回后发文单位暂时看不到本次报送，修改后须重新提交。确定撤回吗？"),
+    "accept": _("采纳后该报送即为定稿，不能再退回或修改。确定采纳吗？"),
+    "withdraw": _("撤回后各接收单位不再办理该任务，撤回不能恢复。确定撤回吗？"),
+}
+
 ASSIGNMENT = Workflow(
     "tasks.assignment",
-    states=AssignmentStatus,
+    states=S,
     model=TaskAssignment,
-    frozen=[AssignmentStatus.ACCEPTED, AssignmentStatus.WITHDRAWN],
+    frozen=[S.ACCEPTED, S.WITHDRAWN],
     transitions=[
-        Transition(
-            "submit",
-            _("提交"),
-            source=AssignmentStatus.PENDING,
-            target=AssignmentStatus.SUBMITTED,
-            permission=SUBMIT_PERMISSION,
-            allowed=_is_recipient,
-        ),
-        Transition(
-            "resubmit",
-            _("重新提交"),
-            source=AssignmentStatus.RETURNED,
-            target=AssignmentStatus.SUBMITTED,
-            permission=SUBMIT_PERMISSION,
-            allowed=_is_recipient,
-        ),
-        Transition(
-            "recall",
-            _("撤回报送"),
-            source=AssignmentStatus.SUBMITTED,
-            target=AssignmentStatus.PENDING,
-            permission=SUBMIT_PERMISSION,
-            allowed=_is_recipient,
-            confirm=_("撤回后发文单位暂时看不到本次报送，修改后须重新提交。确定撤回吗？"),
-        ),
-        Transition(
-            "accept",
-            _("采纳"),
-            source=AssignmentStatus.SUBMITTED,
-            target=AssignmentStatus.ACCEPTED,
-            permission=REVIEW_PERMISSION,
-            allowed=_is_issuer_side,
-            confirm=_("采纳后该报送即为定稿，不能再退回或修改。确定采纳吗？"),
-        ),
-        Transition(
-            "return",
-            _("退回"),
-            source=AssignmentStatus.SUBMITTED,
-            target=AssignmentStatus.RETURNED,
-            comment_required=True,
-            permission=REVIEW_PERMISSION,
-            allowed=_is_issuer_side,
-        ),
-        Transition(
-            "withdraw",
-            _("撤回任务"),
-            source=AssignmentStatus.PENDING,
-            target=AssignmentStatus.WITHDRAWN,
-            permission=WITHDRAW_PERMISSION,
-            allowed=_is_issuer_side,
-            confirm=_("撤回后各接收单位不再办理该任务，撤回不能恢复。确定撤回吗？"),
-        ),
+        recipient("submit", _("提交"), S.PENDING, S.SUBMITTED),
+        recipient("resubmit", _("重新提交"), S.RETURNED, S.SUBMITTED),
+        recipient("recall", _("撤回报送"), S.SUBMITTED, S.PENDING, confirm=CONFIRM["recall"]),
+        issuer("accept", _("采纳"), S.SUBMITTED, S.ACCEPTED, confirm=CONFIRM["accept"]),
+        issuer("return", _("退回"), S.SUBMITTED, S.RETURNED, comment_required=True),
+        withdrawer("withdraw", _("撤回任务"), S.PENDING, S.WITHDRAWN, confirm=CONFIRM["withdraw"]),
     ],
 )

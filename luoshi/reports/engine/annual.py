@@ -84,9 +84,10 @@ def _study(w: Writer) -> list[str]:
             f"党的二十大及二十届历次全会精神。{w.outcome('study_group', lead='如')}"
         )
     if w.has("ledger:training"):
-        text = f"组织意识形态专题培训{w.n('ledger:training', yoy=True)}"
-        if w.has("training_participants"):
-            text += f",累计参训{w.n('training_participants')}"
+        text = w.with_figures(
+            f"组织意识形态专题培训{w.n('ledger:training', yoy=True)}",
+            ("training_participants", "累计参训"),
+        )
         lines.append(f"专题培训覆盖骨干。{text}。")
     if w.has("ledger:warning_education"):
         lines.append(
@@ -98,9 +99,10 @@ def _study(w: Writer) -> list[str]:
 def _positions(w: Writer) -> list[str]:
     lines = []
     if w.has("channels_total"):
-        text = f"纳入台账管理的宣传思想文化阵地{w.n('channels_total')}"
-        if w.has("channels_checked"):
-            text += f",年内检查{w.n('channels_checked')}"
+        text = w.with_figures(
+            f"纳入台账管理的宣传思想文化阵地{w.n('channels_total')}",
+            ("channels_checked", "年内检查"),
+        )
         lines.append(f"阵地底数清楚。{text}。")
     if w.has("events_held") and w.has("events_filed"):
         lines.append(
@@ -118,16 +120,17 @@ def _positions(w: Writer) -> list[str]:
 def _opinion(w: Writer) -> list[str]:
     lines = []
     if w.has("ledger:publicity"):
-        text = f"围绕中心工作加强对外宣传,全年在各级媒体上稿{w.n('ledger:publicity', yoy=True)}"
-        if w.has("publicity_high"):
-            text += f",省级以上媒体刊发{w.n('publicity_high')}"
+        text = w.with_figures(
+            f"围绕中心工作加强对外宣传,全年在各级媒体上稿{w.n('ledger:publicity', yoy=True)}",
+            ("publicity_high", "省级以上媒体刊发"),
+        )
         lines.append(f"外宣工作有声有色。{text}。{w.outcome('publicity', lead='如')}")
     if w.has("incidents_total"):
-        text = f"登记网络舆情{w.n('incidents_total', yoy=True)}"
-        if w.has("incidents_closed"):
-            text += f",已办结{w.n('incidents_closed')}"
-        if w.has("incidents_hours"):
-            text += f",平均处置用时{w.n('incidents_hours')}"
+        text = w.with_figures(
+            f"登记网络舆情{w.n('incidents_total', yoy=True)}",
+            ("incidents_closed", "已办结"),
+            ("incidents_hours", "平均处置用时"),
+        )
         # 「及时稳妥」 only when some were closed: the unclosed ones are among the problems
         lead = "舆情处置及时稳妥" if w.has("incidents_closed") else "舆情应对有序开展"
         lines.append(f"{lead}。健全研判、处置、回应机制,{text}。")
@@ -137,9 +140,10 @@ def _opinion(w: Writer) -> list[str]:
 def _outreach(w: Writer) -> list[str]:
     lines = []
     if w.has("ledger:outreach_talk"):
-        text = f"深入基层开展理论宣讲{w.n('ledger:outreach_talk', yoy=True)}"
-        if w.has("talk_audience"):
-            text += f",受众{w.n('talk_audience')}"
+        text = w.with_figures(
+            f"深入基层开展理论宣讲{w.n('ledger:outreach_talk', yoy=True)}",
+            ("talk_audience", "受众"),
+        )
         lines.append(f"理论宣讲接地气。{text}。{w.outcome('outreach_talk', lead='如')}")
     clauses = []
     if w.has("ledger:civic_practice"):
@@ -175,9 +179,9 @@ def _more(w: Writer, area: str) -> str:
 def _risk(w: Writer) -> list[str]:
     lines = []
     if w.has("screenings"):
-        text = f"组织风险隐患排查{w.n('screenings')}"
-        if w.has("risks_resolved"):
-            text += f",年内识别的风险点已化解{w.n('risks_resolved')}"
+        text = w.with_figures(
+            f"组织风险隐患排查{w.n('screenings')}", ("risks_resolved", "年内识别的风险点已化解")
+        )
         lines.append(f"风险排查扎实开展。{text}。")
     if w.has("inspection_plans") and w.has("inspected_units"):
         actor = w.actor_for(["inspection_plans"])
@@ -268,9 +272,7 @@ def _plans(w: Writer) -> None:
             f"持续防范化解风险。对{w.n('risks_open')}在控风险点落实防控措施,"
             "定期分析研判,做到早发现、早报告、早处置。"
         )
-    for raw in w.plans_input.splitlines():
-        if raw.strip():
-            lines.append(raw.strip().rstrip("。") + "。")
+    lines += [f"{intention}。" for intention in w.intentions]
     lines.append(
         f"压实{w.voice.body}主体责任。严格落实意识形态工作责任制,"
         "把意识形态工作与业务工作同部署、同落实、同检查、同考核。"

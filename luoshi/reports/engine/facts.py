@@ -161,6 +161,31 @@ def _url(name: str, query: dict) -> str:
     return f"{reverse(name)}?{urlencode(query, doseq=True)}"
 
 
+# The rate metrics a report tells as three facts: metric -> (its count fact, its total fact,
+# its rate fact, the rate's label when not the metric's own). 按时报送率 (``task_series``)
+# counts only the tasks whose deadline has passed (``due_only``).
+RATE_FACTS: dict[str, tuple[str, str, str, str | None]] = {
+    "channel_check_rate": ("channels_checked", "channels_total", "channels_check_rate", None),
+    "event_filing_rate": ("events_filed", "events_held", "events_filing_rate", "备案率"),
+    "review_coverage": ("pubs_reviewed", "pubs_total", "pubs_review_rate", None),
+    "task_series": ("tasks_on_time", "tasks_total", "tasks_rate", None),
+    "incident_closure_rate": (
+        "incidents_closed",
+        "incidents_total",
+        "incidents_closure_rate",
+        None,
+    ),
+    "rectification_rate": (
+        "rectification_closed",
+        "rectification_total",
+        "rectification_rate",
+        None,
+    ),
+}
+# fact key -> the rate metric it is one of the three facts of
+_RATE_OF = {key: metric for metric, keys in RATE_FACTS.items() for key in keys[:3]}
+
+
 class FactBook:
     def __init__(self, unit, year: int, *, user, subtree: bool, today: datetime.date | None = None):
         self.user = user
@@ -211,6 +236,17 @@ class FactBook:
             Fact(rate_key, label or metric.label, value.rate, "%", value.count_url, value.total)
         )
 
+    def add_rate_facts(self, metric_key: str) -> None:
+        """The three facts ``RATE_FACTS`` names for the rate metric ``metric_key``."""
+        count_key, total_key, rate_key, label = RATE_FACTS[metric_key]
+        self.add_rate(
+            self.metric(metric_key),
+            count_key=count_key,
+            total_key=total_key,
+            rate_key=rate_key,
+            label=label,
+        )
+
     # -- public -------------------------------------------------------------------------
     def get(self, key: str) -> Fact:
         if key not in self.facts:
@@ -248,6 +284,8 @@ class FactBook:
             add_study_app_facts(self)
         elif head == "outcomes":
             pass
+        elif key in _RATE_OF and not hasattr(self, f"_fact_{key}"):  # just a rate of RATE_FACTS
+            self.add_rate_facts(_RATE_OF[key])
         else:
             getattr(self, f"_fact_{key}")()
         if key not in self.facts:
@@ -395,50 +433,9 @@ class FactBook:
 
         self._duty_fact("duty_behind", "进度滞后事项", {BEHIND})
 
-    # -- channels, events, publications ---------------------------------------------------
-    def _fact_channels_total(self):
-        self.add_rate(
-            self.metric("channel_check_rate"),
-            count_key="channels_checked",
-            total_key="channels_total",
-            rate_key="channels_check_rate",
-        )
-
-    _fact_channels_checked = _fact_channels_total
-    _fact_channels_check_rate = _fact_channels_total
-
-    def _fact_events_held(self):
-        self.add_rate(
-            self.metric("event_filing_rate"),
-            count_key="events_filed",
-            total_key="events_held",
-            rate_key="events_filing_rate",
-            label="备案率",
-        )
-
-    _fact_events_filed = _fact_events_held
-    _fact_events_filing_rate = _fact_events_held
-
-    def _fact_pubs_total(self):
-        self.add_rate(
-            self.metric("review_coverage"),
-            count_key="pubs_reviewed",
-            total_key="pubs_total",
-            rate_key="pubs_review_rate",
-        )
-
-    _fact_pubs_reviewed = _fact_pubs_total
-    _fact_pubs_review_rate = _fact_pubs_total
-
     # -- incidents ------------------------------------------------------------------------
     def _fact_incidents_total(self):
-        value = self.metric("incident_closure_rate")
-        self.add_rate(
-            value,
-            count_key="incidents_closed",
-            total_key="incidents_total",
-            rate_key="incidents_closure_rate",
-        )
+        self.add_rate_facts("incident_closure_rate")
         self._year_on_year(self.facts["incidents_total"], None)
         handling = self.metric("incident_handling_hours")
         hours = float(handling.mean) if handling.mean is not None else 0.0
@@ -449,19 +446,6 @@ class FactBook:
     _fact_incidents_closed = _fact_incidents_total
     _fact_incidents_hours = _fact_incidents_total
     _fact_incidents_closure_rate = _fact_incidents_total
-
-    # -- tasks ----------------------------------------------------------------------------
-    def _fact_tasks_total(self):
-        """按时报送率 counts only the tasks whose deadline has passed (``due_only``)."""
-        self.add_rate(
-            self.metric("task_series"),
-            count_key="tasks_on_time",
-            total_key="tasks_total",
-            rate_key="tasks_rate",
-        )
-
-    _fact_tasks_on_time = _fact_tasks_total
-    _fact_tasks_rate = _fact_tasks_total
 
     # -- risks ----------------------------------------------------------------------------
     def _fact_screenings(self):
@@ -528,17 +512,6 @@ class FactBook:
             .exclude(status=RectificationStatus.CLOSED)
             .order_by("deadline", "id")
         )
-
-    def _fact_rectification_total(self):
-        self.add_rate(
-            self.metric("rectification_rate"),
-            count_key="rectification_closed",
-            total_key="rectification_total",
-            rate_key="rectification_rate",
-        )
-
-    _fact_rectification_closed = _fact_rectification_total
-    _fact_rectification_rate = _fact_rectification_total
 
     def _fact_rectification_open(self):
         """The items of 整改完成率's denominator not yet closed (same records, same period)."""

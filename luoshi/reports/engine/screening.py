@@ -34,11 +34,10 @@ def _organisation(w: Writer) -> bool:
     campaigns = w.book.campaigns()
     for campaign in campaigns:
         w.say(_campaign(w, campaign))
-    clauses = []
-    if w.has("screenings"):
-        clauses.append(f"完成风险隐患排查{w.n('screenings')}")
-    if w.has("ledger:analysis"):
-        clauses.append(f"召开意识形态领域形势分析研判会议{w.n('ledger:analysis')}")
+    clauses = w.stated(
+        ("screenings", "完成风险隐患排查"),
+        ("ledger:analysis", "召开意识形态领域形势分析研判会议"),
+    )
     if clauses:
         w.say(
             f"{w.actor_for(['screenings', 'ledger:analysis'])}采取单位自查、实地检查和分析研判相结合的方式,"
@@ -130,9 +129,7 @@ def _measures(w: Writer, organised: bool) -> None:
             f"把督查反馈的{w.n('rectification_open')}未销号整改事项与风险防控一并推进,"
             "防止问题反弹。"
         )
-    for raw in w.plans_input.splitlines():
-        if raw.strip():
-            lines.append(raw.strip().rstrip("。") + "。")
+    lines += [f"{intention}。" for intention in w.intentions]
     lines.append("健全常态化排查机制,每半年开展一次分析研判,重要节点和敏感时期加密排查频次。")
     w.items(lines, style="是")
 

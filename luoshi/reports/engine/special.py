@@ -27,11 +27,9 @@ def _theory(w: Writer) -> list[str]:
             f"提升宣讲实效。面向基层干部群众开展理论宣讲{w.n('ledger:outreach_talk')}。"
             f"{w.outcome('outreach_talk', nth=1, lead='例如')}"
         )
-    clauses = []
-    if w.has("ledger:volunteer"):
-        clauses.append(f"志愿服务{w.n('ledger:volunteer')}")
-    if w.has("ledger:civic_practice"):
-        clauses.append(f"新时代文明实践活动{w.n('ledger:civic_practice')}")
+    clauses = w.stated(
+        ("ledger:volunteer", "志愿服务"), ("ledger:civic_practice", "新时代文明实践活动")
+    )
     if clauses:
         items.append(f"突出文明实践。依托新时代文明实践阵地,开展{'、'.join(clauses)}。")
     return items + _study_app(w)
@@ -86,13 +84,11 @@ def _guidance(w: Writer) -> list[str]:
             f"提高正面宣传水平。{actor}在各级媒体刊发稿件{w.n('ledger:publicity')}。"
             f"{w.outcome('publicity', nth=1, lead='例如')}"
         )
-    clauses = []
-    if w.has("pubs_review_rate"):
-        clauses.append(f"信息发布三审覆盖率{w.n('pubs_review_rate')}")
-    if w.has("events_filing_rate"):
-        clauses.append(f"讲座论坛备案率{w.n('events_filing_rate')}")
-    if w.has("incidents_closed"):
-        clauses.append(f"办结网络舆情{w.n('incidents_closed')}")
+    clauses = w.stated(
+        ("pubs_review_rate", "信息发布三审覆盖率"),
+        ("events_filing_rate", "讲座论坛备案率"),
+        ("incidents_closed", "办结网络舆情"),
+    )
     if clauses:
         items.append(f"加强阵地管控。{','.join(clauses)}。")
     return items
@@ -101,9 +97,10 @@ def _guidance(w: Writer) -> list[str]:
 def _risk(w: Writer) -> list[str]:
     if not w.has("screenings"):
         return []
-    text = f"定期梳理排查意识形态领域风险点,全年排查{w.n('screenings')}"
-    if w.has("risks_open"):
-        text += f",目前在控风险点{w.n('risks_open')}"
+    text = w.with_figures(
+        f"定期梳理排查意识形态领域风险点,全年排查{w.n('screenings')}",
+        ("risks_open", "目前在控风险点"),
+    )
     return [f"防范化解风险。{text}。"]
 
 
@@ -159,8 +156,7 @@ def build(w: Writer) -> None:
         w.items([_problem(w, p) for p in found], style="、")
     else:
         w.say(f"对照上级要求,{v.actor}在工作创新、基层力量和宣传质量方面还有提升空间。")
-    intentions = [raw.strip().rstrip("。") for raw in w.plans_input.splitlines() if raw.strip()]
-    intentions += [
+    intentions = w.intentions + [
         "加强看齐意识和责任意识,牢牢把握正确的政治方向",
         "强化阵地意识和战斗意识,传播凝聚正能量",
         f"压实{v.body}主体责任,推动意识形态工作责任制落地见效",

@@ -147,6 +147,19 @@ class Writer:
         value = self.book.value(key)
         return value is not None and value != 0
 
+    def stated(self, *figures: tuple[str, str]) -> list[str]:
+        """「words N」 for each ``(fact key, words)`` whose figure is worth stating."""
+        return [f"{words}{self.n(key)}" for key, words in figures if self.has(key)]
+
+    def with_figures(self, text: str, *figures: tuple[str, str]) -> str:
+        """``text`` followed by 「,words N」 for each ``(fact key, words)`` worth stating."""
+        return "".join([text, *(f",{clause}" for clause in self.stated(*figures))])
+
+    @property
+    def intentions(self) -> list[str]:
+        """The plans the user typed for the coming year, one a line, without a closing 。."""
+        return [raw.strip().rstrip("。") for raw in self.plans_input.splitlines() if raw.strip()]
+
     def has_own(self, key: str) -> bool:
         value = self.book.own(key).value
         return value is not None and value != 0
