@@ -6,6 +6,7 @@ import datetime
 import html
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.core import metrics
@@ -16,10 +17,18 @@ from luoshi.tasks import services as task_services
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 from tests.factories import make_unit, make_user, pdf_upload
 from tests.inspections_support import add_item, child_clerk, make_plan
+from tests.statforms_support import issue_form, stat_world
 from tests.tasks_support import issue, shift_days, task_world
 from tests.test_risks import fill_checklist, launch, make_risk
+from tests.test_statforms import _submit_both
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stat_world_task(tree, users):
+    world = stat_world(tree, users)
+    return world, issue_form(world, world.version)
 
 
 def _listed(client, url: str) -> int:
@@ -125,3 +134,28 @@ def test_inspection_figures_per_unit_equal_their_lists(client, tree, users):
     _numbers_equal_their_lists(client, page, [mine.rate, mine.overdue])
     for value in (mine.submitted, mine.open, rows[other].rate):
         assert _listed(client, value.count_url) == value.count
+
+
+def test_form_task_sums_equal_the_values_their_links_list(client, stat_world_task):
+    world, task = stat_world_task
+    _submit_both(client, world, task)  # both submitted, neither accepted yet
+    client.force_login(world.issuer)
+    news = TaskAssignment.objects.get(task=task.task, unit=world.news)
+    client.post(reverse("statforms:accept", args=[news.pk]))
+    response = client.get(reverse("statforms:aggregate", args=[task.pk]))
+    result, page = response.context["result"], response.content.decode()
+    cells = dict(zip([f.code for f in result.fields], result.sum_cells, strict=True))
+    assert cells["members"][0] == "100" and cells["downloads"][0] == "74"
+    assert cells["rate"] == ("74.0%", "")  # a rate of two sums links to neither
+    for code in ("members", "downloads", "boards"):
+        total, url = cells[code]
+        assert html.escape(url) in page
+        listed = client.get(url).context["object_list"]
+        assert {v.submission.form_task_id for v in listed} == {task.pk}
+        assert {v.field_code for v in listed} == {code} and len(listed) == 2
+        assert metrics.figure(sum(v.number for v in listed)) == int(total)
+    # without 「已提交或已采纳」 the list keeps to accepted values, as the form metrics do
+    accepted = client.get(
+        reverse("statforms:figures"), {"form_task": task.pk, "field_code": "members"}
+    )
+    assert [v.unit for v in accepted.context["object_list"]] == [world.news]

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitFilter
+from luoshi.core.filters import MAX_ID, ScopedFilterSet, UnitFilter
 from luoshi.core.forms import DateInput
 from luoshi.statforms.models import FigureValue
 from luoshi.units.models import Unit
@@ -26,6 +26,22 @@ class FigureFilter(ScopedFilterSet):
     period_to = django_filters.DateFilter(
         label=_("统计期结束到"), field_name="period_end", lookup_expr="lte", widget=DateInput()
     )
+    # 已采纳 unless asked: the figures' sums are of accepted submissions; a form task's 汇总
+    # also sums the submitted ones
+    status = django_filters.ChoiceFilter(
+        label=_("报送状态"),
+        choices=[("received", _("已提交或已采纳"))],
+        method="filter_nothing",
+        empty_label=_("已采纳"),
+    )
+    # the links of one form task's 汇总: not typed by anyone
+    form_task = django_filters.NumberFilter(
+        field_name="submission__form_task_id",
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+    )
+    field_code = django_filters.CharFilter(field_name="field_code", widget=forms.HiddenInput)
 
     class Meta:
         model = FigureValue
