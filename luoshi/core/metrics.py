@@ -42,7 +42,7 @@ from luoshi.core.scope import DataScope, user_scopes
 NOT_APPLICABLE = "—"
 SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
 
-Period = tuple[datetime.date, datetime.date]
+Period = tuple[datetime.date | None, datetime.date | None]  # None: open on that side
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
