@@ -13,13 +13,18 @@ may open, ``Model.objects.for_user``):
     values(key, user=, unit=, subtree=, periods=[(start, end)]) -> [Value]   # one query
     table(key, user=, unit=, periods=[(start, end)])             -> {path: [Value]}
         # the unit's direct child branches (and the unit itself) × periods, one GROUP BY
+    of_object(key, user=, params={"task": id})                    -> Value
+        # the rows of ONE object the params name (unit None, an open period: see below)
 
 Definitions (docs/metrics.md has the table):
 - a count metric counts the records whose date falls in the period;
 - a rate is ``count / total`` of the records in the period; with ``due_only`` the period
   ends yesterday at the latest (only items whose deadline has passed count, both above and
   below the line); a zero denominator is not applicable: ``rate`` is None and shows 「—」,
-  never 0% or 100%; rates are rounded half up to one decimal (四舍五入).
+  never 0% or 100%; rates are rounded half up to one decimal (四舍五入);
+- a period's bound may be None (open on that side), and ``unit`` may be None (every record
+  the user may open, whatever its unit): with a param naming one object (a task, a campaign,
+  an inspection, a form task) that is the object's rows, and the links carry only the param.
 """
 
 from __future__ import annotations
