@@ -96,6 +96,25 @@ def date_params(start_name: str, end_name: str, start, end) -> dict:
     return {name: day.isoformat() for name, day in bounds.items() if day is not None}
 
 
+def period_filters(start_name: str, end_name: str, **fixed) -> Callable:
+    """A metric's ``filters``: the list's ``fixed`` parameters (e.g. ``status="held"``) and
+    its two date filters for the period (``date_params``), whatever the metric's params."""
+
+    def filters(params, start, end) -> dict:
+        return {**fixed, **date_params(start_name, end_name, start, end)}
+
+    return filters
+
+
+def adding(filters: Callable, **extra) -> Callable:
+    """``filters`` (a metric's) with ``extra`` list parameters (e.g. ``status="open"``)."""
+
+    def combined(params, start, end) -> dict:
+        return {**filters(params, start, end), **extra}
+
+    return combined
+
+
 def _no_filters(params, start, end) -> dict:
     return {}
 

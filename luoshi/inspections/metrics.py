@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, date_params, dates_between
+from luoshi.core.metrics import Metric, adding, date_params, dates_between
 from luoshi.core.rollups import Source
 from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem, RectificationStatus
 
@@ -72,7 +72,7 @@ METRICS = [
         in_period=dates_between("deadline"),
         due_only=True,
         list_url="inspections:items",
-        filters=lambda params, start, end: {**_period(params, start, end), "overdue": "true"},
+        filters=adding(_period, overdue="true"),
         description="整改期限在期内且已过（截至昨天）、仍待整改或退回重改的整改事项",
     ),
     Metric(

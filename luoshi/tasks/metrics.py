@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from luoshi.core.metrics import Metric, date_params, dates_between
+from luoshi.core.metrics import Metric, adding, date_params, dates_between
 from luoshi.core.rollups import Source
 
 
@@ -124,7 +124,7 @@ METRICS = [
         records=_open,
         in_period=dates_between("task__deadline"),
         list_url="tasks:assignments",
-        filters=lambda params, start, end: {**_period(params, start, end), "status": "open"},
+        filters=adding(_period, status="open"),
         rollup=OPEN_TASKS_ROLLUP,
         description="截止日期在期内、尚未办结（待办或退回）的任务",
     ),
@@ -138,7 +138,7 @@ METRICS = [
         rollup=OPEN_TASKS_ROLLUP,
         rollup_counted=True,
         list_url="tasks:assignments",
-        filters=lambda params, start, end: {**_period(params, start, end), "timeliness": "overdue"},
+        filters=adding(_period, timeliness="overdue"),
         description="截止日期在期内且已过、从未报送的未办结任务",
     ),
     Metric(
