@@ -164,12 +164,18 @@ def test_every_figure_equals_the_list_its_link_opens(db, demo):
 
 def _mean_of_list(user, value, averaged: str):
     """An averaged metric's figure recomputed from the records its link lists (the response
-    or handling time of each listed incident)."""
+    or handling time of each listed incident; a field of each listed record, e.g. a form
+    value's number)."""
     listed = list(_list_of(user, value.count_url).get_queryset())
     if not listed:
         return None
-    moment = {"response": "responded_at", "handling": "handled_at"}[averaged]
-    amount = sum((getattr(i, moment) - i.discovered_at for i in listed), datetime.timedelta())
+    moments = {"response": "responded_at", "handling": "handled_at"}
+    if averaged in moments:
+        amount = sum(
+            (getattr(i, moments[averaged]) - i.discovered_at for i in listed), datetime.timedelta()
+        )
+    else:
+        amount = sum(getattr(i, averaged) for i in listed)
     return value.metric.mean(amount, len(listed))
 
 

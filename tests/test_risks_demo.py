@@ -12,9 +12,9 @@ from tests.factories import DEMO_TODAY as TODAY
 def test_demo_risks(demo_district):
     assert set(RiskPoint.objects.values_list("status", flat=True)) == set(RiskStatus.values)
     campaign = Campaign.objects.get()
-    result = campaign_overview(campaign, today=TODAY)
-    assert result["total"] == 10 and result["completed"] == 3
-    assert result["with_risks"] == 2 and result["declared_none"] == 1
+    result = campaign_overview(campaign, SYSTEM, today=TODAY)
+    assert result["total"].count == 10 and result["completed"].count == 3
+    assert result["with_risks"].count == 2 and result["declared_none"].count == 1
     meetings = AnalysisMeeting.objects.all()
     assert meetings.count() == 2
     assert all(m.ledger_record.activity_type.code == "analysis" for m in meetings)

@@ -5,6 +5,7 @@ import datetime
 
 from luoshi.accounts.models import User
 from luoshi.core import metrics
+from luoshi.core.indicators import SYSTEM
 from luoshi.statforms.models import FormTask, StatForm
 from luoshi.statforms.selectors import aggregate
 from luoshi.tasks.models import AssignmentStatus
@@ -19,13 +20,13 @@ def test_demo_statistics_form(demo_district):
     assert [t.period_label for t in tasks] == [f"2026年第{q}季度" for q in "一二三四"]
     recipients = {a.unit.code for a in tasks[0].task.assignments.all()}
     assert recipients == {"D01", "D03", "D04", "D05", "D06", "D07", "D08", "D09", "D10"}
-    third = aggregate(tasks[2])
+    third = aggregate(tasks[2], SYSTEM)
     statuses = {line.assignment.unit.code: line.assignment.status for line in third.lines}
     assert statuses["D09"] == AssignmentStatus.RETURNED
     assert [u.code for u in third.missing] == ["D09"]
     late = {line.assignment.unit.code for line in third.lines if not line.assignment.on_time()}
     assert late == {"D01", "D08"}
-    current = aggregate(tasks[3])
+    current = aggregate(tasks[3], SYSTEM)
     assert len(current.missing) == 7  # two units have reported this quarter so far
     rate = next(s for f, s in zip(third.fields, third.sums, strict=True) if f.code == "rate")
     assert rate.endswith("%") and 50 < float(rate[:-1]) < 100

@@ -249,14 +249,15 @@ def test_on_time_rate(world):
     news = _assignment(task, world.news)
     services.submit(assignment=news, user=world.news_clerk, response="已补充")
 
-    result = overview(task)
-    assert result["total"] == 3 and result["on_time"] == 1
-    assert round(result["on_time_rate"], 1) == 33.3
+    result = overview(task, world.issuer)
+    assert result["total"].count == 3
+    assert (result["on_time"].count, result["on_time"].total) == (1, 3)
+    assert result["on_time"].text == "33.3%"
     by_unit = {row.unit_id: row for row in result["rows"]}
     assert by_unit[world.news.pk].on_time()
     assert by_unit[world.theory.pk].timeliness() == "逾期报送"
     assert by_unit[third.unit_id].timeliness() == "逾期未报"
-    assert result["open_overdue"] == 1 and result["late"] == 2
+    assert result["open_overdue"].count == 1
 
 
 def test_overview_page_and_excel_export(client, world):
@@ -265,6 +266,10 @@ def test_overview_page_and_excel_export(client, world):
         assignment=_assignment(task, world.news), user=world.news_clerk, response="已完成"
     )
     client.force_login(world.issuer)
+    page = client.get(task.get_absolute_url()).content.decode()
+    # 按时报送率 counts only the recipients whose deadline has passed: not yet applicable
+    assert 'data-testid="on-time-rate">—<' in page
+    shift_days(task, 10)
     page = client.get(task.get_absolute_url()).content.decode()
     assert 'data-testid="on-time-rate">50.0%<' in page
     response = client.get(task.get_absolute_url() + "?export=xlsx")

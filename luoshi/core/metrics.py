@@ -13,13 +13,18 @@ may open, ``Model.objects.for_user``):
     values(key, user=, unit=, subtree=, periods=[(start, end)]) -> [Value]   # one query
     table(key, user=, unit=, periods=[(start, end)])             -> {path: [Value]}
         # the unit's direct child branches (and the unit itself) × periods, one GROUP BY
+    of_object(key, user=, params={"task": id})                    -> Value
+        # the rows of ONE object the params name (unit None, an open period: see below)
 
 Definitions (docs/metrics.md has the table):
 - a count metric counts the records whose date falls in the period;
 - a rate is ``count / total`` of the records in the period; with ``due_only`` the period
   ends yesterday at the latest (only items whose deadline has passed count, both above and
   below the line); a zero denominator is not applicable: ``rate`` is None and shows 「—」,
-  never 0% or 100%; rates are rounded half up to one decimal (四舍五入).
+  never 0% or 100%; rates are rounded half up to one decimal (四舍五入);
+- a period's bound may be None (open on that side), and ``unit`` may be None (every record
+  the user may open, whatever its unit): with a param naming one object (a task, a campaign,
+  an inspection, a form task) that is the object's rows, and the links carry only the param.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from luoshi.core.scope import DataScope, user_scopes
 NOT_APPLICABLE = "—"
 SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
 
-Period = tuple[datetime.date, datetime.date]
+Period = tuple[datetime.date | None, datetime.date | None]  # None: open on that side
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -50,10 +55,11 @@ def day_start(day: datetime.date) -> datetime.datetime:
 
 
 def dates_between(field_name: str) -> Callable[[datetime.date, datetime.date], Q]:
-    """A DateField within [start, end]."""
+    """A DateField within [start, end] (a bound of None: open on that side)."""
 
     def condition(start, end):
-        return Q(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
+        bounds = {f"{field_name}__gte": start, f"{field_name}__lte": end}
+        return Q(**{name: day for name, day in bounds.items() if day is not None})
 
     return condition
 
@@ -62,12 +68,12 @@ def moments_between(field_name: str) -> Callable[[datetime.date, datetime.date],
     """A DateTimeField on a local date within [start, end] (as the list filters read it)."""
 
     def condition(start, end):
-        return Q(
-            **{
-                f"{field_name}__gte": day_start(start),
-                f"{field_name}__lt": day_start(end + datetime.timedelta(days=1)),
-            }
-        )
+        bounds = {}
+        if start is not None:
+            bounds[f"{field_name}__gte"] = day_start(start)
+        if end is not None:
+            bounds[f"{field_name}__lt"] = day_start(end + datetime.timedelta(days=1))
+        return Q(**bounds)
 
     return condition
 
@@ -82,6 +88,31 @@ def query_string(params: dict) -> str:
             plain = text.isascii() and text.replace("-", "").replace("_", "").isalnum()
             parts.append(f"{key}={text if plain else quote_plus(text)}")
     return "&".join(parts)
+
+
+def date_params(start_name: str, end_name: str, start, end) -> dict:
+    """A list's date filters for [start, end], leaving out an open bound (None)."""
+    bounds = {start_name: start, end_name: end}
+    return {name: day.isoformat() for name, day in bounds.items() if day is not None}
+
+
+def period_filters(start_name: str, end_name: str, **fixed) -> Callable:
+    """A metric's ``filters``: the list's ``fixed`` parameters (e.g. ``status="held"``) and
+    its two date filters for the period (``date_params``), whatever the metric's params."""
+
+    def filters(params, start, end) -> dict:
+        return {**fixed, **date_params(start_name, end_name, start, end)}
+
+    return filters
+
+
+def adding(filters: Callable, **extra) -> Callable:
+    """``filters`` (a metric's) with ``extra`` list parameters (e.g. ``status="open"``)."""
+
+    def combined(params, start, end) -> dict:
+        return {**filters(params, start, end), **extra}
+
+    return combined
 
 
 def _no_filters(params, start, end) -> dict:
@@ -259,7 +290,7 @@ class _Plan:
     periods: list[Period] = field(default_factory=list)  # after due_only clipping
 
     def _within(self, start, end) -> Q:
-        return self.metric.in_period(start, end) if start <= end else Q(pk__in=[])
+        return self.metric.in_period(start, end) if _nonempty(start, end) else Q(pk__in=[])
 
     def _measure(self, condition: Q):
         if self.metric.summed:
@@ -295,13 +326,16 @@ class _Plan:
     def where(self) -> Q:
         condition = Q(pk__in=[])
         for start, end in self.periods:
-            if start <= end:
-                condition |= self.metric.in_period(start, end)
+            if _nonempty(start, end):
+                within = self.metric.in_period(start, end)
+                if not within:  # an open period: every record (``Q() | x`` would be x)
+                    return Q()
+                condition |= within
         return condition
 
     def value(self, i: int, row: dict, unit, subtree: bool) -> Value:
         start, end = self.periods[i]
-        links = partial(self.links, start, end, unit.pk, subtree)
+        links = partial(self.links, start, end, getattr(unit, "pk", None), subtree)
         total = figure(row.get(f"t{i}"))
         if not self.metric.is_rate:
             return Value(self.metric, total, None, links, start, end, row.get(f"a{i}"))
@@ -315,7 +349,11 @@ class _Plan:
         """(count url, total url): the list of the numerator (or the count) and of the
         denominator, with exactly the records counted."""
         metric = self.metric
-        base = {"unit": unit_pk, "unit_scope": "subtree" if subtree else "own"}
+        base = (
+            {}
+            if unit_pk is None
+            else {"unit": unit_pk, "unit_scope": "subtree" if subtree else "own"}
+        )
         base.update(metric.filters(self.params, start, end))
         total_url = f"{self.list_path}?{query_string(base)}"
         if not metric.is_rate:
@@ -329,7 +367,7 @@ def _plan(key: str, params: dict | None, periods: list[Period], today) -> _Plan:
     params = metric.prepare(dict(params or {}))
     if metric.due_only:
         last = (today or timezone.localdate()) - datetime.timedelta(days=1)
-        periods = [(start, min(end, last)) for start, end in periods]
+        periods = [(start, last if end is None else min(end, last)) for start, end in periods]
     return _Plan(metric, params, list(periods))
 
 
@@ -353,7 +391,10 @@ def covers(user, unit) -> bool:
 
 
 def scoped(queryset, *, user, unit, subtree: bool):
-    """The records of ``queryset`` of ``unit`` (or its subtree) that ``user`` may open."""
+    """The records of ``queryset`` of ``unit`` (or its subtree) that ``user`` may open
+    (``unit`` None: all of them, whatever their unit: the rows of one object)."""
+    if unit is None:
+        return queryset.for_user(user)
     if not covers(user, unit):
         queryset = queryset.for_user(user)
     if subtree:
@@ -366,6 +407,10 @@ def _scoped(plan: _Plan, user, unit, subtree: bool):
 
 
 # --- rollups: whole months of a subtree whose top is at depth ≤ rollups.DEPTH -----------------
+
+
+def _nonempty(start, end) -> bool:
+    return start is None or end is None or start <= end
 
 
 def _next_month(day: datetime.date) -> datetime.date:
@@ -470,7 +515,7 @@ def values(
     """The metric for ``unit`` (own or subtree) in each of ``periods``: one query (the
     rollup rows of the whole months and, for any part of a month, one live count)."""
     plan = _plan(key, params, periods, today)
-    source = _rollup(plan, user, unit, unit.depth) if subtree else None
+    source = _rollup(plan, user, unit, unit.depth) if subtree and unit is not None else None
     if source is None:
         row = _live_row(plan, user, unit, subtree)
     else:
@@ -489,6 +534,16 @@ def value(key: str, *, user, unit, subtree: bool, start, end, params=None, today
         periods=[(start, end)],
         params=params,
         today=today,
+    )[0]
+
+
+def of_object(key: str, *, user, params: dict, today: datetime.date | None = None) -> Value:
+    """The metric over the rows of ONE object (``params`` name it: ``task``, ``campaign``,
+    ``plan`` …): every record of it the user may open, whatever its unit, and whatever its
+    date (a ``due_only`` metric: up to yesterday). The links carry no unit and no period
+    but the object's parameter."""
+    return values(
+        key, user=user, unit=None, subtree=False, periods=[(None, None)], params=params, today=today
     )[0]
 
 

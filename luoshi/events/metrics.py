@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from luoshi.core.metrics import Metric, moments_between
+from luoshi.core.metrics import Metric, moments_between, period_filters
 from luoshi.core.rollups import Source
 
 
@@ -10,10 +10,6 @@ def _held(params):
     from luoshi.events.models import EventFiling, EventStatus
 
     return EventFiling.objects.filter(status=EventStatus.HELD)
-
-
-def _period(params, start, end) -> dict:
-    return {"status": "held", "date_from": start.isoformat(), "date_to": end.isoformat()}
 
 
 def _approved_before(start=None, end=None) -> Q:
@@ -38,7 +34,7 @@ METRICS = [
         counted=_approved_before,
         rollup=EVENTS_ROLLUP,
         list_url="events:list",
-        filters=_period,
+        filters=period_filters("date_from", "date_to", status="held"),
         count_filters=lambda params, start, end: {"timely": "yes"},
         count_label="事前备案",
         total_label="举办讲座论坛",

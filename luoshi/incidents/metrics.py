@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 
-from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.metrics import Metric, adding, dates_between, period_filters
 from luoshi.core.rollups import Source
 
 
@@ -14,8 +14,7 @@ def _incidents(params):
     return Incident.objects.all()
 
 
-def _period(params, start, end) -> dict:
-    return {"discovered_from": start.isoformat(), "discovered_to": end.isoformat()}
+_period = period_filters("discovered_from", "discovered_to")
 
 
 def _closed(start=None, end=None) -> Q:
@@ -79,7 +78,7 @@ METRICS = [
         rollup=INCIDENTS_ROLLUP,
         rollup_rest=True,
         list_url="incidents:list",
-        filters=lambda params, start, end: {**_period(params, start, end), "status": "open"},
+        filters=adding(_period, status="open"),
         description="发现日期在期内、尚未办结的舆情事件",
     ),
     Metric(
@@ -89,7 +88,7 @@ METRICS = [
         records=_responded,
         in_period=dates_between("discovered_at__date"),
         list_url="incidents:list",
-        filters=lambda params, start, end: {**_period(params, start, end), "responded": "true"},
+        filters=adding(_period, responded="true"),
         averaged="response",
         mean=_hours,
         mean_word="小时",
@@ -102,7 +101,7 @@ METRICS = [
         records=_handled,
         in_period=dates_between("discovered_at__date"),
         list_url="incidents:list",
-        filters=lambda params, start, end: {**_period(params, start, end), "handled": "true"},
+        filters=adding(_period, handled="true"),
         averaged="handling",
         mean=_hours,
         mean_word="小时",

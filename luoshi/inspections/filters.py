@@ -15,7 +15,11 @@ from luoshi.inspections.models import (
 
 class ItemFilter(UnitSubtreeFilterSet):
     unit_label = _("被督查单位")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=RectificationStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[*RectificationStatus.choices, ("open", _("未整改（待整改或退回重改）"))],
+        method="filter_status",
+    )
     overdue = YesNoFilter(label=_("逾期未整改"), method="filter_overdue")
     open = YesNoFilter(label=_("未销号"), method="filter_open")
     plan = django_filters.ModelChoiceFilter(
@@ -30,6 +34,11 @@ class ItemFilter(UnitSubtreeFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=OPEN_RECTIFICATION)
+        return queryset.filter(status=value)
 
     def filter_open(self, queryset, name, value):
         closed = Q(status=RectificationStatus.CLOSED)

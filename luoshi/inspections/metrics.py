@@ -2,22 +2,33 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.metrics import Metric, adding, date_params, dates_between
 from luoshi.core.rollups import Source
 from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem, RectificationStatus
 
 
 def _items(params):
+    """Rectification items; ``plan``: the findings of one inspection (督查通报); ``unit``:
+    of one inspected unit (its own); ``status``: in that state (``open``: 待整改或退回重改)."""
     items = RectificationItem.objects.all()
-    if params.get("plan"):  # the findings of one inspection (督查通报)
+    if params.get("plan"):
         items = items.filter(finding__plan_id=params["plan"])
+    if params.get("unit"):
+        items = items.filter(unit_id=params["unit"])
+    if params.get("status") == "open":
+        items = items.filter(status__in=OPEN_RECTIFICATION)
+    elif params.get("status"):
+        items = items.filter(status=params["status"])
     return items
 
 
 def _period(params, start, end) -> dict:
-    query = {"deadline_from": start.isoformat(), "deadline_to": end.isoformat()}
-    if params.get("plan"):
-        query["plan"] = params["plan"]
+    query = date_params("deadline_from", "deadline_to", start, end)
+    for name in ("plan", "status"):
+        if params.get(name):
+            query[name] = params[name]
+    if params.get("unit"):
+        query.update(unit=params["unit"], unit_scope="own")
     return query
 
 
@@ -61,7 +72,18 @@ METRICS = [
         in_period=dates_between("deadline"),
         due_only=True,
         list_url="inspections:items",
-        filters=lambda params, start, end: {**_period(params, start, end), "overdue": "true"},
+        filters=adding(_period, overdue="true"),
         description="整改期限在期内且已过（截至昨天）、仍待整改或退回重改的整改事项",
+    ),
+    Metric(
+        key="rectification_items",
+        label="整改事项",
+        measure_word="项",
+        records=_items,
+        in_period=dates_between("deadline"),
+        list_url="inspections:items",
+        filters=_period,
+        description="整改期限在期内的整改事项（参数 plan：某次督查；unit：某被督查单位；"
+        "status：某一状态，open 为待整改或退回重改）",
     ),
 ]

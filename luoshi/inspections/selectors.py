@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.accounts.selectors import holders_of
+from luoshi.core import metrics
 from luoshi.inspections.models import (
     InspectionPlan,
     InspectionResult,
@@ -91,7 +92,46 @@ def summary_by_unit(items, root, today: datetime.date | None = None):
     return rows, stats_of(items, today)
 
 
-def bulletin(plan: InspectionPlan, today: datetime.date | None = None) -> dict:
+@dataclass(frozen=True)
+class Figures:
+    """The rectification figures of one inspected unit in one inspection, each a metric of
+    the plan's rows (params ``plan``, ``unit``) linking to the items it counts."""
+
+    rate: metrics.Value  # 整改完成率: count 已销号, total 问题数
+    submitted: metrics.Value  # 待核验
+    open: metrics.Value  # 未整改: 待整改或退回重改
+    overdue: metrics.Value  # 逾期未整改
+
+
+def plan_figures(plan: InspectionPlan, user, units, today=None) -> dict[int, Figures]:
+    """{unit pk: Figures} of the inspected ``units``: one GROUP BY per figure."""
+    cells = [(unit.pk,) for unit in units]
+
+    def by_unit(key, **params):
+        return metrics.breakdown(
+            key,
+            user=user,
+            unit=None,
+            subtree=False,
+            fields=("unit",),
+            start=None,
+            end=None,
+            cells=cells,
+            params={"plan": plan.pk, **params},
+            today=today,
+        )
+
+    rate = by_unit("rectification_rate")
+    submitted = by_unit("rectification_items", status=RectificationStatus.SUBMITTED)
+    still_open = by_unit("rectification_items", status="open")
+    overdue = by_unit("rectifications_overdue")
+    return {
+        pk: Figures(rate[(pk,)], submitted[(pk,)], still_open[(pk,)], overdue[(pk,)])
+        for (pk,) in cells
+    }
+
+
+def bulletin(plan: InspectionPlan, user, today: datetime.date | None = None) -> dict:
     """督查通报 data: units ranked by score, problems grouped by checklist line, and the
     rectification status of each unit."""
     today = today or timezone.localdate()
@@ -113,21 +153,16 @@ def bulletin(plan: InspectionPlan, today: datetime.date | None = None) -> dict:
     for item in sorted(items, key=lambda i: (i.unit.path, i.pk)):
         groups.setdefault(item.finding.line_id, {"line": item.finding.line, "items": []})
         groups[item.finding.line_id]["items"].append(item)
-    by_unit = []
-    for result in results:
-        by_unit.append(
-            {
-                "unit": result.unit,
-                "result": result,
-                "stats": stats_of((i for i in items if i.unit_id == result.unit_id), today),
-            }
-        )
+    figures = plan_figures(plan, user, [result.unit for result in results], today)
+    by_unit = [
+        {"unit": result.unit, "result": result, "figures": figures[result.unit_id]}
+        for result in results
+    ]
     return {
         "plan": plan,
         "ranking": scored,
         "max_total": max_total,
         "groups": [g for g in groups.values() if g["items"]],
         "by_unit": by_unit,
-        "stats": stats_of(items, today),
         "today": today,
     }

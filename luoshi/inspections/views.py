@@ -97,7 +97,7 @@ class PlanDetailView(PlanPageMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan, user = self.object, self.request.user
-        context["bulletin"] = selectors.bulletin(plan)
+        context["bulletin"] = selectors.bulletin(plan, user)
         context["steps"] = PLAN.available(plan, user)
         context["history"] = PLAN.history(plan)
         context["on_team"] = plan.on_team(user)
@@ -123,12 +123,12 @@ class BulletinView(PlanPageMixin, ScopedDetailView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             self.object = self.get_object()
-            return self.export(selectors.bulletin(self.object))
+            return self.export(selectors.bulletin(self.object, request.user))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["bulletin"] = selectors.bulletin(self.object)
+        context["bulletin"] = selectors.bulletin(self.object, self.request.user)
         return context
 
     def export(self, data):
@@ -171,12 +171,12 @@ class BulletinView(PlanPageMixin, ScopedDetailView):
                 [
                     [
                         row["unit"].name,
-                        row["stats"].total,
-                        row["stats"].closed,
-                        row["stats"].submitted,
-                        row["stats"].open,
-                        row["stats"].overdue,
-                        _rate(row["stats"].rate),
+                        row["figures"].rate.total,
+                        row["figures"].rate.count,
+                        row["figures"].submitted.count,
+                        row["figures"].open.count,
+                        row["figures"].overdue.count,
+                        _rate(row["figures"].rate.rate),
                     ]
                     for row in data["by_unit"]
                 ],

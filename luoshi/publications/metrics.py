@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from luoshi.core.metrics import Metric, moments_between
+from luoshi.core.metrics import Metric, moments_between, period_filters
 from luoshi.core.rollups import Source
 
 
@@ -30,10 +30,6 @@ def _fully_reviewed(start=None, end=None) -> Q:
             )
         )
     return condition
-
-
-def _period(params, start, end) -> dict:
-    return {"status": "published", "date_from": start.isoformat(), "date_to": end.isoformat()}
 
 
 def _publication_of_step(step) -> dict | None:
@@ -66,7 +62,7 @@ METRICS = [
         counted=_fully_reviewed,
         rollup=PUBLICATIONS_ROLLUP,
         list_url="publications:list",
-        filters=_period,
+        filters=period_filters("date_from", "date_to", status="published"),
         count_filters=lambda params, start, end: {"coverage": "full"},
         count_label="经三审发布",
         total_label="发布信息",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import KeywordFilter, UnitSubtreeFilterSet, date_range
 from luoshi.risks.models import Campaign, RiskArea, RiskLevel, RiskPoint, RiskStatus, Screening
-from luoshi.risks.selectors import completed_between
+from luoshi.risks.selectors import completed_between, found_q
 
 
 class RiskFilter(UnitSubtreeFilterSet):
@@ -46,6 +46,24 @@ class ScreeningFilter(UnitSubtreeFilterSet):
     campaign = django_filters.ModelChoiceFilter(
         label=_("排查活动"), queryset=Campaign.objects.none(), field_name="campaign"
     )
+    found = django_filters.ChoiceFilter(
+        label=_("排查结果"),
+        choices=[("risks", _("发现风险点")), ("none", _("声明未发现"))],
+        method="filter_found",
+    )
+    # the links of a campaign's figures: its deadline (排查活动的截止日期)
+    deadline_from = django_filters.DateFilter(
+        label=_("排查截止日期从"),
+        field_name="campaign__task__deadline",
+        lookup_expr="gte",
+        widget=DateInput(),
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("排查截止日期到"),
+        field_name="campaign__task__deadline",
+        lookup_expr="lte",
+        widget=DateInput(),
+    )
 
     class Meta:
         model = Screening
@@ -60,6 +78,9 @@ class ScreeningFilter(UnitSubtreeFilterSet):
 
     def filter_completed(self, queryset, name, value):
         return queryset.filter(completed_at__isnull=(value != "yes"))
+
+    def filter_found(self, queryset, name, value):
+        return queryset.filter(found_q(value))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

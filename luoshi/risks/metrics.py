@@ -6,8 +6,9 @@ writes exactly one ledger record of that type.
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, dates_between, moments_between
+from luoshi.core.metrics import Metric, date_params, dates_between, moments_between
 from luoshi.risks.models import RiskPoint, RiskStatus, Screening
+from luoshi.risks.selectors import found_q
 
 
 def _completed(params):
@@ -18,22 +19,21 @@ def _completed(params):
 
 
 def _period(params, start, end) -> dict:
-    query = {
-        "completed": "yes",
-        "completed_from": start.isoformat(),
-        "completed_to": end.isoformat(),
-    }
+    query = {"completed": "yes", **date_params("completed_from", "completed_to", start, end)}
     if params.get("campaign"):
         query["campaign"] = params["campaign"]
     return query
 
 
 def _points(params):
-    """Risk points; params ``area``, ``level``: one cell of the heat map."""
+    """Risk points; params ``area``, ``level``: one cell of the heat map; ``campaign``: the
+    points registered by one screening campaign's self-checks."""
     points = RiskPoint.objects.all()
     for name in ("area", "level"):
         if params.get(name):
             points = points.filter(**{f"{name}_id": params[name]})
+    if params.get("campaign"):
+        points = points.filter(screening__campaign_id=params["campaign"])
     return points
 
 
@@ -47,27 +47,50 @@ def _resolved(params):
 
 
 def _cell(params) -> dict:
-    return {name: params[name] for name in ("area", "level") if params.get(name)}
+    return {name: params[name] for name in ("area", "level", "campaign") if params.get(name)}
+
+
+def _campaign_screenings(params):
+    """The self-checks of screening campaigns (``campaign``: of one; ``found``: ``risks``
+    those that found risk points, ``none`` those that declared none)."""
+    screenings = Screening.objects.filter(campaign__isnull=False)
+    if params.get("campaign"):
+        screenings = screenings.filter(campaign_id=params["campaign"])
+    if params.get("found"):
+        screenings = screenings.filter(found_q(params["found"]))
+    return screenings
+
+
+def _campaign_filters(params, start, end) -> dict:
+    query = date_params("deadline_from", "deadline_to", start, end)
+    return {**query, **{name: params[name] for name in ("campaign", "found") if params.get(name)}}
+
+
+def _completed_q(start=None, end=None) -> Q:
+    return Q(completed_at__isnull=False)
 
 
 def _identified_by(start, end) -> Q:
     """Identified on or before the period's end (and open now: a state, not an event)."""
-    return Q(identified_on__lte=end)
+    return Q() if end is None else Q(identified_on__lte=end)
 
 
 def _open_filters(params, start, end) -> dict:
-    return {"status": "open", "identified_to": end.isoformat(), **_cell(params)}
+    return {
+        "status": "open",
+        **date_params("identified_from", "identified_to", None, end),
+        **_cell(params),
+    }
 
 
 def _points_filters(params, start, end) -> dict:
-    return {"identified_to": end.isoformat(), **_cell(params)}
+    return {**date_params("identified_from", "identified_to", None, end), **_cell(params)}
 
 
 def _resolved_filters(params, start, end) -> dict:
     return {
         "status": "resolved",
-        "identified_from": start.isoformat(),
-        "identified_to": end.isoformat(),
+        **date_params("identified_from", "identified_to", start, end),
         **_cell(params),
     }
 
@@ -111,6 +134,30 @@ METRICS = [
         in_period=_identified_by,
         list_url="risks:list",
         filters=_points_filters,
-        description="期末前识别的风险点，不论状态（参数 area、level：某领域、某等级）",
+        description="期末前识别的风险点，不论状态（参数 area、level：某领域、某等级；campaign：某专项排查登记的）",
+    ),
+    Metric(
+        key="campaign_screenings",
+        label="专项排查自查",
+        measure_word="个",
+        records=_campaign_screenings,
+        in_period=dates_between("campaign__task__deadline"),
+        list_url="risks:screenings",
+        filters=_campaign_filters,
+        description="截止日期在期内的专项排查的自查（参数 campaign：某一专项排查；found：risks 发现风险点的、none 声明未发现的）",
+    ),
+    Metric(
+        key="campaign_completion",
+        label="自查完成率",
+        measure_word="个",
+        records=_campaign_screenings,
+        in_period=dates_between("campaign__task__deadline"),
+        counted=_completed_q,
+        list_url="risks:screenings",
+        filters=_campaign_filters,
+        count_filters=lambda params, start, end: {"completed": "yes"},
+        count_label="已完成自查",
+        total_label="应自查",
+        description="截止日期在期内的专项排查的自查中已完成的比例（参数 campaign：某一专项排查）",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from luoshi.core import metrics
@@ -51,23 +51,32 @@ def meetings_for(user):
     )
 
 
-def campaign_overview(campaign: Campaign, today=None) -> dict:
-    """Completion per recipient unit: the task's overview plus each unit's screening."""
-    overview = task_selectors.overview(campaign.task, today)
-    screenings = {
-        s.assignment_id: s
-        for s in campaign.screenings.annotate(risk_count=Count("risks")).select_related("unit")
-    }
+def found_q(found: str) -> Q:
+    """Screenings that found risk points (``risks``) or declared none (``none``)."""
+    if found == "risks":
+        return Q(Exists(RiskPoint.objects.filter(screening=OuterRef("pk"))))
+    return Q(completed_at__isnull=False, no_risk_declared=True)
+
+
+def campaign_overview(campaign: Campaign, user, today=None) -> dict:
+    """Completion per recipient unit: the task's overview plus each unit's screening; every
+    figure is a metric of the campaign's rows (``metrics.of_object``)."""
+    overview = task_selectors.overview(campaign.task, user, today)
+    # each row's own 风险点 (a column of the table, not yet a metric)
+    rows = campaign.screenings.annotate(risk_count=Count("risks")).select_related("unit")
+    screenings = {s.assignment_id: s for s in rows}
     for row in overview["rows"]:
         row.screening = screenings.get(row.pk)
-    completed = sum(1 for s in screenings.values() if s.completed_at)
-    overview["completed"] = completed
-    overview["with_risks"] = sum(1 for s in screenings.values() if s.risk_count)
-    overview["declared_none"] = sum(
-        1 for s in screenings.values() if s.completed_at and s.no_risk_declared
-    )
-    overview["risk_count"] = sum(s.risk_count for s in screenings.values())
-    overview["completion_rate"] = completed / overview["total"] * 100 if overview["total"] else None
+    one = {"campaign": campaign.pk}
+
+    def figure(key, **params):
+        return metrics.of_object(key, user=user, params={**one, **params}, today=today)
+
+    overview["completed"] = figure("risk_screening")
+    overview["with_risks"] = figure("campaign_screenings", found="risks")
+    overview["declared_none"] = figure("campaign_screenings", found="none")
+    overview["risk_count"] = figure("risk_points")
+    overview["completion"] = figure("campaign_completion")
     return overview
 
 

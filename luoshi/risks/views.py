@@ -238,7 +238,7 @@ class CampaignDetailView(CampaignPageMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["overview"] = selectors.campaign_overview(self.object)
+        context["overview"] = selectors.campaign_overview(self.object, self.request.user)
         context["register_url"] = f"{reverse('risks:list')}?campaign={self.object.pk}"
         return context
 

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import UnitSubtreeFilterSet, date_range
+from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, date_range
 from luoshi.statforms.models import FigureValue
 
 
@@ -12,6 +12,22 @@ class FigureFilter(UnitSubtreeFilterSet):
     # by code, as a metric's link gives it; picked by the item's name on the form
     figure = django_filters.CharFilter(label=_("统计指标"), field_name="figure")
     period_from, period_to = date_range("period_end", _("统计期结束从"), _("统计期结束到"))
+    # 已采纳 unless asked: the figures' sums are of accepted submissions; a form task's 汇总
+    # also sums the submitted ones
+    status = django_filters.ChoiceFilter(
+        label=_("报送状态"),
+        choices=[("received", _("已提交或已采纳"))],
+        method="filter_nothing",
+        empty_label=_("已采纳"),
+    )
+    # the links of one form task's 汇总: not typed by anyone
+    form_task = django_filters.NumberFilter(
+        field_name="submission__form_task_id",
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+    )
+    field_code = django_filters.CharFilter(field_name="field_code", widget=forms.HiddenInput)
 
     class Meta:
         model = FigureValue
@@ -20,6 +36,7 @@ class FigureFilter(UnitSubtreeFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         order = ("figure", "unit", "unit_scope", "period_from", "period_to")
+        order += tuple(name for name in self.filters if name not in order)
         self.filters = {name: self.filters[name] for name in order}  # the unit before the period
         user = getattr(self.request, "user", None)
         names: dict[str, str] = {}

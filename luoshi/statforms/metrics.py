@@ -14,8 +14,11 @@ import re
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.metrics import Metric, date_params, dates_between
 from luoshi.statforms.models import FieldKind, FigureValue, FormField, VersionStatus
+from luoshi.tasks.models import AssignmentStatus
+
+RECEIVED = (AssignmentStatus.SUBMITTED, AssignmentStatus.ACCEPTED)
 
 # Registered from StatformsConfig.ready(), once the models are loaded.
 
@@ -36,6 +39,29 @@ def _figures(params):
     if numerator == denominator:
         role = Value("count", output_field=CharField())
     return values.filter(figure__in=wanted).annotate(role=role)
+
+
+def _received(params):
+    """The values of the submissions received (submitted or accepted): what a form task's
+    汇总 sums (param ``form_task``: of one form task; ``field_code``: of one item)."""
+    values = FigureValue.objects.filter(submission__assignment__status__in=RECEIVED)
+    if params.get("form_task"):
+        values = values.filter(submission__form_task_id=params["form_task"])
+    if params.get("field_code"):
+        values = values.filter(field_code=params["field_code"])
+    return values
+
+
+def _received_filters(params, start, end) -> dict:
+    query = {"status": "received", **date_params("period_from", "period_to", start, end)}
+    return {
+        **query,
+        **{name: params[name] for name in ("form_task", "field_code") if params.get(name)},
+    }
+
+
+def _received_mean(amount, count):
+    return round(amount / count, 2)
 
 
 def _filters(params, start, end) -> dict:
@@ -138,5 +164,18 @@ METRICS = [
         description="统计期在期内、已采纳的统计表中分子指标之和除以分母指标之和",
         param_choices=rate_choices,
         check_params=check_rate,
+    ),
+    Metric(
+        key="statform_received",
+        label="已报送的统计数值",
+        measure_word="个",
+        records=_received,
+        in_period=dates_between("period_end"),
+        list_url="statforms:figures",
+        filters=_received_filters,
+        averaged="number",
+        mean=_received_mean,
+        description="统计期在期内、已提交或已采纳的统计表数值：个数，及其和与平均（汇总表的合计、"
+        "平均；参数 form_task：某期统计任务；field_code：某一项目）",
     ),
 ]

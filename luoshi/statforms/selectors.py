@@ -68,6 +68,12 @@ class Aggregate:
     missing: list
     previous: FormTask | None
     tables: list[TableDetail] = dataclasses.field(default_factory=list)
+    # the list of the values each sum adds up ("" for a table's rows or a rate)
+    sum_urls: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def sum_cells(self) -> list[tuple[str, str]]:
+        return list(zip(self.sums, self.sum_urls or [""] * len(self.sums), strict=True))
 
     @property
     def footer(self) -> list[tuple[FormField, str, str]]:
@@ -119,9 +125,12 @@ def previous_task(form_task: FormTask) -> FormTask | None:
     )
 
 
-def aggregate(form_task: FormTask) -> Aggregate:
+def aggregate(form_task: FormTask, user) -> Aggregate:
     """Units × fields of the received submissions (submitted or accepted), with sums, averages,
-    rates from their own numerator and denominator sums, and values out of line flagged."""
+    rates from their own numerator and denominator sums, and values out of line flagged.
+
+    The sums and averages of the number items are the metric ``statform_received`` of the
+    form task's values (one GROUP BY on the item), each sum linking to the values it adds."""
     fields = list(form_task.version.fields.all())
     submissions = {s.assignment_id: s for s in form_task.submissions.all()}
     assignments = form_task.task.assignments.select_related("unit").order_by("unit__path")
@@ -136,10 +145,25 @@ def aggregate(form_task: FormTask) -> Aggregate:
     _unit_rates(fields, lines)
     previous = previous_task(form_task)
     _flag(fields, lines, _previous_numbers(previous))
-    sums, averages = _totals(fields, lines)
+    figures = metrics.breakdown(
+        "statform_received",
+        user=user,
+        unit=None,
+        subtree=False,
+        fields=("field_code",),
+        start=None,
+        end=None,
+        params={"form_task": form_task.pk},
+    )
+    sums, averages = _totals(fields, lines, {code: v for (code,), v in figures.items()})
+    urls = [figures[(item.code,)].url if (item.code,) in figures else "" for item in fields]
+    urls = [
+        url if total and not item.is_rate else ""
+        for url, total, item in zip(urls, sums, fields, strict=True)
+    ]
     missing = [line.assignment.unit for line in lines if not line.received]
     tables = [_table_detail(item, lines) for item in fields if item.kind == FieldKind.TABLE]
-    return Aggregate(form_task, fields, lines, sums, averages, missing, previous, tables)
+    return Aggregate(form_task, fields, lines, sums, averages, missing, previous, tables, urls)
 
 
 def _table_detail(item: FormField, lines: list[Line]) -> TableDetail:
@@ -233,19 +257,26 @@ def _flag(fields, lines, last: dict) -> None:
                 cell.flags.append(_("明显偏离同类单位中位数 %(n)s") % {"n": plain(median)})
 
 
-def _totals(fields, lines) -> tuple[list[str], list[str]]:
+def _totals(fields, lines, figures: dict) -> tuple[list[str], list[str]]:
+    """The 合计 and 平均 of each item: a number item's from its metric value (``figures``
+    by code: the sum and mean of the received values), a table's rows counted in its cells,
+    a rate as the rate of its numerator's and denominator's sums."""
     sums: list[str] = []
     averages: list[str] = []
     totals: dict[str, Decimal | None] = {}
     for index, item in enumerate(fields):
+        value = figures.get(item.code)
+        if value is not None and value.count:
+            totals[item.code] = value.amount
+        if item.kind in (FieldKind.INTEGER, FieldKind.DECIMAL) and value and value.count:
+            sums.append(plain(value.amount))
+            averages.append(plain(value.mean))
+            continue
         numbers = [
             line.cells[index].number for line in lines if line.cells[index].number is not None
         ]
-        total = totals[item.code] = sum(numbers, Decimal(0)) if numbers else None
-        if item.kind in (FieldKind.INTEGER, FieldKind.DECIMAL) and total is not None:
-            sums.append(plain(total))
-            averages.append(plain(round(total / len(numbers), 2)))
-        elif item.kind == FieldKind.TABLE and total is not None:
+        total = sum(numbers, Decimal(0)) if numbers else None
+        if item.kind == FieldKind.TABLE and total is not None:
             sums.append(_("%(n)s 行") % {"n": plain(total)})
             averages.append("")
         else:

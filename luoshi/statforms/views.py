@@ -39,7 +39,7 @@ from luoshi.statforms.models import (
     StatForm,
 )
 from luoshi.statforms.yaml_format import export_version
-from luoshi.tasks.models import TaskAssignment
+from luoshi.tasks.models import AssignmentStatus, TaskAssignment
 from luoshi.tasks.selectors import assignments_for, tasks_for
 from luoshi.tasks.workflow import ASSIGNMENT
 
@@ -480,7 +480,7 @@ def review(request, pk, decision):
 @permission_required("statforms.view_formtask", raise_exception=True)
 def aggregate(request, pk):
     form_task = get_object_or_404(selectors.form_tasks_for(request.user), pk=pk)
-    result = selectors.aggregate(form_task)
+    result = selectors.aggregate(form_task, request.user)
     if request.GET.get("export") == "xlsx":
         headers, rows = selectors.export_rows(result)
         title = f"{form_task.version.form.title}（{form_task.period_label}）"
@@ -507,9 +507,15 @@ class FigureListView(ScopedListView):
         (gettext_lazy("状态"), lambda v: v.submission.assignment.get_status_display()),
     ]
 
+    def statuses(self) -> list[str]:
+        if self.request.GET.get("status") == "received":
+            return [AssignmentStatus.SUBMITTED, AssignmentStatus.ACCEPTED]
+        return [AssignmentStatus.ACCEPTED]
+
     def scoped_queryset(self):
         return (
             FigureValue.objects.for_user(self.request.user)
-            .filter(submission__assignment__status="accepted")
+            # 已采纳, unless the filter asks for every received one (a form task's 汇总)
+            .filter(submission__assignment__status__in=self.statuses())
             .select_related("unit", "form", "submission__form_task", "submission__assignment")
         )

@@ -26,7 +26,7 @@ class AssignmentFilter(UnitSubtreeFilterSet):
     unit_label = _("接收单位")
     status = django_filters.ChoiceFilter(
         label=_("状态"),
-        choices=[*AssignmentStatus.choices, ("open", _("未办结"))],
+        choices=[*AssignmentStatus.choices, ("open", _("未办结")), ("current", _("未撤回"))],
         method="filter_status",
     )
     timeliness = django_filters.ChoiceFilter(
@@ -63,6 +63,8 @@ class AssignmentFilter(UnitSubtreeFilterSet):
     def filter_status(self, queryset, name, value):
         if value == "open":
             return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "current":
+            return queryset.exclude(status=AssignmentStatus.WITHDRAWN)
         return queryset.filter(status=value)
 
     def filter_timeliness(self, queryset, name, value):

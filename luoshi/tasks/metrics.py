@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.metrics import Metric, adding, date_params, dates_between
 from luoshi.core.rollups import Source
 
 
@@ -21,11 +21,29 @@ def _assignments(params):
 
 
 def _period(params, start, end) -> dict:
-    query = {"deadline_from": start.isoformat(), "deadline_to": end.isoformat()}
+    # 未撤回: the list would also show the assignments of a withdrawn task
+    query = {"status": "current", **date_params("deadline_from", "deadline_to", start, end)}
     for name in ("schedule", "duty_item", "task"):
         if params.get(name):
             query[name] = params[name]
     return query
+
+
+def _recipients(params):
+    """Every assignment of one task (``task``), withdrawn or not (param ``status``: only
+    those in that state)."""
+    from luoshi.tasks.models import TaskAssignment
+
+    assignments = TaskAssignment.objects.all()
+    for name in ("task", "status"):
+        if params.get(name):
+            assignments = assignments.filter(**{name: params[name]})
+    return assignments
+
+
+def _recipients_filters(params, start, end) -> dict:
+    query = date_params("deadline_from", "deadline_to", start, end)
+    return {**query, **{name: params[name] for name in ("task", "status") if params.get(name)}}
 
 
 def on_time_q(start=None, end=None) -> Q:
@@ -106,7 +124,7 @@ METRICS = [
         records=_open,
         in_period=dates_between("task__deadline"),
         list_url="tasks:assignments",
-        filters=lambda params, start, end: {**_period(params, start, end), "status": "open"},
+        filters=adding(_period, status="open"),
         rollup=OPEN_TASKS_ROLLUP,
         description="截止日期在期内、尚未办结（待办或退回）的任务",
     ),
@@ -120,7 +138,17 @@ METRICS = [
         rollup=OPEN_TASKS_ROLLUP,
         rollup_counted=True,
         list_url="tasks:assignments",
-        filters=lambda params, start, end: {**_period(params, start, end), "timeliness": "overdue"},
+        filters=adding(_period, timeliness="overdue"),
         description="截止日期在期内且已过、从未报送的未办结任务",
+    ),
+    Metric(
+        key="task_recipients",
+        label="接收单位",
+        measure_word="个",
+        records=_recipients,
+        in_period=dates_between("task__deadline"),
+        list_url="tasks:assignments",
+        filters=_recipients_filters,
+        description="某项任务（参数 task）的接收单位，含已撤回的（参数 status：某一状态）",
     ),
 ]

@@ -207,21 +207,21 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             self.object = self.get_object()
-            return self.export(selectors.overview(self.object))
+            return self.export(selectors.overview(self.object, request.user))
         return super().get(request, *args, **kwargs)
 
     def export(self, overview):
         task = self.object
         headers = [str(h) for h, _getter in ASSIGNMENT_COLUMNS]
         rows = [[getter(a) for _h, getter in ASSIGNMENT_COLUMNS] for a in overview["rows"]]
-        rate = overview["on_time_rate"]
+        on_time = overview["on_time"]
         rows.append([])
         rows.append(
             [
                 _("按时报送率"),
-                f"{rate:.1f}%" if rate is not None else "-",
-                _("按时 %(n)d / 共 %(total)d 个单位")
-                % {"n": overview["on_time"], "total": overview["total"]},
+                on_time.text,
+                _("按时 %(n)d / 已到截止日期 %(total)d 个单位")
+                % {"n": on_time.count, "total": on_time.total},
             ]
         )
         filename = f"{task.title}_{timezone.localdate():%Y%m%d}.xlsx"
@@ -229,7 +229,7 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        overview = selectors.overview(self.object, rows=False)
+        overview = selectors.overview(self.object, self.request.user, rows=False)
         assignments = self.object.assignments.select_related("unit", "submitted_by").order_by(
             "unit__path"
         )

@@ -194,7 +194,7 @@ def build(w: Writer) -> None:
     ]
     outs = {key: w.open(key, heading, 1) for key, heading, _write in sections}
     for plan in plans:
-        data = plan_bulletin(plan, today=w.book.today)
+        data = plan_bulletin(plan, w.book.user, today=w.book.today)
         # several plans: the chart and the ranking say which plan they are of
         data["label"] = quote(plan.title) if len(plans) > 1 else ""
         counts = {u.pk: w.book.plan_findings(plan, u) for u in plan.inspected_units.all()}

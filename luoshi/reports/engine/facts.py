@@ -711,13 +711,11 @@ class FactBook:
 
     def campaign_facts(self, campaign) -> dict[str, Fact]:
         """Self-checks of one campaign: assigned, completed, completed on time."""
-        root = type(self.unit).objects.get_root(self.unit)
         task = {"task": campaign.task_id}
-        period = {"start": self.start, "end": self.end, "today": self.today}
-        common = {"user": self.user, "unit": root, "subtree": True, **period}
-        assigned = metrics.value("tasks_assigned", params=task, **common)
-        on_time = metrics.value("task_series", params=task, **common)
-        done = metrics.value("risk_screening", params={"campaign": campaign.pk}, **common)
+        common = {"user": self.user, "today": self.today}  # the campaign's rows, all of them
+        assigned = metrics.of_object("tasks_assigned", params=task, **common)
+        on_time = metrics.of_object("task_series", params=task, **common)
+        done = metrics.of_object("risk_screening", params={"campaign": campaign.pk}, **common)
         key = f"campaign:{campaign.pk}"
         facts = {
             "assigned": Fact(
@@ -760,15 +758,10 @@ class FactBook:
 
     def plan_findings(self, plan, inspected) -> Fact:
         """Findings (one rectification item each) of ``plan`` at one inspected unit."""
-        end = datetime.date(self.year + 2, 12, 31)  # deadlines may fall after the year
-        value = metrics.value(
+        value = metrics.of_object(
             "rectification_rate",
             user=self.user,
-            unit=inspected,
-            subtree=False,
-            start=plan.starts_on,
-            end=end,
-            params={"plan": plan.pk},
+            params={"plan": plan.pk, "unit": inspected.pk},
             today=self.today,
         )
         key = f"plan:{plan.pk}:unit:{inspected.pk}"
