@@ -19,6 +19,7 @@ class ChannelType(DictionaryModel):
     """门户网站, 微信公众号, 微博, 抖音/视频号, 宣传栏/电子屏, 讲堂/场馆, 其他."""
 
     class Meta(DictionaryModel.Meta):
+        db_table = "channels_channeltype"  # the tables keep the names of the old app label
         verbose_name = _("阵地类型")
         verbose_name_plural = _("阵地类型")
 
@@ -89,10 +90,18 @@ class Channel(UnitScopedModel):
     # optimistic versioning (luoshi.core.concurrency): every edit claims this number
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
     history = HistoricalRecords(
-        excluded_fields=["version", "created_at", "updated_at", "last_checked_on", "next_check_due"]
+        excluded_fields=[
+            "version",
+            "created_at",
+            "updated_at",
+            "last_checked_on",
+            "next_check_due",
+        ],
+        table_name="channels_historicalchannel",
     )
 
     class Meta:
+        db_table = "channels_channel"
         verbose_name = _("阵地")
         verbose_name_plural = _("阵地")
         ordering = ["unit__path", "channel_type__order", "name"]
@@ -146,9 +155,12 @@ class ChannelCheck(UnitScopedModel):
 
     evidence = GenericRelation("evidence.Evidence")
     frozen_with = "channel"  # final when the channel is closed
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], table_name="channels_historicalchannelcheck"
+    )
 
     class Meta:
+        db_table = "channels_channelcheck"
         verbose_name = _("阵地检查")
         verbose_name_plural = _("阵地检查")
         ordering = ["-checked_on", "-id"]

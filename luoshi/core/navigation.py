@@ -66,7 +66,9 @@ MENU = [
         _("阵地与舆情"),
         "broadcast",
         [
-            MenuItem(_("阵地管理"), "channels:list", "channels.view_channel", "broadcast-pin"),
+            MenuItem(
+                _("阵地管理"), "channels:list", "luoshi_channels.view_channel", "broadcast-pin"
+            ),
             MenuItem(_("舆情事件处置"), "incidents:list", "incidents.view_incident", "megaphone"),
         ],
     ),

@@ -77,7 +77,7 @@ class Publication(UnitScopedModel):
     # The unit's registered channel (阵地管理) the piece goes out on; its name is kept in
     # ``channel_name`` as it was when chosen (records from before the picker have only that).
     channel = models.ForeignKey(
-        "channels.Channel",
+        "luoshi_channels.Channel",
         verbose_name=_("发布阵地"),
         on_delete=models.PROTECT,
         null=True,
