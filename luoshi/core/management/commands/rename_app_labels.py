@@ -12,6 +12,7 @@ Plain SQL on the columns that exist, so it also runs before the other apps' migr
 """
 
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -88,8 +89,6 @@ def _merge_rows(target, tables: set[str], keep: int, drop: int) -> None:
 
 def _merge_permissions(tables: set[str], keep_ct: int, drop_ct: int) -> None:
     """The permissions of content type ``drop_ct`` moved to ``keep_ct`` (merged by codename)."""
-    from django.contrib.auth.models import Permission
-
     table = _q(Permission._meta.db_table)
     kept = dict(_rows(f"SELECT codename, id FROM {table} WHERE content_type_id = %s", [keep_ct]))  # noqa: S608
     for codename, pk in _rows(
