@@ -1,7 +1,8 @@
 """Bring a database made under an old app label to the new one (``luoshi.core.labels``).
 
-Run before ``migrate`` (``make run`` and the upgrade steps of docs/deployment.md do): with
-the old label ``migrate`` would try to create the app's tables again. In one transaction it
+Run before ``migrate`` (``make run`` and the upgrade steps of docs/deployment.md do): under
+the old label ``migrate`` stops (``luoshi.E001``, else Django's inconsistent history) rather
+than create the app's tables a second time. In one transaction it
 renames the label in ``django_migrations`` and ``django_content_type`` (permissions,
 role grants, evidence and workflow steps hang on the content types' ids and follow) and in
 the stored label strings the apps declare (``registry.stored_label``). The tables keep
