@@ -82,6 +82,7 @@ $(STAMP): pyproject.toml
 # default requires it of 系统管理员: docs/login-security.md).
 run: sysdeps $(STAMP)
 	@export DEBUG="$${DEBUG:-1}" OTP_REQUIRED_ROLES="$${OTP_REQUIRED_ROLES-}"; \
+	$(VPY) manage.py rename_app_labels; \
 	$(VPY) manage.py migrate --noinput; \
 	$(VPY) manage.py load_demo --if-empty; \
 	$(VPY) manage.py run_schedules --enqueue; \

@@ -12,7 +12,7 @@ from django.utils import timezone
 from luoshi.accounts.models import Role, User
 from luoshi.audit.models import LoginLog
 from luoshi.core.scope import DataScope
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 
 LOGIN = "/accounts/login/"
 

@@ -221,7 +221,7 @@ def test_close_keeps_channel_checks_and_history(client, users, tree):
     assert channel.status == ChannelStatus.CLOSED and channel.closed_on == TODAY
     assert channel.close_reason == "账号停止运营"
     assert channel.checks.count() == 1 and channel.history.exists()
-    step = WorkflowStep.objects.get(object_id=channel.pk, workflow="channels.channel")
+    step = WorkflowStep.objects.get(object_id=channel.pk, workflow="luoshi_channels.channel")
     assert step.actor == users.clerk and step.comment == "账号停止运营"
     assert not channel.is_overdue
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from luoshi.audit.models import OperationLog
 from luoshi.channels.models import Channel, ChannelType
-from luoshi.channels.services import create_channel, record_check
+from luoshi.channels.services import close_channel, create_channel, record_check
+from luoshi.core.workflow import WorkflowStep
 from luoshi.duty.services import ensure_default_pack, generate_duty_list, record_checks
 from luoshi.evidence.models import Evidence
 from luoshi.evidence.services import attach_file, attach_link
@@ -233,6 +234,46 @@ def test_a_newer_package_updates_instead_of_duplicating(tree, users, tmp_path):
     assert sum(second.new.values()) == 0
     imported = LedgerRecord.objects.get(unit__code="T11")
     assert imported.title == "改过的标题"
+
+
+def test_a_package_exported_before_the_app_label_rename_still_imports(tree, users, tmp_path):
+    """阵地管理 was labelled ``channels``: its members, row keys, content types and workflow
+    names in an older package are read under today's ``luoshi_channels``."""
+    build_unit_year(tree, users)
+    channel = Channel.objects.get(unit=tree.own)
+    close_channel(
+        channel=channel,
+        user=users.unit_admin,
+        reason="停止运营",
+        closed_on=datetime.date(YEAR, 6, 1),
+    )
+    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
+
+    def old_labels(members):
+        for name in list(members):
+            data = members.pop(name).replace(b"luoshi_channels", b"channels")
+            members[name.replace("luoshi_channels.", "channels.")] = data
+
+    old = rewrite(package, old_labels).getvalue()
+    assert "records/channels.channel.json" in zipfile.ZipFile(io.BytesIO(old)).namelist()
+    assert b"luoshi_channels" not in old
+    as_foreign()
+    Unit.objects.filter(code="T1").update(code="old-T1")
+    parent = make_unit("上级", "UP")
+    report = import_package(io.BytesIO(old), parent=parent)
+    assert report.ok, report.problems
+    assert report.new["luoshi_channels.channel"] == 1
+    assert report.new["luoshi_channels.channelcheck"] == 1
+    imported = Channel.objects.get(unit__code="T1")
+    assert imported.status == "closed" and imported.pk != channel.pk
+    assert imported.checks.get().evidence.count() == 1
+    step = WorkflowStep.objects.get(
+        content_type=ContentType.objects.get_for_model(Channel), object_id=imported.pk
+    )
+    assert step.workflow == "luoshi_channels.channel" and step.comment == "停止运营"
+
+    again = import_package(io.BytesIO(old), parent=parent)  # the keys were kept current
+    assert again.ok and sum(again.new.values()) == 0
 
 
 def test_tampered_member_is_refused_and_nothing_is_written(tree, users, tmp_path):

@@ -13,7 +13,7 @@ from tests.factories import LedgerRecordFactory, make_user
 ALLOWLIST = {
     "units.unittype": "dictionary: the same unit types for every unit",
     "ledger.activitytype": "dictionary: the same activity types for every unit",
-    "channels.channeltype": "dictionary: the same channel types for every unit",
+    "luoshi_channels.channeltype": "dictionary: the same channel types for every unit",
     "incidents.platform": "dictionary: the same incident platforms for every unit",
     "risks.riskarea": "dictionary: the same risk areas for every unit",
     "risks.risklevel": "dictionary: the same risk levels for every unit",

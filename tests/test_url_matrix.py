@@ -123,7 +123,7 @@ PERSONAL_URLS = {
 }
 # Views whose ``pk`` is not their ``model`` (e.g. a create page under a parent record).
 PK_MODEL_OVERRIDES = {
-    "channels:check": "channels.channel",
+    "channels:check": "luoshi_channels.channel",
     "duty:item_create": "duty.dutylist",
     "notices:unit_channels": "units.unit",
     "notices:unit_channels_test": "units.unit",

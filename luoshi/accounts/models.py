@@ -142,7 +142,7 @@ UNTRACKED_FIELDS = frozenset({"last_login"})
 def _untracked_only(update_fields) -> bool:
     return (
         update_fields is not None
-        and 0 < len(update_fields)
+        and len(update_fields) > 0
         and set(update_fields) <= UNTRACKED_FIELDS
     )
 

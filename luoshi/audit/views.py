@@ -11,6 +11,7 @@ from luoshi.audit.tracking import is_logged
 from luoshi.core import errors
 from luoshi.core.filters import ScopedFilterSet, UnitFilter, date_range, parse_id
 from luoshi.core.forms import DateInput
+from luoshi.core.labels import current_label, label_aliases
 from luoshi.core.scope import is_scoped
 from luoshi.core.views import ScopedListView, perm_name
 
@@ -18,7 +19,9 @@ from luoshi.core.views import ScopedListView, perm_name
 class OperationLogFilter(ScopedFilterSet):
     """Search the log by object (type + name), person, unit (含下级) and date range."""
 
-    model_label = django_filters.ChoiceFilter(label=_("对象类型"), choices=[])
+    model_label = django_filters.ChoiceFilter(
+        label=_("对象类型"), choices=[], method="filter_model_label"
+    )
     q = django_filters.CharFilter(
         label=_("对象名称"), field_name="object_repr", lookup_expr="icontains"
     )
@@ -38,7 +41,11 @@ class OperationLogFilter(ScopedFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         labels = OperationLog.objects.order_by().values_list("model_label", "model_name")
-        self.filters["model_label"].extra["choices"] = sorted(set(labels.distinct()))
+        choices = {(current_label(label), name) for label, name in labels.distinct()}
+        self.filters["model_label"].extra["choices"] = sorted(choices)
+
+    def filter_model_label(self, queryset, name, value):
+        return queryset.filter(model_label__in=label_aliases(value))
 
     def filter_user(self, queryset, name, value):
         return queryset.filter(Q(user__username=value) | Q(user__full_name__icontains=value))
@@ -112,7 +119,7 @@ class ObjectLogView(OperationLogView):
 def logged_model(label: str):
     """The model ``label`` names if it has an operation log, else 404."""
     try:
-        model = apps.get_model(label)
+        model = apps.get_model(current_label(label))
     except (LookupError, ValueError):
         raise Http404 from None
     if not is_logged(model):

@@ -24,6 +24,7 @@ class ChannelType(DictionaryModel):
     """门户网站, 微信公众号, 微博, 抖音/视频号, 宣传栏/电子屏, 讲堂/场馆, 其他."""
 
     class Meta(DictionaryModel.Meta):
+        db_table = "channels_channeltype"  # the tables keep the names of the old app label
         verbose_name = verbose_name_plural = _("阵地类型")
 
 
@@ -81,10 +82,13 @@ class Channel(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     last_checked_on = models.DateField(_("最近检查"), null=True, blank=True, editable=False)
     next_check_due = models.DateField(_("下次检查"), null=True, blank=True, editable=False)
 
-    history = change_history("last_checked_on", "next_check_due")
+    history = change_history(
+        "last_checked_on", "next_check_due", table_name="channels_historicalchannel"
+    )
     detail_url_name = "channels:detail"
 
     class Meta:
+        db_table = "channels_channel"
         verbose_name = verbose_name_plural = _("阵地")
         ordering = ["unit__path", "channel_type__order", "name"]
         indexes = [models.Index(fields=["status", "next_check_due"])]
@@ -128,9 +132,10 @@ class ChannelCheck(UnitScopedModel, EvidencedModel):
     rectification = models.TextField(_("整改情况"), blank=True)
 
     frozen_with = "channel"  # final when the channel is closed
-    history = change_history()
+    history = change_history(table_name="channels_historicalchannelcheck")
 
     class Meta:
+        db_table = "channels_channelcheck"
         verbose_name = verbose_name_plural = _("阵地检查")
         ordering = ["-checked_on", "-id"]
 

@@ -9,28 +9,28 @@ CHANNEL_INCIDENT_GRANTS = registry.module_grants(
     "阵地与舆情",
     {
         "unit_admin": {
-            "channels.channel": EDIT,
-            "channels.channelcheck": EDIT,
+            "luoshi_channels.channel": EDIT,
+            "luoshi_channels.channelcheck": EDIT,
             "incidents.incident": EDIT,
         },
         "leader": {
-            "channels.channel": VIEW,
-            "channels.channelcheck": VIEW,
+            "luoshi_channels.channel": VIEW,
+            "luoshi_channels.channelcheck": VIEW,
             "incidents.incident": VIEW,
         },
         "clerk": {
-            "channels.channel": ["view", "add", "change"],
-            "channels.channelcheck": ["view", "add"],
+            "luoshi_channels.channel": ["view", "add", "change"],
+            "luoshi_channels.channelcheck": ["view", "add"],
             "incidents.incident": ["view", "add", "change"],
         },
         "reviewer": {
-            "channels.channel": VIEW,
-            "channels.channelcheck": VIEW,
+            "luoshi_channels.channel": VIEW,
+            "luoshi_channels.channelcheck": VIEW,
             "incidents.incident": VIEW,
         },
         "inspector": {
-            "channels.channel": VIEW,
-            "channels.channelcheck": ["view", "add"],
+            "luoshi_channels.channel": VIEW,
+            "luoshi_channels.channelcheck": ["view", "add"],
             "incidents.incident": VIEW,
         },
     },
@@ -46,5 +46,5 @@ CHANNEL_TYPES = [
     ("other", "其他"),
 ]
 
-registry.dictionary("channels.ChannelType", ("code", "name"), CHANNEL_TYPES)
+registry.dictionary("luoshi_channels.ChannelType", ("code", "name"), CHANNEL_TYPES)
 registry.demo_builder(20, "luoshi.channels.demo.ensure_channels")

@@ -4,7 +4,7 @@ from luoshi.channels.models import Channel, ChannelStatus
 from luoshi.core.workflow import Transition, Workflow
 
 CHANNEL_FLOW = Workflow(
-    "channels.channel",
+    "luoshi_channels.channel",
     states=ChannelStatus,
     model=Channel,
     frozen=[ChannelStatus.CLOSED],
@@ -14,7 +14,7 @@ CHANNEL_FLOW = Workflow(
             _("关闭阵地"),
             source=ChannelStatus.ACTIVE,
             target=ChannelStatus.CLOSED,
-            permission="channels.change_channel",
+            permission="luoshi_channels.change_channel",
             comment_required=True,
             confirm=_("关闭后该阵地停止使用，不能重新开启，也不能再登记检查；确定关闭吗？"),
         ),

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from luoshi.core import rollups, signals, todo  # noqa: F401
+        from luoshi.core import labels, rollups, signals, todo  # noqa: F401
 
         rollups.connect()
 

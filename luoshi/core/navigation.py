@@ -53,7 +53,7 @@ MENU = _menu(
     MenuItem(_("报送计划"), "tasks:schedules", "tasks.view_reportingschedule", "calendar-check"),
     MenuItem(_("统计报表"), "statforms:forms", "statforms.view_statform", "table"),
     MenuGroup(_("阵地与舆情"), "broadcast"),
-    MenuItem(_("阵地管理"), "channels:list", "channels.view_channel", "broadcast-pin"),
+    MenuItem(_("阵地管理"), "channels:list", "luoshi_channels.view_channel", "broadcast-pin"),
     MenuItem(_("舆情事件处置"), "incidents:list", "incidents.view_incident", "megaphone"),
     MenuGroup(_("备案与三审"), "clipboard-check"),
     MenuItem(_("讲座论坛备案"), "events:list", "events.view_eventfiling", "mic"),

@@ -263,3 +263,25 @@ def page_of_assignment(assignment) -> str | None:
         if url:
             return url
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored labels: columns that keep model labels in their text, rewritten by
+# ``manage.py rename_app_labels`` when an app label changes (``luoshi.core.labels``).
+
+
+@dataclass(frozen=True)
+class StoredLabel:
+    """``field`` of ``model`` ("app_label.ModelName") holds a label: the whole value
+    ("label": ``app_label.model``) or its middle part ("key": ``<deployment>:<label>:<id>``)."""
+
+    model: str
+    field: str
+    kind: str = "label"
+
+
+STORED_LABELS: list[StoredLabel] = [StoredLabel("core.WorkflowStep", "workflow")]
+
+
+def stored_label(model: str, field: str, kind: str = "label") -> None:
+    _add_once(STORED_LABELS, StoredLabel(model, field, kind))

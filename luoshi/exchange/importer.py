@@ -30,7 +30,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 
-from luoshi.core import parameters
+from luoshi.core import parameters, registry
+from luoshi.core.labels import current_app_label, current_key, current_label, label_aliases
 from luoshi.exchange.export import FORMAT, VERSION
 from luoshi.exchange.models import Deployment, ImportedObject
 from luoshi.exchange.registry import BY_LABEL, ENTRIES, exported_fields, m2m_fields, reference_key
@@ -333,6 +334,53 @@ def _load_json(package, name):
 # --------------------------------------------------------------------------- importing
 
 
+def _member(package, label: str) -> str | None:
+    """The package member of ``label``'s rows (a package made before the app label was
+    renamed names it by the old label: ``luoshi.core.labels``)."""
+    names = [f"records/{alias}.json" for alias in label_aliases(label)]
+    return next((name for name in names if name in package), None)
+
+
+def _current(entry, f, value):
+    """``value`` of field ``f`` with the labels it names made current: row keys, content
+    types and the fields that store labels (``registry.stored_label``)."""
+    if isinstance(value, str) and (
+        (entry.attached and f.name == "object_id")
+        or (f.is_relation and f.related_model._meta.label_lower in BY_LABEL)
+    ):
+        return current_key(value)
+    if f.is_relation and f.related_model is ContentType and isinstance(value, list) and value:
+        return [current_app_label(str(value[0])), *value[1:]]
+    for stored in registry.STORED_LABELS:
+        if (
+            isinstance(value, str)
+            and stored.field == f.name
+            and entry.label == stored.model.lower()
+        ):
+            return current_key(value) if stored.kind == "key" else current_label(value)
+    return value
+
+
+def _current_row(entry, row: dict) -> dict:
+    """A package row with the labels it names made current (``_current``)."""
+    fields = row.get("fields") if isinstance(row.get("fields"), dict) else {}
+    by_name = {f.name: f for f in exported_fields(entry.model)}
+    fields = {
+        name: _current(entry, by_name[name], value) if name in by_name else value
+        for name, value in fields.items()
+    }
+    links = row.get("m2m") if isinstance(row.get("m2m"), dict) else {}
+    links = {
+        name: [current_key(v) if isinstance(v, str) else v for v in values]
+        if isinstance(values, list)
+        else values
+        for name, values in links.items()
+    }
+    key = row.get("id", "")
+    key = current_key(key) if isinstance(key, str) else key
+    return {**row, "id": key, "fields": fields, "m2m": links}
+
+
 class _Refused(Exception):
     """A link of a row that may not be written (Chinese reason)."""
 
@@ -530,8 +578,8 @@ class _Importer:
         for done, entry in enumerate(ENTRIES):
             if progress is not None:
                 progress(done, len(ENTRIES))
-            member = f"records/{entry.label}.json"
-            if member not in self.package:
+            member = _member(self.package, entry.label)
+            if member is None:
                 continue
             rows = _load_json(self.package, member)
             for index, row in enumerate(rows, start=1):
@@ -616,6 +664,7 @@ class _Importer:
 
     def import_row(self, entry, member, index, row):
         model = entry.model
+        row = _current_row(entry, row) if isinstance(row, dict) else row
         key = row.get("id", "") if isinstance(row, dict) else ""
         if not isinstance(key, str) or key.split(":")[1:2] != [entry.label]:
             self.problem(member, index, "id", f"记录标识 {key!r} 无效")

@@ -25,3 +25,6 @@ registry.parameter(
         help=_("「导入数据包」页面接受的最大文件（nginx 的 client_max_body_size 也须够大）。"),
     )
 )
+
+# the row keys of imported packages name the model (rewritten when an app label changes)
+registry.stored_label("exchange.ImportedObject", "source_key", kind="key")

@@ -72,7 +72,7 @@ class Publication(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageMod
     title = models.CharField(_("标题"), max_length=200)
     # The unit's registered channel (阵地管理) the piece goes out on; its name is kept in
     # ``channel_name`` as it was when chosen (records from before the picker have only that).
-    channel = optional_fk("channels.Channel", _("发布阵地"), models.PROTECT)
+    channel = optional_fk("luoshi_channels.Channel", _("发布阵地"), models.PROTECT)
     channel_name = models.CharField(
         _("发布阵地名称"), max_length=100, help_text=_("如：区融媒体中心微信公众号")
     )

@@ -52,17 +52,8 @@ class ScreeningFilter(UnitSubtreeFilterSet):
         method="filter_found",
     )
     # the links of a campaign's figures: its deadline (排查活动的截止日期)
-    deadline_from = django_filters.DateFilter(
-        label=_("排查截止日期从"),
-        field_name="campaign__task__deadline",
-        lookup_expr="gte",
-        widget=DateInput(),
-    )
-    deadline_to = django_filters.DateFilter(
-        label=_("排查截止日期到"),
-        field_name="campaign__task__deadline",
-        lookup_expr="lte",
-        widget=DateInput(),
+    deadline_from, deadline_to = date_range(
+        "campaign__task__deadline", _("排查截止日期从"), _("排查截止日期到")
     )
 
     class Meta:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('channels', '0002_optimistic_version'),
+        ('luoshi_channels', '0002_optimistic_version'),
         ('publications', '0002_optimistic_version'),
     ]
 
@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalpublication',
             name='channel',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='channels.channel', verbose_name='发布阵地'),
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='luoshi_channels.channel', verbose_name='发布阵地'),
         ),
         migrations.AddField(
             model_name='publication',
             name='channel',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='channels.channel', verbose_name='发布阵地'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='luoshi_channels.channel', verbose_name='发布阵地'),
         ),
         migrations.AlterField(
             model_name='historicalpublication',
