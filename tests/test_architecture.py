@@ -190,7 +190,6 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "reports/rendering/official_html.py": 2,
     "reports/services.py": 1,
     "tasks/jobs.py": 2,
-    "tasks/metrics.py": 2,
 }
 
 

@@ -1,9 +1,10 @@
 """The left menu: modules and their pages, shown only with the permission they need."""
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -115,14 +116,21 @@ MENU = _menu(
 )
 
 
+@functools.cache
+def _address(url_name: str, script_prefix: str) -> str:
+    return reverse(url_name)
+
+
 def menu_for(user, current_path: str) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = []
+    prefix = get_script_prefix()
+    granted = _granted(user)
     for group in MENU:
         items = []
         for item in group.items:
-            if item.permission and not user.has_perm(item.permission):
+            if item.permission and not granted(item.permission):
                 continue
-            url = reverse(item.url_name)
+            url = _address(item.url_name, prefix)
             matches = current_path == url or (url != "/" and current_path.startswith(url))
             items.append({"label": item.label, "url": url, "icon": item.icon, "active": matches})
         if items:
@@ -135,3 +143,12 @@ def menu_for(user, current_path: str) -> list[dict[str, Any]]:
             item["active"] = item["active"] and len(item["url"]) == best
         shown["active"] = any(i["active"] for i in shown["items"])
     return groups
+
+
+def _granted(user):
+    """``user.has_perm`` for the menu's model permissions, the user's permissions read once:
+    an active superuser has them all; anyone else those their backends give."""
+    if user.is_active and user.is_superuser:
+        return lambda permission: True
+    permissions = user.get_all_permissions() if user.is_active else set()
+    return permissions.__contains__

@@ -4,11 +4,10 @@ from django.db.models import F, Q
 
 from luoshi.core.metrics import Metric, adding, date_params, dates_between
 from luoshi.core.rollups import Source
+from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, TaskAssignment
 
 
 def _assignments(params):
-    from luoshi.tasks.models import AssignmentStatus, TaskAssignment
-
     # a task withdrawn before anyone reported was never due
     assignments = TaskAssignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
     if params.get("schedule"):
@@ -32,8 +31,6 @@ def _period(params, start, end) -> dict:
 def _recipients(params):
     """Every assignment of one task (``task``), withdrawn or not (param ``status``: only
     those in that state)."""
-    from luoshi.tasks.models import TaskAssignment
-
     assignments = TaskAssignment.objects.all()
     for name in ("task", "status"):
         if params.get(name):
@@ -70,8 +67,6 @@ TASKS_ROLLUP = Source(
 
 
 def _open(params):
-    from luoshi.tasks.models import OPEN_STATUSES
-
     return _assignments(params).filter(status__in=OPEN_STATUSES)
 
 
