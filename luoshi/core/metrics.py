@@ -547,6 +547,30 @@ def of_object(key: str, *, user, params: dict, today: datetime.date | None = Non
     )[0]
 
 
+def breakdown_of_object(
+    key: str,
+    *,
+    user,
+    params: dict,
+    fields: tuple[str, ...],
+    cells: list[tuple] | tuple = (),
+    today: datetime.date | None = None,
+) -> dict:
+    """``breakdown`` over the rows of ONE object, as ``of_object`` counts them."""
+    return breakdown(
+        key,
+        user=user,
+        unit=None,
+        subtree=False,
+        fields=fields,
+        start=None,
+        end=None,
+        cells=cells,
+        params=params,
+        today=today,
+    )
+
+
 def _live_rows(plan: _Plan, user, unit) -> dict:
     """{branch path: row}: ONE ``GROUP BY`` over the subtree by direct child path prefix
     (the unit's own records form the group of its own path)."""

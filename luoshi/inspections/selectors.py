@@ -108,16 +108,12 @@ def plan_figures(plan: InspectionPlan, user, units, today=None) -> dict[int, Fig
     cells = [(unit.pk,) for unit in units]
 
     def by_unit(key, **params):
-        return metrics.breakdown(
+        return metrics.breakdown_of_object(
             key,
             user=user,
-            unit=None,
-            subtree=False,
-            fields=("unit",),
-            start=None,
-            end=None,
-            cells=cells,
             params={"plan": plan.pk, **params},
+            fields=("unit",),
+            cells=cells,
             today=today,
         )
 

@@ -145,15 +145,8 @@ def aggregate(form_task: FormTask, user) -> Aggregate:
     _unit_rates(fields, lines)
     previous = previous_task(form_task)
     _flag(fields, lines, _previous_numbers(previous))
-    figures = metrics.breakdown(
-        "statform_received",
-        user=user,
-        unit=None,
-        subtree=False,
-        fields=("field_code",),
-        start=None,
-        end=None,
-        params={"form_task": form_task.pk},
+    figures = metrics.breakdown_of_object(
+        "statform_received", user=user, params={"form_task": form_task.pk}, fields=("field_code",)
     )
     sums, averages = _totals(fields, lines, {code: v for (code,), v in figures.items()})
     urls = [figures[(item.code,)].url if (item.code,) in figures else "" for item in fields]

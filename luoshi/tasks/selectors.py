@@ -90,16 +90,12 @@ def overview(task: Task, user, today: datetime.date | None = None, *, rows: bool
     ``rows=False`` leaves the per-unit rows out (the page shows them a page at a time, the
     export wants them all)."""
     one = {"task": task.pk}
-    by_status = metrics.breakdown(
+    by_status = metrics.breakdown_of_object(
         "task_recipients",
         user=user,
-        unit=None,
-        subtree=False,
-        fields=("status",),
-        start=None,
-        end=None,
-        cells=[(status,) for status in AssignmentStatus.values],
         params=one,
+        fields=("status",),
+        cells=[(status,) for status in AssignmentStatus.values],
         today=today,
     )
     return {
