@@ -152,7 +152,7 @@ def test_forbidden_steps_are_refused_server_side(client, tree, users, root_revie
     refused(post_decide(client, own), own, EventStatus.DRAFT, "当前状态为「草稿」")  # not yet
     services.submit(event=own, user=organizer)
     own.refresh_from_db()
-    refused(post_decide(client, own), own, EventStatus.REVIEWING, "不能审核本人填报的备案")
+    refused(post_decide(client, own), own, EventStatus.REVIEWING, "本事项由您填报，按职责分离")
 
     event = make_event(tree.own, users.clerk)
     services.submit(event=event, user=users.clerk)

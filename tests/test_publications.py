@@ -122,7 +122,7 @@ def test_forbidden_steps_are_refused_through_the_urls(client, tree, users, revie
     own = make_item(tree.own, author)
     services.submit(item=own, user=author)
     client.force_login(author)
-    refused(post_review(client, own, "first"), own, S.FIRST, "不能审核本人起草的稿件")
+    refused(post_review(client, own, "first"), own, S.FIRST, "本事项由您起草，按职责分离")
 
     item = make_item(tree.own, users.clerk)
     services.submit(item=item, user=users.clerk)

@@ -33,7 +33,8 @@ Two more rules live here, so that no module re-implements them:
 * **Separation of duties** (``separations=[Separation(...)]``): a duty is the steps taken
   while the record is in some states (复核 = the steps taken while 复核中); the actor of one
   duty may not take another duty of the same record (optionally not the same duty twice,
-  optionally counting only since the round began). Read from the ``WorkflowStep`` history.
+  optionally counting only since the round began). Read from the ``WorkflowStep`` history;
+  the record's writer (``authors=("author", "created_by")``) takes none of its duties.
 """
 
 from __future__ import annotations
@@ -93,15 +94,23 @@ class Transition:
         return True
 
     def check(self, user, obj) -> None:
-        """Raise ``WorkflowError`` if ``user`` may not take this step on ``obj``.
+        """Raise ``WorkflowError`` if ``user`` may not take this step on ``obj``."""
+        self.check_permission(user)
+        self.check_rule(user, obj)
 
-        ``allowed`` may return False (the generic refusal) or raise ``WorkflowError`` with
-        a precise reason (e.g. 「不能审核本人起草的稿件」)."""
-        refusal = _("您无权执行「%(step)s」。") % {"step": self.label}
+    def check_permission(self, user) -> None:
         if self.permission and not user.has_perm(self.permission):
-            raise WorkflowError(refusal)
+            raise WorkflowError(self.refusal)
+
+    def check_rule(self, user, obj) -> None:
+        """``allowed`` may return False (the generic refusal) or raise ``WorkflowError`` with
+        a precise reason (e.g. 「「初审」须由……的审核员办理」)."""
         if self.allowed is not None and not self.allowed(user, obj):
-            raise WorkflowError(refusal)
+            raise WorkflowError(self.refusal)
+
+    @property
+    def refusal(self) -> str:
+        return _("您无权执行「%(step)s」。") % {"step": self.label}
 
 
 def taken_by(permission: str | None = None, allowed: Callable | None = None):
@@ -140,11 +149,15 @@ class Separation:
     of one duty may not take a step of another. ``repeat=False``: nor two steps of the same
     duty (a review chain whose state repeats). ``since``: only the steps after the latest
     step of that transition count (the current round, e.g. since the last 提交审核).
+    ``authors``: the record's fields naming who wrote it (e.g. ``("author", "created_by")``),
+    a duty called ``authored`` (起草, 填报): its writer takes none of ``duties``, ever.
     """
 
     duties: Mapping[str, Iterable[str]]
     repeat: bool = True
     since: str | None = None
+    authors: tuple[str, ...] = ()
+    authored: str = gettext_lazy("起草")
     # A separation a deployment may switch off: in force only while this name is listed in
     # ``settings.SEPARATION_OF_DUTIES`` (None: always in force).
     switch: str | None = None
@@ -159,6 +172,11 @@ class Separation:
     @property
     def states(self) -> set[str]:
         return {state for states in self.duties.values() for state in states}
+
+    def authors_of(self, obj) -> set[int]:
+        """Ids of the users who wrote ``obj`` (its ``authors`` fields that are set)."""
+        ids = {obj.serializable_value(name) for name in self.authors}
+        return ids - {None}
 
 
 class Workflow:
@@ -221,6 +239,7 @@ class Workflow:
             if rule.repeat:
                 steps = steps.exclude(from_state__in=rule.duties[duty])
             barred.update(steps.values_list("actor", flat=True))
+            barred.update(rule.authors_of(obj))
         return barred
 
     def check_separation(self, user, obj, state) -> None:
@@ -230,6 +249,11 @@ class Workflow:
             duty = rule.duty_of(state) if rule.in_force else None
             if duty is None:
                 continue
+            if user.pk in rule.authors_of(obj):
+                raise WorkflowError(
+                    _("本事项由您%(authored)s，按职责分离，您不能办理「%(duty)s」。")
+                    % {"authored": rule.authored, "duty": duty}
+                )
             taken_states = set(
                 self._counted_steps(obj, rule)
                 .filter(actor=user)
@@ -269,8 +293,10 @@ class Workflow:
                 _("当前状态为「%(state)s」，不能执行「%(step)s」。")
                 % {"state": self.state_label(current), "step": transition.label}
             )
-        transition.check(user, obj)
+        # the separation before the step's own rule: its refusal is the most specific
+        transition.check_permission(user)
         self.check_separation(user, obj, current)
+        transition.check_rule(user, obj)
         comment = (comment or "").strip()
         if transition.comment_required and not comment:
             raise WorkflowError(_("执行「%(step)s」须填写意见。") % {"step": transition.label})

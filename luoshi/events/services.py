@@ -111,7 +111,7 @@ def _notify_next(event):
     if review is None:
         return
     notify(
-        _reviewers(review).exclude(pk=event.created_by_id),
+        _reviewers(review).exclude(pk__in=EVENT_FLOW.barred_actors(event, event.status)),
         title=_("讲座论坛备案待审核：%(topic)s") % {"topic": event.topic},
         body=_("%(unit)s报送，待「%(step)s」。") % {"unit": event.unit.name, "step": review.label},
         url=event.get_absolute_url(),

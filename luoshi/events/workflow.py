@@ -21,8 +21,6 @@ def _may_review(user, event) -> bool:
     review = current_review(event).first()
     if review is None:
         raise WorkflowError(_("该备案没有待办的审核环节。"))
-    if user.pk == event.created_by_id:
-        raise WorkflowError(_("不能审核本人填报的备案。"))
     if user.unit_id != review.review_unit_id or not user.groups.filter(pk=review.role_id).exists():
         raise WorkflowError(
             _("「%(step)s」须由%(unit)s的%(role)s办理。")
@@ -64,8 +62,17 @@ EVENT_FLOW = Workflow(
     states=S,
     model=EventFiling,
     frozen=[S.HELD],
-    # Each step of the review chain by another person, within the current submission.
-    separations=[Separation({gettext_lazy("审核"): [S.REVIEWING]}, repeat=False, since="submit")],
+    # Never by the organizer who filed it, and each step of the review chain by another
+    # person, within the current submission.
+    separations=[
+        Separation(
+            {gettext_lazy("审核"): [S.REVIEWING]},
+            repeat=False,
+            since="submit",
+            authors=("created_by",),
+            authored=gettext_lazy("填报"),
+        )
+    ],
     transitions=[
         filer("submit", gettext_lazy("提交审核"), [S.DRAFT, S.REFUSED], S.REVIEWING),
         Transition(

@@ -50,19 +50,16 @@ def role_for_step(unit, state) -> Role:
 
 def eligible_reviewers(item, state):
     """Who may take step ``state`` of ``item`` (for notices): the role holders in the item's
-    unit or above, without the author or anyone who took another step of it."""
+    unit or above, without those separation of duties bars (the author, anyone who took
+    another step of it)."""
     from luoshi.publications.workflow import PUBLICATION_FLOW
 
     barred = PUBLICATION_FLOW.barred_actors(item, state)
-    return (
-        User.objects.filter(
-            is_active=True,
-            groups=role_for_step(item.unit, state),
-            unit__path__in=item.unit.lineage_paths,
-        )
-        .exclude(pk=item.author_id)
-        .exclude(pk__in=barred)
-    )
+    return User.objects.filter(
+        is_active=True,
+        groups=role_for_step(item.unit, state),
+        unit__path__in=item.unit.lineage_paths,
+    ).exclude(pk__in=barred)
 
 
 def publication_steps(item):

@@ -2,9 +2,9 @@
 the draft to its author (已退回) with comments, and the author resubmits.
 
 Separation of duties is enforced here, server-side, for every step: the author never
-reviews their own item, each step is taken by the role configured for it in the item's
-unit (or a unit above), and nobody takes two different review steps of the same item
-(read from the item's WorkflowStep history, across every round).
+reviews their own item and nobody takes two different review steps of the same item (the
+core ``Separation``, read from the item and its WorkflowStep history, across every round),
+and each step is taken by the role configured for it in the item's unit (or a unit above).
 """
 
 from django.utils.translation import gettext as _
@@ -32,8 +32,6 @@ def check_reviewer(user, item) -> bool:
     step = REVIEW_STEPS[state]
     if not user.has_perm(STEP_PERMISSION[state]):
         raise WorkflowError(_("您没有「%(step)s」权限。") % {"step": step})
-    if user.pk in (item.author_id, item.created_by_id):
-        raise WorkflowError(_("不能审核本人起草的稿件。"))
     role = role_for_step(item.unit, state)
     in_line = user.unit is not None and user.unit.path in item.unit.lineage_paths
     if not in_line or not user.groups.filter(pk=role.pk).exists():
@@ -68,8 +66,15 @@ PUBLICATION_FLOW = Workflow(
     states=PublicationStatus,
     model=Publication,
     frozen=[S.APPROVED, S.PUBLISHED],
-    # Nobody takes two different review steps of the same item, across every round.
-    separations=[Separation({REVIEW_STEPS[s]: [s] for s in REVIEW_STATES})],
+    # The author never reviews their own item, and nobody takes two different review steps
+    # of the same item, across every round.
+    separations=[
+        Separation(
+            {REVIEW_STEPS[s]: [s] for s in REVIEW_STATES},
+            authors=("author", "created_by"),
+            authored=gettext_lazy("起草"),
+        )
+    ],
     transitions=[
         author("submit", gettext_lazy("送审"), [S.DRAFT, S.RETURNED], S.FIRST),
         reviewer("pass_first", gettext_lazy("初审通过"), S.FIRST, S.SECOND),
