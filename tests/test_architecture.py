@@ -165,7 +165,6 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "duty/services.py": 2,
     "duty/workflow.py": 1,
     "events/metrics.py": 1,
-    "events/selectors.py": 1,
     "exchange/importer.py": 8,
     "exchange/management/commands/export_package.py": 2,
     "exchange/management/commands/import_package.py": 1,

@@ -6,7 +6,6 @@ import datetime
 from django.utils import timezone
 
 from luoshi.core.dates import on_local_days
-from luoshi.core.workflow import WorkflowStep
 from luoshi.events.models import EventFiling, EventRule, EventStatus, ReviewChain
 
 CALENDAR_STATES = (EventStatus.APPROVED, EventStatus.HELD)
@@ -36,14 +35,6 @@ def chain_for(unit):
 def rules_for(unit):
     """Active filing rules of ``unit`` and of every unit above it."""
     return EventRule.objects.filter(is_active=True, unit__path__in=unit.lineage_paths)
-
-
-def event_history(event):
-    from django.contrib.contenttypes.models import ContentType
-
-    return WorkflowStep.objects.filter(
-        content_type=ContentType.objects.get_for_model(EventFiling), object_id=event.pk
-    ).select_related("actor")
 
 
 def month_grid(user, year: int, month: int) -> list[list[dict]]:

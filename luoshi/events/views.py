@@ -127,7 +127,7 @@ class EventDetailView(EventPageMixin, ScopedDetailView):
         context.update(
             speakers=event.speakers.all(),
             reviews=event.reviews.select_related("role", "review_unit"),
-            steps=selectors.event_history(event),
+            steps=EVENT_FLOW.history(event),
             can_edit=event.status in services.EDITABLE
             and user.has_perm("events.change_eventfiling"),
             can_submit="submit" in available,

@@ -62,12 +62,6 @@ def eligible_reviewers(item, state):
     ).exclude(pk__in=barred)
 
 
-def publication_steps(item):
-    return WorkflowStep.objects.filter(
-        content_type=ContentType.objects.get_for_model(Publication), object_id=item.pk
-    ).select_related("actor")
-
-
 def with_full_review(queryset):
     """Annotate ``fully_reviewed``: 初审, 复审 and 终审 each signed in the item's history."""
     content_type = ContentType.objects.get_for_model(Publication)

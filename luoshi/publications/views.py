@@ -100,7 +100,7 @@ class PublicationDetailView(PublicationPageMixin, ScopedDetailView):
         item, user = self.object, self.request.user
         available = {t.name for t in PUBLICATION_FLOW.available(item, user)}
         context.update(
-            steps=selectors.publication_steps(item),
+            steps=PUBLICATION_FLOW.history(item),
             review_step=REVIEW_STEPS.get(item.status),
             can_edit=item.status in services.EDITABLE
             and user.has_perm("publications.change_publication"),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from luoshi.printing.documents.common import chinese_moment, person
 from luoshi.publications.models import REVIEW_STEPS, Publication
-from luoshi.publications.selectors import PASS_TRANSITIONS, publication_steps
+from luoshi.publications.selectors import PASS_TRANSITIONS
+from luoshi.publications.workflow import PUBLICATION_FLOW
 from luoshi.reports.document import Document, Table
 
 
 def _opinions(item: Publication) -> list[list[str]]:
     """The last pass of each of the three steps (a returned and resubmitted item shows the
     pass that let it through)."""
-    passes = {step.transition: step for step in publication_steps(item)}
+    passes = {step.transition: step for step in PUBLICATION_FLOW.history(item)}
     rows = []
     for label, transition in zip(REVIEW_STEPS.values(), PASS_TRANSITIONS, strict=True):
         step = passes.get(transition)
