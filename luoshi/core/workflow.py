@@ -48,6 +48,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -157,7 +158,7 @@ class Separation:
     repeat: bool = True
     since: str | None = None
     authors: tuple[str, ...] = ()
-    authored: str = gettext_lazy("起草")
+    authored: str | Promise = gettext_lazy("起草")
     # A separation a deployment may switch off: in force only while this name is listed in
     # ``settings.SEPARATION_OF_DUTIES`` (None: always in force).
     switch: str | None = None
