@@ -189,9 +189,17 @@ class ItemProgressSerializer(serializers.Serializer):
 
 
 class TaskSerializer(UnitOwned):
-    assignment_count = serializers.IntegerField(read_only=True)
-    submitted_count = serializers.IntegerField(read_only=True)
-    accepted_count = serializers.IntegerField(read_only=True)
+    # the task page's figures (``tasks.selectors.with_figures``): 接收单位 (withdrawn ones
+    # left out), 已提交 (awaiting review), 已采纳
+    assignment_count = serializers.IntegerField(
+        source="recipients.count", read_only=True, help_text=_("接收单位数（不含已撤回的）")
+    )
+    submitted_count = serializers.IntegerField(
+        source="submitted.count", read_only=True, help_text=_("已提交、待审核的单位数")
+    )
+    accepted_count = serializers.IntegerField(
+        source="accepted.count", read_only=True, help_text=_("已采纳的单位数")
+    )
 
     class Meta:
         model = Task

@@ -270,6 +270,14 @@ class TaskViewSet(ReadViewSet):
     def scoped(self):
         return task_selectors.tasks_for(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        """A page of tasks with their figures (the task page's, three queries a page)."""
+        page = super().paginate_queryset(queryset)
+        return None if page is None else task_selectors.with_figures(page, self.request.user)
+
+    def get_object(self):
+        return task_selectors.with_figures([super().get_object()], self.request.user)[0]
+
 
 class CanSubmit(BasePermission):
     def has_permission(self, request, view):

@@ -15,6 +15,8 @@ may open, ``Model.objects.for_user``):
         # the unit's direct child branches (and the unit itself) × periods, one GROUP BY
     of_object(key, user=, params={"task": id})                    -> Value
         # the rows of ONE object the params name (unit None, an open period: see below)
+    per_object(key, objects, user=, param="task")                 -> {pk: Value}
+        # ``of_object`` of each row of a list page, one GROUP BY for them all
 
 Definitions (docs/metrics.md has the table):
 - a count metric counts the records whose date falls in the period;
@@ -571,6 +573,52 @@ def breakdown_of_object(
     )
 
 
+def per_object(
+    key: str,
+    objects,
+    *,
+    user,
+    param: str,
+    params: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """{object pk: Value}: ``of_object`` of each of ``objects`` (a list page's rows, or their
+    pks), which ``param`` names (``task``, ``campaign``: a field of the metric's records
+    that its ``records`` also filter by), from ONE ``GROUP BY`` on that field over the rows
+    of every object at once. Each value equals ``of_object(key, params={param: pk, ...})``
+    and links to the list of exactly its records."""
+    shared = {name: v for name, v in (params or {}).items() if name != param}
+    plan = _plan(key, shared, [(None, None)], today)
+    pks = list(dict.fromkeys(getattr(obj, "pk", obj) for obj in objects))
+    rows: dict = {}
+    if pks:
+        queryset = _scoped(plan, user, None, False).filter(plan.where(), **{f"{param}__in": pks})
+        rows = _grouped_rows(plan, queryset, (param,))
+    return {
+        pk: _Plan(plan.metric, {**plan.params, param: pk}, plan.periods).value(
+            0, rows.get((pk,), {}), None, False
+        )
+        for pk in pks
+    }
+
+
+def _grouped_rows(plan: _Plan, queryset, fields: tuple[str, ...]) -> dict:
+    """{(value of each of ``fields``): row}: ONE ``GROUP BY`` on ``fields`` (and, for a
+    ``semi_join`` metric, its numerator's second one)."""
+
+    def grouped(rows, aggregates):
+        return {
+            tuple(row.pop(name) for name in fields): row
+            for row in rows.order_by().values(*fields).annotate(**aggregates)
+        }
+
+    found = grouped(queryset, plan.aggregates())
+    if plan.metric.semi_join:
+        for cell, row in grouped(plan.counted_rows(queryset), plan.numerators()).items():
+            found.setdefault(cell, {}).update(row)
+    return found
+
+
 def _live_rows(plan: _Plan, user, unit) -> dict:
     """{branch path: row}: ONE ``GROUP BY`` over the subtree by direct child path prefix
     (the unit's own records form the group of its own path)."""
@@ -763,10 +811,7 @@ def breakdown(
     opens exactly that cell's records."""
     plan = _plan(key, params, [(start, end)], today)
     queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
-    rows = {
-        tuple(row[name] for name in fields): row
-        for row in queryset.order_by().values(*fields).annotate(**plan.aggregates())
-    }
+    rows = _grouped_rows(plan, queryset, fields)
     result = {}
     for cell in [*cells, *(c for c in rows if c not in cells)]:
         named = {**plan.params, **dict(zip(fields, cell, strict=True))}

@@ -27,13 +27,15 @@ def _period(params, start, end) -> dict:
 
 def _points(params):
     """Risk points; params ``area``, ``level``: one cell of the heat map; ``campaign``: the
-    points registered by one screening campaign's self-checks."""
+    points registered by one screening campaign's self-checks; ``unit``: one unit's own."""
     points = RiskPoint.objects.all()
     for name in ("area", "level"):
         if params.get(name):
             points = points.filter(**{f"{name}_id": params[name]})
     if params.get("campaign"):
         points = points.filter(screening__campaign_id=params["campaign"])
+    if params.get("unit"):  # one unit's own (a row of a campaign's table)
+        points = points.filter(unit_id=params["unit"])
     return points
 
 
@@ -47,7 +49,10 @@ def _resolved(params):
 
 
 def _cell(params) -> dict:
-    return {name: params[name] for name in ("area", "level", "campaign") if params.get(name)}
+    query = {name: params[name] for name in ("area", "level", "campaign") if params.get(name)}
+    if params.get("unit"):
+        query.update(unit=params["unit"], unit_scope="own")
+    return query
 
 
 def _campaign_screenings(params):
@@ -134,7 +139,7 @@ METRICS = [
         in_period=_identified_by,
         list_url="risks:list",
         filters=_points_filters,
-        description="期末前识别的风险点，不论状态（参数 area、level：某领域、某等级；campaign：某专项排查登记的）",
+        description="期末前识别的风险点，不论状态（参数 area、level：某领域、某等级；campaign：某专项排查登记的；unit：某单位本级的）",
     ),
     Metric(
         key="campaign_screenings",

@@ -203,6 +203,9 @@ class CampaignPageMixin:
 class CampaignListView(CampaignPageMixin, ScopedListView):
     template_name = "risks/campaign_list.html"
 
+    def with_figures(self, rows):
+        return selectors.with_completion(rows, self.request.user)
+
 
 class CampaignCreateView(CampaignPageMixin, ScopedMixin, generic.FormView):
     action = "add"

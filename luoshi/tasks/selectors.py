@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
-
 from luoshi.accounts.models import User
 from luoshi.accounts.selectors import holders_of
 from luoshi.core import metrics
@@ -30,21 +28,28 @@ def tasks_for(user):
     return (
         Task.objects.for_user(user)
         .select_related("unit", "created_by", "schedule")
-        .annotate(
-            assignment_count=Count("assignments", distinct=True),
-            submitted_count=Count(
-                "assignments",
-                filter=Q(assignments__first_submitted_at__isnull=False),
-                distinct=True,
-            ),
-            accepted_count=Count(
-                "assignments",
-                filter=Q(assignments__status=AssignmentStatus.ACCEPTED),
-                distinct=True,
-            ),
-        )
         .order_by("-deadline", "-id")
     )
+
+
+def with_figures(tasks, user, today: datetime.date | None = None) -> list[Task]:
+    """``tasks`` (a page of a list, a chunk of its export) with the task page's figures on
+    each: ``recipients`` (接收单位, withdrawn ones left out), ``submitted`` (已提交, awaiting
+    review) and ``accepted`` (已采纳), each a metric ``Value`` linking to the assignments
+    it counts; three queries whatever the number of tasks (``metrics.per_object``)."""
+    tasks = list(tasks)
+
+    def per_task(key, **params):
+        return metrics.per_object(key, tasks, user=user, param="task", params=params, today=today)
+
+    recipients = per_task("tasks_assigned")
+    submitted = per_task("task_recipients", status=AssignmentStatus.SUBMITTED)
+    accepted = per_task("task_recipients", status=AssignmentStatus.ACCEPTED)
+    for task in tasks:
+        task.recipients = recipients[task.pk]
+        task.submitted = submitted[task.pk]
+        task.accepted = accepted[task.pk]
+    return tasks
 
 
 def schedules_for(user):

@@ -98,13 +98,16 @@ class TaskListView(ScopedListView):
         (gettext_lazy("发文单位"), lambda t: t.unit.name),
         (gettext_lazy("任务标题"), lambda t: t.title),
         (gettext_lazy("截止日期"), lambda t: t.deadline),
-        (gettext_lazy("接收单位数"), lambda t: t.assignment_count),
-        (gettext_lazy("已提交"), lambda t: t.submitted_count),
-        (gettext_lazy("已采纳"), lambda t: t.accepted_count),
+        (gettext_lazy("接收单位数"), lambda t: t.recipients.count),
+        (gettext_lazy("已提交"), lambda t: t.submitted.count),
+        (gettext_lazy("已采纳"), lambda t: t.accepted.count),
     ]
 
     def scoped_queryset(self):
         return selectors.tasks_for(self.request.user)
+
+    def with_figures(self, rows):
+        return selectors.with_figures(rows, self.request.user)
 
 
 class TaskPageMixin:
