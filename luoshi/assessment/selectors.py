@@ -84,8 +84,8 @@ def ranking(assessment: Assessment, pending_by=None) -> list[RankRow]:
             fields=("unit",),
             cells=[(pk,) for pk in rows],
         )
-        for pk, row in rows.items():
-            row.pending = pending[(pk,)]
+        for pk, target in rows.items():
+            target.pending = pending[(pk,)]
     for score in assessment.scores.order_by("unit__path", "order"):
         row = rows.get(score.unit_id)
         if row is None:
