@@ -150,7 +150,6 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "assessment/forms.py": 2,
     "assessment/services.py": 1,
     "assessment/views.py": 1,
-    "assessment/workflow.py": 1,
     "audit/signals.py": 1,
     "audit/views.py": 1,
     "core/background.py": 3,

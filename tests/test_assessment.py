@@ -2,6 +2,7 @@
 with reasons; idempotent recompute; publish freezes; scope; Excel export with the ranking."""
 
 import datetime
+import html
 from decimal import Decimal
 from io import BytesIO
 
@@ -437,3 +438,59 @@ def test_one_person_cannot_compute_review_and_publish(client, records, pack, use
     assert assessment.status == "published"
     actors = {s.transition: s.actor_id for s in ASSESSMENT.history(assessment)}
     assert len({actors["compute"], actors["review"], actors["publish"]}) == 3
+
+
+def _listed(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["paginator"].count
+
+
+def test_pending_figures_equal_the_scores_their_links_list(client, assessment, records, users):
+    """待评分 (the ``assessment_pending`` metric): on the page, for the assessment and each
+    unit, the count of the 考核得分 list its link opens — not another assessment's, not a
+    score given by hand, not an item 不考核."""
+    services.compute(assessment=assessment, user=users.admin)
+    other = services.create_assessment(
+        unit=records.root,
+        year=YEAR - 1,
+        pack=assessment.pack,
+        user=users.admin,
+        targets=[records.own],
+    )
+    services.compute(assessment=other, user=users.admin)
+    # scores no record measures (as an item without an automatic rule)
+    for scores, n in ((assessment.scores.filter(unit=records.own), 3), (other.scores.all(), 2)):
+        AssessmentScore.objects.filter(pk__in=[s.pk for s in scores[:n]]).update(auto_score=None)
+    AssessmentScore.objects.filter(
+        pk=assessment.scores.filter(unit=records.sibling).first().pk
+    ).update(auto_score=None)
+    waiting = list(assessment.scores.filter(auto_score__isnull=True, excluded=False))
+    assert len(waiting) == 4
+    first, second = waiting[0], waiting[1]
+    services.set_manual_score(score=first, value=first.points, reason="核实", user=users.inspector)
+    AssessmentScore.objects.filter(pk=second.pk).update(excluded=True)
+    expected = {
+        unit.pk: assessment.scores.filter(
+            unit=unit, auto_score__isnull=True, manual_score__isnull=True, excluded=False
+        ).count()
+        for unit in (records.own, records.sibling)
+    }
+
+    client.force_login(users.admin)
+    response = client.get(assessment.get_absolute_url())
+    page = response.content.decode()
+    pending = response.context["pending"]
+    assert pending.count == sum(expected.values()) == len(waiting) - 2
+    assert _listed(client, pending.url) == pending.count
+    assert html.escape(pending.url) in page
+    for row in response.context["rows"]:
+        assert row.pending.count == expected[row.unit.pk]
+        assert _listed(client, row.pending.url) == row.pending.count
+        if row.pending.count:
+            assert html.escape(row.pending.url) in page
+    # the publishing guard reads the same figure
+    _score_pending(assessment, users.inspector)
+    assert client.get(assessment.get_absolute_url()).context["pending"].count == 0
+    services.submit(assessment=assessment, user=users.admin)
+    services.review(assessment=assessment, user=users.inspector)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.core import metrics
 from luoshi.core.indicators import SYSTEM, measure
 from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
@@ -248,19 +249,18 @@ def test_rate_and_overdue(tree, users, setup, clerk):
     _closed(a, users, clerk)
     services.submit(item=b, user=clerk, response="已整改", files=[pdf_upload()])
     RectificationItem.objects.filter(pk=c.pk).update(deadline=today - datetime.timedelta(days=1))
-    items = RectificationItem.objects.all()
-    stats = selectors.stats_of(items, today)
-    assert (stats.total, stats.closed, stats.submitted, stats.open, stats.overdue) == (
-        4,
-        1,
-        1,
-        2,
-        1,
+    line = selectors.item_line(None, users.inspector, today)
+    assert (line["rate"].total, line["rate"].count, line["overdue"].count) == (4, 1, 1)
+    assert line["rate"].text == "25.0%"
+    by_status = metrics.breakdown_of_object(
+        "rectification_items", user=users.inspector, params={}, fields=("status",)
     )
-    assert stats.rate == 25.0
-    rows, total = selectors.summary_by_unit(selectors.items_for(users.inspector), tree.own)
-    assert total.total == 4 and total.overdue == 1
-    assert [(r["unit"], r["own"].total, r["subtree"].total) for r in rows] == [(tree.child, 4, 4)]
+    assert by_status[(RectificationStatus.SUBMITTED,)].count == 1
+    assert by_status[(RectificationStatus.PENDING,)].count == 2
+    summary = selectors.rectification_summary(users.inspector, tree.own, today)
+    assert summary["rate"].total == 4 and summary["overdue"].count == 1
+    rows = [(r.unit, r.rate.total, r.subtree_rate.total) for r in summary["rows"]]
+    assert rows == [(tree.child, 4, 4)]
 
 
 def test_summary_page_and_item_filter(client, tree, users, setup, clerk):
@@ -272,7 +272,7 @@ def test_summary_page_and_item_filter(client, tree, users, setup, clerk):
     _login(client, users.inspector)
     response = client.get(reverse("inspections:summary"), {"unit": tree.own.pk})
     assert response.status_code == 200
-    assert response.context["total"].overdue == 1
+    assert response.context["summary"]["overdue"].count == 1
     response = client.get(reverse("inspections:items"), {"overdue": "true"})
     assert list(response.context["object_list"]) == [item]
 

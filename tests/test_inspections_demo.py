@@ -3,9 +3,9 @@ the 区委宣传部's over the 阵地 of three other units (so that it has a 督
 
 import re
 
+from luoshi.core import metrics
 from luoshi.core.indicators import SYSTEM
 from luoshi.inspections.models import InspectionPlan, RectificationItem, RectificationStatus
-from luoshi.inspections.selectors import stats_of
 from luoshi.reports import engine
 from luoshi.reports.models import ReportKind
 from luoshi.units.models import Unit
@@ -19,8 +19,10 @@ def test_demo_inspection(demo_district):
     items = RectificationItem.objects.filter(finding__plan=plan)
     statuses = set(items.values_list("status", flat=True))
     assert statuses == set(RectificationStatus.values)
-    stats = stats_of(items, TODAY)
-    assert stats.total == 6 and stats.closed == 2 and stats.overdue == 1
+    one = {"user": SYSTEM, "params": {"plan": plan.pk}, "today": TODAY}
+    rate = metrics.of_object("rectification_rate", **one)
+    assert (rate.total, rate.count) == (6, 2)
+    assert metrics.of_object("rectifications_overdue", **one).count == 1
 
 
 def test_the_publicity_department_inspects_and_has_a_bulletin(demo_district):

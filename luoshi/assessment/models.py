@@ -11,6 +11,7 @@ scores (``selectors.ranking``); publishing freezes them.
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,17 @@ class ScoreSource(models.TextChoices):
     MANUAL = "manual", _("手工评分")
     PENDING = "pending", _("待手工评分")
     EXCLUDED = "excluded", _("不考核")
+
+
+def source_q(source: str) -> Q:
+    """The scores of one ``ScoreSource`` (as ``AssessmentScore.source`` reads each)."""
+    if source == ScoreSource.EXCLUDED:
+        return Q(excluded=True)
+    if source == ScoreSource.MANUAL:
+        return Q(excluded=False, manual_score__isnull=False)
+    if source == ScoreSource.AUTO:
+        return Q(excluded=False, manual_score__isnull=True, auto_score__isnull=False)
+    return Q(excluded=False, manual_score__isnull=True, auto_score__isnull=True)
 
 
 class AssessmentScore(VersionedModel, EvidencedModel):

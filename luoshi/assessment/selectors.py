@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from luoshi.assessment.models import Assessment, AssessmentScore
-from luoshi.core import parameters
+from luoshi.core import metrics, parameters
 from luoshi.units.models import Unit
 
 # The default of the 参数设置 parameter ``assessment_grades``, used when the pack has no
@@ -42,10 +42,10 @@ def grade_for(percent: Decimal, grades: list[dict]) -> tuple[str, str]:
     return grades[-1]["name"], "danger"
 
 
-def pending_count(assessment: Assessment) -> int:
-    return assessment.scores.filter(
-        excluded=False, auto_score__isnull=True, manual_score__isnull=True
-    ).count()
+def pending_of(assessment: Assessment, user) -> metrics.Value:
+    """待评分 of the assessment: the ``assessment_pending`` metric of its scores the user may
+    open, linking to them."""
+    return metrics.of_object("assessment_pending", user=user, params={"assessment": assessment.pk})
 
 
 @dataclass
@@ -54,7 +54,7 @@ class RankRow:
     total: Decimal = Decimal(0)
     full: Decimal = Decimal(0)
     manual: int = 0
-    pending: int = 0
+    pending: metrics.Value | None = None  # 待评分 of the unit (``ranking(pending_by=user)``)
     rank: int = 0
     grade: str = ""
     grade_css: str = ""
@@ -68,12 +68,24 @@ class RankRow:
         return (self.total * 100 / self.full).quantize(Decimal("0.01"))
 
 
-def ranking(assessment: Assessment) -> list[RankRow]:
+def ranking(assessment: Assessment, pending_by=None) -> list[RankRow]:
     """One row per target unit: total, full marks, % of full marks, rank and grade band.
-    Ranked by % of full marks (units may have items not assessed), then total."""
+    Ranked by % of full marks (units may have items not assessed), then total. With
+    ``pending_by`` (a user): each row's 待评分 too (``assessment_pending`` by unit, one
+    GROUP BY)."""
     rows: dict[int, RankRow] = {}
     for unit in assessment.targets.order_by("path"):
         rows[unit.pk] = RankRow(unit=unit)
+    if pending_by is not None:
+        pending = metrics.breakdown_of_object(
+            "assessment_pending",
+            user=pending_by,
+            params={"assessment": assessment.pk},
+            fields=("unit",),
+            cells=[(pk,) for pk in rows],
+        )
+        for pk, target in rows.items():
+            target.pending = pending[(pk,)]
     for score in assessment.scores.order_by("unit__path", "order"):
         row = rows.get(score.unit_id)
         if row is None:
@@ -86,8 +98,6 @@ def ranking(assessment: Assessment) -> list[RankRow]:
             row.total += score.score
         if score.manual_score is not None:
             row.manual += 1
-        elif score.auto_score is None:
-            row.pending += 1
     ordered = sorted(rows.values(), key=lambda r: (-r.percent, -r.total, r.unit.path))
     grades = grades_of(assessment)
     previous = None

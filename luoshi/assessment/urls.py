@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.ReturnView.as_view(), name="return"),
     path("<int:pk>/publish/", views.PublishView.as_view(), name="publish"),
     path("<int:pk>/units/<int:unit_pk>/", views.ScoreSheetView.as_view(), name="sheet"),
+    path("scores/", views.ScoreListView.as_view(), name="scores"),
     path("scores/<int:pk>/", views.ManualScoreView.as_view(), name="score"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from luoshi.assessment import selectors, services
+from luoshi.assessment.filters import ScoreFilter
 from luoshi.assessment.forms import AssessmentForm, CommentForm, ManualScoreForm
 from luoshi.assessment.models import Assessment, AssessmentScore
 from luoshi.assessment.workflow import ASSESSMENT
@@ -88,11 +89,11 @@ class AssessmentDetailView(AssessmentPageMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
-            rows=selectors.ranking(self.object),
+            rows=selectors.ranking(self.object, pending_by=user),
             grades=selectors.grades_of(self.object),
             steps={t.name: t for t in ASSESSMENT.available(self.object, user)},
             history=ASSESSMENT.history(self.object),
-            pending=selectors.pending_count(self.object),
+            pending=selectors.pending_of(self.object, user),
             comment_form=CommentForm(),
         )
         return context
@@ -224,6 +225,28 @@ class ScoreSheetView(AssessmentPageMixin, ScopedDetailView):
             and self.request.user.has_perm("assessment.score_assessment"),
         )
         return context
+
+
+class ScoreListView(ScopedListView):
+    """考核得分: the scores of the assessments the user may open (a 待评分 figure's list)."""
+
+    model = AssessmentScore
+    template_name = "assessment/score_list.html"
+    filterset_class = ScoreFilter
+    list_url_name = "assessment:list"
+    list_label = gettext_lazy("考核")
+    export_title = gettext_lazy("考核得分")
+    export_columns = [
+        (gettext_lazy("考核"), lambda s: s.assessment.name),
+        (gettext_lazy("被考核单位"), lambda s: s.unit.name),
+        (gettext_lazy("领域"), lambda s: s.area_name),
+        (gettext_lazy("考核指标"), lambda s: s.name),
+        (gettext_lazy("分值"), lambda s: s.points),
+        (gettext_lazy("得分"), lambda s: s.score),
+        (gettext_lazy("计分方式"), lambda s: s.source_label),
+    ]
+
+    readable = staticmethod(selectors.scores_for)
 
 
 class ManualScoreView(OptimisticEditMixin, ScopedMixin, generic.FormView):

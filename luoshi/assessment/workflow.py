@@ -15,15 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.assessment.models import Assessment, AssessmentStatus
+from luoshi.core import metrics
+from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError, taken_by
 
 S = AssessmentStatus
 
 
 def nothing_pending(user, assessment) -> bool:
-    from luoshi.assessment.selectors import pending_count
-
-    pending = pending_count(assessment)
+    """Every assessed score has a score (all of them, whoever publishes: ``SYSTEM``)."""
+    pending = metrics.of_object(
+        "assessment_pending", user=SYSTEM, params={"assessment": assessment.pk}
+    ).count
     if pending:
         raise WorkflowError(_("尚有 %(n)d 项指标待手工评分，评分完成后才能发布。") % {"n": pending})
     return True

@@ -445,6 +445,8 @@ def _rollup(plan: _Plan, user, unit, depth: int) -> rollups.Source | None:
     metric = plan.metric
     if metric.rollup is None or depth > rollups.DEPTH or not covers(user, unit):
         return None
+    if any(start is None or end is None for start, end in plan.periods):
+        return None  # an open period (the rows of a unit whatever the date): counted live
     asked = {k for k, v in plan.params.items() if v not in (None, "")}
     return metric.rollup if asked <= set(metric.rollup_params) else None
 
@@ -819,3 +821,51 @@ def breakdown(
             0, rows.get(cell, {}), unit, subtree
         )
     return result
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A unit as a value's links name it."""
+
+    pk: int
+
+
+def _add_row(into: dict, row: dict) -> None:
+    for name, number in row.items():
+        if number is not None:
+            into[name] = number if into.get(name) is None else into[name] + number
+
+
+def by_unit(
+    key: str,
+    *,
+    user,
+    unit,
+    start,
+    end,
+    units=(),
+    params: dict | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """{unit pk: (own Value, subtree Value)} for ``unit``, each of ``units`` (units of its
+    subtree: 0 when they have no records) and every unit of the subtree with records of its
+    own, from ONE live ``GROUP BY`` by unit (the records the user may open): a unit's subtree
+    value adds the groups of the units below it. Each link names its unit (仅本单位 or
+    含下级) — the 整改统计 page's own and subtree figures of every unit."""
+    plan = _plan(key, params, [(start, end)], today)
+    queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
+    spec = queryset.model.scope_spec
+    pk_name, path_name = spec.field("pk"), spec.field("path")
+    grouped = queryset.order_by().values(pk_name, path_name).annotate(**plan.aggregates())
+    own = {row.pop(path_name): (row.pop(pk_name), row) for row in grouped}
+    for shown in (unit, *units):
+        own.setdefault(shown.path, (shown.pk, {}))
+    below: dict = {}
+    for path, (_pk, row) in own.items():
+        for length in range(len(unit.path), len(path) + 1, unit.steplen):
+            if path[:length] in own:
+                _add_row(below.setdefault(path[:length], {}), row)
+    return {
+        pk: (plan.value(0, row, _Ref(pk), False), plan.value(0, below[path], _Ref(pk), True))
+        for path, (pk, row) in own.items()
+    }

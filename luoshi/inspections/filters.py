@@ -7,10 +7,12 @@ from luoshi.core.filters import ScopedFilterSet, UnitSubtreeFilterSet, YesNoFilt
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
     InspectionPlan,
+    InspectionResult,
     PlanStatus,
     RectificationItem,
     RectificationStatus,
 )
+from luoshi.units.models import Unit
 
 
 class ItemFilter(UnitSubtreeFilterSet):
@@ -34,6 +36,13 @@ class ItemFilter(UnitSubtreeFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
+        # An inspected unit outside the user's unit scope (seen from the inspecting side: the
+        # team, 业务指导) has its items listed, so a figure of it can name it too.
+        inspected = InspectionResult.objects.for_user(request.user).values("unit_id")
+        in_scope = self.filters["unit"].queryset.values("pk")
+        self.filters["unit"].queryset = Unit.objects.filter(
+            Q(pk__in=in_scope) | Q(pk__in=inspected)
+        )
 
     def filter_status(self, queryset, name, value):
         if value == "open":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -40,56 +40,71 @@ def items_for(user):
     )
 
 
-@dataclass
-class Stats:
-    """Rectification numbers of a set of items: rate = closed / all."""
-
-    total: int = 0
-    closed: int = 0
-    submitted: int = 0
-    open: int = 0
-    overdue: int = 0
-    by_status: dict = field(default_factory=dict)
-
-    @property
-    def rate(self) -> float | None:
-        return self.closed / self.total * 100 if self.total else None
-
-    def add(self, item: RectificationItem, today: datetime.date) -> None:
-        self.total += 1
-        self.by_status[item.status] = self.by_status.get(item.status, 0) + 1
-        if item.status == RectificationStatus.CLOSED:
-            self.closed += 1
-        elif item.status == RectificationStatus.SUBMITTED:
-            self.submitted += 1
-        else:
-            self.open += 1
-        if item.is_overdue(today):
-            self.overdue += 1
+# The item list's filters the line's figures answer (the others narrow the table only).
+LINE_FILTERS = {"unit", "unit_scope", "plan", "deadline_from", "deadline_to"}
 
 
-def stats_of(items, today: datetime.date | None = None) -> Stats:
-    today = today or timezone.localdate()
-    stats = Stats()
-    for item in items:
-        stats.add(item, today)
-    return stats
+def item_line(filterset, user, today: datetime.date | None = None) -> dict:
+    """The item list's line 「整改事项 n · 已销号 n · 逾期未整改 n · 整改完成率」: the metrics
+    ``rectification_rate`` and ``rectifications_overdue`` of the items the filter names by
+    unit (and scope), plan and deadlines — no unit: every item the user may open — each
+    number linking to exactly the items it counts. ``narrowed``: the table is narrowed
+    further (状态, 逾期, 未销号), which the line does not follow."""
+    data: dict = {}
+    if filterset is not None and filterset.is_bound:
+        filterset.form.is_valid()  # the list drops what does not validate; so does the line
+        data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "")}
+    unit = data.get("unit")
+    common = {
+        "user": user,
+        "unit": unit,
+        "subtree": unit is not None and data.get("unit_scope") != "own",
+        "start": data.get("deadline_from"),
+        "end": data.get("deadline_to"),
+        "params": {"plan": data["plan"].pk} if data.get("plan") else {},
+        "today": today,
+    }
+    return {
+        "rate": metrics.value("rectification_rate", **common),
+        "overdue": metrics.value("rectifications_overdue", **common),
+        "narrowed": bool(set(data) - LINE_FILTERS),
+    }
 
 
-def summary_by_unit(items, root, today: datetime.date | None = None):
-    """Per unit of ``root``'s subtree that has items: its own numbers, and the subtree's
-    (the unit and every unit below it). Returns (rows, subtree total)."""
-    today = today or timezone.localdate()
-    items = list(items.in_subtree(root).select_related("unit"))
-    units: OrderedDict[int, Unit] = OrderedDict()
-    for item in sorted(items, key=lambda i: i.unit.path):
-        units.setdefault(item.unit.pk, item.unit)
-    rows = []
-    for unit in units.values():
-        own = stats_of((i for i in items if i.unit_id == unit.pk), today)
-        below = stats_of((i for i in items if i.unit.path.startswith(unit.path)), today)
-        rows.append({"unit": unit, "own": own, "subtree": below})
-    return rows, stats_of(items, today)
+@dataclass(frozen=True)
+class UnitFigures:
+    """A unit's row of 整改统计: its own 整改完成率 (count 已销号, total 问题) and 逾期未整改,
+    and its subtree's 整改完成率."""
+
+    unit: Unit
+    rate: metrics.Value
+    overdue: metrics.Value
+    subtree_rate: metrics.Value
+
+
+def rectification_summary(user, root: Unit, today: datetime.date | None = None) -> dict:
+    """整改统计 of ``root``'s subtree, whatever the deadlines: a row per unit with items of
+    its own (the items the user may open) and the subtree's figures, each a metric
+    (``metrics.by_unit``: one GROUP BY per metric, whatever the number of units)."""
+    rate = metrics.by_unit("rectification_rate", user=user, unit=root, start=None, end=None)
+    units = list(
+        Unit.objects.filter(pk__in=[pk for pk, (own, _s) in rate.items() if own.total]).order_by(
+            "path"
+        )
+    )
+    overdue = metrics.by_unit(
+        "rectifications_overdue",
+        user=user,
+        unit=root,
+        start=None,
+        end=None,
+        units=units,
+        today=today,
+    )
+    rows = [
+        UnitFigures(unit, rate[unit.pk][0], overdue[unit.pk][0], rate[unit.pk][1]) for unit in units
+    ]
+    return {"rows": rows, "rate": rate[root.pk][1], "overdue": overdue[root.pk][1]}
 
 
 @dataclass(frozen=True)

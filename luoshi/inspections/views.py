@@ -317,7 +317,7 @@ class ItemListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stats"] = selectors.stats_of(self.object_list)
+        context["line"] = selectors.item_line(self.filterset, self.request.user)
         return context
 
 
@@ -377,8 +377,6 @@ class SummaryView(PermissionRequiredMixin, generic.TemplateView):
         user = self.request.user
         units = Unit.objects.for_user(user)
         root = unit_or_own(units, user, self.request.GET.get("unit"))
-        rows, total = ([], selectors.Stats())
-        if root is not None:
-            rows, total = selectors.summary_by_unit(selectors.items_for(user), root)
-        context.update(root=root, rows=rows, total=total, units=units.order_by("path"))
+        summary = selectors.rectification_summary(user, root) if root is not None else None
+        context.update(root=root, summary=summary, units=units.order_by("path"))
         return context

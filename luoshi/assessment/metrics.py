@@ -1,0 +1,59 @@
+"""待评分 (registered in AssessmentConfig.ready).
+
+A score is 待评分 when it is assessed (not 不考核) and has neither an automatic nor a manual
+score: publishing waits for it. Each number opens the 考核得分 list of exactly those scores.
+A score belongs to the period its assessment's year falls in.
+"""
+
+from django.db.models import Q
+
+from luoshi.assessment.models import AssessmentScore, ScoreSource, source_q
+from luoshi.core.metrics import Metric
+
+
+def _pending(params):
+    """The scores waiting for a manual score; ``assessment``: of one assessment; ``unit``:
+    of one target unit (its own)."""
+    scores = AssessmentScore.objects.filter(source_q(ScoreSource.PENDING))
+    if params.get("assessment"):
+        scores = scores.filter(assessment_id=params["assessment"])
+    if params.get("unit"):
+        scores = scores.filter(unit_id=params["unit"])
+    return scores
+
+
+def _in_years(start, end) -> Q:
+    """The assessments of the years the period touches (a bound of None: open)."""
+    bounds = {
+        "assessment__year__gte": start and start.year,
+        "assessment__year__lte": end and end.year,
+    }
+    return Q(**{name: year for name, year in bounds.items() if year is not None})
+
+
+def _filters(params, start, end) -> dict:
+    query = {"source": ScoreSource.PENDING.value}
+    if start is not None:
+        query["year_from"] = start.year
+    if end is not None:
+        query["year_to"] = end.year
+    if params.get("assessment"):
+        query["assessment"] = params["assessment"]
+    if params.get("unit"):
+        query["target"] = params["unit"]
+    return query
+
+
+METRICS = [
+    Metric(
+        key="assessment_pending",
+        label="待评分",
+        measure_word="项",
+        records=_pending,
+        in_period=_in_years,
+        list_url="assessment:scores",
+        filters=_filters,
+        description="考核年度在期内、需考核而尚无自动得分也无手工评分的考核指标（参数 "
+        "assessment：某次考核；unit：某被考核单位）",
+    ),
+]
