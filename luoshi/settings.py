@@ -545,6 +545,8 @@ PAGE_SIZE = 20
 # List pages count their rows up to this many ("超过 N 条" beyond): COUNT(*) over millions
 # of rows costs seconds. Filters narrow a list; the Excel export has every row.
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "100000"))
+# the standard widgets written in Python, not a template per <option> (core/form_rendering.py)
+FORM_RENDERER = "luoshi.core.form_rendering.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
