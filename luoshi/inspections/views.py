@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from luoshi.core.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    model_columns,
     safe_row,
     sheet_title,
     workbook_response,
@@ -72,13 +73,9 @@ class PlanListView(PlanPageMixin, ScopedListView):
     template_name = "inspections/plan_list.html"
     filterset_class = PlanFilter
     export_title = gettext_lazy("督查计划")
-    export_columns = [
-        (gettext_lazy("督查单位"), lambda p: p.unit.name),
-        (gettext_lazy("督查名称"), lambda p: p.title),
-        (gettext_lazy("开始日期"), lambda p: p.starts_on),
-        (gettext_lazy("结束日期"), lambda p: p.ends_on),
-        (gettext_lazy("状态"), lambda p: p.get_status_display()),
-    ]
+    export_columns = model_columns(
+        InspectionPlan, "unit title starts_on ends_on status", unit=gettext_lazy("督查单位")
+    )
 
 
 class PlanCreateView(PlanPageMixin, ScopedCreateView):
