@@ -113,6 +113,8 @@ def _column(model, name: str, override) -> tuple:
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a property, under the heading given
+        if override is None:
+            raise
         return override, lambda obj: getattr(obj, name)
     heading = override or field.verbose_name
     if field.get_internal_type() == "BooleanField":

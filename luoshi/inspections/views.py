@@ -289,18 +289,15 @@ class ResultRecordView(ScopedActionView):
 # Rectification items
 
 
-ITEM_COLUMNS = [
-    (gettext_lazy("督查计划"), lambda i: i.finding.result.plan.title),
-    (gettext_lazy("被督查单位"), lambda i: i.unit.name),
-    (gettext_lazy("检查内容"), lambda i: str(i.finding.line or "")),
-    (gettext_lazy("问题描述"), lambda i: i.finding.description),
-    (gettext_lazy("整改责任人"), lambda i: str(i.owner)),
-    (gettext_lazy("整改期限"), lambda i: i.deadline),
-    (gettext_lazy("状态"), lambda i: i.get_status_display()),
-    (gettext_lazy("逾期"), lambda i: _("是") if i.is_overdue() else ""),
-    (gettext_lazy("整改情况"), lambda i: i.response),
-    (gettext_lazy("销号时间"), lambda i: i.closed_at),
-]
+ITEM_COLUMNS = model_columns(
+    RectificationItem,
+    "plan unit line description owner deadline status is_overdue response closed_at",
+    plan=(gettext_lazy("督查计划"), lambda i: i.finding.result.plan.title),
+    unit=gettext_lazy("被督查单位"),
+    line=(gettext_lazy("检查内容"), lambda i: str(i.finding.line or "")),
+    description=(gettext_lazy("问题描述"), lambda i: i.finding.description),
+    is_overdue=(gettext_lazy("逾期"), lambda i: _("是") if i.is_overdue() else ""),
+)
 
 
 class ItemListView(ScopedListView):
