@@ -147,7 +147,7 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "accounts/otp.py": 3,
     "accounts/password_validation.py": 1,
     "accounts/plugin.py": 2,
-    "assessment/forms.py": 2,
+    "assessment/forms.py": 1,
     "assessment/services.py": 1,
     "assessment/views.py": 1,
     "audit/signals.py": 1,

@@ -312,3 +312,30 @@ def test_list_renders_with_filters(client, users, tree, query):
     make_channel(tree.own, users.clerk)
     client.force_login(users.unit_admin)
     assert client.get(reverse("channels:list") + query).status_code == 200
+
+
+def test_export_row_shows_labels_names_dates_and_blanks(client, users, tree):
+    """The columns come from the model's fields: a choice shows its label, a related record
+    its name, a date its date, an empty date nothing; the headings are the page's own."""
+    opened = TODAY - datetime.timedelta(days=400)
+    make_channel(tree.own, users.clerk, name="宣传部公众号", opened_on=opened)
+    client.force_login(users.clerk)
+    response = client.get(reverse("channels:list") + "?export=xlsx")
+    header, row = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert header[:10] == (
+        "单位",
+        "阵地类型",
+        "阵地名称",
+        "账号或地址",
+        "管理员",
+        "备案状态",
+        "备案号",
+        "开通日期",
+        "关闭日期",
+        "检查周期（月）",
+    )
+    assert header[12:] == ("检查逾期", "状态", "备注")
+    assert row[:3] == (tree.own.name, "微信公众号", "宣传部公众号")
+    assert row[4] == str(users.clerk) and row[5] == "无需备案"
+    assert row[7].date() == opened and row[8] is None and row[9] == 3
+    assert row[12:14] == ("逾期", "在用")

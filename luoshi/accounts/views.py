@@ -15,6 +15,7 @@ from luoshi.accounts.filters import PositionFilter, UserFilter
 from luoshi.accounts.models import AuthSource, ResponsibilityPosition, Role, User, UserSession
 from luoshi.audit.models import OperationLog
 from luoshi.audit.services import log_change
+from luoshi.core.excel import model_columns
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -155,15 +156,13 @@ class UserListView(UserPageMixin, ScopedListView):
     template_name = "accounts/user_list.html"
     filterset_class = UserFilter
     export_title = gettext_lazy("人员")
-    export_columns = [
-        (gettext_lazy("用户名"), lambda u: u.username),
-        (gettext_lazy("姓名"), lambda u: u.full_name),
-        (gettext_lazy("单位"), lambda u: u.unit.name if u.unit else ""),
-        (gettext_lazy("职务"), lambda u: u.title),
-        (gettext_lazy("角色"), lambda u: "、".join(g.name for g in u.groups.all())),
-        (gettext_lazy("联系电话"), lambda u: u.phone),
-        (gettext_lazy("启用"), lambda u: _("是") if u.is_active else _("否")),
-    ]
+    export_columns = model_columns(
+        User,
+        "username full_name unit title groups phone is_active",
+        unit=gettext_lazy("单位"),
+        is_active=gettext_lazy("启用"),
+        groups=(gettext_lazy("角色"), lambda u: "、".join(g.name for g in u.groups.all())),
+    )
 
 
 class UserCreateView(UserPageMixin, ScopedCreateView):
@@ -253,14 +252,11 @@ class PositionListView(PositionPageMixin, ScopedListView):
     template_name = "accounts/position_list.html"
     filterset_class = PositionFilter
     export_title = gettext_lazy("责任岗位")
-    export_columns = [
-        (gettext_lazy("年度"), lambda p: p.year),
-        (gettext_lazy("单位"), lambda p: p.unit.name),
-        (gettext_lazy("责任岗位"), lambda p: p.get_position_display()),
-        (gettext_lazy("人员"), lambda p: str(p.user)),
-        (gettext_lazy("职务"), lambda p: p.user.title),
-        (gettext_lazy("分管领域"), lambda p: p.duty),
-    ]
+    export_columns = model_columns(
+        ResponsibilityPosition,
+        "year unit position user title duty",
+        title=(gettext_lazy("职务"), lambda p: p.user.title),
+    )
 
 
 class PositionCreateView(PositionPageMixin, ScopedCreateView):

@@ -20,12 +20,11 @@ from luoshi.accounts.models import User
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
 from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, check_file
+from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin, perm_name
 from luoshi.units import importing as unit_importing
 from luoshi.units.importing import MAX_ERRORS_SHOWN
 from luoshi.units.models import Unit
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -67,23 +66,13 @@ TABLES = {
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Excel 文件"),
-        help_text=gettext_lazy("请使用下载的导入模板（.xlsx），最大 10 MB"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
+    file = ExcelFileField(help_text=gettext_lazy("请使用下载的导入模板（.xlsx），最大 10 MB"))
     duplicates = forms.ChoiceField(
         label=gettext_lazy("遇到重复"),
         choices=[(d.value, d.label) for d in (Duplicates.REFUSE, Duplicates.SKIP)],
         initial=Duplicates.REFUSE,
         help_text=gettext_lazy("编码（单位）或用户名（人员）已存在时"),
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件不能超过 10 MB"))
-        return uploaded
 
 
 class UserImportForm(ImportForm):

@@ -26,6 +26,12 @@ class UnitOwned(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
 
+def unit_record(names: str) -> list[str]:
+    """The fields of a unit's record: its id, its unit and the unit's name, then ``names``
+    (space-separated, in the order the API gives them)."""
+    return ["id", "unit", "unit_name", *names.split()]
+
+
 def status_label(source="get_status_display"):
     return serializers.CharField(source=source, read_only=True)
 
@@ -57,27 +63,11 @@ class LedgerRecordSerializer(UnitOwned):
 
     class Meta:
         model = LedgerRecord
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "activity_type",
-            "activity_type_name",
-            "date",
-            "title",
-            "expected_participants",
-            "actual_participants",
-            "audience_count",
-            "location",
-            "summary",
-            "outcome",
-            "tags",
-            "outlet_name",
-            "outlet_level",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ]
+        fields = unit_record(
+            "activity_type activity_type_name date title expected_participants"
+            " actual_participants audience_count location summary outcome tags outlet_name"
+            " outlet_level created_by created_at updated_at"
+        )
 
 
 class LedgerRecordCreateSerializer(serializers.Serializer):
@@ -115,25 +105,10 @@ class EvidenceSerializer(UnitOwned):
 
     class Meta:
         model = Evidence
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "owner_type",
-            "object_id",
-            "kind",
-            "title",
-            "original_name",
-            "content_type_detected",
-            "size",
-            "sha256",
-            "url",
-            "version",
-            "is_current",
-            "created_by",
-            "created_at",
-            "download_url",
-        ]
+        fields = unit_record(
+            "owner_type object_id kind title original_name content_type_detected size sha256"
+            " url version is_current created_by created_at download_url"
+        )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_download_url(self, evidence):
@@ -147,18 +122,7 @@ class DutyListSerializer(UnitOwned):
 
     class Meta:
         model = DutyList
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "year",
-            "pack",
-            "pack_code",
-            "status",
-            "status_label",
-            "signed_by",
-            "signed_at",
-        ]
+        fields = unit_record("year pack pack_code status status_label signed_by signed_at")
 
 
 class PeriodProgressSerializer(serializers.Serializer):
@@ -203,21 +167,10 @@ class TaskSerializer(UnitOwned):
 
     class Meta:
         model = Task
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "title",
-            "requirements",
-            "deadline",
-            "evidence_required",
-            "duty_item_code",
-            "period_key",
-            "assignment_count",
-            "submitted_count",
-            "accepted_count",
-            "created_at",
-        ]
+        fields = unit_record(
+            "title requirements deadline evidence_required duty_item_code period_key"
+            " assignment_count submitted_count accepted_count created_at"
+        )
 
 
 class TaskAssignmentSerializer(UnitOwned):
@@ -274,24 +227,11 @@ class ChannelSerializer(UnitOwned):
 
     class Meta:
         model = Channel
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "channel_type",
-            "name",
-            "account",
-            "administrator",
-            "filing_status",
-            "filing_number",
-            "opened_on",
-            "closed_on",
-            "check_interval_months",
-            "status",
-            "status_label",
-            "last_checked_on",
-            "next_check_due",
-        ]
+        fields = unit_record(
+            "channel_type name account administrator filing_status filing_number opened_on"
+            " closed_on check_interval_months status status_label last_checked_on"
+            " next_check_due"
+        )
 
 
 class EventFilingSerializer(UnitOwned):
@@ -299,25 +239,10 @@ class EventFilingSerializer(UnitOwned):
 
     class Meta:
         model = EventFiling
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "kind",
-            "topic",
-            "synopsis",
-            "start_at",
-            "end_at",
-            "venue",
-            "online_platform",
-            "expected_audience",
-            "status",
-            "status_label",
-            "submitted_at",
-            "approved_at",
-            "actual_audience",
-            "ledger_record",
-        ]
+        fields = unit_record(
+            "kind topic synopsis start_at end_at venue online_platform expected_audience"
+            " status status_label submitted_at approved_at actual_audience ledger_record"
+        )
 
 
 class PublicationSerializer(UnitOwned):
@@ -325,19 +250,9 @@ class PublicationSerializer(UnitOwned):
 
     class Meta:
         model = Publication
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "title",
-            "channel_name",
-            "author",
-            "status",
-            "status_label",
-            "submitted_at",
-            "published_url",
-            "published_at",
-        ]
+        fields = unit_record(
+            "title channel_name author status status_label submitted_at published_url published_at"
+        )
 
 
 class IncidentSerializer(UnitOwned):
@@ -346,24 +261,10 @@ class IncidentSerializer(UnitOwned):
 
     class Meta:
         model = Incident
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "title",
-            "discovered_at",
-            "platform",
-            "summary",
-            "source_url",
-            "level",
-            "responsible_unit",
-            "status",
-            "status_label",
-            "analyzed_at",
-            "handled_at",
-            "responded_at",
-            "closed_at",
-        ]
+        fields = unit_record(
+            "title discovered_at platform summary source_url level responsible_unit status"
+            " status_label analyzed_at handled_at responded_at closed_at"
+        )
 
 
 class RiskPointSerializer(UnitOwned):
@@ -373,21 +274,9 @@ class RiskPointSerializer(UnitOwned):
 
     class Meta:
         model = RiskPoint
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "area",
-            "level",
-            "description",
-            "cause",
-            "measures",
-            "owner",
-            "deadline",
-            "identified_on",
-            "status",
-            "status_label",
-        ]
+        fields = unit_record(
+            "area level description cause measures owner deadline identified_on status status_label"
+        )
 
 
 class InspectionPlanSerializer(UnitOwned):
@@ -395,17 +284,7 @@ class InspectionPlanSerializer(UnitOwned):
 
     class Meta:
         model = InspectionPlan
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "title",
-            "description",
-            "starts_on",
-            "ends_on",
-            "status",
-            "status_label",
-        ]
+        fields = unit_record("title description starts_on ends_on status status_label")
 
 
 class RectificationItemSerializer(UnitOwned):
@@ -416,22 +295,10 @@ class RectificationItemSerializer(UnitOwned):
 
     class Meta:
         model = RectificationItem
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "plan",
-            "finding",
-            "description",
-            "requirement",
-            "owner",
-            "deadline",
-            "status",
-            "status_label",
-            "response",
-            "submitted_at",
-            "closed_at",
-        ]
+        fields = unit_record(
+            "plan finding description requirement owner deadline status status_label response"
+            " submitted_at closed_at"
+        )
 
 
 class AssessmentSerializer(UnitOwned):
@@ -439,15 +306,4 @@ class AssessmentSerializer(UnitOwned):
 
     class Meta:
         model = Assessment
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "name",
-            "year",
-            "pack",
-            "status",
-            "status_label",
-            "computed_at",
-            "published_at",
-        ]
+        fields = unit_record("name year pack status status_label computed_at published_at")

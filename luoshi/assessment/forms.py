@@ -1,10 +1,9 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.assessment.models import Assessment
 from luoshi.core.forms import UserFormMixin
-from luoshi.duty.models import Pack
+from luoshi.duty.forms import offer_newest_packs
 
 
 class AssessmentForm(UserFormMixin, forms.ModelForm):
@@ -25,14 +24,7 @@ class AssessmentForm(UserFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from luoshi.duty.selectors import latest_packs
-
-        newest = [p.pk for p in latest_packs()]
-        self.fields["pack"].queryset = Pack.objects.filter(pk__in=newest)
-        if len(newest) == 1:
-            self.fields["pack"].initial = newest[0]
-        self.fields["year"].initial = timezone.localdate().year
-        self.fields["year"].min_value = 2000
+        offer_newest_packs(self.fields)
         self.fields["name"].required = False
         self.fields["targets"].required = False
         self.fields["targets"].initial = []

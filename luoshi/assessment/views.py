@@ -18,6 +18,7 @@ from luoshi.core.concurrency import OptimisticEditMixin
 from luoshi.core.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    model_columns,
     safe_row,
     sheet_title,
     workbook_response,
@@ -43,14 +44,9 @@ class AssessmentPageMixin:
 class AssessmentListView(AssessmentPageMixin, ScopedListView):
     template_name = "assessment/list.html"
     export_title = gettext_lazy("考核")
-    export_columns = [
-        (gettext_lazy("考核名称"), lambda a: a.name),
-        (gettext_lazy("年度"), lambda a: a.year),
-        (gettext_lazy("考核单位"), lambda a: a.unit.name),
-        (gettext_lazy("责任包"), lambda a: str(a.pack)),
-        (gettext_lazy("状态"), lambda a: a.get_status_display()),
-        (gettext_lazy("发布时间"), lambda a: a.published_at),
-    ]
+    export_columns = model_columns(
+        Assessment, "name year unit pack status published_at", unit=gettext_lazy("考核单位")
+    )
 
 
 class AssessmentCreateView(AssessmentPageMixin, ScopedCreateView):

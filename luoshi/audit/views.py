@@ -9,6 +9,7 @@ from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.audit.selectors import entries_of
 from luoshi.audit.tracking import is_logged
 from luoshi.core import errors
+from luoshi.core.excel import model_columns
 from luoshi.core.filters import ScopedFilterSet, UnitFilter, date_range, parse_id
 from luoshi.core.forms import DateInput
 from luoshi.core.labels import current_label, label_aliases
@@ -73,16 +74,12 @@ class OperationLogView(ScopedListView):
     template_name = "audit/operation_list.html"
     filterset_class = OperationLogFilter
     paginate_by = 50
-    export_columns = [
-        (_("时间"), lambda o: o.time),
-        (_("操作人"), lambda o: str(o.user or "")),
-        (_("操作"), lambda o: o.get_action_display()),
-        (_("对象类型"), lambda o: o.model_name),
-        (_("对象"), lambda o: o.object_repr),
-        (_("单位"), lambda o: str(o.unit or "")),
-        (_("记录"), lambda o: o.sentence),
-        (_("IP 地址"), lambda o: o.ip),
-    ]
+    export_columns = model_columns(
+        OperationLog,
+        "time user action model_name object_repr unit sentence ip",
+        model_name=_("对象类型"),
+        sentence=_("记录"),
+    )
 
     def scoped_queryset(self):
         """The entries of records in the reader's data scope (系统管理员: all)."""
@@ -141,13 +138,7 @@ class LoginLogView(ScopedListView):
     template_name = "audit/login_list.html"
     filterset_class = LoginLogFilter
     paginate_by = 50
-    export_columns = [
-        (_("时间"), lambda o: o.time),
-        (_("用户名"), lambda o: o.username),
-        (_("事件"), lambda o: o.get_event_display()),
-        (_("IP 地址"), lambda o: o.ip),
-        (_("浏览器"), lambda o: o.user_agent),
-    ]
+    export_columns = model_columns(LoginLog, "time username event ip user_agent")
 
     def scoped_queryset(self):
         return LoginLog.objects.all()

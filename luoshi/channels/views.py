@@ -10,6 +10,7 @@ from luoshi.channels.filters import ChannelFilter
 from luoshi.channels.forms import ChannelCheckForm, ChannelCloseForm, ChannelForm
 from luoshi.channels.models import Channel, ChannelCheck, ChannelStatus
 from luoshi.channels.workflow import CHANNEL_FLOW
+from luoshi.core.excel import model_columns
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -19,10 +20,6 @@ from luoshi.core.views import (
 )
 from luoshi.core.workflow import WorkflowError
 from luoshi.units.models import Unit
-
-
-def _date(value):
-    return value or ""
 
 
 class ChannelPageMixin:
@@ -38,23 +35,12 @@ class ChannelListView(ChannelPageMixin, ScopedListView):
     template_name = "channels/channel_list.html"
     filterset_class = ChannelFilter
     export_title = gettext_lazy("阵地台账")
-    export_columns = [
-        (gettext_lazy("单位"), lambda c: c.unit.name),
-        (gettext_lazy("阵地类型"), lambda c: c.channel_type.name),
-        (gettext_lazy("阵地名称"), lambda c: c.name),
-        (gettext_lazy("账号或地址"), lambda c: c.account),
-        (gettext_lazy("管理员"), lambda c: str(c.administrator)),
-        (gettext_lazy("备案状态"), lambda c: c.get_filing_status_display()),
-        (gettext_lazy("备案号"), lambda c: c.filing_number),
-        (gettext_lazy("开通日期"), lambda c: c.opened_on),
-        (gettext_lazy("关闭日期"), lambda c: _date(c.closed_on)),
-        (gettext_lazy("检查周期（月）"), lambda c: c.check_interval_months),
-        (gettext_lazy("最近检查"), lambda c: _date(c.last_checked_on)),
-        (gettext_lazy("下次检查"), lambda c: _date(c.next_check_due)),
-        (gettext_lazy("检查逾期"), lambda c: _("逾期") if c.is_overdue else ""),
-        (gettext_lazy("状态"), lambda c: c.get_status_display()),
-        (gettext_lazy("备注"), lambda c: c.notes),
-    ]
+    export_columns = model_columns(
+        Channel,
+        "unit channel_type name account administrator filing_status filing_number opened_on"
+        " closed_on check_interval_months last_checked_on next_check_due is_overdue status notes",
+        is_overdue=(gettext_lazy("检查逾期"), lambda c: _("逾期") if c.is_overdue else ""),
+    )
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -7,8 +7,10 @@ from io import BytesIO
 from urllib.parse import quote
 
 import xlsxwriter
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,3 +93,35 @@ def xlsx_response(filename: str, title: str, headers, rows, widths=None) -> Http
     buffer = BytesIO()
     write_xlsx(buffer, title, headers, rows, widths)
     return _attachment(buffer.getvalue(), filename)
+
+
+def model_columns(model, names: str, **overrides) -> list[tuple]:
+    """A list page's export columns ``[(heading, getter)]`` from its model's fields.
+
+    ``names`` lists the fields in column order, separated by spaces. A field's column is
+    headed by its ``verbose_name`` and shows a choice's label, a related record's text, 是 or 否
+    for a yes-or-no field, or the value itself (an empty one writes nothing). ``overrides`` gives, by name, a column
+    that no field states as is: a heading (the field's value under another heading) or a
+    ``(heading, getter)`` pair (a property, a figure, a related record's other field).
+    """
+    return [_column(model, name, overrides.get(name)) for name in names.split()]
+
+
+def _column(model, name: str, override) -> tuple:
+    if isinstance(override, tuple):
+        return override
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a property, under the heading given
+        if override is None:
+            raise
+        return override, lambda obj: getattr(obj, name)
+    heading = override or field.verbose_name
+    if field.get_internal_type() == "BooleanField":
+        return heading, lambda obj: _("是") if getattr(obj, name) else _("否")
+    if field.choices:
+        display = f"get_{name}_display"
+        return heading, lambda obj: getattr(obj, display)()
+    if field.is_relation:
+        return heading, lambda obj: str(getattr(obj, name) or "")
+    return heading, lambda obj: getattr(obj, name)

@@ -165,3 +165,20 @@ class YearField(forms.IntegerField):
         kwargs.setdefault("max_value", 2100)
         kwargs.setdefault("label", _("年度"))
         super().__init__(**kwargs)
+
+
+EXCEL_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class ExcelFileField(forms.FileField):
+    """An import's Excel file: an .xlsx of at most 10 MB (``EXCEL_MAX_UPLOAD_BYTES``)."""
+
+    def __init__(self, *, help_text, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+        super().__init__(label=_("Excel 文件"), help_text=help_text, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded and uploaded.size > EXCEL_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件不能超过 10 MB"))
+        return uploaded

@@ -189,6 +189,16 @@ def _member_count(base: int, year_offset: int, rng: random.Random) -> int:
 # ---------------------------------------------------------------------------------------------
 # What each kind of unit does in a year: activity type code -> number of records.
 
+# A Party committee's yearly routine: 中心组学习, 专题会议, 分析研判, 通报, 专题汇报, 述职.
+PARTY_ROUTINE = {
+    "study_group": 12,
+    "special_meeting": 2,
+    "analysis": 2,
+    "briefing": 2,
+    "report_up": 1,
+    "duty_report": 1,
+}
+
 SCHEDULE = {
     "root": {
         "study_group": 14,
@@ -201,12 +211,7 @@ SCHEDULE = {
         "training": 1,
     },
     "publicity": {
-        "study_group": 12,
-        "special_meeting": 2,
-        "analysis": 2,
-        "briefing": 2,
-        "report_up": 1,
-        "duty_report": 1,
+        **PARTY_ROUTINE,
         "outreach_talk": 8,
         "training": 3,
         "publicity": 18,
@@ -236,12 +241,7 @@ SCHEDULE = {
         "training": 2,
     },
     "town": {
-        "study_group": 12,
-        "special_meeting": 2,
-        "analysis": 2,
-        "briefing": 2,
-        "report_up": 1,
-        "duty_report": 1,
+        **PARTY_ROUTINE,
         "outreach_talk": 4,
         "civic_practice": 12,
         "volunteer": 3,

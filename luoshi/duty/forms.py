@@ -11,6 +11,19 @@ from luoshi.duty.periods import PeriodKind
 from luoshi.ledger.models import ActivityType
 
 
+def offer_newest_packs(fields) -> None:
+    """A form's ``pack`` and ``year`` (a duty list's, an assessment's): only the newest
+    version of each pack (preselected when there is one), this year to begin with."""
+    from luoshi.duty.selectors import latest_packs
+
+    newest = [p.pk for p in latest_packs()]
+    fields["pack"].queryset = Pack.objects.filter(pk__in=newest)
+    if len(newest) == 1:
+        fields["pack"].initial = newest[0]
+    fields["year"].initial = timezone.localdate().year
+    fields["year"].min_value = 2000
+
+
 class GenerateForm(UserFormMixin, forms.ModelForm):
     """Generate a unit's duty list of a year from (the newest version of) a pack."""
 
@@ -20,14 +33,7 @@ class GenerateForm(UserFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from luoshi.duty.selectors import latest_packs
-
-        newest = [p.pk for p in latest_packs()]
-        self.fields["pack"].queryset = Pack.objects.filter(pk__in=newest)
-        if len(newest) == 1:
-            self.fields["pack"].initial = newest[0]
-        self.fields["year"].initial = timezone.localdate().year
-        self.fields["year"].min_value = 2000
+        offer_newest_packs(self.fields)
 
     def validate_unique(self):  # an existing list is returned as it is (idempotent)
         pass

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from luoshi.core.excel import xlsx_response
+from luoshi.core.excel import model_columns, xlsx_response
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -46,14 +46,7 @@ class DutyListListView(DutyListPageMixin, ScopedListView):
     template_name = "duty/list_list.html"
     filterset_class = DutyListFilter
     export_title = gettext_lazy("责任清单")
-    export_columns = [
-        (gettext_lazy("单位"), lambda d: d.unit.name),
-        (gettext_lazy("年度"), lambda d: d.year),
-        (gettext_lazy("责任包"), lambda d: str(d.pack)),
-        (gettext_lazy("状态"), lambda d: d.get_status_display()),
-        (gettext_lazy("签署人"), lambda d: str(d.signed_by or "")),
-        (gettext_lazy("签署时间"), lambda d: d.signed_at),
-    ]
+    export_columns = model_columns(DutyList, "unit year pack status signed_by signed_at")
 
 
 class DutyListCreateView(DutyListPageMixin, ScopedCreateView):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from luoshi.core.excel import model_columns
 from luoshi.core.filters import year_month_from_query
 from luoshi.core.views import (
     ScopedActionView,
@@ -48,18 +49,18 @@ class EventListView(EventPageMixin, ScopedListView):
     template_name = "events/event_list.html"
     filterset_class = EventFilter
     export_title = gettext_lazy("讲座论坛备案")
-    export_columns = [
-        (gettext_lazy("主办单位"), lambda e: e.unit.name),
-        (gettext_lazy("类型"), lambda e: e.get_kind_display()),
-        (gettext_lazy("主题"), lambda e: e.topic),
-        (gettext_lazy("主讲人"), lambda e: "、".join(s.name for s in e.speakers.all())),
-        (gettext_lazy("开始时间"), lambda e: timezone.localtime(e.start_at).replace(tzinfo=None)),
-        (gettext_lazy("地点/平台"), lambda e: e.place),
-        (gettext_lazy("预计人数"), lambda e: e.expected_audience),
-        (gettext_lazy("实际人数"), lambda e: e.actual_audience),
-        (gettext_lazy("状态"), lambda e: e.get_status_display()),
-        (gettext_lazy("举办前已批准"), lambda e: _("是") if e.filed_in_time else _("否")),
-    ]
+    export_columns = model_columns(
+        EventFiling,
+        "unit kind topic speakers start_at place expected_audience actual_audience status"
+        " filed_in_time",
+        unit=gettext_lazy("主办单位"),
+        place=gettext_lazy("地点/平台"),
+        speakers=(gettext_lazy("主讲人"), lambda e: "、".join(s.name for s in e.speakers.all())),
+        filed_in_time=(
+            gettext_lazy("举办前已批准"),
+            lambda e: _("是") if e.filed_in_time else _("否"),
+        ),
+    )
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("speakers")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from luoshi.core.excel import model_columns
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -34,25 +35,18 @@ class IncidentListView(IncidentPageMixin, ScopedListView):
     template_name = "incidents/incident_list.html"
     filterset_class = IncidentFilter
     export_title = gettext_lazy("舆情事件处置台账")
-    export_columns = [
-        (gettext_lazy("登记单位"), lambda i: i.unit.name),
-        (gettext_lazy("责任单位"), lambda i: i.responsible_unit.name),
-        (gettext_lazy("事件标题"), lambda i: i.title),
-        (gettext_lazy("发现时间"), lambda i: i.discovered_at),
-        (gettext_lazy("出现平台"), lambda i: i.platform.name),
-        (gettext_lazy("事件等级"), lambda i: i.get_level_display()),
-        (gettext_lazy("事件概要"), lambda i: i.summary),
-        (gettext_lazy("来源链接"), lambda i: i.source_url),
-        (gettext_lazy("状态"), lambda i: i.get_status_display()),
-        (gettext_lazy("研判意见"), lambda i: i.analysis),
-        (gettext_lazy("处置措施"), lambda i: i.measures),
-        (gettext_lazy("回应内容"), lambda i: i.response_text),
-        (gettext_lazy("回应时间"), lambda i: i.responded_at),
-        (gettext_lazy("首次回应用时（小时）"), lambda i: hours(i.time_to_response)),
-        (gettext_lazy("办结情况"), lambda i: i.outcome),
-        (gettext_lazy("办结时间"), lambda i: i.closed_at),
-        (gettext_lazy("办结用时（小时）"), lambda i: hours(i.time_to_close)),
-    ]
+    export_columns = model_columns(
+        Incident,
+        "unit responsible_unit title discovered_at platform level summary source_url status"
+        " analysis measures response_text responded_at time_to_response outcome closed_at"
+        " time_to_close",
+        unit=gettext_lazy("登记单位"),
+        time_to_response=(
+            gettext_lazy("首次回应用时（小时）"),
+            lambda i: hours(i.time_to_response),
+        ),
+        time_to_close=(gettext_lazy("办结用时（小时）"), lambda i: hours(i.time_to_close)),
+    )
 
 
 class IncidentDetailView(IncidentPageMixin, ScopedDetailView):

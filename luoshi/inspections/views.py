@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from luoshi.core.excel import (
     HEADER_FILL,
     HEADER_FONT,
+    model_columns,
     safe_row,
     sheet_title,
     workbook_response,
@@ -72,13 +73,9 @@ class PlanListView(PlanPageMixin, ScopedListView):
     template_name = "inspections/plan_list.html"
     filterset_class = PlanFilter
     export_title = gettext_lazy("督查计划")
-    export_columns = [
-        (gettext_lazy("督查单位"), lambda p: p.unit.name),
-        (gettext_lazy("督查名称"), lambda p: p.title),
-        (gettext_lazy("开始日期"), lambda p: p.starts_on),
-        (gettext_lazy("结束日期"), lambda p: p.ends_on),
-        (gettext_lazy("状态"), lambda p: p.get_status_display()),
-    ]
+    export_columns = model_columns(
+        InspectionPlan, "unit title starts_on ends_on status", unit=gettext_lazy("督查单位")
+    )
 
 
 class PlanCreateView(PlanPageMixin, ScopedCreateView):
@@ -292,18 +289,15 @@ class ResultRecordView(ScopedActionView):
 # Rectification items
 
 
-ITEM_COLUMNS = [
-    (gettext_lazy("督查计划"), lambda i: i.finding.result.plan.title),
-    (gettext_lazy("被督查单位"), lambda i: i.unit.name),
-    (gettext_lazy("检查内容"), lambda i: str(i.finding.line or "")),
-    (gettext_lazy("问题描述"), lambda i: i.finding.description),
-    (gettext_lazy("整改责任人"), lambda i: str(i.owner)),
-    (gettext_lazy("整改期限"), lambda i: i.deadline),
-    (gettext_lazy("状态"), lambda i: i.get_status_display()),
-    (gettext_lazy("逾期"), lambda i: _("是") if i.is_overdue() else ""),
-    (gettext_lazy("整改情况"), lambda i: i.response),
-    (gettext_lazy("销号时间"), lambda i: i.closed_at),
-]
+ITEM_COLUMNS = model_columns(
+    RectificationItem,
+    "plan unit line description owner deadline status is_overdue response closed_at",
+    plan=(gettext_lazy("督查计划"), lambda i: i.finding.result.plan.title),
+    unit=gettext_lazy("被督查单位"),
+    line=(gettext_lazy("检查内容"), lambda i: str(i.finding.line or "")),
+    description=(gettext_lazy("问题描述"), lambda i: i.finding.description),
+    is_overdue=(gettext_lazy("逾期"), lambda i: _("是") if i.is_overdue() else ""),
+)
 
 
 class ItemListView(ScopedListView):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.core.forms import DateInput, UserFormMixin
 from luoshi.evidence.forms import EvidenceFilesField
 from luoshi.ledger import selectors
-from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.ledger.models import ENTRY_FIELDS, ActivityType, LedgerRecord
 
 
 class LedgerRecordForm(UserFormMixin, forms.ModelForm):
@@ -16,21 +16,7 @@ class LedgerRecordForm(UserFormMixin, forms.ModelForm):
 
     class Meta:
         model = LedgerRecord
-        fields = [
-            "unit",
-            "activity_type",
-            "date",
-            "title",
-            "expected_participants",
-            "actual_participants",
-            "audience_count",
-            "location",
-            "outlet_name",
-            "outlet_level",
-            "summary",
-            "outcome",
-            "tags",
-        ]
+        fields = ["unit", "activity_type", *ENTRY_FIELDS]
         widgets = {
             "date": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),

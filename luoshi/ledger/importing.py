@@ -23,24 +23,9 @@ from luoshi.core.excel_import import (
     build_template,
     read_rows,
 )
-from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.ledger.models import ENTRY_FIELDS, ActivityType, LedgerRecord, OutletLevel
 from luoshi.ledger.selectors import repeat_key
 from luoshi.units.models import Unit
-
-# Columns whose value goes to the model field of the same name (all but 单位编码).
-FIELD_KEYS = (
-    "date",
-    "title",
-    "expected_participants",
-    "actual_participants",
-    "audience_count",
-    "location",
-    "summary",
-    "outcome",
-    "tags",
-    "outlet_name",
-    "outlet_level",
-)
 
 
 def _max_length(name: str) -> int | None:
@@ -165,7 +150,7 @@ def import_records(
             unit=units[row["unit_code"]],
             activity_type=activity_type,
             created_by=user,
-            **{key: row.get(key, _empty(key)) for key in FIELD_KEYS},
+            **{key: row.get(key, _empty(key)) for key in ENTRY_FIELDS},  # each to its model field,
         )
         record._import_row = row.number
         errors += _model_errors(record, row.number, headers)

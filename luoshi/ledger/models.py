@@ -68,6 +68,23 @@ class OutletLevel(models.TextChoices):
     COUNTY = "county", _("区县级")
 
 
+# What a user states of a record beyond its unit and activity type, in the order the page's
+# form asks it: the form and the Excel import take these fields.
+ENTRY_FIELDS = [
+    "date",
+    "title",
+    "expected_participants",
+    "actual_participants",
+    "audience_count",
+    "location",
+    "outlet_name",
+    "outlet_level",
+    "summary",
+    "outcome",
+    "tags",
+]
+
+
 class LedgerRecord(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel):
     """One activity of a unit: a meeting, a study session, a talk, a published story..."""
 

@@ -2,6 +2,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core.excel import model_columns
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -39,23 +40,13 @@ class LedgerListView(LedgerPageMixin, ScopedListView):
         return paginator
 
     export_title = gettext_lazy("工作台账")
-    export_columns = [
-        (gettext_lazy("单位"), lambda r: r.unit.name),
-        (gettext_lazy("单位编码"), lambda r: r.unit.code),
-        (gettext_lazy("活动类型"), lambda r: r.activity_type.name),
-        (gettext_lazy("日期"), lambda r: r.date),
-        (gettext_lazy("标题"), lambda r: r.title),
-        (gettext_lazy("应到人数"), lambda r: r.expected_participants),
-        (gettext_lazy("实到人数"), lambda r: r.actual_participants),
-        (gettext_lazy("受众人数"), lambda r: r.audience_count),
-        (gettext_lazy("地点"), lambda r: r.location),
-        (gettext_lazy("媒体名称"), lambda r: r.outlet_name),
-        (gettext_lazy("媒体级别"), lambda r: r.get_outlet_level_display()),
-        (gettext_lazy("内容摘要"), lambda r: r.summary),
-        (gettext_lazy("成效"), lambda r: r.outcome),
-        (gettext_lazy("标签"), lambda r: r.tags),
-        (gettext_lazy("佐证"), lambda r: _("有") if r.has_evidence else _("无佐证")),
-    ]
+    export_columns = model_columns(
+        LedgerRecord,
+        "unit unit_code activity_type date title expected_participants actual_participants"
+        " audience_count location outlet_name outlet_level summary outcome tags has_evidence",
+        unit_code=(gettext_lazy("单位编码"), lambda r: r.unit.code),
+        has_evidence=(gettext_lazy("佐证"), lambda r: _("有") if r.has_evidence else _("无佐证")),
+    )
 
 
 class LedgerDetailView(LedgerPageMixin, ScopedDetailView):

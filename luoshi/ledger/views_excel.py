@@ -14,11 +14,11 @@ from luoshi.audit.signals import client_ip
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
 from luoshi.core.excel_import import DEFAULT_MAX_ROWS, check_file
+from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin
 from luoshi.ledger import importing
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ERRORS_SHOWN = importing.MAX_ERRORS_SHOWN
 
 
@@ -26,10 +26,8 @@ class LedgerImportForm(forms.Form):
     activity_type = forms.ModelChoiceField(
         label=gettext_lazy("活动类型"), queryset=ActivityType.objects.filter(is_active=True)
     )
-    file = forms.FileField(
-        label=gettext_lazy("Excel 文件"),
-        help_text=gettext_lazy("请使用下载的该活动类型导入模板（.xlsx），最大 10 MB"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    file = ExcelFileField(
+        help_text=gettext_lazy("请使用下载的该活动类型导入模板（.xlsx），最大 10 MB")
     )
 
     duplicates = forms.ChoiceField(
@@ -39,12 +37,6 @@ class LedgerImportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("同一单位、活动类型、日期和标题的记录已录入过时"),
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件不能超过 10 MB"))
-        return uploaded
 
 
 class LedgerTemplateView(ScopedMixin, View):

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core.excel import model_columns
 from luoshi.core.views import (
     RefusalOnFormMixin,
     ScopedActionView,
@@ -38,18 +39,15 @@ class PublicationListView(PublicationPageMixin, ScopedListView):
     template_name = "publications/publication_list.html"
     filterset_class = PublicationFilter
     export_title = gettext_lazy("信息发布三审")
-    export_columns = [
-        (gettext_lazy("单位"), lambda p: p.unit.name),
-        (gettext_lazy("标题"), lambda p: p.title),
-        (gettext_lazy("发布阵地"), lambda p: p.channel_name),
-        (gettext_lazy("作者"), lambda p: str(p.author)),
-        (gettext_lazy("状态"), lambda p: p.get_status_display()),
-        (gettext_lazy("发布链接"), lambda p: p.published_url),
-        (
+    export_columns = model_columns(
+        Publication,
+        "unit title channel_name author status published_url published_at",
+        channel_name=gettext_lazy("发布阵地"),
+        published_at=(
             gettext_lazy("发布时间"),
             lambda p: p.published_at and p.published_at.replace(tzinfo=None),
         ),
-    ]
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

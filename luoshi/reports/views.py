@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from luoshi.core.excel import model_columns
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -34,13 +35,7 @@ class ReportListView(ReportPageMixin, ScopedListView):
     template_name = "reports/report_list.html"
     filterset_class = ReportFilter
     export_title = gettext_lazy("报告")
-    export_columns = [
-        (gettext_lazy("标题"), lambda r: r.title),
-        (gettext_lazy("单位"), lambda r: r.unit.name),
-        (gettext_lazy("年度"), lambda r: r.year),
-        (gettext_lazy("报告类型"), lambda r: r.get_kind_display()),
-        (gettext_lazy("状态"), lambda r: r.get_status_display()),
-    ]
+    export_columns = model_columns(Report, "title unit year kind status")
 
     def scoped_queryset(self):
         return selectors.reports_for(self.request.user)

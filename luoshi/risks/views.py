@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from luoshi.core.excel import model_columns
 from luoshi.core.filters import parse_id, unit_or_own
 from luoshi.core.views import (
     RefusalOnFormMixin,
@@ -55,19 +56,12 @@ class RiskListView(RiskPageMixin, ScopedListView):
     template_name = "risks/risk_list.html"
     filterset_class = RiskFilter
     export_title = gettext_lazy("风险点台账")
-    export_columns = [
-        (gettext_lazy("单位"), lambda r: r.unit.name),
-        (gettext_lazy("风险领域"), lambda r: r.area.name),
-        (gettext_lazy("风险等级"), lambda r: r.level.name),
-        (gettext_lazy("风险点描述"), lambda r: r.description),
-        (gettext_lazy("风险成因"), lambda r: r.cause),
-        (gettext_lazy("防控措施"), lambda r: r.measures),
-        (gettext_lazy("责任人"), lambda r: str(r.owner or "")),
-        (gettext_lazy("时限"), lambda r: r.deadline),
-        (gettext_lazy("识别日期"), lambda r: r.identified_on),
-        (gettext_lazy("状态"), lambda r: r.get_status_display()),
-        (gettext_lazy("来源排查"), lambda r: r.screening.title if r.screening else ""),
-    ]
+    export_columns = model_columns(
+        RiskPoint,
+        "unit area level description cause measures owner deadline identified_on status screening",
+        deadline=gettext_lazy("时限"),
+        screening=(gettext_lazy("来源排查"), lambda r: r.screening.title if r.screening else ""),
+    )
 
 
 class RiskDetailView(RiskPageMixin, ScopedDetailView):
@@ -258,14 +252,19 @@ class ScreeningListView(ScreeningPageMixin, ScopedListView):
     template_name = "risks/screening_list.html"
     filterset_class = ScreeningFilter
     export_title = gettext_lazy("风险排查")
-    export_columns = [
-        (gettext_lazy("单位"), lambda s: s.unit.name),
-        (gettext_lazy("排查名称"), lambda s: s.title),
-        (gettext_lazy("来源"), lambda s: _("上级部署") if s.campaign_id else _("自行排查")),
-        (gettext_lazy("完成时间"), lambda s: s.completed_at),
-        (gettext_lazy("未发现风险点"), lambda s: _("是") if s.no_risk_declared else ""),
-        (gettext_lazy("说明理由"), lambda s: s.no_risk_reason),
-    ]
+    export_columns = model_columns(
+        Screening,
+        "unit title campaign completed_at no_risk_declared no_risk_reason",
+        campaign=(
+            gettext_lazy("来源"),
+            lambda s: _("上级部署") if s.campaign_id else _("自行排查"),
+        ),
+        no_risk_declared=(
+            gettext_lazy("未发现风险点"),
+            lambda s: _("是") if s.no_risk_declared else "",
+        ),
+        no_risk_reason=gettext_lazy("说明理由"),
+    )
 
 
 class ScreeningCreateView(ScreeningPageMixin, ScopedCreateView):
@@ -355,13 +354,7 @@ class MeetingPageMixin:
 class MeetingListView(MeetingPageMixin, ScopedListView):
     template_name = "risks/meeting_list.html"
     export_title = gettext_lazy("分析研判会议")
-    export_columns = [
-        (gettext_lazy("单位"), lambda m: m.unit.name),
-        (gettext_lazy("会议日期"), lambda m: m.date),
-        (gettext_lazy("会议名称"), lambda m: m.title),
-        (gettext_lazy("参会人员"), lambda m: m.attendees),
-        (gettext_lazy("研判结论与工作安排"), lambda m: m.conclusions),
-    ]
+    export_columns = model_columns(AnalysisMeeting, "unit date title attendees conclusions")
 
 
 class MeetingCreateView(MeetingPageMixin, ScopedCreateView):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from luoshi.core.excel import xlsx_response
+from luoshi.core.excel import model_columns, xlsx_response
 from luoshi.core.redirects import redirect_next
 from luoshi.core.registry import page_of_assignment
 from luoshi.core.views import (
@@ -47,18 +47,17 @@ from luoshi.tasks.models import (
 )
 from luoshi.tasks.workflow import ASSIGNMENT
 
-ASSIGNMENT_COLUMNS = [
-    (gettext_lazy("任务"), lambda a: a.task.title),
-    (gettext_lazy("发文单位"), lambda a: a.task.unit.name),
-    (gettext_lazy("接收单位"), lambda a: a.unit.name),
-    (gettext_lazy("截止日期"), lambda a: a.task.deadline),
-    (gettext_lazy("状态"), lambda a: a.get_status_display()),
-    (gettext_lazy("时效"), lambda a: str(a.timeliness())),
-    (gettext_lazy("首次提交时间"), lambda a: a.first_submitted_at),
-    (gettext_lazy("最近提交时间"), lambda a: a.submitted_at),
-    (gettext_lazy("采纳时间"), lambda a: a.accepted_at),
-    (gettext_lazy("办理情况"), lambda a: a.response),
-]
+ASSIGNMENT_COLUMNS = model_columns(
+    TaskAssignment,
+    "task issuer unit deadline status timeliness first_submitted_at submitted_at accepted_at"
+    " response",
+    task=(gettext_lazy("任务"), lambda a: a.task.title),
+    issuer=(gettext_lazy("发文单位"), lambda a: a.task.unit.name),
+    unit=gettext_lazy("接收单位"),
+    deadline=(gettext_lazy("截止日期"), lambda a: a.task.deadline),
+    submitted_at=gettext_lazy("最近提交时间"),
+    timeliness=(gettext_lazy("时效"), lambda a: str(a.timeliness())),
+)
 
 
 class AssignmentListView(ScopedListView):

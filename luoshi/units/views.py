@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from luoshi.core.authority import Guidance
+from luoshi.core.excel import model_columns
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -37,15 +38,9 @@ class UnitListView(UnitPageMixin, ScopedListView):
     filterset_class = UnitFilter
     paginate_by = 100
     export_title = gettext_lazy("单位")
-    export_columns = [
-        (gettext_lazy("单位编码"), lambda u: u.code),
-        (gettext_lazy("单位名称"), lambda u: u.name),
-        (gettext_lazy("简称"), lambda u: u.short_name),
-        (gettext_lazy("单位类型"), lambda u: u.unit_type.name),
-        (gettext_lazy("层级"), lambda u: u.depth),
-        (gettext_lazy("排序"), lambda u: u.order),
-        (gettext_lazy("启用"), lambda u: _("是") if u.is_active else _("否")),
-    ]
+    export_columns = model_columns(
+        Unit, "code name short_name unit_type depth order is_active", depth=gettext_lazy("层级")
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
