@@ -26,6 +26,12 @@ PAYLOAD = "</script><b x-data x-init=alert(1)>"
 # or constant. A new mark_safe/SafeString must be reviewed and added here.
 REVIEWED_MARK_SAFE = {
     ("core/filters.py", "render"): "FastSelect: every option value and label escaped",
+    ("core/form_rendering.py", "render"): "the standard widgets: every name, value, label and "
+    "attribute escaped (_text, _attr_value); tests/test_form_rendering.py",
+    ("core/form_rendering.py", "render_field"): "crispy's field: label, ids and errors escaped, "
+    "the widget rendered by Django; help texts are the developers' words, as in Django",
+    ("core/templatetags/luoshi_forms.py", "as_fields"): "non-field errors escaped, each field "
+    "by render_field",
     ("accounts/permission_tree.py", "render"): "role editor tree: names and labels escaped",
     ("reports/selectors.py", "highlight"): "each line escaped, links by format_html",
     ("reports/rendering/official_html.py", "document_css"): "the stylesheet file, constant",
