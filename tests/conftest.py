@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection, connections
 
+from tests import db_snapshot
 from tests.factories import DEMO_TODAY, make_unit, make_users
 
 
@@ -31,6 +32,18 @@ def client(_client_handler):
     client = Client()
     client.handler = _client_handler
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _transactional_teardown_by_copy():
+    """On in-memory SQLite a transactional test's database is put back from a copy of the
+    flushed database instead of flushed again (tests/db_snapshot.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "django.test.TransactionTestCase._fixture_teardown", db_snapshot.fixture_teardown
+        )
+        yield
+    db_snapshot.close_copies()
 
 
 @pytest.fixture(autouse=True)

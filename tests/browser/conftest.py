@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path(os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -30,15 +31,70 @@ def results_dir(request):
     return path
 
 
-@pytest.fixture
-def browser(live_server, monkeypatch):
-    """A headless chromium for one test.
+class _SharedChromium:
+    """One Playwright and one chromium for a run of consecutive browser tests (starting them
+    costs ~1 s); each test still gets new browser contexts (cookies, storage, cache).
 
     Playwright's sync API keeps an asyncio event loop running in the test thread, and
-    Django refuses ORM calls while a loop runs there; the test's own ORM calls (creating
-    data, asserting on it) are synchronous and safe, so the check is lifted for as long
-    as Playwright runs. Depending on ``live_server`` makes this fixture tear down first,
-    so the transactional database is flushed after Playwright has stopped.
+    Django refuses ORM calls while a loop runs there; the tests' own ORM calls (creating
+    data, asserting on it) and the database fixtures between them are synchronous and safe,
+    so the check is lifted for as long as Playwright runs. Playwright stops after the last
+    test of the run (``pytest_runtest_teardown`` below), so no other test runs beside the
+    loop.
+    """
+
+    def __init__(self):
+        self.playwright = None
+        self.chromium = None
+        self.async_unsafe = None
+
+    def start(self, sync_api):
+        if self.chromium is not None and not self.chromium.is_connected():
+            self.stop()  # it crashed: a new one
+        if self.chromium is None:
+            self.async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.playwright = sync_api.sync_playwright().start()
+            self.chromium = self.playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+        return self.chromium
+
+    def stop(self):
+        if self.playwright is None:
+            return
+        try:
+            if self.chromium is not None:
+                self.chromium.close()
+            connections.close_all()
+        finally:
+            self.playwright.stop()
+            self.playwright = self.chromium = None
+            if self.async_unsafe is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.async_unsafe
+
+
+_shared = _SharedChromium()
+
+
+@pytest.hookimpl(trylast=True)  # after the test's fixtures are torn down
+def pytest_runtest_teardown(item, nextitem):
+    if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+        _shared.stop()
+
+
+def pytest_sessionfinish(session):
+    _shared.stop()
+
+
+@pytest.fixture
+def browser(live_server):
+    """The run's headless chromium, for one test: the contexts it opens are closed after it.
+
+    Depending on ``live_server`` makes this fixture tear down first, so the transactional
+    database is reset after the test's pages are gone.
 
     While the loop runs, Django keeps the test thread's database connections in
     context-local storage (asgiref's ``Local`` treats the thread as async), apart from
@@ -46,20 +102,17 @@ def browser(live_server, monkeypatch):
     runs, or they would outlive the test: PostgreSQL then refuses to drop the test
     database ("is being accessed by other users").
     """
-    from django.db import connections
-
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need chromium at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+    chromium = _shared.start(sync_api)
+    try:
+        yield chromium
+    finally:
         try:
-            yield chromium
+            for context in chromium.contexts:
+                context.close()
         finally:
-            chromium.close()
             connections.close_all()
 
 
