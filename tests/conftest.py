@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from tests import db_snapshot
-from tests.factories import DEMO_TODAY, make_unit, make_users
+from tests.factories import DEMO_TODAY, make_tree, make_users
 
 
 @pytest.fixture(scope="session")
@@ -115,21 +115,17 @@ def _private_evidence_root(settings, tmp_path):
 
 @pytest.fixture
 def tree(db):
-    root = make_unit("示范区委", "T0", type_code="district_committee")
-    own = make_unit("区委宣传部", "T1", parent=root, type_code="publicity_dept")
-    child = make_unit("新闻科", "T11", parent=own)
-    sibling = make_unit("区教育局", "T2", parent=root, type_code="bureau")
-    return SimpleNamespace(
-        root=_fresh(root),
-        own=_fresh(own),
-        child=_fresh(child),
-        sibling=_fresh(sibling),
+    units = make_tree(
+        [
+            ("示范区委", "T0", None, "district_committee"),
+            ("区委宣传部", "T1", "T0", "publicity_dept"),
+            ("新闻科", "T11", "T1", "other"),
+            ("区教育局", "T2", "T0", "bureau"),
+        ]
     )
-
-
-def _fresh(unit):  # treebeard updates parents in the database on add_child
-    unit.refresh_from_db()
-    return unit
+    return SimpleNamespace(
+        root=units["T0"], own=units["T1"], child=units["T11"], sibling=units["T2"]
+    )
 
 
 @pytest.fixture

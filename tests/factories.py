@@ -11,7 +11,7 @@ from django.utils import timezone
 from luoshi.accounts import policy
 from luoshi.accounts.models import PasswordHistory, Role, User
 from luoshi.ledger.models import ActivityType, LedgerRecord
-from luoshi.units.models import UnitType
+from luoshi.units.models import Unit, UnitType
 from luoshi.units.services import create_unit
 
 PASSWORD = "Test-pass-2026"
@@ -46,6 +46,35 @@ def unit_type(code="other"):
 def make_unit(name, code, parent=None, type_code="other", **extra):
     fields = {"name": name, "code": code, "unit_type": unit_type(type_code), **extra}
     return create_unit(parent=parent, **fields)
+
+
+def make_tree(rows):
+    """New units in bulk, ``rows`` = [(name, code, parent code or None, type code)], each
+    parent before its children and new itself: the tree a test starts from in a handful of
+    statements, numbered as treebeard numbers it (roots after the last root, siblings in
+    ``(order, code)`` order), each unit with its first history row and no operation-log entry
+    (making units through the pages is tested there). Returns {code: unit}."""
+    types = {t.code: t for t in UnitType.objects.all()}
+    last_root = Unit.get_last_root_node()
+    taken = {None: Unit._str2int(last_root.path) if last_root else 0}
+    units = {}
+    for name, code, parent, type_code in sorted(rows, key=lambda row: row[1]):
+        above = units.get(parent)
+        taken[parent] = taken.get(parent, 0) + 1
+        units[code] = Unit(
+            name=name,
+            code=code,
+            unit_type=types[type_code],
+            depth=above.depth + 1 if above else 1,
+            path=Unit._get_path(
+                above.path if above else "", (above.depth if above else 0) + 1, taken[parent]
+            ),
+        )
+        if above is not None:
+            above.numchild += 1
+    made = Unit.objects.bulk_create(sorted(units.values(), key=lambda unit: unit.path))
+    Unit.history.bulk_history_create(made, default_date=timezone.now())
+    return {unit.code: unit for unit in made}
 
 
 def make_user(username, unit, *role_codes, **extra):

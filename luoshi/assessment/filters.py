@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.assessment.models import Assessment, AssessmentScore, ScoreSource, source_q
-from luoshi.core.filters import UnitSubtreeFilterSet, YearFilter
+from luoshi.core.filters import UnitFilter, UnitSubtreeFilterSet, YearFilter
 from luoshi.units.models import Unit
 
 
@@ -14,9 +14,7 @@ class ScoreFilter(UnitSubtreeFilterSet):
     assessment = django_filters.ModelChoiceFilter(
         label=_("考核"), queryset=Assessment.objects.none()
     )
-    target = django_filters.ModelChoiceFilter(
-        label=_("被考核单位"), queryset=Unit.objects.none(), field_name="unit"
-    )
+    target = UnitFilter(label=_("被考核单位"), queryset=Unit.objects.none(), field_name="unit")
     source = django_filters.ChoiceFilter(
         label=_("计分方式"), choices=ScoreSource.choices, method="filter_source"
     )
@@ -32,7 +30,8 @@ class ScoreFilter(UnitSubtreeFilterSet):
         assessments = Assessment.objects.for_user(request.user)
         self.filters["assessment"].queryset = assessments
         targets = Assessment.targets.through.objects.filter(assessment__in=assessments)
-        self.filters["target"].queryset = Unit.objects.filter(pk__in=targets.values("unit_id"))
+        in_scope = self.filters["target"].queryset  # the user's units (ScopedFilterSet)
+        self.filters["target"].queryset = in_scope.filter(pk__in=targets.values("unit_id"))
 
     def filter_subtree(self, queryset, name, value):
         if self.form.cleaned_data.get("unit_scope") == "own":
