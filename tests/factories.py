@@ -55,7 +55,7 @@ def make_tree(rows):
     ``(order, code)`` order), each unit with its first history row and no operation-log entry
     (making units through the pages is tested there). Returns {code: unit}."""
     types = {t.code: t for t in UnitType.objects.all()}
-    last_root = Unit.get_last_root_node()
+    last_root = Unit.objects.get_last_root_node()
     taken = {None: Unit._str2int(last_root.path) if last_root else 0}
     units = {}
     for name, code, parent, type_code in sorted(rows, key=lambda row: row[1]):
