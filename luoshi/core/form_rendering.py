@@ -182,7 +182,7 @@ def render_field(bound, crispy: Callable) -> SafeString:
     no horizontal layout); ``crispy`` renders the kinds of field written here not."""
     widget = bound.field.widget
     if bound.is_hidden:
-        return str(bound)  # the widget's own HTML (safe: rendered above)
+        return conditional_escape(bound)  # the widget HTML Django marked safe, as it is
     if isinstance(widget, CRISPY_OWN) or bound.use_fieldset:
         return crispy(bound)
     base = "form-select" if isinstance(widget, forms.Select) else "form-control"
