@@ -109,10 +109,10 @@ def measure_periods(
 
 
 def measure_units(
-    kind: str, params: dict, *, user, units, subtree: bool, periods, today=None
+    kind: str, params: dict, *, user, units, subtree: bool, periods, today=None, parent=None
 ) -> dict[int, list[Measure]] | None:
-    """``measure_periods`` of each of ``units`` from one query: {unit pk: [Measure]}; None
-    if manual."""
+    """``measure_periods`` of each of ``units`` (``parent``: their parent, if they are
+    direct children of one) from one query: {unit pk: [Measure]}; None if manual."""
     if not metrics.is_registered(kind):
         return None
     found = metrics.per_unit(
@@ -123,5 +123,6 @@ def measure_units(
         periods=list(periods),
         params=params or {},
         today=today,
+        parent=parent,
     )
     return {pk: [Measure.of(value) for value in found_values] for pk, found_values in found.items()}

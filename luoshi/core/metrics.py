@@ -898,14 +898,21 @@ def per_unit(
     periods: list[Period],
     params: dict | None = None,
     today: datetime.date | None = None,
+    parent=None,
 ) -> dict:
     """{unit pk: [Value per period]}: ``values`` of each of ``units`` (own, or each with its
     subtree), from ONE live ``GROUP BY`` by unit over the records of them all (a unit's
     subtree value adds the groups of the units below it, as ``by_unit``). Each value equals
     ``values(key, unit=that unit, ...)`` and links to exactly its records (the duty
-    overview: units × items, one query per item for every unit and period)."""
-    plan = _plan(key, params, periods, today)
+    overview: units × items, one query per item for every unit and period). Subtrees of
+    direct children of ``parent``: ``table``'s branches (its rollup rows where they answer)."""
     units = list(units)
+    if subtree and parent is not None and units and all(_is_child(u, parent) for u in units):
+        found = table(
+            key, user=user, unit=parent, periods=periods, branches=units, params=params, today=today
+        )
+        return {unit.pk: found[unit.pk] for unit in units}
+    plan = _plan(key, params, periods, today)
     found: dict = {unit.path: {} for unit in units}
     if units and plan.periods:
         queryset = _units_queryset(plan, user, units, subtree).filter(plan.where())
@@ -919,6 +926,10 @@ def per_unit(
         unit.pk: [plan.value(i, found[unit.path], unit, subtree) for i in range(len(plan.periods))]
         for unit in units
     }
+
+
+def _is_child(unit, parent) -> bool:
+    return unit.depth == parent.depth + 1 and unit.path.startswith(parent.path)
 
 
 def _by_path(plan: _Plan, queryset) -> dict:

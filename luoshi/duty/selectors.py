@@ -464,7 +464,7 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
             .order_by("order")
             .values_list("code", "name")
         )
-    cells = _overview_cells(list(lists.values()), user, subtree=subtree, today=today)
+    cells = _overview_cells(list(lists.values()), user, subtree=subtree, today=today, parent=parent)
     rows = []
     for unit in units:
         duty_list = lists.get(unit.pk)
@@ -474,7 +474,7 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
     return columns, rows
 
 
-def _overview_cells(lists: list[DutyList], user, *, subtree: bool, today) -> dict:
+def _overview_cells(lists: list[DutyList], user, *, subtree: bool, today, parent=None) -> dict:
     """{duty list pk: {item code: ItemProgress}} of the pack's items (custom items left out):
     ``item_progress`` of each, measured once per column (items of the same kind, params and
     period) for every unit and period, and the subtree targets read once."""
@@ -490,7 +490,7 @@ def _overview_cells(lists: list[DutyList], user, *, subtree: bool, today) -> dic
             if not item.is_custom:
                 item.duty_list, item.unit = duty_list, duty_list.unit
                 items.append(item)
-    measured = _measure_columns(items, user, subtree=subtree, today=today)
+    measured = _measure_columns(items, user, subtree=subtree, today=today, parent=parent)
     cells: dict = {}
     for item in items:
         cells.setdefault(item.duty_list_id, {})[item.code] = item_progress(
@@ -504,9 +504,10 @@ def _overview_cells(lists: list[DutyList], user, *, subtree: bool, today) -> dic
     return cells
 
 
-def _measure_columns(items: list[DutyItem], user, *, subtree: bool, today) -> dict:
+def _measure_columns(items: list[DutyItem], user, *, subtree: bool, today, parent) -> dict:
     """{item pk: [Measure of each of its ``year_spans``]}: one query for every group of
-    measured items with the same kind, params and period, whatever their unit."""
+    measured items with the same kind, params and period, whatever their unit (the
+    children of ``parent``, if given)."""
     groups: dict = {}
     for item in items:
         if item.target_type != TargetType.CHECKLIST and not item.is_manual:
@@ -525,6 +526,7 @@ def _measure_columns(items: list[DutyItem], user, *, subtree: bool, today) -> di
                 subtree=subtree,
                 periods=spans,
                 today=today,
+                parent=parent,
             )
         except (ObjectDoesNotExist, KeyError):  # e.g. an activity type removed
             found = None
