@@ -908,10 +908,10 @@ def per_unit(
     direct children of ``parent``: ``table``'s branches (its rollup rows where they answer)."""
     units = list(units)
     if subtree and parent is not None and units and all(_is_child(u, parent) for u in units):
-        found = table(
+        branches = table(
             key, user=user, unit=parent, periods=periods, branches=units, params=params, today=today
         )
-        return {unit.pk: found[unit.pk] for unit in units}
+        return {unit.pk: branches[unit.pk] for unit in units}
     plan = _plan(key, params, periods, today)
     found: dict = {unit.path: {} for unit in units}
     if units and plan.periods:
