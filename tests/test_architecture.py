@@ -160,7 +160,7 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "duty/forms.py": 1,
     "duty/models.py": 1,
     "duty/plugin.py": 1,
-    "duty/selectors.py": 4,
+    "duty/selectors.py": 3,
     "duty/services.py": 2,
     "duty/workflow.py": 1,
     "events/metrics.py": 1,

@@ -106,3 +106,23 @@ def measure_periods(
         today=today,
     )
     return [Measure.of(value) for value in found]
+
+
+def measure_units(
+    kind: str, params: dict, *, user, units, subtree: bool, periods, today=None, parent=None
+) -> dict[int, list[Measure]] | None:
+    """``measure_periods`` of each of ``units`` (``parent``: their parent, if they are
+    direct children of one) from one query: {unit pk: [Measure]}; None if manual."""
+    if not metrics.is_registered(kind):
+        return None
+    found = metrics.per_unit(
+        kind,
+        user=user,
+        units=list(units),
+        subtree=subtree,
+        periods=list(periods),
+        params=params or {},
+        today=today,
+        parent=parent,
+    )
+    return {pk: [Measure.of(value) for value in found_values] for pk, found_values in found.items()}

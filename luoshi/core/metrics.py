@@ -17,6 +17,8 @@ may open, ``Model.objects.for_user``):
         # the rows of ONE object the params name (unit None, an open period: see below)
     per_object(key, objects, user=, param="task")                 -> {pk: Value}
         # ``of_object`` of each row of a list page, one GROUP BY for them all
+    per_unit(key, user=, units=[...], subtree=, periods=[...])   -> {pk: [Value]}
+        # ``values`` of each of several units, one GROUP BY by unit for them all
 
 Definitions (docs/metrics.md has the table):
 - a count metric counts the records whose date falls in the period;
@@ -44,7 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.core import rollups
-from luoshi.core.scope import DataScope, user_scopes
+from luoshi.core.scope import DataScope, subtree_q, user_scopes
 
 NOT_APPLICABLE = "—"
 SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
@@ -869,3 +871,76 @@ def by_unit(
         pk: (plan.value(0, row, _Ref(pk), False), plan.value(0, below[path], _Ref(pk), True))
         for path, (pk, row) in own.items()
     }
+
+
+def _units_queryset(plan: _Plan, user, units: list, subtree: bool):
+    """The records of each of ``units`` (own, or its subtree) that ``user`` may open."""
+    queryset = plan.metric.records(plan.params)
+    if not all(covers(user, unit) for unit in units):
+        queryset = queryset.for_user(user)
+    spec = queryset.model.scope_spec
+    if not subtree:
+        return queryset.filter(**{f"{spec.field('pk')}__in": [u.pk for u in units]})
+    tops = sorted({u.path for u in units})
+    tops = [p for i, p in enumerate(tops) if not any(p.startswith(t) for t in tops[:i])]
+    condition = Q(pk__in=[])
+    for path in tops:
+        condition |= subtree_q(spec, path)
+    return queryset.filter(condition)
+
+
+def per_unit(
+    key: str,
+    *,
+    user,
+    units: list,
+    subtree: bool,
+    periods: list[Period],
+    params: dict | None = None,
+    today: datetime.date | None = None,
+    parent=None,
+) -> dict:
+    """{unit pk: [Value per period]}: ``values`` of each of ``units`` (own, or each with its
+    subtree), from ONE live ``GROUP BY`` by unit over the records of them all (a unit's
+    subtree value adds the groups of the units below it, as ``by_unit``). Each value equals
+    ``values(key, unit=that unit, ...)`` and links to exactly its records (the duty
+    overview: units × items, one query per item for every unit and period). Subtrees of
+    direct children of ``parent``: ``table``'s branches (its rollup rows where they answer)."""
+    units = list(units)
+    if subtree and parent is not None and units and all(_is_child(u, parent) for u in units):
+        branches = table(
+            key, user=user, unit=parent, periods=periods, branches=units, params=params, today=today
+        )
+        return {unit.pk: branches[unit.pk] for unit in units}
+    plan = _plan(key, params, periods, today)
+    found: dict = {unit.path: {} for unit in units}
+    if units and plan.periods:
+        queryset = _units_queryset(plan, user, units, subtree).filter(plan.where())
+        steplen = units[0].steplen
+        for path, row in _by_path(plan, queryset).items():
+            owners = range(steplen, len(path) + 1, steplen) if subtree else [len(path)]
+            for length in owners:
+                if path[:length] in found:
+                    _add_row(found[path[:length]], row)
+    return {
+        unit.pk: [plan.value(i, found[unit.path], unit, subtree) for i in range(len(plan.periods))]
+        for unit in units
+    }
+
+
+def _is_child(unit, parent) -> bool:
+    return unit.depth == parent.depth + 1 and unit.path.startswith(parent.path)
+
+
+def _by_path(plan: _Plan, queryset) -> dict:
+    """{unit path: row}: one ``GROUP BY`` on the records' unit (and, for a ``semi_join``
+    metric, its numerator's second one)."""
+    path_name = queryset.model.scope_spec.field("path")
+    parts = [(queryset, plan.aggregates())]
+    if plan.metric.semi_join:
+        parts.append((plan.counted_rows(queryset), plan.numerators()))
+    found: dict = {}
+    for part, aggregates in parts:
+        for row in part.order_by().values(path_name).annotate(**aggregates):
+            found.setdefault(row.pop(path_name), {}).update(row)
+    return found

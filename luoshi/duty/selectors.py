@@ -8,12 +8,13 @@ nobody registered yet is a manual item ticked on the item's page.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,6 +198,18 @@ def _period_state(progress: PeriodProgress, today) -> str:
     return "missed"
 
 
+MEASURE = object()  # ``item_progress`` measures the item itself
+
+
+def year_spans(item: DutyItem, year: int, today: datetime.date):
+    """(every period of the year, those started by ``today``, the spans measured: each
+    started period, then the whole year)."""
+    all_periods = periods(item.period, year)
+    started = [p for p in all_periods if p.start <= today]
+    spans = [(p.start, p.end) for p in started]
+    return all_periods, started, [*spans, (datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
+
+
 def item_progress(
     item: DutyItem,
     *,
@@ -204,12 +217,15 @@ def item_progress(
     subtree: bool = False,
     today: datetime.date | None = None,
     subtree_target: tuple | None = None,
+    measured=MEASURE,
 ) -> ItemProgress:
     """Progress of ``item`` over its list's year, as of ``today``; ``item.checks`` may be
     prefetched. ``subtree``: count the records of the unit and every unit below it, of
     those ``user`` may open; a count is then compared with the subtree's target (the sum
     of the targets of the same item on the lists below, ``subtree_target`` = (sum, units)
-    when the caller read it already). One query measures every period and the year."""
+    when the caller read it already). One query measures every period and the year, unless
+    the caller measured them already: ``measured`` = the item's ``Measure`` of each of
+    ``year_spans`` (None: a manual item), e.g. the overview's one query per column."""
     today = today or timezone.localdate()
     year = item.duty_list.year if "duty_list" in item._state.fields_cache else None
     year = year or DutyList.objects.values_list("year", flat=True).get(pk=item.duty_list_id)
@@ -225,28 +241,16 @@ def item_progress(
         if subtree_target is not None:
             result.subtree_target, result.target_units = subtree_target
     target = result.goal
-    all_periods = periods(item.period, year)
-    started = [p for p in all_periods if p.start <= today]
-    spans = [(p.start, p.end) for p in started] + [(datetime.date(year, 1, 1), year_end)]
-    measured = None
-    if not result.manual:
+    all_periods, started, spans = year_spans(item, year, today)
+    if result.manual:
+        measured = None
+    elif measured is MEASURE:
         measured = _measure_periods(item, user, item.unit, subtree, spans, today)
-        result.manual = measured is None
+    result.manual = measured is None
     by_key = dict(zip([p.key for p in started], measured or [], strict=False))
     for period in all_periods:
-        progress = PeriodProgress(period.key, period.label, period.start, period.end)
         found = by_key.get(period.key)
-        if result.manual:
-            progress.check = checks.get(period.key)
-            progress.met = bool(progress.check and progress.check.done)
-        elif found is not None:
-            progress.count, progress.total, progress.url = found.count, found.total, found.url
-            if item.target_type == TargetType.RATE:
-                progress.met = bool(found.total) and (
-                    Decimal(found.count) * 100 >= target * found.total
-                )
-            else:
-                progress.met = found.count >= target
+        progress = _period_progress(item, period, found, checks, result.manual, target)
         progress.state = _period_state(progress, today)
         result.periods.append(progress)
 
@@ -257,6 +261,23 @@ def item_progress(
         result.count, result.total, result.url = year_value.count, year_value.total, year_value.url
     result.status = _status(item, result, target, today)
     return result
+
+
+def _period_progress(item, period, found, checks, manual: bool, target) -> PeriodProgress:
+    """One period of an item: its manual tick, or its measured count against the target."""
+    progress = PeriodProgress(period.key, period.label, period.start, period.end)
+    if manual:
+        progress.check = checks.get(period.key)
+        progress.met = bool(progress.check and progress.check.done)
+    elif found is not None:
+        progress.count, progress.total, progress.url = found.count, found.total, found.url
+        if item.target_type == TargetType.RATE:
+            progress.met = bool(found.total) and (
+                Decimal(found.count) * 100 >= target * found.total
+            )
+        else:
+            progress.met = found.count >= target
+    return progress
 
 
 def _status(item, result, target, today) -> str:
@@ -287,28 +308,47 @@ def subtree_targets(duty_list: DutyList, user) -> dict:
     """{item code: (sum of targets, units)} of the active items of the same pack and year
     on the duty lists of ``duty_list``'s unit and every unit below it that ``user`` may
     open: the target of a count measured over the subtree."""
-    from django.db.models import Count, Sum
+    found = subtree_targets_of(
+        [duty_list.unit], user, year=duty_list.year, pack_code=duty_list.pack_code
+    )
+    return found[duty_list.unit.pk]
 
-    counted = DutyItem.objects.for_user(user).filter(
-        duty_list__year=duty_list.year,
-        duty_list__pack_code=duty_list.pack_code,
-        unit__path__startswith=duty_list.unit.path,
-        is_dropped=False,
-        is_retired=False,
-        target_type=TargetType.COUNT,
-    )
+
+def subtree_targets_of(units, user, *, year: int, pack_code: str) -> dict:
+    """{unit pk: ``subtree_targets`` of its list}: for each of ``units``, the sum of the
+    targets of each count item (its own unit's override, else the pack's) on the lists of
+    the unit and every unit below it that ``user`` may open, from one query."""
+    units = list(units)
+    tops = sorted({u.path for u in units})
+    tops = [p for i, p in enumerate(tops) if not any(p.startswith(t) for t in tops[:i])]
+    below = Q(pk__in=[])
+    for path in tops:
+        below |= Q(unit__path__startswith=path)
     rows = (
-        counted.order_by()
-        .values("code")
-        .annotate(goal=Sum("target_value"), units=Count("duty_list__unit", distinct=True))
+        DutyItem.objects.for_user(user)
+        .filter(
+            below,
+            duty_list__year=year,
+            duty_list__pack_code=pack_code,
+            is_dropped=False,
+            is_retired=False,
+            target_type=TargetType.COUNT,
+        )
+        .values_list("code", "unit__path", "duty_list__unit", "target_value", "target_override")
     )
-    overrides = counted.filter(target_override__isnull=False).values_list(
-        "code", "target_value", "target_override"
-    )
-    result = {row["code"]: [row["goal"] or Decimal(0), row["units"]] for row in rows}
-    for code, value, override in overrides:
-        result[code][0] += override - (value or 0)
-    return {code: (goal, units) for code, (goal, units) in result.items()}
+    by_path = {unit.path: unit.pk for unit in units}
+    sums: dict = {unit.pk: {} for unit in units}
+    steplen = units[0].steplen if units else 1
+    for code, path, list_unit, value, override in rows:
+        for length in range(steplen, len(path) + 1, steplen):
+            if path[:length] in by_path:
+                sum_ = sums[by_path[path[:length]]].setdefault(code, [Decimal(0), set()])
+                sum_[0] += override if override is not None else value or 0
+                sum_[1].add(list_unit)
+    return {
+        pk: {code: (goal, len(seen)) for code, (goal, seen) in codes.items()}
+        for pk, codes in sums.items()
+    }
 
 
 def list_progress(duty_list: DutyList, *, user, subtree=False, today=None) -> list[ItemProgress]:
@@ -424,26 +464,75 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
             .order_by("order")
             .values_list("code", "name")
         )
+    cells = _overview_cells(list(lists.values()), user, subtree=subtree, today=today, parent=parent)
     rows = []
     for unit in units:
         duty_list = lists.get(unit.pk)
-        cells = {}
-        if duty_list is not None:
-            targets = subtree_targets(duty_list, user) if subtree else {}
-            for item in duty_list.items.all():
-                if item.is_custom:
-                    continue
-                item.duty_list, item.unit = duty_list, unit
-                cells[item.code] = item_progress(
-                    item,
-                    user=user,
-                    subtree=subtree,
-                    today=today,
-                    subtree_target=targets.get(item.code, (None, 0)) if subtree else None,
-                )
-        ordered = [cells.get(code) for code, _name in columns]
-        rows.append(OverviewRow(unit=unit, duty_list=duty_list, cells=cells, ordered=ordered))
+        found = cells.get(duty_list.pk, {}) if duty_list is not None else {}
+        ordered = [found.get(code) for code, _name in columns]
+        rows.append(OverviewRow(unit=unit, duty_list=duty_list, cells=found, ordered=ordered))
     return columns, rows
+
+
+def _overview_cells(lists: list[DutyList], user, *, subtree: bool, today, parent=None) -> dict:
+    """{duty list pk: {item code: ItemProgress}} of the pack's items (custom items left out):
+    ``item_progress`` of each, measured once per column (items of the same kind, params and
+    period) for every unit and period, and the subtree targets read once."""
+    today = today or timezone.localdate()
+    targets: dict = {}
+    if subtree and lists:
+        first = lists[0]
+        units = [d.unit for d in lists]
+        targets = subtree_targets_of(units, user, year=first.year, pack_code=first.pack_code)
+    items = []
+    for duty_list in lists:
+        for item in duty_list.items.all():
+            if not item.is_custom:
+                item.duty_list, item.unit = duty_list, duty_list.unit
+                items.append(item)
+    measured = _measure_columns(items, user, subtree=subtree, today=today, parent=parent)
+    cells: dict = {}
+    for item in items:
+        cells.setdefault(item.duty_list_id, {})[item.code] = item_progress(
+            item,
+            user=user,
+            subtree=subtree,
+            today=today,
+            subtree_target=targets[item.unit.pk].get(item.code, (None, 0)) if subtree else None,
+            measured=measured.get(item.pk),
+        )
+    return cells
+
+
+def _measure_columns(items: list[DutyItem], user, *, subtree: bool, today, parent) -> dict:
+    """{item pk: [Measure of each of its ``year_spans``]}: one query for every group of
+    measured items with the same kind, params and period, whatever their unit (the
+    children of ``parent``, if given)."""
+    groups: dict = {}
+    for item in items:
+        if item.target_type != TargetType.CHECKLIST and not item.is_manual:
+            params = json.dumps(item.indicator_params or {}, sort_keys=True, default=str)
+            groups.setdefault((item.indicator_kind, params, item.period), []).append(item)
+    measured = {}
+    for (kind, _params, _period), group in groups.items():
+        first = group[0]
+        spans = year_spans(first, first.duty_list.year, today)[2]
+        try:
+            found = indicators.measure_units(
+                kind,
+                first.indicator_params,
+                user=user,
+                units=list({item.unit.pk: item.unit for item in group}.values()),
+                subtree=subtree,
+                periods=spans,
+                today=today,
+                parent=parent,
+            )
+        except (ObjectDoesNotExist, KeyError):  # e.g. an activity type removed
+            found = None
+        for item in group:
+            measured[item.pk] = None if found is None else found[item.unit.pk]
+    return measured
 
 
 def positions_set_up(duty_list: DutyList) -> bool:
