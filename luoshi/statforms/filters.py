@@ -1,9 +1,21 @@
+from functools import partial
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, date_range
 from luoshi.statforms.models import FigureValue
+
+
+def _figure_choices(user) -> list[tuple[str, str]]:
+    """The figures ``user`` may see, by name (a code once)."""
+    names: dict[str, str] = {}
+    if user is not None:
+        shown = FigureValue.objects.for_user(user).exclude(figure="")
+        for code, label in shown.values_list("figure", "label").distinct().order_by("label"):
+            names.setdefault(code, label)
+    return [("", _("全部")), *names.items()]
 
 
 class FigureFilter(UnitSubtreeFilterSet):
@@ -38,12 +50,8 @@ class FigureFilter(UnitSubtreeFilterSet):
         order = ("figure", "unit", "unit_scope", "period_from", "period_to")
         order += tuple(name for name in self.filters if name not in order)
         self.filters = {name: self.filters[name] for name in order}  # the unit before the period
+        # the user's figures are read when the form is rendered, not on every list query
         user = getattr(self.request, "user", None)
-        names: dict[str, str] = {}
-        if user is not None:
-            shown = FigureValue.objects.for_user(user).exclude(figure="")
-            for code, label in shown.values_list("figure", "label").distinct().order_by("label"):
-                names.setdefault(code, label)
         self.filters["figure"].extra["widget"] = forms.Select(
-            choices=[("", _("全部")), *names.items()]
+            choices=partial(_figure_choices, user)
         )

@@ -1,3 +1,5 @@
+from functools import partial
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -22,6 +24,15 @@ from luoshi.tasks.models import (
 )
 
 
+def _schedule_choices(user) -> list[tuple[str, str]]:
+    schedules = ReportingSchedule.objects.for_user(user) if user else []
+    return [("", _("全部")), *((s.code, str(s)) for s in schedules)]
+
+
+def _duty_item_choices() -> list[tuple[str, str]]:
+    return [("", _("全部")), *item_code_choices()]
+
+
 class AssignmentFilter(UnitSubtreeFilterSet):
     unit_label = _("接收单位")
     status = django_filters.ChoiceFilter(
@@ -35,9 +46,13 @@ class AssignmentFilter(UnitSubtreeFilterSet):
         method="filter_timeliness",
     )
     deadline_from, deadline_to = date_range("task__deadline", _("截止日期从"), _("截止日期到"))
-    # by code, as the figures' links give them; picked by name on the form (see __init__)
+    # by code, as the figures' links give them; picked by name on the form (drop-downs)
     schedule = django_filters.CharFilter(label=_("报送计划"), field_name="task__schedule__code")
-    duty_item = django_filters.CharFilter(label=_("关联责任项"), field_name="task__duty_item_code")
+    duty_item = django_filters.CharFilter(
+        label=_("关联责任项"),
+        field_name="task__duty_item_code",
+        widget=forms.Select(choices=_duty_item_choices),  # read when the form is rendered
+    )
     # a task's own link to its reports: not typed by anyone
     task = django_filters.NumberFilter(
         field_name="task_id", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
@@ -50,14 +65,11 @@ class AssignmentFilter(UnitSubtreeFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The user's schedules are read when the form is rendered, not on every list query
+        # (a figure's link is counted without rendering the page).
         user = getattr(self.request, "user", None)
-        schedules = ReportingSchedule.objects.for_user(user) if user else []
-        everything = [("", _("全部"))]
         self.filters["schedule"].extra["widget"] = forms.Select(
-            choices=everything + [(s.code, str(s)) for s in schedules]
-        )
-        self.filters["duty_item"].extra["widget"] = forms.Select(
-            choices=everything + item_code_choices()
+            choices=partial(_schedule_choices, user)
         )
 
     def filter_status(self, queryset, name, value):
