@@ -113,9 +113,9 @@ def _listed(user, url: str, summed: str = ""):
 
 @pytest.fixture
 def listed(demo):
-    """``_listed`` for the leader, each link counted once in a test (many figures link to the
-    same list: a rate's denominator is another figure's count, a quarter is a half's …); the
-    test's data do not change between two counts."""
+    """``_listed`` for the leader, each link counted once in a test: several figures link to
+    the same list (a rate's denominator is another metric's count, one list serves several
+    metrics), and the test's data do not change between two counts."""
     counts: dict[tuple[str, str], object] = {}
 
     def count(url: str, summed: str = ""):

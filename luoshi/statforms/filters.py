@@ -1,10 +1,8 @@
-from functools import partial
-
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, date_range
+from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, date_range, picker
 from luoshi.statforms.models import FigureValue
 
 
@@ -50,8 +48,5 @@ class FigureFilter(UnitSubtreeFilterSet):
         order = ("figure", "unit", "unit_scope", "period_from", "period_to")
         order += tuple(name for name in self.filters if name not in order)
         self.filters = {name: self.filters[name] for name in order}  # the unit before the period
-        # the user's figures are read when the form is rendered, not on every list query
         user = getattr(self.request, "user", None)
-        self.filters["figure"].extra["widget"] = forms.Select(
-            choices=partial(_figure_choices, user)
-        )
+        self.filters["figure"].extra["widget"] = picker(_figure_choices, user)

@@ -1,5 +1,3 @@
-from functools import partial
-
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -13,6 +11,7 @@ from luoshi.core.filters import (
     UnitSubtreeFilterSet,
     YearFilter,
     date_range,
+    picker,
 )
 from luoshi.duty.catalog import item_code_choices
 from luoshi.tasks.models import (
@@ -46,13 +45,9 @@ class AssignmentFilter(UnitSubtreeFilterSet):
         method="filter_timeliness",
     )
     deadline_from, deadline_to = date_range("task__deadline", _("截止日期从"), _("截止日期到"))
-    # by code, as the figures' links give them; picked by name on the form (drop-downs)
+    # by code, as the figures' links give them; picked by name on the form (see __init__)
     schedule = django_filters.CharFilter(label=_("报送计划"), field_name="task__schedule__code")
-    duty_item = django_filters.CharFilter(
-        label=_("关联责任项"),
-        field_name="task__duty_item_code",
-        widget=forms.Select(choices=_duty_item_choices),  # read when the form is rendered
-    )
+    duty_item = django_filters.CharFilter(label=_("关联责任项"), field_name="task__duty_item_code")
     # a task's own link to its reports: not typed by anyone
     task = django_filters.NumberFilter(
         field_name="task_id", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
@@ -65,12 +60,9 @@ class AssignmentFilter(UnitSubtreeFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The user's schedules are read when the form is rendered, not on every list query
-        # (a figure's link is counted without rendering the page).
         user = getattr(self.request, "user", None)
-        self.filters["schedule"].extra["widget"] = forms.Select(
-            choices=partial(_schedule_choices, user)
-        )
+        self.filters["schedule"].extra["widget"] = picker(_schedule_choices, user)
+        self.filters["duty_item"].extra["widget"] = picker(_duty_item_choices)
 
     def filter_status(self, queryset, name, value):
         if value == "open":
