@@ -1,7 +1,7 @@
 """驾驶舱 on the demo district: the committee leader sees the whole district and every number
 drills down to its records; a town leader sees only the town's subtree.
 
-The numbers are more than a hundred links to a dozen list pages. Each list page is opened
+The numbers are more than a hundred links to eight list pages. Each list page is opened
 (a GET, rendered, as a click would) for the first of its links, and the count it shows is
 compared with the count of the list view's own queryset for that link; the page's other
 links are counted by that queryset — the records the page paginates, with its scope and
