@@ -242,7 +242,8 @@ def picker(func, *args) -> forms.Select:
     """A drop-down whose options are ``func(*args)``, read when the form is rendered (once per
     filter set), not when the filter set is made: a list query (a figure's link counted, an
     export) never reads them."""
-    return forms.Select(choices=functools.cache(functools.partial(func, *args)))
+    options = functools.cache(functools.partial(func, *args))
+    return forms.Select(choices=options)  # type: ignore[arg-type]  # callable: lazy (Django 5+)
 
 
 UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
