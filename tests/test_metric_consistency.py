@@ -1,6 +1,7 @@
 """Every number is the same number wherever it is shown (issue 15, 「Done when」).
 
-On the demo district (built once for this module), for every metric × every unit × own and
+On the run's demo district (``demo_district``, built once per run on ``DEMO_TODAY``; these
+tests run with the other demo tests, each in a savepoint), for every metric × every unit × own and
 subtree × the year, its halves and its quarters: the metric layer's figure equals the count
 of the list its link opens (numerator and denominator; the year, a half and a quarter, each
 link being a list query), the duty-progress figure (selector and API, every period of every
@@ -12,26 +13,25 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
 from django.db.models import Sum
-from django.test import RequestFactory
-from django.urls import resolve
 from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.api import services as api_services
 from luoshi.core import metrics
 from luoshi.dashboard import selectors as dashboard
-from luoshi.demo.district import build_demo
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import list_progress
 from luoshi.ledger.models import ActivityType
 from luoshi.reports.engine.facts import FactBook
 from luoshi.units.models import Unit
-from tests.api_support import evidence_files_in
+from tests.factories import DEMO_TODAY
+from tests.list_support import list_queryset
 
+YEAR = DEMO_TODAY.year  # the periods of the demo's year
+# "today" of the figures: the list pages count "overdue" and "open" on the day of the run, so
+# the figures compared with them are taken on that day too (whatever the demo's day).
 TODAY = timezone.localdate()
-YEAR = TODAY.year
 
 
 def _month_end(year, month):
@@ -78,52 +78,52 @@ DASHBOARD_COUNTS = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("metric-evidence")
-    with django_db_blocker.unblock(), evidence_files_in(folder), transaction.atomic():
-        build_demo(today=TODAY)
+def demo(_demo_district_once, django_db_blocker):
+    """What the tests read of the run's demo district: the leader who sees all of it, its
+    units and the metric variants compared (tests request ``demo_district`` as well, for
+    their savepoint)."""
+    with django_db_blocker.unblock():
         leader = User.objects.get(username="qw_leader")  # 区委副书记: the whole district
         codes = list(ActivityType.objects.order_by("order").values_list("code", flat=True))
-        variants = [("ledger_count", {})] + [("ledger_count", {"activity_type": c}) for c in codes]
-        summed = {k for k, m in metrics.registry().items() if m.summed}
-        variants += [
-            (key, {}) for key in sorted(metrics.registry()) if key not in {"ledger_count"} | summed
-        ]
-        variants += [  # figures of the statistics forms: sums of accepted values
-            ("statform_figure", {"figure": "party_members"}),
-            ("statform_rate", {"figure": "xxqg_downloads", "of": "party_members"}),
-            # sums of ledger fields and 省级以上媒体上稿 (report facts)
-            ("ledger_participants", {"activity_type": "training"}),
-            ("ledger_audience", {"activity_type": "outreach_talk"}),
-            ("ledger_count", {"activity_type": "publicity", "outlet_level": HIGH_OUTLETS}),
-        ]
-        yield SimpleNamespace(
-            leader=leader,
-            units=list(Unit.objects.filter(is_active=True).order_by("path")),
-            variants=variants,
-        )
-        transaction.set_rollback(True)
-
-
-def _list_of(user, url: str):
-    """The records the list page at ``url`` shows ``user`` (its own view and filters,
-    without rendering the page)."""
-    path, _sep, query = url.partition("?")
-    match = resolve(path)
-    request = RequestFactory().get(url)
-    request.user = user
-    view = match.func.view_class()
-    view.setup(request, *match.args, **match.kwargs)
-    return view
+        units = list(Unit.objects.filter(is_active=True).order_by("path"))
+    variants = [("ledger_count", {})] + [("ledger_count", {"activity_type": c}) for c in codes]
+    summed = {k for k, m in metrics.registry().items() if m.summed}
+    variants += [
+        (key, {}) for key in sorted(metrics.registry()) if key not in {"ledger_count"} | summed
+    ]
+    variants += [  # figures of the statistics forms: sums of accepted values
+        ("statform_figure", {"figure": "party_members"}),
+        ("statform_rate", {"figure": "xxqg_downloads", "of": "party_members"}),
+        # sums of ledger fields and 省级以上媒体上稿 (report facts)
+        ("ledger_participants", {"activity_type": "training"}),
+        ("ledger_audience", {"activity_type": "outreach_talk"}),
+        ("ledger_count", {"activity_type": "publicity", "outlet_level": HIGH_OUTLETS}),
+    ]
+    return SimpleNamespace(leader=leader, units=units, variants=variants)
 
 
 def _listed(user, url: str, summed: str = ""):
     """How many records the list page at ``url`` shows ``user``; for a metric that sums a
     field, the sum of it."""
-    view = _list_of(user, url)
+    queryset = list_queryset(user, url)
     if summed:
-        return metrics.figure(view.get_queryset().aggregate(n=Sum(summed))["n"])
-    return view.get_queryset().count()
+        return metrics.figure(queryset.aggregate(n=Sum(summed))["n"])
+    return queryset.count()
+
+
+@pytest.fixture
+def listed(demo):
+    """``_listed`` for the leader, each link counted once in a test: several figures link to
+    the same list (a rate's denominator is another metric's count, one list serves several
+    metrics), and the test's data do not change between two counts."""
+    counts: dict[tuple[str, str], object] = {}
+
+    def count(url: str, summed: str = ""):
+        if (url, summed) not in counts:
+            counts[url, summed] = _listed(demo.leader, url, summed)
+        return counts[url, summed]
+
+    return count
 
 
 def _values(demo, key, params, unit, subtree):
@@ -141,7 +141,7 @@ def _values(demo, key, params, unit, subtree):
 LINKED = ("year", "H1", "Q3")  # one of each kind of period: each link is a list query
 
 
-def test_every_figure_equals_the_list_its_link_opens(db, demo):
+def test_every_figure_equals_the_list_its_link_opens(demo_district, demo, listed):
     checked = 0
     for key, params in demo.variants:
         for unit in demo.units:
@@ -151,9 +151,9 @@ def test_every_figure_equals_the_list_its_link_opens(db, demo):
                     value = found[name]
                     where = (key, params, unit.code, subtree, name)
                     summed = value.metric.summed
-                    assert _listed(demo.leader, value.count_url, summed) == value.count, where
+                    assert listed(value.count_url, summed) == value.count, where
                     if value.metric.is_rate:
-                        assert _listed(demo.leader, value.total_url, summed) == value.total, where
+                        assert listed(value.total_url, summed) == value.total, where
                         assert value.count <= value.total, where
                     if value.metric.averaged:
                         mean = _mean_of_list(demo.leader, value, value.metric.averaged)
@@ -166,7 +166,7 @@ def _mean_of_list(user, value, averaged: str):
     """An averaged metric's figure recomputed from the records its link lists (the response
     or handling time of each listed incident; a field of each listed record, e.g. a form
     value's number)."""
-    listed = list(_list_of(user, value.count_url).get_queryset())
+    listed = list(list_queryset(user, value.count_url))
     if not listed:
         return None
     moments = {"response": "responded_at", "handling": "handled_at"}
@@ -179,7 +179,7 @@ def _mean_of_list(user, value, averaged: str):
     return value.metric.mean(amount, len(listed))
 
 
-def test_every_cell_of_a_breakdown_equals_its_list(db, demo):
+def test_every_cell_of_a_breakdown_equals_its_list(demo_district, demo, listed):
     """The risk heat map (area × level) and the channels by status: each cell is the count of
     the list its link opens; the cells add up to the metric."""
     checked = 0
@@ -204,7 +204,7 @@ def test_every_cell_of_a_breakdown_equals_its_list(db, demo):
                 assert sum(v.count for v in cells.values()) == whole.count, (key, unit.code)
                 for cell, value in cells.items():
                     where = (key, unit.code, subtree, cell)
-                    assert _listed(demo.leader, value.count_url) == value.count, where
+                    assert listed(value.count_url) == value.count, where
                     checked += 1
     assert checked > 20
 
@@ -221,7 +221,7 @@ def _api_rows(client, user, duty_list, subtree):
     return {row["code"]: row for row in response.json()}
 
 
-def test_duty_progress_page_and_api_state_the_metric(db, demo, client):
+def test_duty_progress_page_and_api_state_the_metric(demo_district, demo, client):
     lists = list(DutyList.objects.filter(year=YEAR).select_related("unit"))
     assert lists
     compared = 0
@@ -253,7 +253,7 @@ def test_duty_progress_page_and_api_state_the_metric(db, demo, client):
     assert compared > 100
 
 
-def test_dashboard_states_the_metric(db, demo):
+def test_dashboard_states_the_metric(demo_district, demo):
     compared = 0
     for unit in demo.units:
         for quarter in (None, 1, 2, 3, 4):
@@ -297,7 +297,7 @@ def test_dashboard_states_the_metric(db, demo):
     assert compared == len(demo.units) * 5 * len(DASHBOARD_RATES)
 
 
-def test_report_facts_state_the_metric(db, demo):
+def test_report_facts_state_the_metric(demo_district, demo):
     codes = [p["activity_type"] for key, p in demo.variants if key == "ledger_count" and p]
     year = [PERIODS["year"]]
     for unit in demo.units:

@@ -17,6 +17,7 @@ through ``parse_id``, ``unit_from_query`` and ``year_month_from_query``.
 """
 
 import datetime
+import functools
 from html import escape
 
 import django_filters
@@ -237,6 +238,14 @@ class ScopedFilterSet(django_filters.FilterSet):
         return queryset
 
 
+def picker(func, *args) -> forms.Select:
+    """A drop-down whose options are ``func(*args)``, read when the form is rendered (once per
+    filter set), not when the filter set is made: a list query (a figure's link counted, an
+    export) never reads them."""
+    options = functools.cache(functools.partial(func, *args))
+    return forms.Select(choices=options)  # type: ignore[arg-type]  # callable: lazy (Django 5+)
+
+
 UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
 
 
@@ -286,6 +295,7 @@ __all__ = [
     "YearFilter",
     "YesNoFilter",
     "parse_id",
+    "picker",
     "unit_from_query",
     "unit_or_own",
     "year_month_from_query",

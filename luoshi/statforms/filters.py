@@ -2,8 +2,18 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, date_range
+from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, date_range, picker
 from luoshi.statforms.models import FigureValue
+
+
+def _figure_choices(user) -> list[tuple[str, str]]:
+    """The figures ``user`` may see, by name (a code once)."""
+    names: dict[str, str] = {}
+    if user is not None:
+        shown = FigureValue.objects.for_user(user).exclude(figure="")
+        for code, label in shown.values_list("figure", "label").distinct().order_by("label"):
+            names.setdefault(code, label)
+    return [("", _("全部")), *names.items()]
 
 
 class FigureFilter(UnitSubtreeFilterSet):
@@ -39,11 +49,4 @@ class FigureFilter(UnitSubtreeFilterSet):
         order += tuple(name for name in self.filters if name not in order)
         self.filters = {name: self.filters[name] for name in order}  # the unit before the period
         user = getattr(self.request, "user", None)
-        names: dict[str, str] = {}
-        if user is not None:
-            shown = FigureValue.objects.for_user(user).exclude(figure="")
-            for code, label in shown.values_list("figure", "label").distinct().order_by("label"):
-                names.setdefault(code, label)
-        self.filters["figure"].extra["widget"] = forms.Select(
-            choices=[("", _("全部")), *names.items()]
-        )
+        self.filters["figure"].extra["widget"] = picker(_figure_choices, user)

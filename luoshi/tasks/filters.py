@@ -11,6 +11,7 @@ from luoshi.core.filters import (
     UnitSubtreeFilterSet,
     YearFilter,
     date_range,
+    picker,
 )
 from luoshi.duty.catalog import item_code_choices
 from luoshi.tasks.models import (
@@ -20,6 +21,15 @@ from luoshi.tasks.models import (
     Task,
     TaskAssignment,
 )
+
+
+def _schedule_choices(user) -> list[tuple[str, str]]:
+    schedules = ReportingSchedule.objects.for_user(user) if user else []
+    return [("", _("全部")), *((s.code, str(s)) for s in schedules)]
+
+
+def _duty_item_choices() -> list[tuple[str, str]]:
+    return [("", _("全部")), *item_code_choices()]
 
 
 class AssignmentFilter(UnitSubtreeFilterSet):
@@ -51,14 +61,8 @@ class AssignmentFilter(UnitSubtreeFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        schedules = ReportingSchedule.objects.for_user(user) if user else []
-        everything = [("", _("全部"))]
-        self.filters["schedule"].extra["widget"] = forms.Select(
-            choices=everything + [(s.code, str(s)) for s in schedules]
-        )
-        self.filters["duty_item"].extra["widget"] = forms.Select(
-            choices=everything + item_code_choices()
-        )
+        self.filters["schedule"].extra["widget"] = picker(_schedule_choices, user)
+        self.filters["duty_item"].extra["widget"] = picker(_duty_item_choices)
 
     def filter_status(self, queryset, name, value):
         if value == "open":
