@@ -103,8 +103,15 @@ def test_ledger_record_created_from_json(db, world, client):
 
 @pytest.mark.parametrize(
     ("extra", "field"),
-    [({"sibling": True}, "unit"), ({"actual_participants": 20}, "non_field_errors")],
-    ids=["out-of-scope-unit", "form-rule"],
+    [
+        ({"sibling": True}, "unit"),
+        ({"actual_participants": 20}, "non_field_errors"),
+        # JSON values a browser never sends: a number or an object where a date goes
+        ({"date": 4.68392218554756e16}, "date"),
+        ({"date": {"y": 2026}}, "date"),
+        ({"date": ["2026-03-05", {"y": 2026}]}, "date"),
+    ],
+    ids=["out-of-scope-unit", "form-rule", "date-number", "date-object", "date-list"],
 )
 def test_bad_json_ledger_input_is_refused_in_chinese(db, world, client, extra, field):
     body = _ledger_json(world.tree.own, **extra)
