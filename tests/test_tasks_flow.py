@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from luoshi.accounts.models import Role
 from luoshi.core.workflow import WorkflowError, WorkflowStep
+from luoshi.duty.catalog import current_items
 from luoshi.notices.models import Notice
 from luoshi.tasks import services
 from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
@@ -355,3 +356,16 @@ def test_the_duty_item_is_picked_by_name_not_typed_as_a_code(client, world):
     assert "no_such" in refused.content.decode() and not Task.objects.exists()
     client.post(reverse("tasks:task_create"), {**data, "duty_item_code": "info_reporting"})
     assert Task.objects.get().duty_item_code == "info_reporting"
+
+
+def test_inbox_filter_offers_duty_items_by_name(client, users):
+    """The 关联责任项 drop-down (its options read once, when the form is shown: ``picker``)
+    names the items in force, by code in the value; 报送计划 offers 全部."""
+    item = current_items().first()
+    assert item is not None, "the default pack is loaded"
+    client.force_login(users.clerk)
+    html = client.get(reverse("tasks:inbox")).content.decode()
+    duty_select = html[html.index('name="duty_item"') :].split("</select>")[0]
+    assert f'<option value="{item.code}">{item.name}</option>' in duty_select
+    schedule_select = html[html.index('name="schedule"') :].split("</select>")[0]
+    assert '<option value="" selected>全部</option>' in schedule_select
