@@ -20,6 +20,7 @@ from luoshi.core.workflow import WorkflowError
 from luoshi.duty.selectors import latest_pack
 from luoshi.ledger.models import LedgerRecord
 from tests.factories import LedgerRecordFactory, make_user, pdf_upload
+from tests.metrics_support import listed
 
 YEAR = 2025
 
@@ -440,12 +441,6 @@ def test_one_person_cannot_compute_review_and_publish(client, records, pack, use
     assert len({actors["compute"], actors["review"], actors["publish"]}) == 3
 
 
-def _listed(client, url: str) -> int:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.context["paginator"].count
-
-
 def test_pending_figures_equal_the_scores_their_links_list(client, assessment, records, users):
     """待评分 (the ``assessment_pending`` metric): on the page, for the assessment and each
     unit, the count of the 考核得分 list its link opens — not another assessment's, not a
@@ -482,11 +477,11 @@ def test_pending_figures_equal_the_scores_their_links_list(client, assessment, r
     page = response.content.decode()
     pending = response.context["pending"]
     assert pending.count == sum(expected.values()) == len(waiting) - 2
-    assert _listed(client, pending.url) == pending.count
+    assert listed(client, pending.url) == pending.count
     assert html.escape(pending.url) in page
     for row in response.context["rows"]:
         assert row.pending.count == expected[row.unit.pk]
-        assert _listed(client, row.pending.url) == row.pending.count
+        assert listed(client, row.pending.url) == row.pending.count
         if row.pending.count:
             assert html.escape(row.pending.url) in page
     # the publishing guard reads the same figure

@@ -76,8 +76,8 @@ def test_the_pages_ask_before_a_final_step(tree, users, client):
     from luoshi.inspections.models import PlanStatus
     from luoshi.risks.models import RiskStatus
     from tests.inspections_support import make_plan
+    from tests.risks_support import make_risk
     from tests.test_channels import make_channel
-    from tests.test_risks import make_risk
 
     risk = make_risk(tree.own, user=users.clerk, status=RiskStatus.CONTROLLING)
     client.force_login(users.clerk)

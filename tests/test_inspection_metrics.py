@@ -16,6 +16,7 @@ from luoshi.core import metrics
 from luoshi.inspections.models import Finding, RectificationItem, RectificationStatus
 from tests.factories import make_unit
 from tests.inspections_support import make_plan
+from tests.metrics_support import numbers_equal_their_lists
 
 pytestmark = pytest.mark.django_db
 
@@ -35,22 +36,6 @@ def _item(plan, unit, owner, *, days=5, status=RectificationStatus.PENDING):
         status=status,
         deadline=TODAY + datetime.timedelta(days=days),
     )
-
-
-def _listed(client, url: str) -> int:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.context["paginator"].count
-
-
-def _equal_their_lists(client, page: str, values) -> None:
-    for value in values:
-        urls = [(value.count, value.count_url)]
-        if value.metric.is_rate:
-            urls.append((value.total, value.total_url))
-        for number, url in urls:
-            assert _listed(client, url) == number, (value.metric.key, url)
-        assert html.escape(urls[-1][1]) in page, urls[-1][1]  # a rate: its denominator's
 
 
 @pytest.fixture
@@ -99,7 +84,7 @@ def test_item_list_line_equals_its_lists(client, tree, users, world):
             overdue,
         ), query
         assert response.context["paginator"].count == total  # the line is of the rows listed
-        _equal_their_lists(client, page, [line["rate"], line["overdue"]])
+        numbers_equal_their_lists(client, page, [line["rate"], line["overdue"]])
 
 
 def test_item_list_line_says_when_the_table_is_narrowed_further(client, users, world):
@@ -110,7 +95,7 @@ def test_item_list_line_says_when_the_table_is_narrowed_further(client, users, w
     assert "不按其他筛选条件" in response.content.decode()
 
 
-def test_summary_figures_equal_their_lists(client, tree, users, world):
+def test_summary_figuresnumbers_equal_their_lists(client, tree, users, world):
     _plan, _other, group = world
     client.force_login(users.inspector)
     response = client.get(reverse("inspections:summary"), {"unit": tree.own.pk})
@@ -128,7 +113,7 @@ def test_summary_figures_equal_their_lists(client, tree, users, world):
     for row in rows.values():
         values += [row.rate, row.overdue, row.subtree_rate]
         assert html.escape(row.rate.count_url) in page  # 已销号, beside 本单位问题
-    _equal_their_lists(client, page, values)
+    numbers_equal_their_lists(client, page, values)
     # the same metric the dashboard and the reports read, for the same unit and period
     same = metrics.value(
         "rectification_rate",
@@ -160,7 +145,7 @@ def test_summary_of_the_whole_tree(client, tree, users, world):
     assert (rows[done].rate.text, rows[done].overdue.count) == ("100.0%", 0)
     assert (summary["rate"].total, summary["overdue"].count) == (12, 4)
     values = [summary["rate"], summary["overdue"], rows[done].overdue, rows[done].rate]
-    _equal_their_lists(client, response.content.decode(), values)
+    numbers_equal_their_lists(client, response.content.decode(), values)
 
 
 def _summary_queries(client, unit) -> int:

@@ -15,21 +15,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from luoshi.core import metrics
-from luoshi.risks import services as risk_services
 from luoshi.risks.models import Screening
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
-from tests.factories import make_unit, make_user
+from tests.factories import make_unit
+from tests.metrics_support import listed, screened_campaign
+from tests.risks_support import launch, make_risk
 from tests.tasks_support import issue, shift_days, task_world
-from tests.test_risks import fill_checklist, launch, make_risk
 
 pytestmark = pytest.mark.django_db
-
-
-def _listed(client, url: str) -> int:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.context["paginator"].count
 
 
 def _row(response, pk):
@@ -78,8 +72,8 @@ def test_task_list_figures_equal_the_task_page_and_their_lists(client, tree, use
     world = task_world(tree, users)
     task = _task_with_every_case(world, tree)
     client.force_login(world.issuer)
-    listed = client.get(reverse("tasks:task_list"))
-    row, page = _row(listed, task.pk), listed.content.decode()
+    response = client.get(reverse("tasks:task_list"))
+    row, page = _row(response, task.pk), response.content.decode()
     detail = client.get(task.get_absolute_url()).context["overview"]
     by_status = {str(label): value for label, value in detail["status_counts"]}
 
@@ -90,7 +84,7 @@ def test_task_list_figures_equal_the_task_page_and_their_lists(client, tree, use
     assert row.accepted.count == by_status["已采纳"].count
     for value in (row.recipients, row.submitted, row.accepted):
         assert html.escape(value.url) in page
-        assert _listed(client, value.url) == value.count, value.url
+        assert listed(client, value.url) == value.count, value.url
     assert row.accepted.url == by_status["已采纳"].url
 
 
@@ -131,8 +125,8 @@ def test_api_task_figures_are_the_task_page_figures(client, tree, users):
     world = task_world(tree, users)
     task = _task_with_every_case(world, tree)
     client.force_login(world.issuer)
-    listed = client.get("/api/v1/tasks/").json()["results"]
-    mine = next(item for item in listed if item["id"] == task.pk)
+    results = client.get("/api/v1/tasks/").json()["results"]
+    mine = next(item for item in results if item["id"] == task.pk)
     one = client.get(f"/api/v1/tasks/{task.pk}/").json()
     for item in (mine, one):
         counts = [item[n] for n in ("assignment_count", "submitted_count", "accepted_count")]
@@ -160,22 +154,11 @@ def test_task_list_queries_do_not_grow_with_its_rows(client, tree, users):
 # --- 排查活动 and a campaign's units ------------------------------------------------------
 
 
-def _campaign(users, tree, clerks):
-    """Launched by 宣传部 to its subtree (新闻科, 甲科, 乙科): 新闻科 completed with two
-    points, 甲科 completed declaring none; plus a self-check of 区教育局, outside the
-    launcher's scope, completed with a point of its own."""
-    campaign = launch(users.unit_admin, tree.own, tree.own)
-    by_unit = {s.unit_id: s for s in campaign.screenings.all()}
-    first = by_unit[tree.child.pk]
-    make_risk(tree.child, screening=first)
-    make_risk(tree.child, level="blue", screening=first)
-    make_risk(tree.child)  # registered outside the campaign: not one of its points
-    fill_checklist(first)
-    risk_services.submit_screening(screening=first, user=clerks[tree.child.pk])
-    second = next(s for pk, s in by_unit.items() if pk != tree.child.pk)
-    second.no_risk_declared, second.no_risk_reason = True, "已逐项核查"
-    fill_checklist(second)
-    risk_services.submit_screening(screening=second, user=clerks[second.unit_id])
+@pytest.fixture
+def campaign(tree, users):
+    """The shared screened campaign, plus a self-check of 区教育局 outside the launcher's
+    scope, completed with a point of its own."""
+    campaign, clerks = screened_campaign(users, tree)
     outside = TaskAssignment.objects.create(task=campaign.task, unit=tree.sibling)
     far = Screening.objects.create(
         campaign=campaign,
@@ -185,26 +168,19 @@ def _campaign(users, tree, clerks):
         completed_at=timezone.now(),
     )
     make_risk(tree.sibling, screening=far)
+    campaign.clerks = clerks
     return campaign
 
 
-@pytest.fixture
-def clerks(tree):
-    units = [tree.child, make_unit("甲科", "T12", parent=tree.own)]
-    units.append(make_unit("乙科", "T13", parent=tree.own))
-    return {u.pk: make_user(f"c_{u.code}", u, "clerk") for u in units}
-
-
 def test_campaign_list_completion_equals_the_campaign_page_and_its_lists(
-    client, tree, users, clerks
+    client, tree, users, campaign
 ):
-    campaign = _campaign(users, tree, clerks)
     task = campaign.task
     task.deadline = timezone.localdate() - datetime.timedelta(days=1)
     task.save()
     client.force_login(users.unit_admin)
-    listed = client.get(reverse("risks:campaigns"))
-    row, page = _row(listed, campaign.pk), listed.content.decode()
+    response = client.get(reverse("risks:campaigns"))
+    row, page = _row(response, campaign.pk), response.content.decode()
     detail = client.get(campaign.get_absolute_url()).context["overview"]["completion"]
 
     # 区教育局's self-check is not the launcher's to see: 2 of 3, not 3 of 4
@@ -216,11 +192,10 @@ def test_campaign_list_completion_equals_the_campaign_page_and_its_lists(
         (row.completion.total, row.completion.total_url),
     ]:
         assert html.escape(url) in page
-        assert _listed(client, url) == number, url
+        assert listed(client, url) == number, url
 
 
-def test_campaign_units_risk_points_equal_their_lists(client, tree, users, clerks):
-    campaign = _campaign(users, tree, clerks)
+def test_campaign_units_risk_points_equal_their_lists(client, tree, users, campaign):
     client.force_login(users.unit_admin)
     response = client.get(campaign.get_absolute_url())
     overview, page = response.context["overview"], response.content.decode()
@@ -228,7 +203,7 @@ def test_campaign_units_risk_points_equal_their_lists(client, tree, users, clerk
 
     assert {pk: v.count for pk, v in rows.items() if v is not None} == {
         tree.child.pk: 2,
-        **{pk: 0 for pk in clerks if pk != tree.child.pk},
+        **{pk: 0 for pk in campaign.clerks if pk != tree.child.pk},
     }
     # 区教育局: outside the reader's scope, 「—」 and no link (its points are not theirs)
     assert rows[tree.sibling.pk] is None
@@ -236,11 +211,11 @@ def test_campaign_units_risk_points_equal_their_lists(client, tree, users, clerk
     for value in rows.values():
         if value is not None:
             assert html.escape(value.url) in page
-            assert _listed(client, value.url) == value.count, value.url
+            assert listed(client, value.url) == value.count, value.url
 
 
-def test_campaign_queries_do_not_grow_with_its_rows(client, tree, users, clerks):
-    first = _campaign(users, tree, clerks)
+def test_campaign_queries_do_not_grow_with_its_rows(client, tree, users, campaign):
+    first = campaign
     client.force_login(users.unit_admin)
     url = reverse("risks:campaigns")
     client.get(url)  # caches (permissions, content types) filled

@@ -101,7 +101,7 @@ def test_list_filters_pick_by_name_never_a_typed_code_or_id(client, tree, users)
     listed = client.get(url, {"task": task.pk}).content.decode()
     assert "报送学习贯彻情况" in listed  # the task's own link still filters
 
-    from tests.test_risks import launch
+    from tests.risks_support import launch
 
     campaign = launch(world.issuer, tree.own, tree.own)
     page = client.get(reverse("risks:screenings"), {"campaign": campaign.pk}).content.decode()

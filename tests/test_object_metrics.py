@@ -12,14 +12,13 @@ from django.utils import timezone
 from luoshi.core import metrics
 from luoshi.inspections import services as inspection_services
 from luoshi.inspections.models import RectificationItem
-from luoshi.risks import services as risk_services
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import AssignmentStatus, TaskAssignment
-from tests.factories import make_unit, make_user, pdf_upload
+from tests.factories import make_unit, pdf_upload
 from tests.inspections_support import add_item, child_clerk, make_plan
+from tests.metrics_support import listed, numbers_equal_their_lists, screened_campaign
 from tests.statforms_support import issue_form, stat_world
 from tests.tasks_support import issue, shift_days, task_world
-from tests.test_risks import fill_checklist, launch, make_risk
 from tests.test_statforms import _submit_both
 
 pytestmark = pytest.mark.django_db
@@ -29,24 +28,6 @@ pytestmark = pytest.mark.django_db
 def stat_world_task(tree, users):
     world = stat_world(tree, users)
     return world, issue_form(world, world.version)
-
-
-def _listed(client, url: str) -> int:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.context["paginator"].count
-
-
-def _numbers_equal_their_lists(client, page: str, values) -> None:
-    """Every value's number equals the count of the list its link opens, and the page links
-    to it (a rate: its denominator's list, at least)."""
-    for value in values:
-        urls = [(value.count, value.count_url)]
-        if value.metric.is_rate:
-            urls.append((value.total, value.total_url))
-        for number, url in urls:
-            assert _listed(client, url) == number, (value.metric.key, url)
-        assert html.escape(urls[-1][1]) in page, urls[-1][1]
 
 
 def test_task_page_figures_equal_their_lists(client, tree, users):
@@ -74,25 +55,11 @@ def test_task_page_figures_equal_their_lists(client, tree, users):
     by_status = {label: value.count for label, value in overview["status_counts"]}
     assert by_status["已提交"] == 2 and by_status["已撤回"] == 1
     values = [overview["total"], overview["on_time"], overview["open_overdue"]]
-    _numbers_equal_their_lists(client, page, values + [v for _l, v in overview["status_counts"]])
+    numbers_equal_their_lists(client, page, values + [v for _l, v in overview["status_counts"]])
 
 
 def test_campaign_page_figures_equal_their_lists(client, tree, users):
-    unit_a = make_unit("甲科", "T12", parent=tree.own)
-    unit_b = make_unit("乙科", "T13", parent=tree.own)
-    clerks = {u.pk: make_user(f"c_{u.code}", u, "clerk") for u in (tree.child, unit_a, unit_b)}
-    campaign = launch(users.unit_admin, tree.own, tree.own)
-    by_unit = {s.unit_id: s for s in campaign.screenings.all()}
-    first = by_unit[tree.child.pk]
-    make_risk(tree.child, screening=first)
-    make_risk(tree.child, level="blue", screening=first)
-    make_risk(tree.child)  # registered outside the campaign: not one of its points
-    fill_checklist(first)
-    risk_services.submit_screening(screening=first, user=clerks[tree.child.pk])
-    second = by_unit[unit_a.pk]
-    second.no_risk_declared, second.no_risk_reason = True, "已逐项核查"
-    fill_checklist(second)
-    risk_services.submit_screening(screening=second, user=clerks[unit_a.pk])
+    campaign, _clerks = screened_campaign(users, tree)
     task = campaign.task
     task.deadline = timezone.localdate() - datetime.timedelta(days=1)
     task.save()
@@ -103,7 +70,7 @@ def test_campaign_page_figures_equal_their_lists(client, tree, users):
     names = ["total", "completed", "with_risks", "declared_none", "risk_count", "open_overdue"]
     assert [overview[name].count for name in names] == [3, 2, 1, 1, 2, 1]
     assert overview["completion"].text == "66.7%"
-    _numbers_equal_their_lists(
+    numbers_equal_their_lists(
         client, page, [overview[name] for name in names] + [overview["completion"]]
     )
 
@@ -131,9 +98,9 @@ def test_inspection_figures_per_unit_equal_their_lists(client, tree, users):
     assert (mine.submitted.count, mine.open.count, mine.overdue.count) == (1, 2, 1)
     assert (rows[other].rate.total, rows[other].rate.text) == (0, metrics.NOT_APPLICABLE)
     page = response.content.decode()
-    _numbers_equal_their_lists(client, page, [mine.rate, mine.overdue])
+    numbers_equal_their_lists(client, page, [mine.rate, mine.overdue])
     for value in (mine.submitted, mine.open, rows[other].rate):
-        assert _listed(client, value.count_url) == value.count
+        assert listed(client, value.count_url) == value.count
 
 
 def test_form_task_sums_equal_the_values_their_links_list(client, stat_world_task):

@@ -15,7 +15,7 @@ from luoshi.reports.models import Report, ReportKind
 from tests.factories import LedgerRecordFactory
 from tests.inspections_support import add_item, child_clerk, make_plan
 from tests.report_checks import docx_text, needs_rendering, pdf_text, squeeze
-from tests.test_risks import make_risk
+from tests.risks_support import make_risk
 
 YEAR = datetime.date.today().year
 

@@ -12,7 +12,7 @@ from luoshi.reports.models import Baseline, ReportKind
 from luoshi.risks.models import RiskStatus
 from tests.factories import LedgerRecordFactory
 from tests.inspections_support import add_item, child_clerk, make_plan
-from tests.test_risks import make_risk
+from tests.risks_support import make_risk
 
 YEAR = 2026
 
