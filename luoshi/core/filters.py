@@ -18,7 +18,6 @@ through ``parse_id``, ``unit_from_query`` and ``year_month_from_query``.
 
 import datetime
 import functools
-from html import escape
 
 import django_filters
 from django import forms
@@ -26,7 +25,6 @@ from django.apps import apps
 from django.db.models import Q, Subquery
 from django.forms.models import ModelChoiceIterator
 from django.http import Http404
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.dates import on_local_days
@@ -98,35 +96,27 @@ class UnitChoiceIterator(ModelChoiceIterator):
             yield (self.choice(unit)[0], "\u3000" * (unit.depth - base) + unit.name)
 
 
-class FastSelect(forms.Select):
-    """``<select>`` rendered in Python: hundreds of options without a template each."""
+class UnitSelect(forms.Select):
+    """The unit drop-down: its listed options (the top of the user's scope), plus the unit
+    selected when it is deeper (chosen through a link), named only if it is in the field's
+    own queryset (the user's scope): an id outside it is never named on the page. Written
+    by the project's form renderer (``core.form_rendering``) like every ``<select>``."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        options = [(str(v), str(label)) for v, label in self.choices]
-        known = {v for v, _ in options}
-        # A deeper unit chosen through a link: shown too, but only from the field's own
-        # queryset (the user's scope): an id outside it is never named on the page.
-        missing = {parse_id(v) for v in selected if v not in known} - {None}
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        listed = {str(option["value"]) for _g, options, _i in groups for option in options}
+        missing = {parse_id(v) for v in value if str(v) not in listed} - {None}
         if missing:
-            scope = self.choices.queryset
-            options += [
-                (str(pk), name)
-                for pk, name in scope.filter(pk__in=missing).values_list("pk", "name")
-            ]
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        body = "".join(
-            f'<option value="{escape(v)}"{" selected" if v in selected else ""}>'
-            f"{escape(label)}</option>"
-            for v, label in options
-        )
-        # Every value and label above is escaped; the tags are constant.
-        return mark_safe(f"<select{forms.utils.flatatt(final)}>{body}</select>")  # noqa: S308
+            deeper = self.choices.queryset.filter(pk__in=missing).values_list("pk", "name")
+            for pk, label in deeper:
+                option = self.create_option(name, pk, label, True, len(groups), attrs=attrs)
+                groups.append((None, [option], len(groups)))
+        return groups
 
 
 class UnitChoiceField(IdRangeGuard, django_filters.fields.ModelChoiceField):
     iterator = UnitChoiceIterator
-    widget = FastSelect
+    widget = UnitSelect
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):
