@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
@@ -22,9 +22,18 @@ QUERY_BUDGET = 10
 PICKER_QUERIES = {"tasks:assignments": 1}  # 报送计划, picked by name
 
 
+@pytest.fixture(scope="module")
+def _scale_once(django_db_setup, django_db_blocker):
+    """The generated data set, once for the module, in a transaction rolled back after it
+    (each test runs in a savepoint inside it: nothing a test writes reaches the next)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield generate(ScalePlan(units=120, records=3000, recipients=400), log=lambda *_: None)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def scale(db):
-    return generate(ScalePlan(units=120, records=3000, recipients=400), log=lambda *_: None)
+def scale(_scale_once, db):
+    return _scale_once
 
 
 def test_level_sizes_make_five_levels_of_the_requested_total():
