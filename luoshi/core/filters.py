@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.dates import on_local_days
-from luoshi.core.forms import ChoiceIdsInRangeMixin, DateInput, IdRangeGuard, YearField
+from luoshi.core.forms import DateInput, IdRangeGuard, YearField, guard_choice_ids
 
 LEVELS_LISTED = 2
 UNIT = "units.Unit"  # the unit tree's model, named (core imports no app)
@@ -216,11 +216,19 @@ class ScopedFilterSet(django_filters.FilterSet):
                 units = model.objects
                 flt.queryset = units.for_user(user) if user is not None else units.none()
 
-    def get_form_class(self):
-        """The filter form refuses out-of-range ids in every model choice (``?role=9999…``
-        is an invalid choice, not a database error), as every other form does."""
-        form_class = super().get_form_class()
-        return type(form_class.__name__, (ChoiceIdsInRangeMixin, form_class), {})
+    @property
+    def form(self):
+        """The filter form, made without django-filter's new form class per request and
+        deep copy of every field: this filter set's own filters made its fields (one set
+        per filter set), so the form takes them as they are. It refuses out-of-range ids in
+        every model choice (``?role=9999…`` is an invalid choice, not a database error), as
+        every other form does."""
+        if not hasattr(self, "_form"):
+            form = self._meta.form(self.data if self.is_bound else None, prefix=self.form_prefix)
+            form.fields = {**form.fields, **{n: f.field for n, f in self.filters.items()}}
+            guard_choice_ids(form.fields.values())
+            self._form = form
+        return self._form
 
     def filter_nothing(self, queryset, name, value):
         """For filters read elsewhere (``unit_scope`` by ``filter_subtree``, dates by a

@@ -63,15 +63,20 @@ class ChoiceIdsInRangeMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelMultipleChoiceField):
-                guard = MultipleIdRangeGuard
-            elif isinstance(field, forms.ModelChoiceField):
-                guard = IdRangeGuard
-            else:
-                continue
-            if not isinstance(field, guard):
-                field.__class__ = _guarded(type(field), guard)
+        guard_choice_ids(self.fields.values())
+
+
+def guard_choice_ids(fields) -> None:
+    """``ChoiceIdsInRangeMixin`` on the given field instances."""
+    for field in fields:
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            guard = MultipleIdRangeGuard
+        elif isinstance(field, forms.ModelChoiceField):
+            guard = IdRangeGuard
+        else:
+            continue
+        if not isinstance(field, guard):
+            field.__class__ = _guarded(type(field), guard)
 
 
 class UserFormMixin(ChoiceIdsInRangeMixin):
