@@ -1,4 +1,5 @@
 import functools
+from collections.abc import Iterable
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -66,9 +67,10 @@ class ChoiceIdsInRangeMixin:
         guard_choice_ids(self.fields.values())
 
 
-def guard_choice_ids(fields) -> None:
+def guard_choice_ids(fields: Iterable[forms.Field]) -> None:
     """``ChoiceIdsInRangeMixin`` on the given field instances."""
     for field in fields:
+        guard: type
         if isinstance(field, forms.ModelMultipleChoiceField):
             guard = MultipleIdRangeGuard
         elif isinstance(field, forms.ModelChoiceField):
@@ -76,7 +78,8 @@ def guard_choice_ids(fields) -> None:
         else:
             continue
         if not isinstance(field, guard):
-            field.__class__ = _guarded(type(field), guard)
+            field_class: type = type(field)
+            field.__class__ = _guarded(field_class, guard)
 
 
 class UserFormMixin(ChoiceIdsInRangeMixin):
