@@ -104,8 +104,10 @@ lint: $(STAMP)
 check-deploy: sysdeps $(STAMP)
 	bash scripts/check_deploy.sh $(VPY)
 
-# Lint and the deployment checks run in the foreground while the PostgreSQL suite already runs
-# in the background (they are a few minutes of one core); their failure fails `make test`.
+# Lint and the deployment checks run in the foreground while the PostgreSQL suite and the second
+# Python's subset (its own venv, then a few tests) already run in the background; their failure
+# fails `make test`. Started first, the short jobs share the cores with the long suites instead
+# of running alone on one core after them.
 test: sysdeps $(STAMP)
 	@pg=0; pgpid=; \
 	if command -v pg_isready >/dev/null 2>&1; then \
@@ -124,16 +126,16 @@ test: sysdeps $(STAMP)
 	    DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --durations=15 --database-tests-only --ignore=tests/browser || rc=$$?; \
 	    echo "== PostgreSQL suite: $$((SECONDS - started)) s wall =="; exit $$rc \
 	  ) > var/test-postgresql.log 2>&1 & pgpid=$$!; \
-	  trap 'kill $$pgpid 2>/dev/null || true' INT TERM; \
+	  trap 'kill $$pgpid $${py313pid:-} 2>/dev/null || true' INT TERM; \
 	else \
 	  echo "== PostgreSQL not reachable on 127.0.0.1:5432: SQLite only =="; \
 	fi; \
+	mkdir -p var; echo "== second Python: running in the background (var/test-py313.log) =="; \
+	$(MAKE) --no-print-directory test-py313 > var/test-py313.log 2>&1 & py313pid=$$!; \
 	lint_rc=0; $(MAKE) --no-print-directory lint check-deploy || lint_rc=$$?; \
 	echo "== tests on SQLite =="; \
 	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q --durations=15 || sqlite_rc=$$?; \
 	echo "== SQLite suite: $$((SECONDS - started)) s wall =="; \
-	mkdir -p var; echo "== second Python: running beside the PostgreSQL run (var/test-py313.log) =="; \
-	$(MAKE) --no-print-directory test-py313 > var/test-py313.log 2>&1 & py313pid=$$!; \
 	pg_rc=0; \
 	if [ -n "$$pgpid" ]; then \
 	  wait $$pgpid || pg_rc=$$?; \
