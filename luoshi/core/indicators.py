@@ -108,6 +108,30 @@ def measure_periods(
     return [Measure.of(value) for value in found]
 
 
+def measure_dimensions(
+    kind: str, params_list: list[dict], *, user, unit, subtree: bool, periods, today=None
+) -> list[list[Measure] | None]:
+    """``measure_periods`` of each of ``params_list`` (one kind, the params asking only for
+    its dimension, e.g. ledger records by activity type) from one query; None for the
+    params it cannot answer so (measure them one by one)."""
+    if not metrics.is_registered(kind):
+        return [None] * len(params_list)
+    dims = metrics.dimensions_of(kind, params_list)
+    wanted = [dim for dim in dims if dim is not None]
+    if not wanted:
+        return [None] * len(params_list)
+    found = metrics.by_dimension(
+        kind,
+        user=user,
+        unit=unit,
+        subtree=subtree,
+        periods=list(periods),
+        today=today,
+        dims=wanted,
+    )
+    return [None if dim is None else [Measure.of(v) for v in found[dim]] for dim in dims]
+
+
 def measure_units(
     kind: str, params: dict, *, user, units, subtree: bool, periods, today=None, parent=None
 ) -> dict[int, list[Measure]] | None:

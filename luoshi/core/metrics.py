@@ -40,6 +40,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, partial
 from urllib.parse import quote_plus
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -153,6 +154,9 @@ class Metric:
     # Resolve the params once per evaluation (e.g. an activity type's code to its id for the
     # list links), not once per period.
     prepare: Callable = _same_params
+    # ``prepare`` of many params at once (one query for all, e.g. every activity type's id):
+    # [params prepared, or None where ``prepare`` would fail]. Default: ``prepare`` each.
+    prepare_many: Callable[[list[dict]], list[dict | None]] | None = None
     due_only: bool = False
     # The numerator is an EXISTS independent of the period (e.g. 有佐证): count it by a
     # second query with the EXISTS in the WHERE clause (a semi-join on PostgreSQL) instead
@@ -751,29 +755,62 @@ def by_dimension(
     periods: list[Period],
     params: dict | None = None,
     today: datetime.date | None = None,
+    subtree: bool = True,
+    dims=(),
 ) -> dict:
-    """{dimension value: [Value per period]} of ``unit``'s subtree for a metric whose rollup
-    has a dimension (e.g. ``ledger_count`` by activity type): one query over the rollup
-    rows (whole months of a covered subtree at depth ≤ 3) or one live ``GROUP BY``.
+    """{dimension value: [Value per period]} of ``unit`` (its subtree, or ``subtree=False``
+    its own records) for a metric whose rollup has a dimension (e.g. ``ledger_count`` by
+    activity type): one query over the rollup rows (whole months of a covered subtree at
+    depth ≤ 3) or one live ``GROUP BY``. ``dims``: values stated even with no record (0).
     Each value's links name the dimension (``rollup_dim`` param)."""
     plan = _plan(key, params, periods, today)
-    source = plan.metric.rollup
+    source = _rollup(plan, user, unit, unit.depth) if subtree else None
     rows = (
-        _live_dimension_rows(plan, user, unit)
-        if _rollup(plan, user, unit, unit.depth) is None
+        _live_dimension_rows(plan, user, unit, subtree)
+        if source is None
         else _rollup_dimension_rows(plan, source, user, unit)
     )
+    for dim in dims:
+        rows.setdefault(dim, {})
     result = {}
     for dim, row in rows.items():
         dim_plan = _Plan(plan.metric, {**plan.params, plan.metric.rollup_dim: dim}, plan.periods)
-        result[dim] = [dim_plan.value(i, row, unit, True) for i in range(len(plan.periods))]
+        result[dim] = [dim_plan.value(i, row, unit, subtree) for i in range(len(plan.periods))]
     return result
 
 
-def _live_dimension_rows(plan: _Plan, user, unit) -> dict:
+def dimensions_of(key: str, params_list: list[dict]) -> list:
+    """The dimension value each of ``params_list`` asks for (e.g. its activity type's id),
+    where ``by_dimension`` answers it (the metric has a dimension and the params ask for
+    nothing else); None for the others (count them one by one with ``values``)."""
+    metric = get(key)
+    if metric.rollup is None or not metric.rollup_dim:
+        return [None] * len(params_list)
+    copies = [dict(params or {}) for params in params_list]
+    if metric.prepare_many is not None:
+        prepared = metric.prepare_many(copies)
+    else:
+        prepared = [_prepared(metric, params) for params in copies]
+    answered = set(metric.rollup_params)
+    found = []
+    for params in prepared:
+        asked = {k for k, v in (params or {}).items() if v not in (None, "")}
+        dim = (params or {}).get(metric.rollup_dim)
+        found.append(dim if dim is not None and asked <= answered else None)
+    return found
+
+
+def _prepared(metric: Metric, params: dict) -> dict | None:
+    try:
+        return metric.prepare(params)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _live_dimension_rows(plan: _Plan, user, unit, subtree: bool = True) -> dict:
     if not plan.periods:
         return {}
-    queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
+    queryset = _scoped(plan, user, unit, subtree).filter(plan.where())
     assert plan.metric.rollup is not None  # only metrics with a rollup have dimensions
     field_name = plan.metric.rollup.dim
     rows = queryset.order_by().values(field_name).annotate(**plan.aggregates())

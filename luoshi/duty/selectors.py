@@ -352,24 +352,58 @@ def subtree_targets_of(units, user, *, year: int, pack_code: str) -> dict:
 
 
 def list_progress(duty_list: DutyList, *, user, subtree=False, today=None) -> list[ItemProgress]:
-    items = duty_list.items.prefetch_related("checks__recorded_by", "assignees").order_by(
-        "order", "id"
+    items = list(
+        duty_list.items.prefetch_related("checks__recorded_by", "assignees").order_by("order", "id")
     )
     targets = subtree_targets(duty_list, user) if subtree else {}
-    rows = []
     for item in items:
         item.duty_list = duty_list
         item.unit = duty_list.unit
-        rows.append(
-            item_progress(
-                item,
-                user=user,
-                subtree=subtree,
-                today=today,
-                subtree_target=targets.get(item.code, (None, 0)) if subtree else None,
-            )
+    measured = _measured_together(
+        items, user=user, unit=duty_list.unit, subtree=subtree, today=today
+    )
+    return [
+        item_progress(
+            item,
+            user=user,
+            subtree=subtree,
+            today=today,
+            subtree_target=targets.get(item.code, (None, 0)) if subtree else None,
+            measured=measured.get(item.pk, MEASURE),
         )
-    return rows
+        for item in items
+    ]
+
+
+def _measured_together(items: list[DutyItem], *, user, unit, subtree, today) -> dict:
+    """{item pk: its ``Measure`` of each of ``year_spans``} of the items one query measures
+    together: those of one kind asking only for its dimension (台账 items by activity type,
+    of every period kind). The others are measured by ``item_progress`` one by one."""
+    today = today or timezone.localdate()
+    groups: dict[str, list[DutyItem]] = {}
+    for item in items:
+        if not item.is_manual and item.target_type != TargetType.CHECKLIST:
+            groups.setdefault(item.indicator_kind, []).append(item)
+    found: dict[int, list] = {}
+    for kind, members in groups.items():
+        if len(members) < 2:
+            continue
+        spans = {m.pk: year_spans(m, m.duty_list.year, today)[2] for m in members}
+        every = sorted(set().union(*spans.values()))
+        measures = indicators.measure_dimensions(
+            kind,
+            [m.indicator_params for m in members],
+            user=user,
+            unit=unit,
+            subtree=subtree,
+            periods=every,
+            today=today,
+        )
+        for member, measured in zip(members, measures, strict=True):
+            if measured is not None:
+                at = dict(zip(every, measured, strict=True))
+                found[member.pk] = [at[span] for span in spans[member.pk]]
+    return found
 
 
 def group_by_area(rows: list[ItemProgress]) -> list[tuple[str, list[ItemProgress]]]:

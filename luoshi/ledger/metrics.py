@@ -26,6 +26,22 @@ def _prepare(params) -> dict:
     return params
 
 
+def _prepare_many(params_list: list[dict]) -> list[dict | None]:
+    """``_prepare`` of every params from one query (None: an unknown activity type)."""
+    from luoshi.ledger.models import ActivityType
+
+    codes = {params["activity_type"] for params in params_list if params.get("activity_type")}
+    ids = dict(ActivityType.objects.filter(code__in=codes).values_list("code", "pk"))
+    prepared: list[dict | None] = []
+    for params in params_list:
+        code = params.get("activity_type")
+        if code and code not in ids:
+            prepared.append(None)
+        else:
+            prepared.append({**params, "activity_type_id": ids[code]} if code else params)
+    return prepared
+
+
 def _period(params, start, end) -> dict:
     query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
     if params.get("activity_type_id"):
@@ -63,6 +79,7 @@ METRICS = [
         list_url="ledger:list",
         filters=_period,
         prepare=_prepare,
+        prepare_many=_prepare_many,
         rollup=LEDGER_ROLLUP,
         rollup_params=ROLLUP_PARAMS,
         rollup_dim="activity_type_id",
@@ -78,6 +95,7 @@ METRICS = [
         list_url="ledger:list",
         filters=_period,
         prepare=_prepare,
+        prepare_many=_prepare_many,
         rollup=LEDGER_ROLLUP,
         rollup_params=ROLLUP_PARAMS,
         rollup_dim="activity_type_id",
