@@ -172,7 +172,6 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "incidents/metrics.py": 2,
     "inspections/plugin.py": 1,
     "ledger/importing.py": 3,
-    "ledger/metrics.py": 2,
     "ledger/plugin.py": 1,
     "ledger/signals.py": 3,
     "notices/plugin.py": 3,

@@ -4,11 +4,10 @@ from django.db.models import Q
 
 from luoshi.core.metrics import Metric, dates_between
 from luoshi.core.rollups import Source
+from luoshi.ledger.models import ActivityType, LedgerRecord
 
 
 def _records(params):
-    from luoshi.ledger.models import LedgerRecord
-
     records = LedgerRecord.objects.all()
     if params.get("activity_type"):
         records = records.filter(activity_type__code=params["activity_type"])
@@ -20,16 +19,12 @@ def _records(params):
 def _prepare(params) -> dict:
     """The activity type's id for the list links (raises DoesNotExist for an unknown code)."""
     if params.get("activity_type"):
-        from luoshi.ledger.models import ActivityType
-
         params["activity_type_id"] = ActivityType.objects.get(code=params["activity_type"]).pk
     return params
 
 
 def _prepare_many(params_list: list[dict]) -> list[dict | None]:
     """``_prepare`` of every params from one query (None: an unknown activity type)."""
-    from luoshi.ledger.models import ActivityType
-
     codes = {params["activity_type"] for params in params_list if params.get("activity_type")}
     ids = dict(ActivityType.objects.filter(code__in=codes).values_list("code", "pk"))
     prepared: list[dict | None] = []
