@@ -85,3 +85,36 @@ def test_the_first_shipped_wording_is_upgraded_but_an_administrators_is_kept(db)
     phrases = dict(ActivityType.objects.values_list("code", "report_phrase"))
     assert phrases["study_group"] == "召开党委理论学习中心组学习"
     assert phrases["training"] == "组织开展专题轮训"
+
+
+def test_the_ledger_facts_cost_the_same_queries_however_many_activity_types(tree, users):
+    """Every activity type's count of the year comes from one query (the report names each
+    type in its area): an administrator adding types adds no query to a report."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.reports.engine import generate
+
+    def queries() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as captured:
+            draft = generate(tree.own, YEAR, ReportKind.ANNUAL_SUMMARY, user=users.admin)
+        return len(captured.captured_queries), draft.facts
+
+    study = ActivityType.objects.get(code="study_group")
+    LedgerRecordFactory(unit=tree.own, activity_type=study, date=datetime.date(YEAR, 4, 2))
+    queries()  # caches warmed (content types, the user's scope)
+    before, _facts = queries()
+    for n in range(3):
+        kind = ActivityType.objects.create(
+            code=f"extra{n}",
+            name=f"新增活动{n}",
+            order=100 + n,
+            report_phrase=f"开展新增活动{n}",
+            measure_word="场",
+            report_area="outreach",
+        )
+        LedgerRecordFactory(unit=tree.own, activity_type=kind, date=datetime.date(YEAR, 6, n + 1))
+    after, facts = queries()
+    assert after == before
+    assert [facts[f"ledger:extra{n}"]["value"] for n in range(3)] == [1, 1, 1]
+    assert facts["ledger:study_group"]["value"] == 1
