@@ -178,7 +178,7 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "publications/metrics.py": 7,
     "publications/selectors.py": 1,
     "publications/workflow.py": 1,
-    "reports/engine/facts.py": 27,
+    "reports/engine/facts.py": 26,
     "reports/importing/formats.py": 4,
     "reports/importing/pdf.py": 3,
     "reports/models.py": 1,
