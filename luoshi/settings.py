@@ -283,7 +283,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "8")) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry slides when a signed-in page notes the session's activity, at most every
+# 5 minutes (luoshi.accounts.sessions.touch, SEEN_RESOLUTION), not on every request: a page
+# view writes no session (on SQLite, a write takes the database lock from every other worker).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
@@ -526,9 +529,8 @@ def cache_config(environ=os.environ) -> tuple[dict, str]:
             "TIMEOUT": 300,
         }
     }
-    # Sessions only in Redis: no database query to read or refresh a session
-    # (SESSION_SAVE_EVERY_REQUEST). Redis must be persistent (appendonly) so that a
-    # restart does not log everyone out.
+    # Sessions only in Redis: no database query to read or refresh a session. Redis must be
+    # persistent (appendonly) so that a restart does not log everyone out.
     return caches, "django.contrib.sessions.backends.cache"
 
 

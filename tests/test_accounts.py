@@ -345,3 +345,28 @@ def test_signing_in_writes_no_history_row_but_a_real_edit_does(client, users):
     users.clerk.full_name = "张三"
     users.clerk.save()
     assert users.clerk.history.count() == rows + 1
+
+
+def test_a_page_view_writes_no_session_until_the_activity_is_due(client, users):
+    """The idle expiry slides when the session's activity is noted (every SEEN_RESOLUTION
+    seconds), not on every page: a page view in between writes nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.accounts.sessions import SEEN_KEY, SEEN_RESOLUTION
+
+    login(client, "u_clerk", PASSWORD)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("ledger:list")).status_code == 200
+    writes = [q["sql"] for q in captured.captured_queries]
+    assert [q for q in writes if q.startswith(("UPDATE", "INSERT", "DELETE"))] == []
+
+    session = client.session
+    session[SEEN_KEY] -= SEEN_RESOLUTION + 1  # the last activity noted is due again
+    session.save()
+    key = session.session_key
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert client.get(reverse("ledger:list")).status_code == 200
+    remaining = Session.objects.get(session_key=key).expire_date - timezone.now()
+    assert remaining > datetime.timedelta(hours=7, minutes=59)  # slid to 8 hours again
