@@ -304,8 +304,7 @@ class SessionEndView(ScopedMixin, View):
     action = "delete"
     http_method_names = ["post"]
 
-    def scoped_queryset(self):
-        return manageable_sessions(self.request.user)
+    readable = staticmethod(manageable_sessions)
 
     def post(self, request, *args, **kwargs):
         session = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
