@@ -251,7 +251,6 @@ class PositionPageMixin:
 class PositionListView(PositionPageMixin, ScopedListView):
     template_name = "accounts/position_list.html"
     filterset_class = PositionFilter
-    export_title = gettext_lazy("责任岗位")
     export_columns = model_columns(
         ResponsibilityPosition,
         "year unit position user title duty",

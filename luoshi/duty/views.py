@@ -45,7 +45,6 @@ class DutyListPageMixin:
 class DutyListListView(DutyListPageMixin, ScopedListView):
     template_name = "duty/list_list.html"
     filterset_class = DutyListFilter
-    export_title = gettext_lazy("责任清单")
     export_columns = model_columns(DutyList, "unit year pack status signed_by signed_at")
 
 

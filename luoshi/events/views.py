@@ -48,7 +48,6 @@ class EventPageMixin:
 class EventListView(EventPageMixin, ScopedListView):
     template_name = "events/event_list.html"
     filterset_class = EventFilter
-    export_title = gettext_lazy("讲座论坛备案")
     export_columns = model_columns(
         EventFiling,
         "unit kind topic speakers start_at place expected_audience actual_audience status"

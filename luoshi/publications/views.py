@@ -38,7 +38,6 @@ class PublicationPageMixin:
 class PublicationListView(PublicationPageMixin, ScopedListView):
     template_name = "publications/publication_list.html"
     filterset_class = PublicationFilter
-    export_title = gettext_lazy("信息发布三审")
     export_columns = model_columns(
         Publication,
         "unit title channel_name author status published_url published_at",

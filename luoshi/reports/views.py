@@ -36,7 +36,6 @@ class ReportPageMixin:
 class ReportListView(ReportPageMixin, ScopedListView):
     template_name = "reports/report_list.html"
     filterset_class = ReportFilter
-    export_title = gettext_lazy("报告")
     export_columns = model_columns(Report, "title unit year kind status")
 
 

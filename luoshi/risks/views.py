@@ -55,7 +55,6 @@ class RiskPageMixin:
 class RiskListView(RiskPageMixin, ScopedListView):
     template_name = "risks/risk_list.html"
     filterset_class = RiskFilter
-    export_title = gettext_lazy("风险点台账")
     export_columns = model_columns(
         RiskPoint,
         "unit area level description cause measures owner deadline identified_on status screening",
@@ -251,7 +250,6 @@ class ScreeningPageMixin:
 class ScreeningListView(ScreeningPageMixin, ScopedListView):
     template_name = "risks/screening_list.html"
     filterset_class = ScreeningFilter
-    export_title = gettext_lazy("风险排查")
     export_columns = model_columns(
         Screening,
         "unit title campaign completed_at no_risk_declared no_risk_reason",

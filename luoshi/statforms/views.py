@@ -497,7 +497,6 @@ class FigureListView(ScopedListView):
     model = FigureValue
     template_name = "statforms/figure_list.html"
     filterset_class = FigureFilter
-    export_title = gettext_lazy("统计数值")
     export_columns = [
         (gettext_lazy("单位"), lambda v: v.unit.name),
         (gettext_lazy("统计表"), lambda v: v.form.title),

@@ -66,7 +66,6 @@ class AssignmentListView(ScopedListView):
     model = TaskAssignment
     template_name = "tasks/inbox.html"
     filterset_class = AssignmentFilter
-    export_title = gettext_lazy("任务办理")
     export_columns = ASSIGNMENT_COLUMNS
     page_title = gettext_lazy("收件箱")
 
