@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from luoshi.core.excel import model_columns, xlsx_response
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -164,7 +165,7 @@ class DutyItemDetailView(ItemPageMixin, ScopedDetailView):
             can_record=self.request.user.has_perm("duty.change_dutyitem"),
             can_adjust=item.duty_list.is_draft
             and self.request.user.has_perm("duty.change_dutylist"),
-            history=item.history.select_related("history_user")[:50],
+            history=recent_changes(item),
             assignees=list(item.assignees.all()),
         )
         return context

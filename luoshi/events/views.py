@@ -11,6 +11,7 @@ from django.views import generic
 
 from luoshi.core.excel import model_columns
 from luoshi.core.filters import year_month_from_query
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -134,7 +135,7 @@ class EventDetailView(EventPageMixin, ScopedDetailView):
             can_decide=bool(available & {"approve", "approve_final", "refuse"}),
             can_hold="hold" in available,
             decision_form=DecisionForm(),
-            history=event.history.select_related("history_user")[:30],
+            history=recent_changes(event, 30),
         )
         return context
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core.excel import model_columns
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     RefusalOnFormMixin,
     ScopedActionView,
@@ -111,7 +112,7 @@ class PublicationDetailView(PublicationPageMixin, ScopedDetailView):
             publish_confirm=PUBLICATION_FLOW.transitions["publish"].confirm,
             review_form=ReviewForm(),
             publish_form=PublishForm(),
-            history=item.history.select_related("history_user")[:30],
+            history=recent_changes(item, 30),
         )
         return context
 

@@ -13,6 +13,7 @@ from django.views import generic
 
 from luoshi.core.excel import model_columns
 from luoshi.core.filters import parse_id, unit_or_own
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     RefusalOnFormMixin,
     ScopedActionView,
@@ -73,7 +74,7 @@ class RiskDetailView(RiskPageMixin, ScopedDetailView):
             steps=RISK_FLOW.available(risk, user),
             step_form=StepForm(),
             workflow_history=RISK_FLOW.history(risk),
-            history=risk.history.select_related("history_user")[:50],
+            history=recent_changes(risk),
             meetings=risk.meetings.for_user(user),
             can_edit=user.has_perm("risks.change_riskpoint") and risk.status != RiskStatus.RESOLVED,
         )
@@ -389,5 +390,5 @@ class MeetingDetailView(MeetingPageMixin, ScopedDetailView):
         context["risks"] = self.object.risks.for_user(self.request.user).select_related(
             "unit", "area", "level"
         )
-        context["history"] = self.object.history.select_related("history_user")[:50]
+        context["history"] = recent_changes(self.object)
         return context
