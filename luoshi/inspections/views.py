@@ -83,7 +83,6 @@ class PlanCreateView(PlanPageMixin, ScopedCreateView):
 
 
 class PlanUpdateView(PlanPageMixin, ScopedUpdateView):
-    page_title = gettext_lazy("编辑督查计划")
     success_message = gettext_lazy("督查计划已保存。")
 
 

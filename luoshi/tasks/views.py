@@ -381,10 +381,8 @@ class ScheduleListView(SchedulePageMixin, ScopedListView):
 
 
 class ScheduleCreateView(SchedulePageMixin, ScopedCreateView):
-    page_title = gettext_lazy("新增报送计划")
     success_message = gettext_lazy("报送计划已保存，每期开始时自动下发任务。")
 
 
 class ScheduleUpdateView(SchedulePageMixin, ScopedUpdateView):
-    page_title = gettext_lazy("编辑报送计划")
     success_message = gettext_lazy("报送计划已保存。")
