@@ -412,7 +412,7 @@ class ReviewedSubmissionMixin:
 
     def submission_context(self, **kwargs):
         record, user = self.object, self.request.user
-        self.steps = {t.name for t in self.flow.available(record, user)}
+        self.steps = self.flow.available_names(record, user)
         submit_form = kwargs.get("submit_form") or self.submit_form_class(
             initial={"response": record.response}, prefix="submit"
         )

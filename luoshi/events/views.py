@@ -124,7 +124,7 @@ class EventDetailView(EventPageMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event, user = self.object, self.request.user
-        available = {t.name for t in EVENT_FLOW.available(event, user)}
+        available = EVENT_FLOW.available_names(event, user)
         context.update(
             speakers=event.speakers.all(),
             reviews=event.reviews.select_related("role", "review_unit"),

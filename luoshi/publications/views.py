@@ -96,7 +96,7 @@ class PublicationDetailView(PublicationPageMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item, user = self.object, self.request.user
-        available = {t.name for t in PUBLICATION_FLOW.available(item, user)}
+        available = PUBLICATION_FLOW.available_names(item, user)
         context.update(
             steps=PUBLICATION_FLOW.history(item),
             review_step=REVIEW_STEPS.get(item.status),

@@ -357,7 +357,7 @@ def submission_page(request, pk):
 def _render(request, assignment, submission, values, reasons, errors, status=200, **extra):
     fields = list(submission.form_task.version.fields.all())
     user = request.user
-    steps = {t.name for t in ASSIGNMENT.available(assignment, user)}
+    steps = ASSIGNMENT.available_names(assignment, user)
     context = {
         "assignment": assignment,
         "submission": submission,
