@@ -19,11 +19,10 @@ from luoshi.accounts import importing as user_importing
 from luoshi.accounts.models import User
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
-from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, check_file
+from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, check_file, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin, perm_name
 from luoshi.units import importing as unit_importing
-from luoshi.units.importing import MAX_ERRORS_SHOWN
 from luoshi.units.models import Unit
 
 
@@ -154,10 +153,7 @@ class ImportView(ImportTableMixin, View):
             "form": form,
             "table": self.table,
             "tables": tables,
-            "errors": list(errors)[:MAX_ERRORS_SHOWN],
-            "error_count": len(errors),
-            "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
-            "max_errors_shown": MAX_ERRORS_SHOWN,
+            **shown_errors(errors),
             "max_rows": DEFAULT_MAX_ROWS,
         }
         return render(self.request, self.template_name, context)

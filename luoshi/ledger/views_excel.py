@@ -13,13 +13,11 @@ from django.views import View
 from luoshi.audit.signals import client_ip
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
-from luoshi.core.excel_import import DEFAULT_MAX_ROWS, check_file
+from luoshi.core.excel_import import DEFAULT_MAX_ROWS, check_file, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin
 from luoshi.ledger import importing
 from luoshi.ledger.models import ActivityType, LedgerRecord
-
-MAX_ERRORS_SHOWN = importing.MAX_ERRORS_SHOWN
 
 
 class LedgerImportForm(forms.Form):
@@ -89,10 +87,7 @@ class LedgerImportView(ScopedMixin, View):
         context = {
             "form": form,
             "activity_types": ActivityType.objects.filter(is_active=True),
-            "errors": list(errors)[:MAX_ERRORS_SHOWN],
-            "error_count": len(errors),
-            "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
-            "max_errors_shown": MAX_ERRORS_SHOWN,
+            **shown_errors(errors),
             "max_rows": DEFAULT_MAX_ROWS,
         }
         return render(self.request, self.template_name, context)
