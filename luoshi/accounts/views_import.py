@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -137,14 +136,7 @@ class ImportView(ImportTableMixin, View):
         params = {"duplicates": form.cleaned_data["duplicates"]}
         if "password1" in form.cleaned_data:
             params["password_hash"] = make_password(form.cleaned_data["password1"])
-        job = background.start(
-            self.table.job_kind,
-            user=request.user,
-            file=background.save_upload(uploaded, ".xlsx"),
-            params=params,
-        )
-        messages.info(request, _("文件已上传，正在后台校验并导入。"))
-        return redirect("job", pk=job.pk)
+        return background.upload_started(request, self.table.job_kind, uploaded, params)
 
     def render(self, form, errors=()):
         user = self.request.user

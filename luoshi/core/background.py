@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import models
+from django.shortcuts import redirect
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +103,22 @@ def start(kind: str, *, user, file: str | Path = "", params: dict | None = None)
     job = ImportJob.objects.create(kind=kind, user=user, file=str(file), params=params or {})
     run_job.enqueue(job.pk)
     return job
+
+
+def started(request, kind: str, *, file: str | Path = "", params: dict, message: str = ""):
+    """Start ``kind`` for the request's user and send them to the job's page (``message``
+    shown there)."""
+    job = start(kind, user=request.user, file=file, params=params)
+    if message:
+        messages.info(request, message)
+    return redirect("job", pk=job.pk)
+
+
+def upload_started(request, kind: str, uploaded, params: dict):
+    """``started`` on an uploaded workbook (saved for the job): the import pages' upload."""
+    file = save_upload(uploaded, ".xlsx")
+    message = str(_("文件已上传，正在后台校验并导入。"))
+    return started(request, kind, file=file, params=params, message=message)
 
 
 class Progress:

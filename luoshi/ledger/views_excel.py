@@ -70,18 +70,12 @@ class LedgerImportView(ScopedMixin, View):
         errors = check_file(uploaded)
         if errors:
             return self.render(form, errors=errors)
-        job = background.start(
-            "ledger.excel",
-            user=request.user,
-            file=background.save_upload(uploaded, ".xlsx"),
-            params={
-                "activity_type": form.cleaned_data["activity_type"].pk,
-                "duplicates": form.cleaned_data["duplicates"] or importing.Duplicates.REFUSE,
-                "ip": client_ip(request),
-            },
-        )
-        messages.info(request, _("文件已上传，正在后台校验并导入。"))
-        return redirect("job", pk=job.pk)
+        params = {
+            "activity_type": form.cleaned_data["activity_type"].pk,
+            "duplicates": form.cleaned_data["duplicates"] or importing.Duplicates.REFUSE,
+            "ip": client_ip(request),
+        }
+        return background.upload_started(request, "ledger.excel", uploaded, params)
 
     def render(self, form, errors=()):
         context = {
@@ -120,11 +114,10 @@ class LedgerImportRepeatsView(ScopedMixin, View):
             return redirect(
                 f"{reverse('ledger:import')}?type={result.get('activity_type_code', '')}"
             )
-        again = background.start(
+        return background.started(
+            request,
             "ledger.excel",
-            user=request.user,
             file=retry_file,
             params={**job.params, "duplicates": choice, "ip": client_ip(request)},
+            message=_("正在按您的选择重新导入。"),
         )
-        messages.info(request, _("正在按您的选择重新导入。"))
-        return redirect("job", pk=again.pk)
