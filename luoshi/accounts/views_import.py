@@ -18,7 +18,7 @@ from luoshi.accounts import importing as user_importing
 from luoshi.accounts.models import User
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
-from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, check_file, shown_errors
+from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin, perm_name
 from luoshi.units import importing as unit_importing
@@ -116,7 +116,7 @@ class ImportTemplateView(ImportTableMixin, View):
         return workbook_response(workbook, str(self.table.filename))
 
 
-class ImportView(ImportTableMixin, View):
+class ImportView(ImportTableMixin, background.UploadJobMixin, View):
     template_name = "accounts/import.html"
 
     def form_class(self):
@@ -125,18 +125,18 @@ class ImportView(ImportTableMixin, View):
     def get(self, request, table):
         return self.render(self.form_class()())
 
-    def post(self, request, table):
-        form = self.form_class()(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(form)
-        uploaded = form.cleaned_data["file"]
-        errors = check_file(uploaded)
-        if errors:
-            return self.render(form, errors=errors)
+    def bound_form(self):
+        return self.form_class()(self.request.POST, self.request.FILES)
+
+    @property
+    def job_kind(self):
+        return self.table.job_kind
+
+    def job_params(self, form):
         params = {"duplicates": form.cleaned_data["duplicates"]}
         if "password1" in form.cleaned_data:
             params["password_hash"] = make_password(form.cleaned_data["password1"])
-        return background.upload_started(request, self.table.job_kind, uploaded, params)
+        return params
 
     def render(self, form, errors=()):
         user = self.request.user

@@ -30,6 +30,8 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.excel_import import check_file
+
 logger = logging.getLogger(__name__)
 
 
@@ -119,6 +121,24 @@ def upload_started(request, kind: str, uploaded, params: dict):
     file = save_upload(uploaded, ".xlsx")
     message = str(_("文件已上传，正在后台校验并导入。"))
     return started(request, kind, file=file, params=params, message=message)
+
+
+class UploadJobMixin:
+    """The POST of an import page: the form's workbook (``file``) checked at once
+    (``check_file``), then imported by the job ``job_kind`` with ``job_params(form)``. An
+    invalid form or file shows the page again: ``render(form, errors=...)``."""
+
+    job_kind: str
+
+    def post(self, request, *args, **kwargs):
+        form = self.bound_form()
+        if not form.is_valid():
+            return self.render(form)
+        uploaded = form.cleaned_data["file"]
+        errors = check_file(uploaded)
+        if errors:
+            return self.render(form, errors=errors)
+        return upload_started(request, self.job_kind, uploaded, self.job_params(form))
 
 
 class Progress:

@@ -13,7 +13,7 @@ from django.views import View
 from luoshi.audit.signals import client_ip
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
-from luoshi.core.excel_import import DEFAULT_MAX_ROWS, check_file, shown_errors
+from luoshi.core.excel_import import DEFAULT_MAX_ROWS, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin
 from luoshi.ledger import importing
@@ -47,10 +47,13 @@ class LedgerTemplateView(ScopedMixin, View):
         return workbook_response(workbook, importing.template_filename(activity_type))
 
 
-class LedgerImportView(ScopedMixin, View):
+class LedgerImportView(ScopedMixin, background.UploadJobMixin, View):
+    """Cheap checks on the upload here; the parse and the write in the background."""
+
     model = LedgerRecord
     action = "add"
     template_name = "ledger/import.html"
+    job_kind = "ledger.excel"
 
     def get(self, request):
         initial = {}
@@ -61,21 +64,15 @@ class LedgerImportView(ScopedMixin, View):
             ).first()
         return self.render(LedgerImportForm(initial=initial))
 
-    def post(self, request):
-        """Cheap checks here; the parse and the write in the background (core.background)."""
-        form = LedgerImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(form)
-        uploaded = form.cleaned_data["file"]
-        errors = check_file(uploaded)
-        if errors:
-            return self.render(form, errors=errors)
-        params = {
+    def bound_form(self):
+        return LedgerImportForm(self.request.POST, self.request.FILES)
+
+    def job_params(self, form):
+        return {
             "activity_type": form.cleaned_data["activity_type"].pk,
             "duplicates": form.cleaned_data["duplicates"] or importing.Duplicates.REFUSE,
-            "ip": client_ip(request),
+            "ip": client_ip(self.request),
         }
-        return background.upload_started(request, "ledger.excel", uploaded, params)
 
     def render(self, form, errors=()):
         context = {
