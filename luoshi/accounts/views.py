@@ -251,7 +251,6 @@ class PositionPageMixin:
 class PositionListView(PositionPageMixin, ScopedListView):
     template_name = "accounts/position_list.html"
     filterset_class = PositionFilter
-    export_title = gettext_lazy("责任岗位")
     export_columns = model_columns(
         ResponsibilityPosition,
         "year unit position user title duty",
@@ -304,8 +303,7 @@ class SessionEndView(ScopedMixin, View):
     action = "delete"
     http_method_names = ["post"]
 
-    def scoped_queryset(self):
-        return manageable_sessions(self.request.user)
+    readable = staticmethod(manageable_sessions)
 
     def post(self, request, *args, **kwargs):
         session = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])

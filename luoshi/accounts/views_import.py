@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -19,11 +18,10 @@ from luoshi.accounts import importing as user_importing
 from luoshi.accounts.models import User
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
-from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, check_file
+from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin, perm_name
 from luoshi.units import importing as unit_importing
-from luoshi.units.importing import MAX_ERRORS_SHOWN
 from luoshi.units.models import Unit
 
 
@@ -118,7 +116,7 @@ class ImportTemplateView(ImportTableMixin, View):
         return workbook_response(workbook, str(self.table.filename))
 
 
-class ImportView(ImportTableMixin, View):
+class ImportView(ImportTableMixin, background.UploadJobMixin, View):
     template_name = "accounts/import.html"
 
     def form_class(self):
@@ -127,25 +125,18 @@ class ImportView(ImportTableMixin, View):
     def get(self, request, table):
         return self.render(self.form_class()())
 
-    def post(self, request, table):
-        form = self.form_class()(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(form)
-        uploaded = form.cleaned_data["file"]
-        errors = check_file(uploaded)
-        if errors:
-            return self.render(form, errors=errors)
+    def bound_form(self):
+        return self.form_class()(self.request.POST, self.request.FILES)
+
+    @property
+    def job_kind(self):
+        return self.table.job_kind
+
+    def job_params(self, form):
         params = {"duplicates": form.cleaned_data["duplicates"]}
         if "password1" in form.cleaned_data:
             params["password_hash"] = make_password(form.cleaned_data["password1"])
-        job = background.start(
-            self.table.job_kind,
-            user=request.user,
-            file=background.save_upload(uploaded, ".xlsx"),
-            params=params,
-        )
-        messages.info(request, _("文件已上传，正在后台校验并导入。"))
-        return redirect("job", pk=job.pk)
+        return params
 
     def render(self, form, errors=()):
         user = self.request.user
@@ -154,10 +145,7 @@ class ImportView(ImportTableMixin, View):
             "form": form,
             "table": self.table,
             "tables": tables,
-            "errors": list(errors)[:MAX_ERRORS_SHOWN],
-            "error_count": len(errors),
-            "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
-            "max_errors_shown": MAX_ERRORS_SHOWN,
+            **shown_errors(errors),
             "max_rows": DEFAULT_MAX_ROWS,
         }
         return render(self.request, self.template_name, context)

@@ -43,7 +43,6 @@ class AssessmentPageMixin:
 
 class AssessmentListView(AssessmentPageMixin, ScopedListView):
     template_name = "assessment/list.html"
-    export_title = gettext_lazy("考核")
     export_columns = model_columns(
         Assessment, "name year unit pack status published_at", unit=gettext_lazy("考核单位")
     )

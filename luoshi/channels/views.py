@@ -11,6 +11,7 @@ from luoshi.channels.forms import ChannelCheckForm, ChannelCloseForm, ChannelFor
 from luoshi.channels.models import Channel, ChannelCheck, ChannelStatus
 from luoshi.channels.workflow import CHANNEL_FLOW
 from luoshi.core.excel import model_columns
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -70,7 +71,7 @@ class ChannelDetailView(ChannelPageMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context["checks"] = selectors.checks_of(self.object)
         context["steps"] = selectors.steps_of(self.object)
-        context["history"] = self.object.history.select_related("history_user")[:50]
+        context["history"] = recent_changes(self.object)
         return context
 
 

@@ -23,10 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import models
+from django.shortcuts import redirect
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.excel_import import check_file
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +105,40 @@ def start(kind: str, *, user, file: str | Path = "", params: dict | None = None)
     job = ImportJob.objects.create(kind=kind, user=user, file=str(file), params=params or {})
     run_job.enqueue(job.pk)
     return job
+
+
+def started(request, kind: str, *, file: str | Path = "", params: dict, message: str = ""):
+    """Start ``kind`` for the request's user and send them to the job's page (``message``
+    shown there)."""
+    job = start(kind, user=request.user, file=file, params=params)
+    if message:
+        messages.info(request, message)
+    return redirect("job", pk=job.pk)
+
+
+def upload_started(request, kind: str, uploaded, params: dict):
+    """``started`` on an uploaded workbook (saved for the job): the import pages' upload."""
+    file = save_upload(uploaded, ".xlsx")
+    message = str(_("文件已上传，正在后台校验并导入。"))
+    return started(request, kind, file=file, params=params, message=message)
+
+
+class UploadJobMixin:
+    """The POST of an import page: the form's workbook (``file``) checked at once
+    (``check_file``), then imported by the job ``job_kind`` with ``job_params(form)``. An
+    invalid form or file shows the page again: ``render(form, errors=...)``."""
+
+    job_kind: str
+
+    def post(self, request, *args, **kwargs):
+        form = self.bound_form()
+        if not form.is_valid():
+            return self.render(form)
+        uploaded = form.cleaned_data["file"]
+        errors = check_file(uploaded)
+        if errors:
+            return self.render(form, errors=errors)
+        return upload_started(request, self.job_kind, uploaded, self.job_params(form))
 
 
 class Progress:

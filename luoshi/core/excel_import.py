@@ -72,6 +72,30 @@ class RowError:
         return iter((self.row, self.column, self.message))
 
 
+MAX_ERRORS_SHOWN = 500  # the errors an import page lists; the rest are only counted
+
+
+def shown_errors(errors) -> dict:
+    """The errors an import page lists (the first ``MAX_ERRORS_SHOWN``) and their count, for
+    ``ledger/_import_errors.html``."""
+    errors = list(errors)
+    return {
+        "errors": errors[:MAX_ERRORS_SHOWN],
+        "error_count": len(errors),
+        "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
+        "max_errors_shown": MAX_ERRORS_SHOWN,
+    }
+
+
+def job_errors(errors) -> dict:
+    """``shown_errors`` as a background import job keeps them in its JSON result."""
+    shown = shown_errors(errors)
+    shown["errors"] = [
+        {"row": e.row, "column": str(e.column), "message": str(e.message)} for e in shown["errors"]
+    ]
+    return shown
+
+
 @dataclass
 class ImportResult:
     """What an import did: the records ``created`` (all or none), the ``errors`` that refused

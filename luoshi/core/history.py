@@ -49,3 +49,9 @@ def saved_by[M: Model](obj: M, user: object) -> M:
     written_by(obj, user)
     obj.save()
     return obj
+
+
+def recent_changes(obj: Model, limit: int = 50):
+    """The latest ``limit`` history rows of ``obj``, newest first, with who wrote each (the
+    change history a detail page shows)."""
+    return obj.history.select_related("history_user")[:limit]  # type: ignore[attr-defined]

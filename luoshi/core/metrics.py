@@ -124,6 +124,12 @@ def _no_filters(params, start, end) -> dict:
     return {}
 
 
+def fixed(**values) -> Callable:
+    """A metric's ``count_filters``: the same list parameters for every period and params
+    (e.g. ``fixed(status="closed")``)."""
+    return adding(_no_filters, **values)
+
+
 def _same_params(params: dict) -> dict:
     return params
 

@@ -144,7 +144,7 @@ class ScopedListView(ScopedMixin, generic.ListView):
 
     filterset_class = None
     export_columns = None  # [(header, callable(obj) -> value)]
-    export_title = None
+    export_title = None  # the sheet's title; by default the page's (list_label)
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
@@ -182,7 +182,7 @@ class ScopedListView(ScopedMixin, generic.ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        title = str(self.export_title or self.model._meta.verbose_name_plural)
+        title = str(self.export_title or self.list_label or self.model._meta.verbose_name_plural)
         headers = [str(header) for header, _ in self.export_columns]
         queryset = self.get_queryset()
         # Rows stream from the database cursor into XlsxWriter (constant memory): a
@@ -412,7 +412,7 @@ class ReviewedSubmissionMixin:
 
     def submission_context(self, **kwargs):
         record, user = self.object, self.request.user
-        self.steps = {t.name for t in self.flow.available(record, user)}
+        self.steps = self.flow.available_names(record, user)
         submit_form = kwargs.get("submit_form") or self.submit_form_class(
             initial={"response": record.response}, prefix="submit"
         )

@@ -216,6 +216,10 @@ class Workflow:
             if state in t.sources and t.permitted(user, obj) and self._separated(user, obj, state)
         ]
 
+    def available_names(self, obj, user) -> set[str]:
+        """The names of the steps ``user`` may take on ``obj`` now (``available``)."""
+        return {t.name for t in self.available(obj, user)}
+
     def _steps(self, obj):
         return WorkflowStep.objects.filter(
             content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk

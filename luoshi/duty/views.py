@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from luoshi.core.excel import model_columns, xlsx_response
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -45,7 +46,6 @@ class DutyListPageMixin:
 class DutyListListView(DutyListPageMixin, ScopedListView):
     template_name = "duty/list_list.html"
     filterset_class = DutyListFilter
-    export_title = gettext_lazy("责任清单")
     export_columns = model_columns(DutyList, "unit year pack status signed_by signed_at")
 
 
@@ -165,7 +165,7 @@ class DutyItemDetailView(ItemPageMixin, ScopedDetailView):
             can_record=self.request.user.has_perm("duty.change_dutyitem"),
             can_adjust=item.duty_list.is_draft
             and self.request.user.has_perm("duty.change_dutylist"),
-            history=item.history.select_related("history_user")[:50],
+            history=recent_changes(item),
             assignees=list(item.assignees.all()),
         )
         return context

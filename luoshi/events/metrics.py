@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from luoshi.core.metrics import Metric, moments_between, period_filters
+from luoshi.core.metrics import Metric, fixed, moments_between, period_filters
 from luoshi.core.rollups import Source
 
 
@@ -35,7 +35,7 @@ METRICS = [
         rollup=EVENTS_ROLLUP,
         list_url="events:list",
         filters=period_filters("date_from", "date_to", status="held"),
-        count_filters=lambda params, start, end: {"timely": "yes"},
+        count_filters=fixed(timely="yes"),
         count_label="事前备案",
         total_label="举办讲座论坛",
         description="期内举办的讲座论坛中举办前已批准（备案）的比例",

@@ -17,19 +17,7 @@ def events_for(user):
 
 def chain_for(unit):
     """The review chain governing ``unit``: its own, else the nearest applying ancestor's."""
-    chains = {
-        c.unit.path: c
-        for c in ReviewChain.objects.filter(unit__path__in=unit.lineage_paths).select_related(
-            "unit"
-        )
-    }
-    if unit.path in chains:
-        return chains[unit.path]
-    for path in reversed(unit.lineage_paths[:-1]):
-        chain = chains.get(path)
-        if chain is not None and chain.applies_to_subtree:
-            return chain
-    return None
+    return unit.own_or_inherited(ReviewChain.objects.all(), lambda c: c.applies_to_subtree)
 
 
 def rules_for(unit):

@@ -11,6 +11,7 @@ from django.views import generic
 
 from luoshi.core.excel import model_columns
 from luoshi.core.filters import year_month_from_query
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -48,7 +49,6 @@ class EventPageMixin:
 class EventListView(EventPageMixin, ScopedListView):
     template_name = "events/event_list.html"
     filterset_class = EventFilter
-    export_title = gettext_lazy("讲座论坛备案")
     export_columns = model_columns(
         EventFiling,
         "unit kind topic speakers start_at place expected_audience actual_audience status"
@@ -124,7 +124,7 @@ class EventDetailView(EventPageMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event, user = self.object, self.request.user
-        available = {t.name for t in EVENT_FLOW.available(event, user)}
+        available = EVENT_FLOW.available_names(event, user)
         context.update(
             speakers=event.speakers.all(),
             reviews=event.reviews.select_related("role", "review_unit"),
@@ -135,7 +135,7 @@ class EventDetailView(EventPageMixin, ScopedDetailView):
             can_decide=bool(available & {"approve", "approve_final", "refuse"}),
             can_hold="hold" in available,
             decision_form=DecisionForm(),
-            history=event.history.select_related("history_user")[:30],
+            history=recent_changes(event, 30),
         )
         return context
 

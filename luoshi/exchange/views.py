@@ -72,11 +72,11 @@ class ImportView(PermissionRequiredMixin, View):
         token = uploads.save(form.cleaned_data["package"])
         parent = form.cleaned_data["parent"]
         params = {"stage": "check", "token": token, "parent": parent.pk if parent else None}
-        job = background.start(
-            "exchange.check", user=request.user, file=uploads.path_for(token), params=params
+        response = background.started(
+            request, "exchange.check", file=uploads.path_for(token), params=params
         )
         request.session[SESSION_KEY] = {"token": token, "parent": params["parent"]}
-        return redirect("job", pk=job.pk)
+        return response
 
 
 class ImportConfirmView(PermissionRequiredMixin, View):
@@ -97,8 +97,7 @@ class ImportConfirmView(PermissionRequiredMixin, View):
             "parent": parent.pk if parent else None,
             "ip": client_address(request),
         }
-        job = background.start("exchange.import", user=request.user, file=path, params=params)
-        return redirect("job", pk=job.pk)
+        return background.started(request, "exchange.import", file=path, params=params)
 
     def get(self, request):
         return redirect("exchange:import")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 
-from luoshi.core.metrics import Metric, adding, dates_between, period_filters
+from luoshi.core.metrics import Metric, adding, dates_between, fixed, period_filters
 from luoshi.core.rollups import Source
 
 
@@ -64,7 +64,7 @@ METRICS = [
         rollup=INCIDENTS_ROLLUP,
         list_url="incidents:list",
         filters=_period,
-        count_filters=lambda params, start, end: {"status": "closed"},
+        count_filters=fixed(status="closed"),
         count_label="已办结",
         total_label="登记舆情",
         description="发现日期在期内的舆情事件中已办结的比例",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from luoshi.core.excel import model_columns
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     ScopedCreateView,
     ScopedDetailView,
@@ -56,7 +57,7 @@ class IncidentDetailView(IncidentPageMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context["timeline"] = selectors.timeline(self.object)
         context["next_step"] = selectors.next_step(self.object, self.request.user)
-        context["history"] = self.object.history.select_related("history_user")[:50]
+        context["history"] = recent_changes(self.object)
         return context
 
 

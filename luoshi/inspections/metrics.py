@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, adding, date_params, dates_between
+from luoshi.core.metrics import Metric, adding, date_params, dates_between, fixed
 from luoshi.core.rollups import Source
 from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem, RectificationStatus
 
@@ -59,7 +59,7 @@ METRICS = [
         rollup=RECTIFICATIONS_ROLLUP,
         list_url="inspections:items",
         filters=_period,
-        count_filters=lambda params, start, end: {"status": "closed"},
+        count_filters=fixed(status="closed"),
         count_label="已整改销号",
         total_label="整改事项",
         description="整改期限在期内的整改事项中已销号的比例",

@@ -72,7 +72,6 @@ class PlanPageMixin(RefusalOnFormMixin):
 class PlanListView(PlanPageMixin, ScopedListView):
     template_name = "inspections/plan_list.html"
     filterset_class = PlanFilter
-    export_title = gettext_lazy("督查计划")
     export_columns = model_columns(
         InspectionPlan, "unit title starts_on ends_on status", unit=gettext_lazy("督查单位")
     )
@@ -84,7 +83,6 @@ class PlanCreateView(PlanPageMixin, ScopedCreateView):
 
 
 class PlanUpdateView(PlanPageMixin, ScopedUpdateView):
-    page_title = gettext_lazy("编辑督查计划")
     success_message = gettext_lazy("督查计划已保存。")
 
 
@@ -304,7 +302,6 @@ class ItemListView(ScopedListView):
     model = RectificationItem
     template_name = "inspections/item_list.html"
     filterset_class = ItemFilter
-    export_title = gettext_lazy("整改事项")
     export_columns = ITEM_COLUMNS
 
     readable = staticmethod(selectors.items_for)

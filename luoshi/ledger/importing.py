@@ -21,6 +21,7 @@ from luoshi.core.excel_import import (
     TableSpec,
     TextParser,
     build_template,
+    job_errors,
     read_rows,
 )
 from luoshi.ledger.models import ENTRY_FIELDS, ActivityType, LedgerRecord, OutletLevel
@@ -286,12 +287,9 @@ def _model_errors(record: LedgerRecord, number: int, headers: dict) -> list[RowE
     return []
 
 
-MAX_ERRORS_SHOWN = 500
-
-
 def run_import_job(job, progress) -> dict:
     """The background job of the import page (``luoshi.core.background``): the result shows
-    the count, or the errors (at most ``MAX_ERRORS_SHOWN``) on the job page."""
+    the count, or the errors (``job_errors``) on the job page."""
     activity_type = ActivityType.objects.get(pk=job.params["activity_type"])
     with open(job.file, "rb") as uploaded:
         result = import_records(
@@ -313,11 +311,5 @@ def run_import_job(job, progress) -> dict:
         "skipped": result.skipped,
         "repeats": result.repeats,
         "retry_file": retry_file,
-        "error_count": len(result.errors),
-        "errors_truncated": len(result.errors) > MAX_ERRORS_SHOWN,
-        "max_errors_shown": MAX_ERRORS_SHOWN,
-        "errors": [
-            {"row": e.row, "column": str(e.column), "message": str(e.message)}
-            for e in result.errors[:MAX_ERRORS_SHOWN]
-        ],
+        **job_errors(result.errors),
     }

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, dates_between
+from luoshi.core.metrics import Metric, dates_between, fixed
 from luoshi.core.rollups import Source
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
@@ -94,7 +94,7 @@ METRICS = [
         rollup=LEDGER_ROLLUP,
         rollup_params=ROLLUP_PARAMS,
         rollup_dim="activity_type_id",
-        count_filters=lambda params, start, end: {"evidence": "present"},
+        count_filters=fixed(evidence="present"),
         count_label="有佐证记录",
         total_label="台账记录",
         description="期内台账记录中至少有一份现行佐证（文件或链接）的比例",

@@ -23,8 +23,7 @@ class LedgerPageMixin:
     list_url_name = "ledger:list"
     list_label = gettext_lazy("台账记录")
 
-    def scoped_queryset(self):
-        return records_for(self.request.user)
+    readable = staticmethod(records_for)
 
 
 class LedgerListView(LedgerPageMixin, ScopedListView):

@@ -13,13 +13,11 @@ from django.views import View
 from luoshi.audit.signals import client_ip
 from luoshi.core import background
 from luoshi.core.excel import workbook_response
-from luoshi.core.excel_import import DEFAULT_MAX_ROWS, check_file
+from luoshi.core.excel_import import DEFAULT_MAX_ROWS, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin
 from luoshi.ledger import importing
 from luoshi.ledger.models import ActivityType, LedgerRecord
-
-MAX_ERRORS_SHOWN = importing.MAX_ERRORS_SHOWN
 
 
 class LedgerImportForm(forms.Form):
@@ -49,10 +47,13 @@ class LedgerTemplateView(ScopedMixin, View):
         return workbook_response(workbook, importing.template_filename(activity_type))
 
 
-class LedgerImportView(ScopedMixin, View):
+class LedgerImportView(ScopedMixin, background.UploadJobMixin, View):
+    """Cheap checks on the upload here; the parse and the write in the background."""
+
     model = LedgerRecord
     action = "add"
     template_name = "ledger/import.html"
+    job_kind = "ledger.excel"
 
     def get(self, request):
         initial = {}
@@ -63,36 +64,21 @@ class LedgerImportView(ScopedMixin, View):
             ).first()
         return self.render(LedgerImportForm(initial=initial))
 
-    def post(self, request):
-        """Cheap checks here; the parse and the write in the background (core.background)."""
-        form = LedgerImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(form)
-        uploaded = form.cleaned_data["file"]
-        errors = check_file(uploaded)
-        if errors:
-            return self.render(form, errors=errors)
-        job = background.start(
-            "ledger.excel",
-            user=request.user,
-            file=background.save_upload(uploaded, ".xlsx"),
-            params={
-                "activity_type": form.cleaned_data["activity_type"].pk,
-                "duplicates": form.cleaned_data["duplicates"] or importing.Duplicates.REFUSE,
-                "ip": client_ip(request),
-            },
-        )
-        messages.info(request, _("文件已上传，正在后台校验并导入。"))
-        return redirect("job", pk=job.pk)
+    def bound_form(self):
+        return LedgerImportForm(self.request.POST, self.request.FILES)
+
+    def job_params(self, form):
+        return {
+            "activity_type": form.cleaned_data["activity_type"].pk,
+            "duplicates": form.cleaned_data["duplicates"] or importing.Duplicates.REFUSE,
+            "ip": client_ip(self.request),
+        }
 
     def render(self, form, errors=()):
         context = {
             "form": form,
             "activity_types": ActivityType.objects.filter(is_active=True),
-            "errors": list(errors)[:MAX_ERRORS_SHOWN],
-            "error_count": len(errors),
-            "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
-            "max_errors_shown": MAX_ERRORS_SHOWN,
+            **shown_errors(errors),
             "max_rows": DEFAULT_MAX_ROWS,
         }
         return render(self.request, self.template_name, context)
@@ -125,11 +111,10 @@ class LedgerImportRepeatsView(ScopedMixin, View):
             return redirect(
                 f"{reverse('ledger:import')}?type={result.get('activity_type_code', '')}"
             )
-        again = background.start(
+        return background.started(
+            request,
             "ledger.excel",
-            user=request.user,
             file=retry_file,
             params={**job.params, "duplicates": choice, "ip": client_ip(request)},
+            message=_("正在按您的选择重新导入。"),
         )
-        messages.info(request, _("正在按您的选择重新导入。"))
-        return redirect("job", pk=again.pk)

@@ -60,8 +60,7 @@ class AnnouncementPageMixin:
     list_url_name = "notices:announcements_manage"
     list_label = gettext_lazy("公告管理")
 
-    def scoped_queryset(self):
-        return selectors.managed(self.request.user)
+    readable = staticmethod(selectors.managed)
 
 
 class AnnouncementManageView(AnnouncementPageMixin, ScopedListView):

@@ -97,8 +97,7 @@ class DeliveryListView(ScopedListView):
     list_url_name = "notices:deliveries"
     list_label = gettext_lazy("通知发送记录")
 
-    def scoped_queryset(self):
-        return selectors.deliveries_for(self.request.user)
+    readable = staticmethod(selectors.deliveries_for)
 
 
 class DeliveryRetryView(PermissionRequiredMixin, generic.View):

@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from luoshi.core.metrics import Metric, moments_between, period_filters
+from luoshi.core.metrics import Metric, fixed, moments_between, period_filters
 from luoshi.core.rollups import Source
 
 
@@ -63,7 +63,7 @@ METRICS = [
         rollup=PUBLICATIONS_ROLLUP,
         list_url="publications:list",
         filters=period_filters("date_from", "date_to", status="published"),
-        count_filters=lambda params, start, end: {"coverage": "full"},
+        count_filters=fixed(coverage="full"),
         count_label="经三审发布",
         total_label="发布信息",
         description="期内发布的信息中初审、复审、终审均已签的比例",

@@ -29,16 +29,9 @@ def publications_for(user):
 
 def config_for(unit):
     """The three-step configuration of ``unit``: its own or the nearest ancestor's."""
-    configs = {
-        c.unit.path: c
-        for c in ReviewConfig.objects.filter(unit__path__in=unit.lineage_paths).select_related(
-            "unit", "first_role", "second_role", "final_role"
-        )
-    }
-    for path in reversed(unit.lineage_paths):
-        if path in configs:
-            return configs[path]
-    return None
+    return unit.own_or_inherited(
+        ReviewConfig.objects.select_related("first_role", "second_role", "final_role")
+    )
 
 
 def role_for_step(unit, state) -> Role:

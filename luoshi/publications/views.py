@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core.excel import model_columns
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     RefusalOnFormMixin,
     ScopedActionView,
@@ -38,7 +39,6 @@ class PublicationPageMixin:
 class PublicationListView(PublicationPageMixin, ScopedListView):
     template_name = "publications/publication_list.html"
     filterset_class = PublicationFilter
-    export_title = gettext_lazy("信息发布三审")
     export_columns = model_columns(
         Publication,
         "unit title channel_name author status published_url published_at",
@@ -96,7 +96,7 @@ class PublicationDetailView(PublicationPageMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         item, user = self.object, self.request.user
-        available = {t.name for t in PUBLICATION_FLOW.available(item, user)}
+        available = PUBLICATION_FLOW.available_names(item, user)
         context.update(
             steps=PUBLICATION_FLOW.history(item),
             review_step=REVIEW_STEPS.get(item.status),
@@ -112,7 +112,7 @@ class PublicationDetailView(PublicationPageMixin, ScopedDetailView):
             publish_confirm=PUBLICATION_FLOW.transitions["publish"].confirm,
             review_form=ReviewForm(),
             publish_form=PublishForm(),
-            history=item.history.select_related("history_user")[:30],
+            history=recent_changes(item, 30),
         )
         return context
 

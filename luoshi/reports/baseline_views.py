@@ -25,8 +25,7 @@ class BaselineListView(ScopedListView):
     model = Baseline
     template_name = "reports/baseline_list.html"
 
-    def scoped_queryset(self):
-        return baselines_for_user(self.request.user)
+    readable = staticmethod(baselines_for_user)
 
 
 class BaselineDetailView(ScopedDetailView):

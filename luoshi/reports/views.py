@@ -30,15 +30,13 @@ class ReportPageMixin:
     list_url_name = "reports:report_list"
     list_label = gettext_lazy("报告")
 
+    readable = staticmethod(selectors.reports_for)
+
 
 class ReportListView(ReportPageMixin, ScopedListView):
     template_name = "reports/report_list.html"
     filterset_class = ReportFilter
-    export_title = gettext_lazy("报告")
     export_columns = model_columns(Report, "title unit year kind status")
-
-    def scoped_queryset(self):
-        return selectors.reports_for(self.request.user)
 
 
 class ReportCreateView(ReportPageMixin, ScopedCreateView):
@@ -70,9 +68,6 @@ class ReportCreateView(ReportPageMixin, ScopedCreateView):
 
 class ReportDetailView(ReportPageMixin, ScopedDetailView):
     template_name = "reports/report_detail.html"
-
-    def scoped_queryset(self):
-        return selectors.reports_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,7 +6,7 @@ writes exactly one ledger record of that type.
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, date_params, dates_between, moments_between
+from luoshi.core.metrics import Metric, date_params, dates_between, fixed, moments_between
 from luoshi.risks.models import RiskPoint, RiskStatus, Screening
 from luoshi.risks.selectors import found_q
 
@@ -160,7 +160,7 @@ METRICS = [
         counted=_completed_q,
         list_url="risks:screenings",
         filters=_campaign_filters,
-        count_filters=lambda params, start, end: {"completed": "yes"},
+        count_filters=fixed(completed="yes"),
         count_label="已完成自查",
         total_label="应自查",
         description="截止日期在期内的专项排查的自查中已完成的比例（参数 campaign：某一专项排查）",

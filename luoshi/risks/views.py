@@ -13,6 +13,7 @@ from django.views import generic
 
 from luoshi.core.excel import model_columns
 from luoshi.core.filters import parse_id, unit_or_own
+from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     RefusalOnFormMixin,
     ScopedActionView,
@@ -55,7 +56,6 @@ class RiskPageMixin:
 class RiskListView(RiskPageMixin, ScopedListView):
     template_name = "risks/risk_list.html"
     filterset_class = RiskFilter
-    export_title = gettext_lazy("风险点台账")
     export_columns = model_columns(
         RiskPoint,
         "unit area level description cause measures owner deadline identified_on status screening",
@@ -74,7 +74,7 @@ class RiskDetailView(RiskPageMixin, ScopedDetailView):
             steps=RISK_FLOW.available(risk, user),
             step_form=StepForm(),
             workflow_history=RISK_FLOW.history(risk),
-            history=risk.history.select_related("history_user")[:50],
+            history=recent_changes(risk),
             meetings=risk.meetings.for_user(user),
             can_edit=user.has_perm("risks.change_riskpoint") and risk.status != RiskStatus.RESOLVED,
         )
@@ -251,7 +251,6 @@ class ScreeningPageMixin:
 class ScreeningListView(ScreeningPageMixin, ScopedListView):
     template_name = "risks/screening_list.html"
     filterset_class = ScreeningFilter
-    export_title = gettext_lazy("风险排查")
     export_columns = model_columns(
         Screening,
         "unit title campaign completed_at no_risk_declared no_risk_reason",
@@ -391,5 +390,5 @@ class MeetingDetailView(MeetingPageMixin, ScopedDetailView):
         context["risks"] = self.object.risks.for_user(self.request.user).select_related(
             "unit", "area", "level"
         )
-        context["history"] = self.object.history.select_related("history_user")[:50]
+        context["history"] = recent_changes(self.object)
         return context

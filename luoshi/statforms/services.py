@@ -207,7 +207,7 @@ def attach_to_scheduled(task: Task) -> FormTask | None:
 
 def may_fill(submission: Submission, user) -> bool:
     """The recipient's staff, while the assignment may be (re)submitted."""
-    steps = {t.name for t in ASSIGNMENT.available(submission.assignment, user)}
+    steps = ASSIGNMENT.available_names(submission.assignment, user)
     return bool(steps & {"submit", "resubmit"}) and in_write_scope(user, submission.assignment)
 
 

@@ -357,7 +357,7 @@ def submission_page(request, pk):
 def _render(request, assignment, submission, values, reasons, errors, status=200, **extra):
     fields = list(submission.form_task.version.fields.all())
     user = request.user
-    steps = {t.name for t in ASSIGNMENT.available(assignment, user)}
+    steps = ASSIGNMENT.available_names(assignment, user)
     context = {
         "assignment": assignment,
         "submission": submission,
@@ -497,7 +497,6 @@ class FigureListView(ScopedListView):
     model = FigureValue
     template_name = "statforms/figure_list.html"
     filterset_class = FigureFilter
-    export_title = gettext_lazy("统计数值")
     export_columns = [
         (gettext_lazy("单位"), lambda v: v.unit.name),
         (gettext_lazy("统计表"), lambda v: v.form.title),

@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from luoshi.core.metrics import Metric, adding, date_params, dates_between
+from luoshi.core.metrics import Metric, adding, date_params, dates_between, fixed
 from luoshi.core.rollups import Source
 from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, TaskAssignment
 
@@ -96,7 +96,7 @@ METRICS = [
         rollup=TASKS_ROLLUP,
         list_url="tasks:assignments",
         filters=_period,
-        count_filters=lambda params, start, end: {"timeliness": "on_time"},
+        count_filters=fixed(timeliness="on_time"),
         count_label="按时报送",
         total_label="已到截止日期的任务",
         description="截止日期在期内且已过（截至昨天）的任务中，首次报送不晚于截止日期的比例",

@@ -66,12 +66,10 @@ class AssignmentListView(ScopedListView):
     model = TaskAssignment
     template_name = "tasks/inbox.html"
     filterset_class = AssignmentFilter
-    export_title = gettext_lazy("任务办理")
     export_columns = ASSIGNMENT_COLUMNS
     page_title = gettext_lazy("收件箱")
 
-    def scoped_queryset(self):
-        return selectors.inbox_for(self.request.user)
+    readable = staticmethod(selectors.inbox_for)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -84,8 +82,7 @@ class AllAssignmentsView(AssignmentListView):
 
     page_title = gettext_lazy("任务办理记录")
 
-    def scoped_queryset(self):
-        return selectors.assignments_for(self.request.user)
+    readable = staticmethod(selectors.assignments_for)
 
 
 class TaskListView(ScopedListView):
@@ -102,8 +99,7 @@ class TaskListView(ScopedListView):
         (gettext_lazy("已采纳"), lambda t: t.accepted.count),
     ]
 
-    def scoped_queryset(self):
-        return selectors.tasks_for(self.request.user)
+    readable = staticmethod(selectors.tasks_for)
 
     def with_figures(self, rows):
         return selectors.with_figures(rows, self.request.user)
@@ -115,8 +111,7 @@ class TaskPageMixin:
     list_url_name = "tasks:task_list"
     list_label = gettext_lazy("我发出的任务")
 
-    def scoped_queryset(self):
-        return selectors.tasks_for(self.request.user)
+    readable = staticmethod(selectors.tasks_for)
 
 
 class TaskCreateView(RefusalOnFormMixin, TaskPageMixin, ScopedCreateView):
@@ -279,8 +274,7 @@ class AssignmentDetailView(ReviewedSubmissionMixin, ScopedDetailView):
     submit_form_class = SubmitForm
     review_form_class = ReviewForm
 
-    def scoped_queryset(self):
-        return selectors.assignments_for(self.request.user)
+    readable = staticmethod(selectors.assignments_for)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -375,8 +369,7 @@ class SchedulePageMixin:
     list_label = gettext_lazy("报送计划")
     success_url = reverse_lazy("tasks:schedules")
 
-    def scoped_queryset(self):
-        return selectors.schedules_for(self.request.user)
+    readable = staticmethod(selectors.schedules_for)
 
     def save(self, form):
         return services.save_schedule(form=form, user=self.request.user)
@@ -388,10 +381,8 @@ class ScheduleListView(SchedulePageMixin, ScopedListView):
 
 
 class ScheduleCreateView(SchedulePageMixin, ScopedCreateView):
-    page_title = gettext_lazy("新增报送计划")
     success_message = gettext_lazy("报送计划已保存，每期开始时自动下发任务。")
 
 
 class ScheduleUpdateView(SchedulePageMixin, ScopedUpdateView):
-    page_title = gettext_lazy("编辑报送计划")
     success_message = gettext_lazy("报送计划已保存。")

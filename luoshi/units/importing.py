@@ -22,13 +22,12 @@ from luoshi.core.excel_import import (
     TableSpec,
     TextParser,
     build_template,
+    job_errors,
     read_rows,
     sort_errors,
 )
 from luoshi.units.models import Unit, UnitType
 from luoshi.units.services import create_unit
-
-MAX_ERRORS_SHOWN = 500
 
 
 def _max_length(name: str) -> int:
@@ -160,17 +159,10 @@ def run_import_job(job, progress) -> dict:
 
 def job_result(table_code: str, label: str, result) -> dict:
     """The JSON result of an import job (``units/import_result.html`` shows it)."""
-    errors = result.errors
     return {
         "table_code": table_code,
         "table": label,
         "count": result.count,
         "skipped": result.skipped,
-        "error_count": len(errors),
-        "errors_truncated": len(errors) > MAX_ERRORS_SHOWN,
-        "max_errors_shown": MAX_ERRORS_SHOWN,
-        "errors": [
-            {"row": e.row, "column": str(e.column), "message": str(e.message)}
-            for e in errors[:MAX_ERRORS_SHOWN]
-        ],
+        **job_errors(result.errors),
     }

@@ -104,6 +104,19 @@ class Unit(MP_Node, DetailPageModel):
         ``unit__path__in=unit.lineage_paths`` for "this unit or an ancestor"."""
         return [self.path[:i] for i in range(self.steplen, len(self.path) + 1, self.steplen)]
 
+    def own_or_inherited(self, settings, inherited=None):
+        """The row of ``settings`` (a queryset of a model with a ``unit``) for this unit, else
+        the nearest unit above it's that ``inherited(row)`` lets apply below (any, if None)."""
+        rows = {
+            row.unit.path: row
+            for row in settings.filter(unit__path__in=self.lineage_paths).select_related("unit")
+        }
+        for path in reversed(self.lineage_paths):
+            row = rows.get(path)
+            if row is not None and (path == self.path or inherited is None or inherited(row)):
+                return row
+        return None
+
 
 class UnitYearStat(models.Model):
     """Per-year figures of a unit, e.g. the party-member headcount (denominator of rates)."""

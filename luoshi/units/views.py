@@ -191,12 +191,10 @@ class GuidanceListView(GuidancePageMixin, ScopedListView):
 
 
 class GuidanceCreateView(GuidancePageMixin, ScopedCreateView):
-    page_title = gettext_lazy("新增业务指导范围")
     success_message = gettext_lazy("业务指导范围已保存，即时生效。")
 
 
 class GuidanceUpdateView(GuidancePageMixin, ScopedUpdateView):
-    page_title = gettext_lazy("编辑业务指导范围")
     success_message = gettext_lazy("业务指导范围已保存，即时生效。")
 
     def get_context_data(self, **kwargs):
