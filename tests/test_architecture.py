@@ -142,11 +142,6 @@ FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "__main__.py": 2,
-    "accounts/backends.py": 1,
-    "accounts/forms.py": 1,
-    "accounts/otp.py": 3,
-    "accounts/password_validation.py": 1,
-    "accounts/plugin.py": 2,
     "assessment/forms.py": 1,
     "assessment/services.py": 1,
     "assessment/views.py": 1,
