@@ -142,9 +142,6 @@ FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "__main__.py": 2,
-    "assessment/forms.py": 1,
-    "assessment/services.py": 1,
-    "assessment/views.py": 1,
     "audit/signals.py": 1,
     "audit/views.py": 1,
     "core/background.py": 3,
