@@ -142,8 +142,6 @@ FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "__main__.py": 2,
-    "audit/signals.py": 1,
-    "audit/views.py": 1,
     "core/background.py": 3,
     "core/excel_import.py": 2,
     "core/signals.py": 3,
