@@ -142,10 +142,7 @@ FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "__main__.py": 2,
-    "core/background.py": 3,
-    "core/excel_import.py": 2,
-    "core/signals.py": 3,
-    "core/views.py": 1,
+    "core/background.py": 1,
     "dashboard/selectors.py": 6,
     "duty/forms.py": 1,
     "duty/models.py": 1,
