@@ -143,7 +143,6 @@ FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "__main__.py": 2,
     "core/background.py": 1,
-    "dashboard/selectors.py": 6,
     "duty/forms.py": 1,
     "duty/models.py": 1,
     "duty/plugin.py": 1,
