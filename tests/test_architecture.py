@@ -148,7 +148,6 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "exchange/management/commands/import_package.py": 1,
     "exchange/services.py": 1,
     "gunicorn_conf.py": 1,
-    "inspections/plugin.py": 1,
     "ledger/importing.py": 3,
     "ledger/plugin.py": 1,
     "ledger/signals.py": 3,
