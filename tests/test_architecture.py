@@ -148,8 +148,6 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "exchange/management/commands/import_package.py": 1,
     "exchange/services.py": 1,
     "gunicorn_conf.py": 1,
-    "publications/metrics.py": 7,
-    "publications/selectors.py": 1,
     "publications/workflow.py": 1,
     "reports/engine/facts.py": 27,
     "reports/importing/formats.py": 4,
