@@ -157,7 +157,6 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "reports/rendering/fonts.py": 1,
     "reports/rendering/official_html.py": 2,
     "reports/services.py": 1,
-    "tasks/jobs.py": 2,
 }
 
 
