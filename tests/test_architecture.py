@@ -143,10 +143,6 @@ FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "__main__.py": 2,
     "core/background.py": 1,
-    "exchange/importer.py": 8,
-    "exchange/management/commands/export_package.py": 2,
-    "exchange/management/commands/import_package.py": 1,
-    "exchange/services.py": 1,
     "gunicorn_conf.py": 1,
     "publications/workflow.py": 1,
     "reports/engine/facts.py": 27,
