@@ -145,14 +145,11 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "core/background.py": 1,
     "gunicorn_conf.py": 1,
     "publications/workflow.py": 1,
-    "reports/engine/facts.py": 27,
-    "reports/importing/formats.py": 4,
-    "reports/importing/pdf.py": 3,
-    "reports/models.py": 1,
+    "reports/engine/facts.py": 1,
+    "reports/importing/formats.py": 2,
     "reports/rendering/charts.py": 3,
     "reports/rendering/fonts.py": 1,
     "reports/rendering/official_html.py": 2,
-    "reports/services.py": 1,
 }
 
 

@@ -15,6 +15,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+
+from luoshi.core.uploads import check_zip_container
+
 SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".doc", ".wps")
 CONVERT_TIMEOUT = 90  # seconds for LibreOffice to turn a .doc/.wps into .docx
 
@@ -198,9 +202,6 @@ def _paragraph_text(paragraph) -> str:
 
 def docx_text(data: bytes, label: str = ".docx") -> str:
     import docx  # python-docx: only for Word files
-    from django.core.exceptions import ValidationError
-
-    from luoshi.core.uploads import check_zip_container
 
     try:  # a .docx is a zip: refuse a zip bomb before python-docx unpacks it
         check_zip_container(io.BytesIO(data), name="docx")
