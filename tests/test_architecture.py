@@ -141,9 +141,7 @@ LONG_FUNCTION_EXCEPTIONS: dict[tuple[str, str], str] = {}
 FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
-    "__main__.py": 2,
     "core/background.py": 1,
-    "gunicorn_conf.py": 1,
     "publications/workflow.py": 1,
     "reports/engine/facts.py": 1,
     "reports/importing/formats.py": 2,
