@@ -144,7 +144,7 @@ FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "core/background.py": 1,
     "publications/workflow.py": 1,
     "reports/engine/facts.py": 1,
-    "reports/importing/formats.py": 2,
+    "reports/importing/formats.py": 1,
     "reports/rendering/charts.py": 3,
     "reports/rendering/fonts.py": 1,
     "reports/rendering/official_html.py": 2,
