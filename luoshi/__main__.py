@@ -6,11 +6,12 @@ import contextlib
 import os
 import sys
 
+from django.conf import settings
+from django.core.management import execute_from_command_line
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
-    from django.conf import settings
-    from django.core.management import execute_from_command_line
 
     # var/ holds the default SQLite database and files: make it before a command connects
     # (settings write nothing at import). A server sets LUOSHI_VAR_DIR to its state folder.

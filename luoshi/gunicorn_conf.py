@@ -9,6 +9,8 @@ GUNICORN_TIMEOUT (seconds, default 120: the annual report and big exports stream
 import multiprocessing
 import os
 
+from django.db import connections
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -32,6 +34,4 @@ proc_name = "luoshi"
 
 def post_fork(server, worker):
     # Never share a database connection opened in the master (preload_app) with a worker.
-    from django.db import connections
-
     connections.close_all()

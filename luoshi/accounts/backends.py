@@ -13,6 +13,7 @@ import logging
 
 import requests
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import SuspiciousOperation
@@ -33,8 +34,6 @@ class LuoshiModelBackend(ModelBackend):
         return None if user is None or user.is_directory_user else user
 
     def get_user(self, user_id):
-        from django.contrib.auth import get_user_model
-
         model = get_user_model()
         try:
             user = model._default_manager.select_related("unit").get(pk=user_id)

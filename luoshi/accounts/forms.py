@@ -1,3 +1,4 @@
+from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -104,8 +105,6 @@ class LoginForm(auth_forms.AuthenticationForm):
             self.add_captcha()
 
     def add_captcha(self):
-        from captcha.fields import CaptchaField
-
         self.captcha_required = True
         self.fields["captcha"] = CaptchaField(
             label=_("验证码"),

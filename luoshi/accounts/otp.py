@@ -6,6 +6,7 @@ Whether a signed-in session still owes the second factor is worked out once per 
 """
 
 import io
+from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luoshi.accounts import policy
+from luoshi.audit.models import OperationLog
+from luoshi.audit.services import log_change
 
 STATE_KEY = "_luoshi_otp"
 DEVICE_NAME = "手机令牌"
@@ -68,17 +71,12 @@ def qr_svg(text: str) -> bytes:
 
 def grouped_secret(device) -> str:
     """The base32 secret in groups of four, for typing into an app by hand."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def remove_devices(user, actor=None) -> int:
     """Remove ``user``'s authenticators (turned off, or reset by an administrator)."""
-    from luoshi.audit.models import OperationLog
-    from luoshi.audit.services import log_change
-
     devices = list(TOTPDevice.objects.filter(user=user))
     for device in devices:
         state = _("已关闭") if device.confirmed else _("未完成设置")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from luoshi.accounts import policy
+from luoshi.accounts.models import PasswordHistory
 
 
 class CharacterClassValidator:
@@ -42,7 +43,6 @@ class PasswordHistoryValidator:
         count = policy.password_history_count()
         if not count or user is None or user.pk is None:
             return
-        from luoshi.accounts.models import PasswordHistory
 
         recent = PasswordHistory.objects.filter(user=user)[:count]
         if any(check_password(password, entry.password) for entry in recent):

@@ -3,13 +3,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.accounts.defaults import ensure_roles
+from luoshi.accounts.models import Role
 from luoshi.core import registry
 from luoshi.core.registry import ParameterSpec
 
 
 def _ensure_roles() -> None:
-    from luoshi.accounts.defaults import ensure_roles
-
     ensure_roles()
 
 
@@ -17,8 +17,6 @@ registry.defaults_step(_ensure_roles)
 
 
 def role_choices() -> dict[str, str]:
-    from luoshi.accounts.models import Role
-
     return dict(Role.objects.order_by("order", "code").values_list("code", "name"))
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.assessment.models import Assessment
+from luoshi.assessment.services import children_of
 from luoshi.core.forms import UserFormMixin
 from luoshi.duty.forms import offer_newest_packs
 
@@ -30,8 +31,6 @@ class AssessmentForm(UserFormMixin, forms.ModelForm):
         self.fields["targets"].initial = []
 
     def clean(self):
-        from luoshi.assessment.services import children_of
-
         data = super().clean()
         unit, targets = data.get("unit"), data.get("targets")
         if unit is not None and not targets and not children_of(unit).exists():

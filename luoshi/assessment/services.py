@@ -18,6 +18,7 @@ from luoshi.core.workflow import WorkflowError
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import item_progress
 from luoshi.duty.services import generate_duty_list
+from luoshi.units.models import Unit
 
 AUTO_FIELDS = ["name", "area_name", "order", "duty_item", "points", "rule", "value", "achieved"]
 
@@ -40,8 +41,6 @@ def create_assessment(*, unit, year: int, pack, user, name: str = "", targets=No
 
 
 def children_of(unit):
-    from luoshi.units.models import Unit
-
     return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_active=True)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
+from openpyxl import Workbook
 
 from luoshi.assessment import selectors, services
 from luoshi.assessment.filters import ScoreFilter
@@ -95,8 +96,6 @@ class AssessmentDetailView(AssessmentPageMixin, ScopedDetailView):
 
 
 def export(assessment):
-    from openpyxl import Workbook
-
     workbook = Workbook()
     ranking = workbook.active
     ranking.title = sheet_title(_("排名"))

@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
 from luoshi.audit import chain, describe, tracking
@@ -59,8 +60,6 @@ def log_operation(sender, instance, history_instance, history_user=None, **kwarg
 @receiver(parameter_changed)
 def log_parameter_change(sender, spec, old, new, user=None, **kwargs):
     """参数设置: every change (and every return to the default) in the operation log."""
-    from simple_history.models import HistoricalRecords
-
     request = getattr(HistoricalRecords.context, "request", None)
     OperationLog.objects.create(
         time=timezone.now(),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import LoginLog, OperationLog
 from luoshi.audit.selectors import entries_of
+from luoshi.audit.signals import log_permission_denied
 from luoshi.audit.tracking import is_logged
 from luoshi.core import errors
 from luoshi.core.excel import model_columns
@@ -146,7 +147,5 @@ class LoginLogView(ScopedListView):
 
 def permission_denied(request, exception=None):
     """``handler403``: the refusal goes to the login log, then the product's 403 page."""
-    from luoshi.audit.signals import log_permission_denied
-
     log_permission_denied(request)
     return errors.permission_denied(request, exception)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.db import models
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -187,8 +188,8 @@ def run_job(job_id: int) -> str:
 
 def job_page(request, pk: int):
     """The job's progress (reloading itself every 2 s) and, once done, its result."""
+    # app loading: core.models imports this module; auth.views would load accounts.models mid-way
     from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import get_object_or_404, render
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -206,8 +207,6 @@ JOB_FILE_HOURS = 24
 def save_upload(uploaded, suffix: str) -> Path:
     """Save an UploadedFile in chunks for a job (deleted when the job ends). Files left by
     jobs that never ran (no worker) are swept after ``JOB_FILE_HOURS``."""
-    import secrets
-
     folder = Path(settings.VAR_DIR) / "jobs"
     folder.mkdir(parents=True, exist_ok=True)
     cutoff = time.time() - JOB_FILE_HOURS * 3600

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from luoshi.core.excel import FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, safe_row, sheet_title
+from luoshi.core.uploads import check_zip_container, is_zip
 
 DEFAULT_MAX_ROWS = 10_000  # the bulk import writes 10,000 rows in seconds (bench/run.py)
 HELP_SHEET_TITLE = "填写说明"
@@ -398,10 +400,6 @@ def _normalize_header(value) -> str:
 def check_file(uploaded_file) -> list[RowError]:
     """The cheap checks of an upload, from the zip's table of contents only (no sheet is
     parsed): a page runs them in the request before queueing the import."""
-    from django.core.exceptions import ValidationError
-
-    from luoshi.core.uploads import check_zip_container, is_zip
-
     try:
         if not isinstance(uploaded_file, str) and not is_zip(uploaded_file):
             return [RowError(0, "", _("文件不是有效的 Excel(.xlsx) 文件"))]

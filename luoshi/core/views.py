@@ -27,12 +27,11 @@ from django.views import generic
 
 from luoshi.core.concurrency import OptimisticEditMixin
 from luoshi.core.excel import xlsx_response
+from luoshi.core.workflow import WorkflowError
 
 
 def _workflow_error() -> type[Exception]:
-    """``WorkflowError``, imported when a view first needs it (core.workflow defines models)."""
-    from luoshi.core.workflow import WorkflowError
-
+    """``WorkflowError`` (luoshi.core.workflow)."""
     return WorkflowError
 
 

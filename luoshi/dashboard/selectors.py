@@ -40,8 +40,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.assessment.models import Assessment
+from luoshi.assessment.selectors import ranking
 from luoshi.core import metrics
 from luoshi.core.scope import scope_q
+from luoshi.duty import selectors as duty
+from luoshi.duty.selectors import BEHIND
+from luoshi.ledger.models import ActivityType
+from luoshi.risks.models import RiskArea, RiskLevel
 from luoshi.statforms.selectors import latest_figures
 from luoshi.units.models import Unit
 
@@ -453,8 +459,6 @@ def _ledger_chart(ctx: Context) -> dict:
     """Month × activity type of the period (stacked bars) and the previous year's monthly
     totals (a line): ``ledger_count`` by type for each month of both periods (one query),
     and one query for the types' names. Every bar segment and point has its list url."""
-    from luoshi.ledger.models import ActivityType
-
     months = _months_of(ctx.period)
     before = _months_of(ctx.previous)
     by_type = metrics.by_dimension(
@@ -635,7 +639,6 @@ def risk_panel(ctx: Context) -> Panel | None:
     points."""
     if not ctx.can("risks.view_riskpoint"):
         return None
-    from luoshi.risks.models import RiskArea, RiskLevel
 
     areas = list(RiskArea.objects.filter(is_active=True).values("pk", "name"))
     levels = list(RiskLevel.objects.filter(is_active=True).values("pk", "name", "color"))
@@ -679,8 +682,6 @@ def assessment_panel(ctx: Context) -> Panel | None:
     """考核: the ranking of the unit's assessment of the year (published first)."""
     if not ctx.can("assessment.view_assessment"):
         return None
-    from luoshi.assessment.models import Assessment
-    from luoshi.assessment.selectors import ranking
 
     assessment = (
         Assessment.objects.for_user(ctx.user)
@@ -759,8 +760,6 @@ class DutyPanel:
 
     @property
     def behind(self) -> list:
-        from luoshi.duty.selectors import BEHIND
-
         return [row for row in self.rows if row.status == BEHIND]
 
 
@@ -769,7 +768,6 @@ def duty_panel(user, unit: Unit, year: int, *, today=None) -> DutyPanel | None:
     items done / on track / behind, each item linking to the records it counts."""
     if not user.has_perm("duty.view_dutylist"):
         return None
-    from luoshi.duty import selectors as duty
 
     pack_code = duty.default_pack_code()
     overview_url = f"{reverse('duty:overview')}?" + urlencode(

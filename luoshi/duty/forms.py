@@ -8,14 +8,13 @@ from luoshi.core import metrics
 from luoshi.core.forms import ChoiceIdsInRangeMixin, UserFormMixin
 from luoshi.duty.models import DutyItem, DutyList, Owner, Pack, TargetType
 from luoshi.duty.periods import PeriodKind
+from luoshi.duty.selectors import latest_packs
 from luoshi.ledger.models import ActivityType
 
 
 def offer_newest_packs(fields) -> None:
     """A form's ``pack`` and ``year`` (a duty list's, an assessment's): only the newest
     version of each pack (preselected when there is one), this year to begin with."""
-    from luoshi.duty.selectors import latest_packs
-
     newest = [p.pk for p in latest_packs()]
     fields["pack"].queryset = Pack.objects.filter(pk__in=newest)
     if len(newest) == 1:

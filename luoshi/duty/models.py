@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from luoshi.core import indicators
 from luoshi.core.fields import optional_fk, status_field, user_fk
 from luoshi.core.history import change_history
+from luoshi.core.indicators import is_registered
 from luoshi.core.models import DetailPageModel, EvidencedModel, UnitScopedModel, VersionedModel
 from luoshi.core.scope import ScopedManager, ScopeSpec
 from luoshi.duty.periods import PeriodKind
@@ -210,8 +211,6 @@ class DutyItem(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageModel)
 
     @property
     def is_manual(self) -> bool:
-        from luoshi.core.indicators import is_registered
-
         return self.indicator_kind in ("", "manual", "checklist") or not is_registered(
             self.indicator_kind
         )

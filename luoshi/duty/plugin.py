@@ -3,6 +3,7 @@ part of the demo."""
 
 from luoshi.core import registry
 from luoshi.core.defaults import EDIT, VIEW
+from luoshi.duty.services import ensure_default_pack
 
 DUTY_GRANTS = registry.module_grants(
     "责任清单",
@@ -22,8 +23,6 @@ DUTY_GRANTS = registry.module_grants(
 
 
 def _ensure_default_pack() -> None:
-    from luoshi.duty.services import ensure_default_pack
-
     ensure_default_pack()
 
 

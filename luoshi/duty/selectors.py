@@ -18,10 +18,12 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import ResponsibilityPosition, User
 from luoshi.core import indicators, metrics
 from luoshi.duty.models import DutyCheck, DutyItem, DutyList, Pack, PackItem, TargetType
 from luoshi.duty.pack_format import DEFAULT_PACK
 from luoshi.duty.periods import periods
+from luoshi.units.models import Unit
 
 DONE, ON_TRACK, BEHIND, INACTIVE = "done", "on_track", "behind", "inactive"
 NONE_DUE = "none_due"  # a rate with nothing due in any period so far: neither done nor behind
@@ -473,8 +475,6 @@ def overview(user, *, year: int, pack_code: str, parent=None, subtree=False, tod
     """Units × items of ``pack_code`` for ``year``: the children of ``parent`` (or every
     unit in the user's scope), each with its duty list's live progress. Returns
     (columns [(code, name)], rows [OverviewRow])."""
-    from luoshi.units.models import Unit
-
     units = Unit.objects.for_user(user).filter(is_active=True)
     if parent is not None:
         units = units.filter(path__startswith=parent.path, depth=parent.depth + 1)
@@ -571,13 +571,9 @@ def _measure_columns(items: list[DutyItem], user, *, subtree: bool, today, paren
 
 def positions_set_up(duty_list: DutyList) -> bool:
     """Has the unit its 责任岗位 (第一责任人, 直接责任人, 班子成员) of the list's year?"""
-    from luoshi.accounts.models import ResponsibilityPosition
-
     return ResponsibilityPosition.objects.filter(unit=duty_list.unit, year=duty_list.year).exists()
 
 
 def assignable_people(duty_list: DutyList, user):
     """People who may be made responsible for an item: the unit's users in scope."""
-    from luoshi.accounts.models import User
-
     return User.objects.for_user(user).filter(unit=duty_list.unit, is_active=True)

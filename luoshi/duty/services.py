@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import ResponsibilityPosition
 from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty.models import DutyCheck, DutyItem, DutyList, DutyStatus, Pack, PackItem
@@ -123,8 +125,6 @@ def install_pack(spec: PackSpec) -> LoadResult:
 
 def _same_content(old: str, new: str) -> bool:
     """Equal once parsed: comments and layout are not a change of the pack."""
-    import yaml
-
     try:
         return yaml.safe_load(old) == yaml.safe_load(new)
     except yaml.YAMLError:
@@ -160,8 +160,6 @@ def ensure_default_pack() -> Pack:
 
 
 def _default_assignees(unit, year) -> dict[str, list[int]]:
-    from luoshi.accounts.models import ResponsibilityPosition
-
     holders: dict[str, list[int]] = {}
     for position, user_id in ResponsibilityPosition.objects.filter(
         unit=unit, year=year

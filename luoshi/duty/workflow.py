@@ -7,14 +7,13 @@ year: the 责任书 is signed by its 第一责任人 or 直接责任人 (superus
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.models import Position, ResponsibilityPosition
 from luoshi.core.workflow import Workflow, WorkflowError, taken_by
 from luoshi.duty.models import DutyList, DutyStatus
 
 
 def holds_position(user, duty_list) -> bool:
     """Raise ``WorkflowError`` unless ``user`` is the unit's 第一/直接责任人 of that year."""
-    from luoshi.accounts.models import Position, ResponsibilityPosition
-
     if user.is_superuser:
         return True
     if ResponsibilityPosition.objects.filter(

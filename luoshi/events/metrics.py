@@ -4,11 +4,10 @@ from django.db.models import F, Q
 
 from luoshi.core.metrics import Metric, fixed, moments_between, period_filters
 from luoshi.core.rollups import Source
+from luoshi.events.models import EventFiling, EventStatus
 
 
 def _held(params):
-    from luoshi.events.models import EventFiling, EventStatus
-
     return EventFiling.objects.filter(status=EventStatus.HELD)
 
 

@@ -24,14 +24,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 
+from luoshi.accounts.models import User
 from luoshi.core import parameters, registry
 from luoshi.core.labels import current_app_label, current_key, current_label, label_aliases
+from luoshi.evidence.models import Evidence
+from luoshi.evidence.services import storage_name, store_blob
+from luoshi.evidence.validation import check_upload
 from luoshi.exchange.export import FORMAT, VERSION
 from luoshi.exchange.models import Deployment, ImportedObject
 from luoshi.exchange.registry import BY_LABEL, ENTRIES, exported_fields, m2m_fields, reference_key
@@ -104,7 +109,6 @@ class Report:
 
     def rows(self):
         labels = sorted(set(self.new) | set(self.updated) | set(self.unchanged))
-        from django.apps import apps
 
         return [
             {
@@ -528,8 +532,6 @@ class _Importer:
         account of this deployment: each (source, username) becomes once an inactive
         placeholder account without a usable password, in the unit ``users.json`` gives
         (which must be within the importer's scope), mapped in ``ImportedObject``."""
-        from luoshi.accounts.models import User
-
         if username in self.people:
             return self.people[username]
         key = self.source_key("accounts.user", username)
@@ -556,8 +558,6 @@ class _Importer:
         return user
 
     def free_username(self, username: str) -> str:
-        from luoshi.accounts.models import User
-
         candidates = [username, f"{username}@{self.source[:8]}"]
         candidates += [f"{username}@{self.source[:8]}-{n}" for n in range(2, 100)]
         for candidate in candidates:
@@ -729,9 +729,6 @@ class _Importer:
     def check_file(self, member, index, values, obj) -> bool:
         """An evidence file passes the upload checks; its storage name is this deployment's
         own, from the checked bytes (``store_blob`` writes it at the end)."""
-        from luoshi.evidence.services import storage_name
-        from luoshi.evidence.validation import check_upload
-
         sha = values.get("sha256") or ""
         name = f"evidence/{sha}"
         if name not in self.package.files:
@@ -836,10 +833,6 @@ class _Importer:
     def write_files(self):
         """Store each new evidence file through the evidence store (checked bytes, verified
         blobs); a row whose stored name differs from the planned one is pointed at it."""
-        from luoshi.evidence.models import Evidence
-        from luoshi.evidence.services import store_blob
-        from luoshi.evidence.validation import check_upload
-
         for member, uses in sorted(self.pending_files.items()):
             label = uses[0][0]
             with self.package.open_file(member) as handle:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from luoshi.audit.models import OperationLog
+from luoshi.exchange import uploads
 from luoshi.exchange.export import build_package
 from luoshi.exchange.importer import Report, import_package
 from luoshi.units.models import Unit
@@ -81,8 +82,6 @@ def import_uploaded(
 def run_package_job(job, progress) -> dict:
     """A background job of the import page (``luoshi.core.background``): the check (a dry
     run: the upload is kept for the confirmation unless refused) or the import itself."""
-    from luoshi.exchange import uploads
-
     params = job.params
     parent = Unit.objects.filter(pk=params.get("parent")).first() if params.get("parent") else None
     check = params.get("stage") == "check"

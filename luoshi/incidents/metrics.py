@@ -6,11 +6,10 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q
 
 from luoshi.core.metrics import Metric, adding, dates_between, fixed, period_filters
 from luoshi.core.rollups import Source
+from luoshi.incidents.models import Incident, IncidentStatus
 
 
 def _incidents(params):
-    from luoshi.incidents.models import Incident
-
     return Incident.objects.all()
 
 
@@ -18,8 +17,6 @@ _period = period_filters("discovered_from", "discovered_to")
 
 
 def _closed(start=None, end=None) -> Q:
-    from luoshi.incidents.models import IncidentStatus
-
     return Q(status=IncidentStatus.CLOSED)
 
 

@@ -3,6 +3,7 @@ run and its part of the demo."""
 
 from luoshi.core import registry
 from luoshi.core.defaults import EDIT, VIEW
+from luoshi.inspections.services import send_reminders
 from luoshi.inspections.todos import rectification_todos
 
 # 督查员 plans and inspects (the plan's team records results and verifies rectification);
@@ -44,8 +45,6 @@ INSPECTION_GRANTS = registry.module_grants(
 
 
 def _rectification_reminders(today) -> int:
-    from luoshi.inspections.services import send_reminders
-
     sent = send_reminders(today)
     return sent.upcoming + sent.overdue
 

@@ -7,9 +7,12 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from luoshi.audit.models import OperationLog
 from luoshi.core import background, rollups
+from luoshi.core.client_address import client_address
 from luoshi.core.excel_import import (
     ChoiceParser,
     Column,
@@ -205,11 +208,6 @@ def _sort_out_repeats(records, activity_type, duplicates, headers):
 def log_import(*, user, activity_type: ActivityType, records: list[LedgerRecord], ip=None) -> None:
     """One operation-log entry for a whole import (the records' history rows are written
     by ``bulk_create_with_history``; bulk inserts send no per-record signal)."""
-    from simple_history.models import HistoricalRecords
-
-    from luoshi.audit.models import OperationLog
-    from luoshi.core.client_address import client_address
-
     request = getattr(HistoricalRecords.context, "request", None)
     ids = [r.pk for r in records if r.pk is not None]
     OperationLog.objects.create(

@@ -1,6 +1,7 @@
 """What 工作台账 plugs into core: the activity types and the home page's summary."""
 
 from luoshi.core import registry
+from luoshi.ledger.selectors import ledger_summary
 
 # code, name, needs_outlet, description
 ACTIVITY_TYPES = [
@@ -24,8 +25,6 @@ registry.dictionary(
 
 
 def _home_summary(request, year: int) -> dict:
-    from luoshi.ledger.selectors import ledger_summary
-
     return {"summary": ledger_summary(request.user, year)}
 
 

@@ -1,26 +1,23 @@
 """Imported from ``LedgerConfig.ready`` (models are loaded by then)."""
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from luoshi.evidence.models import Evidence
-from luoshi.ledger.models import LedgerRecord
+from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.ledger.selectors import refresh_has_evidence
+from luoshi.ledger.wording import ensure_report_wording
 
 
 def fill_report_wording(sender, **kwargs):
     """After the last luoshi app migrated (and core created the default activity types)."""
-    from django.apps import apps
-
     luoshi_apps = [
         c
         for c in apps.get_app_configs()
         if c.name.startswith("luoshi.") and c.models_module is not None
     ]
     if luoshi_apps and sender.label == luoshi_apps[-1].label:
-        from luoshi.ledger.models import ActivityType
-        from luoshi.ledger.wording import ensure_report_wording
-
         ensure_report_wording(ActivityType)
 
 

@@ -9,12 +9,13 @@ from luoshi.core import registry
 from luoshi.core.defaults import EDIT, VIEW
 from luoshi.core.registry import ParameterSpec
 from luoshi.core.workflow import step_taken
+from luoshi.notices.delivery import deliver_due, mark_interrupted
+from luoshi.notices.models import Notice
+from luoshi.notices.selectors import unread_announcements
 from luoshi.notices.services import mark_done
 
 
 def _unread_notices(request) -> dict:
-    from luoshi.notices.models import Notice
-
     return {"unread_notices": Notice.objects.for_user(request.user).unread().count()}
 
 
@@ -61,8 +62,6 @@ registry.parameter(
 
 
 def _deliveries(today) -> int:
-    from luoshi.notices.delivery import deliver_due, mark_interrupted
-
     mark_interrupted()
     return deliver_due()["sent"]
 
@@ -71,8 +70,6 @@ registry.daily_job("notice_deliveries", _deliveries)
 
 
 def _home_announcements(request, year) -> dict:
-    from luoshi.notices.selectors import unread_announcements
-
     return {"home_announcements": unread_announcements(request.user)[:5]}
 
 

@@ -1,24 +1,20 @@
 """信息发布 100% 三审 (registered in PublicationsConfig.ready)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from luoshi.core.metrics import Metric, fixed, moments_between, period_filters
 from luoshi.core.rollups import Source
+from luoshi.core.workflow import WorkflowStep
+from luoshi.publications.models import Publication, PublicationStatus
+from luoshi.publications.selectors import PASS_TRANSITIONS
 
 
 def _published(params):
-    from luoshi.publications.models import Publication, PublicationStatus
-
     return Publication.objects.filter(status=PublicationStatus.PUBLISHED)
 
 
 def _fully_reviewed(start=None, end=None) -> Q:
-    from django.contrib.contenttypes.models import ContentType
-
-    from luoshi.core.workflow import WorkflowStep
-    from luoshi.publications.models import Publication
-    from luoshi.publications.selectors import PASS_TRANSITIONS
-
     content_type = ContentType.objects.get_for_model(Publication)
     condition = Q()
     for transition in PASS_TRANSITIONS:
@@ -35,10 +31,6 @@ def _fully_reviewed(start=None, end=None) -> Q:
 def _publication_of_step(step) -> dict | None:
     """A review step (taken by the workflow, or imported from a data package) changes
     whether its publication counts as fully reviewed."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from luoshi.publications.models import Publication
-
     if step.content_type_id != ContentType.objects.get_for_model(Publication).pk:
         return None
     return {"pk": step.object_id}

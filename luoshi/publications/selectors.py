@@ -18,6 +18,7 @@ from luoshi.publications.models import (
     PublicationStatus,
     ReviewConfig,
 )
+from luoshi.publications.workflow import PUBLICATION_FLOW
 from luoshi.units.models import Unit
 
 PASS_TRANSITIONS = ("pass_first", "pass_second", "pass_final")
@@ -45,8 +46,6 @@ def eligible_reviewers(item, state):
     """Who may take step ``state`` of ``item`` (for notices): the role holders in the item's
     unit or above, without those separation of duties bars (the author, anyone who took
     another step of it)."""
-    from luoshi.publications.workflow import PUBLICATION_FLOW
-
     barred = PUBLICATION_FLOW.barred_actors(item, state)
     return User.objects.filter(
         is_active=True,

@@ -24,6 +24,7 @@ STEP_PERMISSION = {
 
 def check_reviewer(user, item) -> bool:
     """May ``user`` take the current review step of ``item``? Raises with the reason."""
+    # cycle: luoshi.publications.selectors imports this module (PUBLICATION_FLOW)
     from luoshi.publications.selectors import role_for_step
 
     state = item.status

@@ -7,6 +7,7 @@ reads it when the records of the earlier year are not in the system.
 """
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.fields import status_field, user_fk
@@ -82,8 +83,6 @@ class Report(UnitScopedModel):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("reports:report_detail", args=[self.pk])
 
     @property

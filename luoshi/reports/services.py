@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from luoshi.core.workflow import WorkflowError
-from luoshi.reports import engine
+from luoshi.reports import engine, rendering
 from luoshi.reports.models import Report, ReportStatus, ReportVersion
 from luoshi.reports.workflow import REPORT_FLOW
 
@@ -189,8 +189,6 @@ def reopen(report: Report, *, user, comment: str = "") -> ReportVersion:
 
 def render(report_or_content, *, fmt: str, script: str = "simplified") -> bytes:
     """The .docx or .pdf of a report (its latest version) or of generated content."""
-    from luoshi.reports import rendering
-
     content = (
         report_or_content.latest_version.content
         if isinstance(report_or_content, Report)

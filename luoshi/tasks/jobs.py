@@ -14,8 +14,10 @@ import logging
 
 from django.tasks import task, task_backends
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from luoshi.core import registry
+from luoshi.tasks.services import run_schedules, send_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +33,6 @@ def next_run_at(now: datetime.datetime | None = None) -> datetime.datetime:
 def run_daily(today: datetime.date | None = None) -> dict:
     """This module's schedules and reminders, then every job other modules registered
     (``registry.daily_job``, e.g. rectification reminders)."""
-    from luoshi.tasks.services import run_schedules, send_reminders
-
     today = today or timezone.localdate()
     issued = run_schedules(today)
     reminded = send_reminders(today)
@@ -59,10 +59,6 @@ def daily_job(date: str | None = None, reschedule: bool = False) -> dict:
 
 def _already_queued() -> bool:
     """True if the database backend already holds a waiting daily job."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another backend
-        return False
     backend = task_backends[daily_job.backend]
     if not type(backend).__module__.startswith("django_tasks_db"):
         return False

@@ -27,8 +27,18 @@ from urllib.parse import urlencode
 from django.db.models import Sum
 from django.urls import reverse
 
+from luoshi.assessment.models import Assessment, AssessmentStatus
+from luoshi.assessment.selectors import ranking
 from luoshi.core import metrics
 from luoshi.core.indicators import records
+from luoshi.duty.models import DutyList
+from luoshi.duty.selectors import BEHIND, DONE, INACTIVE, list_progress
+from luoshi.inspections.models import InspectionPlan, RectificationItem, RectificationStatus
+from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.reports.baselines import past_figures
+from luoshi.reports.models import Baseline, ReportKind
+from luoshi.risks.models import Campaign, RiskPoint, RiskStatus
+from luoshi.units.models import Unit, UnitYearStat
 
 # Year-on-year from an imported past report: a fact matches the first baseline metric whose
 # ``activity`` contains one of its keywords (and whose value is a number).
@@ -279,7 +289,8 @@ class FactBook:
         if head == "ledger":
             self._ledger(rest)
         elif head == "statform":  # figures of statistics forms, see statform_facts
-            from luoshi.reports.engine.statform_facts import add_study_app_facts  # it imports us
+            # cycle: luoshi.reports.engine.statform_facts imports this module (Fact, FactBook)
+            from luoshi.reports.engine.statform_facts import add_study_app_facts
 
             add_study_app_facts(self)
         elif head == "outcomes":
@@ -293,8 +304,6 @@ class FactBook:
 
     # -- ledger -------------------------------------------------------------------------
     def ledger_records(self, code: str):
-        from luoshi.ledger.models import LedgerRecord
-
         return self.scoped(
             LedgerRecord.objects.filter(
                 activity_type__code=code, date__gte=self.start, date__lte=self.end
@@ -303,8 +312,6 @@ class FactBook:
 
     def activity_types(self) -> dict:
         """{code: activity type} of the dictionary, in its order (read once a book)."""
-        from luoshi.ledger.models import ActivityType
-
         if not hasattr(self, "_activity_types"):
             self._activity_types = {t.code: t for t in ActivityType.objects.order_by("order")}
         return self._activity_types
@@ -398,8 +405,6 @@ class FactBook:
         self._ledger_sum("talk_audience", "outreach_talk", "ledger_audience", "宣讲受众", "人次")
 
     def _fact_party_members(self):
-        from luoshi.units.models import UnitYearStat
-
         stats = self.scoped(UnitYearStat.objects.filter(year=self.year))
         total = stats.aggregate(total=Sum("party_members"))["total"] or 0
         url = reverse("units:detail", args=[self.unit.pk])
@@ -407,8 +412,6 @@ class FactBook:
 
     def _fact_publicity_high(self):
         """上稿 in 省级以上 (central or provincial) outlets."""
-        from luoshi.ledger.models import OutletLevel
-
         levels = [OutletLevel.CENTRAL.value, OutletLevel.PROVINCE.value]
         value = self.metric("ledger_count", {"activity_type": "publicity", "outlet_level": levels})
         label = "省级以上媒体上稿"
@@ -417,9 +420,6 @@ class FactBook:
     # -- duty -----------------------------------------------------------------------------
     def duty_rows(self):
         if not hasattr(self, "_duty_rows"):
-            from luoshi.duty.models import DutyList
-            from luoshi.duty.selectors import list_progress
-
             duty_list = DutyList.objects.filter(unit=self.unit, year=self.year).first()
             self._duty_list = duty_list
             self._duty_rows = (
@@ -435,20 +435,14 @@ class FactBook:
         self.add(Fact(key, label, len(rows), "项", url, len(rows), extra={"rows": []}))
 
     def _fact_duty_items(self):
-        from luoshi.duty.selectors import INACTIVE
-
         rows = self.duty_rows()
         self._duty_fact("duty_items", "责任清单事项", None)
         self.facts["duty_items"].value = sum(1 for r in rows if r.status != INACTIVE)
 
     def _fact_duty_done(self):
-        from luoshi.duty.selectors import DONE
-
         self._duty_fact("duty_done", "已完成事项", {DONE})
 
     def _fact_duty_behind(self):
-        from luoshi.duty.selectors import BEHIND
-
         self._duty_fact("duty_behind", "进度滞后事项", {BEHIND})
 
     # -- incidents ------------------------------------------------------------------------
@@ -471,8 +465,6 @@ class FactBook:
         self.add(Fact("screenings", value.metric.label, value.count, "次", value.url, value.count))
 
     def open_risks(self):
-        from luoshi.risks.models import RiskPoint, RiskStatus
-
         return (
             self.scoped(
                 RiskPoint.objects.exclude(status=RiskStatus.RESOLVED).filter(
@@ -484,8 +476,6 @@ class FactBook:
         )
 
     def risks_in_year(self):
-        from luoshi.risks.models import RiskPoint
-
         return self.scoped(
             RiskPoint.objects.filter(identified_on__gte=self.start, identified_on__lte=self.end)
         ).select_related("unit", "area", "level")
@@ -509,22 +499,16 @@ class FactBook:
 
     @staticmethod
     def _risk_model():
-        from luoshi.risks.models import RiskPoint
-
         return RiskPoint
 
     # -- inspections ----------------------------------------------------------------------
     def items_in_year(self):
         """Rectification items (one per finding of a 督查) due in the year: 「发现问题」."""
-        from luoshi.inspections.models import RectificationItem
-
         return self.scoped(
             RectificationItem.objects.filter(deadline__gte=self.start, deadline__lte=self.end)
         ).select_related("unit", "finding")
 
     def open_items(self):
-        from luoshi.inspections.models import RectificationStatus
-
         return (
             self.items_in_year()
             .exclude(status=RectificationStatus.CLOSED)
@@ -539,8 +523,6 @@ class FactBook:
         self.add(Fact("rectification_open", "未销号整改事项", count, "项", url, count))
 
     def plans(self):
-        from luoshi.inspections.models import InspectionPlan
-
         return (
             self.scoped(
                 InspectionPlan.objects.filter(starts_on__lte=self.end, ends_on__gte=self.start)
@@ -561,9 +543,6 @@ class FactBook:
     # -- assessment -----------------------------------------------------------------------
     def _fact_assessment_score(self):
         """The unit's result in the latest published 考核 of the year it was assessed in."""
-        from luoshi.assessment.models import Assessment, AssessmentStatus
-        from luoshi.assessment.selectors import ranking
-
         assessment = (
             Assessment.objects.filter(
                 year=self.year, status=AssessmentStatus.PUBLISHED, targets=self.unit
@@ -592,8 +571,6 @@ class FactBook:
 
     # -- units ----------------------------------------------------------------------------
     def _fact_subordinate_units(self):
-        from luoshi.units.models import Unit
-
         below = Unit.objects.filter(path__startswith=self.unit.path, is_active=True).exclude(
             pk=self.unit.pk
         )
@@ -602,8 +579,6 @@ class FactBook:
         self.add(Fact("subordinate_units", "所属单位", count, "个", url, count))
 
     def _fact_units(self):
-        from luoshi.units.models import Unit
-
         units = self.scoped(Unit.objects.filter(is_active=True))
         count = units.count() if self.subtree else 1
         url = reverse("units:list")
@@ -627,8 +602,6 @@ class FactBook:
     # -- comparisons ------------------------------------------------------------------------
     def branches(self) -> list:
         """The unit's active direct children the user may open (each with its subtree)."""
-        from luoshi.units.models import Unit
-
         children = Unit.objects.filter(
             path__startswith=self.unit.path, depth=self.unit.depth + 1, is_active=True
         ).order_by("path")
@@ -715,8 +688,6 @@ class FactBook:
     def campaigns(self) -> list:
         """The screening campaigns the unit (or its subtree) launched with a deadline in the
         year."""
-        from luoshi.risks.models import Campaign
-
         return list(
             self.scoped(
                 Campaign.objects.filter(
@@ -764,8 +735,6 @@ class FactBook:
     # -- inspections issued (督查通报) --------------------------------------------------------
     def issued_plans(self) -> list:
         """Inspections the unit (or its subtree) ran that started in the year."""
-        from luoshi.inspections.models import InspectionPlan
-
         return list(
             self.scoped(
                 InspectionPlan.objects.filter(starts_on__gte=self.start, starts_on__lte=self.end)
@@ -813,8 +782,6 @@ class FactBook:
         return self._previous_book
 
     def _previous_has_records(self, code: str | None) -> bool:
-        from luoshi.ledger.models import LedgerRecord
-
         book = self.previous_book()
         if code is None:
             return False
@@ -826,8 +793,6 @@ class FactBook:
 
     def baseline(self):
         if self._baseline is None:
-            from luoshi.reports.models import Baseline, ReportKind
-
             rows = list(
                 Baseline.objects.filter(unit=self.unit, year=self.year - 1, subtree=self.subtree)
             )
@@ -844,7 +809,6 @@ class FactBook:
         keywords = BASELINE_KEYWORDS.get(code or fact.key)
         if baseline is None or not keywords:
             return
-        from luoshi.reports.baselines import past_figures  # next year's targets, parts: out
 
         for metric in past_figures(baseline):
             activity = str(metric.get("activity", ""))

@@ -1,9 +1,9 @@
 """File formats → the report's text: .txt, .docx (Word numbering rendered), .pdf, .doc/.wps.
 
 Each reader returns one string, one paragraph per line; that string is the ``raw`` every
-``source`` span quotes. Heavy libraries (python-docx, pdfminer.six, the LibreOffice
-subprocess) are imported or started inside the reader that needs them, so that the command
-and the page only pay for the format actually uploaded.
+``source`` span quotes. pdfminer.six and the LibreOffice subprocess are loaded or started
+inside the reader that needs them, so that the command and the page only pay for the format
+actually uploaded (python-docx is loaded at start-up anyway, by report rendering).
 """
 
 from __future__ import annotations
@@ -14,6 +14,11 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+import docx
+from django.core.exceptions import ValidationError
+
+from luoshi.core.uploads import check_zip_container
 
 SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".doc", ".wps")
 CONVERT_TIMEOUT = 90  # seconds for LibreOffice to turn a .doc/.wps into .docx
@@ -197,11 +202,6 @@ def _paragraph_text(paragraph) -> str:
 
 
 def docx_text(data: bytes, label: str = ".docx") -> str:
-    import docx  # python-docx: only for Word files
-    from django.core.exceptions import ValidationError
-
-    from luoshi.core.uploads import check_zip_container
-
     try:  # a .docx is a zip: refuse a zip bomb before python-docx unpacks it
         check_zip_container(io.BytesIO(data), name="docx")
     except ValidationError as exc:
@@ -262,7 +262,8 @@ def legacy_word_text(data: bytes, suffix: str) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    from .pdf import pdf_lines  # pdfminer.six: only for PDF files
+    # cycle: .pdf imports this module (ReportImportError); it also loads pdfminer (≈0.1 s)
+    from .pdf import pdf_lines
 
     lines = pdf_lines(data)
     if not any(line.strip() for line in lines):

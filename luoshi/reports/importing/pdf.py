@@ -13,6 +13,9 @@ import io
 from dataclasses import dataclass
 from statistics import median
 
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
+
 from .formats import ReportImportError
 
 MIN_RIGHT_COLUMN_LINES = 3
@@ -30,8 +33,6 @@ class Line:
 
 
 def _page_lines(page) -> list[Line]:
-    from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
-
     out = []
 
     def visit(item) -> None:
@@ -113,9 +114,6 @@ def _paragraphs(block: list[Line]) -> list[str]:
 
 
 def pdf_lines(data: bytes) -> list[str]:
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams
-
     try:
         pages = list(
             extract_pages(io.BytesIO(data), laparams=LAParams(line_margin=0.3), maxpages=MAX_PAGES)

@@ -28,11 +28,12 @@ _lock = threading.Lock()
 
 @cache
 def _matplotlib():
+    # heavy (≈1 s): only the charts of a report need matplotlib
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib.figure import Figure
+    from matplotlib import font_manager  # heavy: matplotlib, as above
+    from matplotlib.figure import Figure  # heavy: matplotlib, as above
 
     # All faces of the collection; without fonts-noto-cjk, labels fall back to DejaVu (tofu).
     with contextlib.suppress(OSError):

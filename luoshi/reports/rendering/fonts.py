@@ -46,6 +46,7 @@ def activate() -> None:
 @cache
 def font_configuration():
     activate()
+    # heavy (≈1 s): only the PDF path needs weasyprint; loaded after activate() sets FONTCONFIG_FILE
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()

@@ -57,8 +57,9 @@ def render_html(document: Document, *, script: str = "simplified") -> str:
 def render_pdf(document: Document, *, script: str = "simplified") -> bytes:
     html = render_html(document, script=script)
     font_config = fonts.font_configuration()
+    # heavy (≈1 s): only the PDF path needs weasyprint (after fonts.font_configuration())
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # heavy: weasyprint, as above
 
     # The page carries everything inline (CSS, charts as data: URIs): fetch nothing else.
     fetcher = URLFetcher(allowed_protocols={"data"})

@@ -1,5 +1,7 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from luoshi.accounts.models import User
 from luoshi.exchange.services import export_package
 from luoshi.units.models import Unit
 
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以此用户的数据范围导出（默认：不限）")
 
     def handle(self, *args, unit, year, subtree, output, user=None, **options):
-        from luoshi.accounts.models import User
-
         actor = None
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
@@ -33,8 +33,6 @@ class Command(BaseCommand):
         except (Unit.DoesNotExist, PermissionError) as exc:
             raise CommandError(f"单位 {unit} 不在用户 {user} 的数据范围内") from exc
         except Exception as exc:
-            from django.core.exceptions import PermissionDenied
-
             if isinstance(exc, PermissionDenied):
                 raise CommandError(f"用户 {user} 没有导出数据包的权限") from exc
             raise

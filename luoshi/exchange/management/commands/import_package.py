@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from luoshi.accounts.models import User
 from luoshi.exchange.services import import_uploaded
 from luoshi.units.models import Unit
 
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以此用户的管理范围导入（默认：不限）")
 
     def handle(self, *args, path, parent=None, dry_run=False, user=None, **options):
-        from luoshi.accounts.models import User
-
         actor = None
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
