@@ -1,9 +1,9 @@
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from luoshi.core import metrics, rollups
 from luoshi.evidence.models import Evidence
-from luoshi.ledger.models import LedgerRecord
+from luoshi.ledger.models import ActivityType, LedgerRecord
 
 
 def _current_evidence_of(model):
@@ -17,11 +17,6 @@ def _current_evidence_of(model):
 def evidence_present(model=LedgerRecord) -> Exists:
     """At least one current evidence item: what ``LedgerRecord.has_evidence`` stores."""
     return Exists(_current_evidence_of(model))
-
-
-def having_evidence(queryset):
-    """Only the records with at least one current evidence item (the maintained flag)."""
-    return queryset.filter(has_evidence=True)
 
 
 def refresh_has_evidence(pks) -> None:
@@ -39,27 +34,40 @@ def records_for(user):
 
 
 def ledger_summary(user, year: int) -> dict:
-    """The home page's year summary: three aggregate queries, none per record."""
+    """The home page's year summary: one scan of the year's records in the user's scope,
+    grouped by unit and type (the units and the totals are added up here), then the names
+    of the types found."""
     records = LedgerRecord.objects.for_user(user).filter(date__year=year).order_by()
-    totals = records.aggregate(
-        total=Count("pk"),
-        units=Count("unit", distinct=True),
+    groups = records.values("unit", "activity_type").annotate(
+        count=Count("pk"),
+        evidenced=Count("pk", filter=Q(has_evidence=True)),
         audience=Sum("audience_count"),
     )
-    type_fields = ("activity_type", "activity_type__name", "activity_type__order")
-    with_evidence = {
-        row["activity_type"]: row["n"]
-        for row in having_evidence(records).values("activity_type").annotate(n=Count("pk"))
-    }
-    by_type = list(
-        records.values(*type_fields).annotate(count=Count("pk")).order_by("activity_type__order")
-    )
-    for row in by_type:
-        row["missing"] = row["count"] - with_evidence.get(row["activity_type"], 0)
+    units, audience = set(), 0
+    per_type: dict[int, list[int]] = {}  # type id -> [records, with evidence]
+    for group in groups:
+        units.add(group["unit"])
+        audience += group["audience"] or 0
+        counts = per_type.setdefault(group["activity_type"], [0, 0])
+        counts[0] += group["count"]
+        counts[1] += group["evidenced"]
+    types = ActivityType.objects.filter(pk__in=per_type).order_by("order", "pk")
+    by_type = [
+        {
+            "activity_type": kind.pk,
+            "activity_type__name": kind.name,
+            "activity_type__order": kind.order,
+            "count": per_type[kind.pk][0],
+            "missing": per_type[kind.pk][0] - per_type[kind.pk][1],
+        }
+        for kind in types.only("pk", "name", "order")
+    ]
+    total = sum(count for count, _ in per_type.values())
     return {
-        **totals,
-        "without_evidence": totals["total"] - sum(with_evidence.values()),
-        "audience": totals["audience"] or 0,
+        "total": total,
+        "units": len(units),
+        "without_evidence": total - sum(evidenced for _, evidenced in per_type.values()),
+        "audience": audience,
         "by_type": by_type,
     }
 
