@@ -401,6 +401,11 @@ def test_home_summary_reads_the_year_once_whatever_its_size(users, tree):
     assert len(many.captured_queries) == len(few.captured_queries) <= 2
     scans = [q for q in many.captured_queries if '"ledger_ledgerrecord"' in q["sql"]]
     assert len(scans) == 1
+    if connection.vendor == "sqlite":  # from the index alone (``ledger_date_cover``)
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + scans[0]["sql"])
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "COVERING INDEX ledger_date_cover" in plan
 
 
 def test_a_planted_blob_under_a_files_name_is_not_reused(client, users, record):
