@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
@@ -72,17 +74,28 @@ def ledger_summary(user, year: int) -> dict:
     }
 
 
-# The list filters a metric of the ledger answers exactly (a figure's link uses only these).
-METRIC_FILTERS = {"unit", "unit_scope", "activity_type", "date_from", "date_to", "evidence"}
+# The list filters a metric of the ledger answers exactly (a figure's link uses only these;
+# a year is its first and last day).
+METRIC_FILTERS = {"unit", "unit_scope", "activity_type", "date_from", "date_to", "evidence", "year"}
+
+
+def _within_year(data: dict) -> dict:
+    """``date_from``/``date_to`` narrowed to ``year`` when one is asked."""
+    if not data.get("year"):
+        return data
+    first, last = datetime.date(data["year"], 1, 1), datetime.date(data["year"], 12, 31)
+    start, end = data.get("date_from") or first, data.get("date_to") or last
+    return {**data, "date_from": max(start, first), "date_to": min(end, last)}
 
 
 def metric_count(filterset, user) -> int | None:
     """The number of records the ledger list shows for ``filterset``, from the metric layer
     (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's: a unit,
-    its scope, a type, both dates, evidence present or missing. None otherwise."""
+    its scope, a type, both dates or a year, evidence present or missing. None otherwise."""
     if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
         return None
     data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "", [])}
+    data = _within_year(data)
     asked = {k for k, v in filterset.data.items() if v not in ("", None) and k != "page"}
     if not asked <= METRIC_FILTERS or not {"unit", "date_from", "date_to"} <= set(data):
         return None
