@@ -12,7 +12,7 @@ already hold ``generate_scale --preset full``. ``--db URL`` overrides both.
 Each scenario prints p50/p95 in ms, the SQL query count of one request and, where one
 query is the heart of it, the time of the equivalent hand-written SQL in the same run and
 the ratio page/SQL. Throughput scenarios run against one gunicorn serving luoshi plus a
-trivial signed-in view (``bench/ceiling_settings.py``); the ledger list's and the dashboard's
+trivial signed-in view (``bench/ceiling/settings.py``); the ledger list's and the dashboard's
 are measured between two runs of that ceiling and printed as a share of their mean.
 Scenarios whose module is not installed print ``skipped: ...``.
 """
@@ -570,7 +570,7 @@ def load(port, cookie, urls, count, duration, threads=8):
 
 class Gunicorn:
     """One gunicorn for every throughput scenario of a run, started on first use with
-    ``bench.ceiling_settings`` (luoshi's settings plus the trivial ceiling view), so the
+    ``bench.ceiling.settings`` (luoshi's settings plus the trivial ceiling view), so the
     ceiling and the pages compared with it are served by the same server."""
 
     proc = None
@@ -583,7 +583,7 @@ class Gunicorn:
         cls.port = free_port()
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.ceiling_settings",
+            "DJANGO_SETTINGS_MODULE": "bench.ceiling.settings",
             "GUNICORN_WORKERS": str(ARGS.workers),
             "GUNICORN_BIND": f"127.0.0.1:{cls.port}",
         }
