@@ -3,8 +3,10 @@ annual report, ledger list — p50/p95, query counts, ratios to the raw SQL floo
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_rollups_scale \\
         .venv/bin/python bench/bench_scale.py [--repeat 15] [--year 2025]
+    .venv/bin/python bench/bench_scale.py --scale small     # SQLite, var/bench/small.sqlite3
 
-Needs ``manage.py generate_scale`` (any preset) in that database. Requests go through the
+Needs ``manage.py generate_scale`` (any preset) in that database; ``--scale small`` reads the
+SQLite file ``bench/run.py --scale small`` generates (``--preset small``) on first use. Requests go through the
 whole Django stack in process (test client: middleware, templates), signed in as the
 generated ``sN_root`` (本单位及以下 at the root) and ``sN_mid`` (a level-2 unit).
 
@@ -27,6 +29,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--only", help="comma-separated scenario names")
+    parser.add_argument(
+        "--scale",
+        choices=["small"],
+        help="small: the SQLite file var/bench/small.sqlite3 of bench/run.py --scale small",
+    )
+    return parser.parse_args()
+
+
+ARGS = parse_args()
+if ARGS.scale == "small":
+    os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench' / 'small.sqlite3'}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ["DEBUG"] = "0"
@@ -44,17 +64,6 @@ from django.urls import reverse  # noqa: E402
 from luoshi.accounts.models import User  # noqa: E402
 from luoshi.core.indicators import SYSTEM  # noqa: E402
 from luoshi.units.models import Unit  # noqa: E402
-
-
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--year", type=int, default=2025)
-    parser.add_argument("--only", help="comma-separated scenario names")
-    return parser.parse_args()
-
-
-ARGS = parse_args()
 
 
 def percentile(values, q):
@@ -94,7 +103,7 @@ def time_sql(sql, params, repeat):
 FLOOR_SQL = """
 SELECT r.source, r.unit_id, r.month, SUM(r.total), SUM(r.counted)
 FROM core_rollup r
-WHERE r.month BETWEEN %s AND %s AND r.unit_id = ANY(%s)
+WHERE r.month BETWEEN %s AND %s AND r.unit_id IN ({ids})
 GROUP BY r.source, r.unit_id, r.month
 """
 LIVE_SQL = """
@@ -111,7 +120,8 @@ def floors(unit, year):
             "pk", flat=True
         )
     )
-    floor = time_sql(FLOOR_SQL, [first, last, family], ARGS.repeat)
+    sql = FLOOR_SQL.format(ids=", ".join(["%s"] * len(family)))
+    floor = time_sql(sql, [first, last, *family], ARGS.repeat)
     live = time_sql(
         LIVE_SQL,
         [unit.path + "%", datetime.date(year, 1, 1), datetime.date(year, 12, 31)],
@@ -181,6 +191,8 @@ def scenarios(root, mid, root_user, mid_user, year):
             f"≤ 1 query per item ({items} items), p95 ≤ 150 ms",
         ),
         ("ledger_list", get(client_for(mid_user), ledger), mid, "(count from the metric)"),
+        ("home_root", get(client_for(root_user), reverse("home")), root, "(SQLite ≤ 500 ms)"),
+        ("home_mid", get(client_for(mid_user), reverse("home")), mid, "(SQLite ≤ 500 ms)"),
         ("report_docx", report(rendering.render_docx), mid, "≤ 1.5 s"),
         ("report_pdf", report(rendering.render_pdf), mid, "≤ 3 s"),
     ]

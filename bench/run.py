@@ -11,7 +11,10 @@ already hold ``generate_scale --preset full``. ``--db URL`` overrides both.
 
 Each scenario prints p50/p95 in ms, the SQL query count of one request and, where one
 query is the heart of it, the time of the equivalent hand-written SQL in the same run and
-the ratio page/SQL. Scenarios whose module is not installed print ``skipped: ...``.
+the ratio page/SQL. Throughput scenarios run against one gunicorn serving luoshi plus a
+trivial signed-in view (``bench/ceiling/settings.py``); the ledger list's and the dashboard's
+are measured between two runs of that ceiling and printed as a share of their mean.
+Scenarios whose module is not installed print ``skipped: ...``.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ TARGETS = {  # issue 8, full scale on PostgreSQL
     "report_pdf": "≤ 5 s",
     "export_xlsx": "peak < 300 MB, streamed",
     "import_xlsx": "≤ 15 s",
-    "throughput_ledger": "≥ 200 req/s",
+    "throughput_ledger": "≥ 200 req/s; issue 15: ≥ 25% of the ceiling",
+    "throughput_dashboard": "issue 15: ≥ 25% of the ceiling",
+    "home": "issue 15 on SQLite small: p95 ≤ 500 ms",
 }
 
 
@@ -334,6 +339,16 @@ def subtree_size(data):
     return Unit.objects.filter(path__startswith=data["mid"].path).count()
 
 
+def sc_home(data):
+    """The home page (待办 and the year's ledger summary) of the root's and the mid-level's
+    user; p50/p95 and queries of the root's, the mid-level's in the note."""
+    url = reverse("home")
+    result = time_get(client_for(data["root_user"]), url)
+    mid = time_get(client_for(data["mid_user"]), url)
+    result["note"] = f"root user; mid-level user p50 {mid['p50_ms']} / p95 {mid['p95_ms']} ms"
+    return result
+
+
 def sc_task_overview(data):
     task = data["big_task"]
     result = time_get(client_for(data["root_user"]), reverse("tasks:task_detail", args=[task.pk]))
@@ -553,46 +568,87 @@ def load(port, cookie, urls, count, duration, threads=8):
     }
 
 
-def gunicorn_throughput(data, urls):
-    port = free_port()
-    client = client_for(data["root_user"])
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    env = {
-        **os.environ,
-        "GUNICORN_WORKERS": str(ARGS.workers),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-    }
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-c",
-            "python:luoshi.gunicorn_conf",
-            "luoshi.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
+class Gunicorn:
+    """One gunicorn for every throughput scenario of a run, started on first use with
+    ``bench.ceiling.settings`` (luoshi's settings plus the trivial ceiling view), so the
+    ceiling and the pages compared with it are served by the same server."""
+
+    proc = None
+    port = 0
+
+    @classmethod
+    def start(cls):
+        if cls.proc is not None:
+            return cls.port
+        cls.port = free_port()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.ceiling.settings",
+            "GUNICORN_WORKERS": str(ARGS.workers),
+            "GUNICORN_BIND": f"127.0.0.1:{cls.port}",
+        }
+        command = [str(Path(sys.executable).with_name("gunicorn"))]
+        command += ["-c", "python:luoshi.gunicorn_conf", "luoshi.wsgi:application"]
+        cls.proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         for _ in range(300):
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
+                socket.create_connection(("127.0.0.1", cls.port), timeout=0.2).close()
+                return cls.port
             except OSError:
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        load(port, cookie, urls, count=50, duration=10, threads=2)  # warm the workers
-        return load(
-            port, cookie, urls, count=CONF["throughput_requests"], duration=CONF["duration"]
-        )
-    finally:
-        proc.terminate()
+        cls.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    @classmethod
+    def stop(cls):
+        if cls.proc is None:
+            return
+        cls.proc.terminate()
         try:
-            proc.wait(timeout=15)
+            cls.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            cls.proc.kill()
+        cls.proc = None
+
+
+def session_cookie(user):
+    client = client_for(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def gunicorn_throughput(data, urls, user=None):
+    port = Gunicorn.start()
+    cookie = session_cookie(user or data["root_user"])
+    load(port, cookie, urls, count=50, duration=10, threads=2)  # warm the workers
+    return load(port, cookie, urls, count=CONF["throughput_requests"], duration=CONF["duration"])
+
+
+CEILING_URL = "/bench/ceiling/"
+
+
+def ceiling_rps(data):
+    """Requests per second of the trivial signed-in view on the same gunicorn, now."""
+    return gunicorn_throughput(data, [CEILING_URL])["rps"]
+
+
+def share_of_ceiling(data, urls, user=None):
+    """The throughput of ``urls`` between two ceiling measurements (the load of a shared
+    machine drifts), as a share of their mean."""
+    before = ceiling_rps(data)
+    result = gunicorn_throughput(data, urls, user=user)
+    after = ceiling_rps(data)
+    base = (before + after) / 2
+    result["ceiling"] = (before, after)
+    result["share"] = f"{100 * result['rps'] / base:.1f}% of {base:.1f} ({before}, {after}) req/s"
+    return result
+
+
+def sc_throughput_ceiling(data):
+    result = gunicorn_throughput(data, [CEILING_URL])
+    result["note"] = f"gunicorn {ARGS.workers} workers, 8 client threads, trivial signed-in view"
+    return result
 
 
 def ledger_urls(data):
@@ -606,8 +662,16 @@ def ledger_urls(data):
 
 
 def sc_throughput_ledger(data):
-    result = gunicorn_throughput(data, ledger_urls(data))
+    result = share_of_ceiling(data, ledger_urls(data))
     result["note"] = f"gunicorn {ARGS.workers} workers, 8 client threads, ledger list only"
+    return result
+
+
+def sc_throughput_dashboard(data):
+    url = dashboard_url()
+    result = share_of_ceiling(data, [url], user=data["root_user"])
+    mid = share_of_ceiling(data, [url], user=data["mid_user"])
+    result["note"] = f"root dashboard; mid-level: {mid['rps']} req/s, {mid['share']}"
     return result
 
 
@@ -637,12 +701,15 @@ SCENARIOS = [
     ("dashboard_root", sc_dashboard_root),
     ("dashboard_mid", sc_dashboard_mid),
     ("duty_progress", sc_duty_progress),
+    ("home", sc_home),
     ("task_overview", sc_task_overview),
     ("report_docx", sc_report_docx),
     ("report_pdf", sc_report_pdf),
     ("export_xlsx", sc_export_xlsx),
     ("import_xlsx", sc_import_xlsx),
+    ("throughput_ceiling", sc_throughput_ceiling),
     ("throughput_ledger", sc_throughput_ledger),
+    ("throughput_dashboard", sc_throughput_dashboard),
     ("throughput_mixed", sc_throughput_mixed),
 ]
 
@@ -714,7 +781,7 @@ def main():
             print(f"{name:<20}ERROR: {result['error']}")
             continue
         other = []
-        for key in ("rps", "errors", "peak_mb", "growth_mb"):
+        for key in ("rps", "share", "errors", "peak_mb", "growth_mb"):
             if key in result:
                 other.append(f"{key}={result[key]}")
         if result.get("note"):
@@ -730,4 +797,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        Gunicorn.stop()

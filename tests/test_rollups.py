@@ -321,6 +321,15 @@ def test_ledger_list_a_figure_links_to_is_counted_by_its_metric(client, tree, us
     assert page.context["paginator"].count == 1
     page = client.get("/ledger/", {**query, "q": "学习"})  # a keyword: counted from the rows
     assert page.context["paginator"].count == 4
+    by_year = {"unit": tree.own.pk, "unit_scope": "subtree", "year": YEAR}  # a year: its days
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/ledger/", by_year)
+    assert page.context["paginator"].count == 4
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all("ledger_ledgerrecord" not in sql for sql in counts), counts
+    page = client.get("/ledger/", {**by_year, "date_from": f"{YEAR}-09-01"})
+    assert page.context["paginator"].count == 1
+    assert client.get("/ledger/", {**by_year, "year": YEAR + 1}).context["paginator"].count == 0
 
 
 def test_excel_import_in_bulk_is_counted(client, users, tree, settings):

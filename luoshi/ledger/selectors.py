@@ -1,9 +1,11 @@
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from luoshi.core import metrics, rollups
 from luoshi.evidence.models import Evidence
-from luoshi.ledger.models import LedgerRecord
+from luoshi.ledger.models import ActivityType, LedgerRecord
 
 
 def _current_evidence_of(model):
@@ -17,11 +19,6 @@ def _current_evidence_of(model):
 def evidence_present(model=LedgerRecord) -> Exists:
     """At least one current evidence item: what ``LedgerRecord.has_evidence`` stores."""
     return Exists(_current_evidence_of(model))
-
-
-def having_evidence(queryset):
-    """Only the records with at least one current evidence item (the maintained flag)."""
-    return queryset.filter(has_evidence=True)
 
 
 def refresh_has_evidence(pks) -> None:
@@ -39,42 +36,66 @@ def records_for(user):
 
 
 def ledger_summary(user, year: int) -> dict:
-    """The home page's year summary: three aggregate queries, none per record."""
+    """The home page's year summary: one scan of the year's records in the user's scope,
+    grouped by unit and type (the units and the totals are added up here), then the names
+    of the types found."""
     records = LedgerRecord.objects.for_user(user).filter(date__year=year).order_by()
-    totals = records.aggregate(
-        total=Count("pk"),
-        units=Count("unit", distinct=True),
+    groups = records.values("unit", "activity_type").annotate(
+        count=Count("pk"),
+        evidenced=Count("pk", filter=Q(has_evidence=True)),
         audience=Sum("audience_count"),
     )
-    type_fields = ("activity_type", "activity_type__name", "activity_type__order")
-    with_evidence = {
-        row["activity_type"]: row["n"]
-        for row in having_evidence(records).values("activity_type").annotate(n=Count("pk"))
-    }
-    by_type = list(
-        records.values(*type_fields).annotate(count=Count("pk")).order_by("activity_type__order")
-    )
-    for row in by_type:
-        row["missing"] = row["count"] - with_evidence.get(row["activity_type"], 0)
+    units, audience = set(), 0
+    per_type: dict[int, list[int]] = {}  # type id -> [records, with evidence]
+    for group in groups:
+        units.add(group["unit"])
+        audience += group["audience"] or 0
+        counts = per_type.setdefault(group["activity_type"], [0, 0])
+        counts[0] += group["count"]
+        counts[1] += group["evidenced"]
+    types = ActivityType.objects.filter(pk__in=per_type).order_by("order", "pk")
+    by_type = [
+        {
+            "activity_type": kind.pk,
+            "activity_type__name": kind.name,
+            "activity_type__order": kind.order,
+            "count": per_type[kind.pk][0],
+            "missing": per_type[kind.pk][0] - per_type[kind.pk][1],
+        }
+        for kind in types.only("pk", "name", "order")
+    ]
+    total = sum(count for count, _ in per_type.values())
     return {
-        **totals,
-        "without_evidence": totals["total"] - sum(with_evidence.values()),
-        "audience": totals["audience"] or 0,
+        "total": total,
+        "units": len(units),
+        "without_evidence": total - sum(evidenced for _, evidenced in per_type.values()),
+        "audience": audience,
         "by_type": by_type,
     }
 
 
-# The list filters a metric of the ledger answers exactly (a figure's link uses only these).
-METRIC_FILTERS = {"unit", "unit_scope", "activity_type", "date_from", "date_to", "evidence"}
+# The list filters a metric of the ledger answers exactly (a figure's link uses only these;
+# a year is its first and last day).
+METRIC_FILTERS = {"unit", "unit_scope", "activity_type", "date_from", "date_to", "evidence", "year"}
+
+
+def _within_year(data: dict) -> dict:
+    """``date_from``/``date_to`` narrowed to ``year`` when one is asked."""
+    if not data.get("year"):
+        return data
+    first, last = datetime.date(data["year"], 1, 1), datetime.date(data["year"], 12, 31)
+    start, end = data.get("date_from") or first, data.get("date_to") or last
+    return {**data, "date_from": max(start, first), "date_to": min(end, last)}
 
 
 def metric_count(filterset, user) -> int | None:
     """The number of records the ledger list shows for ``filterset``, from the metric layer
     (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's: a unit,
-    its scope, a type, both dates, evidence present or missing. None otherwise."""
+    its scope, a type, both dates or a year, evidence present or missing. None otherwise."""
     if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
         return None
     data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "", [])}
+    data = _within_year(data)
     asked = {k for k, v in filterset.data.items() if v not in ("", None) and k != "page"}
     if not asked <= METRIC_FILTERS or not {"unit", "date_from", "date_to"} <= set(data):
         return None
