@@ -792,11 +792,7 @@ def dimensions_of(key: str, params_list: list[dict]) -> list:
     metric = get(key)
     if metric.rollup is None or not metric.rollup_dim:
         return [None] * len(params_list)
-    copies = [dict(params or {}) for params in params_list]
-    if metric.prepare_many is not None:
-        prepared = metric.prepare_many(copies)
-    else:
-        prepared = [_prepared(metric, params) for params in copies]
+    prepared = prepare_all(key, params_list)
     answered = set(metric.rollup_params)
     found = []
     for params in prepared:
@@ -804,6 +800,18 @@ def dimensions_of(key: str, params_list: list[dict]) -> list:
         dim = (params or {}).get(metric.rollup_dim)
         found.append(dim if dim is not None and asked <= answered else None)
     return found
+
+
+def prepare_all(key: str, params_list: list[dict]) -> list[dict | None]:
+    """Each of ``params_list`` as the metric's evaluations use it (``Metric.prepare``: e.g.
+    its activity type's id added), all from one query where the metric can
+    (``prepare_many``); None where it cannot be prepared (an unknown activity type). An
+    evaluation given params prepared here does not prepare them again."""
+    metric = get(key)
+    copies = [dict(params or {}) for params in params_list]
+    if metric.prepare_many is not None:
+        return metric.prepare_many(copies)
+    return [_prepared(metric, params) for params in copies]
 
 
 def _prepared(metric: Metric, params: dict) -> dict | None:

@@ -547,14 +547,18 @@ def _measure_columns(items: list[DutyItem], user, *, subtree: bool, today, paren
         if item.target_type != TargetType.CHECKLIST and not item.is_manual:
             params = json.dumps(item.indicator_params or {}, sort_keys=True, default=str)
             groups.setdefault((item.indicator_kind, params, item.period), []).append(item)
+    prepared = _prepared_params(groups)
     measured = {}
-    for (kind, _params, _period), group in groups.items():
-        first = group[0]
+    for key, group in groups.items():
+        kind, first = key[0], group[0]
         spans = year_spans(first, first.duty_list.year, today)[2]
+        if prepared[key] is None:  # e.g. an activity type removed: a manual item
+            measured.update(dict.fromkeys([item.pk for item in group]))
+            continue
         try:
             found = indicators.measure_units(
                 kind,
-                first.indicator_params,
+                prepared[key],
                 user=user,
                 units=list({item.unit.pk: item.unit for item in group}.values()),
                 subtree=subtree,
@@ -567,6 +571,19 @@ def _measure_columns(items: list[DutyItem], user, *, subtree: bool, today, paren
         for item in group:
             measured[item.pk] = None if found is None else found[item.unit.pk]
     return measured
+
+
+def _prepared_params(groups: dict) -> dict:
+    """{column key: its params prepared for the metric layer (None: cannot be)}: the
+    columns of one kind from one query (e.g. every 台账 column's activity type id)."""
+    by_kind: dict[str, list] = {}
+    for key in groups:
+        by_kind.setdefault(key[0], []).append(key)
+    prepared: dict[tuple, dict | None] = {}
+    for kind, keys in by_kind.items():
+        params = [groups[key][0].indicator_params for key in keys]
+        prepared.update(zip(keys, metrics.prepare_all(kind, params), strict=True))
+    return prepared
 
 
 def positions_set_up(duty_list: DutyList) -> bool:

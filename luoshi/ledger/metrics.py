@@ -17,8 +17,9 @@ def _records(params):
 
 
 def _prepare(params) -> dict:
-    """The activity type's id for the list links (raises DoesNotExist for an unknown code)."""
-    if params.get("activity_type"):
+    """The activity type's id for the list links (raises DoesNotExist for an unknown code),
+    unless ``metrics.prepare_all`` added it already."""
+    if params.get("activity_type") and not params.get("activity_type_id"):
         params["activity_type_id"] = ActivityType.objects.get(code=params["activity_type"]).pk
     return params
 
