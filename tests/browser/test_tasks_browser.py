@@ -5,6 +5,7 @@ one report, the unit resubmits, the issuer accepts; the overview shows the on-ti
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,8 +94,9 @@ def test_issue_submit_late_reminder_return_resubmit_accept(
     _log_in(page, "theory_clerk")
     assert int(page.get_by_test_id("unread-count").inner_text()) >= 1
     page.get_by_test_id("notice-bell").click()
+    page.wait_for_url(re.compile(re.escape(reverse("notices:list")) + "$"))
     overdue = page.get_by_role("link", name=re.compile("贵单位尚未报送"))
-    assert overdue.count() == 1
+    expect(overdue).to_have_count(1)  # waits for the page; a bare count() raced its load
     overdue.click()
     page.wait_for_url(re.compile(r"/tasks/a/\d+/$"))
     assert "逾期未报" in page.get_by_test_id("late").first.inner_text()
