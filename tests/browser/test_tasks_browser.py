@@ -5,9 +5,9 @@ one report, the unit resubmits, the issuer accepts; the overview shows the on-ti
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
 from luoshi.tasks.services import send_reminders
