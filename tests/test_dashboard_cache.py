@@ -63,7 +63,6 @@ def test_a_second_view_of_the_same_scope_is_read_from_the_cache(client, users, r
     second, cached = view(client)
     assert records_figure(first) == records_figure(second) == 5
     assert cached <= computed // 2, (computed, cached)
-    print("queries", computed, cached)
     assert 'data-testid="figures-as-of"' in second and "数据截至" in second
     # 刷新 recomputes (and the wall and the duty panel are cached the same way)
     _refreshed, recomputed = view(client, refresh=1)
@@ -145,3 +144,13 @@ def test_a_transaction_that_changed_data_neither_reads_nor_fills_the_cache(tree,
     assert len(computed) == 2
     figure_cache.cached("test", (1,), compute)  # a new generation: computed once more
     assert len(computed) == 3
+
+
+def test_a_savepoint_rolled_back_leaves_the_transaction_s_change_pending(tree, records):
+    with transaction.atomic():
+        LedgerRecordFactory(unit=tree.own, activity_type=records, date=timezone.localdate())
+        with pytest.raises(RuntimeError), transaction.atomic():
+            LedgerRecordFactory(unit=tree.own, activity_type=records, date=timezone.localdate())
+            raise RuntimeError
+        assert figure_cache.pending()
+    assert not figure_cache.pending()

@@ -90,10 +90,17 @@ class _Bump:
 
 
 def _scheduled(connection) -> _Bump | None:
+    """This transaction's bump not yet run, if any (the last one added, else found in the
+    list: a savepoint rollback copies the list)."""
     bump = getattr(connection, "_figure_bump", None)
-    if bump is None or bump.done or bump.hooks is not connection.run_on_commit:
-        return None
-    return bump
+    if bump is not None and not bump.done and bump.hooks is connection.run_on_commit:
+        return bump
+    for _savepoints, hook, *_robust in connection.run_on_commit:
+        if isinstance(hook, _Bump) and not hook.done:
+            hook.hooks = connection.run_on_commit
+            connection._figure_bump = hook
+            return hook
+    return None
 
 
 def changed() -> None:
