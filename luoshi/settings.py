@@ -25,6 +25,8 @@ SEPARATION_OF_DUTIES  the separations of duties in force, comma-separated (defau
                incident_signoff = only a holder of the 领导 role closes an incident
 REDIS_URL      e.g. redis://127.0.0.1:6379/0: cache and sessions in Redis (default: local
                memory cache, sessions in the database); CACHE_KEY_PREFIX (default "luoshi")
+FIGURE_CACHE_SECONDS  longest life of the 驾驶舱's figures cached per scope (default 300;
+               a write shows at once, see docs/metrics.md)
 S3_BUCKET      (or AWS_STORAGE_BUCKET_NAME) evidence in S3-compatible object storage via
                django-storages; S3_ENDPOINT_URL, S3_REGION, AWS_ACCESS_KEY_ID,
                AWS_SECRET_ACCESS_KEY, S3_PREFIX (default "evidence"), S3_ADDRESSING_STYLE
@@ -535,6 +537,9 @@ def cache_config(environ=os.environ) -> tuple[dict, str]:
 
 
 CACHES, SESSION_ENGINE = cache_config()
+# Longest life of a page of figures cached per scope (luoshi.core.figure_cache): a write
+# seen by a model signal or the rollups shows at once; this bounds any other.
+FIGURE_CACHE_SECONDS = int(os.environ.get("FIGURE_CACHE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

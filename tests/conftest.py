@@ -10,6 +10,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 
 from tests import db_snapshot
@@ -73,6 +74,13 @@ def _login_steps_off(settings):
     security) turns them on: other tests sign in with force_login or a plain password."""
     settings.LOGIN_CAPTCHA_AFTER_FAILURES = 0
     settings.OTP_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the figures cached per scope are keyed by a
+    data generation that each test's rollback sets back."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from luoshi.core import labels, rollups, signals, todo  # noqa: F401
+        from luoshi.core import figure_cache, labels, rollups, signals, todo  # noqa: F401
 
         rollups.connect()
+        figure_cache.connect()
 
         # Each app's ``plugin`` module declares what it adds (luoshi.core.registry), as
         # Django's admin finds ``admin`` modules: core names no feature app.

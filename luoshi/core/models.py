@@ -115,3 +115,18 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.unit_id} {self.month:%Y-%m} {self.dim}"
+
+
+class DataGeneration(models.Model):
+    """数据版本 (``luoshi.core.figure_cache``): a counter raised after every commit that
+    may change a figure; cached figures are keyed by it, so a write is never hidden by a
+    cache. In the database (not the cache): every process reads the same number."""
+
+    key = models.CharField(_("名称"), max_length=40, primary_key=True)
+    value = models.BigIntegerField(_("版本"), default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.value}"

@@ -28,6 +28,9 @@ under one ancestor lose no increment and cannot deadlock on these rows). The wri
 - bulk generators that write with SQL (``load_demo``, ``generate_scale``) run ``rebuild()``
   at their end, in their transaction.
 
+Each of these writes (and ``rebuild``) also raises the data generation of the figures
+cached per scope (``figure_cache.changed``), so no cached page hides it.
+
 ``rebuild()`` recounts from scratch (``manage.py rebuild_rollups``); ``drift()`` compares
 the rows with a recount (``manage.py check_rollups``).
 """
@@ -48,6 +51,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+from luoshi.core import figure_cache
 from luoshi.core.scope import ScopeSpec, subtree_q
 
 DEPTH = 3  # ancestors kept: depth 1 (root) .. 3
@@ -185,6 +189,7 @@ def apply(source_key: str, delta: dict[Key, tuple[int, int]]) -> None:
     writers: every transaction locks the rows it shares with another in the same order)."""
     if not delta:
         return
+    figure_cache.changed()
     table = connection.ops.quote_name(_model()._meta.db_table)
     rows = sorted(delta.items())
     values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
@@ -211,6 +216,8 @@ def tracking(model, pks: Iterable) -> Iterator[None]:
     records inside the block are not counted twice."""
     pks = [pk for pk in pks if pk is not None]
     watched = _WATCHES.get(model._meta.label, [])
+    if pks and not _state.suspended:
+        figure_cache.changed()  # also a field no rollup keeps (a live count may read it)
     if not pks or not watched or _state.suspended:
         yield
         return
@@ -253,6 +260,7 @@ def added(model, pks: Iterable) -> None:
     pks = [pk for pk in pks if pk is not None]
     if _state.suspended:
         return
+    figure_cache.changed()
     for source_key, lookup in _WATCHES.get(model._meta.label, []):
         source = _SOURCES[source_key]
         apply(source_key, _measure_pks(source, _record_pks(source, model, lookup, pks)))
@@ -281,6 +289,7 @@ def tracking_subtree(unit) -> Iterator[None]:
         for source, before in plans:
             after = measure(source, source.queryset().filter(_in_subtree_q(source, path)))
             apply(source.key, _difference(after, before))
+        figure_cache.changed()
 
 
 def _in_subtree_q(source: Source, path: str) -> Q:
@@ -482,6 +491,7 @@ def rebuild(keys: Iterable[str] | None = None) -> dict[str, int]:
         ]
         Rollup.objects.bulk_create(rows, batch_size=5000)
         written[key] = len(rows)
+    figure_cache.changed()
     return written
 
 

@@ -5,6 +5,7 @@ Public API (stable; the scale benchmark in ``bench/`` calls it):
     period_for(year, quarter=None, month=None) -> Period
     resolve_unit(user, unit_id=None) -> Unit            # in the user's scope, else Http404
     dashboard(user, unit, period, *, today=None) -> DashboardData
+    frame(user, unit, period) -> Frame                  # the page around cached figures
     duty_panel(user, unit, year, *, today=None) -> DutyPanel | None   # loaded separately
 
 and one function per panel, each ``(ctx: Context) -> Panel | ... | None`` (``None`` when the
@@ -225,13 +226,19 @@ class Context:
 
 
 @dataclass
-class DashboardData:
+class Frame:
+    """What the page shows around the figures (the unit chooser, the title)."""
+
     unit: Unit
     period: Period
     previous: Period
     lineage: list[Unit]  # the unit's ancestors in the user's scope, root first, then the unit
     children: list[Unit]
-    panels: dict[str, Panel]
+
+
+@dataclass
+class DashboardData(Frame):
+    panels: dict[str, Panel] = field(default_factory=dict)
 
     @property
     def rankings(self) -> list[tuple[Panel, Ranking]]:
@@ -259,6 +266,12 @@ def resolve_unit(user, unit_id=None) -> Unit:
     if first is None:
         raise Http404
     return first
+
+
+def frame(user, unit: Unit, period: Period) -> Frame:
+    """The unit chooser and title of ``unit``'s page (one query)."""
+    ctx, lineage = _context_and_lineage(user, unit, period)
+    return Frame(unit, period, ctx.previous, lineage, ctx.children)
 
 
 def context_for(user, unit: Unit, period: Period, *, today=None) -> Context:
