@@ -44,7 +44,8 @@ from django.db.models.signals import (
 from django.utils import timezone, translation
 
 KEY = "figures"
-# Rows that never change a figure (and are written while pages are only read).
+# Rows that never change a figure (and are written while pages are only read or a person
+# signs in: otherwise every sign-in in the morning would empty every scope's cache).
 UNCOUNTED = frozenset(
     {
         "core.datageneration",
@@ -53,8 +54,13 @@ UNCOUNTED = frozenset(
         "axes.accessattempt",
         "axes.accesslog",
         "axes.accessfailurelog",
+        "accounts.usersession",
+        "audit.loginlog",
+        "audit.logchainhead",  # moves with a log row: a data write raises it by its own rows
     }
 )
+# A save of only these fields changes no figure (Django's sign-in writes ``last_login``).
+UNCOUNTED_FIELDS = frozenset({"last_login"})
 
 
 class _Migrations:
@@ -150,9 +156,12 @@ def cached(name: str, parts: tuple, compute: Callable[[], Any], *, refresh: bool
     return found
 
 
-def _on_write(sender, **kwargs) -> None:
-    if sender._meta.label_lower not in UNCOUNTED:
-        changed()
+def _on_write(sender, update_fields=None, **kwargs) -> None:
+    if sender._meta.label_lower in UNCOUNTED:
+        return
+    if update_fields and UNCOUNTED_FIELDS.issuperset(update_fields):
+        return
+    changed()
 
 
 def _migrating(**kwargs) -> None:
