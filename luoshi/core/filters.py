@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.dates import on_local_days
 from luoshi.core.forms import DateInput, IdRangeGuard, YearField, guard_choice_ids
+from luoshi.core.scope import UNIT
 
 LEVELS_LISTED = 2
-UNIT = "units.Unit"  # the unit tree's model, named (core imports no app)
 MAX_ID = 2**63 - 1  # the largest id a database row can have
 
 

@@ -51,6 +51,7 @@ from luoshi.core.scope import DataScope, subtree_q, user_scopes
 
 NOT_APPLICABLE = "—"
 SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
+ALL_DIMENSIONS = "all"  # the key of every dimension's values together in ``by_dimension``
 
 Period = tuple[datetime.date | None, datetime.date | None]  # None: open on that side
 
@@ -484,6 +485,16 @@ def _fold(rows: dict, found: dict, owners: list[int]) -> None:
             )
 
 
+def _rollup_counts(metric: Metric, total: int, counted: int) -> tuple[int, int]:
+    """A rollup row's (total, counted) as ``metric`` reads them: its numerator alone
+    (``rollup_counted``) or the records not counted (``rollup_rest``) as a count metric."""
+    if metric.rollup_counted:
+        return counted, counted
+    if metric.rollup_rest:
+        return total - counted, 0
+    return total, counted
+
+
 def _rollup_rows(
     plan: _Plan, source, unit, months: list[set], children: bool, fetched=None
 ) -> dict:
@@ -496,10 +507,7 @@ def _rollup_rows(
     if fetched is None:
         fetched = rollups.read(source.key, under=unit, months=every, dim=dim, children=children)
     for path, month, total, counted in fetched:
-        if plan.metric.rollup_counted:
-            total = counted
-        elif plan.metric.rollup_rest:
-            total, counted = total - counted, 0
+        total, counted = _rollup_counts(plan.metric, total, counted)
         row = rows.setdefault(path, {})
         for i, wanted in enumerate(months):
             if month in wanted:
@@ -763,22 +771,33 @@ def by_dimension(
     today: datetime.date | None = None,
     subtree: bool = True,
     dims=(),
+    with_total: bool = False,
 ) -> dict:
     """{dimension value: [Value per period]} of ``unit`` (its subtree, or ``subtree=False``
-    its own records) for a metric whose rollup has a dimension (e.g. ``ledger_count`` by
-    activity type): one query over the rollup rows (whole months of a covered subtree at
-    depth ≤ 3) or one live ``GROUP BY``. ``dims``: values stated even with no record (0).
-    Each value's links name the dimension (``rollup_dim`` param)."""
+    its own records; None: every record the user may open, whatever its unit) for a metric
+    whose rollup has a dimension (e.g. ``ledger_count`` by activity type): one query over
+    the rollup rows (whole months of a covered subtree at depth ≤ 3) or one live
+    ``GROUP BY``. ``dims``: values stated even with no record (0). Each value's links name
+    the dimension (``rollup_dim`` param). ``with_total``: also ``ALL_DIMENSIONS``, the
+    values of every dimension together (their sum), linking to all their records."""
     plan = _plan(key, params, periods, today)
-    source = _rollup(plan, user, unit, unit.depth) if subtree else None
+    covered = subtree and unit is not None
+    source = _rollup(plan, user, unit, unit.depth) if covered else None
     rows = (
         _live_dimension_rows(plan, user, unit, subtree)
         if source is None
         else _rollup_dimension_rows(plan, source, user, unit)
     )
+    result = {}
+    if with_total:
+        summed: dict = {}
+        for row in rows.values():
+            _add_row(summed, row)
+        result[ALL_DIMENSIONS] = [
+            plan.value(i, summed, unit, subtree) for i in range(len(plan.periods))
+        ]
     for dim in dims:
         rows.setdefault(dim, {})
-    result = {}
     for dim, row in rows.items():
         dim_plan = _Plan(plan.metric, {**plan.params, plan.metric.rollup_dim: dim}, plan.periods)
         result[dim] = [dim_plan.value(i, row, unit, subtree) for i in range(len(plan.periods))]
@@ -836,6 +855,7 @@ def _rollup_dimension_rows(plan: _Plan, source, user, unit) -> dict:
     rows: dict = {}
     every = set().union(*months) if months else set()
     for dim, month, total, counted in rollups.read_by_dim(source.key, under=unit, months=every):
+        total, counted = _rollup_counts(plan.metric, total, counted)
         row = rows.setdefault(dim, {})
         for i, wanted in enumerate(months):
             if month in wanted:

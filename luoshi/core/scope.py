@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import connection, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,7 @@ class ScopeSpec:
         return f"{self.unit}__{name}" if self.unit else name
 
 
+UNIT = "units.Unit"  # the unit tree's model, named (core imports no app)
 NOTHING = Q(pk__in=[])
 # "Everything" must not be an empty Q(): Django drops an empty Q when it is OR-ed with
 # another condition (``Q() | Q(x)`` is ``Q(x)``), so a model adding its own visibility
@@ -200,6 +202,25 @@ def scope_q(user, spec: ScopeSpec, *, line: str | None = None) -> Q:
         elif scope == DataScope.CUSTOM and custom_ids:
             condition |= Q(**{spec.field("pk__in"): sorted(custom_ids)})
     return condition
+
+
+def exact_scope(user) -> tuple | None:
+    """``(unit, subtree)`` when the records of units ``user`` may open by their unit scope are
+    exactly one unit's (``subtree`` False) or one unit's subtree: 全部 with a single top unit,
+    本单位及以下 / 本单位 of the user's own unit; None for anything else (仅本人, 自定义单位,
+    several top units, no unit): read such a scope with ``for_user``. A figure over the
+    whole scope names the unit, so it can read the rollups of its subtree."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    scopes = {
+        scope for scope, custom_ids in user_scopes(user) if scope != DataScope.CUSTOM or custom_ids
+    }
+    if user.is_superuser or DataScope.ALL in scopes:
+        tops = list(apps.get_model(UNIT).objects.filter(depth=1)[:2])
+        return (tops[0], True) if len(tops) == 1 else None
+    if user.unit is None or not scopes or not scopes <= {DataScope.SUBTREE, DataScope.UNIT}:
+        return None
+    return user.unit, DataScope.SUBTREE in scopes
 
 
 class ScopedQuerySet(models.QuerySet):
