@@ -452,14 +452,33 @@ def split_months(start, end) -> tuple[list[datetime.date], list[Period]]:
     return months, edges
 
 
+class _EveryMonth:
+    """The months of a period open on both sides: every month (each rollup row is in it)."""
+
+    def __contains__(self, month) -> bool:
+        return True
+
+
+EVERY_MONTH = _EveryMonth()
+
+
+def _months_to_read(months: list) -> set | None:
+    """The months whose rollup rows answer periods of ``months`` (sets of first days, or
+    ``EVERY_MONTH``): None for every month."""
+    if any(wanted is EVERY_MONTH for wanted in months):
+        return None
+    return set().union(*months) if months else set()
+
+
 def _rollup(plan: _Plan, user, unit, depth: int) -> rollups.Source | None:
     """The rollup answering ``plan`` for ``unit``'s subtree, or None (count live): the
-    user sees the whole subtree, the rows reach ``depth``, every param is answered."""
+    user sees the whole subtree, the rows reach ``depth``, every param is answered, and
+    each period is closed or open on both sides (whatever the date: every month's rows)."""
     metric = plan.metric
     if metric.rollup is None or depth > rollups.DEPTH or not covers(user, unit):
         return None
-    if any(start is None or end is None for start, end in plan.periods):
-        return None  # an open period (the rows of a unit whatever the date): counted live
+    if any((start is None) != (end is None) for start, end in plan.periods):
+        return None  # open on one side only: counted live
     asked = {k for k, v in plan.params.items() if v not in (None, "")}
     return metric.rollup if asked <= set(metric.rollup_params) else None
 
@@ -467,8 +486,13 @@ def _rollup(plan: _Plan, user, unit, depth: int) -> rollups.Source | None:
 def _split(plan: _Plan):
     """Per period: its whole months; and the plan of every edge (counted live), with the
     index of the period each edge belongs to."""
-    months, edges, owners = [], [], []
+    months: list[set | _EveryMonth] = []
+    edges: list[Period] = []
+    owners: list[int] = []
     for i, (start, end) in enumerate(plan.periods):
+        if start is None and end is None:
+            months.append(EVERY_MONTH)
+            continue
         whole, left = split_months(start, end)
         months.append(set(whole))
         edges += left
@@ -499,9 +523,9 @@ def _rollup_rows(
     plan: _Plan, source, unit, months: list[set], children: bool, fetched=None
 ) -> dict:
     """{unit path: {t{i}, c{i}}} from the rollup rows (one query, or ``fetched``)."""
-    every = set().union(*months) if months else set()
+    every = _months_to_read(months)
     rows: dict = {}
-    if not every:
+    if every is not None and not every:
         return rows
     dim = plan.params.get(plan.metric.rollup_dim) if plan.metric.rollup_dim else None
     if fetched is None:
@@ -723,10 +747,7 @@ def tables(
         source = _rollup(plan, user, unit, unit.depth + 1)
         if source is not None:
             answered[key] = source
-    months = set()
-    for key in answered:
-        for start, end in plans[key].periods:
-            months.update(split_months(start, end)[0])
+    months = _months_to_read([m for key in answered for m in _split(plans[key])[0]])
     fetched = rollups.read_many(
         {s.key for s in answered.values()},
         under=unit,
@@ -853,7 +874,7 @@ def _live_dimension_rows(plan: _Plan, user, unit, subtree: bool = True) -> dict:
 def _rollup_dimension_rows(plan: _Plan, source, user, unit) -> dict:
     months, edges, owners = _split(plan)
     rows: dict = {}
-    every = set().union(*months) if months else set()
+    every = _months_to_read(months)
     for dim, month, total, counted in rollups.read_by_dim(source.key, under=unit, months=every):
         total, counted = _rollup_counts(plan.metric, total, counted)
         row = rows.setdefault(dim, {})

@@ -84,11 +84,20 @@ def user_scopes(user) -> list[tuple[str, frozenset[int]]]:
 def subtree_q(spec: ScopeSpec, path: str) -> Q:
     """The units whose path starts with ``path``. On SQLite as a range on the path
     (``path >= p AND path < p + '~'``: every path character is 0-9/A-Z, below '~' in
-    SQLite's binary collation): SQLite's ``LIKE … ESCAPE`` cannot use the path index.
+    SQLite's binary collation): SQLite's ``LIKE … ESCAPE`` cannot use the path index. And
+    there, for a model reaching its unit, as ``unit IN (the subtree's unit ids)``: without
+    statistics SQLite would otherwise join from whatever index of the records' own
+    conditions it guesses best (every record of an activity type, then their units: 180 ms
+    for the ledger list of a subtree, year and type), instead of the subtree's units and
+    then their records by the (unit, …) indexes (3 ms).
     PostgreSQL uses its ``varchar_pattern_ops`` index for the ``LIKE 'p%'``."""
-    if connection.vendor == "sqlite":
-        return Q(**{spec.field("path__gte"): path, spec.field("path__lt"): path + "~"})
-    return Q(**{spec.field("path__startswith"): path})
+    if connection.vendor != "sqlite":
+        return Q(**{spec.field("path__startswith"): path})
+    within = {"path__gte": path, "path__lt": path + "~"}
+    if not spec.unit:
+        return Q(**within)
+    units = apps.get_model(UNIT)._base_manager.filter(**within).values("pk")
+    return Q(**{f"{spec.unit}__in": units})
 
 
 @dataclass(frozen=True)

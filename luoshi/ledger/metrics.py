@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, adding, dates_between, fixed
+from luoshi.core.metrics import Metric, adding, date_params, dates_between, fixed
 from luoshi.core.rollups import Source
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
@@ -39,7 +39,7 @@ def _prepare_many(params_list: list[dict]) -> list[dict | None]:
 
 
 def _period(params, start, end) -> dict:
-    query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+    query = date_params("date_from", "date_to", start, end)
     if params.get("activity_type_id"):
         query["activity_type"] = params["activity_type_id"]
     if params.get("outlet_level"):

@@ -33,7 +33,9 @@ def refresh_has_evidence(pks) -> None:
 
 
 def records_for(user):
-    return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type", "created_by")
+    """The records ``user`` may open, with what every page of them shows (the list shows no
+    creator: the record's page adds it)."""
+    return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type")
 
 
 def ledger_summary(user, year: int) -> dict:
@@ -88,32 +90,50 @@ def _within_year(data: dict) -> dict:
     return {**data, "date_from": max(start, first), "date_to": min(end, last)}
 
 
-def metric_count(filterset, user) -> int | None:
-    """The number of records the ledger list shows for ``filterset``, from the metric layer
-    (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's: a unit,
-    its scope, a type, both dates or a year, evidence present or missing. None otherwise."""
-    if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
+def _metric_filters(filterset) -> dict | None:
+    """The list's filters (cleaned, a year as its two dates) when they are a metric's: none,
+    or a unit, its scope, a type, both dates or a year, evidence present or missing. None
+    for any other filter, or one date without the other (counted by the list itself)."""
+    if not filterset.is_bound:
+        return {}
+    if not filterset.form.is_valid():
         return None
     data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "", [])}
     data = _within_year(data)
     asked = {k for k, v in filterset.data.items() if v not in ("", None) and k != "page"}
-    if not asked <= METRIC_FILTERS or not {"unit", "date_from", "date_to"} <= set(data):
+    if not asked <= METRIC_FILTERS or ("date_from" in data) != ("date_to" in data):
         return None
-    if data["date_from"] > data["date_to"]:
+    return data
+
+
+def metric_count(filterset, user) -> int | None:
+    """The number of records the ledger list shows for ``filterset``, from the metric layer
+    (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's (see
+    ``_metric_filters``); without a unit, when the user's scope is exactly one unit or one
+    subtree (``exact_scope``); without dates, every date (the rollups' every month). None
+    otherwise: the list counts its rows."""
+    data = None if filterset is None else _metric_filters(filterset)
+    if data is None:
+        return None
+    unit, subtree = data.get("unit"), data.get("unit_scope") != "own"
+    if unit is None:
+        unit, subtree = exact_scope(user) or (None, False)
+        if unit is None:
+            return None
+    start, end = data.get("date_from"), data.get("date_to")
+    if start is not None and start > end:
         return 0
     params = {"activity_type": data["activity_type"].code} if data.get("activity_type") else {}
     evidence = data.get("evidence")
     value = metrics.value(
         "evidence_completeness" if evidence else "ledger_count",
         user=user,
-        unit=data["unit"],
-        subtree=data.get("unit_scope") != "own",
-        start=data["date_from"],
-        end=data["date_to"],
+        unit=unit,
+        subtree=subtree,
+        start=start,
+        end=end,
         params=params,
     )
-    if evidence == "present":
-        return value.count
     if evidence == "missing":
         return (value.total or 0) - value.count
     return value.count
