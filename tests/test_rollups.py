@@ -14,16 +14,18 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from luoshi.accounts.models import Role
 from luoshi.core import metrics, rollups
 from luoshi.core.indicators import SYSTEM
 from luoshi.core.models import Rollup
+from luoshi.core.scope import DataScope
 from luoshi.evidence import services as evidence_services
 from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import Task, TaskAssignment
 from luoshi.units.models import Unit
 from luoshi.units.services import move_unit
-from tests.factories import LedgerRecordFactory, make_unit, pdf_upload
+from tests.factories import LedgerRecordFactory, make_unit, make_user, pdf_upload
 from tests.tasks_support import issue, task_world
 
 YEAR = 2026
@@ -330,6 +332,60 @@ def test_ledger_list_a_figure_links_to_is_counted_by_its_metric(client, tree, us
     page = client.get("/ledger/", {**by_year, "date_from": f"{YEAR}-09-01"})
     assert page.context["paginator"].count == 1
     assert client.get("/ledger/", {**by_year, "year": YEAR + 1}).context["paginator"].count == 0
+
+
+def _ledger_counted_by_rows(client, query) -> tuple[int, bool]:
+    """The ledger list's count for ``query``, and whether it counted the records' rows."""
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/ledger/", query)
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    return page.context["paginator"].count, any("ledger_ledgerrecord" in sql for sql in counts)
+
+
+def test_ledger_list_without_dates_or_unit_is_counted_by_its_metric(client, tree, users):
+    """A list of every date (a unit, or no filter at all) is counted from the rollups' every
+    month, of the unit or of the user's exact scope (本单位及以下 / 全部 under one top unit),
+    and states the same number as counting its rows; a scope that is no single subtree (自定义
+    单位) is counted from the rows."""
+    for year, unit in ((YEAR, tree.child), (YEAR - 3, tree.child), (YEAR, tree.own)):
+        LedgerRecordFactory(unit=unit, date=datetime.date(year, 8, 1))
+    LedgerRecordFactory(unit=tree.sibling, date=datetime.date(YEAR - 9, 1, 31))
+    client.force_login(users.admin)
+    assert _ledger_counted_by_rows(client, {"unit": tree.own.pk}) == (3, False)
+    own = client.get("/ledger/", {"unit": tree.own.pk, "unit_scope": "own"})
+    assert own.context["paginator"].count == 1  # one unit's own: counted live, by the metric
+    assert _ledger_counted_by_rows(client, {"unit": tree.own.pk, "page": 1}) == (3, False)
+    assert _ledger_counted_by_rows(client, {}) == (4, False)  # 全部: the one top unit's subtree
+    assert _ledger_counted_by_rows(client, {"evidence": "missing"}) == (4, False)
+    assert _ledger_counted_by_rows(client, {"date_from": f"{YEAR}-01-01"}) == (2, True)
+    client.force_login(users.leader)  # 本单位及以下 of 宣传部
+    assert _ledger_counted_by_rows(client, {}) == (3, False)
+    role = Role.objects.create(name="两单位", code="t-two", data_scope=DataScope.CUSTOM)
+    role.permissions.set(Role.objects.get(code="leader").permissions.all())
+    role.custom_units.set([tree.child, tree.sibling])
+    client.force_login(make_user("u_two", tree.own, "t-two"))
+    assert _ledger_counted_by_rows(client, {}) == (3, True)
+
+
+def test_the_ledger_list_of_a_subtree_and_type_reads_the_subtrees_units_first(tree, users):
+    """On SQLite, without statistics, a list's subtree condition is ``unit IN (the
+    subtree's units)``, so the records are found by their (unit, type, date) index, not by every
+    record of the type joined to its unit (180 ms instead of 3 ms at the small scale)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan of SQLite without statistics")
+    kind = ActivityType.objects.get(code="study_group")
+    records = (
+        LedgerRecord.objects.for_user(users.leader)
+        .in_subtree(tree.own, by_units=True)  # as the list's unit filter asks
+        .filter(activity_type=kind, date__year=YEAR)
+        .order_by("-date", "-id")
+        .values("pk")[:20]
+    )
+    sql, params = records.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "(unit_id=? AND activity_type_id=?" in plan, plan
 
 
 def test_excel_import_in_bulk_is_counted(client, users, tree, settings):

@@ -151,10 +151,14 @@ def test_list_page_query_count_is_fixed_and_within_budget(
 def test_list_count_is_capped_and_said_so(client, settings, scale):
     settings.LIST_COUNT_CAP = 100
     client.force_login(User.objects.get(username=f"{scale['tag'].lower()}_root"))
-    response = client.get(reverse("ledger:list"))
+    # counted from the rows (one date only is no metric's filter): up to the cap
+    response = client.get(reverse("ledger:list") + "?date_from=2000-01-01")
     paginator = response.context["paginator"]
     assert paginator.count == 100 and paginator.capped
     assert "超过 100 条" in response.content.decode()
+    # the whole scope, every date: the metric layer's exact count (rollups), not capped
+    paginator = client.get(reverse("ledger:list")).context["paginator"]
+    assert paginator.count == LedgerRecord.objects.count() > 100 and not paginator.capped
     # below the cap the count is exact and not flagged
     mid = Unit.objects.get(pk=scale["mid_unit"])
     exact = LedgerRecord.objects.filter(unit__path__startswith=mid.path, date__year=2025).count()

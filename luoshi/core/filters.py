@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.dates import on_local_days
 from luoshi.core.forms import DateInput, IdRangeGuard, YearField, guard_choice_ids
+from luoshi.core.scope import UNIT
 
 LEVELS_LISTED = 2
-UNIT = "units.Unit"  # the unit tree's model, named (core imports no app)
 MAX_ID = 2**63 - 1  # the largest id a database row can have
 
 
@@ -130,7 +130,9 @@ class SubtreeUnitFilter(UnitFilter):
     """A unit of the user's scope and every unit below it (the queryset's ``in_subtree``)."""
 
     def filter(self, qs, value):
-        return qs if value in django_filters.constants.EMPTY_VALUES else qs.in_subtree(value)
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return qs.in_subtree(value, by_units=True)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -265,7 +267,7 @@ class UnitSubtreeFilterSet(ScopedFilterSet):
     def filter_subtree(self, queryset, name, value):
         if self.form.cleaned_data.get("unit_scope") == "own":
             return queryset.filter(unit=value)
-        return queryset.in_subtree(value)
+        return queryset.in_subtree(value, by_units=True)
 
 
 class YesNoWidget(django_filters.widgets.BooleanWidget):

@@ -51,6 +51,7 @@ from luoshi.core.scope import DataScope, subtree_q, user_scopes
 
 NOT_APPLICABLE = "—"
 SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
+ALL_DIMENSIONS = "all"  # the key of every dimension's values together in ``by_dimension``
 
 Period = tuple[datetime.date | None, datetime.date | None]  # None: open on that side
 
@@ -451,14 +452,33 @@ def split_months(start, end) -> tuple[list[datetime.date], list[Period]]:
     return months, edges
 
 
+class _EveryMonth:
+    """The months of a period open on both sides: every month (each rollup row is in it)."""
+
+    def __contains__(self, month) -> bool:
+        return True
+
+
+EVERY_MONTH = _EveryMonth()
+
+
+def _months_to_read(months: list) -> set | None:
+    """The months whose rollup rows answer periods of ``months`` (sets of first days, or
+    ``EVERY_MONTH``): None for every month."""
+    if any(wanted is EVERY_MONTH for wanted in months):
+        return None
+    return set().union(*months) if months else set()
+
+
 def _rollup(plan: _Plan, user, unit, depth: int) -> rollups.Source | None:
     """The rollup answering ``plan`` for ``unit``'s subtree, or None (count live): the
-    user sees the whole subtree, the rows reach ``depth``, every param is answered."""
+    user sees the whole subtree, the rows reach ``depth``, every param is answered, and
+    each period is closed or open on both sides (whatever the date: every month's rows)."""
     metric = plan.metric
     if metric.rollup is None or depth > rollups.DEPTH or not covers(user, unit):
         return None
-    if any(start is None or end is None for start, end in plan.periods):
-        return None  # an open period (the rows of a unit whatever the date): counted live
+    if any((start is None) != (end is None) for start, end in plan.periods):
+        return None  # open on one side only: counted live
     asked = {k for k, v in plan.params.items() if v not in (None, "")}
     return metric.rollup if asked <= set(metric.rollup_params) else None
 
@@ -466,8 +486,13 @@ def _rollup(plan: _Plan, user, unit, depth: int) -> rollups.Source | None:
 def _split(plan: _Plan):
     """Per period: its whole months; and the plan of every edge (counted live), with the
     index of the period each edge belongs to."""
-    months, edges, owners = [], [], []
+    months: list[set | _EveryMonth] = []
+    edges: list[Period] = []
+    owners: list[int] = []
     for i, (start, end) in enumerate(plan.periods):
+        if start is None and end is None:
+            months.append(EVERY_MONTH)
+            continue
         whole, left = split_months(start, end)
         months.append(set(whole))
         edges += left
@@ -484,22 +509,29 @@ def _fold(rows: dict, found: dict, owners: list[int]) -> None:
             )
 
 
+def _rollup_counts(metric: Metric, total: int, counted: int) -> tuple[int, int]:
+    """A rollup row's (total, counted) as ``metric`` reads them: its numerator alone
+    (``rollup_counted``) or the records not counted (``rollup_rest``) as a count metric."""
+    if metric.rollup_counted:
+        return counted, counted
+    if metric.rollup_rest:
+        return total - counted, 0
+    return total, counted
+
+
 def _rollup_rows(
     plan: _Plan, source, unit, months: list[set], children: bool, fetched=None
 ) -> dict:
     """{unit path: {t{i}, c{i}}} from the rollup rows (one query, or ``fetched``)."""
-    every = set().union(*months) if months else set()
+    every = _months_to_read(months)
     rows: dict = {}
-    if not every:
+    if every is not None and not every:
         return rows
     dim = plan.params.get(plan.metric.rollup_dim) if plan.metric.rollup_dim else None
     if fetched is None:
         fetched = rollups.read(source.key, under=unit, months=every, dim=dim, children=children)
     for path, month, total, counted in fetched:
-        if plan.metric.rollup_counted:
-            total = counted
-        elif plan.metric.rollup_rest:
-            total, counted = total - counted, 0
+        total, counted = _rollup_counts(plan.metric, total, counted)
         row = rows.setdefault(path, {})
         for i, wanted in enumerate(months):
             if month in wanted:
@@ -715,10 +747,7 @@ def tables(
         source = _rollup(plan, user, unit, unit.depth + 1)
         if source is not None:
             answered[key] = source
-    months = set()
-    for key in answered:
-        for start, end in plans[key].periods:
-            months.update(split_months(start, end)[0])
+    months = _months_to_read([m for key in answered for m in _split(plans[key])[0]])
     fetched = rollups.read_many(
         {s.key for s in answered.values()},
         under=unit,
@@ -763,22 +792,33 @@ def by_dimension(
     today: datetime.date | None = None,
     subtree: bool = True,
     dims=(),
+    with_total: bool = False,
 ) -> dict:
     """{dimension value: [Value per period]} of ``unit`` (its subtree, or ``subtree=False``
-    its own records) for a metric whose rollup has a dimension (e.g. ``ledger_count`` by
-    activity type): one query over the rollup rows (whole months of a covered subtree at
-    depth ≤ 3) or one live ``GROUP BY``. ``dims``: values stated even with no record (0).
-    Each value's links name the dimension (``rollup_dim`` param)."""
+    its own records; None: every record the user may open, whatever its unit) for a metric
+    whose rollup has a dimension (e.g. ``ledger_count`` by activity type): one query over
+    the rollup rows (whole months of a covered subtree at depth ≤ 3) or one live
+    ``GROUP BY``. ``dims``: values stated even with no record (0). Each value's links name
+    the dimension (``rollup_dim`` param). ``with_total``: also ``ALL_DIMENSIONS``, the
+    values of every dimension together (their sum), linking to all their records."""
     plan = _plan(key, params, periods, today)
-    source = _rollup(plan, user, unit, unit.depth) if subtree else None
+    covered = subtree and unit is not None
+    source = _rollup(plan, user, unit, unit.depth) if covered else None
     rows = (
         _live_dimension_rows(plan, user, unit, subtree)
         if source is None
         else _rollup_dimension_rows(plan, source, user, unit)
     )
+    result = {}
+    if with_total:
+        summed: dict = {}
+        for row in rows.values():
+            _add_row(summed, row)
+        result[ALL_DIMENSIONS] = [
+            plan.value(i, summed, unit, subtree) for i in range(len(plan.periods))
+        ]
     for dim in dims:
         rows.setdefault(dim, {})
-    result = {}
     for dim, row in rows.items():
         dim_plan = _Plan(plan.metric, {**plan.params, plan.metric.rollup_dim: dim}, plan.periods)
         result[dim] = [dim_plan.value(i, row, unit, subtree) for i in range(len(plan.periods))]
@@ -834,8 +874,9 @@ def _live_dimension_rows(plan: _Plan, user, unit, subtree: bool = True) -> dict:
 def _rollup_dimension_rows(plan: _Plan, source, user, unit) -> dict:
     months, edges, owners = _split(plan)
     rows: dict = {}
-    every = set().union(*months) if months else set()
+    every = _months_to_read(months)
     for dim, month, total, counted in rollups.read_by_dim(source.key, under=unit, months=every):
+        total, counted = _rollup_counts(plan.metric, total, counted)
         row = rows.setdefault(dim, {})
         for i, wanted in enumerate(months):
             if month in wanted:

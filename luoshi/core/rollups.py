@@ -392,6 +392,11 @@ def _family(rows, under, children):
     return rows, "unit__path", None
 
 
+def _in_months(rows, months):
+    """``rows`` of ``months`` (first days; None: of every month)."""
+    return rows if months is None else rows.filter(month__in=sorted(set(months)))
+
+
 def read(
     source_key: str,
     *,
@@ -402,9 +407,9 @@ def read(
     all_children: list | None = None,
 ):
     """Rows of the unit ``under`` (and of its direct children with ``children``; pass
-    ``all_children`` if known), summed over the dimension (or only ``dim``):
-    [(unit path, month, total, counted)]. One query."""
-    rows = _model().objects.filter(source=source_key, month__in=sorted(set(months)))
+    ``all_children`` if known) in ``months`` (None: every month), summed over the dimension
+    (or only ``dim``): [(unit path, month, total, counted)]. One query."""
+    rows = _in_months(_model().objects.filter(source=source_key), months)
     if dim:
         rows = rows.filter(dim=dim)
     if not children:
@@ -422,9 +427,9 @@ def read(
 def read_many(source_keys, *, under, months, all_children: list | None = None) -> dict:
     """``read(..., children=True)`` of several sources in one query: {source: rows}."""
     result: dict[str, list] = {key: [] for key in source_keys}
-    if not source_keys or not months:
+    if not source_keys or months is not None and not months:
         return result
-    rows = _model().objects.filter(source__in=sorted(source_keys), month__in=sorted(months))
+    rows = _in_months(_model().objects.filter(source__in=sorted(source_keys)), months)
     rows, unit_field, paths = _family(rows, under, all_children)
     rows = rows.values("source", unit_field, "month")
     for r in rows.annotate(t=Sum("total"), c=Sum("counted")).order_by():
@@ -435,9 +440,9 @@ def read_many(source_keys, *, under, months, all_children: list | None = None) -
 
 def read_by_dim(source_key: str, *, under, months):
     """Rows of the unit ``under`` by dimension value: [(dim, month, total, counted)]."""
-    if not months:
+    if months is not None and not months:
         return []
-    rows = _model().objects.filter(source=source_key, unit_id=under.pk, month__in=sorted(months))
+    rows = _in_months(_model().objects.filter(source=source_key, unit_id=under.pk), months)
     rows = rows.values("dim", "month").annotate(t=Sum("total"), c=Sum("counted")).order_by()
     return [(r["dim"], r["month"], r["t"], r["c"]) for r in rows]
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, dates_between, fixed
+from luoshi.core.metrics import Metric, adding, date_params, dates_between, fixed
 from luoshi.core.rollups import Source
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
@@ -39,7 +39,7 @@ def _prepare_many(params_list: list[dict]) -> list[dict | None]:
 
 
 def _period(params, start, end) -> dict:
-    query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+    query = date_params("date_from", "date_to", start, end)
     if params.get("activity_type_id"):
         query["activity_type"] = params["activity_type_id"]
     if params.get("outlet_level"):
@@ -99,6 +99,22 @@ METRICS = [
         count_label="有佐证记录",
         total_label="台账记录",
         description="期内台账记录中至少有一份现行佐证（文件或链接）的比例",
+    ),
+    Metric(
+        key="ledger_without_evidence",
+        label="无佐证记录",
+        measure_word="条",
+        records=lambda params: _records(params).exclude(_with_evidence()),
+        in_period=dates_between("date"),
+        list_url="ledger:list",
+        filters=adding(_period, evidence="missing"),
+        prepare=_prepare,
+        prepare_many=_prepare_many,
+        rollup=LEDGER_ROLLUP,
+        rollup_params=ROLLUP_PARAMS,
+        rollup_dim="activity_type_id",
+        rollup_rest=True,
+        description="活动日期在期内、尚无现行佐证的台账记录（参数 activity_type：只计该类活动）",
     ),
     Metric(
         key="ledger_participants",

@@ -1,9 +1,10 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef
 
 from luoshi.core import metrics, rollups
+from luoshi.core.scope import exact_scope
 from luoshi.evidence.models import Evidence
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
@@ -32,45 +33,46 @@ def refresh_has_evidence(pks) -> None:
 
 
 def records_for(user):
-    return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type", "created_by")
+    """The records ``user`` may open, with what every page of them shows (the list shows no
+    creator: the record's page adds it)."""
+    return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type")
 
 
 def ledger_summary(user, year: int) -> dict:
-    """The home page's year summary: one scan of the year's records in the user's scope,
-    grouped by unit and type (the units and the totals are added up here), then the names
-    of the types found."""
-    records = LedgerRecord.objects.for_user(user).filter(date__year=year).order_by()
-    groups = records.values("unit", "activity_type").annotate(
-        count=Count("pk"),
-        evidenced=Count("pk", filter=Q(has_evidence=True)),
-        audience=Sum("audience_count"),
-    )
-    units, audience = set(), 0
-    per_type: dict[int, list[int]] = {}  # type id -> [records, with evidence]
-    for group in groups:
-        units.add(group["unit"])
-        audience += group["audience"] or 0
-        counts = per_type.setdefault(group["activity_type"], [0, 0])
-        counts[0] += group["count"]
-        counts[1] += group["evidenced"]
-    types = ActivityType.objects.filter(pk__in=per_type).order_by("order", "pk")
-    by_type = [
-        {
-            "activity_type": kind.pk,
-            "activity_type__name": kind.name,
-            "activity_type__order": kind.order,
-            "count": per_type[kind.pk][0],
-            "missing": per_type[kind.pk][0] - per_type[kind.pk][1],
-        }
-        for kind in types.only("pk", "name", "order")
-    ]
-    total = sum(count for count, _ in per_type.values())
+    """The home page's year figures over every record the user may open: 台账记录 and
+    无佐证记录 by activity type and in all (``by_dimension``, one query each: the rollup rows
+    when the scope is one unit's subtree), 受众人次 (one query), each a metric ``Value``
+    linking to the ledger list of exactly its records; then the names of the types found.
+    The scope is the user's unit (or its subtree, or the top unit) when it is exactly that
+    (``exact_scope``), else every record the user may open (several disjoint units)."""
+    periods: list[metrics.Period] = [(datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
+    unit, subtree = exact_scope(user) or (None, False)
+
+    def by_type(key: str, dims=()) -> dict:
+        found = metrics.by_dimension(
+            key, user=user, unit=unit, subtree=subtree, periods=periods, dims=dims, with_total=True
+        )
+        return {dim: values[0] for dim, values in found.items()}
+
+    records = by_type("ledger_count")
+    total = records.pop(metrics.ALL_DIMENSIONS)
+    missing = by_type("ledger_without_evidence", dims=list(records))
+    audience = metrics.values(
+        "ledger_audience", user=user, unit=unit, subtree=subtree, periods=periods
+    )[0]
+    types = ActivityType.objects.filter(pk__in=list(records)).order_by("order", "pk")
     return {
-        "total": total,
-        "units": len(units),
-        "without_evidence": total - sum(evidenced for _, evidenced in per_type.values()),
+        "records": total,
+        "without_evidence": missing[metrics.ALL_DIMENSIONS],
         "audience": audience,
-        "by_type": by_type,
+        "by_type": [
+            {
+                "activity_type": kind,
+                "records": records[kind.pk],
+                "without_evidence": missing[kind.pk],
+            }
+            for kind in types.only("pk", "name", "order")
+        ],
     }
 
 
@@ -88,32 +90,50 @@ def _within_year(data: dict) -> dict:
     return {**data, "date_from": max(start, first), "date_to": min(end, last)}
 
 
-def metric_count(filterset, user) -> int | None:
-    """The number of records the ledger list shows for ``filterset``, from the metric layer
-    (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's: a unit,
-    its scope, a type, both dates or a year, evidence present or missing. None otherwise."""
-    if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
+def _metric_filters(filterset) -> dict | None:
+    """The list's filters (cleaned, a year as its two dates) when they are a metric's: none,
+    or a unit, its scope, a type, both dates or a year, evidence present or missing. None
+    for any other filter, or one date without the other (counted by the list itself)."""
+    if not filterset.is_bound:
+        return {}
+    if not filterset.form.is_valid():
         return None
     data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "", [])}
     data = _within_year(data)
     asked = {k for k, v in filterset.data.items() if v not in ("", None) and k != "page"}
-    if not asked <= METRIC_FILTERS or not {"unit", "date_from", "date_to"} <= set(data):
+    if not asked <= METRIC_FILTERS or ("date_from" in data) != ("date_to" in data):
         return None
-    if data["date_from"] > data["date_to"]:
+    return data
+
+
+def metric_count(filterset, user) -> int | None:
+    """The number of records the ledger list shows for ``filterset``, from the metric layer
+    (``ledger_count`` / ``evidence_completeness``), when its filters are a metric's (see
+    ``_metric_filters``); without a unit, when the user's scope is exactly one unit or one
+    subtree (``exact_scope``); without dates, every date (the rollups' every month). None
+    otherwise: the list counts its rows."""
+    data = None if filterset is None else _metric_filters(filterset)
+    if data is None:
+        return None
+    unit, subtree = data.get("unit"), data.get("unit_scope") != "own"
+    if unit is None:
+        unit, subtree = exact_scope(user) or (None, False)
+        if unit is None:
+            return None
+    start, end = data.get("date_from"), data.get("date_to")
+    if start is not None and start > end:
         return 0
     params = {"activity_type": data["activity_type"].code} if data.get("activity_type") else {}
     evidence = data.get("evidence")
     value = metrics.value(
         "evidence_completeness" if evidence else "ledger_count",
         user=user,
-        unit=data["unit"],
-        subtree=data.get("unit_scope") != "own",
-        start=data["date_from"],
-        end=data["date_to"],
+        unit=unit,
+        subtree=subtree,
+        start=start,
+        end=end,
         params=params,
     )
-    if evidence == "present":
-        return value.count
     if evidence == "missing":
         return (value.total or 0) - value.count
     return value.count

@@ -51,6 +51,9 @@ class LedgerListView(LedgerPageMixin, ScopedListView):
 class LedgerDetailView(LedgerPageMixin, ScopedDetailView):
     template_name = "ledger/record_detail.html"  # its history: the record's operation log
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("created_by")  # 录入 on the page
+
 
 class LedgerCreateView(LedgerPageMixin, ScopedCreateView):
     success_message = gettext_lazy("台账记录已保存。")
