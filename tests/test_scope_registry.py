@@ -29,6 +29,8 @@ ALLOWLIST = {
     "core.guidance": "system configuration (业务指导范围), guarded by core.*_guidance "
     "permissions; read by the scope mechanism itself",
     "core.importjob": "a person's own background import: the job page filters by user",
+    "core.datageneration": "one number per cache (the figure cache's data generation): no "
+    "unit data, never shown in a view",
     "core.rollup": "pre-aggregated counts: read only by the metric layer, for a user whose "
     "scope covers the whole subtree (metrics.covers); never shown in a view",
     "core.systemparameter": "参数设置: system configuration, no unit data, guarded by "
