@@ -168,3 +168,27 @@ def test_signing_in_keeps_every_scope_s_cached_figures(client, users, records):
     assert figure_cache.generation() == before
     LedgerRecordFactory(unit=users.leader.unit, activity_type=records, created_by=users.clerk)
     assert figure_cache.generation() > before  # a record is a figure
+
+
+def unit_options(html: str) -> list[str]:
+    chooser = re.search(r'<select name="unit" id="id_unit"[^>]*>(.*?)</select>', html, re.S)
+    assert chooser, "no unit chooser"
+    return [name.strip("　") for name in re.findall(r"<option[^>]*>([^<]*)</option>", chooser[1])]
+
+
+def test_the_unit_chooser_lists_the_scope_s_ancestors_and_the_cached_children(
+    client, tree, users, records
+):
+    """The chooser's children are cached with the figures; its ancestors are the reader's
+    own: a 宣传部 user and an administrator who share the 宣传部 figures see each their own
+    upper half (the 区委 only for the one whose scope reaches it)."""
+    client.force_login(users.leader)  # 本单位及下级 at 宣传部
+    params = {"unit": tree.own.pk}
+    for _ in range(2):  # computed, then read from the cache
+        assert unit_options(view(client, **params)[0]) == [tree.own.name, tree.child.name]
+    client.force_login(users.admin)  # 全部单位
+    assert unit_options(view(client, **params)[0]) == [
+        tree.root.name,
+        tree.own.name,
+        tree.child.name,
+    ]

@@ -269,9 +269,22 @@ def resolve_unit(user, unit_id=None) -> Unit:
 
 
 def frame(user, unit: Unit, period: Period) -> Frame:
-    """The unit chooser and title of ``unit``'s page (one query)."""
-    ctx, lineage = _context_and_lineage(user, unit, period)
-    return Frame(unit, period, ctx.previous, lineage, ctx.children)
+    """The title and the unit chooser's upper half of ``unit``'s page: the unit's ancestors
+    in the user's scope (one query). Its children, the same for everyone who may open the
+    unit, are ``children_of`` (cached with the figures)."""
+    lineage = list(
+        Unit.objects.filter(
+            Q(path__in=unit.lineage_paths) & scope_q(user, Unit.scope_spec)
+        ).order_by("path")
+    )
+    return Frame(unit, period, period.previous(), lineage, [])
+
+
+def children_of(unit: Unit) -> list[Unit]:
+    """The unit's direct children (the unit chooser's lower half)."""
+    return list(
+        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
+    )
 
 
 def context_for(user, unit: Unit, period: Period, *, today=None) -> Context:

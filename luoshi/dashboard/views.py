@@ -34,7 +34,7 @@ class DashboardMixin(PermissionRequiredMixin):
         self.period = self.form.period()
         self.page_query = urlencode({**self.period.query(), "unit": self.unit.pk})
 
-    def cached_figures(self, parts: tuple) -> str:
+    def cached_figures(self, parts: tuple):
         """The figures template rendered for ``parts`` (besides unit and audience), cached."""
         user = self.request.user
         whole = metrics.covers(user, self.unit)
@@ -58,20 +58,27 @@ class DashboardView(DashboardMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         self.setup_dashboard()
-        self.data = None
-        figures = self.cached_figures((self.period.query(),))
+        figures, child_options = self.cached_figures((self.period.query(),))
         context = super().get_context_data(**kwargs)
         context.update(
             form=self.form,
-            frame=self.data or selectors.frame(self.request.user, self.unit, self.period),
+            frame=selectors.frame(self.request.user, self.unit, self.period),
+            child_options=child_options,
             figures=figures,
             page_query=self.page_query,
             years=range(self.period.year - 4, self.period.year + 2),
         )
         return context
 
+    def render_figures(self) -> tuple[str, str]:  # type: ignore[override]
+        """The figures and, cached with them, the unit chooser's options of the unit's
+        children (66 at a province's root; a unit added or renamed is a write)."""
+        children = selectors.children_of(self.unit)
+        options = render_to_string("dashboard/_child_options.html", {"children": children})
+        return super().render_figures(), options
+
     def figures_context(self) -> dict:
-        self.data = data = selectors.dashboard(self.request.user, self.unit, self.period)
+        data = selectors.dashboard(self.request.user, self.unit, self.period)
         return {
             "data": data,
             "panels": data.panels,
