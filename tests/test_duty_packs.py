@@ -5,12 +5,15 @@ import textwrap
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from luoshi.accounts.models import ResponsibilityPosition
 from luoshi.duty import services
 from luoshi.duty.models import DutyCheck, DutyItem, DutyList, Pack, PackItem
 from luoshi.duty.pack_format import DEFAULT_PACK, PackError
 from luoshi.duty.selectors import latest_pack
+from tests.factories import make_users
+from tests.list_support import list_queryset
 
 GOOD = textwrap.dedent(
     """\
@@ -262,3 +265,27 @@ def test_comments_and_layout_are_not_a_change(db, tmp_path):
     services.load_pack_file(write(tmp_path, GOOD))
     again = services.load_pack_file(write(tmp_path, "# 注释\n" + GOOD))
     assert not again.created
+
+
+def test_pack_page_counts_the_lists_the_reader_may_open_and_links_to_them(
+    db, tmp_path, client, tree, users
+):
+    """「使用此版本的责任清单：n 份」 is the ``duty_lists`` metric: the reader's lists of this
+    pack version, linking to exactly them on the duty list page (another pack's are not)."""
+    v1 = services.load_pack_file(write(tmp_path, GOOD)).pack
+    for unit in (tree.own, tree.child, tree.sibling):
+        services.generate_duty_list(unit=unit, year=2026, pack=v1)
+    other = GOOD.replace("code: testpack", "code: otherpack")
+    other_pack = services.load_pack_file(write(tmp_path, other, "other.yaml")).pack
+    services.generate_duty_list(unit=tree.own, year=2026, pack=other_pack)
+    (sibling_leader,) = make_users([("u_sibling_leader", tree.sibling, "leader")])
+    page = reverse("duty:pack_detail", args=[v1.pk])
+    for user, expected in ((sibling_leader, {tree.sibling}), (users.leader, None)):
+        client.force_login(user)
+        response = client.get(page)
+        link = response.context["lists"]
+        shown = list_queryset(user, link.url)
+        if expected is not None:
+            assert {duty_list.unit for duty_list in shown} == expected
+        assert link.count == len(shown) and all(d.pack == v1 for d in shown)
+        assert f'data-testid="pack-lists">{link.count}份</a>' in response.content.decode()

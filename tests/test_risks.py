@@ -27,6 +27,26 @@ from tests.risks_support import fill_checklist, launch, make_risk
 pytestmark = pytest.mark.django_db
 
 
+def test_launching_a_campaign_says_how_many_units_it_reached(client, tree, users):
+    """The page's 「已下发到 n 个单位」 is the campaign's self-checks, as its page counts them."""
+    make_unit("另一下级", "T12", parent=tree.own)
+    client.force_login(users.admin)
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    data = {
+        "unit": tree.root.pk,
+        "title": "专项排查",
+        "requirements": "逐项自查",
+        "deadline": deadline.isoformat(),
+        "subtree_root": tree.root.pk,
+        "checklist": "阵地管理是否落实",
+    }
+    response = client.post(reverse("risks:campaign_create"), data, follow=True)
+    campaign = response.context["object"]
+    reached = campaign.screenings.count()
+    assert reached == 4  # T1, T11, T12, T2 below T0
+    assert f"排查已下发到 {reached} 个单位。" in response.content.decode()
+
+
 # ---------------------------------------------------------------------------------------------
 # Scope
 

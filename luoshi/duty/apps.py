@@ -6,3 +6,9 @@ class DutyConfig(AppConfig):
     name = "luoshi.duty"
     label = "duty"
     verbose_name = _("责任清单")
+
+    def ready(self):
+        from luoshi.core.metrics import register
+        from luoshi.duty.metrics import METRICS
+
+        register(*METRICS)

@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, SubtreeUnitFilter, YearFilter
+from luoshi.core.filters import MAX_ID, ScopedFilterSet, SubtreeUnitFilter, YearFilter
 from luoshi.duty.models import DutyList, DutyStatus, Pack
 from luoshi.units.models import Unit
 
@@ -22,6 +22,10 @@ class DutyListFilter(ScopedFilterSet):
     year = YearFilter()
     pack_code = django_filters.ChoiceFilter(label=_("责任包"), choices=pack_choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DutyStatus.choices)
+    # the link of a 责任包 page's 「使用此版本的责任清单」: not typed by anyone
+    pack = django_filters.NumberFilter(
+        field_name="pack_id", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = DutyList

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from luoshi.core import metrics
 from luoshi.core.excel import model_columns, xlsx_response
 from luoshi.core.history import recent_changes
 from luoshi.core.views import (
@@ -354,5 +355,7 @@ class PackDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tree"] = selectors.pack_tree(self.object)
-        context["lists"] = self.object.duty_lists.count()
+        context["lists"] = metrics.of_object(
+            "duty_lists", user=self.request.user, params={"pack": self.object.pk}
+        )
         return context

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from luoshi.core import metrics
 from luoshi.core.excel import model_columns
 from luoshi.core.filters import parse_id, unit_or_own
 from luoshi.core.history import recent_changes
@@ -223,10 +224,10 @@ class CampaignCreateView(CampaignPageMixin, ScopedMixin, generic.FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("排查已下发到 %(n)d 个单位。") % {"n": campaign.task.assignments.count()},
+        issued = metrics.of_object(
+            "campaign_screenings", user=self.request.user, params={"campaign": campaign.pk}
         )
+        messages.success(self.request, _("排查已下发到 %(n)d 个单位。") % {"n": issued.count})
         return redirect(campaign)
 
 
