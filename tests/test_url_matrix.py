@@ -33,12 +33,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from luoshi.accounts.models import Role
+from luoshi.core import todo
 from luoshi.core.scope import ScopedQuerySet, is_scoped
 from luoshi.units.models import Unit
 from tests.factories import make_user
@@ -397,6 +399,22 @@ def _module_evidence_storage(_private_evidence_root, evidence_dir):
         yield
 
 
+# The menu counts (待办) of the acting users, kept from one test of the matrix to the next
+# (``_empty_cache`` below): the world is the same in every test (each request is rolled back),
+# and a count computed once a role is the count of every later page of the role.
+KEPT_CACHE_KEYS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (tests/conftest.py), but for the acting users'
+    menu counts: computed on every test's first page of a role, they were a third of the
+    matrix's time. A step taken in a test forgets its actor's count (``core.todo``)."""
+    kept = cache.get_many(KEPT_CACHE_KEYS)
+    cache.clear()
+    cache.set_many(kept, todo.COUNT_SECONDS)
+
+
 @pytest.fixture(scope="module")
 def world(_demo_district_once, django_db_blocker, _client_handler):
     """The run's demo district (built once, tests/conftest.py) and, in a savepoint of it rolled
@@ -410,6 +428,7 @@ def world(_demo_district_once, django_db_blocker, _client_handler):
             clients[code] = Client()
             clients[code].handler = _client_handler
             clients[code].force_login(actors[code])
+            KEPT_CACHE_KEYS.append(todo.count_key(actors[code]))
         from django.test import RequestFactory
 
         superuser_request = RequestFactory().get("/")
@@ -423,6 +442,7 @@ def world(_demo_district_once, django_db_blocker, _client_handler):
             superuser_request=superuser_request,
         )
         transaction.set_rollback(True)
+    KEPT_CACHE_KEYS.clear()
 
 
 def relation(own: Unit, target: Unit) -> str:
