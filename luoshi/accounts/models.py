@@ -109,6 +109,13 @@ class User(AbstractUser, VersionedModel):
     def roles(self):
         return Role.objects.filter(user=self)
 
+    def holds_role(self, role_id: int) -> bool:
+        """Does the user hold the role ``role_id``? The user's roles are read once per user
+        object, as Django reads its permissions once (``_perm_cache``)."""
+        if not hasattr(self, "_role_ids"):
+            self._role_ids = set(self.groups.values_list("pk", flat=True))
+        return role_id in self._role_ids
+
     def save(self, *args, **kwargs):
         """A new password (set here, or the first one given to ``create_user``) is dated
         and enters the history. After a change of an existing user's password (by the

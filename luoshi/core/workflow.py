@@ -209,16 +209,25 @@ class Workflow:
 
     def available(self, obj, user) -> list[Transition]:
         """The steps ``user`` may take on ``obj`` now (for buttons)."""
-        state = getattr(obj, self.field)
-        return [
-            t
-            for t in self.transitions.values()
-            if state in t.sources and t.permitted(user, obj) and self._separated(user, obj, state)
-        ]
+        return [t for t in self.transitions.values() if self._allows(t, obj, user)]
 
     def available_names(self, obj, user) -> set[str]:
         """The names of the steps ``user`` may take on ``obj`` now (``available``)."""
         return {t.name for t in self.available(obj, user)}
+
+    def may_act(self, obj, user, names: Iterable[str] | None = None) -> bool:
+        """May ``user`` take a step on ``obj`` now (one of ``names``, if given)? Asks the
+        steps one by one and stops at the first allowed (a 待办 list asks it of each row)."""
+        steps = [self.transitions[n] for n in names] if names else self.transitions.values()
+        return any(self._allows(t, obj, user) for t in steps)
+
+    def _allows(self, step: Transition, obj, user) -> bool:
+        state = getattr(obj, self.field)
+        return (
+            state in step.sources
+            and step.permitted(user, obj)
+            and self._separated(user, obj, state)
+        )
 
     def _steps(self, obj):
         return WorkflowStep.objects.filter(

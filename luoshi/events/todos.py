@@ -14,7 +14,7 @@ def filing_todos(user) -> list[Todo]:
     waiting = events_for(user).filter(status=EventStatus.REVIEWING)
     todos = []
     for event in waiting.order_by("start_at")[:LIMIT]:
-        if EVENT_FLOW.available(event, user):
+        if EVENT_FLOW.may_act(event, user):
             detail = _("%(unit)s备案，待审核") % {"unit": event.unit.display_name}
             todos.append(Todo("review", event.topic, detail, event.get_absolute_url()))
     return todos

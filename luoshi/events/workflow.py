@@ -21,7 +21,7 @@ def _may_review(user, event) -> bool:
     review = current_review(event).first()
     if review is None:
         raise WorkflowError(_("该备案没有待办的审核环节。"))
-    if user.unit_id != review.review_unit_id or not user.groups.filter(pk=review.role_id).exists():
+    if user.unit_id != review.review_unit_id or not user.holds_role(review.role_id):
         raise WorkflowError(
             _("「%(step)s」须由%(unit)s的%(role)s办理。")
             % {"step": review.label, "unit": review.review_unit.name, "role": review.role.name}

@@ -28,7 +28,7 @@ def rectification_todos(user) -> list[Todo]:
             )
     submitted = items_for(user).filter(status=RectificationStatus.SUBMITTED)
     for item in submitted.order_by("deadline")[:LIMIT]:
-        if "close" in RECTIFICATION.available_names(item, user):
+        if RECTIFICATION.may_act(item, user, ["close"]):
             detail = _("%(unit)s已提交整改，待核验销号") % {"unit": item.unit.display_name}
             todos.append(
                 Todo("review", item.finding.description[:60], detail, item.get_absolute_url())

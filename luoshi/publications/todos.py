@@ -14,8 +14,7 @@ def review_todos(user) -> list[Todo]:
     waiting = publications_for(user).filter(status__in=(S.FIRST, S.SECOND, S.FINAL, S.APPROVED))
     todos = []
     for item in waiting.order_by("id")[:LIMIT]:
-        steps = PUBLICATION_FLOW.available(item, user)
-        if steps:
+        if PUBLICATION_FLOW.may_act(item, user):
             detail = _("%(unit)s · %(state)s") % {
                 "unit": item.unit.display_name,
                 "state": item.get_status_display(),

@@ -35,7 +35,7 @@ def check_reviewer(user, item) -> bool:
         raise WorkflowError(_("您没有「%(step)s」权限。") % {"step": step})
     role = role_for_step(item.unit, state)
     in_line = user.unit is not None and user.unit.path in item.unit.lineage_paths
-    if not in_line or not user.groups.filter(pk=role.pk).exists():
+    if not in_line or not user.holds_role(role.pk):
         raise WorkflowError(
             _("「%(step)s」须由%(unit)s（或上级单位）的%(role)s办理。")
             % {"step": step, "unit": item.unit.name, "role": role.name}
