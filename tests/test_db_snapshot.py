@@ -1,11 +1,12 @@
 """After a transactional test the next one sees the database a flush leaves: the defaults
 (roles with their permissions, dictionaries, business lines) and nothing of the test before
-(tests/db_snapshot.py puts it back from a copy on in-memory SQLite). The tests of this file
+(tests/db_snapshot.py puts it back from a copy, on in-memory SQLite and on PostgreSQL). The tests of this file
 run in order; each pair writes, then checks, and the second pair surely uses the copy."""
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from luoshi.accounts.models import Role, User
 from luoshi.core.authority import BusinessLine
@@ -57,3 +58,22 @@ def test_again_writes(tree, users):
 
 def test_again_sees_defaults_only():
     _see_defaults_only()
+
+
+def test_a_sequence_set_back():
+    """As restoring a backup may (tests/test_backup.py): the next id is one a row of the
+    copy holds."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's copy holds its id counters (sqlite_sequence) too")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('accounts_historicalrole', 'history_id'),"
+            " (SELECT MIN(history_id) FROM accounts_historicalrole), false)"
+        )
+
+
+def test_then_new_rows_take_new_ids():
+    role = Role.objects.get(code="admin")
+    role.name = "又改过的名称"
+    role.save()  # a history row: its id must not be one the copy holds
+    assert role.history.count() >= 2
