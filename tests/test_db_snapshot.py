@@ -1,7 +1,8 @@
 """After a transactional test the next one sees the database a flush leaves: the defaults
 (roles with their permissions, dictionaries, business lines) and nothing of the test before
-(tests/db_snapshot.py puts it back from a copy, on in-memory SQLite and on PostgreSQL). The tests of this file
-run in order; each pair writes, then checks, and the second pair surely uses the copy."""
+(tests/db_snapshot.py puts it back from a copy, on in-memory SQLite and on PostgreSQL). The
+tests of this file run in order; each pair writes, then checks, and the second pair surely
+uses the copy."""
 
 import pytest
 from django.contrib.auth.models import Permission
