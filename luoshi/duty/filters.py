@@ -3,7 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import MAX_ID, ScopedFilterSet, SubtreeUnitFilter, YearFilter
+from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, YearFilter
 from luoshi.duty.models import DutyList, DutyStatus, Pack
 from luoshi.units.models import Unit
 
@@ -17,8 +17,7 @@ def pack_choices():
     ]
 
 
-class DutyListFilter(ScopedFilterSet):
-    unit = SubtreeUnitFilter(label=_("单位（含下级）"), queryset=Unit.objects.none())
+class DutyListFilter(UnitSubtreeFilterSet):
     year = YearFilter()
     pack_code = django_filters.ChoiceFilter(label=_("责任包"), choices=pack_choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DutyStatus.choices)
