@@ -47,14 +47,18 @@ class LuoshiModelBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             fields = ("content_type__app_label", "codename")
             if user_obj.is_superuser:
-                rows = Permission.objects.values_list(*fields)
+                rows = Permission.objects.order_by().values_list(*fields)
             else:  # two subqueries, not an OR of two joins (no cross product)
                 direct = user_obj.user_permissions.through.objects.filter(user=user_obj)
                 by_role = Group.permissions.through.objects.filter(group__user=user_obj)
-                rows = Permission.objects.filter(
-                    Q(pk__in=direct.values("permission_id"))
-                    | Q(pk__in=by_role.values("permission_id"))
-                ).values_list(*fields)
+                rows = (
+                    Permission.objects.filter(
+                        Q(pk__in=direct.values("permission_id"))
+                        | Q(pk__in=by_role.values("permission_id"))
+                    )
+                    .order_by()
+                    .values_list(*fields)
+                )  # a set: no sort (a join for the model name)
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
 
