@@ -105,10 +105,11 @@ check-deploy: sysdeps $(STAMP)
 	bash scripts/check_deploy.sh $(VPY)
 
 # The second Python's venv is made while .venv is (they share nothing: .venv313 builds nothing in
-# the checkout), so the second core is not idle during the installs. Then lint and the deployment
-# checks run in the foreground while the PostgreSQL suite and the second Python's subset already
-# run in the background; their failure fails `make test`. Started first, the short jobs share the
-# cores with the long suites instead of running alone on one core after them.
+# the checkout), so the second core is not idle during the installs. Then everything runs at
+# once: the PostgreSQL suite, lint with the deployment checks and the second Python's subset in
+# the background (their logs printed at the end; their failure fails `make test`), the SQLite
+# suite in the foreground. Started first, the short jobs share the cores with the long suites
+# instead of running alone on one core before or after them.
 test: sysdeps
 	@mkdir -p var; \
 	$(MAKE) --no-print-directory venv313 > var/venv313.log 2>&1 & venv313pid=$$!; \
@@ -130,17 +131,20 @@ test: sysdeps
 	    DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --durations=15 --database-tests-only --ignore=tests/browser || rc=$$?; \
 	    echo "== PostgreSQL suite: $$((SECONDS - started)) s wall =="; exit $$rc \
 	  ) > var/test-postgresql.log 2>&1 & pgpid=$$!; \
-	  trap 'kill $$pgpid $${py313pid:-} 2>/dev/null || true' INT TERM; \
+	  trap 'kill $$pgpid $${py313pid:-} $${lintpid:-} 2>/dev/null || true' INT TERM; \
 	else \
 	  echo "== PostgreSQL not reachable on 127.0.0.1:5432: SQLite only =="; \
 	fi; \
 	echo "== second Python: running in the background (var/test-py313.log) =="; \
 	( while kill -0 $$venv313pid 2>/dev/null; do sleep 1; done; cat var/venv313.log; \
 	  $(MAKE) --no-print-directory test-py313 ) > var/test-py313.log 2>&1 & py313pid=$$!; \
-	lint_rc=0; $(MAKE) --no-print-directory lint check-deploy || lint_rc=$$?; \
+	echo "== lint and deployment checks: running in the background (var/lint.log) =="; \
+	$(MAKE) --no-print-directory lint check-deploy > var/lint.log 2>&1 & lintpid=$$!; \
 	echo "== tests on SQLite =="; \
 	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q --durations=15 || sqlite_rc=$$?; \
 	echo "== SQLite suite: $$((SECONDS - started)) s wall =="; \
+	lint_rc=0; wait $$lintpid || lint_rc=$$?; \
+	echo "== lint and deployment checks (exit $$lint_rc) =="; cat var/lint.log; \
 	pg_rc=0; \
 	if [ -n "$$pgpid" ]; then \
 	  wait $$pgpid || pg_rc=$$?; \
