@@ -8,7 +8,7 @@
 #   make bench   bench/run.py --scale small (SQLite), then the other bench/*.py
 #   make fuzz    long hypothesis run of the hostile-input tests (FUZZ_EXAMPLES=2000)
 #   make soak    bounded load + soak on loopback gunicorn (SOAK_USERS=10, SOAK_SECONDS=300)
-#   make clean   remove .venv and var/
+#   make clean   remove .venv, .venv313 and var/
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -203,4 +203,4 @@ soak: $(STAMP)
 	$(VPY) bench/soak.py --users $(SOAK_USERS) --seconds $(SOAK_SECONDS)
 
 clean:
-	rm -rf $(VENV) var/
+	rm -rf $(VENV) $(VENV313) var/
