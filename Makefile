@@ -55,8 +55,6 @@ sysdeps:
 
 venv: $(STAMP)
 
-# --no-compile: Python compiles (and caches) what it imports when it first imports it; compiling
-# every installed module up front doubled the time of the install.
 $(STAMP): pyproject.toml
 	@py="$(PYTHON)"; \
 	if [ -z "$$py" ]; then \
@@ -77,7 +75,7 @@ $(STAMP): pyproject.toml
 	fi
 	@echo "== installing luoshi[dev] into $(VENV) =="
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q --no-compile -e '.[dev]'
+	$(VPY) -m pip install -q -e '.[dev]'
 	@touch $@
 
 # The demo server asks no second factor unless OTP_REQUIRED_ROLES is set (a deployment's
@@ -174,7 +172,7 @@ venv313:
 	  $(VENV313)/bin/python -m pip install -q --upgrade pip; \
 	  $(VENV313)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
 	    print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > $(VENV313)/requirements.txt; \
-	  $(VENV313)/bin/python -m pip install -q --no-compile -r $(VENV313)/requirements.txt; \
+	  $(VENV313)/bin/python -m pip install -q -r $(VENV313)/requirements.txt; \
 	  $(VENV313)/bin/python -c 'import sys, sysconfig; \
 	    open(sysconfig.get_path("purelib") + "/luoshi-checkout.pth", "w").write(sys.argv[1] + "\n")' "$$PWD"; \
 	  touch "$(STAMP313)"; \
