@@ -187,6 +187,10 @@ def test_evidence_link_checks_scope_permission_and_input(db, world, client):
     bad = post(_link(own, url="not a url"), "clerk")
     assert bad.status_code == 400 and "url" in bad.json()["errors"]
     assert post(_link(own, owner_type="nothing"), "clerk").status_code == 400
+    # found by the API fuzz on PostgreSQL: a NUL byte in the record type was a 500
+    for junk in ({"owner_type": "ledger\x00record"}, {"object_id": 10**30}, {"object_id": "-1"}):
+        refused = post(_link(own, **junk), "clerk")
+        assert refused.status_code == 400 and "owner_type" in refused.json()["errors"], junk
     assert Evidence.objects.count() == before
 
 

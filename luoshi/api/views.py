@@ -38,6 +38,7 @@ from luoshi.api.filters import filterset_for
 from luoshi.api.permissions import ModelPermissions
 from luoshi.assessment.models import Assessment
 from luoshi.channels.models import Channel
+from luoshi.core.filters import parse_id
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty import selectors as duty_selectors
 from luoshi.duty.models import DutyList
@@ -420,12 +421,16 @@ class EvidenceViewSet(mixins.CreateModelMixin, ReadViewSet):
 
     def _owner_for_edit(self, data):
         """The page's own checks (scope, change permission, not final)."""
-        owner_type = ContentType.objects.filter(model=str(data.get("owner_type", ""))).first()
-        object_id = str(data.get("object_id", ""))
-        if owner_type is None or not object_id.isdigit():
+        name = str(data.get("owner_type", ""))
+        # a model's name (ascii letters, digits, _): anything else names no record type
+        # (and a NUL byte cannot even be asked of PostgreSQL)
+        model_name = name if name.isascii() and name.isidentifier() else ""
+        owner_type = ContentType.objects.filter(model=model_name).first() if model_name else None
+        object_id = parse_id(data.get("object_id"))
+        if owner_type is None or object_id is None:
             raise invalid({"owner_type": [_("请指定所属记录（owner_type 与 object_id）。")]})
         try:
-            return evidence_views._owner_for_edit(self.request, owner_type.pk, int(object_id))
+            return evidence_views._owner_for_edit(self.request, owner_type.pk, object_id)
         except evidence_services.EvidenceFrozen as frozen:
             raise Conflict(str(frozen)) from frozen
 
