@@ -428,7 +428,7 @@ def world(_demo_district_once, django_db_blocker, _client_handler):
             clients[code] = Client()
             clients[code].handler = _client_handler
             clients[code].force_login(actors[code])
-            KEPT_CACHE_KEYS.append(todo.count_key(actors[code]))
+            KEPT_CACHE_KEYS.append(todo.count_key(actors[code].pk))
         from django.test import RequestFactory
 
         superuser_request = RequestFactory().get("/")

@@ -5,10 +5,8 @@ score: publishing waits for it. Each number opens the 考核得分 list of exact
 A score belongs to the period its assessment's year falls in.
 """
 
-from django.db.models import Q
-
 from luoshi.assessment.models import AssessmentScore, ScoreSource, source_q
-from luoshi.core.metrics import Metric
+from luoshi.core.metrics import Metric, years_between
 
 
 def _pending(params):
@@ -20,15 +18,6 @@ def _pending(params):
     if params.get("unit"):
         scores = scores.filter(unit_id=params["unit"])
     return scores
-
-
-def _in_years(start, end) -> Q:
-    """The assessments of the years the period touches (a bound of None: open)."""
-    bounds = {
-        "assessment__year__gte": start and start.year,
-        "assessment__year__lte": end and end.year,
-    }
-    return Q(**{name: year for name, year in bounds.items() if year is not None})
 
 
 def _filters(params, start, end) -> dict:
@@ -50,7 +39,7 @@ METRICS = [
         label="待评分",
         measure_word="项",
         records=_pending,
-        in_period=_in_years,
+        in_period=years_between("assessment__year"),
         list_url="assessment:scores",
         filters=_filters,
         description="考核年度在期内、需考核而尚无自动得分也无手工评分的考核指标（参数 "

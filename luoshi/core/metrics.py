@@ -84,6 +84,20 @@ def moments_between(field_name: str) -> Callable[[datetime.date, datetime.date],
     return condition
 
 
+def years_between(field_name: str) -> Callable[[datetime.date, datetime.date], Q]:
+    """A year field (a record that belongs to a year) within the years [start, end] touch
+    (a bound of None: open on that side)."""
+
+    def condition(start, end):
+        bounds = {
+            f"{field_name}__gte": start and start.year,
+            f"{field_name}__lte": end and end.year,
+        }
+        return Q(**{name: year for name, year in bounds.items() if year is not None})
+
+    return condition
+
+
 def query_string(params: dict) -> str:
     """``urlencode(params, doseq=True)``, without quoting the plain values (ids, dates,
     codes) a figure's link carries: a dashboard builds hundreds of these."""

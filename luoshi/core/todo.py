@@ -43,7 +43,7 @@ def workbench(user, today: datetime.date | None = None) -> list[TodoGroup]:
     groups["due"].items = [
         t for t in items if t.group in ("submit", "fix") and t.due is not None and t.due <= soon
     ]
-    cache.set(count_key(user), _counts(items), COUNT_SECONDS)
+    cache.set(count_key(user.pk), _counts(items), COUNT_SECONDS)
     return list(groups.values())
 
 
@@ -68,10 +68,10 @@ def todo_counts(user) -> dict[str, int]:
     menu; at most ``COUNT_SECONDS`` old."""
     if not user.is_authenticated:
         return {"": 0}
-    counts = cache.get(count_key(user))
+    counts = cache.get(count_key(user.pk))
     if not isinstance(counts, dict):
         counts = _counts(todos_for(user))
-        cache.set(count_key(user), counts, COUNT_SECONDS)
+        cache.set(count_key(user.pk), counts, COUNT_SECONDS)
     return counts
 
 
@@ -81,18 +81,18 @@ def todo_count(user) -> int:
 
 
 def forget_count(user) -> None:
-    cache.delete(count_key(user))
+    cache.delete(count_key(user.pk))
 
 
 def _step_taken(sender, obj, step, **kwargs) -> None:
     """The actor's own count is current at once; others' within ``COUNT_SECONDS``."""
     if step.actor_id:
-        cache.delete(f"luoshi:todo-count:{step.actor_id}")  # count_key of the actor
+        cache.delete(count_key(step.actor_id))
 
 
 step_taken.connect(_step_taken, dispatch_uid="core.todo_count")
 
 
-def count_key(user) -> str:
-    """The cache key of the user's menu counts."""
-    return f"luoshi:todo-count:{user.pk}"
+def count_key(user_id: int) -> str:
+    """The cache key of the menu counts of the user ``user_id``."""
+    return f"luoshi:todo-count:{user_id}"

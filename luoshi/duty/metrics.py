@@ -1,8 +1,6 @@
 """责任清单 (registered in DutyConfig.ready)."""
 
-from django.db.models import Q
-
-from luoshi.core.metrics import Metric
+from luoshi.core.metrics import Metric, years_between
 from luoshi.duty.models import DutyList
 
 
@@ -12,12 +10,6 @@ def _lists(params):
     if params.get("pack"):
         lists = lists.filter(pack_id=params["pack"])
     return lists
-
-
-def _years_between(start, end) -> Q:
-    """A list belongs to its year: the years the period touches (a bound of None: open)."""
-    bounds = {"year__gte": start and start.year, "year__lte": end and end.year}
-    return Q(**{name: year for name, year in bounds.items() if year is not None})
 
 
 def _filters(params, start, end) -> dict:
@@ -35,7 +27,7 @@ METRICS = [
         label="责任清单",
         measure_word="份",
         records=_lists,
-        in_period=_years_between,
+        in_period=years_between("year"),
         list_url="duty:list",
         filters=_filters,
         description="年度在期内的责任清单（参数 pack：用某一责任包版本制作的）",
