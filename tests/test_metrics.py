@@ -127,3 +127,35 @@ def test_one_subtree_condition_when_the_scope_covers_the_subtree(tree, users):
         assert sql.count("LIKE") + sql.count('"path" < ') == likes, sql
     assert metrics.covers(users.leader, tree.child) and not metrics.covers(users.leader, tree.root)
     assert not metrics.covers(users.clerk, tree.own)
+
+
+def test_a_parameter_narrows_the_figure_and_its_link_alike(tree, users):
+    """One ``Narrow`` declaration: the records counted and the list the number opens are
+    narrowed by the same value (an activity type, outlet levels; a unit's own)."""
+    study = ActivityType.objects.get(code="study_group")
+    publicity = ActivityType.objects.get(code="publicity")
+    for kind, level in ((study, ""), (publicity, "central"), (publicity, "city")):
+        LedgerRecordFactory(
+            unit=tree.own, activity_type=kind, outlet_level=level, date=datetime.date(YEAR, 2, 1)
+        )
+    LedgerRecordFactory(unit=tree.child, activity_type=study, date=datetime.date(YEAR, 2, 2))
+    period = {"start": datetime.date(YEAR, 1, 1), "end": datetime.date(YEAR, 12, 31)}
+
+    def figure(params, unit=tree.own):
+        found = metrics.value(
+            "ledger_count", user=SYSTEM, unit=unit, subtree=True, params=params, **period
+        )
+        return found.count, found.url
+
+    assert figure({})[0] == 4
+    count, url = figure({"activity_type": "study_group"})
+    assert count == 2 and f"activity_type={study.pk}" in url
+    count, url = figure({"activity_type": "publicity", "outlet_level": ("central",)})
+    assert count == 1 and "outlet_level=central" in url and f"activity_type={publicity.pk}" in url
+    count, url = figure({"activity_type": ""})  # an empty value narrows nothing
+    assert count == 4 and "activity_type" not in url
+
+    risk_metric = metrics.get("risk_points")
+    own = risk_metric.list_filters({"unit": tree.child.pk}, None, None)
+    assert own["unit"] == tree.child.pk and own["unit_scope"] == "own"
+    assert "unit" not in risk_metric.list_filters({}, None, None)

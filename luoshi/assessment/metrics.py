@@ -6,18 +6,12 @@ A score belongs to the period its assessment's year falls in.
 """
 
 from luoshi.assessment.models import AssessmentScore, ScoreSource, source_q
-from luoshi.core.metrics import Metric, years_between
+from luoshi.core.metrics import Metric, Narrow, years_between
 
 
 def _pending(params):
-    """The scores waiting for a manual score; ``assessment``: of one assessment; ``unit``:
-    of one target unit (its own)."""
-    scores = AssessmentScore.objects.filter(source_q(ScoreSource.PENDING))
-    if params.get("assessment"):
-        scores = scores.filter(assessment_id=params["assessment"])
-    if params.get("unit"):
-        scores = scores.filter(unit_id=params["unit"])
-    return scores
+    """The scores waiting for a manual score."""
+    return AssessmentScore.objects.filter(source_q(ScoreSource.PENDING))
 
 
 def _filters(params, start, end) -> dict:
@@ -26,10 +20,6 @@ def _filters(params, start, end) -> dict:
         query["year_from"] = start.year
     if end is not None:
         query["year_to"] = end.year
-    if params.get("assessment"):
-        query["assessment"] = params["assessment"]
-    if params.get("unit"):
-        query["target"] = params["unit"]
     return query
 
 
@@ -42,6 +32,8 @@ METRICS = [
         in_period=years_between("assessment__year"),
         list_url="assessment:scores",
         filters=_filters,
+        # one assessment's; one target unit's own
+        narrows=(Narrow("assessment", "assessment_id"), Narrow("unit", "unit_id", "target")),
         description="考核年度在期内、需考核而尚无自动得分也无手工评分的考核指标（参数 "
         "assessment：某次考核；unit：某被考核单位）",
     ),

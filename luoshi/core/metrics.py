@@ -150,6 +150,40 @@ def _same_params(params: dict) -> dict:
 
 
 @dataclass(frozen=True)
+class Narrow:
+    """A metric parameter that narrows the records counted and, the same way, the list page
+    their number opens: one declaration for both, so the figure and its link cannot drift.
+
+    ``param``: the metric's parameter (e.g. ``"plan"``); ``lookup``: the records' filter for
+    its value (``"finding__plan_id"``), or a function of the value giving a Q; ``list_filter``:
+    the list page's filter (default: the parameter's name); ``own_unit``: the value is a unit,
+    whose own records are meant (the list's 「仅本单位」 too). An empty value narrows nothing.
+    """
+
+    param: str
+    lookup: str | Callable[[object], Q]
+    list_filter: str = ""
+    own_unit: bool = False
+
+    def records(self, queryset, params: dict):
+        value = params.get(self.param)
+        if not value:
+            return queryset
+        if callable(self.lookup):
+            return queryset.filter(self.lookup(value))
+        return queryset.filter(**{self.lookup: value})
+
+    def query(self, params: dict) -> dict:
+        value = params.get(self.param)
+        if not value:
+            return {}
+        query = {self.list_filter or self.param: list(value) if isinstance(value, tuple) else value}
+        if self.own_unit:
+            query["unit_scope"] = "own"
+        return query
+
+
+@dataclass(frozen=True)
 class Metric:
     """One number (a count) or one rate, declared by the app that owns its records.
 
@@ -213,10 +247,27 @@ class Metric:
     # problem ("" when fine), for a responsibility pack naming the metric.
     param_choices: Callable[[], list[tuple[dict, str]]] | None = None
     check_params: Callable[[dict], str] | None = None
+    # The parameters that narrow both the records and the list (``Narrow``), applied after
+    # ``records`` and ``filters``.
+    narrows: tuple[Narrow, ...] = ()
 
     @property
     def is_rate(self) -> bool:
         return self.counted is not None
+
+    def records_of(self, params: dict):
+        """``records(params)`` narrowed by the metric's ``narrows``."""
+        queryset = self.records(params)
+        for narrow in self.narrows:
+            queryset = narrow.records(queryset, params)
+        return queryset
+
+    def list_filters(self, params: dict, start, end) -> dict:
+        """``filters(params, start, end)`` with the list filters of the metric's ``narrows``."""
+        query = dict(self.filters(params, start, end))
+        for narrow in self.narrows:
+            query.update(narrow.query(params))
+        return query
 
 
 _REGISTRY: dict[str, Metric] = {}
@@ -383,7 +434,7 @@ class _Plan:
             if unit_pk is None
             else {"unit": unit_pk, "unit_scope": "subtree" if subtree else "own"}
         )
-        base.update(metric.filters(self.params, start, end))
+        base.update(metric.list_filters(self.params, start, end))
         total_url = f"{self.list_path}?{query_string(base)}"
         if not metric.is_rate:
             return total_url, total_url
@@ -432,7 +483,7 @@ def scoped(queryset, *, user, unit, subtree: bool):
 
 
 def _scoped(plan: _Plan, user, unit, subtree: bool):
-    return scoped(plan.metric.records(plan.params), user=user, unit=unit, subtree=subtree)
+    return scoped(plan.metric.records_of(plan.params), user=user, unit=unit, subtree=subtree)
 
 
 # --- rollups: whole months of a subtree whose top is at depth ≤ rollups.DEPTH -----------------
@@ -981,7 +1032,7 @@ def by_unit(
 
 def _units_queryset(plan: _Plan, user, units: list, subtree: bool):
     """The records of each of ``units`` (own, or its subtree) that ``user`` may open."""
-    queryset = plan.metric.records(plan.params)
+    queryset = plan.metric.records_of(plan.params)
     if not all(covers(user, unit) for unit in units):
         queryset = queryset.for_user(user)
     spec = queryset.model.scope_spec

@@ -2,34 +2,35 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, adding, date_params, dates_between, fixed
+from luoshi.core.metrics import (
+    Metric,
+    Narrow,
+    adding,
+    dates_between,
+    fixed,
+    period_filters,
+)
 from luoshi.core.rollups import Source
 from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem, RectificationStatus
 
 
 def _items(params):
-    """Rectification items; ``plan``: the findings of one inspection (督查通报); ``unit``:
-    of one inspected unit (its own); ``status``: in that state (``open``: 待整改或退回重改)."""
-    items = RectificationItem.objects.all()
-    if params.get("plan"):
-        items = items.filter(finding__plan_id=params["plan"])
-    if params.get("unit"):
-        items = items.filter(unit_id=params["unit"])
-    if params.get("status") == "open":
-        items = items.filter(status__in=OPEN_RECTIFICATION)
-    elif params.get("status"):
-        items = items.filter(status=params["status"])
-    return items
+    return RectificationItem.objects.all()
 
 
-def _period(params, start, end) -> dict:
-    query = date_params("deadline_from", "deadline_to", start, end)
-    for name in ("plan", "status"):
-        if params.get(name):
-            query[name] = params[name]
-    if params.get("unit"):
-        query.update(unit=params["unit"], unit_scope="own")
-    return query
+def _in_status(status) -> Q:
+    """``open``: 待整改或退回重改, as the list's status filter."""
+    return Q(status__in=OPEN_RECTIFICATION) if status == "open" else Q(status=status)
+
+
+# ``plan``: the findings of one inspection (督查通报); ``unit``: of one inspected unit (its
+# own); ``status``: in that state.
+ITEM_NARROWS = (
+    Narrow("plan", "finding__plan_id"),
+    Narrow("unit", "unit_id", own_unit=True),
+    Narrow("status", _in_status),
+)
+_period = period_filters("deadline_from", "deadline_to")
 
 
 def _closed(start=None, end=None) -> Q:
@@ -58,6 +59,7 @@ METRICS = [
         counted=_closed,
         rollup=RECTIFICATIONS_ROLLUP,
         list_url="inspections:items",
+        narrows=ITEM_NARROWS,
         filters=_period,
         count_filters=fixed(status="closed"),
         count_label="已整改销号",
@@ -72,6 +74,7 @@ METRICS = [
         in_period=dates_between("deadline"),
         due_only=True,
         list_url="inspections:items",
+        narrows=ITEM_NARROWS,
         filters=adding(_period, overdue="true"),
         description="整改期限在期内且已过（截至昨天）、仍待整改或退回重改的整改事项",
     ),
@@ -82,6 +85,7 @@ METRICS = [
         records=_items,
         in_period=dates_between("deadline"),
         list_url="inspections:items",
+        narrows=ITEM_NARROWS,
         filters=_period,
         description="整改期限在期内的整改事项（参数 plan：某次督查；unit：某被督查单位；"
         "status：某一状态，open 为待整改或退回重改）",

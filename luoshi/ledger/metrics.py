@@ -2,18 +2,13 @@
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, adding, date_params, dates_between, fixed
+from luoshi.core.metrics import Metric, Narrow, adding, dates_between, fixed, period_filters
 from luoshi.core.rollups import Source
 from luoshi.ledger.models import ActivityType, LedgerRecord
 
 
 def _records(params):
-    records = LedgerRecord.objects.all()
-    if params.get("activity_type"):
-        records = records.filter(activity_type__code=params["activity_type"])
-    if params.get("outlet_level"):  # 上稿 in these outlets' levels (e.g. 省级以上)
-        records = records.filter(outlet_level__in=params["outlet_level"])
-    return records
+    return LedgerRecord.objects.all()
 
 
 def _prepare(params) -> dict:
@@ -38,13 +33,13 @@ def _prepare_many(params_list: list[dict]) -> list[dict | None]:
     return prepared
 
 
-def _period(params, start, end) -> dict:
-    query = date_params("date_from", "date_to", start, end)
-    if params.get("activity_type_id"):
-        query["activity_type"] = params["activity_type_id"]
-    if params.get("outlet_level"):
-        query["outlet_level"] = list(params["outlet_level"])
-    return query
+# ``activity_type`` (a code, made an id by ``_prepare``): the records of that type;
+# ``outlet_level``: 上稿 in these outlets' levels (e.g. 省级以上)
+RECORD_NARROWS = (
+    Narrow("activity_type_id", "activity_type_id", "activity_type"),
+    Narrow("outlet_level", "outlet_level__in"),
+)
+_period = period_filters("date_from", "date_to")
 
 
 def _with_evidence(start=None, end=None) -> Q:
@@ -73,6 +68,7 @@ METRICS = [
         records=_records,
         in_period=dates_between("date"),
         list_url="ledger:list",
+        narrows=RECORD_NARROWS,
         filters=_period,
         prepare=_prepare,
         prepare_many=_prepare_many,
@@ -89,6 +85,7 @@ METRICS = [
         in_period=dates_between("date"),
         counted=_with_evidence,
         list_url="ledger:list",
+        narrows=RECORD_NARROWS,
         filters=_period,
         prepare=_prepare,
         prepare_many=_prepare_many,
@@ -107,6 +104,7 @@ METRICS = [
         records=lambda params: _records(params).exclude(_with_evidence()),
         in_period=dates_between("date"),
         list_url="ledger:list",
+        narrows=RECORD_NARROWS,
         filters=adding(_period, evidence="missing"),
         prepare=_prepare,
         prepare_many=_prepare_many,
@@ -123,6 +121,7 @@ METRICS = [
         records=_records,
         in_period=dates_between("date"),
         list_url="ledger:list",
+        narrows=RECORD_NARROWS,
         filters=_period,
         prepare=_prepare,
         summed="actual_participants",
@@ -135,6 +134,7 @@ METRICS = [
         records=_records,
         in_period=dates_between("date"),
         list_url="ledger:list",
+        narrows=RECORD_NARROWS,
         filters=_period,
         prepare=_prepare,
         summed="audience_count",

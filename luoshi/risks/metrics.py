@@ -6,37 +6,43 @@ writes exactly one ledger record of that type.
 
 from django.db.models import Q
 
-from luoshi.core.metrics import Metric, date_params, dates_between, fixed, moments_between
+from luoshi.core.metrics import (
+    Metric,
+    Narrow,
+    date_params,
+    dates_between,
+    fixed,
+    moments_between,
+)
 from luoshi.risks.models import RiskPoint, RiskStatus, Screening
 from luoshi.risks.selectors import found_q
 
 
 def _completed(params):
-    screenings = Screening.objects.filter(completed_at__isnull=False)
-    if params.get("campaign"):  # the self-checks of one screening campaign
-        screenings = screenings.filter(campaign_id=params["campaign"])
-    return screenings
+    return Screening.objects.filter(completed_at__isnull=False)
+
+
+# the self-checks of one screening campaign
+SCREENING_NARROWS = (Narrow("campaign", "campaign_id"),)
 
 
 def _period(params, start, end) -> dict:
-    query = {"completed": "yes", **date_params("completed_from", "completed_to", start, end)}
-    if params.get("campaign"):
-        query["campaign"] = params["campaign"]
-    return query
+    return {"completed": "yes", **date_params("completed_from", "completed_to", start, end)}
 
 
 def _points(params):
-    """Risk points; params ``area``, ``level``: one cell of the heat map; ``campaign``: the
-    points registered by one screening campaign's self-checks; ``unit``: one unit's own."""
-    points = RiskPoint.objects.all()
-    for name in ("area", "level"):
-        if params.get(name):
-            points = points.filter(**{f"{name}_id": params[name]})
-    if params.get("campaign"):
-        points = points.filter(screening__campaign_id=params["campaign"])
-    if params.get("unit"):  # one unit's own (a row of a campaign's table)
-        points = points.filter(unit_id=params["unit"])
-    return points
+    return RiskPoint.objects.all()
+
+
+# Risk points: ``area``, ``level``: one cell of the heat map; ``campaign``: the points
+# registered by one screening campaign's self-checks; ``unit``: one unit's own (a row of a
+# campaign's table).
+POINT_NARROWS = (
+    Narrow("area", "area_id"),
+    Narrow("level", "level_id"),
+    Narrow("campaign", "screening__campaign_id"),
+    Narrow("unit", "unit_id", own_unit=True),
+)
 
 
 def _open(params):
@@ -48,27 +54,18 @@ def _resolved(params):
     return _points(params).filter(status=RiskStatus.RESOLVED)
 
 
-def _cell(params) -> dict:
-    query = {name: params[name] for name in ("area", "level", "campaign") if params.get(name)}
-    if params.get("unit"):
-        query.update(unit=params["unit"], unit_scope="own")
-    return query
-
-
 def _campaign_screenings(params):
-    """The self-checks of screening campaigns (``campaign``: of one; ``found``: ``risks``
-    those that found risk points, ``none`` those that declared none)."""
-    screenings = Screening.objects.filter(campaign__isnull=False)
-    if params.get("campaign"):
-        screenings = screenings.filter(campaign_id=params["campaign"])
-    if params.get("found"):
-        screenings = screenings.filter(found_q(params["found"]))
-    return screenings
+    """The self-checks of screening campaigns."""
+    return Screening.objects.filter(campaign__isnull=False)
+
+
+# ``campaign``: of one; ``found``: ``risks`` those that found risk points, ``none`` those that
+# declared none
+CAMPAIGN_NARROWS = (Narrow("campaign", "campaign_id"), Narrow("found", found_q))
 
 
 def _campaign_filters(params, start, end) -> dict:
-    query = date_params("deadline_from", "deadline_to", start, end)
-    return {**query, **{name: params[name] for name in ("campaign", "found") if params.get(name)}}
+    return date_params("deadline_from", "deadline_to", start, end)
 
 
 def _completed_q(start=None, end=None) -> Q:
@@ -81,23 +78,15 @@ def _identified_by(start, end) -> Q:
 
 
 def _open_filters(params, start, end) -> dict:
-    return {
-        "status": "open",
-        **date_params("identified_from", "identified_to", None, end),
-        **_cell(params),
-    }
+    return {"status": "open", **date_params("identified_from", "identified_to", None, end)}
 
 
 def _points_filters(params, start, end) -> dict:
-    return {**date_params("identified_from", "identified_to", None, end), **_cell(params)}
+    return date_params("identified_from", "identified_to", None, end)
 
 
 def _resolved_filters(params, start, end) -> dict:
-    return {
-        "status": "resolved",
-        **date_params("identified_from", "identified_to", start, end),
-        **_cell(params),
-    }
+    return {"status": "resolved", **date_params("identified_from", "identified_to", start, end)}
 
 
 METRICS = [
@@ -108,6 +97,7 @@ METRICS = [
         records=_completed,
         in_period=moments_between("completed_at"),
         list_url="risks:screenings",
+        narrows=SCREENING_NARROWS,
         filters=_period,
         description="完成日期在期内的风险隐患排查（专项排查的自查或单位自行发起的排查）",
     ),
@@ -118,6 +108,7 @@ METRICS = [
         records=_open,
         in_period=_identified_by,
         list_url="risks:list",
+        narrows=POINT_NARROWS,
         filters=_open_filters,
         description="期末前识别、目前尚未化解的风险点（参数 area、level：某领域、某等级）",
     ),
@@ -128,6 +119,7 @@ METRICS = [
         records=_resolved,
         in_period=dates_between("identified_on"),
         list_url="risks:list",
+        narrows=POINT_NARROWS,
         filters=_resolved_filters,
         description="识别日期在期内、已化解的风险点",
     ),
@@ -138,6 +130,7 @@ METRICS = [
         records=_points,
         in_period=_identified_by,
         list_url="risks:list",
+        narrows=POINT_NARROWS,
         filters=_points_filters,
         description="期末前识别的风险点，不论状态（参数 area、level：某领域、某等级；campaign：某专项排查登记的；unit：某单位本级的）",
     ),
@@ -148,6 +141,7 @@ METRICS = [
         records=_campaign_screenings,
         in_period=dates_between("campaign__task__deadline"),
         list_url="risks:screenings",
+        narrows=CAMPAIGN_NARROWS,
         filters=_campaign_filters,
         description="截止日期在期内的专项排查的自查（参数 campaign：某一专项排查；found：risks 发现风险点的、none 声明未发现的）",
     ),
@@ -159,6 +153,7 @@ METRICS = [
         in_period=dates_between("campaign__task__deadline"),
         counted=_completed_q,
         list_url="risks:screenings",
+        narrows=CAMPAIGN_NARROWS,
         filters=_campaign_filters,
         count_filters=fixed(completed="yes"),
         count_label="已完成自查",

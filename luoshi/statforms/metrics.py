@@ -14,7 +14,7 @@ import re
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from luoshi.core.metrics import Metric, date_params, dates_between
+from luoshi.core.metrics import Metric, Narrow, dates_between, period_filters
 from luoshi.statforms.models import FieldKind, FigureValue, FormField, VersionStatus
 from luoshi.tasks.models import AssignmentStatus
 
@@ -43,21 +43,16 @@ def _figures(params):
 
 def _received(params):
     """The values of the submissions received (submitted or accepted): what a form task's
-    汇总 sums (param ``form_task``: of one form task; ``field_code``: of one item)."""
-    values = FigureValue.objects.filter(submission__assignment__status__in=RECEIVED)
-    if params.get("form_task"):
-        values = values.filter(submission__form_task_id=params["form_task"])
-    if params.get("field_code"):
-        values = values.filter(field_code=params["field_code"])
-    return values
+    汇总 sums."""
+    return FigureValue.objects.filter(submission__assignment__status__in=RECEIVED)
 
 
-def _received_filters(params, start, end) -> dict:
-    query = {"status": "received", **date_params("period_from", "period_to", start, end)}
-    return {
-        **query,
-        **{name: params[name] for name in ("form_task", "field_code") if params.get(name)},
-    }
+# ``form_task``: of one form task; ``field_code``: of one item
+RECEIVED_NARROWS = (
+    Narrow("form_task", "submission__form_task_id"),
+    Narrow("field_code", "field_code"),
+)
+_received_filters = period_filters("period_from", "period_to", status="received")
 
 
 def _received_mean(amount, count):
@@ -173,6 +168,7 @@ METRICS = [
         in_period=dates_between("period_end"),
         list_url="statforms:figures",
         filters=_received_filters,
+        narrows=RECEIVED_NARROWS,
         averaged="number",
         mean=_received_mean,
         description="统计期在期内、已提交或已采纳的统计表数值：个数，及其和与平均（汇总表的合计、"

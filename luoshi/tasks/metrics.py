@@ -2,45 +2,35 @@
 
 from django.db.models import F, Q
 
-from luoshi.core.metrics import Metric, adding, date_params, dates_between, fixed
+from luoshi.core.metrics import Metric, Narrow, adding, dates_between, fixed, period_filters
 from luoshi.core.rollups import Source
 from luoshi.tasks.models import OPEN_STATUSES, AssignmentStatus, TaskAssignment
 
 
 def _assignments(params):
     # a task withdrawn before anyone reported was never due
-    assignments = TaskAssignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
-    if params.get("schedule"):
-        assignments = assignments.filter(task__schedule__code=params["schedule"])
-    if params.get("duty_item"):
-        assignments = assignments.filter(task__duty_item_code=params["duty_item"])
-    if params.get("task"):  # one task's recipients (e.g. a screening campaign's self-checks)
-        assignments = assignments.filter(task_id=params["task"])
-    return assignments
+    return TaskAssignment.objects.exclude(status=AssignmentStatus.WITHDRAWN)
 
 
-def _period(params, start, end) -> dict:
-    # 未撤回: the list would also show the assignments of a withdrawn task
-    query = {"status": "current", **date_params("deadline_from", "deadline_to", start, end)}
-    for name in ("schedule", "duty_item", "task"):
-        if params.get(name):
-            query[name] = params[name]
-    return query
+# ``schedule``: the tasks of one reporting schedule; ``duty_item``: of one duty item;
+# ``task``: one task's recipients (e.g. a screening campaign's self-checks)
+ASSIGNMENT_NARROWS = (
+    Narrow("schedule", "task__schedule__code"),
+    Narrow("duty_item", "task__duty_item_code"),
+    Narrow("task", "task_id"),
+)
+# 未撤回: the list would also show the assignments of a withdrawn task
+_period = period_filters("deadline_from", "deadline_to", status="current")
 
 
 def _recipients(params):
     """Every assignment of one task (``task``), withdrawn or not (param ``status``: only
     those in that state)."""
-    assignments = TaskAssignment.objects.all()
-    for name in ("task", "status"):
-        if params.get(name):
-            assignments = assignments.filter(**{name: params[name]})
-    return assignments
+    return TaskAssignment.objects.all()
 
 
-def _recipients_filters(params, start, end) -> dict:
-    query = date_params("deadline_from", "deadline_to", start, end)
-    return {**query, **{name: params[name] for name in ("task", "status") if params.get(name)}}
+RECIPIENT_NARROWS = (Narrow("task", "task_id"), Narrow("status", "status"))
+_recipients_filters = period_filters("deadline_from", "deadline_to")
 
 
 def on_time_q(start=None, end=None) -> Q:
@@ -95,6 +85,7 @@ METRICS = [
         due_only=True,
         rollup=TASKS_ROLLUP,
         list_url="tasks:assignments",
+        narrows=ASSIGNMENT_NARROWS,
         filters=_period,
         count_filters=fixed(timeliness="on_time"),
         count_label="按时报送",
@@ -108,6 +99,7 @@ METRICS = [
         records=_assignments,
         in_period=dates_between("task__deadline"),
         list_url="tasks:assignments",
+        narrows=ASSIGNMENT_NARROWS,
         filters=_period,
         rollup=TASKS_ROLLUP,
         description="截止日期在期内的任务（含未到期的）",
@@ -119,6 +111,7 @@ METRICS = [
         records=_open,
         in_period=dates_between("task__deadline"),
         list_url="tasks:assignments",
+        narrows=ASSIGNMENT_NARROWS,
         filters=adding(_period, status="open"),
         rollup=OPEN_TASKS_ROLLUP,
         description="截止日期在期内、尚未办结（待办或退回）的任务",
@@ -133,6 +126,7 @@ METRICS = [
         rollup=OPEN_TASKS_ROLLUP,
         rollup_counted=True,
         list_url="tasks:assignments",
+        narrows=ASSIGNMENT_NARROWS,
         filters=adding(_period, timeliness="overdue"),
         description="截止日期在期内且已过、从未报送的未办结任务",
     ),
@@ -143,6 +137,7 @@ METRICS = [
         records=_recipients,
         in_period=dates_between("task__deadline"),
         list_url="tasks:assignments",
+        narrows=RECIPIENT_NARROWS,
         filters=_recipients_filters,
         description="某项任务（参数 task）的接收单位，含已撤回的（参数 status：某一状态）",
     ),
