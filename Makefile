@@ -6,7 +6,8 @@
 #                systemd-analyze verify/security
 #   make lint    ruff + migrations check + mypy (scripts/mypy_targets.sh)
 #   make bench   bench/run.py --scale small (SQLite), then the other bench/*.py
-#   make fuzz    long hypothesis run of the hostile-input tests (FUZZ_EXAMPLES=2000)
+#   make fuzz    long hypothesis run of the hostile-input and fuzz tests, new examples each run
+#                (FUZZ_EXAMPLES=2000; `make test` draws the same examples every time)
 #   make soak    bounded load + soak on loopback gunicorn (SOAK_USERS=10, SOAK_SECONDS=300)
 #   make clean   remove .venv, .venv313 and var/
 
@@ -195,7 +196,7 @@ bench: $(STAMP)
 FUZZ_EXAMPLES ?= 2000
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:cacheprovider \
-	  tests/test_hostile_input.py tests/test_form_fuzz.py -k fuzz
+	  tests/test_hostile_input.py tests/test_form_fuzz.py tests/test_api_schema.py -k fuzz
 
 SOAK_USERS ?= 10
 SOAK_SECONDS ?= 300

@@ -6,15 +6,24 @@ Tree (codes):        T0 区委 (root)
                      └── T2 教育局          ← "sibling"
 """
 
+import os
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, connections
+from hypothesis import settings as hypothesis_settings
 
 from tests import db_snapshot
 from tests.factories import DEMO_TODAY, make_tree, make_users
+
+# The generated-input tests (hostile input, form and API fuzz) draw the same examples on every
+# run of the suite, so a red `make test` is the change's doing, never the draw's; `make fuzz`
+# (FUZZ_EXAMPLES set) draws new ones each time, to look for what the fixed ones miss.
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("exploring", derandomize=False)
+hypothesis_settings.load_profile("exploring" if os.environ.get("FUZZ_EXAMPLES") else "repeatable")
 
 
 @pytest.fixture(scope="session")
