@@ -142,7 +142,6 @@ class UserPageMixin:
     model = User
     success_url = reverse_lazy("accounts:users")
     list_url_name = "accounts:users"
-    list_label = gettext_lazy("人员管理")
 
     def scoped_queryset(self):
         return (
@@ -220,7 +219,6 @@ class RolePageMixin:
     form_class = forms.RoleForm
     success_url = reverse_lazy("accounts:roles")
     list_url_name = "accounts:roles"
-    list_label = gettext_lazy("角色权限")
     success_message = gettext_lazy("角色已保存。")
 
     def scoped_queryset(self):  # roles are system configuration, not unit data
@@ -240,7 +238,6 @@ class PositionPageMixin:
     form_class = forms.PositionForm
     success_url = reverse_lazy("accounts:positions")
     list_url_name = "accounts:positions"
-    list_label = gettext_lazy("责任岗位")
 
     def scoped_queryset(self):
         return ResponsibilityPosition.objects.for_user(self.request.user).select_related(

@@ -37,7 +37,6 @@ from luoshi.core.workflow import WorkflowError
 class AssessmentPageMixin:
     model = Assessment
     list_url_name = "assessment:list"
-    list_label = gettext_lazy("考核")
 
     readable = staticmethod(selectors.assessments_for)
 
@@ -228,7 +227,6 @@ class ScoreListView(ScopedListView):
     template_name = "assessment/score_list.html"
     filterset_class = ScoreFilter
     list_url_name = "assessment:list"
-    list_label = gettext_lazy("考核")
     export_title = gettext_lazy("考核得分")
     export_columns = [
         (gettext_lazy("考核"), lambda s: s.assessment.name),
@@ -251,7 +249,6 @@ class ManualScoreView(OptimisticEditMixin, ScopedMixin, generic.FormView):
     form_class = ManualScoreForm
     template_name = "assessment/score_form.html"
     list_url_name = "assessment:list"
-    list_label = gettext_lazy("考核")
 
     def get_score(self):
         if not hasattr(self, "score"):

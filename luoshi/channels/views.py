@@ -27,7 +27,6 @@ class ChannelPageMixin:
     model = Channel
     form_class = ChannelForm
     list_url_name = "channels:list"
-    list_label = gettext_lazy("阵地管理")
 
     readable = staticmethod(selectors.channels_for)
 
@@ -98,7 +97,6 @@ class ChannelActionMixin(ScopedMixin):
 
     template_name = "includes/form_page.html"
     list_url_name = "channels:list"
-    list_label = gettext_lazy("阵地管理")
     page_title_format = ""
 
     def dispatch(self, request, *args, **kwargs):

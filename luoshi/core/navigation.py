@@ -117,6 +117,17 @@ MENU = _menu(
 
 
 @functools.cache
+def _page_labels() -> dict[str, str | Promise]:
+    return {item.url_name: item.label for group in MENU for item in group.items}
+
+
+def page_label(url_name: str) -> str | Promise | None:
+    """The menu's name of a page (None: a page the menu does not show): a page's breadcrumb,
+    its "back to the list" and its Excel sheet call it so, as the menu does."""
+    return _page_labels().get(url_name)
+
+
+@functools.cache
 def _address(url_name: str, script_prefix: str) -> str:
     return reverse(url_name)
 

@@ -27,6 +27,7 @@ from django.views import generic
 
 from luoshi.core.concurrency import OptimisticEditMixin
 from luoshi.core.excel import xlsx_response
+from luoshi.core.navigation import page_label
 from luoshi.core.workflow import WorkflowError
 
 
@@ -45,6 +46,7 @@ class ScopedMixin(PermissionRequiredMixin):
     model: Any = None  # a scoped model (ScopedManager), set by each view
     action = "view"
     list_url_name: str | None = None  # the module's list page, for breadcrumbs and "cancel"
+    # The list page's name where the menu does not show it (``get_list_label``).
     list_label: str | None = None
     # The selector of what the user may see, ``staticmethod(selectors.risks_for)``: called
     # with the user; None reads ``model.objects.for_user``.
@@ -69,8 +71,13 @@ class ScopedMixin(PermissionRequiredMixin):
         context.setdefault("today", timezone.localdate())  # deadlines shown against it
         if self.list_url_name:
             context.setdefault("list_url", reverse(self.list_url_name))
-            context.setdefault("list_label", self.list_label or self.model._meta.verbose_name)
+            context.setdefault("list_label", self.get_list_label() or self.model._meta.verbose_name)
         return context
+
+    def get_list_label(self):
+        """The list page's name: the menu's (``page_label``), else ``list_label``."""
+        named = page_label(self.list_url_name) if self.list_url_name else None
+        return named or self.list_label
 
 
 def multi_valued(queryset: QuerySet) -> bool:
@@ -181,7 +188,9 @@ class ScopedListView(ScopedMixin, generic.ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        title = str(self.export_title or self.list_label or self.model._meta.verbose_name_plural)
+        title = str(
+            self.export_title or self.get_list_label() or self.model._meta.verbose_name_plural
+        )
         headers = [str(header) for header, _ in self.export_columns]
         queryset = self.get_queryset()
         # Rows stream from the database cursor into XlsxWriter (constant memory): a

@@ -39,7 +39,6 @@ from luoshi.duty.workflow import SIGNING
 class DutyListPageMixin:
     model = DutyList
     list_url_name = "duty:list"
-    list_label = gettext_lazy("责任清单")
 
     readable = staticmethod(selectors.duty_lists_for)
 
@@ -147,7 +146,6 @@ class CustomItemCreateView(DutyListPageMixin, ScopedMixin, generic.FormView):
 class ItemPageMixin:
     model = DutyItem
     list_url_name = "duty:list"
-    list_label = gettext_lazy("责任清单")
 
     readable = staticmethod(selectors.items_for)
 

@@ -41,7 +41,6 @@ class EventPageMixin:
     model = EventFiling
     form_class = EventForm
     list_url_name = "events:list"
-    list_label = gettext_lazy("讲座论坛备案")
 
     readable = staticmethod(selectors.events_for)
 
@@ -226,7 +225,6 @@ class ChainPageMixin:
     model = ReviewChain
     form_class = ReviewChainForm
     list_url_name = "events:chains"
-    list_label = gettext_lazy("备案审核流程")
     success_url = reverse_lazy("events:chains")
 
 
@@ -275,7 +273,6 @@ class RulePageMixin:
     model = EventRule
     form_class = EventRuleForm
     list_url_name = "events:chains"
-    list_label = gettext_lazy("备案审核流程")
     success_url = reverse_lazy("events:chains")
 
     def save(self, form):

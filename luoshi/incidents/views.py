@@ -27,7 +27,6 @@ class IncidentPageMixin:
     model = Incident
     form_class = IncidentForm
     list_url_name = "incidents:list"
-    list_label = gettext_lazy("舆情事件处置")
 
     readable = staticmethod(selectors.incidents_for)
 
@@ -90,7 +89,6 @@ class IncidentStepView(ScopedMixin, generic.FormView):
     form_class = IncidentStepForm
     template_name = "includes/form_page.html"
     list_url_name = "incidents:list"
-    list_label = gettext_lazy("舆情事件处置")
 
     def get_permission_required(self):
         # 办结 may be a leader's sign-off (incidents.workflow.may_close decides): reaching

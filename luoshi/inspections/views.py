@@ -61,7 +61,6 @@ class PlanPageMixin(RefusalOnFormMixin):
     model = InspectionPlan
     form_class = PlanForm
     list_url_name = "inspections:plans"
-    list_label = gettext_lazy("督查计划")
 
     readable = staticmethod(selectors.plans_for)
 
@@ -316,7 +315,6 @@ class ItemDetailView(ReviewedSubmissionMixin, ScopedDetailView):
     model = RectificationItem
     template_name = "inspections/item_detail.html"
     list_url_name = "inspections:items"
-    list_label = gettext_lazy("整改事项")
     flow = RECTIFICATION
     record_name = "item"
     submit_form_class = SubmitForm

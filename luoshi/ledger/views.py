@@ -21,7 +21,6 @@ class LedgerPageMixin:
     model = LedgerRecord
     form_class = LedgerRecordForm
     list_url_name = "ledger:list"
-    list_label = gettext_lazy("台账记录")
 
     readable = staticmethod(records_for)
 

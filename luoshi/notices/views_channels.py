@@ -6,7 +6,6 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from luoshi.core.concurrency import OptimisticEditMixin
@@ -95,7 +94,6 @@ class DeliveryListView(ScopedListView):
     template_name = "notices/delivery_list.html"
     filterset_class = DeliveryFilter
     list_url_name = "notices:deliveries"
-    list_label = gettext_lazy("通知发送记录")
 
     readable = staticmethod(selectors.deliveries_for)
 

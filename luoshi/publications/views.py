@@ -31,7 +31,6 @@ class PublicationPageMixin:
     model = Publication
     form_class = PublicationForm
     list_url_name = "publications:list"
-    list_label = gettext_lazy("信息发布三审")
 
     readable = staticmethod(selectors.publications_for)
 
@@ -157,7 +156,6 @@ class ConfigPageMixin:
     model = ReviewConfig
     form_class = ReviewConfigForm
     list_url_name = "publications:configs"
-    list_label = gettext_lazy("三审配置")
     success_url = reverse_lazy("publications:configs")
 
     def save(self, form):

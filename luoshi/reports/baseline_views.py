@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from luoshi.core.views import (
@@ -32,7 +31,6 @@ class BaselineDetailView(ScopedDetailView):
     model = Baseline
     template_name = "reports/baseline_detail.html"
     list_url_name = "reports:baseline_list"
-    list_label = gettext_lazy("往年报告基线")
 
 
 class BaselineDeleteView(ScopedDeleteView):

@@ -28,7 +28,6 @@ SCRIPTS = {"simplified": gettext_lazy("简体"), "traditional": gettext_lazy("�
 class ReportPageMixin:
     model = Report
     list_url_name = "reports:report_list"
-    list_label = gettext_lazy("报告")
 
     readable = staticmethod(selectors.reports_for)
 

@@ -49,7 +49,6 @@ class RiskPageMixin:
     model = RiskPoint
     form_class = RiskForm
     list_url_name = "risks:list"
-    list_label = gettext_lazy("风险点台账")
 
     readable = staticmethod(selectors.risks_for)
 
@@ -190,7 +189,6 @@ class HeatmapView(ScopedMixin, generic.TemplateView):
 class CampaignPageMixin:
     model = Campaign
     list_url_name = "risks:campaigns"
-    list_label = gettext_lazy("排查活动")
 
     readable = staticmethod(selectors.campaigns_for)
 
@@ -244,13 +242,13 @@ class CampaignDetailView(CampaignPageMixin, ScopedDetailView):
 class ScreeningPageMixin:
     model = Screening
     list_url_name = "risks:screenings"
-    list_label = gettext_lazy("风险排查")
 
     readable = staticmethod(selectors.screenings_for)
 
 
 class ScreeningListView(ScreeningPageMixin, ScopedListView):
     template_name = "risks/screening_list.html"
+    export_title = gettext_lazy("风险排查")  # a higher unit's sheet holds its units' too
     filterset_class = ScreeningFilter
     export_columns = model_columns(
         Screening,
@@ -346,7 +344,6 @@ class MeetingPageMixin:
     model = AnalysisMeeting
     form_class = MeetingForm
     list_url_name = "risks:meetings"
-    list_label = gettext_lazy("分析研判")
 
     readable = staticmethod(selectors.meetings_for)
 

@@ -109,7 +109,6 @@ class TaskPageMixin:
     model = Task
     form_class = TaskForm
     list_url_name = "tasks:task_list"
-    list_label = gettext_lazy("我发出的任务")
 
     readable = staticmethod(selectors.tasks_for)
 
@@ -268,7 +267,6 @@ class AssignmentDetailView(ReviewedSubmissionMixin, ScopedDetailView):
     model = TaskAssignment
     template_name = "tasks/assignment_detail.html"
     list_url_name = "tasks:inbox"
-    list_label = gettext_lazy("收件箱")
     flow = ASSIGNMENT
     record_name = "assignment"
     submit_form_class = SubmitForm
@@ -366,7 +364,6 @@ class SchedulePageMixin:
     model = ReportingSchedule
     form_class = ScheduleForm
     list_url_name = "tasks:schedules"
-    list_label = gettext_lazy("报送计划")
     success_url = reverse_lazy("tasks:schedules")
 
     readable = staticmethod(selectors.schedules_for)

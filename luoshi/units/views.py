@@ -27,7 +27,6 @@ class UnitPageMixin:
     model = Unit
     form_class = UnitForm
     list_url_name = "units:list"
-    list_label = gettext_lazy("单位管理")
 
     def scoped_queryset(self):
         return Unit.objects.for_user(self.request.user).select_related("unit_type")
@@ -177,7 +176,6 @@ class GuidancePageMixin:
     model = Guidance
     form_class = GuidanceForm
     list_url_name = "units:guidance"
-    list_label = gettext_lazy("业务指导范围")
     success_url = reverse_lazy("units:guidance")
 
     def scoped_queryset(self):
