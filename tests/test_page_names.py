@@ -1,10 +1,14 @@
 """A list page has one name, the menu's: the breadcrumb and "back to the list" of its records'
 pages and its Excel sheet call it as the menu does (``luoshi.core.navigation.page_label``);
-``list_label`` names only a page the menu does not show."""
+``list_label`` names only a page the menu does not show, and a template links to a page the
+menu shows with ``{% page_link %}``."""
+
+import re
+from pathlib import Path
 
 from django.urls import get_resolver, reverse
 
-from luoshi.core.navigation import page_label
+from luoshi.core.navigation import MENU, page_label
 from luoshi.core.views import ScopedMixin
 
 
@@ -31,4 +35,31 @@ def test_a_record_page_leads_back_under_the_menu_s_name(client, users):
     response = client.get(reverse("events:chain_create"))
     assert response.status_code == 200
     breadcrumb = f'<a href="{reverse("events:chains")}">备案流程与规则</a>'
+    assert breadcrumb in response.content.decode()
+
+
+# A breadcrumb link that writes its own label (a link in a sentence says what it says):
+# <li class="breadcrumb-item"><a href="{% url 'x:y' %}">{% translate "…" %}</a>
+OWN_LABEL = re.compile(
+    r"""breadcrumb-item"><a href="\{% url ['"]([^'"]+)['"] %\}">\{% translate """
+)
+
+
+def test_no_template_renames_a_page_the_menu_names():
+    menu_pages = {item.url_name for group in MENU for item in group.items}
+    templates = Path(__file__).resolve().parent.parent / "luoshi"
+    renamed = sorted(
+        f"{path.relative_to(templates)}: {url_name}"
+        for path in templates.rglob("templates/**/*.html")
+        for url_name in OWN_LABEL.findall(path.read_text(encoding="utf-8"))
+        if url_name in menu_pages
+    )
+    assert renamed == [], "link to these pages with {% page_link %}"
+
+
+def test_a_breadcrumb_names_the_page_as_the_menu_does(client, users):
+    client.force_login(users.admin)
+    response = client.get(reverse("reports:baseline_import"))
+    assert response.status_code == 200
+    breadcrumb = f'<a href="{reverse("reports:baseline_list")}">往年报告导入</a>'
     assert breadcrumb in response.content.decode()
