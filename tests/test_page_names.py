@@ -38,16 +38,29 @@ OWN_LABEL = re.compile(
 )
 
 
+PAGE_LINK = re.compile(r"""\{% page_link ['"]([^'"]+)['"] %\}""")
+PACKAGE = Path(__file__).resolve().parent.parent / "luoshi"
+
+
+def _template_links(pattern) -> list[tuple[str, str]]:
+    return [
+        (str(path.relative_to(PACKAGE)), url_name)
+        for path in sorted(PACKAGE.rglob("templates/**/*.html"))
+        for url_name in pattern.findall(path.read_text(encoding="utf-8"))
+    ]
+
+
 def test_no_template_renames_a_page_the_menu_names():
     menu_pages = {item.url_name for group in MENU for item in group.items}
-    templates = Path(__file__).resolve().parent.parent / "luoshi"
-    renamed = sorted(
-        f"{path.relative_to(templates)}: {url_name}"
-        for path in templates.rglob("templates/**/*.html")
-        for url_name in OWN_LABEL.findall(path.read_text(encoding="utf-8"))
-        if url_name in menu_pages
-    )
+    renamed = [link for link in _template_links(OWN_LABEL) if link[1] in menu_pages]
     assert renamed == [], "link to these pages with {% page_link %}"
+
+
+def test_every_page_link_names_a_page_of_the_menu():
+    """``{% page_link %}`` refuses (an error page) a page the menu does not show."""
+    links = _template_links(PAGE_LINK)
+    assert len(links) >= 30
+    assert [link for link in links if page_label(link[1]) is None] == []
 
 
 @pytest.mark.parametrize(
