@@ -145,7 +145,8 @@ def test_reimporting_units_is_refused_or_skipped(client, users):
         (3, "单位编码"),
         (4, "单位编码"),
     ]
-    assert "已存在" in errors(again)[0][2]
+    refusal = "单位编码 T12 已存在（或在本文件中重复）；如需跳过，请在「遇到重复」中选择跳过"
+    assert errors(again)[0][2] == refusal
     more = [*GOOD_UNITS, ["T122", "理论二组", "", "T12", "其他", 2]]
     skipped = post_units(client, units_file(more), duplicates="skip")
     assert result(skipped)["count"] == 1 and result(skipped)["skipped"] == 3
@@ -229,6 +230,7 @@ def test_reimporting_users_is_refused_or_skipped(client, users):
     post_users(client, users_file(GOOD_USERS))
     again = post_users(client, users_file([GOOD_USERS[0]]))
     assert [(r, c) for r, c, _m in errors(again)] == [(2, "用户名")]
+    assert errors(again)[0][2].startswith(f"用户名 {GOOD_USERS[0][0]} 已存在（或在本文件中重复）")
     upper = [["XC_ZHANG", *GOOD_USERS[0][1:]], ["xc_new", "新人", "T1", "录入员", "", "", ""]]
     skipped = post_users(client, users_file(upper), duplicates="skip")
     assert result(skipped)["count"] == 1 and result(skipped)["skipped"] == 1

@@ -28,6 +28,7 @@ from luoshi.core.excel_import import (
     TextParser,
     build_template,
     read_rows,
+    repeat_error,
     sort_errors,
 )
 from luoshi.core.history import written_by
@@ -136,10 +137,7 @@ def _build(row, repeat, units, roles, headers) -> tuple[User | None, list[RowErr
     """The unsaved user of a row (with ``_import_roles``) and what is wrong with it."""
     errors = []
     if repeat:
-        message = _(
-            "用户名 %(name)s 已存在（或在本文件中重复）；如需跳过，请在「遇到重复」中选择跳过"
-        ) % {"name": row["username"]}
-        errors.append(RowError(row.number, headers["username"], message))
+        errors.append(repeat_error(row, headers["username"], _("用户名"), row["username"]))
     unit = units.get(row["unit_code"])
     if row["unit_code"] and unit is None:
         message = _("单位编码 %(code)s 不存在或不在您的数据范围内") % {"code": row["unit_code"]}

@@ -74,6 +74,15 @@ class RowError:
         return iter((self.row, self.column, self.message))
 
 
+def repeat_error(row, column: str, what: str, value) -> RowError:
+    """A row whose key (``what``: 用户名, 单位编码) already exists or comes twice in the file,
+    when the import was asked to stop at repeats, not to skip them."""
+    message = _(
+        "%(what)s %(value)s 已存在（或在本文件中重复）；如需跳过，请在「遇到重复」中选择跳过"
+    ) % {"what": what, "value": value}
+    return RowError(row.number, column, message)
+
+
 MAX_ERRORS_SHOWN = 500  # the errors an import page lists; the rest are only counted
 
 

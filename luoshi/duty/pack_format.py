@@ -302,18 +302,25 @@ def _unique(reader, node, code, codes):
         codes[code] = node.start_mark.line + 1
 
 
+def _read_names(reader, fields, target, codes, labels) -> None:
+    """The code (unique in the pack), name and description that an area and an item both
+    have; ``labels``: what the code and the name are called in an error."""
+    code_label, name_label = labels
+    if "code" in fields:
+        target.code = reader.text(fields["code"], code_label, pattern=CODE_RE)
+        _unique(reader, fields["code"], target.code, codes)
+    if "name" in fields:
+        target.name = reader.text(fields["name"], name_label)
+    if "description" in fields:
+        target.description = reader.text(fields["description"], _("说明"), max_length=2000)
+
+
 def _parse_area(reader, node, spec, codes):
     fields = reader.mapping(node, _("领域"), ("code", "name", "items"), ("description",))
     if fields is None:
         return
     area = ItemSpec(code="", name="", line=node.start_mark.line + 1, is_area=True)
-    if "code" in fields:
-        area.code = reader.text(fields["code"], _("领域编码"), pattern=CODE_RE)
-        _unique(reader, fields["code"], area.code, codes)
-    if "name" in fields:
-        area.name = reader.text(fields["name"], _("领域名称"))
-    if "description" in fields:
-        area.description = reader.text(fields["description"], _("说明"), max_length=2000)
+    _read_names(reader, fields, area, codes, (_("领域编码"), _("领域名称")))
     spec.areas.append(area)
     for item_node in (
         reader.sequence(fields["items"], _("责任项列表 items")) if "items" in fields else []
@@ -331,13 +338,7 @@ def _parse_item(reader, node, spec, area, codes):
     if fields is None:
         return
     item = ItemSpec(code="", name="", line=node.start_mark.line + 1, area_code=area.code)
-    if "code" in fields:
-        item.code = reader.text(fields["code"], _("责任项编码"), pattern=CODE_RE)
-        _unique(reader, fields["code"], item.code, codes)
-    if "name" in fields:
-        item.name = reader.text(fields["name"], _("责任项名称"))
-    if "description" in fields:
-        item.description = reader.text(fields["description"], _("说明"), max_length=2000)
+    _read_names(reader, fields, item, codes, (_("责任项编码"), _("责任项名称")))
     if "owner" in fields:
         owner = reader.scalar(fields["owner"])
         if owner not in OWNERS:

@@ -24,6 +24,7 @@ from luoshi.core.excel_import import (
     build_template,
     job_errors,
     read_rows,
+    repeat_error,
     sort_errors,
 )
 from luoshi.units.models import Unit, UnitType
@@ -107,10 +108,7 @@ def import_units(*, user, uploaded, progress=None, duplicates=Duplicates.REFUSE)
 def _row_errors(row, user, repeat, parents, in_file, headers) -> list[RowError]:
     errors = []
     if repeat:
-        message = _(
-            "单位编码 %(code)s 已存在（或在本文件中重复）；如需跳过，请在「遇到重复」中选择跳过"
-        ) % {"code": row["code"]}
-        errors.append(RowError(row.number, headers["code"], message))
+        errors.append(repeat_error(row, headers["code"], _("单位编码"), row["code"]))
     parent = row["parent_code"]
     if not parent and not user.is_superuser:
         errors.append(RowError(row.number, headers["parent_code"], _("请填写上级单位编码")))
