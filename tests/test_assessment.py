@@ -489,3 +489,24 @@ def test_pending_figures_equal_the_scores_their_links_list(client, assessment, r
     assert client.get(assessment.get_absolute_url()).context["pending"].count == 0
     services.submit(assessment=assessment, user=users.admin)
     services.review(assessment=assessment, user=users.inspector)
+
+
+def test_a_stale_manual_score_never_overwrites_another_evaluators(
+    client, assessment, records, users
+):
+    """Two evaluators open the same score; the second save is refused, its input kept."""
+    services.compute(assessment=assessment, user=users.admin)
+    score = scores_of(assessment, records.own)["five_inclusions"]
+    client.force_login(users.admin)
+    url = reverse("assessment:score", args=[score.pk])
+    version = client.get(url).context["form"]["version"].value()
+    first = {"manual_score": "8", "reason": "甲：见党委会纪要", "version": version}
+    assert client.post(url, first).status_code == 302
+    second = {"manual_score": "6", "reason": "乙：见会议记录", "version": version}
+    page = client.post(url, second)
+    assert page.status_code == 200
+    assert (
+        "该记录已被他人修改" in page.content.decode() and "乙：见会议记录" in page.content.decode()
+    )
+    score.refresh_from_db()
+    assert score.manual_score == Decimal("8.00") and score.reason == "甲：见党委会纪要"

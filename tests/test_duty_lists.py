@@ -246,6 +246,26 @@ def test_sign_needs_the_permission_a_position_and_only_once(client, duty_list, u
     assert not item.is_dropped
 
 
+def test_a_stale_adjust_page_never_overwrites_another_change(client, duty_list, users):
+    """Two admins open the target page of one item; the second save is refused (its input
+    kept), and so is dropping the item from a page opened before that change."""
+    client.force_login(users.unit_admin)
+    item = duty_list.items.get(code="study_group")
+    target_url = reverse("duty:item_target", args=[item.pk])
+    drop_url = reverse("duty:item_drop", args=[item.pk])
+    version = client.get(target_url).context["form"]["version"].value()
+    assert client.get(drop_url).context["form"]["version"].value() == version
+    first = {"target_override": "15", "override_reason": "甲：另加3次专题", "version": version}
+    assert client.post(target_url, first).status_code == 302
+    second = {"target_override": "20", "override_reason": "乙：另加8次", "version": version}
+    page = client.post(target_url, second)
+    assert "该记录已被他人修改" in page.content.decode() and "乙：另加8次" in page.content.decode()
+    dropped = client.post(drop_url, {"reason": "不适用", "version": version})
+    assert "该记录已被他人修改" in dropped.content.decode()
+    item.refresh_from_db()
+    assert item.target == 15 and not item.is_dropped
+
+
 def test_adjust_pages(client, duty_list, users):
     client.force_login(users.unit_admin)
     item = duty_list.items.get(code="study_group")

@@ -1,7 +1,6 @@
 """考核 pages. Thin: reads through ``selectors``, writes through ``services``."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -241,7 +240,23 @@ class ScoreListView(ScopedListView):
     readable = staticmethod(selectors.scores_for)
 
 
-class ManualScoreView(OptimisticEditMixin, ScopedMixin, generic.FormView):
+class _SavesManualScore:
+    """The save of ``ManualScoreView``: after ``OptimisticEditMixin`` (before it in the MRO)
+    has claimed the version of the score, in the same transaction."""
+
+    def form_valid(self, form):
+        score = self.get_score()
+        services.set_manual_score(
+            score=score,
+            value=form.cleaned_data["manual_score"],
+            reason=form.cleaned_data["reason"],
+            user=self.request.user,
+        )
+        messages.success(self.request, _("评分已保存。"))
+        return redirect(score.get_absolute_url())
+
+
+class ManualScoreView(OptimisticEditMixin, _SavesManualScore, ScopedMixin, generic.FormView):
     """A manual score with its mandatory reason; evidence is attached below it."""
 
     model = AssessmentScore
@@ -280,17 +295,10 @@ class ManualScoreView(OptimisticEditMixin, ScopedMixin, generic.FormView):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
-        score = self.get_score()
+        """A stale form (another evaluator saved the score since it was opened) comes back
+        with the reason and the input kept; a refused score is said on the score's page."""
         try:
-            with transaction.atomic():
-                services.set_manual_score(
-                    score=score,
-                    value=form.cleaned_data["manual_score"],
-                    reason=form.cleaned_data["reason"],
-                    user=self.request.user,
-                )
+            return super().form_valid(form)
         except WorkflowError as error:
             messages.error(self.request, str(error))
-            return redirect(score.get_absolute_url())
-        messages.success(self.request, _("评分已保存。"))
-        return redirect(score.get_absolute_url())
+            return redirect(self.get_score().get_absolute_url())

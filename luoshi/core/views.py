@@ -260,6 +260,31 @@ class RefusalOnFormMixin:
             return self.form_invalid(form)
 
 
+class InlineFormsetMixin:
+    """Put before a create/edit view whose record has rows edited on the same page (a 备案's
+    speakers, a review chain's steps): one inline formset, bound to what was posted, shown
+    again with its errors. ``save(form)`` runs only when both are valid and gets the formset
+    as ``self.formset``, inside the edit page's own checks (the version of an edited record,
+    the transaction), like any other save."""
+
+    formset_class: Any = None
+    formset_name = "formset"  # the template's name for it
+
+    def get_formset(self):
+        data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
+        return self.formset_class(*data, instance=getattr(self, "object", None) or self.model())
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(self.formset_name, getattr(self, "formset", None) or self.get_formset())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        self.formset = self.get_formset()
+        if not self.formset.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
 class ScopedCreateView(ScopedFormMixin, generic.CreateView):
     action = "add"
 

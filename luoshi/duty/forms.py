@@ -119,6 +119,9 @@ def indicator_choices() -> list[tuple[str, str]]:
 class DropForm(forms.Form):
     reason = forms.CharField(label=_("删减理由"), max_length=200)
 
+    def __init__(self, *args, instance=None, user=None, **kwargs):  # an edit page's kwargs
+        super().__init__(*args, **kwargs)
+
 
 class TargetForm(forms.ModelForm):
     class Meta:

@@ -208,30 +208,24 @@ class ItemAdjustMixin(ItemPageMixin):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
+        """A refusal (a signed list) is said on the list's page."""
         try:
-            with transaction.atomic():
-                self.perform(form)
+            return super().form_valid(form)
         except WorkflowError as error:
             messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
+            return redirect(self.get_success_url())
+
+    def save(self, form):
+        """``perform``, after the check of the item's version (``OptimisticEditMixin``: a
+        stale page is refused), in its transaction."""
+        self.perform(form)
+        return self.object
 
 
-class DutyItemDropView(
-    ItemAdjustMixin, ScopedMixin, generic.detail.SingleObjectMixin, generic.FormView
-):
+class DutyItemDropView(ItemAdjustMixin, ScopedUpdateView):
     form_class = DropForm
     page_title = gettext_lazy("删减责任项")
     success_message = gettext_lazy("责任项已删减。")
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().post(request, *args, **kwargs)
 
     def perform(self, form):
         services.drop_item(

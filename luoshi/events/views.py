@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -13,6 +12,8 @@ from luoshi.core.excel import model_columns
 from luoshi.core.filters import year_month_from_query
 from luoshi.core.history import recent_changes
 from luoshi.core.views import (
+    InlineFormsetMixin,
+    RefusalOnFormMixin,
     ScopedActionView,
     ScopedCreateView,
     ScopedDeleteView,
@@ -65,34 +66,20 @@ class EventListView(EventPageMixin, ScopedListView):
         return super().get_queryset().prefetch_related("speakers")
 
 
-class EventFormMixin(EventPageMixin):
+class EventFormMixin(RefusalOnFormMixin, InlineFormsetMixin, EventPageMixin):
     template_name = "events/event_form.html"
+    formset_class = SpeakerFormSet
+    formset_name = "speakers"
+    refusal_as_message = True
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("speakers", getattr(self, "speakers", None) or self.speaker_formset())
-        return super().get_context_data(**kwargs)
-
-    def speaker_formset(self):
-        data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
-        return SpeakerFormSet(*data, instance=getattr(self, "object", None) or EventFiling())
-
-    def form_valid(self, form):
-        self.speakers = self.speaker_formset()
-        if not self.speakers.is_valid():
-            return self.form_invalid(form)
-        try:
-            self.object = services.save_event(
-                form=form,
-                speakers=self.speakers,
-                user=self.request.user,
-                files=form.cleaned_data.get("evidence_files", []),
-                safety_plan=form.cleaned_data.get("safety_plan"),
-            )
-        except WorkflowError as error:
-            messages.error(self.request, str(error))
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.object.get_absolute_url())
+    def save(self, form):
+        return services.save_event(
+            form=form,
+            speakers=self.formset,
+            user=self.request.user,
+            files=form.cleaned_data.get("evidence_files", []),
+            safety_plan=form.cleaned_data.get("safety_plan"),
+        )
 
 
 class EventCreateView(EventFormMixin, ScopedCreateView):
@@ -241,24 +228,14 @@ class ChainListView(ChainPageMixin, ScopedListView):
         return context
 
 
-class ChainFormMixin(ChainPageMixin):
+class ChainFormMixin(InlineFormsetMixin, ChainPageMixin):
     template_name = "events/chain_form.html"
+    formset_class = ChainStepFormSet
+    formset_name = "steps"
+    success_message = gettext_lazy("审核流程已保存。")
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("steps", getattr(self, "steps", None) or self.step_formset())
-        return super().get_context_data(**kwargs)
-
-    def step_formset(self):
-        data = (self.request.POST,) if self.request.method == "POST" else ()
-        return ChainStepFormSet(*data, instance=getattr(self, "object", None) or ReviewChain())
-
-    def form_valid(self, form):
-        self.steps = self.step_formset()
-        if not self.steps.is_valid():
-            return self.form_invalid(form)
-        self.object = services.save_chain(form=form, steps=self.steps, user=self.request.user)
-        messages.success(self.request, _("审核流程已保存。"))
-        return HttpResponseRedirect(self.get_success_url())
+    def save(self, form):
+        return services.save_chain(form=form, steps=self.formset, user=self.request.user)
 
 
 class ChainCreateView(ChainFormMixin, ScopedCreateView):
