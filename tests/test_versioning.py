@@ -186,14 +186,24 @@ def _event(tree, users):
     return make_event(tree.own, users.admin, topic="原标题")
 
 
+def _chain(tree, users):
+    from luoshi.events.models import ReviewChain, ReviewChainStep
+
+    chain = ReviewChain.objects.create(unit=tree.own, name="原标题")
+    role = users.leader.roles.get()
+    ReviewChainStep.objects.create(chain=chain, order=1, label="分管领导审批", role=role)
+    return chain
+
+
 @pytest.mark.parametrize(
     "make, url_name, field",
     [
         (_incident, "incidents:update", "title"),
         (_risk, "risks:update", "description"),
         (_event, "events:update", "topic"),  # a page with an inline formset (speakers)
+        (_chain, "events:chain_update", "name"),  # and its steps
     ],
-    ids=["incident", "risk", "event"],
+    ids=["incident", "risk", "event", "review-chain"],
 )
 def test_a_stale_edit_form_never_overwrites_another_users_change(
     client, tree, users, make, url_name, field
