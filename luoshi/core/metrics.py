@@ -177,7 +177,7 @@ class Narrow:
         value = params.get(self.param)
         if not value:
             return {}
-        query = {self.list_filter or self.param: list(value) if isinstance(value, tuple) else value}
+        query = {self.list_filter or self.param: value}  # several values: query_string
         if self.own_unit:
             query["unit_scope"] = "own"
         return query

@@ -61,7 +61,7 @@ def _campaign_screenings(params):
 
 # ``campaign``: of one; ``found``: ``risks`` those that found risk points, ``none`` those that
 # declared none
-CAMPAIGN_NARROWS = (Narrow("campaign", "campaign_id"), Narrow("found", found_q))
+CAMPAIGN_NARROWS = (*SCREENING_NARROWS, Narrow("found", found_q))
 
 
 def _campaign_filters(params, start, end) -> dict:

@@ -14,10 +14,11 @@ def _assignments(params):
 
 # ``schedule``: the tasks of one reporting schedule; ``duty_item``: of one duty item;
 # ``task``: one task's recipients (e.g. a screening campaign's self-checks)
+ONE_TASK = Narrow("task", "task_id")
 ASSIGNMENT_NARROWS = (
     Narrow("schedule", "task__schedule__code"),
     Narrow("duty_item", "task__duty_item_code"),
-    Narrow("task", "task_id"),
+    ONE_TASK,
 )
 # 未撤回: the list would also show the assignments of a withdrawn task
 _period = period_filters("deadline_from", "deadline_to", status="current")
@@ -29,7 +30,7 @@ def _recipients(params):
     return TaskAssignment.objects.all()
 
 
-RECIPIENT_NARROWS = (Narrow("task", "task_id"), Narrow("status", "status"))
+RECIPIENT_NARROWS = (ONE_TASK, Narrow("status", "status"))
 _recipients_filters = period_filters("deadline_from", "deadline_to")
 
 
