@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
-from openpyxl import Workbook
 
 from luoshi.assessment import selectors, services
 from luoshi.assessment.filters import ScoreFilter
@@ -15,14 +14,7 @@ from luoshi.assessment.forms import AssessmentForm, CommentForm, ManualScoreForm
 from luoshi.assessment.models import Assessment, AssessmentScore
 from luoshi.assessment.workflow import ASSESSMENT
 from luoshi.core.concurrency import OptimisticEditMixin
-from luoshi.core.excel import (
-    HEADER_FILL,
-    HEADER_FONT,
-    model_columns,
-    safe_row,
-    sheet_title,
-    workbook_response,
-)
+from luoshi.core.excel import Sheet, model_columns, sheets_response
 from luoshi.core.views import (
     ScopedActionView,
     ScopedCreateView,
@@ -94,35 +86,19 @@ class AssessmentDetailView(AssessmentPageMixin, ScopedDetailView):
 
 
 def export(assessment):
-    workbook = Workbook()
-    ranking = workbook.active
-    ranking.title = sheet_title(_("排名"))
-    headers = [
-        _("名次"),
-        _("单位"),
-        _("得分"),
-        _("满分"),
-        _("得分率(%)"),
-        _("等次"),
-        _("手工评分项"),
-    ]
-    ranking.append(headers)
-    for row in selectors.ranking(assessment):
-        ranking.append(
-            safe_row(
-                [
-                    row.rank,
-                    row.unit.name,
-                    float(row.total),
-                    float(row.full),
-                    float(row.percent),
-                    row.grade,
-                    row.manual,
-                ]
-            )
-        )
-    details = workbook.create_sheet(sheet_title(_("得分明细")))
-    details.append(
+    """The ranking and every unit's scores, as the 考核 office files them."""
+    ranking = Sheet(
+        _("排名"),
+        [_("名次"), _("单位"), _("得分"), _("满分"), _("得分率(%)"), _("等次"), _("手工评分项")],
+        (
+            [row.rank, row.unit.name, row.total, row.full, row.percent, row.grade, row.manual]
+            for row in selectors.ranking(assessment)
+        ),
+        widths=[8, 20, 10, 10, 12, 8, 12],
+    )
+    scores = assessment.scores.select_related("unit").order_by("unit__path", "order")
+    details = Sheet(
+        _("得分明细"),
         [
             _("单位"),
             _("领域"),
@@ -133,29 +109,25 @@ def export(assessment):
             _("评分规则"),
             _("实测值"),
             _("评分理由"),
-        ]
+        ],
+        (
+            [
+                score.unit.name,
+                score.area_name,
+                score.name,
+                score.points,
+                score.score,
+                score.source_label,
+                score.rule,
+                score.value,
+                score.reason,
+            ]
+            for score in scores
+        ),
+        widths=[20, 14, 30, 8, 8, 12, 40, 12, 30],
     )
-    for score in assessment.scores.select_related("unit").order_by("unit__path", "order"):
-        details.append(
-            safe_row(
-                [
-                    score.unit.name,
-                    score.area_name,
-                    score.name,
-                    float(score.points),
-                    float(score.score) if score.score is not None else None,
-                    score.source_label,
-                    score.rule,
-                    score.value,
-                    score.reason,
-                ]
-            )
-        )
-    for sheet in (ranking, details):
-        for cell in sheet[1]:
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     filename = f"{assessment.name}_{timezone.localdate():%Y%m%d}.xlsx"
-    return workbook_response(workbook, filename)
+    return sheets_response(filename, [ranking, details])
 
 
 class AssessmentActionView(AssessmentPageMixin, ScopedActionView):

@@ -1,9 +1,13 @@
-"""Excel export shared by every list page (import lives in ``luoshi.core.excel_import``)."""
+"""Excel export: every list page's and every multi-sheet export (``write_sheets``); import and its
+templates live in ``luoshi.core.excel_import``."""
 
 import datetime
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 import xlsxwriter
@@ -40,34 +44,56 @@ def sheet_title(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", str(title))[:31] or "Sheet1"
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of an export: its name, its column headings and its rows (any iterable, e.g.
+    a queryset iterator). ``widths`` in characters; by default from each heading."""
+
+    title: str
+    headers: Sequence[Any]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] | None = None
+
+
 def write_xlsx(stream, title: str, headers: list[str], rows, widths: list[int] | None = None):
-    """Stream ``rows`` (any iterable, e.g. a queryset iterator) into an .xlsx file.
+    """Stream one sheet of ``rows`` into an .xlsx file (``write_sheets`` with one ``Sheet``)."""
+    write_sheets(stream, [Sheet(title, headers, rows, widths)])
+
+
+def write_sheets(stream, sheets: Iterable[Sheet]) -> None:
+    """Stream every sheet into one .xlsx file: every export of the platform is written here.
 
     XlsxWriter in constant-memory mode: a large export neither builds a workbook in
-    memory nor slows down with its size.
+    memory nor slows down with its size. Each sheet has a bold shaded heading row that
+    stays in view, dates and times as Excel dates, and user text never read as a formula.
     """
     workbook = xlsxwriter.Workbook(
         stream, {"constant_memory": True, "default_date_format": "yyyy-mm-dd"}
     )
-    sheet = workbook.add_worksheet(sheet_title(title))
     header_format = workbook.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter"}
     )
     datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    for index, header in enumerate(headers):
-        width = widths[index] if widths else max(10, len(str(header)) * 2 + 2)
-        sheet.set_column(index, index, width)
-    sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, [str(h) for h in headers], header_format)
-    for row_index, row in enumerate(rows, start=1):
-        for col_index, value in enumerate(row):
-            if isinstance(value, datetime.datetime):
-                sheet.write_datetime(row_index, col_index, _naive_local(value), datetime_format)
-            elif isinstance(value, bool | int | float | Decimal | datetime.date):
-                sheet.write(row_index, col_index, value)
-            elif value is not None and value != "":
-                sheet.write_string(row_index, col_index, safe_text(str(value)))
+    for sheet in sheets:
+        worksheet = workbook.add_worksheet(sheet_title(sheet.title))
+        for index, header in enumerate(sheet.headers):
+            width = sheet.widths[index] if sheet.widths else max(10, len(str(header)) * 2 + 2)
+            worksheet.set_column(index, index, width)
+        worksheet.freeze_panes(1, 0)
+        worksheet.write_row(0, 0, [str(h) for h in sheet.headers], header_format)
+        for row_index, row in enumerate(sheet.rows, start=1):
+            _write_row(worksheet, row_index, row, datetime_format)
     workbook.close()
+
+
+def _write_row(worksheet, row_index: int, row, datetime_format) -> None:
+    for col_index, value in enumerate(row):
+        if isinstance(value, datetime.datetime):
+            worksheet.write_datetime(row_index, col_index, _naive_local(value), datetime_format)
+        elif isinstance(value, bool | int | float | Decimal | datetime.date):
+            worksheet.write(row_index, col_index, value)
+        elif value is not None and value != "":
+            worksheet.write_string(row_index, col_index, safe_text(str(value)))
 
 
 def _naive_local(value: datetime.datetime) -> datetime.datetime:
@@ -77,7 +103,8 @@ def _naive_local(value: datetime.datetime) -> datetime.datetime:
 
 
 def workbook_response(workbook, filename: str) -> HttpResponse:
-    """An openpyxl workbook (e.g. an import template) as a download."""
+    """An openpyxl workbook as a download: an import template, which is read back with openpyxl
+    (exports are written by ``write_sheets``)."""
     buffer = BytesIO()
     workbook.save(buffer)
     return _attachment(buffer.getvalue(), filename)
@@ -90,8 +117,14 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
 
 
 def xlsx_response(filename: str, title: str, headers, rows, widths=None) -> HttpResponse:
+    """One sheet as a download (``sheets_response`` with one ``Sheet``)."""
+    return sheets_response(filename, [Sheet(title, headers, rows, widths)])
+
+
+def sheets_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
+    """An export of one or more sheets as a download."""
     buffer = BytesIO()
-    write_xlsx(buffer, title, headers, rows, widths)
+    write_sheets(buffer, sheets)
     return _attachment(buffer.getvalue(), filename)
 
 

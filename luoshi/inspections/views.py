@@ -9,16 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
-from luoshi.core.excel import (
-    HEADER_FILL,
-    HEADER_FONT,
-    model_columns,
-    safe_row,
-    sheet_title,
-    workbook_response,
-)
+from luoshi.core.excel import Sheet, model_columns, sheets_response
 from luoshi.core.filters import unit_or_own
 from luoshi.core.views import (
     FormOnPageMixin,
@@ -126,17 +118,17 @@ class BulletinView(PlanPageMixin, ScopedDetailView):
         return context
 
     def export(self, data):
-        workbook = Workbook()
         sheets = [
-            (
+            Sheet(
                 _("得分排名"),
                 [_("名次"), _("单位"), _("得分"), _("满分"), _("总体评价")],
                 [
                     [i, r.unit.name, r.total_score, data["max_total"], r.summary]
                     for i, r in enumerate(data["ranking"], start=1)
                 ],
+                widths=[8, 18, 10, 10, 40],
             ),
-            (
+            Sheet(
                 _("发现问题"),
                 [_("检查内容"), _("单位"), _("问题描述"), _("整改期限"), _("状态")],
                 [
@@ -150,8 +142,9 @@ class BulletinView(PlanPageMixin, ScopedDetailView):
                     for g in data["groups"]
                     for item in g["items"]
                 ],
+                widths=[18, 18, 40, 12, 10],
             ),
-            (
+            Sheet(
                 _("整改情况"),
                 [
                     _("单位"),
@@ -174,20 +167,11 @@ class BulletinView(PlanPageMixin, ScopedDetailView):
                     ]
                     for row in data["by_unit"]
                 ],
+                widths=[18, 10, 10, 10, 10, 10, 12],
             ),
         ]
-        workbook.remove(workbook.active)
-        for title, headers, rows in sheets:
-            sheet = workbook.create_sheet(sheet_title(title))
-            sheet.append([str(h) for h in headers])
-            for cell in sheet[1]:
-                cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-            for row in rows:
-                sheet.append(safe_row(row))
-            for column in "ABCDEFG":
-                sheet.column_dimensions[column].width = 18
         filename = f"{self.object.title}_督查通报_{timezone.localdate():%Y%m%d}.xlsx"
-        return workbook_response(workbook, filename)
+        return sheets_response(filename, sheets)
 
 
 # ---------------------------------------------------------------------------------------------

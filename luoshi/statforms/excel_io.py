@@ -132,28 +132,3 @@ def _table_cell(item: FormField, rows: list, rest: str, text: str) -> bool:
         rows.append({code: "" for code in columns})
     rows[int(index) - 1][column] = text
     return True
-
-
-def aggregate_workbook(title: str, headers, rows, tables) -> Workbook:
-    """The issuer's aggregate as offices exchange it: units × items on the first sheet, then
-    one sheet per table item with every unit's rows (``selectors.export_tables``)."""
-    workbook = Workbook()
-    _sheet(workbook.active, title, headers, rows)
-    for name, table_headers, table_rows in tables:
-        _sheet(workbook.create_sheet(), name, table_headers, table_rows)
-    return workbook
-
-
-def _sheet(sheet, title: str, headers, rows) -> None:
-    sheet.title = sheet_title(title)
-    sheet.append([str(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        sheet.append(safe_row(row))
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
-            10, len(str(header)) * 2 + 2
-        )
-    sheet.freeze_panes = "A2"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from luoshi.core.excel import workbook_response
+from luoshi.core.excel import Sheet, sheets_response, workbook_response
 from luoshi.core.scope import in_write_scope
 from luoshi.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, workflow_feedback
 from luoshi.core.workflow import WorkflowError
@@ -484,10 +484,10 @@ def aggregate(request, pk):
     if request.GET.get("export") == "xlsx":
         headers, rows = selectors.export_rows(result)
         title = f"{form_task.version.form.title}（{form_task.period_label}）"
-        workbook = excel_io.aggregate_workbook(
-            title, headers, rows, selectors.export_tables(result)
-        )
-        return workbook_response(workbook, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
+        # units × items first, then one sheet per table item with every unit's rows
+        sheets = [Sheet(title, headers, rows)]
+        sheets += [Sheet(*table) for table in selectors.export_tables(result)]
+        return sheets_response(f"{title}_{timezone.localdate():%Y%m%d}.xlsx", sheets)
     return render(request, "statforms/aggregate.html", {"result": result, "form_task": form_task})
 
 
