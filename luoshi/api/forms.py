@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.api.models import MAX_LIFETIME
+from luoshi.core.dates import day_start
 from luoshi.core.forms import DateInput
 
 
@@ -34,5 +35,4 @@ class TokenForm(forms.Form):
     @property
     def expires_at(self):
         """The end of the chosen day, local time."""
-        day = self.cleaned_data["expires_on"] + datetime.timedelta(days=1)
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return day_start(self.cleaned_data["expires_on"] + datetime.timedelta(days=1))

@@ -47,6 +47,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.core import rollups
+from luoshi.core.dates import on_local_days
 from luoshi.core.scope import DataScope, subtree_q, user_scopes
 
 NOT_APPLICABLE = "—"
@@ -54,10 +55,6 @@ SUBTREE = "subtree"  # the key of the whole subtree's values in ``table``
 ALL_DIMENSIONS = "all"  # the key of every dimension's values together in ``by_dimension``
 
 Period = tuple[datetime.date | None, datetime.date | None]  # None: open on that side
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def dates_between(field_name: str) -> Callable[[datetime.date, datetime.date], Q]:
@@ -72,16 +69,7 @@ def dates_between(field_name: str) -> Callable[[datetime.date, datetime.date], Q
 
 def moments_between(field_name: str) -> Callable[[datetime.date, datetime.date], Q]:
     """A DateTimeField on a local date within [start, end] (as the list filters read it)."""
-
-    def condition(start, end):
-        bounds = {}
-        if start is not None:
-            bounds[f"{field_name}__gte"] = day_start(start)
-        if end is not None:
-            bounds[f"{field_name}__lt"] = day_start(end + datetime.timedelta(days=1))
-        return Q(**bounds)
-
-    return condition
+    return lambda start, end: on_local_days(field_name, start, end)
 
 
 def years_between(field_name: str) -> Callable[[datetime.date, datetime.date], Q]:

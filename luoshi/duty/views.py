@@ -19,6 +19,7 @@ from luoshi.core.views import (
     ScopedListView,
     ScopedMixin,
     ScopedUpdateView,
+    workflow_feedback,
 )
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty import selectors, services
@@ -241,12 +242,8 @@ class DutyItemRestoreView(
 
     def post(self, request, *args, **kwargs):
         item = self.get_object()
-        try:
+        with workflow_feedback(request, _("责任项已恢复。")):
             services.restore_item(item=item, user=request.user)
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("责任项已恢复。"))
         return redirect(item.duty_list.get_absolute_url())
 
 

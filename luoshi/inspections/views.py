@@ -1,6 +1,5 @@
 """Thin views: reads through ``selectors``, writes through ``services``."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
@@ -24,8 +23,8 @@ from luoshi.core.views import (
     ScopedUpdateView,
     SubmitWithEvidenceMixin,
     form_errors_to_messages,
+    workflow_feedback,
 )
-from luoshi.core.workflow import WorkflowError
 from luoshi.inspections import selectors, services
 from luoshi.inspections.filters import ItemFilter, PlanFilter
 from luoshi.inspections.forms import (
@@ -245,12 +244,8 @@ def result_finding(request, pk):
     if not form.is_valid():
         form_errors_to_messages(request, form)
         return redirect(result)
-    try:
+    with workflow_feedback(request, _("已登记问题，并生成整改事项通知被督查单位。")):
         services.add_finding(result=result, user=request.user, **form.cleaned_data)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("已登记问题，并生成整改事项通知被督查单位。"))
     return redirect(result)
 
 

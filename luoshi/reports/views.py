@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -132,7 +133,9 @@ def edit_section(request, pk, key):
     except WorkflowError as error:
         if request.headers.get("HX-Request"):
             return HttpResponse(
-                f'<div class="alert alert-danger" data-testid="section-error">{error}</div>',
+                format_html(
+                    '<div class="alert alert-danger" data-testid="section-error">{}</div>', error
+                ),
                 status=409,
             )
         messages.error(request, str(error))

@@ -23,8 +23,8 @@ from luoshi.core.views import (
     ScopedListView,
     ScopedMixin,
     ScopedUpdateView,
+    workflow_feedback,
 )
-from luoshi.core.workflow import WorkflowError
 from luoshi.risks import selectors, services
 from luoshi.risks.filters import RiskFilter, ScreeningFilter
 from luoshi.risks.forms import (
@@ -318,7 +318,8 @@ class ScreeningDetailView(ScreeningPageMixin, ScopedDetailView):
         form = SelfCheckForm(request.POST, screening=screening)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        try:
+        submit = request.POST.get("action") == "submit"
+        with workflow_feedback(request, _("自查已提交。") if submit else _("自查结果已保存。")):
             services.save_results(
                 screening=screening,
                 results=form.results(),
@@ -326,13 +327,8 @@ class ScreeningDetailView(ScreeningPageMixin, ScopedDetailView):
                 reason=form.cleaned_data["no_risk_reason"],
                 summary=form.cleaned_data["summary"],
             )
-            if request.POST.get("action") == "submit":
+            if submit:
                 services.submit_screening(screening=screening, user=request.user)
-                messages.success(request, _("自查已提交。"))
-            else:
-                messages.success(request, _("自查结果已保存。"))
-        except WorkflowError as error:
-            messages.error(request, str(error))
         return redirect(screening)
 
 
