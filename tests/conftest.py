@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 from hypothesis import settings as hypothesis_settings
 
-from tests import db_snapshot
+from tests import db_snapshot, parallel
 from tests.factories import DEMO_TODAY, make_tree, make_users
 
 # The generated-input tests (hostile input, form and API fuzz) draw the same examples on every
@@ -176,6 +176,11 @@ def uses_database(item) -> bool:
     return bool(names & DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """``pytest -n 2``: each process runs its share in the collected order (tests/parallel.py)."""
+    return parallel.InCollectionOrder(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests of the shared demo district run last, together: the district lives in a
     transaction that stays open from the first of them to the end of the run, so no other
@@ -188,6 +193,15 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=skipped)
             items[:] = [item for item in items if uses_database(item)]
     items.sort(key=lambda item: "_demo_district_once" in getattr(item, "fixturenames", ()))
+    _one_id_per_test(items)
+
+
+def _one_id_per_test(items) -> None:
+    """schemathesis names each API operation's test ``test_api_fuzz[GET /api/v1/units/]`` but
+    leaves all of them one id; ``pytest -n`` hands tests out by id and would run one of them."""
+    for item in items:
+        if not item.nodeid.endswith("::" + item.name):
+            item._id = item.parent.id.child(item.name)  # pytest 9 keeps a node's id here
 
 
 pytest_collection_modifyitems = pytest.hookimpl(trylast=True)(pytest_collection_modifyitems)

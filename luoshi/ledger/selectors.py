@@ -1,25 +1,16 @@
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 
 from luoshi.core import metrics, rollups
 from luoshi.core.scope import exact_scope
-from luoshi.evidence.models import Evidence
+from luoshi.evidence.selectors import current_evidence_of
 from luoshi.ledger.models import ActivityType, LedgerRecord
-
-
-def _current_evidence_of(model):
-    return Evidence.objects.filter(
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=OuterRef("pk"),
-        is_current=True,
-    )
 
 
 def evidence_present(model=LedgerRecord) -> Exists:
     """At least one current evidence item: what ``LedgerRecord.has_evidence`` stores."""
-    return Exists(_current_evidence_of(model))
+    return Exists(current_evidence_of(model))
 
 
 def refresh_has_evidence(pks) -> None:
