@@ -141,8 +141,9 @@ test: sysdeps
 	  $(MAKE) --no-print-directory test-py313 ) > var/test-py313.log 2>&1 & py313pid=$$!; \
 	echo "== lint and deployment checks: running in the background (var/lint.log) =="; \
 	$(MAKE) --no-print-directory lint check-deploy > var/lint.log 2>&1 & lintpid=$$!; \
-	echo "== tests on SQLite =="; \
-	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q --durations=15 || sqlite_rc=$$?; \
+	workers=; [ $$pg = 1 ] || workers="-n 2"; \
+	echo "== tests on SQLite $${workers:+(two processes: PostgreSQL does not use the second core)} =="; \
+	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q --durations=15 $$workers || sqlite_rc=$$?; \
 	echo "== SQLite suite: $$((SECONDS - started)) s wall =="; \
 	lint_rc=0; wait $$lintpid || lint_rc=$$?; \
 	echo "== lint and deployment checks (exit $$lint_rc) =="; cat var/lint.log; \
