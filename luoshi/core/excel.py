@@ -55,11 +55,6 @@ class Sheet:
     widths: Sequence[int] | None = None
 
 
-def write_xlsx(stream, title: str, headers: list[str], rows, widths: list[int] | None = None):
-    """Stream one sheet of ``rows`` into an .xlsx file (``write_sheets`` with one ``Sheet``)."""
-    write_sheets(stream, [Sheet(title, headers, rows, widths)])
-
-
 def write_sheets(stream, sheets: Iterable[Sheet]) -> None:
     """Stream every sheet into one .xlsx file: every export of the platform is written here.
 
