@@ -56,9 +56,10 @@ sysdeps:
 
 # Packages go into a venv with uv (pinned in pyproject's dev extra): it fetches and installs in
 # parallel, ~10 s for the whole dev set where pip takes a minute, and builds python-ldap the same
-# way. Where uv cannot be had (no PyPI, only a pip mirror), pip installs the same set.
+# way; it compiles the bytecode as pip does (or the suites running side by side would each
+# compile it on first import). Where uv cannot be had (only a pip mirror), pip installs the set.
 UV_PIN := $(shell grep -o '"uv==[^"]*"' pyproject.toml | tr -d '"')
-install_into = { $(1) -m pip install -q $(UV_PIN) && $(dir $(1))uv pip install -q --python $(1) $(2); } \
+install_into = { $(1) -m pip install -q $(UV_PIN) && $(dir $(1))uv pip install -q --compile-bytecode --python $(1) $(2); } \
   || { echo "== uv unavailable: installing with pip =="; $(1) -m pip install -q --upgrade pip && $(1) -m pip install -q $(2); }
 
 venv: $(STAMP)
