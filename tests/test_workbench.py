@@ -129,3 +129,38 @@ def test_a_notice_is_done_once_its_step_is_taken(tree, users, django_capture_on_
             assignment=news, user=world.news_clerk, response="已学习。", files=[pdf_upload()]
         )
     assert not announced.unread().exists()
+
+
+def test_rectifications_to_verify_are_those_of_the_user_s_own_teams(tree, users):
+    """待核验销号: the submitted items of the plans whose team the user sits on; an inspector
+    of no team is not asked about each submitted item (one query for any number of them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.inspections import services as inspections
+    from tests.factories import make_user
+    from tests.inspections_support import add_item, child_clerk, make_plan
+
+    setup = make_plan(tree, users)
+    clerk = child_clerk(tree)
+    outsider = make_user("u_inspector_no_team", tree.own, "inspector")
+
+    def submitted(text):
+        item = add_item(setup, users, clerk, text=text)
+        inspections.submit(item=item, user=clerk, response="已整改。", files=[pdf_upload()])
+
+    def review(user):
+        workbench(user)  # roles and scope, cached afterwards
+        with CaptureQueriesContext(connection) as captured:
+            titles = _groups(user)["review"]
+        return titles, len(captured.captured_queries)
+
+    submitted("学习记录不全")
+    assert review(users.inspector)[0] == ["学习记录不全"]
+    titles, few = review(outsider)
+    assert titles == []
+    submitted("阵地台账缺页")
+    submitted("签到表缺失")
+    assert set(review(users.inspector)[0]) == {"学习记录不全", "阵地台账缺页", "签到表缺失"}
+    titles, many = review(outsider)
+    assert titles == [] and many == few

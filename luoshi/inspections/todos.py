@@ -26,7 +26,11 @@ def rectification_todos(user) -> list[Todo]:
                     item.deadline,
                 )
             )
-    submitted = items_for(user).filter(status=RectificationStatus.SUBMITTED)
+    # only a member of the plan's team verifies (``workflow._verifier``): the query keeps the
+    # items of the user's teams, and the workflow still decides each of them
+    submitted = items_for(user).filter(
+        status=RectificationStatus.SUBMITTED, finding__result__plan__team=user
+    )
     for item in submitted.order_by("deadline")[:LIMIT]:
         if RECTIFICATION.may_act(item, user, ["close"]):
             detail = _("%(unit)s已提交整改，待核验销号") % {"unit": item.unit.display_name}
