@@ -4,18 +4,31 @@ where the step is taken; notices are done once their step is taken."""
 import datetime
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.core.todo import todo_count, workbench
+from luoshi.inspections import services as inspections
 from luoshi.notices.models import Notice
 from luoshi.tasks import services
-from tests.factories import pdf_upload
+from tests.factories import make_user, pdf_upload
+from tests.inspections_support import add_item, child_clerk, make_plan
 from tests.tasks_support import issue, task_world
 
 
 def _groups(user):
     return {g.key: [t.title for t in g.items] for g in workbench(user)}
+
+
+def _review_and_queries(user) -> tuple[list[str], int]:
+    """The titles in the user's review group and the queries it took to list them (roles and
+    scope are cached by a first call)."""
+    workbench(user)
+    with CaptureQueriesContext(connection) as captured:
+        titles = _groups(user)["review"]
+    return titles, len(captured.captured_queries)
 
 
 def test_a_task_moves_through_the_workbenches_of_both_sides(tree, users):
@@ -45,9 +58,6 @@ def test_the_reports_to_review_are_chosen_by_one_query_not_one_per_report(tree, 
     """The issuer's 待采纳 rows come from one query whatever their number (it asked the
     workflow about each report: 200 queries and 0.7 s of the home page at the small scale
     preset)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     world = task_world(tree, users)
 
     def submitted(title):
@@ -55,18 +65,12 @@ def test_the_reports_to_review_are_chosen_by_one_query_not_one_per_report(tree, 
         news = task.assignments.get(unit=world.news)
         services.submit(assignment=news, user=world.news_clerk, response="已学习。", files=[])
 
-    def queries():
-        workbench(world.issuer)  # roles and scope, cached afterwards
-        with CaptureQueriesContext(connection) as captured:
-            groups = _groups(world.issuer)
-        return len(captured.captured_queries), groups["review"]
-
     submitted("一")
-    few, review = queries()
+    review, few = _review_and_queries(world.issuer)
     assert review == ["一"]
     submitted("二")
     submitted("三")
-    many, review = queries()
+    review, many = _review_and_queries(world.issuer)
     assert set(review) == {"一", "二", "三"} and many == few
 
 
@@ -134,13 +138,6 @@ def test_a_notice_is_done_once_its_step_is_taken(tree, users, django_capture_on_
 def test_rectifications_to_verify_are_those_of_the_user_s_own_teams(tree, users):
     """待核验销号: the submitted items of the plans whose team the user sits on; an inspector
     of no team is not asked about each submitted item (one query for any number of them)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from luoshi.inspections import services as inspections
-    from tests.factories import make_user
-    from tests.inspections_support import add_item, child_clerk, make_plan
-
     setup = make_plan(tree, users)
     clerk = child_clerk(tree)
     outsider = make_user("u_inspector_no_team", tree.own, "inspector")
@@ -149,18 +146,16 @@ def test_rectifications_to_verify_are_those_of_the_user_s_own_teams(tree, users)
         item = add_item(setup, users, clerk, text=text)
         inspections.submit(item=item, user=clerk, response="已整改。", files=[pdf_upload()])
 
-    def review(user):
-        workbench(user)  # roles and scope, cached afterwards
-        with CaptureQueriesContext(connection) as captured:
-            titles = _groups(user)["review"]
-        return titles, len(captured.captured_queries)
-
     submitted("学习记录不全")
-    assert review(users.inspector)[0] == ["学习记录不全"]
-    titles, few = review(outsider)
+    assert _review_and_queries(users.inspector)[0] == ["学习记录不全"]
+    titles, few = _review_and_queries(outsider)
     assert titles == []
     submitted("阵地台账缺页")
     submitted("签到表缺失")
-    assert set(review(users.inspector)[0]) == {"学习记录不全", "阵地台账缺页", "签到表缺失"}
-    titles, many = review(outsider)
+    assert set(_review_and_queries(users.inspector)[0]) == {
+        "学习记录不全",
+        "阵地台账缺页",
+        "签到表缺失",
+    }
+    titles, many = _review_and_queries(outsider)
     assert titles == [] and many == few

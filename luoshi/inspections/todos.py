@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from luoshi.core.registry import Todo
 from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationStatus
 from luoshi.inspections.selectors import items_for
-from luoshi.inspections.workflow import RECTIFICATION, SUBMIT_PERMISSION
+from luoshi.inspections.workflow import RECTIFICATION, SUBMIT_PERMISSION, verifiable
 
 LIMIT = 100
 
@@ -26,11 +26,7 @@ def rectification_todos(user) -> list[Todo]:
                     item.deadline,
                 )
             )
-    # only a member of the plan's team verifies (``workflow._verifier``): the query keeps the
-    # items of the user's teams, and the workflow still decides each of them
-    submitted = items_for(user).filter(
-        status=RectificationStatus.SUBMITTED, finding__result__plan__team=user
-    )
+    submitted = verifiable(items_for(user).filter(status=RectificationStatus.SUBMITTED), user)
     for item in submitted.order_by("deadline")[:LIMIT]:
         if RECTIFICATION.may_act(item, user, ["close"]):
             detail = _("%(unit)s已提交整改，待核验销号") % {"unit": item.unit.display_name}

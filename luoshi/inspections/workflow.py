@@ -48,6 +48,14 @@ def _verifier(user, item) -> bool:
     return True
 
 
+def verifiable(items, user):
+    """``items`` narrowed in the query to those ``_verifier`` lets ``user`` verify: of the
+    plans whose team the user sits on, not of the user's own unit (the workflow still decides
+    each one: permission, state, separation of duties)."""
+    items = items.filter(finding__result__plan__team=user)
+    return items.exclude(unit_id=user.unit_id) if user.unit_id else items
+
+
 planner = taken_by(PLAN_PERMISSION, _inspecting_side)
 inspected_unit = taken_by(SUBMIT_PERMISSION, _is_inspected_unit)
 verifier = taken_by(VERIFY_PERMISSION, _verifier)
