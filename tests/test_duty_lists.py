@@ -244,6 +244,17 @@ def test_sign_needs_the_permission_a_position_and_only_once(client, duty_list, u
     assert "责任书已签署" in refused.content.decode()
     item.refresh_from_db()
     assert not item.is_dropped
+    # nor is an item added to it: the refusal is said on the list's page, nothing written
+    items = duty_list.items.count()
+    added = client.post(
+        reverse("duty:item_create", args=[duty_list.pk]),
+        {"area_name": "理论武装", "name": "读书班", "owner": "direct", "target_type": "count",
+         "target_value": "4", "period": "year"},
+        follow=True,
+    )  # fmt: skip
+    assert added.redirect_chain[-1][0] == duty_list.get_absolute_url()
+    assert "责任书已签署" in added.content.decode() and "已增加责任项" not in added.content.decode()
+    assert duty_list.items.count() == items
 
 
 def test_a_stale_adjust_page_never_overwrites_another_change(client, duty_list, users):

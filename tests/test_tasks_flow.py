@@ -301,6 +301,13 @@ def test_manual_urge(client, world):
     # recipients cannot urge, nor can anyone outside the issuing side
     client.force_login(world.news_clerk)
     assert client.post(reverse("tasks:urge", args=[news.pk])).status_code == 403
+    # a unit that has reported is not urged: the refusal is the page's message
+    _submit(client, news)
+    client.force_login(world.issuer)
+    response = client.post(reverse("tasks:urge", args=[news.pk]), follow=True)
+    page = response.content.decode()
+    assert "该单位已提交，无需催办" in page and "发送催办通知" not in page
+    assert Notice.objects.filter(kind=Notice.Kind.URGE, recipient=world.news_clerk).count() == 1
 
 
 def test_menu(client, world):

@@ -11,6 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from luoshi.core import errors
+from luoshi.core.workflow import WorkflowError
 
 
 class Conflict(exceptions.APIException):
@@ -39,6 +40,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, WorkflowError):  # a step the record's state or the user may not take
+        exc = Conflict(str(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

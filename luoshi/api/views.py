@@ -39,7 +39,6 @@ from luoshi.api.permissions import ModelPermissions
 from luoshi.assessment.models import Assessment
 from luoshi.channels.models import Channel
 from luoshi.core.filters import parse_id
-from luoshi.core.workflow import WorkflowError
 from luoshi.duty import selectors as duty_selectors
 from luoshi.duty.models import DutyList
 from luoshi.events.models import EventFiling
@@ -337,15 +336,12 @@ class TaskAssignmentViewSet(ReadViewSet):
     def submit(self, request, pk=None):
         assignment = self.get_object()
         form = valid_form(SubmitForm(request.data, request.FILES))
-        try:
-            task_services.submit(
-                assignment=assignment,
-                user=request.user,
-                response=form.cleaned_data["response"],
-                files=form.cleaned_data["files"],
-            )
-        except WorkflowError as error:
-            raise Conflict(str(error)) from error
+        task_services.submit(
+            assignment=assignment,
+            user=request.user,
+            response=form.cleaned_data["response"],
+            files=form.cleaned_data["files"],
+        )
         return Response(s.TaskAssignmentSerializer(self.get_object()).data)
 
 

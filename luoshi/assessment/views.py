@@ -21,8 +21,8 @@ from luoshi.core.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedMixin,
+    workflow_feedback,
 )
-from luoshi.core.workflow import WorkflowError
 
 
 class AssessmentPageMixin:
@@ -269,8 +269,6 @@ class ManualScoreView(OptimisticEditMixin, _SavesManualScore, ScopedMixin, gener
     def form_valid(self, form):
         """A stale form (another evaluator saved the score since it was opened) comes back
         with the reason and the input kept; a refused score is said on the score's page."""
-        try:
+        with workflow_feedback(self.request):
             return super().form_valid(form)
-        except WorkflowError as error:
-            messages.error(self.request, str(error))
-            return redirect(self.get_score().get_absolute_url())
+        return redirect(self.get_score().get_absolute_url())

@@ -18,8 +18,8 @@ from luoshi.core.views import (
     ScopedListView,
     ScopedMixin,
     ScopedUpdateView,
+    workflow_feedback,
 )
-from luoshi.core.workflow import WorkflowError
 from luoshi.units.models import Unit
 
 
@@ -133,17 +133,14 @@ class ChannelCheckCreateView(ChannelActionMixin, generic.FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        try:
-            data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_files"}
+        data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_files"}
+        with workflow_feedback(self.request, _("检查记录已保存。")):
             services.record_check(
                 channel=self.channel,
                 user=self.request.user,
                 files=form.cleaned_data.get("evidence_files", []),
                 **data,
             )
-        except WorkflowError as error:
-            return self.refuse(error)
-        messages.success(self.request, _("检查记录已保存。"))
         return redirect(self.channel)
 
 
@@ -163,15 +160,12 @@ class ChannelCloseView(ChannelActionMixin, generic.FormView):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                services.close_channel(
-                    channel=self.channel,
-                    user=self.request.user,
-                    reason=form.cleaned_data["reason"],
-                    closed_on=form.cleaned_data["closed_on"],
-                )
-        except WorkflowError as error:
-            return self.refuse(error)
-        messages.success(self.request, _("阵地已关闭，其记录与历史均已保留。"))
+        closed = _("阵地已关闭，其记录与历史均已保留。")
+        with workflow_feedback(self.request, closed), transaction.atomic():
+            services.close_channel(
+                channel=self.channel,
+                user=self.request.user,
+                reason=form.cleaned_data["reason"],
+                closed_on=form.cleaned_data["closed_on"],
+            )
         return redirect(self.channel)

@@ -31,11 +31,6 @@ from luoshi.core.navigation import page_label
 from luoshi.core.workflow import WorkflowError
 
 
-def _workflow_error() -> type[Exception]:
-    """``WorkflowError`` (luoshi.core.workflow)."""
-    return WorkflowError
-
-
 def perm_name(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
@@ -252,7 +247,7 @@ class RefusalOnFormMixin:
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except (ValidationError, _workflow_error()) as error:
+        except (ValidationError, WorkflowError) as error:
             if self.refusal_as_message:
                 messages.error(self.request, str(error))
             else:
@@ -363,7 +358,7 @@ class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.Vi
         try:
             with transaction.atomic():
                 self.perform(self.object)
-        except _workflow_error() as error:
+        except WorkflowError as error:
             messages.error(request, str(error))
         else:
             if message := self.get_success_message():
@@ -413,7 +408,7 @@ class FormOnPageMixin:
             try:
                 with transaction.atomic():
                     self.perform(form)
-            except _workflow_error() as error:
+            except WorkflowError as error:
                 messages.error(request, str(error))
             else:
                 if self.success_message:
@@ -505,10 +500,13 @@ def form_errors_to_messages(request, form) -> None:
 
 @contextmanager
 def workflow_feedback(request, success: str = ""):
-    """Take a workflow step: a refusal becomes the step's Chinese message, else ``success``."""
+    """Take a workflow step (or any write a service may refuse with ``WorkflowError``): a
+    refusal becomes the page's Chinese message, else ``success``. What follows the write
+    inside the block runs only when it was not refused; the view then goes on as before
+    (usually back to the record's page)."""
     try:
         yield
-    except _workflow_error() as error:
+    except WorkflowError as error:
         messages.error(request, str(error))
     else:
         if success:

@@ -70,6 +70,16 @@ class WorkflowError(Exception):
     """A step that cannot be taken; ``str(error)`` is the Chinese message for the user."""
 
 
+def refusal(check: Callable[..., object], *args, **kwargs) -> str:
+    """Why ``check(*args, **kwargs)`` refuses (its ``WorkflowError``'s message), or "" when it
+    does not: for a page that asks before it offers a step or a form."""
+    try:
+        check(*args, **kwargs)
+    except WorkflowError as error:
+        return str(error)
+    return ""
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -88,11 +98,7 @@ class Transition:
         object.__setattr__(self, "sources", frozenset(sources))
 
     def permitted(self, user, obj) -> bool:
-        try:
-            self.check(user, obj)
-        except WorkflowError:
-            return False
-        return True
+        return not refusal(self.check, user, obj)
 
     def check(self, user, obj) -> None:
         """Raise ``WorkflowError`` if ``user`` may not take this step on ``obj``."""
@@ -284,11 +290,7 @@ class Workflow:
                 )
 
     def _separated(self, user, obj, state) -> bool:
-        try:
-            self.check_separation(user, obj, state)
-        except WorkflowError:
-            return False
-        return True
+        return not refusal(self.check_separation, user, obj, state)
 
     def apply(
         self, obj, name: str, *, user, comment: str = "", guard: dict | None = None, **changes

@@ -21,7 +21,6 @@ from luoshi.core.views import (
     ScopedUpdateView,
     workflow_feedback,
 )
-from luoshi.core.workflow import WorkflowError
 from luoshi.duty import selectors, services
 from luoshi.duty.filters import DutyListFilter, OverviewForm
 from luoshi.duty.forms import (
@@ -132,15 +131,12 @@ class CustomItemCreateView(DutyListPageMixin, ScopedMixin, generic.FormView):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
-        try:
+        with workflow_feedback(self.request):
             with transaction.atomic():
                 item = services.add_custom_item(
                     duty_list=self.get_list(), user=self.request.user, **form.cleaned_data
                 )
-        except WorkflowError as error:
-            messages.error(self.request, str(error))
-            return redirect(self.get_list().get_absolute_url())
-        messages.success(self.request, _("已增加责任项「%(name)s」。") % {"name": item.name})
+            messages.success(self.request, _("已增加责任项「%(name)s」。") % {"name": item.name})
         return redirect(self.get_list().get_absolute_url())
 
 
@@ -210,11 +206,9 @@ class ItemAdjustMixin(ItemPageMixin):
 
     def form_valid(self, form):
         """A refusal (a signed list) is said on the list's page."""
-        try:
+        with workflow_feedback(self.request):
             return super().form_valid(form)
-        except WorkflowError as error:
-            messages.error(self.request, str(error))
-            return redirect(self.get_success_url())
+        return redirect(self.get_success_url())
 
     def save(self, form):
         """``perform``, after the check of the item's version (``OptimisticEditMixin``: a

@@ -13,8 +13,9 @@ from luoshi.core.views import (
     ScopedListView,
     ScopedMixin,
     ScopedUpdateView,
+    workflow_feedback,
 )
-from luoshi.core.workflow import WorkflowError
+from luoshi.core.workflow import refusal
 from luoshi.incidents import selectors, services
 from luoshi.incidents.filters import IncidentFilter
 from luoshi.incidents.forms import IncidentForm, IncidentStepForm
@@ -123,11 +124,7 @@ class IncidentStepView(ScopedMixin, generic.FormView):
         the service refuses it too (conditional update); this spares filling the form."""
         if self.incident.status not in self.transition.sources:
             return self.out_of_order()
-        try:
-            self.transition.check(self.request.user, self.incident)
-        except WorkflowError as error:
-            return str(error)
-        return ""
+        return refusal(self.transition.check, self.request.user, self.incident)
 
     def out_of_order(self) -> str:
         return _("当前状态为「%(state)s」，不能执行「%(step)s」。") % {
@@ -152,7 +149,8 @@ class IncidentStepView(ScopedMixin, generic.FormView):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
-        try:
+        done = _("已完成「%(step)s」。") % {"step": self.transition.label}
+        with workflow_feedback(self.request, done):
             services.take_step(
                 incident=self.incident,
                 step=self.transition.name,
@@ -160,7 +158,4 @@ class IncidentStepView(ScopedMixin, generic.FormView):
                 data=form.cleaned_data,
                 files=form.cleaned_data.get("evidence_files", []),
             )
-        except WorkflowError as error:
-            return self.refuse(error)
-        messages.success(self.request, _("已完成「%(step)s」。") % {"step": self.transition.label})
         return redirect(self.incident)

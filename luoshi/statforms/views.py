@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.excel import Sheet, sheets_response, workbook_response
 from luoshi.core.scope import in_write_scope
 from luoshi.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, workflow_feedback
-from luoshi.core.workflow import WorkflowError
+from luoshi.core.workflow import WorkflowError, refusal
 from luoshi.duty.pack_format import PackError
 from luoshi.statforms import excel_io, selectors, services
 from luoshi.statforms.filters import FigureFilter
@@ -126,10 +126,9 @@ def field_edit(request, pk):
 
 def _field_page(request, version: FormVersion, item: FormField | None):
     """Add a field to a draft version, or edit one of its fields."""
-    try:
-        services.editable_version(version, request.user)
-    except WorkflowError as error:
-        messages.error(request, str(error))
+    refused = refusal(services.editable_version, version, request.user)
+    if refused:
+        messages.error(request, refused)
         return redirect(version)
     form = FieldForm(request.POST or None, instance=item, version=version)
     if request.method == "POST" and form.is_valid():

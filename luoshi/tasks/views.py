@@ -26,7 +26,7 @@ from luoshi.core.views import (
     form_errors_to_messages,
     workflow_feedback,
 )
-from luoshi.core.workflow import WorkflowError
+from luoshi.core.workflow import refusal
 from luoshi.duty.catalog import item_code_choices
 from luoshi.tasks import selectors, services
 from luoshi.tasks.filters import AssignmentFilter, TaskFilter
@@ -145,10 +145,9 @@ class TaskUpdateView(RefusalOnFormMixin, TaskPageMixin, ScopedUpdateView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        try:
-            services.refuse_once_reported(self.object, _("修改"))
-        except WorkflowError as error:
-            messages.error(request, str(error))
+        refused = refusal(services.refuse_once_reported, self.object, _("修改"))
+        if refused:
+            messages.error(request, refused)
             return redirect(self.object)
         return super().get(request, *args, **kwargs)
 
@@ -246,12 +245,7 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
         """撤回/修改 while no unit has reported (else why not), 批量采纳 of the submitted."""
         task, user = self.object, self.request.user
         may_change = user.has_perm("tasks.change_task") and task.withdrawn_at is None
-        try:
-            services.refuse_once_reported(task, _("修改"))
-        except WorkflowError as error:
-            frozen_reason = str(error)
-        else:
-            frozen_reason = ""
+        frozen_reason = refusal(services.refuse_once_reported, task, _("修改"))
         withdraw = ASSIGNMENT.transitions["withdraw"]
         return {
             "may_change": may_change and not frozen_reason,
@@ -342,11 +336,8 @@ class ReviewView(ReviewDecisionView):
 @permission_required("tasks.review_taskassignment", raise_exception=True)
 def urge(request, pk):
     assignment = get_object_or_404(TaskAssignment.objects.issuer_side(request.user), pk=pk)
-    try:
+    with workflow_feedback(request):
         sent = services.urge(assignment=assignment, user=request.user)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
         if sent:
             messages.success(
                 request,
