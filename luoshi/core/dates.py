@@ -10,9 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+def local_moment(day: datetime.date, at: datetime.time = datetime.time.min) -> datetime.datetime:
+    """``day`` at the local time ``at`` (aware): a deadline's hour, a demo record's moment."""
+    return datetime.datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
     """Local midnight at the start of ``day`` (aware)."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return local_moment(day)
 
 
 def local_days(

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from luoshi.accounts.models import Role, User
+from luoshi.core.dates import local_moment
 from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowStep
 from luoshi.events import services
@@ -83,12 +84,6 @@ EVENTS = [
 ]  # fmt: skip
 
 REFUSAL = "主讲人为企业人员，请补充主讲人简介及讲稿后重新报送。"
-
-
-def _at(today, days, hour):
-    day = today + datetime.timedelta(days=days)
-    naive = datetime.datetime.combine(day, datetime.time(hour, 0))
-    return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
 def ensure_users(rows, units, logins, added):
@@ -193,7 +188,7 @@ def ensure_events(*, today, units, logins, added) -> None:
         unit, clerk = units[code], people[clerk_name]
         if (unit.pk, topic) in existing:
             continue
-        start_at = _at(today, days, hour)
+        start_at = local_moment(today + datetime.timedelta(days=days), datetime.time(hour))
         event = EventFiling(
             unit=unit,
             created_by=clerk,

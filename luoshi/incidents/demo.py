@@ -11,6 +11,7 @@ import datetime
 
 from django.utils import timezone
 
+from luoshi.core.dates import local_moment
 from luoshi.core.workflow import WorkflowStep
 from luoshi.incidents import services
 from luoshi.incidents.models import Incident, Platform
@@ -102,7 +103,7 @@ def ensure_incidents(*, today, units, logins, added) -> None:
     platforms = {p.code: p for p in Platform.objects.all()}
     existing = {(i.unit_id, i.title): i for i in Incident.objects.filter(unit__in=units.values())}
     # "Now" of the demo: the end of ``today``; steps dated later wait for a later run.
-    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59)))
+    now = local_moment(today, datetime.time(23, 59))
     for code, responsible, clerk_name, platform, level, title, when, summary, steps in INCIDENTS:
         clerk = logins.get(clerk_name) or logins["admin"]
         month, day, hour = when

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from luoshi.channels.models import Channel
+from luoshi.core.dates import local_moment
 from luoshi.core.history import written_by
 from luoshi.core.workflow import WorkflowStep
 from luoshi.events.demo import ensure_users
@@ -129,7 +130,5 @@ def ensure_publications(*, today, units, logins, added) -> None:
             if stage == "published":
                 url = URLS[channel].format(n=20260000 + number * 37)
                 services.publish(item=item, user=author, url=url)
-        submitted = timezone.make_aware(
-            datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(9, 30))
-        )
+        submitted = local_moment(today + datetime.timedelta(days=days), datetime.time(9, 30))
         _date_steps(item, submitted)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
+from luoshi.core.dates import local_moment
 from luoshi.core.workflow import WorkflowStep
 from luoshi.risks import services
 from luoshi.risks.models import AnalysisMeeting, Campaign, RiskArea, RiskLevel, RiskPoint, Screening
@@ -182,7 +181,7 @@ def _submit_screening(today, campaign, screening, user, *, declares_none: bool) 
         summary="已组织班子成员对照清单逐项自查。",
     )
     services.submit_screening(screening=screening, user=user)
-    at = timezone.make_aware(datetime.datetime.combine(today - 3 * DAY, datetime.time(10)))
+    at = local_moment(today - 3 * DAY, datetime.time(10))
     Screening.objects.filter(pk=screening.pk).update(completed_at=at)
     TaskAssignment.objects.filter(pk=screening.assignment_id).update(
         first_submitted_at=at, submitted_at=at

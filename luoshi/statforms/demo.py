@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from luoshi.accounts.models import Role, User
+from luoshi.core.dates import local_moment
 from luoshi.core.workflow import WorkflowStep
 from luoshi.statforms import services
 from luoshi.statforms.models import FormField, FormTask, StatForm
@@ -56,10 +57,7 @@ RULES = [
 LATE = {(1, "D05"): 6, (2, "D08"): 9, (2, "D01"): 3}
 RETURNED = (2, "D09")  # returned in the third quarter, not yet resubmitted
 DAY = datetime.timedelta(days=1)
-
-
-def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+MORNING = datetime.time(10)  # the hour the demo dates its records at
 
 
 def _form(issuer, unit) -> StatForm:
@@ -154,7 +152,9 @@ def _issue(form, period, issuer, units, today) -> FormTask:
     recipients = [units[c] for c in RECIPIENTS]
     task.recipient_units.set(recipients)
     task_services._create_assignments(task, recipients, issuer)
-    Task.objects.filter(pk=task.pk).update(created_at=_at(min(period.end + DAY, today)))
+    Task.objects.filter(pk=task.pk).update(
+        created_at=local_moment(min(period.end + DAY, today), MORNING)
+    )
     return FormTask.objects.create(
         task=task,
         version=form.latest_published(),
@@ -175,8 +175,14 @@ def _fill(form_task, quarter: int, fillers, reviewer, finished: bool) -> int:
         values = _values(assignment.unit, code, quarter, submission.prefilled, form_task)
         step = services.submit(submission=submission, user=filler, values=values, reasons={})
         deadline = form_task.task.deadline
-        when = _at(deadline + LATE[(quarter, code)] * DAY) if (quarter, code) in LATE else None
-        when = min(when or _at(deadline - (3 + len(code) % 4) * DAY), timezone.now())
+        when = (
+            local_moment(deadline + LATE[(quarter, code)] * DAY, MORNING)
+            if (quarter, code) in LATE
+            else None
+        )
+        when = min(
+            when or local_moment(deadline - (3 + len(code) % 4) * DAY, MORNING), timezone.now()
+        )
         TaskAssignment.objects.filter(pk=assignment.pk).update(
             first_submitted_at=when, submitted_at=when
         )

@@ -12,12 +12,14 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from luoshi.core.dates import local_moment
 from luoshi.core.workflow import WorkflowStep
 from luoshi.evidence.samples import sample_pdf as make_pdf
 from luoshi.tasks import services
 from luoshi.tasks.models import Frequency, ReportingSchedule, Task, TaskAssignment
 
 DAY = datetime.timedelta(days=1)
+MORNING = datetime.time(10)  # the hour the demo dates its records at
 
 # title, issuing unit, recipients, deadline offset from today (days), evidence required,
 # requirements, {unit code: plan}; plan = (submitted days after issue or None, outcome)
@@ -73,10 +75,6 @@ def _pdf(title: str, text: str) -> SimpleUploadedFile:
     )
 
 
-def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
-
-
 def _backdate(assignment: TaskAssignment, when: datetime.datetime, steps) -> None:
     TaskAssignment.objects.filter(pk=assignment.pk).update(
         first_submitted_at=when, submitted_at=when
@@ -94,7 +92,7 @@ def _fill(task, plan, logins, reviewer, today) -> int:
         if offset is None or clerk is None:
             continue
         issued = task.period_start or (task.deadline - datetime.timedelta(days=30))
-        when = min(_at(issued + offset * DAY), timezone.now())
+        when = min(local_moment(issued + offset * DAY, MORNING), timezone.now())
         text = RESPONSES.get(code, "已按要求完成，详见附件。")
         step = services.submit(
             assignment=assignment, user=clerk, response=text, files=[_pdf(task.title, text)]
@@ -138,7 +136,9 @@ def ensure_tasks(*, today, units, logins, added) -> None:
         chosen = [units[c] for c in recipients]
         task.recipient_units.set(chosen)
         services._create_assignments(task, chosen, issuer)
-        Task.objects.filter(pk=task.pk).update(created_at=_at(task.deadline - 30 * DAY))
+        Task.objects.filter(pk=task.pk).update(
+            created_at=local_moment(task.deadline - 30 * DAY, MORNING)
+        )
         added["tasks"] = added.get("tasks", 0) + 1
         added["task_reports"] = added.get("task_reports", 0) + _fill(
             task, plan, logins, reviewer, today

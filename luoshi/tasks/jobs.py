@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from luoshi.core import registry
+from luoshi.core.dates import local_moment
 from luoshi.tasks.services import run_schedules, send_reminders
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ DAILY_AT = datetime.time(1, 0)
 def next_run_at(now: datetime.datetime | None = None) -> datetime.datetime:
     now = timezone.localtime(now)
     tomorrow = now.date() + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(tomorrow, DAILY_AT))
+    return local_moment(tomorrow, DAILY_AT)
 
 
 def run_daily(today: datetime.date | None = None) -> dict:
