@@ -46,6 +46,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -411,3 +412,14 @@ class WorkflowStep(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.actor} {self.at:%Y-%m-%d %H:%M}"
+
+
+def has_step(model, transition: str) -> Exists:
+    """A condition on ``model``'s records: the step ``transition`` is in the record's history
+    (taken by its workflow, or imported with it)."""
+    steps = WorkflowStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=OuterRef("pk"),
+        transition=transition,
+    )
+    return Exists(steps)

@@ -1,10 +1,9 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import KeywordFilter, UnitSubtreeFilterSet, date_range
 from luoshi.publications.models import Publication, PublicationStatus
-from luoshi.publications.selectors import with_full_review
+from luoshi.publications.selectors import full_review
 
 
 class PublicationFilter(UnitSubtreeFilterSet):
@@ -24,6 +23,5 @@ class PublicationFilter(UnitSubtreeFilterSet):
         fields = []
 
     def filter_coverage(self, queryset, name, value):
-        full = Q(has_pass_first=True, has_pass_second=True, has_pass_final=True)
-        queryset = with_full_review(queryset)
+        full = full_review()
         return queryset.filter(full) if value == "full" else queryset.exclude(full)
