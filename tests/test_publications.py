@@ -114,6 +114,11 @@ def test_three_signed_steps_then_published(client, tree, users, reviewer2, chann
     coverage = page.context["coverage"]  # the metric, for the clerk's unit and its subtree
     assert (coverage.count, coverage.total, coverage.rate) == (1, 1, 100)
     assert [s["count"] for s in page.context["steps"]] == [1, 1, 1]
+    # the list's 三审 filter: the reviewed item is 「三审齐全」, an unreviewed draft 「三审不全」
+    draft = make_item(tree.own, users.clerk, title="未送审稿件")
+    for value, shown in (("full", [item]), ("partial", [draft])):
+        listed = client.get(reverse("publications:list"), {"coverage": value})
+        assert list(listed.context["object_list"]) == shown, value
 
 
 def test_forbidden_steps_are_refused_through_the_urls(client, tree, users, reviewer2):
