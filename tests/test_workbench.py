@@ -10,12 +10,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.core.todo import todo_count, workbench
+from luoshi.events import services as events
+from luoshi.events import todos as events_todos
 from luoshi.inspections import services as inspections
 from luoshi.notices.models import Notice
+from luoshi.publications import services as publications
+from luoshi.publications import todos as publications_todos
+from luoshi.publications.models import Publication
+from luoshi.publications.models import PublicationStatus as S
 from luoshi.tasks import services
 from tests.factories import make_user, pdf_upload
 from tests.inspections_support import add_item, child_clerk, make_plan
 from tests.tasks_support import issue, task_world
+from tests.test_events import make_event
+from tests.test_publications import make_item
 
 
 def _groups(user):
@@ -159,3 +167,25 @@ def test_rectifications_to_verify_are_those_of_the_user_s_own_teams(tree, users)
     }
     titles, many = _review_and_queries(outsider)
     assert titles == [] and many == few
+
+
+def test_review_todos_are_not_crowded_out_by_steps_of_others(tree, users, monkeypatch):
+    """The 待办 lists are cut at a limit: the query keeps only the records whose current step
+    the user could take, so those of others never fill the list before the user's own."""
+    monkeypatch.setattr(events_todos, "LIMIT", 2)
+    monkeypatch.setattr(publications_todos, "LIMIT", 2)
+    root_reviewer = make_user("u_root_reviewer", tree.root, "reviewer")
+    for days in (3, 4):  # earlier, and waiting for the leader of the unit
+        event = make_event(tree.own, users.clerk, topic=f"{days}日讲座", days=days)
+        events.submit(event=event, user=users.clerk)
+    mine = make_event(tree.own, users.clerk, topic="待区委审核的讲座", days=10)
+    events.submit(event=mine, user=users.clerk)
+    events.decide(event=mine, user=users.leader, approve=True)  # now the district's step
+    assert _groups(root_reviewer)["review"] == ["待区委审核的讲座"]
+
+    # 终审, which the reviewer role does not hold, comes first by id
+    final = [make_item(tree.own, users.clerk, title=f"待终审稿件{n}") for n in (1, 2)]
+    Publication.objects.filter(pk__in=[p.pk for p in final]).update(status=S.FINAL)
+    first = make_item(tree.own, users.clerk, title="待初审稿件")
+    publications.submit(item=first, user=users.clerk)
+    assert _groups(users.reviewer)["review"] == ["待初审稿件"]

@@ -3,15 +3,14 @@
 from django.utils.translation import gettext as _
 
 from luoshi.core.registry import Todo
-from luoshi.events.models import EventStatus
 from luoshi.events.selectors import events_for
-from luoshi.events.workflow import EVENT_FLOW
+from luoshi.events.workflow import EVENT_FLOW, reviewable
 
 LIMIT = 100
 
 
 def filing_todos(user) -> list[Todo]:
-    waiting = events_for(user).filter(status=EventStatus.REVIEWING)
+    waiting = reviewable(events_for(user), user)
     todos = []
     for event in waiting.order_by("start_at")[:LIMIT]:
         if EVENT_FLOW.may_act(event, user):

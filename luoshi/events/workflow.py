@@ -5,12 +5,13 @@ The chain is resolved when the event is submitted (``EventReview`` rows); the st
 index as well as the state: two reviewers cannot take the same step twice.
 """
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core.workflow import Separation, Transition, Workflow, WorkflowError, taken_by
-from luoshi.events.models import EventFiling, EventStatus
+from luoshi.events.models import EventFiling, EventReview, EventStatus
 
 
 def current_review(event):
@@ -27,6 +28,21 @@ def _may_review(user, event) -> bool:
             % {"step": review.label, "unit": review.review_unit.name, "role": review.role.name}
         )
     return True
+
+
+def reviewable(events, user):
+    """``events`` narrowed in the query to those under review whose current step is the
+    user's (``_may_review``: the step's unit is the user's, its role one the user holds).
+    The workflow still decides each one (permission, separation of duties)."""
+    if not user.unit_id:
+        return events.none()
+    steps = EventReview.objects.filter(
+        event=OuterRef("pk"),
+        order=OuterRef("current_step"),
+        review_unit_id=user.unit_id,
+        role_id__in=user.groups.values("pk"),
+    )
+    return events.filter(Exists(steps), status=EventStatus.REVIEWING)
 
 
 def _has_started(user, event) -> bool:

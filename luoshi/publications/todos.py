@@ -3,15 +3,14 @@
 from django.utils.translation import gettext as _
 
 from luoshi.core.registry import Todo
-from luoshi.publications.models import PublicationStatus as S
 from luoshi.publications.selectors import publications_for
-from luoshi.publications.workflow import PUBLICATION_FLOW
+from luoshi.publications.workflow import PUBLICATION_FLOW, actionable
 
 LIMIT = 100
 
 
 def review_todos(user) -> list[Todo]:
-    waiting = publications_for(user).filter(status__in=(S.FIRST, S.SECOND, S.FINAL, S.APPROVED))
+    waiting = actionable(publications_for(user), user)
     todos = []
     for item in waiting.order_by("id")[:LIMIT]:
         if PUBLICATION_FLOW.may_act(item, user):

@@ -7,9 +7,11 @@ core ``Separation``, read from the item and its WorkflowStep history, across eve
 and each step is taken by the role configured for it in the item's unit (or a unit above).
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core.scope import subtree_q
 from luoshi.core.workflow import Separation, Workflow, WorkflowError, taken_by
 from luoshi.publications.models import REVIEW_STEPS, Publication, PublicationStatus
 
@@ -50,11 +52,28 @@ def _is_author(user, item) -> bool:
 
 
 REVIEW_STATES = [S.FIRST, S.SECOND, S.FINAL]
+PUBLISH_PERMISSION = "publications.change_publication"
+
+
+def actionable(items, user):
+    """``items`` narrowed in the query to those whose current step ``user`` could take: a
+    review step the user holds the permission of, of the user's unit or a unit below it
+    (``check_reviewer``'s line), and 登记发布 with the edit permission. The workflow still
+    decides each one (the configured role, separation of duties)."""
+    states = [s for s in REVIEW_STATES if user.has_perm(STEP_PERMISSION[s])]
+    steps = Q(pk__in=[])
+    if states and user.unit_id:
+        steps |= Q(status__in=states) & subtree_q(Publication.scope_spec, user.unit.path)
+    if user.has_perm(PUBLISH_PERMISSION):
+        steps |= Q(status=S.APPROVED)
+    return items.filter(steps)
+
+
 author = taken_by("publications.change_publication", _is_author)
 reviewer = taken_by(STEP_PERMISSION[S.FIRST], check_reviewer)
 final_reviewer = taken_by(STEP_PERMISSION[S.FINAL], check_reviewer)
 any_reviewer = taken_by(allowed=check_reviewer)  # the step's permission: ``check_reviewer``
-editor = taken_by("publications.change_publication")
+editor = taken_by(PUBLISH_PERMISSION)
 
 # What the page asks once before an irreversible step is taken.
 CONFIRM = {
