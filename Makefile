@@ -115,17 +115,15 @@ check-deploy: sysdeps $(STAMP)
 
 # The second Python's venv is made while .venv is (they share nothing: .venv313 builds nothing in
 # the checkout), so the second core is not idle during the installs. Then everything runs at
-# once: the PostgreSQL suite, the browser tests (on SQLite, a process of their own), lint with
-# the deployment checks and the second Python's subset in the background (their logs printed
-# at the end; their failure fails `make test`), the rest of the SQLite suite in the foreground.
-# Started first, the short jobs share the cores with the long suites instead of running alone
-# on one core before or after them. The browser tests mostly wait for chromium: in the SQLite
-# process they held its one core idle for two of its ten minutes.
+# once: the PostgreSQL suite, lint with the deployment checks and the second Python's subset in
+# the background (their logs printed at the end; their failure fails `make test`), the SQLite
+# suite in the foreground. Started first, the short jobs share the cores with the long suites
+# instead of running alone on one core before or after them.
 test: sysdeps
 	@mkdir -p var; \
 	$(MAKE) --no-print-directory venv313 > var/venv313.log 2>&1 & venv313pid=$$!; \
 	$(MAKE) --no-print-directory venv || { wait $$venv313pid; exit 1; }; \
-	pg=0; pgpid=; browserpid=; apart=; \
+	pg=0; pgpid=; \
 	if command -v pg_isready >/dev/null 2>&1; then \
 	  pg_isready -h 127.0.0.1 -p 5432 -q && pg=1 || true; \
 	else \
@@ -142,13 +140,7 @@ test: sysdeps
 	    DATABASE_URL='$(PG_TEST_URL)' $(VENV)/bin/pytest -q -p no:cacheprovider --durations=15 --database-tests-only --ignore=tests/browser || rc=$$?; \
 	    echo "== PostgreSQL suite: $$((SECONDS - started)) s wall =="; exit $$rc \
 	  ) > var/test-postgresql.log 2>&1 & pgpid=$$!; \
-	  echo "== browser tests on SQLite: running in the background (var/test-browser.log) =="; \
-	  ( started=$$SECONDS; rc=0; \
-	    env -u DATABASE_URL $(VENV)/bin/pytest -q -p no:cacheprovider --durations=5 tests/browser || rc=$$?; \
-	    echo "== browser tests: $$((SECONDS - started)) s wall =="; exit $$rc \
-	  ) > var/test-browser.log 2>&1 & browserpid=$$!; \
-	  apart="--ignore=tests/browser"; \
-	  trap 'kill $$pgpid $$browserpid $${py313pid:-} $${lintpid:-} 2>/dev/null || true' INT TERM; \
+	  trap 'kill $$pgpid $${py313pid:-} $${lintpid:-} 2>/dev/null || true' INT TERM; \
 	else \
 	  echo "== PostgreSQL not reachable on 127.0.0.1:5432: SQLite only =="; \
 	fi; \
@@ -158,14 +150,9 @@ test: sysdeps
 	echo "== lint and deployment checks: running in the background (var/lint.log) =="; \
 	$(MAKE) --no-print-directory lint check-deploy > var/lint.log 2>&1 & lintpid=$$!; \
 	workers=; [ $$pg = 1 ] || workers="-n 2"; \
-	echo "== tests on SQLite $${workers:+(two processes: PostgreSQL does not use the second core)}$${apart:+ (the browser tests apart)} =="; \
-	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q --durations=15 $$workers $$apart || sqlite_rc=$$?; \
-	echo "== SQLite suite$${apart:+ (the browser tests apart)}: $$((SECONDS - started)) s wall =="; \
-	browser_rc=0; \
-	if [ -n "$$browserpid" ]; then \
-	  wait $$browserpid || browser_rc=$$?; \
-	  echo "== browser tests on SQLite (exit $$browser_rc) =="; cat var/test-browser.log; \
-	fi; \
+	echo "== tests on SQLite $${workers:+(two processes: PostgreSQL does not use the second core)} =="; \
+	started=$$SECONDS; sqlite_rc=0; env -u DATABASE_URL $(VENV)/bin/pytest -q --durations=15 $$workers || sqlite_rc=$$?; \
+	echo "== SQLite suite: $$((SECONDS - started)) s wall =="; \
 	lint_rc=0; wait $$lintpid || lint_rc=$$?; \
 	echo "== lint and deployment checks (exit $$lint_rc) =="; cat var/lint.log; \
 	pg_rc=0; \
@@ -174,9 +161,9 @@ test: sysdeps
 	  echo "== tests on PostgreSQL (exit $$pg_rc) =="; cat var/test-postgresql.log; \
 	fi; \
 	py313_rc=0; wait $$py313pid || py313_rc=$$?; cat var/test-py313.log; \
-	echo "== lint and deployment checks exit $$lint_rc, SQLite exit $$sqlite_rc, browser tests exit $$browser_rc, PostgreSQL exit $$pg_rc, second Python exit $$py313_rc =="; \
+	echo "== lint and deployment checks exit $$lint_rc, SQLite exit $$sqlite_rc, PostgreSQL exit $$pg_rc, second Python exit $$py313_rc =="; \
 	echo "== CI wall time (make test, lint included): $$(( $$(date +%s) - $(STARTED) )) s =="; \
-	[ $$lint_rc -eq 0 ] && [ $$sqlite_rc -eq 0 ] && [ $$browser_rc -eq 0 ] && [ $$pg_rc -eq 0 ] && [ $$py313_rc -eq 0 ]
+	[ $$lint_rc -eq 0 ] && [ $$sqlite_rc -eq 0 ] && [ $$pg_rc -eq 0 ] && [ $$py313_rc -eq 0 ]
 
 # The second Python: .venv313 (created once), a subset of the tests on SQLite. Its venv gets
 # the dependencies only (pyproject's, with the dev extra) and finds luoshi in the checkout
