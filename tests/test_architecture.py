@@ -142,7 +142,6 @@ FUNCTION_IMPORTS_ALLOWED_FILES = {"apps.py"}
 
 FUNCTION_IMPORTS_KNOWN: dict[str, int] = {
     "core/background.py": 1,
-    "publications/workflow.py": 1,
     "reports/engine/facts.py": 1,
     "reports/importing/formats.py": 1,
     "reports/rendering/charts.py": 3,

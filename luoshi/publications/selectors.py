@@ -7,18 +7,16 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from luoshi.accounts.models import Role, User
+from luoshi.accounts.models import User
 from luoshi.core import metrics
 from luoshi.core.dates import on_local_days
 from luoshi.core.workflow import WorkflowStep, has_step
 from luoshi.publications.models import (
-    DEFAULT_ROLES,
     REVIEW_STEPS,
     Publication,
     PublicationStatus,
-    ReviewConfig,
 )
-from luoshi.publications.workflow import PUBLICATION_FLOW
+from luoshi.publications.workflow import PUBLICATION_FLOW, role_for_step
 from luoshi.units.models import Unit
 
 PASS_TRANSITIONS = ("pass_first", "pass_second", "pass_final")
@@ -26,20 +24,6 @@ PASS_TRANSITIONS = ("pass_first", "pass_second", "pass_final")
 
 def publications_for(user):
     return Publication.objects.for_user(user).select_related("unit", "author")
-
-
-def config_for(unit):
-    """The three-step configuration of ``unit``: its own or the nearest ancestor's."""
-    return unit.own_or_inherited(
-        ReviewConfig.objects.select_related("first_role", "second_role", "final_role")
-    )
-
-
-def role_for_step(unit, state) -> Role:
-    config = config_for(unit)
-    if config is not None:
-        return config.role_for(state)
-    return Role.objects.get(code=DEFAULT_ROLES[state])
 
 
 def eligible_reviewers(item, state):

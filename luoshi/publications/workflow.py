@@ -11,9 +11,16 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.models import Role
 from luoshi.core.scope import subtree_q
 from luoshi.core.workflow import Separation, Workflow, WorkflowError, taken_by
-from luoshi.publications.models import REVIEW_STEPS, Publication, PublicationStatus
+from luoshi.publications.models import (
+    DEFAULT_ROLES,
+    REVIEW_STEPS,
+    Publication,
+    PublicationStatus,
+    ReviewConfig,
+)
 
 S = PublicationStatus
 PASS: dict[str, str] = {S.FIRST: "pass_first", S.SECOND: "pass_second", S.FINAL: "pass_final"}
@@ -24,11 +31,24 @@ STEP_PERMISSION = {
 }
 
 
+def config_for(unit):
+    """The three-step configuration of ``unit``: its own or the nearest ancestor's."""
+    return unit.own_or_inherited(
+        ReviewConfig.objects.select_related("first_role", "second_role", "final_role")
+    )
+
+
+def role_for_step(unit, state) -> Role:
+    """The role that takes step ``state`` of the items of ``unit`` (its configuration, else
+    the default role of the step)."""
+    config = config_for(unit)
+    if config is not None:
+        return config.role_for(state)
+    return Role.objects.get(code=DEFAULT_ROLES[state])
+
+
 def check_reviewer(user, item) -> bool:
     """May ``user`` take the current review step of ``item``? Raises with the reason."""
-    # cycle: luoshi.publications.selectors imports this module (PUBLICATION_FLOW)
-    from luoshi.publications.selectors import role_for_step
-
     state = item.status
     if state not in REVIEW_STEPS:
         return False
