@@ -16,10 +16,10 @@ from luoshi.publications.models import (
     Publication,
     PublicationStatus,
 )
-from luoshi.publications.workflow import PUBLICATION_FLOW, role_for_step
+from luoshi.publications.workflow import PASS, PUBLICATION_FLOW, role_for_step
 from luoshi.units.models import Unit
 
-PASS_TRANSITIONS = ("pass_first", "pass_second", "pass_final")
+PASS_TRANSITIONS = tuple(PASS.values())  # 初审, 复审, 终审 通过
 
 
 def publications_for(user):

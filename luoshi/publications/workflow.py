@@ -72,7 +72,7 @@ def _is_author(user, item) -> bool:
 
 
 REVIEW_STATES = [S.FIRST, S.SECOND, S.FINAL]
-PUBLISH_PERMISSION = "publications.change_publication"
+EDIT_PERMISSION = "publications.change_publication"  # 送审 of one's own, 登记发布
 
 
 def actionable(items, user):
@@ -84,16 +84,16 @@ def actionable(items, user):
     steps = Q(pk__in=[])
     if states and user.unit_id:
         steps |= Q(status__in=states) & subtree_q(Publication.scope_spec, user.unit.path)
-    if user.has_perm(PUBLISH_PERMISSION):
+    if user.has_perm(EDIT_PERMISSION):
         steps |= Q(status=S.APPROVED)
     return items.filter(steps)
 
 
-author = taken_by("publications.change_publication", _is_author)
+author = taken_by(EDIT_PERMISSION, _is_author)
 reviewer = taken_by(STEP_PERMISSION[S.FIRST], check_reviewer)
 final_reviewer = taken_by(STEP_PERMISSION[S.FINAL], check_reviewer)
 any_reviewer = taken_by(allowed=check_reviewer)  # the step's permission: ``check_reviewer``
-editor = taken_by(PUBLISH_PERMISSION)
+editor = taken_by(EDIT_PERMISSION)
 
 # What the page asks once before an irreversible step is taken.
 CONFIRM = {

@@ -175,14 +175,8 @@ def _fill(form_task, quarter: int, fillers, reviewer, finished: bool) -> int:
         values = _values(assignment.unit, code, quarter, submission.prefilled, form_task)
         step = services.submit(submission=submission, user=filler, values=values, reasons={})
         deadline = form_task.task.deadline
-        when = (
-            local_moment(deadline + LATE[(quarter, code)] * DAY, MORNING)
-            if (quarter, code) in LATE
-            else None
-        )
-        when = min(
-            when or local_moment(deadline - (3 + len(code) % 4) * DAY, MORNING), timezone.now()
-        )
+        days = LATE.get((quarter, code), -(3 + len(code) % 4))  # late, else a few days early
+        when = min(local_moment(deadline + days * DAY, MORNING), timezone.now())
         TaskAssignment.objects.filter(pk=assignment.pk).update(
             first_submitted_at=when, submitted_at=when
         )
