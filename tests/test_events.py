@@ -248,6 +248,11 @@ def test_held_event_creates_exactly_one_ledger_record(client, tree, users, root_
             event=event, user=users.clerk, activity_type=talk, actual_audience=1, summary="x"
         )
     assert LedgerRecord.objects.count() == 1
+    # The ledger's record of the held event stays with it: its delete is refused.
+    response = client.post(reverse("ledger:delete", args=[record.pk]), follow=True)
+    assert "随原记录保留，不能删除" in response.content.decode()
+    event.refresh_from_db()
+    assert event.ledger_record == record and LedgerRecord.objects.count() == 1
 
 
 def test_scope_404_for_other_units(client, tree, users):

@@ -89,6 +89,42 @@ def test_team_member_outside_scope_sees_the_plan(tree, users):
     assert InspectionResult.objects.for_user(outsider).filter(pk=setup.result.pk).exists()
 
 
+def test_a_team_member_from_elsewhere_cannot_edit_the_plan(client, tree, users):
+    """Reading a plan as its team never opens its edit page: 404, nothing changed."""
+    outsider = make_user("u_outside_inspector", tree.sibling, "inspector")
+    setup = make_plan(tree, users)
+    setup.plan.team.add(outsider)
+    _login(client, outsider)
+    url = reverse("inspections:plan_update", args=[setup.plan.pk])
+    assert client.get(url).status_code == 404
+    data = {"unit": tree.sibling.pk, "title": "改名", "starts_on": "2026-01-01"}
+    assert client.post(url, data).status_code == 404
+    setup.plan.refresh_from_db()
+    assert (setup.plan.unit, setup.plan.title) == (tree.own, "2026年意识形态工作专项督查")
+
+
+def test_a_completed_plan_and_its_results_change_no_more(client, tree, users, setup):
+    for step in ("start", "complete"):
+        services.plan_step(plan=setup.plan, user=users.inspector, name=step)
+    _login(client, users.inspector)
+    url = reverse("inspections:plan_update", args=[setup.plan.pk])
+    page = client.get(url, follow=True)
+    assert "该记录已处于「已完成」状态，不能再修改或删除" in "".join(_messages(page))
+    assert page.redirect_chain[-1][0] == setup.plan.get_absolute_url()
+    client.post(url, {"title": "完成后改名", "unit": tree.own.pk})
+    setup.plan.refresh_from_db()
+    assert setup.plan.title == "2026年意识形态工作专项督查"
+    # the unit's result is final with its plan: 反馈 is refused, the result stays pending
+    response = client.post(
+        reverse("inspections:result_record", args=[setup.result.pk]), follow=True
+    )
+    assert "所属记录已处于「已完成」状态" in "".join(_messages(response))
+    setup.result.refresh_from_db()
+    assert setup.result.recorded_by is None
+    with pytest.raises(WorkflowError):
+        services.record_result(result=setup.result, user=users.inspector)
+
+
 def test_admin_with_all_scope_sees_plans_and_items_without_sitting_on_the_team(tree, users, clerk):
     """The team condition is OR-ed onto the scope: for the 全部 scope that must stay 全部."""
     from luoshi.inspections.models import InspectionPlan, InspectionResult

@@ -28,7 +28,8 @@ from django.views import generic
 from luoshi.core.concurrency import OptimisticEditMixin
 from luoshi.core.excel import xlsx_response
 from luoshi.core.navigation import page_label
-from luoshi.core.workflow import WorkflowError
+from luoshi.core.scope import is_scoped
+from luoshi.core.workflow import WorkflowError, frozen_label
 
 
 def perm_name(model, action: str) -> str:
@@ -280,6 +281,37 @@ class InlineFormsetMixin:
         return super().form_valid(form)
 
 
+class FinalRecordMixin:
+    """Edit and delete pages change only what the user may write, and never a final record.
+
+    * The record's own unit must be in the user's scope (``writable_by``): a model's wider
+      reading (the issuing side, an inspection team from elsewhere) never opens its edit
+      page (404, like any record out of scope).
+    * A final record — in a final state of its workflow (已关闭, 已完成, 已销号, 已发布 …),
+      or belonging to such a record (``frozen_label``) — is refused: the page says why and
+      goes back to the record; nothing is shown to edit, nothing saved. Ways out of a final
+      state are workflow steps of their own, never these pages."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not is_scoped(self.model):
+            return queryset
+        writable = self.model._default_manager.writable_by(self.request.user)
+        return queryset.filter(pk__in=writable.values("pk"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.has_permission():  # else 403 before 404, as in every scoped view
+            self.object = self.get_object()  # 404 outside the scope
+            state = frozen_label(self.object)
+            if state is not None:
+                messages.error(
+                    request,
+                    _("该记录已处于「%(state)s」状态，不能再修改或删除。") % {"state": state},
+                )
+                return redirect(self.object.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ScopedCreateView(ScopedFormMixin, generic.CreateView):
     action = "add"
 
@@ -294,7 +326,7 @@ class ScopedCreateView(ScopedFormMixin, generic.CreateView):
         return super().get_context_data(**kwargs)
 
 
-class ScopedUpdateView(OptimisticEditMixin, ScopedFormMixin, generic.UpdateView):
+class ScopedUpdateView(FinalRecordMixin, OptimisticEditMixin, ScopedFormMixin, generic.UpdateView):
     """Edit page. Every edited model has a ``version`` field, so a lost update is
     impossible: the edit claims the version the form was loaded at
     (``luoshi.core.concurrency.OptimisticEditMixin``); a concurrent or stale edit is
@@ -312,7 +344,7 @@ class ScopedUpdateView(OptimisticEditMixin, ScopedFormMixin, generic.UpdateView)
         return super().get_context_data(**kwargs)
 
 
-class ScopedDeleteView(ScopedMixin, generic.DeleteView):
+class ScopedDeleteView(FinalRecordMixin, ScopedMixin, generic.DeleteView):
     action = "delete"
     protected_message = ""
 

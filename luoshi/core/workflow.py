@@ -232,6 +232,7 @@ class Workflow:
         state = getattr(obj, self.field)
         return (
             state in step.sources
+            and parent_final_label(obj) is None
             and step.permitted(user, obj)
             and self._separated(user, obj, state)
         )
@@ -310,6 +311,12 @@ class Workflow:
                 _("当前状态为「%(state)s」，不能执行「%(step)s」。")
                 % {"state": self.state_label(current), "step": transition.label}
             )
+        parent_state = parent_final_label(obj)
+        if parent_state is not None:
+            raise WorkflowError(
+                _("所属记录已处于「%(state)s」状态，不能再执行「%(step)s」。")
+                % {"state": parent_state, "step": transition.label}
+            )
         # the separation before the step's own rule: its refusal is the most specific
         transition.check_permission(user)
         self.check_separation(user, obj, current)
@@ -375,6 +382,14 @@ def frozen_label(obj) -> str | None:
         parent = getattr(type(obj), "frozen_with", None)
         obj = getattr(obj, parent) if parent else None
     return None
+
+
+def parent_final_label(obj) -> str | None:
+    """The final state of the record ``obj`` belongs to (``frozen_with``), else ``None``:
+    no step is taken on a part of a final record (a unit's result of a completed
+    inspection)."""
+    parent = getattr(type(obj), "frozen_with", None)
+    return frozen_label(getattr(obj, parent)) if parent else None
 
 
 class WorkflowStep(models.Model):

@@ -127,8 +127,9 @@ class EventFiling(UnitScopedModel, VersionedModel, EvidencedModel, DetailPageMod
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     actual_audience = models.PositiveIntegerField(_("实际人数"), null=True, blank=True)
     held_summary = models.TextField(_("举办情况"), blank=True)
+    # the ledger's record of the held event: not deleted while the filing refers to it
     ledger_record = optional_one_to_one(
-        "ledger.LedgerRecord", _("台账记录"), models.SET_NULL, related_name="event_filing"
+        "ledger.LedgerRecord", _("台账记录"), models.PROTECT, related_name="event_filing"
     )
 
     history = change_history()

@@ -70,6 +70,9 @@ class LedgerUpdateView(LedgerPageMixin, ScopedUpdateView):
 class LedgerDeleteView(LedgerPageMixin, ScopedDeleteView):
     template_name = "includes/confirm_delete.html"
     success_url = reverse_lazy("ledger:list")
+    protected_message = gettext_lazy(
+        "该台账记录由其他模块登记（讲座论坛的举办情况、风险研判会议），随原记录保留，不能删除。"
+    )
 
     def delete_object(self, obj):
         services.delete_record(record=obj)
