@@ -12,7 +12,7 @@ from django.utils import timezone
 from luoshi.accounts.models import Role, User
 from luoshi.audit.models import LoginLog
 from luoshi.core.scope import DataScope
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 LOGIN = "/accounts/login/"
 
@@ -244,6 +244,29 @@ def test_unit_admin_cannot_assign_a_custom_role_reaching_outside_their_scope(cli
     offered = set(form.fields["groups"].queryset)
     assert narrow in offered
     assert wide not in offered
+
+
+def test_an_admin_of_their_unit_only_cannot_hand_out_the_units_below(client, users, tree):
+    """A 本单位 user administrator may not give anyone (themselves included) a 本单位及以下
+    role: the units below are not theirs to open."""
+    local = Role.objects.create(name="本单位用户管理", code="t-local", data_scope=DataScope.UNIT)
+    local.permissions.set(Role.objects.get(code="unit_admin").permissions.all())
+    actor = make_user("u_local_admin", tree.own, "t-local")
+    subtree_role = Role.objects.get(code="unit_admin")
+    assert subtree_role.data_scope == DataScope.SUBTREE
+    client.force_login(actor)
+    offered = set(
+        client.get(reverse("accounts:user_create")).context["form"].fields["groups"].queryset
+    )
+    assert local in offered and subtree_role not in offered
+    response = client.post(
+        reverse("accounts:user_create"), user_form(unit=tree.own.pk, groups=[subtree_role.pk])
+    )
+    assert "groups" in response.context["form"].errors
+    assert not User.objects.filter(username="new_clerk").exists()
+    own_edit = reverse("accounts:user_update", args=[actor.pk])
+    client.post(own_edit, {"full_name": "本人", "unit": tree.own.pk, "groups": [subtree_role.pk]})
+    assert not actor.groups.filter(pk=subtree_role.pk).exists()
 
 
 def test_unit_admin_cannot_grant_a_permission_they_do_not_hold(client, users, tree):

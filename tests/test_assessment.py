@@ -17,6 +17,7 @@ from luoshi.assessment.selectors import ranking
 from luoshi.assessment.workflow import ASSESSMENT
 from luoshi.core.indicators import is_registered
 from luoshi.core.workflow import WorkflowError
+from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import latest_pack
 from luoshi.ledger.models import LedgerRecord
 from tests.factories import LedgerRecordFactory, make_user, pdf_upload
@@ -399,6 +400,25 @@ def test_create_page_defaults_to_the_direct_children(client, records, pack, user
         {"unit": records.sibling.pk, "year": YEAR, "pack": pack.pk},
     )
     assert response.status_code == 200 and Assessment.objects.count() == 1
+    # The units assessed are below the assessing unit.
+    response = client.post(
+        reverse("assessment:create"),
+        {"unit": records.child.pk, "year": YEAR, "pack": pack.pk, "targets": [records.own.pk]},
+    )
+    assert "被考核单位须是考核单位的下级单位：区委宣传部" in response.content.decode()
+    assert Assessment.objects.count() == 1
+
+
+def test_compute_makes_no_duty_list_where_the_user_may_not_write(records, pack, users):
+    """A unit administrator computing an assessment whose target has no list of the year
+    and lies outside their scope: refused, no list made there, nothing scored."""
+    outsider_target = services.create_assessment(
+        unit=records.root, year=YEAR, pack=pack, user=users.admin, targets=[records.sibling]
+    )
+    with pytest.raises(WorkflowError, match="您无权为其生成"):
+        services.compute(assessment=outsider_target, user=users.unit_admin)
+    assert not DutyList.objects.filter(unit=records.sibling).exists()
+    assert not outsider_target.scores.exists()
 
 
 def test_one_person_cannot_compute_review_and_publish(client, records, pack, users):

@@ -16,11 +16,14 @@ from luoshi.units.models import Unit
 
 def assignable_roles(user):
     """Roles ``user`` may hand out: nobody grants more than they hold — neither a wider
-    scope (全部, or a 自定义 role reaching a unit outside the user's own scope) nor a
-    permission they do not have themselves."""
+    scope (全部; 本单位及以下 without holding it; a 自定义 role reaching a unit outside the
+    user's own scope) nor a permission they do not have themselves."""
     roles = Role.objects.all()
-    if user.is_superuser or any(scope == DataScope.ALL for scope, _ids in user_scopes(user)):
+    held = {scope for scope, _ids in user_scopes(user)}
+    if user.is_superuser or DataScope.ALL in held:
         return roles
+    if DataScope.SUBTREE not in held:  # 本单位 or 自定义: the units below are not theirs
+        roles = roles.exclude(data_scope=DataScope.SUBTREE)
     outside = Unit.objects.exclude(pk__in=Unit.objects.for_user(user).values("pk"))
     reaching_out = Role.objects.filter(custom_units__in=outside).values("pk")
     not_held = Permission.objects.exclude(pk__in=Permission.objects.filter(group__user=user))

@@ -52,12 +52,19 @@ def _require_open(assessment: Assessment) -> None:
 
 
 def _duty_list(assessment, unit, user):
+    """The unit's list of the year and pack; generated when it has none, by a user who may
+    write in that unit (``user`` None: a system process)."""
     duty_list = DutyList.objects.filter(
         unit=unit, year=assessment.year, pack_code=assessment.pack.code
     ).first()
-    return duty_list or generate_duty_list(
-        unit=unit, year=assessment.year, pack=assessment.pack, user=user
-    )
+    if duty_list is not None:
+        return duty_list
+    if user is not None and not Unit.objects.writable_by(user).filter(pk=unit.pk).exists():
+        raise WorkflowError(
+            _("被考核单位「%(unit)s」尚无%(year)s年度责任清单，您无权为其生成，请先由该单位生成。")
+            % {"unit": unit.name, "year": assessment.year}
+        )
+    return generate_duty_list(unit=unit, year=assessment.year, pack=assessment.pack, user=user)
 
 
 def evaluate(item, pack_item, *, year: int) -> dict:
