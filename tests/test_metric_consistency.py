@@ -21,7 +21,7 @@ from luoshi.api import services as api_services
 from luoshi.core import metrics
 from luoshi.dashboard import selectors as dashboard
 from luoshi.duty.models import DutyList
-from luoshi.duty.selectors import list_progress
+from luoshi.duty.selectors import BEHIND, DONE, list_progress
 from luoshi.ledger.models import ActivityType
 from luoshi.reports.engine.facts import FactBook
 from luoshi.units.models import Unit
@@ -345,3 +345,22 @@ def test_report_facts_state_the_metric(demo_district, demo):
             handling = metric("incident_handling_hours")
             hours = book.get("incidents_hours")
             assert hours.value == (float(handling.mean) if handling.count else 0.0)
+
+
+def test_report_duty_facts_state_the_page_they_link(demo_district, demo, client):
+    """已完成事项 / 进度滞后事项 of a report are the tally of the list page their link opens
+    (the unit's own progress, or its subtree's for a report with the units below)."""
+    client.force_login(demo.leader)
+    compared = 0
+    for unit in demo.units:
+        for subtree in (False, True):
+            book = FactBook(unit, YEAR, user=demo.leader, subtree=subtree, today=TODAY)
+            done, behind = book.get("duty_done"), book.get("duty_behind")
+            if not done.url:
+                continue
+            tally = client.get(done.url).context["tally"]
+            where = (unit.code, subtree)
+            assert (done.value, behind.value) == (tally[DONE], tally[BEHIND]), where
+            assert behind.url == done.url, where
+            compared += 1
+    assert compared > 2

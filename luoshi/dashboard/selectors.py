@@ -799,7 +799,7 @@ def duty_panel(user, unit: Unit, year: int, *, today=None) -> DutyPanel | None:
     overview_url = f"{reverse('duty:overview')}?" + urlencode(
         {"unit": unit.pk, "year": year, "pack": pack_code, "scope": "subtree"}
     )
-    duty_list = duty.duty_lists_for(user).filter(unit=unit, year=year, pack_code=pack_code).first()
+    duty_list = duty.year_list(user, unit, year)
     if duty_list is None:
         return DutyPanel(None, overview_url=overview_url)
     rows = duty.list_progress(duty_list, user=user, subtree=True, today=today)
@@ -807,6 +807,6 @@ def duty_panel(user, unit: Unit, year: int, *, today=None) -> DutyPanel | None:
         duty_list=duty_list,
         rows=rows,
         tally=duty.tally(rows),
-        url=f"{duty_list.get_absolute_url()}?scope=subtree",
+        url=duty.progress_url(duty_list, subtree=True),
         overview_url=overview_url,
     )

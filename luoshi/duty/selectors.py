@@ -438,6 +438,19 @@ def default_pack_code() -> str:
     return DEFAULT_PACK.stem
 
 
+def year_list(user, unit, year: int) -> DutyList | None:
+    """The unit's responsibility list of ``year`` in the default pack, as ``user`` may see
+    it: the one the dashboard's panel and the reports' duty facts state."""
+    lists = duty_lists_for(user).filter(unit=unit, year=year, pack_code=default_pack_code())
+    return lists.first()
+
+
+def progress_url(duty_list: DutyList, *, subtree: bool) -> str:
+    """The list's page showing the progress counted: its own unit's, or with the subtree."""
+    url = duty_list.get_absolute_url()
+    return f"{url}?scope=subtree" if subtree else url
+
+
 def latest_pack(code: str | None = None) -> Pack | None:
     return Pack.objects.filter(code=code or default_pack_code()).order_by("-version").first()
 

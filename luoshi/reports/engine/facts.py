@@ -31,8 +31,14 @@ from luoshi.assessment.models import Assessment, AssessmentStatus
 from luoshi.assessment.selectors import ranking
 from luoshi.core import metrics
 from luoshi.core.indicators import records
-from luoshi.duty.models import DutyList
-from luoshi.duty.selectors import BEHIND, DONE, INACTIVE, list_progress
+from luoshi.duty.selectors import (
+    BEHIND,
+    DONE,
+    INACTIVE,
+    list_progress,
+    progress_url,
+    year_list,
+)
 from luoshi.inspections.models import InspectionPlan, RectificationItem, RectificationStatus
 from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
 from luoshi.reports.baselines import past_figures
@@ -420,7 +426,7 @@ class FactBook:
     # -- duty -----------------------------------------------------------------------------
     def duty_rows(self):
         if not hasattr(self, "_duty_rows"):
-            duty_list = DutyList.objects.filter(unit=self.unit, year=self.year).first()
+            duty_list = year_list(self.user, self.unit, self.year)
             self._duty_list = duty_list
             self._duty_rows = (
                 list_progress(duty_list, user=self.user, subtree=self.subtree, today=self.today)
@@ -431,7 +437,8 @@ class FactBook:
 
     def _duty_fact(self, key, label, statuses):
         rows = [r for r in self.duty_rows() if statuses is None or r.status in statuses]
-        url = reverse("duty:detail", args=[self._duty_list.pk]) if self._duty_list else ""
+        duty_list = self._duty_list
+        url = progress_url(duty_list, subtree=self.subtree) if duty_list else ""
         self.add(Fact(key, label, len(rows), "项", url, len(rows), extra={"rows": []}))
 
     def _fact_duty_items(self):
