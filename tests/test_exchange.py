@@ -20,9 +20,10 @@ from luoshi.core.workflow import WorkflowStep
 from luoshi.duty.services import ensure_default_pack, generate_duty_list, record_checks
 from luoshi.evidence.models import Evidence
 from luoshi.evidence.services import attach_file, attach_link
+from luoshi.exchange.export import Collector, serialize
 from luoshi.exchange.importer import import_package
 from luoshi.exchange.models import Deployment, ImportedObject
-from luoshi.exchange.registry import check_registry
+from luoshi.exchange.registry import check_registry, exported_fields
 from luoshi.exchange.selectors import FIGURES
 from luoshi.ledger.models import LedgerRecord
 from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint
@@ -823,4 +824,123 @@ def test_evidence_cannot_be_attached_to_a_row_of_another_model_or_unit(tree, use
     assert [str(p) for p in report.problems] == [
         "records/evidence.evidence.json 第 1 条：类型或单位与其所属记录不一致"
     ]
+    assert row_counts() == before
+
+
+# --------------------------------------------------------------------------- final records
+
+
+def _channel_package(tree, users, tmp_path):
+    """T1's 阵地 with a check and a link to it, as another deployment's package; returns
+    (the package, a change leaving out the check and the link)."""
+    channel = create_channel(
+        channel=Channel(
+            unit=tree.own,
+            channel_type=ChannelType.objects.get(code="wechat"),
+            name="宣传部公众号",
+            account="xcb",
+            administrator=users.clerk,
+            opened_on=datetime.date(YEAR - 2, 1, 1),
+        ),
+        user=users.clerk,
+    )
+    record_check(
+        channel=channel, user=users.clerk, checked_on=datetime.date(YEAR, 3, 1),
+        checker=users.clerk, result="ok", findings="运行正常",
+    )  # fmt: skip
+    attach_link(owner=channel, url="https://example.org/xcb", title="阵地地址", user=users.clerk)
+    package = export_to(tmp_path / "t1.zip", "T1", subtree=False)
+    as_foreign()
+
+    def channel_only(members):
+        _put(members, "luoshi_channels.channelcheck", [])
+        _put(members, "evidence.evidence", [])
+
+    return package, channel_only
+
+
+def _close_imported(users):
+    """Close (关闭阵地) the 阵地 an import created here; returns it."""
+    copy = Channel.objects.get(
+        pk=ImportedObject.objects.get(source_key__contains="channel:").object_id
+    )
+    close_channel(
+        channel=copy, user=users.unit_admin, reason="停止运营", closed_on=datetime.date(YEAR, 6, 1)
+    )
+    copy.refresh_from_db()
+    return copy
+
+
+def _as_held_here(channel, *more):
+    """A change making the package's 阵地 row the closed one as this deployment holds it (a
+    package repeating it unchanged), then ``more`` changes."""
+    local = serialize(channel, Collector(source=""))["fields"]
+    plain = {f.name: local[f.name] for f in exported_fields(Channel) if not f.is_relation}
+    plain = json.loads(json.dumps(plain, default=lambda value: value.isoformat()))
+
+    def apply(members):
+        _change_rows("luoshi_channels.channel", lambda rows, _: rows[0]["fields"].update(plain))(
+            members
+        )
+        for change in more:
+            change(members)
+
+    return apply
+
+
+def _evidence_of(obj):
+    return Evidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    )
+
+
+def test_a_package_adds_nothing_to_a_closed_record(tree, users, tmp_path):
+    """The audit: package 1 brings T1's 阵地, which is then closed here; package 2 repeats
+    the 阵地 unchanged and adds a check of it and a link to it. Nothing changes after a
+    record is final: refused, nothing written. The 阵地 sent again unchanged still passes."""
+    package, channel_only = _channel_package(tree, users, tmp_path)
+    first = _import_as(users.unit_admin, rewrite(package, channel_only))
+    assert first.ok and first.new == {"luoshi_channels.channel": 1}, first.problems
+    closed = _close_imported(users)
+    before = row_counts()
+
+    second = _import_as(users.unit_admin, rewrite(package, _as_held_here(closed)))
+    assert [str(p) for p in second.problems] == [
+        "records/luoshi_channels.channelcheck.json 第 1 条："
+        "该记录所属的阵地已处于「已关闭」状态，不能再导入",
+        "records/evidence.evidence.json 第 1 条：该记录所属的阵地已处于「已关闭」状态，不能再导入",
+    ]
+    assert row_counts() == before
+    assert not closed.checks.exists() and not _evidence_of(closed).exists()
+
+    again = _import_as(users.unit_admin, rewrite(package, _as_held_here(closed, channel_only)))
+    assert again.ok, again.problems
+    assert again.totals() == (0, 0, 1)
+    assert row_counts() == before
+
+
+def test_a_package_changes_nothing_of_a_closed_record(tree, users, tmp_path):
+    """A check of a 阵地 closed here is final with it: a package changing it is refused; the
+    same package sent again unchanged still passes."""
+    package, _channel_only = _channel_package(tree, users, tmp_path)
+    first = _import_as(users.unit_admin, io.BytesIO(package.read_bytes()))
+    assert first.ok and sum(first.new.values()) == 3, first.problems
+    closed = _close_imported(users)
+    before = row_counts()
+
+    def refound(rows, members):
+        rows[0]["fields"]["findings"] = "关闭后改写的检查情况"
+
+    changed = _as_held_here(closed, _change_rows("luoshi_channels.channelcheck", refound))
+    report = _import_as(users.unit_admin, rewrite(package, changed))
+    assert [str(p) for p in report.problems] == [
+        "records/luoshi_channels.channelcheck.json 第 1 条："
+        "本系统中的这条记录已处于「已关闭」状态，数据包不能修改它"
+    ]
+    assert closed.checks.get().findings == "运行正常"
+    assert row_counts() == before
+
+    again = _import_as(users.unit_admin, rewrite(package, _as_held_here(closed)))
+    assert again.ok, again.problems
+    assert again.totals() == (0, 0, 3)
     assert row_counts() == before

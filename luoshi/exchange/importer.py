@@ -3,7 +3,8 @@
 Everything happens inside one database transaction: units, placeholder users and rows are
 written, each row through ``full_clean()`` after its links are mapped and scope-checked (every
 unit, person and matched row within the importing user's scope; people never matched to this
-deployment's accounts; workflow states and signatures only for the source's own units); any
+deployment's accounts; workflow states and signatures only for the source's own units; on this
+deployment's own units nothing changed in, added to or attached to a final record); any
 problem (or a dry run) rolls the transaction back, so nothing is left behind. Evidence files
 pass the upload checks and are written last, still inside the transaction, through the
 evidence store (names from the checked bytes, existing blobs verified): if the transaction
@@ -34,6 +35,7 @@ from django.db import IntegrityError, transaction
 from luoshi.accounts.models import User
 from luoshi.core import parameters, registry
 from luoshi.core.labels import current_app_label, current_key, current_label, label_aliases
+from luoshi.core.workflow import frozen_label
 from luoshi.evidence.models import Evidence
 from luoshi.evidence.services import storage_name, store_blob
 from luoshi.evidence.validation import check_upload
@@ -401,6 +403,15 @@ def _unit_pk(model, source) -> int | None:
     return getattr(target, "pk", None)
 
 
+def _owner(entry, values):
+    """The record a row belongs to, from its mapped values: the owner of an evidence row
+    (``attached``), the ``frozen_with`` parent of a part of a record, else None."""
+    if entry.attached:
+        return values["content_type"].get_object_for_this_type(pk=values["object_id"])
+    parent = getattr(entry.model, "frozen_with", None)
+    return values.get(parent) if parent else None
+
+
 class _Importer:
     def __init__(self, package: Package, *, user, parent, report):
         self.package = package
@@ -696,6 +707,9 @@ class _Importer:
         if is_file and not self.check_file(member, index, values, obj):
             self.failed.add(key)
             return
+        if local and (reason := self.final_refusal(entry, obj, values, m2m)):
+            self.refuse(entry, member, index, key, reason)
+            return
         self.write(entry, member, index, key, obj, values, m2m)
 
     def attached_to_owner(self, row, values, unit_pk) -> bool:
@@ -725,6 +739,24 @@ class _Importer:
             for n in entry.state
         )
         return not started or self.unchanged(model, obj, values, m2m)
+
+    def final_refusal(self, entry, obj, values, m2m) -> str:
+        """Why a row of this deployment's own units may not be written because a record is
+        final (``frozen_label``: approved, closed, signed, published ...), else "": the
+        existing row is final, or the record the row belongs to (its ``frozen_with`` parent,
+        an evidence row's owner). Nothing changes after a record is final; an unchanged
+        repeat (a package sent again) writes nothing and passes."""
+        if obj is not None and self.unchanged(entry.model, obj, values, m2m):
+            return ""
+        state = frozen_label(obj) if obj is not None else None
+        if state is not None:
+            return f"本系统中的这条记录已处于「{state}」状态，数据包不能修改它"
+        owner = _owner(entry, values)
+        state = frozen_label(owner) if owner is not None else None
+        if state is not None:
+            name = owner._meta.verbose_name
+            return f"该记录所属的{name}已处于「{state}」状态，不能再导入"
+        return ""
 
     def check_file(self, member, index, values, obj) -> bool:
         """An evidence file passes the upload checks; its storage name is this deployment's
