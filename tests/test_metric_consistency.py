@@ -342,6 +342,10 @@ def test_report_facts_state_the_metric(demo_district, demo):
             for key in ("risks_open", "risks_resolved"):
                 value = metric(key)
                 assert (book.get(key).value, book.get(key).url) == (value.count, value.url)
+            plans = metric("inspection_plans")  # 督查N次: the plans 督查通报 reports
+            fact = book.get("inspection_plans")
+            assert (fact.value, fact.url) == (plans.count, plans.url), unit.code
+            assert plans.count == len(book.issued_plans()), unit.code
             handling = metric("incident_handling_hours")
             hours = book.get("incidents_hours")
             assert hours.value == (float(handling.mean) if handling.count else 0.0)

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import ScopedFilterSet, UnitSubtreeFilterSet, YesNoFilter, date_range
+from luoshi.core.filters import UnitSubtreeFilterSet, YesNoFilter, date_range
 from luoshi.inspections.models import (
     OPEN_RECTIFICATION,
     InspectionPlan,
@@ -58,9 +58,11 @@ class ItemFilter(UnitSubtreeFilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class PlanFilter(ScopedFilterSet):
+class PlanFilter(UnitSubtreeFilterSet):
+    unit_label = _("督查单位")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices)
     title = django_filters.CharFilter(label=_("督查名称"), lookup_expr="icontains")
+    starts_on_from, starts_on_to = date_range("starts_on", _("开始日期从"), _("开始日期到"))
 
     class Meta:
         model = InspectionPlan

@@ -11,7 +11,12 @@ from luoshi.core.metrics import (
     period_filters,
 )
 from luoshi.core.rollups import Source
-from luoshi.inspections.models import OPEN_RECTIFICATION, RectificationItem, RectificationStatus
+from luoshi.inspections.models import (
+    OPEN_RECTIFICATION,
+    InspectionPlan,
+    RectificationItem,
+    RectificationStatus,
+)
 
 
 def _items(params):
@@ -49,7 +54,22 @@ RECTIFICATIONS_ROLLUP = Source(
     watch=(("inspections.RectificationItem", None),),
 )
 
+
+def _plans(params):
+    return InspectionPlan.objects.all()
+
+
 METRICS = [
+    Metric(
+        key="inspection_plans",
+        label="督查",
+        measure_word="次",
+        records=_plans,
+        in_period=dates_between("starts_on"),
+        list_url="inspections:plans",
+        filters=period_filters("starts_on_from", "starts_on_to"),
+        description="开始日期在期内的督查（督查单位为本单位或其下级）",
+    ),
     Metric(
         key="rectification_rate",
         label="整改完成率",

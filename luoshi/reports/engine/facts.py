@@ -529,21 +529,14 @@ class FactBook:
         url = f"{total.url}&open=true" if total.url else ""
         self.add(Fact("rectification_open", "未销号整改事项", count, "项", url, count))
 
-    def plans(self):
-        return (
-            self.scoped(
-                InspectionPlan.objects.filter(starts_on__lte=self.end, ends_on__gte=self.start)
-            )
-            .prefetch_related("inspected_units")
-            .order_by("starts_on", "id")
-        )
-
     def _fact_inspection_plans(self):
-        plans = list(self.plans())
-        inspected = {u.pk for p in plans for u in p.inspected_units.all()}
-        url = reverse("inspections:plans")
-        self.add(Fact("inspection_plans", "督查", len(plans), "次", url, len(plans)))
-        self.add(Fact("inspected_units", "被督查单位", len(inspected), "个", url, len(inspected)))
+        """督查 (the metric: begun in the year, as 督查通报 reports them) and the units they
+        inspected, both linking to the list of those inspections."""
+        value = self.metric("inspection_plans")
+        inspected = {u.pk for p in self.issued_plans() for u in p.inspected_units.all()}
+        self.add(Fact("inspection_plans", "督查", value.count, "次", value.url, value.count))
+        count = len(inspected)
+        self.add(Fact("inspected_units", "被督查单位", count, "个", value.url, count))
 
     _fact_inspected_units = _fact_inspection_plans
 
@@ -688,7 +681,7 @@ class FactBook:
         """Whether the year has any record of the unit (or subtree) to write about."""
         keys = ["ledger_count", "risk_screening", "rectification_rate", "tasks_assigned"]
         return any(self.metric(key).count or self.metric(key).total for key in keys) or bool(
-            self.plans().exists() or self.campaigns()
+            self.issued_plans() or self.campaigns()
         )
 
     # -- screening campaigns ----------------------------------------------------------------
