@@ -342,6 +342,8 @@ def test_report_facts_state_the_metric(demo_district, demo):
             for key in ("risks_open", "risks_resolved"):
                 value = metric(key)
                 assert (book.get(key).value, book.get(key).url) == (value.count, value.url)
+            below = book.get("subordinate_units")  # 所属N个单位: the list its link opens
+            assert _listed(demo.leader, below.url) == below.value, unit.code
             plans = metric("inspection_plans")  # 督查N次: the plans 督查通报 reports
             fact = book.get("inspection_plans")
             assert (fact.value, fact.url) == (plans.count, plans.url), unit.code

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import KeywordFilter, ScopedFilterSet
+from luoshi.core.filters import UnitFilter as UnitChoiceFilter
 from luoshi.units.models import Unit, UnitType
 
 
@@ -13,6 +14,7 @@ class UnitFilter(ScopedFilterSet):
     is_active = django_filters.ChoiceFilter(
         label=_("状态"), choices=[("1", _("启用")), ("0", _("停用"))], method="filter_active"
     )
+    below = UnitChoiceFilter(label=_("所属于"), method="filter_below")
 
     class Meta:
         model = Unit
@@ -20,3 +22,7 @@ class UnitFilter(ScopedFilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=(value == "1"))
+
+    def filter_below(self, queryset, name, value):
+        """The units under ``value`` at every level, not ``value`` itself (所属单位)."""
+        return queryset.filter(path__startswith=value.path).exclude(pk=value.pk)

@@ -191,7 +191,7 @@ def _risk(w: Writer) -> list[str]:
         )
     if w.has("rectification_total") and w.has("rectification_closed"):
         lines.append(
-            f"督查整改闭环管理。督查反馈整改事项{w.n('rectification_total')},"
+            f"督查整改闭环管理。整改期限在本年的督查反馈整改事项{w.n('rectification_total')},"
             f"已整改销号{w.n('rectification_closed')},整改完成率{w.n('rectification_rate')}。"
         )
     return lines

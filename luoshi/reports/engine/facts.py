@@ -575,7 +575,7 @@ class FactBook:
             pk=self.unit.pk
         )
         count = metrics.scoped(below, user=self.user, unit=self.unit, subtree=True).count()
-        url = reverse("units:list")
+        url = f"{reverse('units:list')}?below={self.unit.pk}&is_active=1"
         self.add(Fact("subordinate_units", "所属单位", count, "个", url, count))
 
     def _fact_units(self):
