@@ -353,12 +353,13 @@ def test_query_count_does_not_grow_with_the_tree(client, world, users):
     # metrics (metrics.tables), two live counts of the part of this month the due-only
     # metrics cover (按时报送率, 逾期未报: until yesterday), two for the ledger chart (by
     # type, the types' names), one live count each for the metrics no rollup answers
-    # (平均响应用时, 逾期未整改), three for the risk heat map (areas, levels, the
-    # ``risks_open`` breakdown), one to find the year's assessment, one for the forms'
-    # latest accepted figures (统计报表)
+    # (平均响应用时, 逾期未整改), four for the risk heat map (areas, levels, the
+    # ``risks_open`` breakdown, and its total: points of a level no longer offered count
+    # too), one to find the year's assessment, one for the forms' latest accepted figures
+    # (统计报表)
     leader = users.leader
     leader.has_perm("dashboard.view_dashboard")
     selectors.resolve_unit(leader)  # loads the roles and the user's unit
     with CaptureQueriesContext(connection) as captured:
         selectors.dashboard(leader, world.own, this_year())
-    assert len(captured.captured_queries) == 13
+    assert len(captured.captured_queries) == 14

@@ -308,7 +308,7 @@ def test_heatmap_counts_equal_the_filtered_register(client, tree, users):
     client.force_login(users.unit_admin)
     context = client.get(reverse("risks:heatmap"), {"unit": tree.own.pk}).context
     heat = context["heat"]
-    assert heat["total"] == 5
+    assert heat["total"].count == 5
     nonzero = [c for c in heat["cells"] if c["count"]]
     assert {(c["area"].code, c["level"].code): c["count"] for c in nonzero} == {
         ("online", "red"): 3,
@@ -320,7 +320,19 @@ def test_heatmap_counts_equal_the_filtered_register(client, tree, users):
         register = client.get(f"{url.path}?{url.query}").context
         assert register["paginator"].count == cell["count"], cell["url"]
     open_only = client.get(reverse("risks:heatmap"), {"unit": tree.own.pk, "status": "open"})
-    assert open_only.context["heat"]["total"] == 4
+    assert open_only.context["heat"]["total"].count == 4
+
+    def listed(value):
+        url = urlparse(value.count_url)
+        return client.get(f"{url.path}?{url.query}").context["paginator"].count
+
+    # The totals are the metric's, each linking to exactly its points, also when a level in
+    # use is no longer offered (its points are still open risk points).
+    RiskLevel.objects.filter(code="blue").update(is_active=False)
+    heat = client.get(reverse("risks:heatmap"), {"unit": tree.own.pk}).context["heat"]
+    assert listed(heat["total"]) == heat["total"].count == 5
+    online = next(row for row in heat["rows"] if row["area"].code == "online")
+    assert listed(online["total"]) == online["total"].count == 4
 
 
 def test_heatmap_of_unit_out_of_scope_is_404(client, tree, users):

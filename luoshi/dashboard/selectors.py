@@ -688,7 +688,11 @@ def risk_panel(ctx: Context) -> Panel | None:
             data.append([li, ai, value.count, value.count_url])
             shown.append(Num(value.count, value.count_url))
         rows.append({"area": area["name"], "cells": shown})
-    total = Num(sum(v.count for v in cells.values()), ctx.url("risks:list", status="open"))
+    whole = metrics.value(
+        "risks_open", user=ctx.user, unit=ctx.unit, subtree=True, start=ctx.today,
+        end=ctx.today, today=ctx.today,
+    )  # fmt: skip
+    total = Num(whole.count, whole.count_url)
     chart = {
         "areas": [a["name"] for a in areas],
         "levels": [lv["name"] for lv in levels],

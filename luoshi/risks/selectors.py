@@ -104,44 +104,40 @@ def campaign_overview(campaign: Campaign, user, today=None) -> dict:
 def heatmap(user, unit, *, open_only: bool, today=None) -> dict:
     """Area × level counts of the risk points of ``unit``'s subtree (only the open ones with
     ``open_only``): the metric ``risks_open`` / ``risk_points`` broken down by area and level
-    (one GROUP BY), each cell with the link of exactly its points."""
+    (one GROUP BY), each cell, each area's total and the whole (``Value``s, None without a
+    unit) with the link of exactly its points."""
     today = today or timezone.localdate()
+    key = "risks_open" if open_only else "risk_points"
     areas = list(RiskArea.objects.filter(is_active=True))
     levels = list(RiskLevel.objects.filter(is_active=True))
+    span = {"user": user, "unit": unit, "subtree": True, "start": today, "end": today}
     values = {}
     if unit is not None:
+        pairs = [(area.pk, level.pk) for area in areas for level in levels]
         values = metrics.breakdown(
-            "risks_open" if open_only else "risk_points",
-            user=user,
-            unit=unit,
-            subtree=True,
-            fields=("area", "level"),
-            start=today,
-            end=today,
-            cells=[(area.pk, level.pk) for area in areas for level in levels],
-            today=today,
-        )
+            key, fields=("area", "level"), cells=pairs, today=today, **span
+        )  # fmt: skip
+
+    def whole(**params):
+        if unit is None:
+            return None
+        return metrics.value(key, params=params, today=today, **span)
+
     cells = []
     for area in areas:
         for level in levels:
             value = values.get((area.pk, level.pk))
-            count = value.count if value is not None else 0
-            url = value.count_url if value is not None else ""
+            count, url = (value.count, value.count_url) if value is not None else (0, "")
             cells.append({"area": area, "level": level, "count": count, "url": url})
-    return {
-        "areas": areas,
-        "levels": levels,
-        "cells": cells,
-        "total": sum(v.count for v in values.values()),
-        "rows": [
-            {
-                "area": area,
-                "cells": [c for c in cells if c["area"] is area],
-                "total": sum(c["count"] for c in cells if c["area"] is area),
-            }
-            for area in areas
-        ],
-    }
+    rows = [
+        {
+            "area": area,
+            "cells": [c for c in cells if c["area"] is area],
+            "total": whole(area=area.pk),
+        }
+        for area in areas
+    ]
+    return {"areas": areas, "levels": levels, "cells": cells, "total": whole(), "rows": rows}
 
 
 def completed_between(queryset, start=None, end=None):
