@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from luoshi.accounts import policy
 from luoshi.accounts.models import PasswordHistory, Role, User
+from luoshi.channels.models import Channel, ChannelType
+from luoshi.channels.services import create_channel
 from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.units.models import Unit, UnitType
 from luoshi.units.services import create_unit
@@ -128,3 +130,22 @@ class LedgerRecordFactory(factory.django.DjangoModelFactory):
     location = "三楼会议室"
     summary = "学习贯彻党的二十届四中全会精神"
     outcome = "形成学习心得12篇"
+
+
+def make_channel(
+    unit, user, *, name="示范宣传", account=None, opened_on=None, interval=3, type_code="wechat"
+):
+    """A 阵地 of ``unit`` registered through the service by ``user``, its administrator."""
+    return create_channel(
+        channel=Channel(
+            unit=unit,
+            channel_type=ChannelType.objects.get(code=type_code),
+            name=name,
+            account=account or f"微信公众号：{name}",
+            administrator=user,
+            filing_status="not_required",
+            opened_on=opened_on or timezone.localdate() - datetime.timedelta(days=30),
+            check_interval_months=interval,
+        ),
+        user=user,
+    )

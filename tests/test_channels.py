@@ -14,25 +14,9 @@ from luoshi.core import indicators
 from luoshi.core.indicators import SYSTEM
 from luoshi.core.workflow import WorkflowStep
 from luoshi.evidence.models import Evidence
-from tests.factories import png_upload
+from tests.factories import make_channel, png_upload
 
 TODAY = timezone.localdate()
-
-
-def make_channel(unit, user, *, name="示范宣传", opened_on=None, interval=3, type_code="wechat"):
-    return services.create_channel(
-        channel=Channel(
-            unit=unit,
-            channel_type=ChannelType.objects.get(code=type_code),
-            name=name,
-            account=f"微信公众号：{name}",
-            administrator=user,
-            filing_status="not_required",
-            opened_on=opened_on or TODAY - datetime.timedelta(days=30),
-            check_interval_months=interval,
-        ),
-        user=user,
-    )
 
 
 def check(channel, user, day, result="ok", files=()):

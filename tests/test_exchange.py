@@ -14,8 +14,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from luoshi.audit.models import OperationLog
-from luoshi.channels.models import Channel, ChannelType
-from luoshi.channels.services import close_channel, create_channel, record_check
+from luoshi.channels.models import Channel
+from luoshi.channels.services import close_channel, record_check
 from luoshi.core.workflow import WorkflowStep
 from luoshi.duty.services import ensure_default_pack, generate_duty_list, record_checks
 from luoshi.evidence.models import Evidence
@@ -30,7 +30,7 @@ from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint
 from luoshi.risks.services import register_risk, take_step
 from luoshi.tasks.models import Task, TaskAssignment
 from luoshi.units.models import Unit, UnitYearStat
-from tests.factories import LedgerRecordFactory, make_unit, pdf_upload, png_upload
+from tests.factories import LedgerRecordFactory, make_channel, make_unit, pdf_upload, png_upload
 
 YEAR = 2026
 
@@ -63,16 +63,8 @@ def build_unit_year(tree, users):
     task.recipient_units.add(tree.child)
     TaskAssignment.objects.create(task=task, unit=tree.child, created_by=users.unit_admin)
 
-    channel = create_channel(
-        channel=Channel(
-            unit=tree.own,
-            channel_type=ChannelType.objects.get(code="wechat"),
-            name="宣传部公众号",
-            account="xcb",
-            administrator=clerk,
-            opened_on=datetime.date(YEAR - 2, 1, 1),
-        ),
-        user=clerk,
+    channel = make_channel(
+        tree.own, clerk, name="宣传部公众号", account="xcb", opened_on=datetime.date(YEAR - 2, 1, 1)
     )
     record_check(
         channel=channel, user=clerk, checked_on=datetime.date(YEAR, 3, 1), checker=clerk,
@@ -833,16 +825,12 @@ def test_evidence_cannot_be_attached_to_a_row_of_another_model_or_unit(tree, use
 def _channel_package(tree, users, tmp_path):
     """T1's 阵地 with a check and a link to it, as another deployment's package; returns
     (the package, a change leaving out the check and the link)."""
-    channel = create_channel(
-        channel=Channel(
-            unit=tree.own,
-            channel_type=ChannelType.objects.get(code="wechat"),
-            name="宣传部公众号",
-            account="xcb",
-            administrator=users.clerk,
-            opened_on=datetime.date(YEAR - 2, 1, 1),
-        ),
-        user=users.clerk,
+    channel = make_channel(
+        tree.own,
+        users.clerk,
+        name="宣传部公众号",
+        account="xcb",
+        opened_on=datetime.date(YEAR - 2, 1, 1),
     )
     record_check(
         channel=channel, user=users.clerk, checked_on=datetime.date(YEAR, 3, 1),

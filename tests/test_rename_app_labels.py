@@ -18,11 +18,12 @@ from luoshi.accounts.models import Role, User
 from luoshi.audit.chain import seal, verify
 from luoshi.audit.models import OperationLog
 from luoshi.audit.selectors import entries_of
-from luoshi.channels.models import Channel, ChannelCheck, ChannelType
-from luoshi.channels.services import close_channel, create_channel, record_check
+from luoshi.channels.models import Channel, ChannelCheck
+from luoshi.channels.services import close_channel, record_check
 from luoshi.core.labels import old_labels_applied
 from luoshi.core.workflow import WorkflowStep
 from luoshi.exchange.models import ImportedObject
+from tests.factories import make_channel
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD, NEW = "channels", "luoshi_channels"
@@ -44,17 +45,8 @@ def _sql(sql, params=()):
 def build_channel(tree, users) -> Channel:
     """A channel with a check, its history and a closing step, and an imported row key."""
     clerk = users.clerk
-    channel = create_channel(
-        channel=Channel(
-            unit=tree.own,
-            channel_type=ChannelType.objects.get(code="wechat"),
-            name="宣传部公众号",
-            account="xcb",
-            administrator=clerk,
-            filing_status="not_required",
-            opened_on=datetime.date(2026, 1, 5),
-        ),
-        user=clerk,
+    channel = make_channel(
+        tree.own, clerk, name="宣传部公众号", account="xcb", opened_on=datetime.date(2026, 1, 5)
     )
     record_check(
         channel=channel, user=clerk, checked_on=datetime.date(2026, 3, 1), checker=clerk,
