@@ -1,6 +1,8 @@
 """督查整改: scope on both sides, separation of duties, the rectification flow, numbers."""
 
 import datetime
+import html
+import re
 from io import BytesIO
 
 import openpyxl
@@ -345,6 +347,12 @@ def test_bulletin_export_opens(client, users, setup, clerk):
     _login(client, users.inspector)
     page = client.get(reverse("inspections:bulletin", args=[setup.plan.pk]))
     assert page.status_code == 200 and "中心组学习记录不全" in page.content.decode()
+    # every figure of 整改情况 links to the items it counts
+    links = re.findall(r'<a href="([^"]+)" data-testid="(\w+)">(\d+)</a>', page.content.decode())
+    assert {name for _url, name, _n in links} >= {"findings", "closed", "open", "overdue"}
+    for url, name, shown in links:
+        listed = client.get(html.unescape(url)).context["paginator"].count
+        assert listed == int(shown), (name, url)
     response = client.get(reverse("inspections:bulletin", args=[setup.plan.pk]), {"export": "xlsx"})
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(BytesIO(response.content))
