@@ -176,6 +176,15 @@ def test_manual_score_needs_a_reason(client, assessment, records, users):
     score.refresh_from_db()
     assert score.manual_score == Decimal("8.00") and score.score == Decimal("8.00")
     assert score.scored_by == users.admin
+    # 手工评分 n 项 of the unit is the metric's, linking to exactly those scores; so is the
+    # export's column
+    row = next(r for r in client.get(assessment.get_absolute_url()).context["rows"] if r.manual)
+    assert row.unit == records.own and row.manual.count == 1
+    assert listed(client, row.manual.url) == 1
+    export = load_workbook(
+        BytesIO(client.get(f"{assessment.get_absolute_url()}?export=xlsx").content)
+    )
+    assert [r[6] for r in export["排名"].iter_rows(min_row=2, values_only=True)] == [1, 0]
     sheet = client.get(reverse("assessment:sheet", args=[assessment.pk, records.own.pk]))
     assert "五个纳入已落实四项" in sheet.content.decode()
 

@@ -53,8 +53,9 @@ class RankRow:
     unit: Unit
     total: Decimal = Decimal(0)
     full: Decimal = Decimal(0)
-    manual: int = 0
-    pending: metrics.Value | None = None  # 待评分 of the unit (``ranking(pending_by=user)``)
+    # 待评分 and 手工评分 of the unit (``ranking(pending_by=user)``)
+    pending: metrics.Value | None = None
+    manual: metrics.Value | None = None
     rank: int = 0
     grade: str = ""
     grade_css: str = ""
@@ -77,15 +78,18 @@ def ranking(assessment: Assessment, pending_by=None) -> list[RankRow]:
     for unit in assessment.targets.order_by("path"):
         rows[unit.pk] = RankRow(unit=unit)
     if pending_by is not None:
-        pending = metrics.breakdown_of_object(
-            "assessment_pending",
-            user=pending_by,
-            params={"assessment": assessment.pk},
-            fields=("unit",),
-            cells=[(pk,) for pk in rows],
+        pending, manual = (
+            metrics.breakdown_of_object(
+                key,
+                user=pending_by,
+                params={"assessment": assessment.pk},
+                fields=("unit",),
+                cells=[(pk,) for pk in rows],
+            )
+            for key in ("assessment_pending", "assessment_manual")
         )
         for pk, target in rows.items():
-            target.pending = pending[(pk,)]
+            target.pending, target.manual = pending[(pk,)], manual[(pk,)]
     for score in assessment.scores.order_by("unit__path", "order"):
         row = rows.get(score.unit_id)
         if row is None:
@@ -96,8 +100,6 @@ def ranking(assessment: Assessment, pending_by=None) -> list[RankRow]:
         row.full += score.points
         if score.score is not None:
             row.total += score.score
-        if score.manual_score is not None:
-            row.manual += 1
     ordered = sorted(rows.values(), key=lambda r: (-r.percent, -r.total, r.unit.path))
     grades = grades_of(assessment)
     previous = None

@@ -68,7 +68,7 @@ class AssessmentDetailView(AssessmentPageMixin, ScopedDetailView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             self.object = self.get_object()
-            return export(self.object)
+            return export(self.object, request.user)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -85,14 +85,15 @@ class AssessmentDetailView(AssessmentPageMixin, ScopedDetailView):
         return context
 
 
-def export(assessment):
+def export(assessment, user):
     """The ranking and every unit's scores, as the 考核 office files them."""
     ranking = Sheet(
         _("排名"),
         [_("名次"), _("单位"), _("得分"), _("满分"), _("得分率(%)"), _("等次"), _("手工评分项")],
         (
-            [row.rank, row.unit.name, row.total, row.full, row.percent, row.grade, row.manual]
-            for row in selectors.ranking(assessment)
+            [row.rank, row.unit.name, row.total, row.full, row.percent, row.grade, manual]
+            for row in selectors.ranking(assessment, pending_by=user)
+            for manual in [row.manual.count if row.manual else 0]
         ),
         widths=[8, 20, 10, 10, 12, 8, 12],
     )
