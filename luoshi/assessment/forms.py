@@ -35,17 +35,13 @@ class AssessmentForm(UserFormMixin, forms.ModelForm):
         unit, targets = data.get("unit"), data.get("targets")
         if unit is not None and not targets and not children_of(unit).exists():
             self.add_error("targets", _("考核单位没有下级单位，请选择被考核单位。"))
-        outside = [t.name for t in targets or () if unit and not _below(t, unit)]
+        outside = [t.name for t in targets or () if unit and not t.is_descendant_of(unit)]
         if outside:
             self.add_error(
                 "targets",
                 _("被考核单位须是考核单位的下级单位：%(units)s。") % {"units": "、".join(outside)},
             )
         return data
-
-
-def _below(unit, ancestor) -> bool:
-    return unit.pk != ancestor.pk and unit.path.startswith(ancestor.path)
 
 
 class ManualScoreForm(forms.Form):

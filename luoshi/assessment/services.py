@@ -14,6 +14,7 @@ from luoshi.assessment.models import Assessment, AssessmentScore, AssessmentStat
 from luoshi.assessment.workflow import ASSESSMENT
 from luoshi.core import parameters
 from luoshi.core.indicators import SYSTEM
+from luoshi.core.scope import in_write_scope
 from luoshi.core.workflow import WorkflowError
 from luoshi.duty.models import DutyList
 from luoshi.duty.selectors import item_progress
@@ -59,7 +60,7 @@ def _duty_list(assessment, unit, user):
     ).first()
     if duty_list is not None:
         return duty_list
-    if user is not None and not Unit.objects.writable_by(user).filter(pk=unit.pk).exists():
+    if user is not None and not in_write_scope(user, unit):
         raise WorkflowError(
             _("被考核单位「%(unit)s」尚无%(year)s年度责任清单，您无权为其生成，请先由该单位生成。")
             % {"unit": unit.name, "year": assessment.year}

@@ -299,9 +299,15 @@ class FinalRecordMixin:
         writable = self.model._default_manager.writable_by(self.request.user)
         return queryset.filter(pk__in=writable.values("pk"))
 
+    def get_object(self, queryset=None):
+        """The record, looked up once (``dispatch`` checks it before the page uses it)."""
+        if queryset is None and getattr(self, "_record", None) is not None:
+            return self._record
+        return super().get_object(queryset)
+
     def dispatch(self, request, *args, **kwargs):
         if self.has_permission():  # else 403 before 404, as in every scoped view
-            self.object = self.get_object()  # 404 outside the scope
+            self.object = self._record = self.get_object()  # 404 outside the scope
             state = frozen_label(self.object)
             if state is not None:
                 messages.error(

@@ -104,24 +104,21 @@ def campaign_overview(campaign: Campaign, user, today=None) -> dict:
 def heatmap(user, unit, *, open_only: bool, today=None) -> dict:
     """Area × level counts of the risk points of ``unit``'s subtree (only the open ones with
     ``open_only``): the metric ``risks_open`` / ``risk_points`` broken down by area and level
-    (one GROUP BY), each cell, each area's total and the whole (``Value``s, None without a
-    unit) with the link of exactly its points."""
+    (a GROUP BY for the cells, one for the areas), each cell, each area's total and the whole
+    (``Value``s, None without a unit) with the link of exactly its points."""
     today = today or timezone.localdate()
     key = "risks_open" if open_only else "risk_points"
     areas = list(RiskArea.objects.filter(is_active=True))
     levels = list(RiskLevel.objects.filter(is_active=True))
     span = {"user": user, "unit": unit, "subtree": True, "start": today, "end": today}
-    values = {}
+    values, by_area, total = {}, {}, None
     if unit is not None:
         pairs = [(area.pk, level.pk) for area in areas for level in levels]
-        values = metrics.breakdown(
-            key, fields=("area", "level"), cells=pairs, today=today, **span
-        )  # fmt: skip
-
-    def whole(**params):
-        if unit is None:
-            return None
-        return metrics.value(key, params=params, today=today, **span)
+        values = metrics.breakdown(key, fields=("area", "level"), cells=pairs, today=today, **span)
+        by_area = metrics.breakdown(
+            key, fields=("area",), cells=[(area.pk,) for area in areas], today=today, **span
+        )
+        total = metrics.value(key, today=today, **span)
 
     cells = []
     for area in areas:
@@ -133,11 +130,11 @@ def heatmap(user, unit, *, open_only: bool, today=None) -> dict:
         {
             "area": area,
             "cells": [c for c in cells if c["area"] is area],
-            "total": whole(area=area.pk),
+            "total": by_area.get((area.pk,)),
         }
         for area in areas
     ]
-    return {"areas": areas, "levels": levels, "cells": cells, "total": whole(), "rows": rows}
+    return {"areas": areas, "levels": levels, "cells": cells, "total": total, "rows": rows}
 
 
 def completed_between(queryset, start=None, end=None):
