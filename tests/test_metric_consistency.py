@@ -69,6 +69,7 @@ DASHBOARD_RATES = {
 # dashboard count figures: metric key -> (panel, figure)
 DASHBOARD_COUNTS = {
     "ledger_count": ("ledger", "records"),
+    "ledger_without_evidence": ("ledger", "missing_evidence"),
     "tasks_assigned": ("tasks", "assigned"),
     "tasks_open": ("tasks", "open"),
     "tasks_overdue": ("tasks", "overdue"),

@@ -331,7 +331,7 @@ PANELS = (
 # The metrics each panel reads (its view permission): fetched together, the rollup rows of
 # all of them in one query (``metrics.tables``).
 PANEL_METRICS = {
-    "ledger.view_ledgerrecord": ("ledger_count", "evidence_completeness"),
+    "ledger.view_ledgerrecord": ("ledger_count", "evidence_completeness", "ledger_without_evidence"),
     "tasks.view_taskassignment": ("tasks_assigned", "tasks_open", "tasks_overdue", "task_series"),
     "publications.view_publication": ("review_coverage",),
     "events.view_eventfiling": ("event_filing_rate",),
@@ -440,7 +440,8 @@ def _rank(rows: list[RankRow]) -> list[RankRow]:
 
 def ledger_panel(ctx: Context) -> Panel | None:
     """工作台账: records by month and type, year on year; 佐证完整率; records per child unit.
-    Every figure is a metric (``ledger_count``, ``evidence_completeness``)."""
+    Every figure is a metric (``ledger_count``, ``evidence_completeness``,
+    ``ledger_without_evidence``)."""
     if not ctx.can("ledger.view_ledgerrecord"):
         return None
     records = MetricTable(ctx, "ledger_count")
@@ -449,20 +450,15 @@ def ledger_panel(ctx: Context) -> Panel | None:
         Figure("records", _("台账记录"), records.num("cur"), records.num("prev"), _("条")),
         evidence.figure("evidence", _("佐证完整率")),
     ]
-    current = evidence.values[metrics.SUBTREE][0]
-    missing_url = ctx.url(
-        "ledger:list",
-        evidence="missing",
-        date_from=ctx.period.start.isoformat(),
-        date_to=ctx.period.end.isoformat(),
-    )
+    missing = MetricTable(ctx, "ledger_without_evidence")
     figures.append(
         Figure(
             "missing_evidence",
             _("缺佐证记录"),
-            Num(current.total - current.count, missing_url),
+            missing.num("cur"),
+            missing.num("prev"),
+            _("条"),
             good_when_up=False,
-            unit_label=_("条"),
         )
     )
     rankings = [
