@@ -15,10 +15,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from luoshi.core import metrics
+from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.risks.models import Screening
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
-from tests.factories import make_unit
+from tests.factories import LedgerRecordFactory, make_unit
 from tests.metrics_support import listed, screened_campaign
 from tests.risks_support import launch, make_risk
 from tests.tasks_support import issue, shift_days, task_world
@@ -231,3 +232,24 @@ def test_campaign_queries_do_not_grow_with_its_rows(client, tree, users, campaig
     wider = launch(users.unit_admin, tree.own, tree.own)
     assert len(client.get(wider.get_absolute_url()).context["overview"]["rows"]) == 5
     assert _queries(client, wider.get_absolute_url()) == page_one
+
+
+def test_activity_types_state_this_years_records_in_scope(client, users, tree):
+    """活动类型's 本年记录数: the metric ``ledger_count`` of each type over this year and
+    the records the user may open (not another unit's, not last year's), linking to them."""
+    today = timezone.localdate()
+    study = ActivityType.objects.get(code="study_group")
+    for unit in (tree.own, tree.child, tree.sibling):
+        LedgerRecordFactory(unit=unit, activity_type=study, date=today)
+    LedgerRecordFactory(unit=tree.own, activity_type=study, date=today.replace(year=today.year - 1))
+    client.force_login(users.admin)
+    response = client.get(reverse("ledger:types"))
+    rows = {kind.code: used for kind, used in response.context["rows"]}
+    expected = LedgerRecord.objects.for_user(users.admin).filter(
+        activity_type=study, date__year=today.year
+    )
+    assert rows["study_group"].count == expected.count() >= 1
+    assert listed(client, rows["study_group"].count_url) == rows["study_group"].count
+    page = html.unescape(response.content.decode())
+    assert f'href="{rows["study_group"].count_url}"' in page
+    assert all(used.count == 0 for code, used in rows.items() if code != "study_group")

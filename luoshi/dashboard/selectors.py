@@ -331,7 +331,11 @@ PANELS = (
 # The metrics each panel reads (its view permission): fetched together, the rollup rows of
 # all of them in one query (``metrics.tables``).
 PANEL_METRICS = {
-    "ledger.view_ledgerrecord": ("ledger_count", "evidence_completeness", "ledger_without_evidence"),
+    "ledger.view_ledgerrecord": (
+        "ledger_count",
+        "evidence_completeness",
+        "ledger_without_evidence",
+    ),
     "tasks.view_taskassignment": ("tasks_assigned", "tasks_open", "tasks_overdue", "task_series"),
     "publications.view_publication": ("review_coverage",),
     "events.view_eventfiling": ("event_filing_rate",),

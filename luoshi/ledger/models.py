@@ -13,11 +13,6 @@ from luoshi.core.models import (
 )
 
 
-class ActivityTypeQuerySet(models.QuerySet):
-    def annotate_usage(self):
-        return self.annotate(record_count=models.Count("records"))
-
-
 class ReportArea(models.TextChoices):
     """The areas of work of a 年度工作总结 an activity type is reported under."""
 
@@ -50,8 +45,6 @@ class ActivityType(DictionaryModel, VersionedModel):
     report_area = models.CharField(
         _("所属工作方面"), max_length=20, choices=ReportArea.choices, blank=True
     )
-
-    objects = ActivityTypeQuerySet.as_manager()
 
     @property
     def phrase(self) -> str:

@@ -29,25 +29,30 @@ def records_for(user):
     return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type")
 
 
-def ledger_summary(user, year: int) -> dict:
-    """The home page's year figures over every record the user may open: 台账记录 and
-    无佐证记录 by activity type and in all (``by_dimension``, one query each: the rollup rows
-    when the scope is one unit's subtree), 受众人次 (one query), each a metric ``Value``
-    linking to the ledger list of exactly its records; then the names of the types found.
-    The scope is the user's unit (or its subtree, or the top unit) when it is exactly that
-    (``exact_scope``), else every record the user may open (several disjoint units)."""
+def by_activity_type(user, year: int, key: str = "ledger_count", dims=()) -> dict:
+    """{activity type id: Value} of a ledger metric over ``year`` and every record the user
+    may open, with the total under ``metrics.ALL_DIMENSIONS`` (``by_dimension``, one query:
+    the rollup rows when the scope is one unit's subtree). The scope is the user's unit (or
+    its subtree, or the top unit) when it is exactly that (``exact_scope``), else every
+    record the user may open (several disjoint units)."""
     periods: list[metrics.Period] = [(datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
     unit, subtree = exact_scope(user) or (None, False)
+    found = metrics.by_dimension(
+        key, user=user, unit=unit, subtree=subtree, periods=periods, dims=dims, with_total=True
+    )
+    return {dim: values[0] for dim, values in found.items()}
 
-    def by_type(key: str, dims=()) -> dict:
-        found = metrics.by_dimension(
-            key, user=user, unit=unit, subtree=subtree, periods=periods, dims=dims, with_total=True
-        )
-        return {dim: values[0] for dim, values in found.items()}
 
-    records = by_type("ledger_count")
+def ledger_summary(user, year: int) -> dict:
+    """The home page's year figures over every record the user may open: 台账记录 and
+    无佐证记录 by activity type and in all (``by_activity_type``), 受众人次 (one query), each a
+    metric ``Value`` linking to the ledger list of exactly its records; then the names of
+    the types found."""
+    periods: list[metrics.Period] = [(datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
+    unit, subtree = exact_scope(user) or (None, False)
+    records = by_activity_type(user, year)
     total = records.pop(metrics.ALL_DIMENSIONS)
-    missing = by_type("ledger_without_evidence", dims=list(records))
+    missing = by_activity_type(user, year, "ledger_without_evidence", dims=list(records))
     audience = metrics.values(
         "ledger_audience", user=user, unit=unit, subtree=subtree, periods=periods
     )[0]

@@ -1,4 +1,5 @@
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +15,7 @@ from luoshi.ledger import services
 from luoshi.ledger.filters import LedgerFilter
 from luoshi.ledger.forms import ActivityTypeForm, LedgerRecordForm
 from luoshi.ledger.models import ActivityType, LedgerRecord
-from luoshi.ledger.selectors import metric_count, records_for
+from luoshi.ledger.selectors import by_activity_type, metric_count, records_for
 
 
 class LedgerPageMixin:
@@ -85,7 +86,16 @@ class ActivityTypeListView(ScopedListView):
     paginate_by = None
 
     def scoped_queryset(self):  # a dictionary: the same for every unit
-        return ActivityType.objects.annotate_usage()
+        return ActivityType.objects.all()
+
+    def get_context_data(self, **kwargs):
+        """Each type with 本年记录数 (the metric ``ledger_count`` of that type over this year
+        and every record the user may open), linking to exactly those records."""
+        context = super().get_context_data(**kwargs)
+        year = timezone.localdate().year
+        used = by_activity_type(self.request.user, year, dims=[t.pk for t in self.object_list])
+        context.update(year=year, rows=[(t, used[t.pk]) for t in self.object_list])
+        return context
 
 
 class ActivityTypeFormView:
