@@ -18,6 +18,7 @@ import pytest
 from django.utils import timezone
 
 from luoshi.assessment.models import Assessment, AssessmentStatus
+from luoshi.core import metrics
 from luoshi.core.indicators import SYSTEM
 from luoshi.core.script import convert, to_traditional
 from luoshi.reports import engine, services
@@ -210,6 +211,11 @@ def test_the_other_kinds_are_not_the_summary_again(demo_district):
         for plan in plans.all():
             found = RectificationItem.objects.filter(finding__plan=plan).count()
             assert f"共发现问题{found}个" in text
+            fact = bulletin.facts[f"plan:{plan.pk}:findings"]  # the metric, with its link
+            items = metrics.of_object(
+                "rectification_items", user=SYSTEM, params={"plan": plan.pk}, today=TODAY
+            )
+            assert (fact["value"], fact["url"]) == (items.count, items.url) == (found, items.url)
         found = RectificationItem.objects.filter(finding__plan__in=plans.all()).count()
         problems = next(s for s in bulletin.content["sections"] if s["key"] == "problems")
         stated = sum(int(n) for n in re.findall(r"发现问题(\d+)个", problems["text"]))

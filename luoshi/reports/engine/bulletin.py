@@ -10,9 +10,6 @@ ran none has no bulletin to write (``NothingToReport``).
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import urlencode
-
-from django.urls import reverse
 
 from luoshi.inspections.selectors import bulletin as plan_bulletin
 from luoshi.reports.engine.facts import Fact, FactBook, NothingToReport, number
@@ -57,11 +54,9 @@ def _basics(w: Writer, plan, data: dict, counts: dict) -> None:
     lines = plan.lines.count()
     if plan.description:
         text += plan.description.rstrip("。") + "。"
-    total = sum(f.value for f in counts.values())
-    if total:
-        key = f"plan:{plan.pk}:findings"
-        url = f"{reverse('inspections:items')}?{urlencode({'plan': plan.pk})}"
-        w.book.add(Fact(key, "督查发现问题", total, "个", url, total))
+    found = w.book.plan_findings_total(plan)
+    if found.value:
+        key = found.key
         text += (
             f"督查对照{lines}项检查内容逐项打分,共发现问题{w.n(key)}。"
             if lines

@@ -44,7 +44,7 @@ from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
 from luoshi.reports.baselines import past_figures
 from luoshi.reports.models import Baseline, ReportKind
 from luoshi.risks.models import Campaign, RiskPoint, RiskStatus
-from luoshi.units.models import Unit, UnitYearStat
+from luoshi.units.models import Unit
 
 # Year-on-year from an imported past report: a fact matches the first baseline metric whose
 # ``activity`` contains one of its keywords (and whose value is a number).
@@ -410,12 +410,6 @@ class FactBook:
     def _fact_talk_audience(self):
         self._ledger_sum("talk_audience", "outreach_talk", "ledger_audience", "宣讲受众", "人次")
 
-    def _fact_party_members(self):
-        stats = self.scoped(UnitYearStat.objects.filter(year=self.year))
-        total = stats.aggregate(total=Sum("party_members"))["total"] or 0
-        url = reverse("units:detail", args=[self.unit.pk])
-        self.add(Fact("party_members", "党员总数", total, "人", url, stats.count()))
-
     def _fact_publicity_high(self):
         """上稿 in 省级以上 (central or provincial) outlets."""
         levels = [OutletLevel.CENTRAL.value, OutletLevel.PROVINCE.value]
@@ -524,10 +518,10 @@ class FactBook:
 
     def _fact_rectification_open(self):
         """The items of 整改完成率's denominator not yet closed (same records, same period)."""
-        total, closed = self.get("rectification_total"), self.get("rectification_closed")
-        count = (total.value or 0) - (closed.value or 0)
-        url = f"{total.url}&open=true" if total.url else ""
-        self.add(Fact("rectification_open", "未销号整改事项", count, "项", url, count))
+        value = self.metric("rectifications_unclosed")
+        self.add(
+            Fact("rectification_open", "未销号整改事项", value.count, "项", value.url, value.count)
+        )
 
     def _fact_inspection_plans(self):
         """督查 (the metric: begun in the year, as 督查通报 reports them) and the units they
@@ -577,12 +571,6 @@ class FactBook:
         count = metrics.scoped(below, user=self.user, unit=self.unit, subtree=True).count()
         url = f"{reverse('units:list')}?below={self.unit.pk}&is_active=1"
         self.add(Fact("subordinate_units", "所属单位", count, "个", url, count))
-
-    def _fact_units(self):
-        units = self.scoped(Unit.objects.filter(is_active=True))
-        count = units.count() if self.subtree else 1
-        url = reverse("units:list")
-        self.add(Fact("units", "单位", count, "个", url, count))
 
     # -- the unit's own acts within a subtree report ---------------------------------------
     def own(self, key: str) -> Fact:
@@ -742,6 +730,14 @@ class FactBook:
             .prefetch_related("inspected_units")
             .order_by("starts_on", "id")
         )
+
+    def plan_findings_total(self, plan) -> Fact:
+        """Findings (one rectification item each) of ``plan`` at all its inspected units."""
+        value = metrics.of_object(
+            "rectification_items", user=self.user, params={"plan": plan.pk}, today=self.today
+        )
+        key = f"plan:{plan.pk}:findings"
+        return self.add(Fact(key, "督查发现问题", value.count, "个", value.url, value.count))
 
     def plan_findings(self, plan, inspected) -> Fact:
         """Findings (one rectification item each) of ``plan`` at one inspected unit."""
