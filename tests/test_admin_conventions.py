@@ -60,6 +60,11 @@ def test_an_entry_is_renamed_reordered_and_disabled_and_the_log_says_so(client, 
     assert "启用由「是」改为「否」" in entry.sentence and "名称由" in entry.sentence
 
 
+def _row(page: str, testid: str) -> str:
+    start = page.index(f'data-testid="{testid}"')
+    return page[start : page.index("</tr>", start)]
+
+
 def test_an_entry_in_use_keeps_its_code_and_cannot_be_deleted(client, tree, users):
     used = UnitType.objects.get(code="bureau")  # the sibling unit is a 局
     client = _admin_client(client, users)
@@ -75,6 +80,10 @@ def test_an_entry_in_use_keeps_its_code_and_cannot_be_deleted(client, tree, user
     page = client.post(delete, follow=True).content.decode()
     assert "不能删除，只能停用" in page and UnitType.objects.filter(pk=used.pk).exists()
     spare = UnitType.objects.create(code="spare_type", name="备用类型", order=90)
+    entries = client.get(reverse("dictionary_entries", args=["units.unittype"])).content.decode()
+    rows = {pk: _row(entries, f"entry-{pk}") for pk in (used.pk, spare.pk)}
+    assert "已被记录使用" in rows[used.pk] and "删除" not in rows[used.pk]
+    assert "未使用" in rows[spare.pk] and "删除" in rows[spare.pk]
     client.post(reverse("dictionary_delete", args=["units.unittype", spare.pk]))
     assert not UnitType.objects.filter(pk=spare.pk).exists()
 

@@ -39,16 +39,17 @@ def _model(label: str, user, action: str = "change"):
     return model
 
 
-def uses(entry) -> int:
-    """How many records refer to ``entry`` (any foreign key or many-to-many to it)."""
-    total = 0
+def in_use(entry) -> bool:
+    """Does any record refer to ``entry`` (a foreign key or many-to-many to it)? A yes or
+    no, not a count: the page decides delete or disable by it and states no figure (the
+    records of every unit, outside any one scope)."""
     for relation in type(entry)._meta.related_objects:
         related = relation.related_model
         if related.__name__.startswith("Historical"):
             continue
-        lookup = relation.field.name
-        total += related._base_manager.filter(**{lookup: entry}).count()
-    return total
+        if related._base_manager.filter(**{relation.field.name: entry}).exists():
+            return True
+    return False
 
 
 def entry_form(model, *, locked_code: bool):
@@ -86,7 +87,7 @@ def dictionary_entries(request, label: str):
     model = _model(label, request.user)
     entries = list(model._default_manager.order_by("order", "pk"))
     for entry in entries:
-        entry.use_count = uses(entry)
+        entry.in_use = in_use(entry)
     context = {"name": model._meta.verbose_name, "label": label, "entries": entries}
     return render(request, "core/dictionary_entries.html", context)
 
@@ -95,7 +96,7 @@ def dictionary_entries(request, label: str):
 def dictionary_edit(request, label: str, pk: int | None = None):
     model = _model(label, request.user, "change" if pk else "add")
     entry = get_object_or_404(model, pk=pk) if pk else None
-    locked = entry is not None and uses(entry) > 0
+    locked = entry is not None and in_use(entry)
     form_class = entry_form(model, locked_code=locked)
     form = form_class(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
@@ -119,12 +120,9 @@ def dictionary_delete(request, label: str, pk: int):
     model = _model(label, request.user, "delete")
     with transaction.atomic():
         entry = get_object_or_404(model._default_manager.select_for_update(), pk=pk)
-        count = uses(entry)
-        if count:
+        if in_use(entry):
             messages.error(
-                request,
-                _("「%(name)s」已被 %(n)d 条记录使用，不能删除，只能停用。")
-                % {"name": entry.name, "n": count},
+                request, _("「%(name)s」已被记录使用，不能删除，只能停用。") % {"name": entry.name}
             )
             return redirect("dictionary_entries", label=label)
         try:
