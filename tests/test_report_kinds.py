@@ -319,6 +319,17 @@ def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_distri
     for name, values in chart["series"]:
         assert sum(values), name  # no legend entry for a level without a risk point
     assert len(chart["colors"]) == len(chart["series"])
+    # each bar is a fact of the metric risks_open by area × level, with its own link
+    cells = [
+        f
+        for k, f in screening.facts.items()
+        if k.startswith("risks_open_") and "方面" in f["label"]
+    ]
+    assert sorted(f["value"] for f in cells if f["value"]) == sorted(
+        v for _name, values in chart["series"] for v in values if v
+    )
+    assert sum(f["value"] for f in cells) == screening.facts["risks_open"]["value"]
+    assert all("area=" in f["url"] and "level=" in f["url"] for f in cells)
     assert "三是开展督查1次，实地了解情况" in _text(research)
 
 

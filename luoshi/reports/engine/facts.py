@@ -493,6 +493,30 @@ class FactBook:
             self.add(Fact(key, label, value.count, "个", value.url, value.count))
         return self.facts[key]
 
+    def risk_cells(self, areas: list, levels: list) -> dict:
+        """{(area, level): Fact} of the risk points open at the year's end (``risks_open``
+        by area × level, one ``GROUP BY``), each linking to exactly its risk points."""
+        found = metrics.breakdown(
+            "risks_open",
+            user=self.user,
+            unit=self.unit,
+            subtree=self.subtree,
+            fields=("area", "level"),
+            start=self.start,
+            end=self.end,
+            cells=[(a.pk, lv.pk) for a in areas for lv in levels],
+            today=self.today,
+        )
+        cells = {}
+        for area in areas:
+            for level in levels:
+                value = found[area.pk, level.pk]
+                key = f"risks_open_{area.pk}_{level.code}"
+                label = f"{area.name}方面{level.name}色风险点"
+                fact = Fact(key, label, value.count, "个", value.count_url, value.count)
+                cells[area.pk, level.pk] = self.add(fact)
+        return cells
+
     def _fact_risks_resolved(self):
         value = self.metric("risks_resolved")
         label = "年内识别并已化解的风险点"

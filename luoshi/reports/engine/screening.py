@@ -95,20 +95,17 @@ def _by_area(w: Writer, levels: list) -> None:
             text += f";责任人:{owner}。" if owner else f";责任单位:{risk.unit.name}。"
             w.say(text)
     if areas:  # after the last area: the chart never pushes the listing to the next page
-        categories = list(areas)
+        shown = list({r.area_id: r.area for r in risks}.values())
         # only the levels that have a risk point: a legend entry with no bar says nothing
         levels = [lv for lv in levels if any(r.level_id == lv.pk for r in risks)]
+        cells = w.book.risk_cells(shown, levels)
         w.current.charts.append(
             {
                 "title": "在控风险点分布（领域×等级）",
                 "kind": "bar",
-                "categories": categories,
+                "categories": [a.name for a in shown],
                 "series": [
-                    (
-                        f"{lv.name}色",
-                        [sum(1 for r in areas[a] if r.level_id == lv.pk) for a in categories],
-                    )
-                    for lv in levels
+                    (f"{lv.name}色", [cells[a.pk, lv.pk].value for a in shown]) for lv in levels
                 ],
                 "colors": [lv.color for lv in levels],
                 "integer": True,
