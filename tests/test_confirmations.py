@@ -4,12 +4,14 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 
 from luoshi.assessment.workflow import ASSESSMENT
-from luoshi.core.workflow import workflows_of
+from luoshi.core.workflow import Transition, Workflow, workflows_of
 from luoshi.duty.workflow import SIGNING
+from luoshi.inspections.models import RectificationItem
 from luoshi.inspections.workflow import RECTIFICATION, RESULT
 from luoshi.notices.workflow import ANNOUNCEMENT
 from luoshi.reports.workflow import REPORT_FLOW as REPORT
@@ -107,3 +109,14 @@ def test_wide_steps_ask_before_they_reach_every_unit(tree, users, client):
     client.force_login(users.admin)
     page = client.get(reverse("risks:campaign_create")).content.decode()
     assert "各单位并通知其人员。确定发起吗？" in _button(page, "submit")
+
+
+def test_a_workflows_states_are_its_models_choices():
+    """The states are named once, on the model: a label comes from the field's choices and
+    a step to or from a state the field does not have fails at import."""
+    assert RECTIFICATION.state_label("closed") == "已销号"
+    assert RECTIFICATION.state_label("gone") == "gone"
+    step = Transition("archive", "归档", source="closed", target="archived")
+    with pytest.raises(ImproperlyConfigured, match="archived"):
+        Workflow("inspections.archive", model=RectificationItem, transitions=[step])
+    assert len(workflows_of(RectificationItem)) == 1  # the refused one is not registered

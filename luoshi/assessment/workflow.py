@@ -37,7 +37,6 @@ calculator = taken_by("assessment.compute_assessment")
 
 ASSESSMENT = Workflow(
     "assessment.assessment",
-    states=AssessmentStatus,
     model=Assessment,
     frozen=[S.REVIEWED, S.PUBLISHED],
     separations=[

@@ -5,7 +5,6 @@ from luoshi.core.workflow import Transition, Workflow
 
 CHANNEL_FLOW = Workflow(
     "luoshi_channels.channel",
-    states=ChannelStatus,
     model=Channel,
     frozen=[ChannelStatus.CLOSED],
     transitions=[

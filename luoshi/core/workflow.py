@@ -5,7 +5,7 @@ A module declares its steps once::
     reviewer = taken_by("tasks.review_task")  # the steps one side takes: permission (and rule) once
     REVIEW = Workflow(
         "tasks.assignment",
-        states=AssignmentStatus,
+        model=TaskAssignment,  # its ``status`` field's choices are the states
         transitions=[
             Transition("submit", _("提交"), source=["pending", "returned"], target="submitted",
                        allowed=lambda user, obj: obj.unit_id == user.unit_id),
@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
@@ -192,27 +193,26 @@ class Workflow:
         self,
         name: str,
         *,
-        states,
+        model,
         transitions: list[Transition],
         field: str = "status",
-        model=None,
         frozen: Iterable[str] = (),
         separations: Iterable[Separation] = (),
     ):
         self.name = name
-        self.states = states  # a TextChoices class
         self.field = field
+        # the states are the choices of the model's state field: named once, on the model
+        self.labels = dict(model._meta.get_field(field).flatchoices)
         self.transitions = {t.name: t for t in transitions}
         self.frozen = frozenset(frozen)  # approved/closed states: the record is final
         self.separations = list(separations)
-        if model is not None:
-            _WORKFLOWS.setdefault(model._meta.label_lower, []).append(self)
+        named = {s for t in transitions for s in (*t.sources, t.target)} | self.frozen
+        if unknown := named - set(self.labels):
+            raise ImproperlyConfigured(f"{name}: {model.__name__}.{field} has no state {unknown}")
+        _WORKFLOWS.setdefault(model._meta.label_lower, []).append(self)
 
     def state_label(self, value) -> str:
-        try:
-            return str(self.states(value).label)
-        except ValueError:
-            return str(value)
+        return str(self.labels.get(value, value))
 
     def available(self, obj, user) -> list[Transition]:
         """The steps ``user`` may take on ``obj`` now (for buttons)."""

@@ -32,7 +32,6 @@ signer = taken_by("duty.sign_dutylist", holds_position)
 
 SIGNING = Workflow(
     "duty.list",
-    states=DutyStatus,
     model=DutyList,
     frozen=[DutyStatus.SIGNED],
     transitions=[

@@ -75,7 +75,6 @@ def _may_approve(user, event) -> bool:
 
 EVENT_FLOW = Workflow(
     "events.filing",
-    states=S,
     model=EventFiling,
     frozen=[S.HELD],
     # Never by the organizer who filed it, and each step of the review chain by another

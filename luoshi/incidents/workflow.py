@@ -30,7 +30,6 @@ handler = taken_by(PERMISSION)
 
 INCIDENT_FLOW = Workflow(
     "incidents.incident",
-    states=S,
     model=Incident,
     frozen=[S.CLOSED],
     transitions=[

@@ -71,7 +71,6 @@ CONFIRM = {
 
 PLAN = Workflow(
     "inspections.plan",
-    states=PlanStatus,
     model=InspectionPlan,
     frozen=[P.COMPLETED],
     transitions=[
@@ -82,7 +81,6 @@ PLAN = Workflow(
 
 RESULT = Workflow(
     "inspections.result",
-    states=ResultStatus,
     model=InspectionResult,  # final with its plan (``frozen_with``): the team adds evidence
     transitions=[
         team_member(
@@ -97,7 +95,6 @@ RESULT = Workflow(
 
 RECTIFICATION = Workflow(
     "inspections.rectification",
-    states=RectificationStatus,
     model=RectificationItem,
     frozen=[R.CLOSED],
     transitions=[

@@ -9,7 +9,6 @@ editor = taken_by("notices.change_announcement")
 
 ANNOUNCEMENT = Workflow(
     "notices.announcement",
-    states=Status,
     model=Announcement,
     frozen=[Status.PUBLISHED, Status.WITHDRAWN],
     transitions=[

@@ -103,7 +103,6 @@ CONFIRM = {
 
 PUBLICATION_FLOW = Workflow(
     "publications.review",
-    states=PublicationStatus,
     model=Publication,
     frozen=[S.APPROVED, S.PUBLISHED],
     # The author never reviews their own item, and nobody takes two different review steps

@@ -15,7 +15,6 @@ finalizer = taken_by("reports.finalize_report")
 
 REPORT_FLOW = Workflow(
     "reports.report",
-    states=ReportStatus,
     model=Report,
     frozen=[ReportStatus.FINAL],
     transitions=[

@@ -12,7 +12,6 @@ manager = taken_by(PERMISSION)
 
 RISK_FLOW = Workflow(
     "risks.riskpoint",
-    states=S,
     model=RiskPoint,
     frozen=[S.RESOLVED],
     transitions=[

@@ -41,7 +41,6 @@ CONFIRM = {
 
 ASSIGNMENT = Workflow(
     "tasks.assignment",
-    states=S,
     model=TaskAssignment,
     frozen=[S.ACCEPTED, S.WITHDRAWN],
     transitions=[
