@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.filters import MAX_ID, UnitSubtreeFilterSet, YearFilter
-from luoshi.duty.models import DutyList, DutyStatus, Pack
+from luoshi.duty import selectors
+from luoshi.duty.models import DutyItem, DutyList, DutyStatus, Pack
 from luoshi.units.models import Unit
 
 
@@ -29,6 +30,58 @@ class DutyListFilter(UnitSubtreeFilterSet):
     class Meta:
         model = DutyList
         fields = []
+
+
+def state_choices():
+    return [(state, selectors.status_label(state)) for state in selectors.STATES]
+
+
+MEASURE_SCOPES = [("own", _("本单位")), ("subtree", _("含下级"))]
+
+
+class DutyItemFilter(UnitSubtreeFilterSet):
+    """The items of duty lists; ``state``: those of ONE list (``duty_list``) whose progress,
+    measured now for the user (``scope``: own unit or with the subtree), is in that state,
+    as the metric ``duty_items`` counts them."""
+
+    year = YearFilter(field_name="duty_list__year")
+    # the links of figures over several years (the metric ``duty_items``): not typed by anyone
+    year_from = YearFilter(
+        field_name="duty_list__year", lookup_expr="gte", widget=forms.HiddenInput
+    )
+    year_to = YearFilter(field_name="duty_list__year", lookup_expr="lte", widget=forms.HiddenInput)
+    duty_list = django_filters.NumberFilter(
+        field_name="duty_list_id", min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    scope = django_filters.ChoiceFilter(
+        label=_("统计范围"),
+        choices=MEASURE_SCOPES,
+        method="filter_nothing",
+        widget=forms.HiddenInput,
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("进度状态"),
+        choices=state_choices,
+        method="filter_state",
+        help_text=_("在某一责任清单之内"),
+    )
+
+    class Meta:
+        model = DutyItem
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        """The items of the list ``duty_list`` in the state ``value``, measured now for the
+        user (``selectors.measured_states``); without a list (or one the user may not
+        open): none, a state being measured list by list."""
+        user = getattr(self.request, "user", None)
+        pk = self.form.cleaned_data.get("duty_list")
+        duty_list = selectors.duty_lists_for(user).filter(pk=pk).first() if pk else None
+        if duty_list is None:
+            return queryset.none()
+        subtree = self.form.cleaned_data.get("scope") == "subtree"
+        states = selectors.measured_states(duty_list, user=user, subtree=subtree)
+        return queryset.filter(pk__in=[item for item, state in states.items() if state == value])
 
 
 class OverviewForm(forms.Form):

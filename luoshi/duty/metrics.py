@@ -1,7 +1,9 @@
 """责任清单 (registered in DutyConfig.ready)."""
 
+from django.db.models import Case, CharField, Value, When
+
 from luoshi.core.metrics import Metric, Narrow, years_between
-from luoshi.duty.models import DutyList
+from luoshi.duty.models import DutyItem, DutyList
 
 
 def _lists(params):
@@ -16,6 +18,44 @@ def _filters(params, start, end) -> dict:
     return {}
 
 
+def _items(params):
+    """Every duty item; given ``states`` ({item pk: progress state}, as
+    ``duty.selectors.item_states`` measured them for the user), each annotated with its
+    ``state`` (an item left out of ``states``: "").
+
+    An item's progress state (已完成 / 进行中 / 滞后 …) is no column: it is its live progress
+    against its target, measured from the records of every period through the metric of its
+    indicator, for a user (the records the user may open), own unit or with the subtree, as
+    of today (``selectors.item_progress``). It cannot be a condition of this query, so it is
+    measured first and stated here as an annotation; the item list's ``state`` filter
+    measures the list the same way for the user who opens it."""
+    items = DutyItem.objects.all()
+    states = params.get("states")
+    if states is None:
+        if params.get("state"):
+            raise ValueError("duty_items: a progress state needs the measured `states`")
+        return items
+    by_state: dict[str, list[int]] = {}
+    for pk, state in states.items():
+        by_state.setdefault(state, []).append(pk)
+    cases = [When(pk__in=pks, then=Value(state)) for state, pks in sorted(by_state.items())]
+    return items.annotate(state=Case(*cases, default=Value(""), output_field=CharField()))
+
+
+def _item_filters(params, start, end) -> dict:
+    """The item list's filters: the years of the period (its lists' year), and how the
+    state was measured (``scope``: own unit or with the subtree)."""
+    query: dict = {}
+    if start is not None and end is not None and start.year == end.year:
+        query["year"] = start.year
+    else:
+        bounds = {"year_from": start and start.year, "year_to": end and end.year}
+        query.update({name: year for name, year in bounds.items() if year is not None})
+    if params.get("scope"):
+        query["scope"] = params["scope"]
+    return query
+
+
 METRICS = [
     Metric(
         key="duty_lists",
@@ -28,5 +68,18 @@ METRICS = [
         # the lists made from one pack version (a 责任包 page)
         narrows=(Narrow("pack", "pack_id"),),
         description="年度在期内的责任清单（参数 pack：用某一责任包版本制作的）",
+    ),
+    Metric(
+        key="duty_items",
+        label="责任项",
+        measure_word="项",
+        records=_items,
+        in_period=years_between("duty_list__year"),
+        list_url="duty:items",
+        filters=_item_filters,
+        # ``duty_list``: the items of one list; ``state``: those in that progress state
+        # (with ``states`` measured and ``scope`` saying how: ``selectors.state_values``)
+        narrows=(Narrow("duty_list", "duty_list_id"), Narrow("state", "state")),
+        description="年度在期内的责任清单的责任项（参数 duty_list：某一清单的；state：处于该进度状态的）",
     ),
 ]

@@ -415,11 +415,37 @@ def group_by_area(rows: list[ItemProgress]) -> list[tuple[str, list[ItemProgress
     return list(groups.items())
 
 
-def tally(rows: list[ItemProgress]) -> dict[str, int]:
-    counts = dict.fromkeys([DONE, ON_TRACK, BEHIND, INACTIVE, NONE_DUE], 0)
-    for row in rows:
-        counts[row.status] += 1
-    return counts
+STATES = (DONE, ON_TRACK, BEHIND, INACTIVE, NONE_DUE)
+
+
+def item_states(rows: list[ItemProgress]) -> dict[int, str]:
+    """{item pk: its progress state} of ``rows`` (a list's ``list_progress``)."""
+    return {row.item.pk: row.status for row in rows}
+
+
+def measured_states(duty_list: DutyList, *, user, subtree: bool, today=None) -> dict[int, str]:
+    """``item_states`` of ``duty_list`` measured now for ``user`` (own unit or with the
+    subtree): what the item list's ``state`` filter selects by."""
+    return item_states(list_progress(duty_list, user=user, subtree=subtree, today=today))
+
+
+def state_values(duty_list: DutyList, rows: list[ItemProgress], *, user, subtree: bool) -> dict:
+    """{state: Value}: the list's items in each progress state (``STATES``), counted by the
+    metric ``duty_items`` (one ``GROUP BY`` on the state ``rows`` measured), each linking to
+    the item list of exactly those items (``duty_list``, ``state`` and ``scope``: the list's
+    filter measures them again for the user who opens it)."""
+    found = metrics.breakdown_of_object(
+        "duty_items",
+        user=user,
+        params={
+            "duty_list": duty_list.pk,
+            "scope": "subtree" if subtree else "own",
+            "states": item_states(rows),
+        },
+        fields=("state",),
+        cells=[(state,) for state in STATES],
+    )
+    return {state: found[(state,)] for state in STATES}
 
 
 # ---------------------------------------------------------------------------------------------

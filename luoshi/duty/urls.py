@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/sign/", views.DutySignView.as_view(), name="sign"),
     path("<int:pk>/reopen/", views.DutyReopenView.as_view(), name="reopen"),
     path("<int:pk>/items/new/", views.CustomItemCreateView.as_view(), name="item_create"),
+    path("items/", views.DutyItemListView.as_view(), name="items"),
     path("items/<int:pk>/", views.DutyItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/record/", views.DutyItemRecordView.as_view(), name="item_record"),
     path("items/<int:pk>/drop/", views.DutyItemDropView.as_view(), name="item_drop"),

@@ -22,7 +22,7 @@ from luoshi.core.views import (
     workflow_feedback,
 )
 from luoshi.duty import selectors, services
-from luoshi.duty.filters import DutyListFilter, OverviewForm
+from luoshi.duty.filters import DutyItemFilter, DutyListFilter, OverviewForm
 from luoshi.duty.forms import (
     AssignForm,
     CustomItemForm,
@@ -73,12 +73,14 @@ class DutyListDetailView(DutyListPageMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         subtree = self.request.GET.get("scope") == "subtree"
-        rows = selectors.list_progress(self.object, user=self.request.user, subtree=subtree)
         user = self.request.user
+        rows = selectors.list_progress(self.object, user=user, subtree=subtree)
+        states = selectors.state_values(self.object, rows, user=user, subtree=subtree)
         context.update(
             subtree=subtree,
             groups=selectors.group_by_area(rows),
-            tally=selectors.tally(rows),
+            states=states,  # the badges: {state: Value}, each linking to its items
+            tally={state: value.count for state, value in states.items()},  # their numbers
             steps=SIGNING.available(self.object, user),
             history=SIGNING.history(self.object),
             can_adjust=self.object.is_draft and user.has_perm("duty.change_dutylist"),
@@ -145,6 +147,39 @@ class ItemPageMixin:
     list_url_name = "duty:list"
 
     readable = staticmethod(selectors.items_for)
+
+
+class DutyItemListView(ItemPageMixin, ScopedListView):
+    """Items of duty lists: the list a figure over items opens (e.g. a list's 「滞后 n」:
+    its items in that state, ``duty_items``)."""
+
+    template_name = "duty/item_list.html"
+    filterset_class = DutyItemFilter
+    export_title = gettext_lazy("责任项")
+    export_columns = model_columns(
+        DutyItem,
+        "unit year pack code name area_name owner target",
+        year=(gettext_lazy("年度"), lambda item: item.duty_list.year),
+        pack=(gettext_lazy("责任包"), lambda item: item.duty_list.pack.name),
+        target=(gettext_lazy("目标"), target_text),
+    )
+
+    def with_figures(self, rows):
+        """The rows with their target as the list page states it (「≥12 次」; a target, no
+        figure: nothing is counted)."""
+        rows = list(rows)
+        for item in rows:
+            item.target_label = target_text(item)
+        return rows
+
+    def get_context_data(self, **kwargs):
+        """The state the list is filtered by (its heading) and how it was measured."""
+        context = super().get_context_data(**kwargs)
+        data = getattr(self.filterset.form, "cleaned_data", {}) if self.filterset else {}
+        state = data.get("state")
+        context["state_label"] = selectors.status_label(state) if state else ""
+        context["subtree"] = data.get("scope") == "subtree"
+        return context
 
 
 class DutyItemDetailView(ItemPageMixin, ScopedDetailView):
