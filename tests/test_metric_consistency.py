@@ -98,6 +98,8 @@ def demo(_demo_district_once, django_db_blocker):
         # sums of ledger fields and 省级以上媒体上稿 (report facts)
         ("ledger_participants", {"activity_type": "training"}),
         ("ledger_audience", {"activity_type": "outreach_talk"}),
+        ("ledger_attendance", {}),  # a rate of two sums: 实到 ÷ 应到
+        ("ledger_attendance", {"activity_type": "study_group"}),
         ("ledger_count", {"activity_type": "publicity", "outlet_level": HIGH_OUTLETS}),
     ]
     return SimpleNamespace(leader=leader, units=units, variants=variants)
@@ -154,7 +156,8 @@ def test_every_figure_equals_the_list_its_link_opens(demo_district, demo, listed
                     summed = value.metric.summed
                     assert listed(value.count_url, summed) == value.count, where
                     if value.metric.is_rate:
-                        assert listed(value.total_url, summed) == value.total, where
+                        total_summed = value.metric.total_summed or summed
+                        assert listed(value.total_url, total_summed) == value.total, where
                         assert value.count <= value.total, where
                     if value.metric.averaged:
                         mean = _mean_of_list(demo.leader, value, value.metric.averaged)
@@ -298,6 +301,59 @@ def test_dashboard_states_the_metric(demo_district, demo):
     assert compared == len(demo.units) * 5 * len(DASHBOARD_RATES)
 
 
+def _stated(value: metrics.Value) -> tuple:
+    return value.count, value.count_url
+
+
+def test_dashboard_ledger_chart_states_the_metric(demo_district, demo):
+    """工作台账's chart: each type's 本期 / 上年 is ``ledger_count`` of that type over the
+    whole period and the same period a year earlier, each month's bar that type's month, the
+    previous year's line every record of each month; each linking to the value's own
+    ``count_url`` (the metric layer's figures, not sums of months nor links built by hand)."""
+    names = dict(ActivityType.objects.values_list("name", "code"))
+    compared = 0
+    for unit in demo.units:
+        for quarter in (None, 1, 2, 3, 4):
+            period = dashboard.period_for(YEAR, quarter)
+            previous = period.previous()
+            months = [m for m in range(1, 13) if period.start.month <= m <= period.end.month]
+            cur = [(datetime.date(YEAR, m, 1), _month_end(YEAR, m)) for m in months]
+            prev = [(datetime.date(YEAR - 1, m, 1), _month_end(YEAR - 1, m)) for m in months]
+            whole = [(period.start, period.end), (previous.start, previous.end)]
+            chart = (
+                dashboard.dashboard(demo.leader, unit, period, today=TODAY).panels["ledger"].chart
+            )
+            where = (unit.code, quarter)
+
+            def metric(periods, params=None, unit=unit):
+                return metrics.values(
+                    "ledger_count",
+                    user=demo.leader,
+                    unit=unit,
+                    subtree=True,
+                    periods=periods,
+                    params=params,
+                    today=TODAY,
+                )
+
+            every = metric(prev)
+            assert [(p["value"], p["url"]) for p in chart["previous"]] == [
+                _stated(v) for v in every
+            ], where
+            series = {s["name"]: s["data"] for s in chart["series"]}
+            for row in chart["by_type"]:
+                found = metric(cur + whole, {"activity_type": names[row["name"]]})
+                this, before = found[-2:]
+                assert (row["cur"], row["cur_url"]) == _stated(this), (*where, row["name"])
+                assert (row["prev"], row["prev_url"]) == _stated(before), (*where, row["name"])
+                monthly = [_stated(v) for v in found[:-2]]
+                stated = [(p["value"], p["url"]) for p in series.get(row["name"], [])]
+                assert stated == (monthly if this.count else []), (*where, row["name"])
+                compared += 1
+            assert sum(row["cur"] for row in chart["by_type"]) == metric(whole)[0].count, where
+    assert compared > len(demo.units) * 5
+
+
 def test_report_facts_state_the_metric(demo_district, demo):
     codes = [p["activity_type"] for key, p in demo.variants if key == "ledger_count" and p]
     year = [PERIODS["year"]]
@@ -328,6 +384,14 @@ def test_report_facts_state_the_metric(demo_district, demo):
                 rate = book.get(rate_key).value
                 assert rate == (None if value.rate is None else float(value.rate)), where
             assert book.get("screenings").value == metric("risk_screening").count
+            attendance = metric("ledger_attendance", {"activity_type": "study_group"})
+            fact = book.get("study_attendance")  # 实到 ÷ 应到 of the records its link lists
+            stated = None if attendance.rate is None else float(attendance.rate)
+            assert (fact.value, fact.url) == (stated, attendance.total_url), unit.code
+            listed = list_queryset(demo.leader, fact.url)
+            sums = listed.aggregate(a=Sum("actual_participants"), e=Sum("expected_participants"))
+            recomputed = metrics.rate_of(sums["a"] or 0, sums["e"] or 0)
+            assert fact.value == (None if recomputed is None else float(recomputed)), unit.code
             sums = {
                 "training_participants": ("ledger_participants", {"activity_type": "training"}),
                 "talk_audience": ("ledger_audience", {"activity_type": "outreach_talk"}),
@@ -340,9 +404,15 @@ def test_report_facts_state_the_metric(demo_district, demo):
                 value = metric(key, params)
                 fact = book.get(fact_key)
                 assert (fact.value, fact.url) == (value.count, value.url), (unit.code, fact_key)
-            for key in ("risks_open", "risks_resolved"):
+            for key, fact_key in (
+                ("risks_open", "risks_open"),
+                ("risks_resolved", "risks_resolved"),
+                ("rectifications_unclosed", "rectification_open"),
+            ):
                 value = metric(key)
-                assert (book.get(key).value, book.get(key).url) == (value.count, value.url)
+                fact = book.get(fact_key)
+                assert (fact.value, fact.url) == (value.count, value.url), (unit.code, key)
+                assert _listed(demo.leader, fact.url) == fact.value, (unit.code, key)
             below = book.get("subordinate_units")  # 所属N个单位: the list its link opens
             assert _listed(demo.leader, below.url) == below.value, unit.code
             plans = metric("inspection_plans")  # 督查N次: the plans 督查通报 reports

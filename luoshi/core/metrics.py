@@ -219,6 +219,8 @@ class Metric:
     # Q of the denominator's records among the period's (the numerator's is ``counted``).
     summed: str = ""
     total_counted: Callable | None = None
+    # A rate of two sums: the denominator sums this field instead (出勤率 = 实到 ÷ 应到).
+    total_summed: str = ""
     # A mean over the records counted (e.g. 平均响应用时): ``averaged`` names the field (or
     # an annotation of ``records``) summed alongside the count; ``mean(amount, count)`` turns
     # the sum into the figure stated (``Value.mean``; None when nothing is counted).
@@ -360,9 +362,10 @@ class _Plan:
     def _within(self, start, end) -> Q:
         return self.metric.in_period(start, end) if _nonempty(start, end) else Q(pk__in=[])
 
-    def _measure(self, condition: Q):
-        if self.metric.summed:
-            return Sum(self.metric.summed, filter=condition)
+    def _measure(self, condition: Q, summed: str = ""):
+        summed = summed or self.metric.summed
+        if summed:
+            return Sum(summed, filter=condition)
         return Count("pk", filter=condition)
 
     def aggregates(self) -> dict:
@@ -373,7 +376,7 @@ class _Plan:
             total_counted = self.metric.total_counted
             if total_counted is not None:
                 below = within & total_counted(start, end)
-            result[f"t{i}"] = self._measure(below)
+            result[f"t{i}"] = self._measure(below, self.metric.total_summed)
             if self.metric.averaged:
                 result[f"a{i}"] = Sum(self.metric.averaged, filter=below)
             counted = self.metric.counted

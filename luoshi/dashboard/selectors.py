@@ -482,66 +482,56 @@ def _months_of(period: Period) -> list[datetime.date]:
 
 
 def _ledger_chart(ctx: Context) -> dict:
-    """Month × activity type of the period (stacked bars) and the previous year's monthly
-    totals (a line): ``ledger_count`` by type for each month of both periods (one query),
-    and one query for the types' names. Every bar segment and point has its list url."""
+    """Month × activity type of the period (stacked bars), the previous year's monthly
+    totals (a line) and each type's whole period and the same period a year earlier
+    (「本期 / 上年」): every figure is a ``ledger_count`` Value, by type and in all
+    (``metrics.by_dimension``: one query for every month and both whole periods), linking
+    to exactly its records (``count_url``); and one query for the types' names."""
     months = _months_of(ctx.period)
     before = _months_of(ctx.previous)
-    by_type = metrics.by_dimension(
+    periods: list[metrics.Period] = [(m, _month_end(m)) for m in months + before]
+    periods += [(p.start, p.end) for p in ctx.periods.values()]  # the whole cur, prev
+    found = metrics.by_dimension(
         "ledger_count",
         user=ctx.user,
         unit=ctx.unit,
-        periods=[(m, _month_end(m)) for m in months + before],
+        periods=periods,
         today=ctx.today,
+        with_total=True,
     )
+    every = found.pop(metrics.ALL_DIMENSIONS)
     types = list(
-        ActivityType.objects.filter(pk__in=list(by_type))
-        .order_by("order", "pk")
-        .values("pk", "name")
+        ActivityType.objects.filter(pk__in=list(found)).order_by("order", "pk").values("pk", "name")
     )
-    n = len(months)
+    n, m = len(months), len(months) + len(before)
     series, rows = [], []
     for kind in types:
-        found = by_type[kind["pk"]]
-        cur, prev = found[:n], found[n:]
-        if any(v.count for v in cur):
-            series.append(
-                {"name": kind["name"], "data": [{"value": v.count, "url": v.url} for v in cur]}
-            )
+        values = found[kind["pk"]]
+        if any(v.count for v in values[:n]):
+            series.append({"name": kind["name"], "data": [_point(v) for v in values[:n]]})
+        cur, prev = values[m], values[m + 1]
         rows.append(
             {
                 "name": kind["name"],
-                "cur": sum(v.count for v in cur),
-                "prev": sum(v.count for v in prev),
-                "cur_url": ctx.url(
-                    "ledger:list",
-                    activity_type=kind["pk"],
-                    date_from=ctx.period.start.isoformat(),
-                    date_to=ctx.period.end.isoformat(),
-                ),
-                "prev_url": ctx.url(
-                    "ledger:list",
-                    activity_type=kind["pk"],
-                    date_from=ctx.previous.start.isoformat(),
-                    date_to=ctx.previous.end.isoformat(),
-                ),
+                "cur": cur.count,
+                "prev": prev.count,
+                "cur_url": cur.count_url,
+                "prev_url": prev.count_url,
             }
         )
-    previous = []
-    for i, month in enumerate(before):
-        total = sum(found[n + i].count for found in by_type.values())
-        url = ctx.url(
-            "ledger:list", date_from=month.isoformat(), date_to=_month_end(month).isoformat()
-        )
-        previous.append({"value": total, "url": url})
     return {
-        "months": [_("%(m)d月") % {"m": m.month} for m in months],
+        "months": [_("%(m)d月") % {"m": month.month} for month in months],
         "series": series,
-        "previous": previous,
+        "previous": [_point(v) for v in every[n:m]],
         "previous_label": ctx.previous.label,
         "by_type": rows,
         "labels": {"cur": ctx.period.label, "prev": ctx.previous.label},
     }
+
+
+def _point(value: metrics.Value) -> dict:
+    """A chart point: the metric's figure and the list of exactly its records."""
+    return {"value": value.count, "url": value.count_url}
 
 
 def task_panel(ctx: Context) -> Panel | None:
@@ -810,7 +800,8 @@ def duty_panel(user, unit: Unit, year: int, *, today=None) -> DutyPanel | None:
     return DutyPanel(
         duty_list=duty_list,
         rows=rows,
-        tally=duty.tally(rows),
+        # {state: Value} (the metric ``duty_items``), each linking to its items
+        tally=duty.state_values(duty_list, rows, user=user, subtree=True),
         url=duty.progress_url(duty_list, subtree=True),
         overview_url=overview_url,
     )

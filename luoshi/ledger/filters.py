@@ -1,8 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.filters import KeywordFilter, UnitSubtreeFilterSet, YearFilter, date_range
-from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.core.filters import (
+    KeywordFilter,
+    UnitSubtreeFilterSet,
+    YearFilter,
+    YesNoFilter,
+    date_range,
+)
+from luoshi.ledger.models import ATTENDANCE_RECORDED, ActivityType, LedgerRecord, OutletLevel
 
 
 class LedgerFilter(UnitSubtreeFilterSet):
@@ -20,6 +26,7 @@ class LedgerFilter(UnitSubtreeFilterSet):
         choices=[("present", _("有佐证")), ("missing", _("无佐证"))],
         method="filter_evidence",
     )
+    attendance = YesNoFilter(label=_("已记出勤（应到、实到均已填写）"), method="filter_attendance")
 
     class Meta:
         model = LedgerRecord
@@ -27,3 +34,7 @@ class LedgerFilter(UnitSubtreeFilterSet):
 
     def filter_evidence(self, queryset, name, value):
         return queryset.filter(has_evidence=(value == "present"))
+
+    def filter_attendance(self, queryset, name, value):
+        recorded = ATTENDANCE_RECORDED
+        return queryset.filter(recorded) if value else queryset.exclude(recorded)

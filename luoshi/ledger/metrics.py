@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from luoshi.core.metrics import Metric, Narrow, adding, dates_between, fixed, period_filters
 from luoshi.core.rollups import Source
-from luoshi.ledger.models import ActivityType, LedgerRecord
+from luoshi.ledger.models import ATTENDANCE_RECORDED, ActivityType, LedgerRecord
 
 
 def _records(params):
@@ -113,6 +113,25 @@ METRICS = [
         rollup_dim="activity_type_id",
         rollup_rest=True,
         description="活动日期在期内、尚无现行佐证的台账记录（参数 activity_type：只计该类活动）",
+    ),
+    Metric(
+        key="ledger_attendance",
+        label="平均出勤率",
+        measure_word="人次",
+        records=lambda params: _records(params).filter(ATTENDANCE_RECORDED),
+        in_period=dates_between("date"),
+        counted=lambda start=None, end=None: Q(),
+        summed="actual_participants",
+        total_summed="expected_participants",
+        list_url="ledger:list",
+        narrows=RECORD_NARROWS,
+        filters=adding(_period, attendance="true"),
+        prepare=_prepare,
+        prepare_many=_prepare_many,
+        count_label="实到人次",
+        total_label="应到人次",
+        description="活动日期在期内、应到与实到人数都已填写的台账记录中，实到人数之和占应到"
+        "人数之和的比例（参数 activity_type：只计该类活动，如中心组学习 study_group）",
     ),
     Metric(
         key="ledger_participants",

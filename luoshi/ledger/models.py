@@ -12,6 +12,9 @@ from luoshi.core.models import (
     VersionedModel,
 )
 
+# A record states 出勤 when its 应到 and 实到 are both filled in (出勤率 = 实到 ÷ 应到 of these).
+ATTENDANCE_RECORDED = models.Q(expected_participants__gt=0, actual_participants__isnull=False)
+
 
 class ReportArea(models.TextChoices):
     """The areas of work of a 年度工作总结 an activity type is reported under."""

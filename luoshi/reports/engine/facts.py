@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Sum
 from django.urls import reverse
 
 from luoshi.assessment.models import Assessment, AssessmentStatus
@@ -383,24 +382,13 @@ class FactBook:
         return self.add(Fact(key, label, value.count, word, value.url, records))
 
     def _fact_study_attendance(self):
-        records = self.ledger_records("study_group").filter(
-            expected_participants__gt=0, actual_participants__isnull=False
-        )
-        sums = records.aggregate(a=Sum("actual_participants"), e=Sum("expected_participants"))
-        url = self.get("ledger:study_group").url
-        attendance = rate(sums["a"] or 0, sums["e"] or 0)
+        """中心组学习平均出勤率: the metric ``ledger_attendance`` of the type (实到 ÷ 应到 over
+        the records that state both), linking to exactly those records."""
+        value = self.metric("ledger_attendance", {"activity_type": "study_group"})
+        attendance = value.rate
         if attendance is not None and attendance > 100:  # a typo in 实到/应到: say nothing
             attendance = None
-        self.add(
-            Fact(
-                "study_attendance",
-                "中心组学习平均出勤率",
-                attendance,
-                "%",
-                url,
-                records.count(),
-            )
-        )
+        self.add(Fact("study_attendance", "中心组学习平均出勤率", attendance, "%", value.total_url))
 
     def _fact_training_participants(self):
         self._ledger_sum(
