@@ -425,19 +425,21 @@ def test_report_facts_state_the_metric(demo_district, demo):
 
 
 def test_report_duty_facts_state_the_page_they_link(demo_district, demo, client):
-    """已完成事项 / 进度滞后事项 of a report are the tally of the list page their link opens
-    (the unit's own progress, or its subtree's for a report with the units below)."""
+    """已完成事项 / 进度滞后事项 of a report are the items their link lists and the tally of
+    the list's page (the unit's own progress, or its subtree's for a report with the units
+    below)."""
     client.force_login(demo.leader)
     compared = 0
     for unit in demo.units:
         for subtree in (False, True):
             book = FactBook(unit, YEAR, user=demo.leader, subtree=subtree, today=TODAY)
-            done, behind = book.get("duty_done"), book.get("duty_behind")
+            done, behind, items = (book.get(k) for k in ("duty_done", "duty_behind", "duty_items"))
             if not done.url:
                 continue
-            tally = client.get(done.url).context["tally"]
             where = (unit.code, subtree)
+            for fact in (done, behind):  # the items in that state, as the page tallies them
+                assert _listed(demo.leader, fact.url) == fact.value, (*where, fact.key)
+            tally = client.get(items.url).context["tally"]
             assert (done.value, behind.value) == (tally[DONE], tally[BEHIND]), where
-            assert behind.url == done.url, where
             compared += 1
     assert compared > 2

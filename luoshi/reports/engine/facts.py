@@ -36,6 +36,7 @@ from luoshi.duty.selectors import (
     INACTIVE,
     list_progress,
     progress_url,
+    state_values,
     year_list,
 )
 from luoshi.inspections.models import InspectionPlan, RectificationItem, RectificationStatus
@@ -417,22 +418,28 @@ class FactBook:
             )
         return self._duty_rows
 
-    def _duty_fact(self, key, label, statuses):
-        rows = [r for r in self.duty_rows() if statuses is None or r.status in statuses]
+    def _fact_duty_items(self):
+        """明确责任事项: the items of the year's list, 不考核 left out (the list's page)."""
+        rows = [r for r in self.duty_rows() if r.status != INACTIVE]
         duty_list = self._duty_list
         url = progress_url(duty_list, subtree=self.subtree) if duty_list else ""
-        self.add(Fact(key, label, len(rows), "项", url, len(rows), extra={"rows": []}))
+        self.add(Fact("duty_items", "责任清单事项", len(rows), "项", url, len(rows)))
 
-    def _fact_duty_items(self):
-        rows = self.duty_rows()
-        self._duty_fact("duty_items", "责任清单事项", None)
-        self.facts["duty_items"].value = sum(1 for r in rows if r.status != INACTIVE)
+    def _duty_state_fact(self, key: str, label: str, state: str) -> None:
+        """The items of the year's list in ``state``: the metric ``duty_items`` of that
+        state (``duty.selectors.state_values``), linking to exactly those items."""
+        rows, duty_list = self.duty_rows(), self._duty_list
+        if duty_list is None:
+            self.add(Fact(key, label, 0, "项", "", 0))
+            return
+        value = state_values(duty_list, rows, user=self.user, subtree=self.subtree)[state]
+        self.add(Fact(key, label, value.count, "项", value.count_url, value.count))
 
     def _fact_duty_done(self):
-        self._duty_fact("duty_done", "已完成事项", {DONE})
+        self._duty_state_fact("duty_done", "已完成事项", DONE)
 
     def _fact_duty_behind(self):
-        self._duty_fact("duty_behind", "进度滞后事项", {BEHIND})
+        self._duty_state_fact("duty_behind", "进度滞后事项", BEHIND)
 
     # -- incidents ------------------------------------------------------------------------
     def _fact_incidents_total(self):
