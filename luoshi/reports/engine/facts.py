@@ -40,7 +40,7 @@ from luoshi.duty.selectors import (
     year_list,
 )
 from luoshi.inspections.models import InspectionPlan, RectificationItem, RectificationStatus
-from luoshi.ledger.models import ActivityType, LedgerRecord, OutletLevel
+from luoshi.ledger.models import ATTENDANCE_RECORDED, ActivityType, LedgerRecord, OutletLevel
 from luoshi.reports.baselines import past_figures
 from luoshi.reports.models import Baseline, ReportKind
 from luoshi.risks.models import Campaign, RiskPoint, RiskStatus
@@ -389,7 +389,10 @@ class FactBook:
         attendance = value.rate
         if attendance is not None and attendance > 100:  # a typo in 实到/应到: say nothing
             attendance = None
-        self.add(Fact("study_attendance", "中心组学习平均出勤率", attendance, "%", value.total_url))
+        # how many records its link lists (a rate's facts say so): not a figure stated
+        records = self.ledger_records("study_group").filter(ATTENDANCE_RECORDED).count()
+        label = "中心组学习平均出勤率"
+        self.add(Fact("study_attendance", label, attendance, "%", value.total_url, records))
 
     def _fact_training_participants(self):
         self._ledger_sum(
