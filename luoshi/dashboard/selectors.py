@@ -774,7 +774,7 @@ def _form_figure(ctx: Context, source, key: str, params: dict) -> Num | Rate:
 class DutyPanel:
     duty_list: object | None
     rows: list = field(default_factory=list)  # duty.selectors.ItemProgress
-    tally: dict = field(default_factory=dict)  # status → count
+    tally: dict = field(default_factory=dict)  # state → Value (metric duty_items)
     url: str = ""  # the duty list, measured over the subtree
     overview_url: str = ""  # units × items for the unit's direct children
 
