@@ -108,6 +108,29 @@ def _check_words(unit, kind: str, text: str, where: str) -> None:
         assert unit.unit_type.study_group in text, where
 
 
+# A lead phrase that praises (「讲座论坛严格备案」) stands only over figures that bear it out.
+CLAIMS = {
+    "讲座论坛严格备案": ("events_filing_rate", 100),
+    "舆情处置及时稳妥": ("incidents_closure_rate", 90),
+    "信息报送及时规范": ("tasks_rate", 90),
+    "督查整改闭环管理": ("rectification_rate", 90),
+    "文明实践常态化": ("ledger:civic_practice", 12),
+    "外宣工作有声有色": ("ledger:publicity", 12),
+    "督查检查压茬推进": ("inspection_plans", 2),
+    "风险排查扎实开展": ("screenings", 2),
+}
+
+
+def _check_claims(draft, text: str, where: str) -> None:
+    for claim, (key, at_least) in CLAIMS.items():
+        if claim in text:
+            assert (draft.facts[key]["value"] or 0) >= at_least, (where, claim)
+    for lead in ("个别责任事项没有落实", "部分工作频次不够"):  # one item each, however many
+        assert text.count(lead) <= 1, (where, lead)
+    if "平均处置用时" in text:  # a mean over the incidents handled, said with how many
+        assert "已处置" in text, where
+
+
 def _reports_of(unit) -> dict:
     """{(kind, subtree): draft or refusal} of one unit."""
     return {
@@ -134,6 +157,7 @@ def _check_unit(unit, drafts: dict, *, scripts=("simplified", "traditional")) ->
             _check_frame(unit, kind, draft, paragraphs, f"{where} {script}", script)
             if script == "simplified":
                 _check_words(unit, kind, text, where)
+                _check_claims(draft, text, where)
                 body = paragraphs[2:-2]
                 sentences[(kind, subtree)] = _sentences(body)
             else:
@@ -224,6 +248,12 @@ def test_the_other_kinds_are_not_the_summary_again(demo_district):
         assert good.startswith("城关街道")  # the best score sheet, named
         assert bulletin.content["addressee"] == inspected[subtree]
         assert "须于" in text and "前完成" in text  # 整改要求 with deadlines
+        open_items = RectificationItem.objects.filter(finding__plan__in=plans.all()).exclude(
+            status="closed"
+        )
+        for item in open_items:  # each open item's own deadline, not only a unit's latest
+            due = item.deadline
+            assert f"须于{due.year}年{due.month}月{due.day}日前完成" in text, (subtree, item.pk)
         assert "第1名城关街道" in text  # ranking from the score sheets
         # several plans: the shared requirement once, charts and rankings named by plan
         assert text.count("各被督查单位要对照通报的问题") == 1

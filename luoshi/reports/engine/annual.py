@@ -106,7 +106,8 @@ def _positions(w: Writer) -> list[str]:
         lines.append(f"阵地底数清楚。{text}。")
     if w.has("events_held") and w.has("events_filed"):
         lines.append(
-            f"讲座论坛严格备案。全年举办报告会、讲座、论坛{w.n('events_held')},"
+            w.lead("events_filing_rate", 100, "讲座论坛严格备案", "讲座论坛备案管理")
+            + f"。全年举办报告会、讲座、论坛{w.n('events_held')},"
             f"事前备案{w.n('events_filed')},备案率{w.n('events_filing_rate')}。"
         )
     if w.has("pubs_total") and w.has("pubs_reviewed"):
@@ -124,15 +125,18 @@ def _opinion(w: Writer) -> list[str]:
             f"围绕中心工作加强对外宣传,全年在各级媒体上稿{w.n('ledger:publicity', yoy=True)}",
             ("publicity_high", "省级以上媒体刊发"),
         )
-        lines.append(f"外宣工作有声有色。{text}。{w.outcome('publicity', lead='如')}")
+        lead = w.lead("ledger:publicity", 12, "外宣工作有声有色", "外宣工作稳步推进")
+        lines.append(f"{lead}。{text}。{w.outcome('publicity', lead='如')}")
     if w.has("incidents_total"):
         text = w.with_figures(
             f"登记网络舆情{w.n('incidents_total', yoy=True)}",
             ("incidents_closed", "已办结"),
+            # the mean is over the incidents handled (处置), which may not be closed (办结) yet
+            ("incidents_handled", "已处置"),
             ("incidents_hours", "平均处置用时"),
         )
-        # 「及时稳妥」 only when some were closed: the unclosed ones are among the problems
-        lead = "舆情处置及时稳妥" if w.has("incidents_closed") else "舆情应对有序开展"
+        # 「及时稳妥」 only when (nearly) all were closed: the unclosed ones are among the problems
+        lead = w.lead("incidents_closure_rate", 90, "舆情处置及时稳妥", "舆情应对有序开展")
         lines.append(f"{lead}。健全研判、处置、回应机制,{text}。")
     return lines
 
@@ -151,8 +155,12 @@ def _outreach(w: Writer) -> list[str]:
     if w.has("ledger:volunteer"):
         clauses.append(f"组织志愿服务{w.n('ledger:volunteer')}")
     if clauses:
-        # 「常态化」 only for 文明实践 that took place; volunteer service alone is just that
-        lead = "文明实践常态化" if w.has("ledger:civic_practice") else "志愿服务有序开展"
+        # 「常态化」 only for 文明实践 held about monthly; volunteer service alone is just that
+        lead = (
+            w.lead("ledger:civic_practice", 12, "文明实践常态化", "文明实践有序开展")
+            if w.has("ledger:civic_practice")
+            else "志愿服务有序开展"
+        )
         lines.append(f"{lead}。{','.join(clauses)}。{w.outcome('civic_practice', lead='如')}")
     return lines
 
@@ -161,7 +169,8 @@ def _team(w: Writer) -> list[str]:
     if not (w.has("tasks_total") and w.has("tasks_on_time")):
         return []
     return [
-        f"信息报送及时规范。全年承办已到期的交办报送任务{w.n('tasks_total')},"
+        w.lead("tasks_rate", 90, "信息报送及时规范", "信息报送持续推进")
+        + f"。全年承办已到期的交办报送任务{w.n('tasks_total')},"
         f"按时完成{w.n('tasks_on_time')},按时完成率{w.n('tasks_rate')}。"
     ]
 
@@ -182,16 +191,18 @@ def _risk(w: Writer) -> list[str]:
         text = w.with_figures(
             f"组织风险隐患排查{w.n('screenings')}", ("risks_resolved", "年内识别的风险点已化解")
         )
-        lines.append(f"风险排查扎实开展。{text}。")
+        lines.append(f"{w.lead('screenings', 2, '风险排查扎实开展', '开展风险隐患排查')}。{text}。")
     if w.has("inspection_plans") and w.has("inspected_units"):
         actor = w.actor_for(["inspection_plans"])
         lines.append(
-            f"督查检查压茬推进。{actor}组织开展意识形态工作督查{w.n('inspection_plans')},"
+            w.lead("inspection_plans", 2, "督查检查压茬推进", "开展督查检查")
+            + f"。{actor}组织开展意识形态工作督查{w.n('inspection_plans')},"
             f"对{w.n('inspected_units')}单位逐项打分、反馈问题、督促整改。"
         )
     if w.has("rectification_total") and w.has("rectification_closed"):
         lines.append(
-            f"督查整改闭环管理。整改期限在本年的督查反馈整改事项{w.n('rectification_total')},"
+            w.lead("rectification_rate", 90, "督查整改闭环管理", "督查整改持续推进")
+            + f"。整改期限在本年的督查反馈整改事项{w.n('rectification_total')},"
             f"已整改销号{w.n('rectification_closed')},整改完成率{w.n('rectification_rate')}。"
         )
     return lines
@@ -245,12 +256,55 @@ def problem_line(w: Writer, problem: Problem) -> str:
         named = ";".join(_clip(e) for e in problem.examples)
         return f"风险隐患依然存在。尚有{w.n('risks_open')}风险点在控未化解,主要是{named}。"
     named = ";".join(_clip(e) for e in problem.examples)
-    return f"督查问题整改仍需加力。尚有{w.n('rectification_open')}整改事项未销号,如{named}。"
+    # 「如」 introduces examples among several; one item is named as it is
+    such_as = "如" if w.v("rectification_open") > len(problem.examples) else "即"
+    return f"督查问题整改仍需加力。尚有{w.n('rectification_open')}整改事项未销号,{such_as}{named}。"
+
+
+def _missed_line(w: Writer, problems: list[Problem]) -> str:
+    """Several items not done at all: one item, 「个别责任事项没有落实」 said once."""
+    named = "、".join(f"{quote(p.subject)}(年度目标{w.n(p.facts[1])})" for p in problems)
+    return f"个别责任事项没有落实。全年未开展{named}所要求的工作。"
+
+
+def _short_line(w: Writer, problems: list[Problem]) -> str:
+    """Several items short of their targets: one item, 「部分工作频次不够」 said once."""
+    parts = [
+        f"{quote(p.subject)}全年完成{w.n(p.facts[0])},未达到年度目标{w.n(p.facts[1])}"
+        for p in problems
+    ]
+    return f"部分工作频次不够。{';'.join(parts)}。"
+
+
+GROUPED = {"missed": _missed_line, "short": _short_line}
+
+
+def problem_lines(w: Writer, found: list[Problem]) -> list[str]:
+    """Each problem's line; several of one grouped kind are one line, where the first was."""
+    groups: dict[str, list[Problem]] = {}
+    order: list[Problem | str] = []
+    for problem in found:
+        if problem.kind in GROUPED:
+            if problem.kind not in groups:
+                order.append(problem.kind)
+            groups.setdefault(problem.kind, []).append(problem)
+        else:
+            order.append(problem)
+    lines = []
+    for entry in order:
+        if isinstance(entry, str):
+            grouped = groups[entry]
+            lines.append(
+                problem_line(w, grouped[0]) if len(grouped) == 1 else GROUPED[entry](w, grouped)
+            )
+        else:
+            lines.append(problem_line(w, entry))
+    return lines
 
 
 def _problems(w: Writer) -> None:
     found = gather(w.book)
-    lines = [problem_line(w, p) for p in found]
+    lines = problem_lines(w, found)
     if not lines:
         lines = [
             "理论学习成果转化运用还不够充分,学用结合、以学促干的成效有待进一步显现。",
@@ -264,8 +318,9 @@ def _plans(w: Writer) -> None:
     lines = []
     if w.has("rectification_open"):
         lines.append(
-            f"抓好问题整改清零。对{w.n('rectification_open')}未销号整改事项逐项明确"
-            "责任人和完成时限,整改一项、销号一项。"
+            f"抓好问题整改清零。对{w.n('rectification_open')}未销号整改事项"
+            + ("逐项" if w.v("rectification_open") > 1 else "")
+            + "明确责任人和完成时限,整改一项、销号一项。"
         )
     if w.has("risks_open"):
         lines.append(

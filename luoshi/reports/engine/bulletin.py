@@ -129,12 +129,29 @@ def _requirements(w: Writer, plan, data: dict, counts: dict) -> None:
         mine = [i for i in items if i.unit_id == unit.pk and i.status != "closed"]
         if not mine:
             continue
-        last = max(i.deadline for i in mine)
-        asks = [i.finding.requirement.rstrip("。") for i in mine if i.finding.requirement]
-        text = f"{unit.name}须于{last.year}年{_day(last)}前完成未销号问题的整改"
-        if asks:
-            text += ":" + ";".join(asks)
-        w.say(text + "。")
+        w.say(_unit_requirement(unit, mine, w.book.today) + "。")
+
+
+def _due(deadline) -> str:
+    return f"须于{deadline.year}年{_day(deadline)}前完成"
+
+
+def _unit_requirement(unit, items: list, today) -> str:
+    """One unit's open items: one deadline when they share it, else each item with its own
+    (never only the latest, which would hide an earlier or overdue one); 「已逾期」 for a
+    deadline already past."""
+    items = sorted(items, key=lambda i: (i.deadline, i.pk))
+    if len({i.deadline for i in items}) == 1:
+        asks = [i.finding.requirement.rstrip("。") for i in items if i.finding.requirement]
+        text = f"{unit.name}{_due(items[0].deadline)}未销号问题的整改"
+        text += "(已逾期)" if items[0].deadline < today else ""
+        return text + (":" + ";".join(asks) if asks else "")
+    parts = [
+        f"{(i.finding.requirement or i.finding.description or '整改').rstrip('。')}"
+        f"({_due(i.deadline)}{',已逾期' if i.deadline < today else ''})"
+        for i in items
+    ]
+    return f"{unit.name}未销号问题的整改:" + ";".join(parts)
 
 
 def _closing(w: Writer, plans: list) -> None:

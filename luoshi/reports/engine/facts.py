@@ -450,12 +450,14 @@ class FactBook:
         self._year_on_year(self.facts["incidents_total"], None)
         handling = self.metric("incident_handling_hours")
         hours = float(handling.mean) if handling.mean is not None else 0.0
+        self.add(Fact("incidents_handled", "已处置", handling.count, "起", handling.url))
         self.add(
             Fact("incidents_hours", "平均处置用时", hours, "小时", handling.url, handling.count)
         )
 
     _fact_incidents_closed = _fact_incidents_total
     _fact_incidents_hours = _fact_incidents_total
+    _fact_incidents_handled = _fact_incidents_total
     _fact_incidents_closure_rate = _fact_incidents_total
 
     # -- risks ----------------------------------------------------------------------------

@@ -88,7 +88,10 @@ def _compare_branches(w: Writer, spreads: list[Spread]) -> None:
         text = f"从{spread.label}看," + (
             f"{named}开展较多" if len(active) > 1 else f"所属单位中仅{named}有相关记录"
         )
-        if len(active) > 2:
+        if len(active) > 1 and len({f.value for f in active}) == 1:  # nothing to rank
+            names = "、".join(f.extra["unit"] for f in active)
+            text = f"从{spread.label}看,{names}各{w.n(active[0].key)}"
+        elif len(active) > 2:
             tail = active[-1]
             text += f",{tail.extra['unit']}相对较少({w.n(tail.key)})"
         if spread.idle:

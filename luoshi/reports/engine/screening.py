@@ -67,7 +67,7 @@ def _judgement(w: Writer, levels: list, organised: bool) -> None:
     present = [level for level in levels if book.risk_level_fact(level).value]
     # one level only: 「均为蓝色」, not 「其中蓝色1个」 repeating the total
     breakdown = (
-        f"均为{present[0].name}色"
+        f"{'为' if book.value('risks_open') == 1 else '均为'}{present[0].name}色"
         if len(present) == 1
         else "其中" + "、".join(f"{lv.name}色{w.n(book.risk_level_fact(lv).key)}" for lv in present)
     )

@@ -147,6 +147,13 @@ class Writer:
         value = self.book.value(key)
         return value is not None and value != 0
 
+    def lead(self, key: str, at_least: float, strong: str, plain: str) -> str:
+        """An item's lead phrase: the strong claim (「讲座论坛严格备案」) only when the figure
+        ``key`` reaches ``at_least`` (a rate in %, or a count); else the plain one, so that
+        the heading never praises what the figures after it refute."""
+        value = self.book.value(key)
+        return strong if value is not None and value >= at_least else plain
+
     def stated(self, *figures: tuple[str, str]) -> list[str]:
         """「words N」 for each ``(fact key, words)`` whose figure is worth stating."""
         return [f"{words}{self.n(key)}" for key, words in figures if self.has(key)]
