@@ -289,3 +289,12 @@ def test_pack_page_counts_the_lists_the_reader_may_open_and_links_to_them(
             assert {duty_list.unit for duty_list in shown} == expected
         assert link.count == len(shown) and all(d.pack == v1 for d in shown)
         assert f'data-testid="pack-lists">{link.count}份</a>' in response.content.decode()
+
+
+def test_the_duty_items_count_is_refused_as_an_indicator(db, tmp_path):
+    """``duty_items`` counts a list's own items (by progress state, measured by the page):
+    a pack naming it as an item's indicator is refused, not loaded to fail on every page."""
+    text = GOOD.replace("indicator: {kind: risk_screening}", "indicator: {kind: duty_items}")
+    assert text != GOOD
+    (issue,) = refused(tmp_path, text)
+    assert "不能用作责任项的考核指标" in issue.reason

@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from luoshi.accounts.models import Role
 from luoshi.core import metrics
+from luoshi.core.scope import DataScope
 from luoshi.ledger.models import ActivityType, LedgerRecord
 from luoshi.risks.models import Screening
 from luoshi.tasks import services as task_services
@@ -242,13 +244,15 @@ def test_activity_types_state_this_years_records_in_scope(client, users, tree):
     for unit in (tree.own, tree.child, tree.sibling):
         LedgerRecordFactory(unit=unit, activity_type=study, date=today)
     LedgerRecordFactory(unit=tree.own, activity_type=study, date=today.replace(year=today.year - 1))
+    # the dictionary's administrator with the scope of a unit and its subtree (not 全部)
+    Role.objects.filter(code="admin").update(data_scope=DataScope.SUBTREE)
     client.force_login(users.admin)
     response = client.get(reverse("ledger:types"))
     rows = {kind.code: used for kind, used in response.context["rows"]}
     expected = LedgerRecord.objects.for_user(users.admin).filter(
         activity_type=study, date__year=today.year
     )
-    assert rows["study_group"].count == expected.count() >= 1
+    assert rows["study_group"].count == expected.count() == 2  # own unit and its child
     assert listed(client, rows["study_group"].count_url) == rows["study_group"].count
     page = html.unescape(response.content.decode())
     assert f'href="{rows["study_group"].count_url}"' in page

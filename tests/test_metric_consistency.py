@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.accounts.models import User
@@ -425,9 +426,9 @@ def test_report_facts_state_the_metric(demo_district, demo):
 
 
 def test_report_duty_facts_state_the_page_they_link(demo_district, demo, client):
-    """已完成事项 / 进度滞后事项 of a report are the items their link lists and the tally of
-    the list's page (the unit's own progress, or its subtree's for a report with the units
-    below)."""
+    """明确责任事项 / 已完成事项 / 进度滞后事项 of a report are the items their link lists,
+    and the last two the tally of the list's page (the unit's own progress, or its subtree's
+    for a report with the units below)."""
     client.force_login(demo.leader)
     compared = 0
     for unit in demo.units:
@@ -437,9 +438,11 @@ def test_report_duty_facts_state_the_page_they_link(demo_district, demo, client)
             if not done.url:
                 continue
             where = (unit.code, subtree)
-            for fact in (done, behind):  # the items in that state, as the page tallies them
+            for fact in (done, behind, items):  # exactly the items its link lists
                 assert _listed(demo.leader, fact.url) == fact.value, (*where, fact.key)
-            tally = client.get(items.url).context["tally"]
+            scope = {"scope": "subtree"} if subtree else {}
+            page = client.get(reverse("duty:detail", args=[book._duty_list.pk]), scope)
+            tally = page.context["tally"]  # and the tally of the list's own page
             assert (done.value, behind.value) == (tally[DONE], tally[BEHIND]), where
             compared += 1
     assert compared > 2

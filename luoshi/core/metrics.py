@@ -221,6 +221,9 @@ class Metric:
     total_counted: Callable | None = None
     # A rate of two sums: the denominator sums this field instead (出勤率 = 实到 ÷ 应到).
     total_summed: str = ""
+    # A figure reported once a period's statistics form is accepted (not counted from the
+    # records as they happen): a duty item measured by it is never pro-rated within a period.
+    reported: bool = False
     # A mean over the records counted (e.g. 平均响应用时): ``averaged`` names the field (or
     # an annotation of ``records``) summed alongside the count; ``mean(amount, count)`` turns
     # the sum into the figure stated (``Value.mean``; None when nothing is counted).

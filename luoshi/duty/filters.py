@@ -33,7 +33,8 @@ class DutyListFilter(UnitSubtreeFilterSet):
 
 
 def state_choices():
-    return [(state, selectors.status_label(state)) for state in selectors.STATES]
+    states = [(state, selectors.status_label(state)) for state in selectors.STATES]
+    return [*states, (selectors.ASSESSED, _("考核事项（不含不考核）"))]
 
 
 MEASURE_SCOPES = [("own", _("本单位")), ("subtree", _("含下级"))]
@@ -81,7 +82,8 @@ class DutyItemFilter(UnitSubtreeFilterSet):
             return queryset.none()
         subtree = self.form.cleaned_data.get("scope") == "subtree"
         states = selectors.measured_states(duty_list, user=user, subtree=subtree)
-        return queryset.filter(pk__in=[item for item, state in states.items() if state == value])
+        chosen = [item for item, state in states.items() if selectors.in_state(state, value)]
+        return queryset.filter(pk__in=chosen)
 
 
 class OverviewForm(forms.Form):

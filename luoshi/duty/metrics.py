@@ -1,9 +1,11 @@
 """责任清单 (registered in DutyConfig.ready)."""
 
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Q, Value, When
+from django.utils.translation import gettext as _
 
 from luoshi.core.metrics import Metric, Narrow, years_between
 from luoshi.duty.models import DutyItem, DutyList
+from luoshi.duty.selectors import ASSESSED, ASSESSED_STATES
 
 
 def _lists(params):
@@ -32,14 +34,19 @@ def _items(params):
     items = DutyItem.objects.all()
     states = params.get("states")
     if states is None:
-        if params.get("state"):
-            raise ValueError("duty_items: a progress state needs the measured `states`")
-        return items
+        # a state without the measured states selects nothing (never an error: a figure
+        # asked with hand-written params, e.g. a form's prefill, must not break a page)
+        return items.annotate(state=Value("", output_field=CharField()))
     by_state: dict[str, list[int]] = {}
     for pk, state in states.items():
         by_state.setdefault(state, []).append(pk)
     cases = [When(pk__in=pks, then=Value(state)) for state, pks in sorted(by_state.items())]
     return items.annotate(state=Case(*cases, default=Value(""), output_field=CharField()))
+
+
+def _in_state(state: str) -> Q:
+    """``assessed``: every item but 不考核 (``selectors.ASSESSED``), as the list's filter."""
+    return Q(state__in=ASSESSED_STATES) if state == ASSESSED else Q(state=state)
 
 
 def _item_filters(params, start, end) -> dict:
@@ -54,6 +61,11 @@ def _item_filters(params, start, end) -> dict:
     if params.get("scope"):
         query["scope"] = params["scope"]
     return query
+
+
+def _not_an_indicator(params: dict) -> str:
+    """``duty_items`` counts a duty list's own items: no duty item is measured by it."""
+    return _("责任项数（duty_items）是责任清单自身的统计，不能用作责任项的考核指标。")
 
 
 METRICS = [
@@ -79,7 +91,8 @@ METRICS = [
         filters=_item_filters,
         # ``duty_list``: the items of one list; ``state``: those in that progress state
         # (with ``states`` measured and ``scope`` saying how: ``selectors.state_values``)
-        narrows=(Narrow("duty_list", "duty_list_id"), Narrow("state", "state")),
+        narrows=(Narrow("duty_list", "duty_list_id"), Narrow("state", _in_state)),
+        check_params=_not_an_indicator,
         description="年度在期内的责任清单的责任项（参数 duty_list：某一清单的；state：处于该进度状态的）",
     ),
 ]

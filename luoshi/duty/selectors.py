@@ -148,16 +148,21 @@ def target_text(item: DutyItem) -> str:
         return _("%(n)d 项全部完成") % {"n": len(item.checklist)}
     if item.target_type == TargetType.RATE:
         return _("%(period)s ≥%(t)s%%") % {"period": item.get_period_display(), "t": target}
-    if is_figure(item):
+    if _is_sum(item):  # a sum (人次, a form's figure): its own unit, not 次
         return _("%(period)s ≥%(t)s") % {"period": item.get_period_display(), "t": target}
     return _("%(period)s ≥%(t)s 次") % {"period": item.get_period_display(), "t": target}
+
+
+def _is_sum(item: DutyItem) -> bool:
+    kind = item.indicator_kind
+    return metrics.is_registered(kind) and bool(metrics.get(kind).summed)
 
 
 def is_figure(item: DutyItem) -> bool:
     """An item measured by a reported figure (统计报表), not by counting records: its value
     arrives once the period's form is accepted, so it is never pro-rated within a period."""
     kind = item.indicator_kind
-    return metrics.is_registered(kind) and bool(metrics.get(kind).summed)
+    return metrics.is_registered(kind) and metrics.get(kind).reported
 
 
 def _measure_periods(item: DutyItem, user, unit, subtree, periods, today):
@@ -416,6 +421,14 @@ def group_by_area(rows: list[ItemProgress]) -> list[tuple[str, list[ItemProgress
 
 
 STATES = (DONE, ON_TRACK, BEHIND, INACTIVE, NONE_DUE)
+# 考核事项: every item but the 不考核 ones (a report's 明确责任事项N项), asked as one state
+ASSESSED = "assessed"
+ASSESSED_STATES = (DONE, ON_TRACK, BEHIND, NONE_DUE)
+
+
+def in_state(state: str, asked: str) -> bool:
+    """Is an item in progress state ``state`` among the items ``asked`` for?"""
+    return state in ASSESSED_STATES if asked == ASSESSED else state == asked
 
 
 def item_states(rows: list[ItemProgress]) -> dict[int, str]:
@@ -446,6 +459,21 @@ def state_values(duty_list: DutyList, rows: list[ItemProgress], *, user, subtree
         cells=[(state,) for state in STATES],
     )
     return {state: found[(state,)] for state in STATES}
+
+
+def assessed_value(duty_list: DutyList, rows: list[ItemProgress], *, user, subtree: bool):
+    """The list's 考核事项 (every item but 不考核) as the metric ``duty_items`` counts them,
+    linking to exactly those items."""
+    return metrics.of_object(
+        "duty_items",
+        user=user,
+        params={
+            "duty_list": duty_list.pk,
+            "scope": "subtree" if subtree else "own",
+            "states": item_states(rows),
+            "state": ASSESSED,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------

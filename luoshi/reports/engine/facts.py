@@ -33,9 +33,8 @@ from luoshi.core.indicators import records
 from luoshi.duty.selectors import (
     BEHIND,
     DONE,
-    INACTIVE,
+    assessed_value,
     list_progress,
-    progress_url,
     state_values,
     year_list,
 )
@@ -422,11 +421,14 @@ class FactBook:
         return self._duty_rows
 
     def _fact_duty_items(self):
-        """明确责任事项: the items of the year's list, 不考核 left out (the list's page)."""
-        rows = [r for r in self.duty_rows() if r.status != INACTIVE]
-        duty_list = self._duty_list
-        url = progress_url(duty_list, subtree=self.subtree) if duty_list else ""
-        self.add(Fact("duty_items", "责任清单事项", len(rows), "项", url, len(rows)))
+        """明确责任事项: the 考核事项 of the year's list (不考核 left out), the metric
+        ``duty_items``, linking to exactly those items."""
+        rows, duty_list = self.duty_rows(), self._duty_list
+        if duty_list is None:
+            self.add(Fact("duty_items", "责任清单事项", 0, "项", "", 0))
+            return
+        value = assessed_value(duty_list, rows, user=self.user, subtree=self.subtree)
+        self.add(Fact("duty_items", "责任清单事项", value.count, "项", value.url, value.count))
 
     def _duty_state_fact(self, key: str, label: str, state: str) -> None:
         """The items of the year's list in ``state``: the metric ``duty_items`` of that
@@ -435,7 +437,11 @@ class FactBook:
         if duty_list is None:
             self.add(Fact(key, label, 0, "项", "", 0))
             return
-        value = state_values(duty_list, rows, user=self.user, subtree=self.subtree)[state]
+        if not hasattr(self, "_duty_states"):  # one GROUP BY for 已完成 and 滞后
+            self._duty_states = state_values(
+                duty_list, rows, user=self.user, subtree=self.subtree
+            )
+        value = self._duty_states[state]
         self.add(Fact(key, label, value.count, "项", value.count_url, value.count))
 
     def _fact_duty_done(self):
