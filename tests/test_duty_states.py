@@ -10,15 +10,18 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.accounts.models import Role
 from luoshi.core import metrics
+from luoshi.core.scope import DataScope
 from luoshi.duty import selectors, services
 from luoshi.duty.models import DutyCheck
 from luoshi.duty.selectors import BEHIND, DONE, INACTIVE, ON_TRACK, latest_pack
 from luoshi.ledger.models import ActivityType
-from tests.factories import LedgerRecordFactory
+from tests.factories import LedgerRecordFactory, make_user
 from tests.list_support import list_queryset
 from tests.metrics_support import listed, numbers_equal_their_lists
 
@@ -143,3 +146,28 @@ def test_a_state_asked_without_the_measured_states_selects_nothing(duty_list, us
     assert metrics.of_object("duty_items", user=users.leader, params=asked).count == 0
     every = metrics.of_object("duty_items", user=users.leader, params={"duty_list": duty_list.pk})
     assert every.count == duty_list.items.count() > 0
+
+
+def test_a_reader_sees_only_the_items_he_may_open(client, users, tree, mid_year):
+    """A 仅本人 reader who generated a list sees its rows as he may open them: not a custom
+    item another person added (its page is a 404 for him), and the badges add up to the rows."""
+    role = Role.objects.create(name="仅本人领导", code="self_leader", data_scope=DataScope.SELF)
+    role.permissions.set(Permission.objects.filter(codename__in=["view_dutylist", "view_dutyitem"]))
+    me = make_user("selfy", tree.own, "self_leader")
+    made = services.generate_duty_list(unit=tree.own, year=YEAR, pack=latest_pack(), user=me)
+    other = services.add_custom_item(
+        duty_list=made,
+        user=users.unit_admin,
+        name="外加事项",
+        area_name="",
+        owner="",
+        target_type="count",
+        target_value=1,
+        period="year",
+    )
+    client.force_login(me)
+    response = client.get(made.get_absolute_url())
+    rows = [row for _area, group in response.context["groups"] for row in group]
+    assert other.pk not in {row.item.pk for row in rows}
+    assert sum(v.count for v in response.context["states"].values()) == len(rows) > 0
+    assert client.get(other.get_absolute_url()).status_code == 404

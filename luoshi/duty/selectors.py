@@ -359,8 +359,11 @@ def subtree_targets_of(units, user, *, year: int, pack_code: str) -> dict:
 
 
 def list_progress(duty_list: DutyList, *, user, subtree=False, today=None) -> list[ItemProgress]:
-    items = list(
-        duty_list.items.prefetch_related("checks__recorded_by", "assignees").order_by("order", "id")
+    items = list(  # the items the user may open (a 仅本人 reader: not another's custom item)
+        DutyItem.objects.for_user(user)
+        .filter(duty_list=duty_list)
+        .prefetch_related("checks__recorded_by", "assignees")
+        .order_by("order", "id")
     )
     targets = subtree_targets(duty_list, user) if subtree else {}
     for item in items:

@@ -438,9 +438,7 @@ class FactBook:
             self.add(Fact(key, label, 0, "项", "", 0))
             return
         if not hasattr(self, "_duty_states"):  # one GROUP BY for 已完成 and 滞后
-            self._duty_states = state_values(
-                duty_list, rows, user=self.user, subtree=self.subtree
-            )
+            self._duty_states = state_values(duty_list, rows, user=self.user, subtree=self.subtree)
         value = self._duty_states[state]
         self.add(Fact(key, label, value.count, "项", value.count_url, value.count))
 
