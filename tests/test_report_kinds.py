@@ -127,6 +127,8 @@ def _check_claims(draft, text: str, where: str) -> None:
             assert (draft.facts[key]["value"] or 0) >= at_least, (where, claim)
     for lead in ("个别责任事项没有落实", "部分工作频次不够"):  # one item each, however many
         assert text.count(lead) <= 1, (where, lead)
+    if "采取单位自查、实地检查" in text:  # the way of a screening on record, not of none
+        assert draft.facts["screenings"]["value"], where
     if "平均处置用时" in text:  # a mean over the incidents handled, said with how many
         assert "已处置" in text, where
 

@@ -39,8 +39,14 @@ def _organisation(w: Writer) -> bool:
         ("ledger:analysis", "召开意识形态领域形势分析研判会议"),
     )
     if clauses:
+        # 自查、实地检查 only where a screening is on record; else the analysis alone
+        way = (
+            "采取单位自查、实地检查和分析研判相结合的方式"
+            if w.has("screenings")
+            else "通过形势分析研判"
+        )
         w.say(
-            f"{w.actor_for(['screenings', 'ledger:analysis'])}采取单位自查、实地检查和分析研判相结合的方式,"
+            f"{w.actor_for(['screenings', 'ledger:analysis'])}{way},"
             f"{','.join(clauses)},对理论学习、阵地管理、网络宣传等领域逐项过筛。"
         )
     if not campaigns and not clauses:
@@ -59,10 +65,12 @@ def _judgement(w: Writer, levels: list, organised: bool) -> None:
         )
         return
     if not w.has("risks_open"):
-        w.say(
-            f"从排查情况看,{w.voice.actor}意识形态领域形势总体平稳,"
-            "本次排查未发现需要登记管控的风险点。"
+        found = (
+            "本次排查未发现需要登记管控的风险点"
+            if w.has("screenings") or w.book.campaigns()
+            else "目前没有登记需要管控的风险点"
         )
+        w.say(f"从排查情况看,{w.voice.actor}意识形态领域形势总体平稳,{found}。")
         return
     present = [level for level in levels if book.risk_level_fact(level).value]
     # one level only: 「均为蓝色」, not 「其中蓝色1个」 repeating the total
