@@ -400,3 +400,12 @@ def test_a_research_report_with_one_way_of_working_lists_none(demo_district):
     research = _generate(Unit.objects.get(code="D0701"), ReportKind.RESEARCH_REPORT, subtree=False)
     method = next(s for s in research.content["sections"] if s["key"] == "method")["text"]
     assert "一是" not in method or "二是" in method, method
+
+
+def test_a_rhythm_is_named_only_as_the_idle_quarters_show_it():
+    from luoshi.reports.engine.research import _rhythm
+
+    assert _rhythm([("学习", {0})]) == _rhythm([("学习", {0, 1})]) == "“前松后紧”"
+    assert _rhythm([("学习", {3})]) == _rhythm([("学习", {2, 3})]) == "“前紧后松”"
+    assert _rhythm([("学习", {1})]) == "时紧时松"  # done in the first quarter: not 前松
+    assert _rhythm([("学习", {2})]) == "时紧时松"  # done in the last quarter: not 后松

@@ -124,6 +124,8 @@ def _compare_quarters(w: Writer) -> list[tuple[str, set[int]]]:
         text = f"{label}全年{w.n(f'ledger:{code}')},分布为" + "、".join(parts)
         if idle:
             text += f",{'、'.join(idle)}没有开展"
+        # an idle quarter is a gap only in work frequent enough for one a quarter
+        if idle and (w.v(f"ledger:{code}") or 0) >= 4:
             uneven.append((label, {i for i, f in enumerate(facts) if not f.value}))
         w.say(text + "。")
     return uneven
@@ -173,11 +175,12 @@ def _problem(w: Writer, problem: Problem) -> str:
 
 
 def _rhythm(quarters: list[tuple[str, set[int]]]) -> str:
-    """「前松后紧」 only when the idle quarters are all in the first half of the year."""
+    """「前松后紧」 only when the year started idle and every idle quarter is in its first
+    half; 「前紧后松」 when it ended idle and every idle quarter is in its second half."""
     idle = set().union(*(gaps for _label, gaps in quarters))
-    if idle <= {0, 1}:
+    if 0 in idle and idle <= {0, 1}:
         return "“前松后紧”"
-    if idle <= {2, 3}:
+    if 3 in idle and idle <= {2, 3}:
         return "“前紧后松”"
     return "时紧时松"
 
