@@ -23,6 +23,7 @@ from luoshi.core.indicators import SYSTEM
 from luoshi.core.script import convert, to_traditional
 from luoshi.reports import engine, services
 from luoshi.reports.engine.facts import balanced_quotes
+from luoshi.reports.engine.research import _rhythm
 from luoshi.reports.models import ReportKind
 from luoshi.risks.models import RiskPoint, RiskStatus
 from luoshi.units.models import Unit
@@ -391,8 +392,6 @@ def test_a_documents_name_is_in_book_title_marks():
     [({0}, "“前松后紧”"), ({0, 1}, "“前松后紧”"), ({3}, "“前紧后松”"), ({1, 3}, "时紧时松")],
 )
 def test_the_rhythm_named_is_where_the_idle_quarters_are(idle, said):
-    from luoshi.reports.engine.research import _rhythm
-
     assert _rhythm([("理论宣讲", idle)]) == said
 
 
@@ -403,8 +402,6 @@ def test_a_research_report_with_one_way_of_working_lists_none(demo_district):
 
 
 def test_a_rhythm_is_named_only_as_the_idle_quarters_show_it():
-    from luoshi.reports.engine.research import _rhythm
-
     assert _rhythm([("学习", {0})]) == _rhythm([("学习", {0, 1})]) == "“前松后紧”"
     assert _rhythm([("学习", {3})]) == _rhythm([("学习", {2, 3})]) == "“前紧后松”"
     assert _rhythm([("学习", {1})]) == "时紧时松"  # done in the first quarter: not 前松
