@@ -21,8 +21,9 @@ from luoshi.assessment.models import Assessment, AssessmentStatus
 from luoshi.core import metrics
 from luoshi.core.indicators import SYSTEM
 from luoshi.core.script import convert, to_traditional
+from luoshi.ledger.models import LedgerRecord
 from luoshi.reports import engine, services
-from luoshi.reports.engine.facts import balanced_quotes
+from luoshi.reports.engine.facts import FactBook, as_written, balanced_quotes
 from luoshi.reports.engine.research import _rhythm
 from luoshi.reports.models import ReportKind
 from luoshi.risks.models import RiskPoint, RiskStatus
@@ -406,3 +407,16 @@ def test_a_rhythm_is_named_only_as_the_idle_quarters_show_it():
     assert _rhythm([("学习", {3})]) == _rhythm([("学习", {2, 3})]) == "“前紧后松”"
     assert _rhythm([("学习", {1})]) == "时紧时松"  # done in the first quarter: not 前松
     assert _rhythm([("学习", {2})]) == "时紧时松"  # done in the last quarter: not 后松
+
+
+def test_an_example_from_a_subordinate_unit_says_whose_it_is(demo_district):
+    root = Unit.objects.get(code="D00")
+    book = FactBook(root, YEAR, user=SYSTEM, subtree=True, today=TODAY)
+    found = [o for code in ("study_group", "outreach_talk") for o in book.outcomes(code, 5)]
+    assert any(o.by for o in found)  # the district's examples come from its units
+    doers: dict[str, set] = {}  # the names a title's records are of ("" for the district's)
+    for record in LedgerRecord.objects.select_related("unit"):
+        name = "" if record.unit_id == root.pk else record.unit.name
+        doers.setdefault(as_written(" ".join(record.title.split())), set()).add(name)
+    for outcome in found:
+        assert outcome.by in doers[outcome.title], outcome

@@ -82,8 +82,7 @@ def _good(w: Writer, plan, data: dict, counts: dict) -> None:
         for code in ("study_group", "civic_practice", "outreach_talk", "special_meeting"):
             rows = other.outcomes(code, limit=1)
             if rows:
-                title, effect = rows[0]
-                text += f"该单位在{title}中,{effect}。"
+                text += f"该单位在{rows[0].title}中,{rows[0].effect}。"
                 break
         w.say(text)
 

@@ -22,6 +22,7 @@ import datetime
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -201,6 +202,12 @@ RATE_FACTS: dict[str, tuple[str, str, str, str | None]] = {
 _RATE_OF = {key: metric for metric, keys in RATE_FACTS.items() for key in keys[:3]}
 
 
+class Outcome(NamedTuple):
+    title: str
+    effect: str
+    by: str = ""  # the unit that did it, when not the book's own unit
+
+
 class FactBook:
     def __init__(self, unit, year: int, *, user, subtree: bool, today: datetime.date | None = None):
         self.user = user
@@ -352,24 +359,26 @@ class FactBook:
         self._year_on_year(fact, code)
         self.add(fact)
 
-    def outcomes(self, code: str, limit: int = 2) -> list[tuple[str, str]]:
-        """(title, 成效) of the latest records of ``code`` whose outcome field says what the
-        work achieved: never a logistics line (「主讲：…实际参加76人」), never a title with
-        broken quotation marks, never the same title or outcome twice."""
+    def outcomes(self, code: str, limit: int = 2) -> list[Outcome]:
+        """The title and 成效 of the latest records of ``code`` whose outcome field says what
+        the work achieved (never a logistics line 「主讲：…实际参加76人」, never a title with
+        broken quotation marks, never the same title or outcome twice), and ``by``: the
+        name of the unit that did it when it is not the book's own unit (an example taken
+        from a subordinate unit says whose it is)."""
         rows = (
             self.ledger_records(code)
             .exclude(outcome="")
             .order_by("-date", "-id")
-            .values_list("title", "outcome")[:40]
+            .values_list("title", "outcome", "unit_id", "unit__name")[:40]
         )
-        chosen: list[tuple[str, str]] = []
+        chosen: list[Outcome] = []
         seen: set[str] = set()
-        for title, outcome in rows:
+        for title, outcome, unit_id, unit_name in rows:
             title, outcome = as_written(" ".join(title.split())), as_written(_achievement(outcome))
             if not outcome or not balanced_quotes(title) or title in seen or outcome in seen:
                 continue
             seen.update((title, outcome))
-            chosen.append((title, outcome))
+            chosen.append(Outcome(title, outcome, "" if unit_id == self.unit.pk else unit_name))
             if len(chosen) == limit:
                 break
         return chosen

@@ -201,10 +201,10 @@ class Writer:
         rows = self.book.outcomes(code, limit=nth + 1)
         if len(rows) <= nth:
             return ""
-        title, effect = rows[nth]
+        title, effect, by = rows[nth]
         if code in HEADLINES:
             title = f"《{title.strip('《》')}》一文"
-        return f"{lead}{title},{effect}。"
+        return f"{lead}{by}{title},{effect}。"
 
     def both(self, key: str, *, own: str, whole: str, yoy: bool = False) -> str:
         """「{who}{own}N次」, or in a subtree report 「{collective}{whole}N次,其中{who}本级M次」
