@@ -100,6 +100,8 @@ def _check_frame(unit, kind, draft, paragraphs: list[str], where: str, script: s
 def _check_words(unit, kind: str, text: str, where: str) -> None:
     text = re.sub(r"《[^》]*》", "", text)  # a quoted document's name is not the report's voice
     assert "党委（党组）" not in text and "党委(党组)" not in text, where
+    for doubled in ("组织组织", "各级党组织各级", "所属各单位各级"):  # a word said twice
+        assert doubled not in text, (where, doubled)
     if not unit.unit_type.study_group:
         assert "中心组" not in text, where  # a 社区 has no theory study group
     if kind not in (ReportKind.ANNUAL_SUMMARY, ReportKind.SPECIAL_REPORT):

@@ -196,7 +196,8 @@ def _risk(w: Writer) -> list[str]:
         actor = w.actor_for(["inspection_plans"])
         lines.append(
             w.lead("inspection_plans", 2, "督查检查压茬推进", "开展督查检查")
-            + f"。{actor}组织开展意识形态工作督查{w.n('inspection_plans')},"
+            + f"。{actor}{'开展' if actor.endswith('组织') else '组织开展'}意识形态工作督查"
+            f"{w.n('inspection_plans')},"
             f"对{w.n('inspected_units')}单位逐项打分、反馈问题、督促整改。"
         )
     if w.has("rectification_total") and w.has("rectification_closed"):
@@ -344,9 +345,10 @@ def _clip(text: str, limit: int = 40) -> str:
 def build(w: Writer) -> None:
     year, v = w.book.year, w.voice
     w.open("preamble", "", 0)
-    lead = f"{w.who}团结带领{v.collective}" if v.subtree else w.who
+    # 「X在上级党委的坚强领导下,团结带领全区各级党组织,认真贯彻…」: the leadership first
+    lead = f"{w.who}在上级党委的坚强领导下" + (f",团结带领{v.collective}" if v.subtree else "")
     w.say(
-        f"{year}年,{lead}在上级党委的坚强领导下,认真贯彻落实中央和省、市关于意识形态工作的"
+        f"{year}年,{lead},认真贯彻落实中央和省、市关于意识形态工作的"
         f"决策部署,牢牢把握正确的政治方向,扎实做好意识形态工作。现将{year}年意识形态工作"
         "总结如下:"
     )

@@ -17,7 +17,8 @@ def _theory(w: Writer) -> list[str]:
     v = w.voice
     items = []
     if w.has("ledger:study_group"):
-        text = w.both("ledger:study_group", own=v.study, whole="各级中心组集中学习")
+        # 「全区各级党组织理论学习中心组集中学习」: the collective says 各级 already
+        text = w.both("ledger:study_group", own=v.study, whole="理论学习中心组集中学习")
         items.append(
             f"抓好理论学习。把学习贯彻党的创新理论作为首要政治任务,{text}。"
             f"{w.outcome('study_group', nth=1, lead='例如')}"
