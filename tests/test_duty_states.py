@@ -6,6 +6,7 @@ of exactly the items it counts (they were a tally in Python, each linking to the
 import datetime
 import html
 import re
+from io import BytesIO
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from luoshi.accounts.models import Role
 from luoshi.core import metrics
@@ -171,3 +173,20 @@ def test_a_reader_sees_only_the_items_he_may_open(client, users, tree, mid_year)
     assert other.pk not in {row.item.pk for row in rows}
     assert sum(v.count for v in response.context["states"].values()) == len(rows) > 0
     assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_the_item_list_exports_exactly_the_items_of_a_badge(client, users, duty_list):
+    """The Excel of 「滞后」's list holds exactly the items the badge counts, by name."""
+    client.force_login(users.leader)
+    response = client.get(duty_list.get_absolute_url())
+    value = response.context["states"][BEHIND]
+    rows = [row for _area, group in response.context["groups"] for row in group]
+    behind = sorted(row.item.name for row in rows if row.status == BEHIND)
+    download = client.get(value.count_url + "&export=xlsx")
+    assert download.status_code == 200
+    sheet = load_workbook(BytesIO(download.content)).active
+    header = [cell.value for cell in sheet[1]]
+    names = sorted(
+        row[header.index("责任项")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    )
+    assert names == behind and len(names) == value.count >= 1
