@@ -1,6 +1,8 @@
 """Admin conventions: each menu group once, 「共 N 条」 counting each record once."""
 
 from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from luoshi.audit.models import OperationLog
@@ -96,3 +98,19 @@ def test_a_duplicate_name_is_refused_in_chinese_and_the_input_kept(client, users
     )
     text = page.content.decode()
     assert page.status_code == 200 and "已存在" in text and 'value="7"' in text
+
+
+def test_the_entries_page_asks_once_per_relation_not_per_entry(client, users):
+    client = _admin_client(client, users)
+    url = reverse("dictionary_entries", args=["units.unittype"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    queries()  # the first request also reads the session and the permissions
+    before = queries()
+    for n in range(5):
+        UnitType.objects.create(code=f"extra_{n}", name=f"备用类型{n}", order=90 + n)
+    assert queries() == before

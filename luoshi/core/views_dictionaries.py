@@ -39,17 +39,25 @@ def _model(label: str, user, action: str = "change"):
     return model
 
 
-def in_use(entry) -> bool:
-    """Does any record refer to ``entry`` (a foreign key or many-to-many to it)? A yes or
-    no, not a count: the page decides delete or disable by it and states no figure (the
-    records of every unit, outside any one scope)."""
-    for relation in type(entry)._meta.related_objects:
+def used_entries(model, entries) -> set:
+    """The pks of ``entries`` some record refers to (a foreign key or many-to-many to them):
+    one query per relation, whatever the number of entries. A yes or no per entry, not a
+    count: the page decides delete or disable by it and states no figure (the records of
+    every unit, outside any one scope)."""
+    pks = {entry.pk for entry in entries}
+    used: set = set()
+    for relation in model._meta.related_objects:
         related = relation.related_model
-        if related.__name__.startswith("Historical"):
+        if related.__name__.startswith("Historical") or not pks - used:
             continue
-        if related._base_manager.filter(**{relation.field.name: entry}).exists():
-            return True
-    return False
+        name = relation.field.name
+        found = related._base_manager.filter(**{f"{name}__in": pks - used})
+        used.update(found.values_list(name, flat=True).distinct())
+    return used
+
+
+def in_use(entry) -> bool:
+    return bool(used_entries(type(entry), [entry]))
 
 
 def entry_form(model, *, locked_code: bool):
@@ -86,8 +94,9 @@ def dictionary_index(request):
 def dictionary_entries(request, label: str):
     model = _model(label, request.user)
     entries = list(model._default_manager.order_by("order", "pk"))
+    used = used_entries(model, entries)
     for entry in entries:
-        entry.in_use = in_use(entry)
+        entry.in_use = entry.pk in used
     context = {"name": model._meta.verbose_name, "label": label, "entries": entries}
     return render(request, "core/dictionary_entries.html", context)
 
