@@ -29,14 +29,15 @@ def records_for(user):
     return LedgerRecord.objects.for_user(user).select_related("unit", "activity_type")
 
 
-def by_activity_type(user, year: int, key: str = "ledger_count", dims=()) -> dict:
+def by_activity_type(user, year: int, key: str = "ledger_count", dims=(), scope=None) -> dict:
     """{activity type id: Value} of a ledger metric over ``year`` and every record the user
     may open, with the total under ``metrics.ALL_DIMENSIONS`` (``by_dimension``, one query:
     the rollup rows when the scope is one unit's subtree). The scope is the user's unit (or
     its subtree, or the top unit) when it is exactly that (``exact_scope``), else every
-    record the user may open (several disjoint units)."""
+    record the user may open (several disjoint units); ``scope``: that (unit, subtree)
+    when the caller has it already."""
     periods: list[metrics.Period] = [(datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
-    unit, subtree = exact_scope(user) or (None, False)
+    unit, subtree = scope or exact_scope(user) or (None, False)
     found = metrics.by_dimension(
         key, user=user, unit=unit, subtree=subtree, periods=periods, dims=dims, with_total=True
     )
@@ -50,9 +51,12 @@ def ledger_summary(user, year: int) -> dict:
     the types found."""
     periods: list[metrics.Period] = [(datetime.date(year, 1, 1), datetime.date(year, 12, 31))]
     unit, subtree = exact_scope(user) or (None, False)
-    records = by_activity_type(user, year)
+    scope = (unit, subtree)
+    records = by_activity_type(user, year, scope=scope)
     total = records.pop(metrics.ALL_DIMENSIONS)
-    missing = by_activity_type(user, year, "ledger_without_evidence", dims=list(records))
+    missing = by_activity_type(
+        user, year, "ledger_without_evidence", dims=list(records), scope=scope
+    )
     audience = metrics.values(
         "ledger_audience", user=user, unit=unit, subtree=subtree, periods=periods
     )[0]
