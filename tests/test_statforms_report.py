@@ -1,4 +1,4 @@
-"""A generated 专题报告 of a 街道 states 「全街道党员下载学习强国…人，占党员总数…%」 from the
+"""A generated 专题报告 of a 街道 states 「全街道下载使用“学习强国”学习平台的党员…人，占党员总数…%」 from the
 accepted statistics form values, with a link that opens them (and from there the submission)."""
 
 import datetime
@@ -58,8 +58,10 @@ def test_the_special_report_of_a_street_states_accepted_downloads_and_share(clie
     assert "学习强国" not in text  # submitted but not accepted: nothing is stated
     services.accept(submission=submission, user=issuer)
     draft, text = _report(street, issuer)
-    assert "全街道党员下载学习强国50人，占党员总数67.6%。" in text
-    assert "季度末，全街道党员下载" in text  # a stock: as of the quarter it was reported for
+    assert "全街道下载使用“学习强国”学习平台的党员50人，占党员总数67.6%。" in text
+    assert (
+        "季度末，全街道下载使用“学习强国”学习平台的党员" in text
+    )  # a stock: as of the quarter it was reported for
     assert "据各期统计表" not in text  # provenance is the 数据核对 panel's, not the body's
     fact = draft.facts["statform:xxqg_downloads"]
     client.force_login(issuer)

@@ -44,7 +44,8 @@ def _study_app(w: Writer) -> list[str]:
     rate = f",占党员总数{w.n(STUDY_APP_KEYS[1])}" if w.has(STUDY_APP_KEYS[1]) else ""
     quarter = w.book.get(STUDY_APP_KEYS[0]).extra.get("quarter", 4)
     when = f"截至{NUMERALS[quarter - 1]}季度末"  # a stock, as of its last accepted quarter
-    return [f"推广学习平台。{when},全街道党员下载学习强国{w.n(STUDY_APP_KEYS[0])}{rate}。"]
+    count = w.n(STUDY_APP_KEYS[0])
+    return [f"推广学习平台。{when},全街道下载使用“学习强国”学习平台的党员{count}{rate}。"]
 
 
 def _responsibility(w: Writer) -> list[str]:

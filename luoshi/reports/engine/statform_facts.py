@@ -1,5 +1,5 @@
 """Facts from the accepted values of statistics forms (luoshi.statforms), kept apart from the
-other facts: 「全街道党员下载学习强国…人，占党员总数…%」 in the 专题报告 of a 街道.
+other facts: 「全街道下载使用“学习强国”学习平台的党员…人，占党员总数…%」 in the 专题报告 of a 街道.
 
 The figures are the form metrics ``statform_figure`` / ``statform_rate`` (the sum of the
 accepted values, and the numerator's sum over the denominator's), read for the report's unit
