@@ -440,6 +440,9 @@ def test_report_duty_facts_state_the_page_they_link(demo_district, demo, client)
             where = (unit.code, subtree)
             for fact in (done, behind, items):  # exactly the items its link lists
                 assert _listed(demo.leader, fact.url) == fact.value, (*where, fact.key)
+                opened = client.get(fact.url)  # the page a reader opens from 数据核对
+                assert opened.status_code == 200, (*where, fact.key)
+                assert opened.context["paginator"].count == fact.value, (*where, fact.key)
             scope = {"scope": "subtree"} if subtree else {}
             page = client.get(reverse("duty:detail", args=[book._duty_list.pk]), scope)
             tally = page.context["tally"]  # and the tally of the list's own page

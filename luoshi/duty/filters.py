@@ -33,8 +33,7 @@ class DutyListFilter(UnitSubtreeFilterSet):
 
 
 def state_choices():
-    states = [(state, selectors.status_label(state)) for state in selectors.STATES]
-    return [*states, (selectors.ASSESSED, _("考核事项（不含不考核）"))]
+    return [(s, selectors.status_label(s)) for s in (*selectors.STATES, selectors.ASSESSED)]
 
 
 MEASURE_SCOPES = [("own", _("本单位")), ("subtree", _("含下级"))]

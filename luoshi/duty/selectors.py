@@ -44,6 +44,7 @@ def status_label(status: str) -> str:
             BEHIND: _("滞后"),
             INACTIVE: _("不考核"),
             NONE_DUE: _("本期无应办事项"),
+            ASSESSED: _("考核事项（不含不考核）"),
         }[status]
     )
 
