@@ -17,6 +17,7 @@ import docx
 import pytest
 from django.utils import timezone
 
+from luoshi.accounts.models import User
 from luoshi.assessment.models import Assessment, AssessmentStatus
 from luoshi.core import metrics
 from luoshi.core.indicators import SYSTEM
@@ -422,3 +423,18 @@ def test_an_example_from_a_subordinate_unit_says_whose_it_is(demo_district):
         doers.setdefault(as_written(" ".join(record.title.split())), set()).add(name)
     for outcome in found:
         assert outcome.by in doers[outcome.title], outcome
+
+
+def test_every_figure_of_the_districts_reports_opens_its_page(demo_district, client):
+    """数据核对 links each figure to its list: every one opens (never a 500, never a 404)
+    for the district's leader, whatever kind of report states it."""
+    client.force_login(User.objects.get(username="qw_leader"))
+    root = Unit.objects.get(code="D00")
+    opened = set()
+    for kind in ReportKind.values:
+        draft = _generate(root, kind, subtree=True)
+        for key, fact in draft.facts.items():
+            if fact.get("url") and fact["url"] not in opened:
+                assert client.get(fact["url"]).status_code == 200, (kind, key, fact["url"])
+                opened.add(fact["url"])
+    assert len(opened) > 50
