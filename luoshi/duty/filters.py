@@ -99,7 +99,7 @@ class OverviewForm(forms.Form):
     pack = forms.ChoiceField(label=_("责任包"), choices=(), required=False)
     scope = forms.ChoiceField(
         label=_("统计范围"),
-        choices=[("own", _("本单位")), ("subtree", _("含下级"))],
+        choices=MEASURE_SCOPES,
         required=False,
     )
 

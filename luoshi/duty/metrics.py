@@ -52,12 +52,8 @@ def _in_state(state: str) -> Q:
 def _item_filters(params, start, end) -> dict:
     """The item list's filters: the years of the period (its lists' year), and how the
     state was measured (``scope``: own unit or with the subtree)."""
-    query: dict = {}
-    if start is not None and end is not None and start.year == end.year:
-        query["year"] = start.year
-    else:
-        bounds = {"year_from": start and start.year, "year_to": end and end.year}
-        query.update({name: year for name, year in bounds.items() if year is not None})
+    bounds = {"year_from": start and start.year, "year_to": end and end.year}
+    query = _filters(params, start, end) or {k: v for k, v in bounds.items() if v is not None}
     if params.get("scope"):
         query["scope"] = params["scope"]
     return query

@@ -429,33 +429,39 @@ class FactBook:
             )
         return self._duty_rows
 
-    def _fact_duty_items(self):
-        """明确责任事项: the 考核事项 of the year's list (不考核 left out), the metric
-        ``duty_items``, linking to exactly those items."""
-        rows, duty_list = self.duty_rows(), self._duty_list
-        if duty_list is None:
-            self.add(Fact("duty_items", "责任清单事项", 0, "项", "", 0))
-            return
-        value = assessed_value(duty_list, rows, user=self.user, subtree=self.subtree)
-        self.add(Fact("duty_items", "责任清单事项", value.count, "项", value.url, value.count))
+    def _duty_fact(self, key: str, label: str, value_of) -> None:
+        """A figure of the year's list's items (the metric ``duty_items``: ``value_of(list,
+        rows)``), linking to exactly those items; 0 without a list."""
+        rows = self.duty_rows()
+        value = value_of(self._duty_list, rows) if self._duty_list is not None else None
+        count, url = (value.count, value.count_url) if value is not None else (0, "")
+        self.add(Fact(key, label, count, "项", url, count))
 
-    def _duty_state_fact(self, key: str, label: str, state: str) -> None:
-        """The items of the year's list in ``state``: the metric ``duty_items`` of that
-        state (``duty.selectors.state_values``), linking to exactly those items."""
-        rows, duty_list = self.duty_rows(), self._duty_list
-        if duty_list is None:
-            self.add(Fact(key, label, 0, "项", "", 0))
-            return
-        if not hasattr(self, "_duty_states"):  # one GROUP BY for 已完成 and 滞后
+    def _state_values(self, duty_list, rows) -> dict:
+        """``duty.selectors.state_values`` once (one GROUP BY for 已完成 and 滞后)."""
+        if not hasattr(self, "_duty_states"):
             self._duty_states = state_values(duty_list, rows, user=self.user, subtree=self.subtree)
-        value = self._duty_states[state]
-        self.add(Fact(key, label, value.count, "项", value.count_url, value.count))
+        return self._duty_states
+
+    def _fact_duty_items(self):
+        """明确责任事项: the 考核事项 of the year's list (不考核 left out)."""
+        self._duty_fact(
+            "duty_items",
+            "责任清单事项",
+            lambda duty_list, rows: assessed_value(
+                duty_list, rows, user=self.user, subtree=self.subtree
+            ),
+        )
 
     def _fact_duty_done(self):
-        self._duty_state_fact("duty_done", "已完成事项", DONE)
+        self._duty_fact(
+            "duty_done", "已完成事项", lambda dl, rows: self._state_values(dl, rows)[DONE]
+        )
 
     def _fact_duty_behind(self):
-        self._duty_state_fact("duty_behind", "进度滞后事项", BEHIND)
+        self._duty_fact(
+            "duty_behind", "进度滞后事项", lambda dl, rows: self._state_values(dl, rows)[BEHIND]
+        )
 
     # -- incidents ------------------------------------------------------------------------
     def _fact_incidents_total(self):
