@@ -190,3 +190,38 @@ def test_the_item_list_exports_exactly_the_items_of_a_badge(client, users, duty_
         row[header.index("责任项")] for row in sheet.iter_rows(min_row=2, values_only=True)
     )
     assert names == behind and len(names) == value.count >= 1
+
+
+def test_the_state_is_chosen_within_a_list(client, users, duty_list):
+    """Without a list the page offers no 进度状态 (it would select nothing) and says why when
+    one is asked for; within a list it is a choice, and the heading names the list."""
+    client.force_login(users.leader)
+    page = client.get(reverse("duty:items"))
+    assert page.context["filter"].form["state"].is_hidden
+    assert "state-needs-list" not in page.content.decode()
+    asked = client.get(reverse("duty:items") + "?state=behind").content.decode()
+    assert "请从责任清单页面的进度统计进入" in asked
+    within = client.get(reverse("duty:items"), {"duty_list": duty_list.pk, "state": BEHIND})
+    assert not within.context["filter"].form["state"].is_hidden
+    assert f'data-testid="duty-list">{duty_list.unit.name}{YEAR}年' in within.content.decode()
+    assert "请从责任清单页面的进度统计进入" not in within.content.decode()
+
+
+def test_with_the_subtree_the_target_is_the_sum_of_the_targets_below(client, users, tree):
+    """含下级: an item's 目标 on the item list (and its export) is the list page's: its own
+    target and the sum of the same item's targets on the lists below."""
+    pack = latest_pack("yishixingtai")
+    own = services.generate_duty_list(unit=tree.own, year=YEAR, pack=pack)
+    services.generate_duty_list(unit=tree.child, year=YEAR, pack=pack)
+    client.force_login(users.leader)
+    query = {"duty_list": own.pk, "scope": "subtree"}
+    page = client.get(reverse("duty:items"), query)
+    study = next(i for i in page.context["object_list"] if i.code == "study_group")
+    assert "下级合计：2 个单位目标之和" in study.target_label
+    assert "下级合计" in page.content.decode()
+    export = client.get(reverse("duty:items"), {**query, "export": "xlsx"})
+    sheet = load_workbook(BytesIO(export.content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert any("2 个单位目标之和" in c for c in cells)
+    alone = client.get(reverse("duty:items"), {"duty_list": own.pk, "scope": "own"})
+    assert not any("下级合计" in i.target_label for i in alone.context["object_list"])

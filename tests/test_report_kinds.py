@@ -105,6 +105,8 @@ def _check_words(unit, kind: str, text: str, where: str) -> None:
         assert doubled not in text, (where, doubled)
     if not unit.unit_type.study_group:
         assert "中心组" not in text, where  # a 社区 has no theory study group
+    if f"其中{unit.name}" in text:  # the unit counted among those below: the words include it
+        assert not unit.unit_type.subtree_voice.startswith("所属"), where
     if kind not in (ReportKind.ANNUAL_SUMMARY, ReportKind.SPECIAL_REPORT):
         return  # the kinds that name the unit's bodies
     body = unit.unit_type.party_body

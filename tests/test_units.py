@@ -1,5 +1,7 @@
 """Unit tree pages: create, edit, move, deactivate, delete, yearly headcount, audit trail."""
 
+import importlib
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -273,3 +275,24 @@ def test_headcount_needs_change_permission_and_scope(client, users, tree):
     url = reverse("units:stats", args=[tree.sibling.pk])
     assert client.post(url, {"year": 2026, "party_members": 37}).status_code == 404
     assert not UnitYearStat.objects.exists()
+
+
+def test_a_subtree_voice_names_the_unit_with_those_below(db):
+    """「所属各单位」 left the unit itself out of what its subtree report counts (「所属各单位…
+    其中区教育局…」): the built-in types on those words get words that include the unit, and
+    words an administrator chose stay."""
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "luoshi.units.migrations.0004_subtree_voice_includes_the_unit"
+    )
+    voices = UnitType.objects.values_list("subtree_voice", flat=True)
+    assert not [v for v in voices if v.startswith("所属")]  # a new install
+    UnitType.objects.filter(code="bureau").update(subtree_voice="所属各单位")
+    UnitType.objects.filter(code="other").update(subtree_voice="本单位和下属单位")
+    migration.include_the_unit(apps, None)
+    voices = dict(UnitType.objects.values_list("code", "subtree_voice"))
+    assert voices["bureau"] == "全系统各级党组织"
+    assert voices["other"] == "本单位和下属单位"  # an administrator's words
+    migration.back_to_the_old_words(apps, None)
+    assert UnitType.objects.get(code="bureau").subtree_voice == "所属各单位"

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.utils import timezone
@@ -70,17 +72,35 @@ class DutyItemFilter(UnitSubtreeFilterSet):
         model = DutyItem
         fields = []
 
-    def filter_state(self, queryset, name, value):
-        """The items of the list ``duty_list`` in the state ``value``, measured now for the
-        user (``selectors.measured_states``); without a list (or one the user may not
-        open): none, a state being measured list by list."""
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.data.get("duty_list"):  # a state is measured within one list: no choice
+            self.filters["state"].extra["widget"] = forms.HiddenInput()
+
+    @cached_property
+    def chosen_list(self) -> DutyList | None:
+        """The list ``duty_list`` names, if the user may open it (a valid form only)."""
+        pk = self.form.cleaned_data.get("duty_list") if self.is_valid() else None
         user = getattr(self.request, "user", None)
-        pk = self.form.cleaned_data.get("duty_list")
-        duty_list = selectors.duty_lists_for(user).filter(pk=pk).first() if pk else None
-        if duty_list is None:
-            return queryset.none()
+        return selectors.duty_lists_for(user).filter(pk=pk).first() if pk else None
+
+    @cached_property
+    def progress(self) -> dict[int, selectors.ItemProgress]:
+        """{item pk: progress} of the chosen list's items, measured now for the user (own
+        unit, or with the subtree: ``scope``); {} without a list."""
+        if self.chosen_list is None:
+            return {}
         subtree = self.form.cleaned_data.get("scope") == "subtree"
-        states = selectors.measured_states(duty_list, user=user, subtree=subtree)
+        rows = selectors.list_progress(self.chosen_list, user=self.request.user, subtree=subtree)
+        return {row.item.pk: row for row in rows}
+
+    def filter_state(self, queryset, name, value):
+        """The items of the list ``duty_list`` in the state ``value`` (``progress``);
+        without a list (or one the user may not open): none, a state being measured list
+        by list."""
+        if self.chosen_list is None:
+            return queryset.none()
+        states = selectors.item_states(list(self.progress.values()))
         chosen = [item for item, state in states.items() if selectors.in_state(state, value)]
         return queryset.filter(pk__in=chosen)
 

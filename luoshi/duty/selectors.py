@@ -440,12 +440,6 @@ def item_states(rows: list[ItemProgress]) -> dict[int, str]:
     return {row.item.pk: row.status for row in rows}
 
 
-def measured_states(duty_list: DutyList, *, user, subtree: bool, today=None) -> dict[int, str]:
-    """``item_states`` of ``duty_list`` measured now for ``user`` (own unit or with the
-    subtree): what the item list's ``state`` filter selects by."""
-    return item_states(list_progress(duty_list, user=user, subtree=subtree, today=today))
-
-
 def state_values(duty_list: DutyList, rows: list[ItemProgress], *, user, subtree: bool) -> dict:
     """{state: Value}: the list's items in each progress state (``STATES``), counted by the
     metric ``duty_items`` (one ``GROUP BY`` on the state ``rows`` measured), each linking to

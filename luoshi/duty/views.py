@@ -161,24 +161,29 @@ class DutyItemListView(ItemPageMixin, ScopedListView):
         "unit year pack code name area_name owner target",
         year=(gettext_lazy("年度"), lambda item: item.duty_list.year),
         pack=(gettext_lazy("责任包"), lambda item: item.duty_list.pack.name),
-        target=(gettext_lazy("目标"), target_text),
+        target=(gettext_lazy("目标"), lambda item: item.target_label),
     )
 
     def with_figures(self, rows):
-        """The rows with their target as the list page states it (「≥12 次」; a target, no
-        figure: nothing is counted)."""
+        """The rows with their target as the list page states it (「≥12 次」, with the sum
+        of the targets below when measured with the subtree; a target, no figure: nothing is
+        counted)."""
         rows = list(rows)
+        progress = self.filterset.progress
         for item in rows:
-            item.target_label = target_text(item)
+            row = progress.get(item.pk)
+            item.target_label = row.target if row is not None else target_text(item)
         return rows
 
     def get_context_data(self, **kwargs):
-        """The state the list is filtered by (its heading) and how it was measured."""
+        """The list and state the items are filtered by (the heading) and how the state was
+        measured."""
         context = super().get_context_data(**kwargs)
-        data = getattr(self.filterset.form, "cleaned_data", {}) if self.filterset else {}
+        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
         state = data.get("state")
         context["state_label"] = selectors.status_label(state) if state else ""
         context["subtree"] = data.get("scope") == "subtree"
+        context["duty_list"] = self.filterset.chosen_list
         return context
 
 

@@ -13,7 +13,8 @@ class UnitType(DictionaryModel):
     The words a generated report uses for the unit's bodies are data of its type (a report
     never hard-codes them per type): its leading party body (党委/党组/党工委/党总支/党支部…),
     the meeting that studies ideological work, its theory study group (blank: it has none)
-    and how a report for the whole subtree speaks (「全区各级党组织」「所属各单位」).
+    and how a report for the whole subtree speaks (「全区各级党组织」「全系统各级党组织」: the unit
+    and the units below it, the unit itself included).
     """
 
     party_body = models.CharField(
@@ -34,8 +35,8 @@ class UnitType(DictionaryModel):
     subtree_voice = models.CharField(
         _("含下级时的称谓"),
         max_length=30,
-        default="所属各单位",
-        help_text=_("如：全区各级党组织、全街道各级党组织、所属各单位"),
+        default="本单位及所属各单位",
+        help_text=_("含下级的报告以此称呼本单位连同下级，如：全区各级党组织、全系统各级党组织"),
     )
 
     class Meta(DictionaryModel.Meta):
