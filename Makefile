@@ -122,10 +122,8 @@ check-deploy: sysdeps $(STAMP)
 # the checkout), so the second core is not idle during the installs. Then everything runs at
 # once: the PostgreSQL suite, lint with the deployment checks and the second Python's subset in
 # the background (their logs printed at the end; their failure fails `make test`), the SQLite
-# suite in the foreground. Started first, lint shares the cores with the long suites instead of
-# running alone before or after them. The second Python's subset waits for the PostgreSQL suite:
-# that suite leaves out the browser tests and ends first, and the subset (about a minute) fills
-# its core while the SQLite suite finishes, instead of slowing both suites from the start.
+# suite in the foreground. Started first, the short jobs share the cores with the long suites
+# instead of running alone on one core before or after them.
 test: sysdeps
 	@mkdir -p var; \
 	$(MAKE) --no-print-directory venv313 > var/venv313.log 2>&1 & venv313pid=$$!; \
@@ -152,8 +150,7 @@ test: sysdeps
 	  echo "== PostgreSQL not reachable on 127.0.0.1:5432: SQLite only =="; \
 	fi; \
 	echo "== second Python: running in the background (var/test-py313.log) =="; \
-	( while kill -0 $$venv313pid 2>/dev/null || { [ -n "$$pgpid" ] && kill -0 $$pgpid 2>/dev/null; }; do \
-	    sleep 1; done; cat var/venv313.log; \
+	( while kill -0 $$venv313pid 2>/dev/null; do sleep 1; done; cat var/venv313.log; \
 	  $(MAKE) --no-print-directory test-py313 ) > var/test-py313.log 2>&1 & py313pid=$$!; \
 	echo "== lint and deployment checks: running in the background (var/lint.log) =="; \
 	$(MAKE) --no-print-directory lint check-deploy > var/lint.log 2>&1 & lintpid=$$!; \
