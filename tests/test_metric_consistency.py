@@ -136,13 +136,13 @@ def listed(demo):
     return count
 
 
-def _values(demo, key, params, unit, subtree):
+def _values(demo, key, params, unit, subtree, periods=SPANS):
     return metrics.values(
         key,
         user=demo.leader,
         unit=unit,
         subtree=subtree,
-        periods=SPANS,
+        periods=periods,
         params=params,
         today=TODAY,
     )
@@ -376,15 +376,7 @@ def test_report_facts_state_the_metric(demo_district, demo):
         book = FactBook(unit, YEAR, user=demo.leader, subtree=subtree, today=TODAY)
 
         def metric(key, params=None, unit=unit, subtree=subtree):
-            return metrics.values(
-                key,
-                user=demo.leader,
-                unit=unit,
-                subtree=subtree,
-                periods=year,
-                params=params,
-                today=TODAY,
-            )[0]
+            return _values(demo, key, params, unit, subtree, periods=year)[0]
 
         for code in codes:
             value = metric("ledger_count", {"activity_type": code})

@@ -84,14 +84,20 @@ class DutyItemFilter(UnitSubtreeFilterSet):
         user = getattr(self.request, "user", None)
         return selectors.duty_lists_for(user).filter(pk=pk).first() if pk else None
 
+    @property
+    def subtree(self) -> bool:
+        """Measured with the units below (``scope``), not the unit alone."""
+        return self.is_valid() and self.form.cleaned_data.get("scope") == "subtree"
+
     @cached_property
     def progress(self) -> dict[int, selectors.ItemProgress]:
         """{item pk: progress} of the chosen list's items, measured now for the user (own
         unit, or with the subtree: ``scope``); {} without a list."""
         if self.chosen_list is None:
             return {}
-        subtree = self.form.cleaned_data.get("scope") == "subtree"
-        rows = selectors.list_progress(self.chosen_list, user=self.request.user, subtree=subtree)
+        rows = selectors.list_progress(
+            self.chosen_list, user=self.request.user, subtree=self.subtree
+        )
         return {row.item.pk: row for row in rows}
 
     def filter_state(self, queryset, name, value):

@@ -169,7 +169,8 @@ class DutyItemListView(ItemPageMixin, ScopedListView):
         of the targets below when measured with the subtree; a target, no figure: nothing is
         counted)."""
         rows = list(rows)
-        progress = self.filterset.progress
+        # a unit's own progress states its own target: measured only with the subtree
+        progress = self.filterset.progress if self.filterset.subtree else {}
         for item in rows:
             row = progress.get(item.pk)
             item.target_label = row.target if row is not None else target_text(item)
@@ -182,7 +183,7 @@ class DutyItemListView(ItemPageMixin, ScopedListView):
         data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
         state = data.get("state")
         context["state_label"] = selectors.status_label(state) if state else ""
-        context["subtree"] = data.get("scope") == "subtree"
+        context["subtree"] = self.filterset.subtree
         context["duty_list"] = self.filterset.chosen_list
         return context
 
