@@ -65,11 +65,8 @@ class AssessmentDetailView(AssessmentPageMixin, ScopedDetailView):
 
     template_name = "assessment/detail.html"
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            self.object = self.get_object()
-            return export(self.object, request.user)
-        return super().get(request, *args, **kwargs)
+    def export_object(self):
+        return export(self.object, self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

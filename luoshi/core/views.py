@@ -211,7 +211,14 @@ class ScopedListView(ScopedMixin, generic.ListView):
 
 
 class ScopedDetailView(ScopedMixin, generic.DetailView):
-    pass
+    """One record's page. A view that defines ``export_object()`` also answers
+    ``?export=xlsx`` with that record's workbook, as a list page answers with its rows."""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and hasattr(self, "export_object"):
+            self.object = self.get_object()
+            return self.export_object()
+        return super().get(request, *args, **kwargs)
 
 
 class ScopedFormMixin(ScopedMixin):

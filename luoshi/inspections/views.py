@@ -105,18 +105,13 @@ class BulletinView(PlanPageMixin, ScopedDetailView):
 
     template_name = "inspections/bulletin.html"
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            self.object = self.get_object()
-            return self.export(selectors.bulletin(self.object, request.user))
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["bulletin"] = selectors.bulletin(self.object, self.request.user)
         return context
 
-    def export(self, data):
+    def export_object(self):
+        data = selectors.bulletin(self.object, self.request.user)
         sheets = [
             Sheet(
                 _("得分排名"),

@@ -199,14 +199,9 @@ class TaskDetailView(TaskPageMixin, ScopedDetailView):
 
     template_name = "tasks/task_detail.html"
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            self.object = self.get_object()
-            return self.export(selectors.overview(self.object, request.user))
-        return super().get(request, *args, **kwargs)
-
-    def export(self, overview):
+    def export_object(self):
         task = self.object
+        overview = selectors.overview(task, self.request.user)
         headers = [str(h) for h, _getter in ASSIGNMENT_COLUMNS]
         rows = [[getter(a) for _h, getter in ASSIGNMENT_COLUMNS] for a in overview["rows"]]
         on_time = overview["on_time"]
