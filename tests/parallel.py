@@ -24,13 +24,20 @@ class InCollectionOrder(LoadScopeScheduling):
         return self._units[nodeid]
 
 
+# A long module (the URL matrix: 700 tests) is handed out in runs of at most this many tests,
+# so that both processes share it; each run builds the module's fixtures once.
+RUN_LENGTH = 120
+
+
 def runs_of_modules(nodeids: list[str]) -> dict[str, str]:
-    """``{nodeid: unit}``: a new unit each time the module changes along ``nodeids``."""
+    """``{nodeid: unit}``: a new unit each time the module changes along ``nodeids``, and
+    after ``RUN_LENGTH`` tests of one module."""
     units: dict[str, str] = {}
-    previous, count = None, 0
+    previous, count, length = None, 0, 0
     for nodeid in nodeids:
         module = nodeid.split("::", 1)[0]
-        if module != previous:
-            previous, count = module, count + 1
+        if module != previous or length == RUN_LENGTH:
+            previous, count, length = module, count + 1, 0
+        length += 1
         units[nodeid] = f"{count}:{module}"
     return units
