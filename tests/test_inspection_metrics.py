@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.core import metrics
-from luoshi.inspections.models import Finding, RectificationItem, RectificationStatus
+from luoshi.inspections.models import (
+    INSPECTING_SIDE,
+    Finding,
+    InspectionResult,
+    RectificationItem,
+    RectificationStatus,
+)
 from tests.factories import make_unit
 from tests.inspections_support import make_plan
 from tests.metrics_support import numbers_equal_their_lists
@@ -167,3 +173,64 @@ def test_summary_query_count_is_constant_in_the_number_of_units(client, tree, us
     rows = client.get(reverse("inspections:summary"), {"unit": tree.own.pk}).context["summary"]
     assert len(rows["rows"]) == 6
     assert _summary_queries(client, tree.own) == before
+
+
+def test_inspected_units_are_counted_for_the_inspecting_unit(client, tree, users, world):
+    """被督查单位 (the reports' 「督查单位N家次」) counts each unit each plan inspected under
+    the plan's unit (督查单位), a unit inspected twice twice, and opens exactly those results;
+    being inspected is no figure of the inspected unit. A plan begun in another year is not
+    counted in this one."""
+    plan, other, group = world
+    year = (datetime.date(TODAY.year, 1, 1), datetime.date(TODAY.year, 12, 31))
+
+    def value(user, unit, subtree, period=(None, None)):
+        start, end = period
+        return metrics.value(
+            "inspected_units", user=user, unit=unit, subtree=subtree, start=start, end=end
+        )
+
+    assert value(users.admin, tree.own, False).count == 4  # 新闻科 twice, 一组, 区教育局
+    assert value(users.admin, tree.root, True).count == 4
+    assert value(users.admin, tree.root, False).count == 0
+    assert value(users.admin, tree.child, True).count == 0  # inspected, not inspecting
+    other.starts_on = datetime.date(TODAY.year - 1, 12, 20)
+    other.save(update_fields=["starts_on"])
+    counted = value(users.admin, tree.own, True, year)
+    assert counted.count == 3
+    client.force_login(users.admin)
+    listed = client.get(counted.url)
+    assert listed.status_code == 200
+    units = sorted(r.unit.name for r in listed.context["object_list"])
+    assert units == sorted([tree.child.name, group.name, tree.sibling.name])
+    # the inspecting team member and a clerk of the inspected 区教育局: each figure is its list
+    for user in (users.inspector, users.sibling_clerk):
+        seen = value(user, tree.own, True)
+        client.force_login(user)
+        assert client.get(seen.url).context["paginator"].count == seen.count, user
+    assert value(users.sibling_clerk, tree.own, True).count == 1  # its own result only
+
+
+def test_the_inspected_list_by_inspecting_unit_only_its_own(client, tree, users, world):
+    """仅本单位 on 被督查单位 means the plans of that unit, not the results of that unit."""
+    client.force_login(users.admin)
+    url = reverse("inspections:results")
+    own = client.get(url, {"unit": tree.own.pk, "unit_scope": "own"})
+    assert own.context["paginator"].count == 4
+    inspected = client.get(url, {"unit": tree.child.pk, "unit_scope": "own"})
+    assert inspected.context["paginator"].count == 0
+    page = client.get(reverse("inspections:plans")).content.decode()
+    assert f'href="{url}"' in page  # reached from the plans' page
+
+
+def test_results_seen_from_the_inspecting_side_stay_so_and_keep_who_may_open_them(
+    tree, users, world
+):
+    """``seen_from`` places the records under another unit through every further filter,
+    and never widens ``for_user``: a clerk of 区教育局 still opens its own result only."""
+    seen = InspectionResult.objects.seen_from(INSPECTING_SIDE)
+    chained = seen.filter(plan__isnull=False).select_related("plan").order_by("pk")
+    assert chained.placement == INSPECTING_SIDE and chained.spec == InspectionResult.scope_spec
+    assert chained.in_subtree(tree.own).count() == 4  # under 宣传部, the inspecting unit
+    assert InspectionResult.objects.in_subtree(tree.own).count() == 3  # under the inspected
+    visible = chained.for_user(users.sibling_clerk)
+    assert [r.unit for r in visible] == [tree.sibling]

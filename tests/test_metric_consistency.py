@@ -414,6 +414,7 @@ def test_report_facts_state_the_metric(demo_district, demo):
             ("risks_open", "risks_open"),
             ("risks_resolved", "risks_resolved"),
             ("rectifications_unclosed", "rectification_open"),
+            ("inspected_units", "inspected_units"),  # 督查单位N家次: the results listed
         ):
             value = metric(key)
             fact = book.get(fact_key)

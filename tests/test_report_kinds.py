@@ -343,7 +343,7 @@ def test_what_a_reviewer_marked_in_the_publicity_departments_reports(demo_distri
         ):
             other = _text(_generate(unit, kind, subtree=False))
             assert said in other and "都还没有完成" not in other, (kind, other)
-    assert "组织开展意识形态工作督查1次，对3个单位" in text  # the 阵地 inspection it ran
+    assert "组织开展意识形态工作督查1次，督查单位3家次，逐项打分" in text  # its 阵地 inspection
     civic = annual.facts.get("ledger:civic_practice", {}).get("value")
     assert ("文明实践常态化" in text) == bool(civic)  # not 「常态化」 with none held
     research = _generate(unit, ReportKind.RESEARCH_REPORT, subtree=True)

@@ -464,16 +464,23 @@ def covers(user, unit) -> bool:
     return False
 
 
+def _read_for_user(queryset, user, unit) -> bool:
+    """Whether the records of ``unit`` in ``queryset`` need ``for_user``: ``covers`` speaks
+    of the records' own units, so records placed under another unit (``seen_from``) always
+    do."""
+    return queryset.seen_from_elsewhere or not covers(user, unit)
+
+
 def scoped(queryset, *, user, unit, subtree: bool):
     """The records of ``queryset`` of ``unit`` (or its subtree) that ``user`` may open
     (``unit`` None: all of them, whatever their unit: the rows of one object)."""
     if unit is None:
         return queryset.for_user(user)
-    if not covers(user, unit):
+    if _read_for_user(queryset, user, unit):
         queryset = queryset.for_user(user)
     if subtree:
         return queryset.in_subtree(unit)
-    return queryset.filter(**{queryset.model.scope_spec.field("pk"): unit.pk})
+    return queryset.filter(**{queryset.placement.field("pk"): unit.pk})
 
 
 def _scoped(plan: _Plan, user, unit, subtree: bool):
@@ -730,7 +737,7 @@ def _live_rows(plan: _Plan, user, unit) -> dict:
     if not plan.periods:
         return {}
     queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
-    path = queryset.model.scope_spec.field("path")
+    path = queryset.placement.field("path")
     child_len = len(unit.path) + unit.steplen
 
     def grouped(rows, aggregates):
@@ -1007,7 +1014,7 @@ def by_unit(
     含下级) — the 整改统计 page's own and subtree figures of every unit."""
     plan = _plan(key, params, [(start, end)], today)
     queryset = _scoped(plan, user, unit, subtree=True).filter(plan.where())
-    spec = queryset.model.scope_spec
+    spec = queryset.placement
     pk_name, path_name = spec.field("pk"), spec.field("path")
     grouped = queryset.order_by().values(pk_name, path_name).annotate(**plan.aggregates())
     own = {row.pop(path_name): (row.pop(pk_name), row) for row in grouped}
@@ -1027,9 +1034,9 @@ def by_unit(
 def _units_queryset(plan: _Plan, user, units: list, subtree: bool):
     """The records of each of ``units`` (own, or its subtree) that ``user`` may open."""
     queryset = plan.metric.records_of(plan.params)
-    if not all(covers(user, unit) for unit in units):
+    if any(_read_for_user(queryset, user, unit) for unit in units):
         queryset = queryset.for_user(user)
-    spec = queryset.model.scope_spec
+    spec = queryset.placement
     if not subtree:
         return queryset.filter(**{f"{spec.field('pk')}__in": [u.pk for u in units]})
     tops = sorted({u.path for u in units})
@@ -1086,7 +1093,7 @@ def _is_child(unit, parent) -> bool:
 def _by_path(plan: _Plan, queryset) -> dict:
     """{unit path: row}: one ``GROUP BY`` on the records' unit (and, for a ``semi_join``
     metric, its numerator's second one)."""
-    path_name = queryset.model.scope_spec.field("path")
+    path_name = queryset.placement.field("path")
     parts = [(queryset, plan.aggregates())]
     if plan.metric.semi_join:
         parts.append((plan.counted_rows(queryset), plan.numerators()))

@@ -239,11 +239,37 @@ def exact_scope(user) -> tuple | None:
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model holding unit data; ``for_user`` is the only way views read it."""
 
+    _seen_from: ScopeSpec | None = None
+
     @property
     def spec(self) -> ScopeSpec:
-        """The model's ``scope_spec`` (each scoped model declares one as a class attribute)."""
+        """The model's ``scope_spec`` (each scoped model declares one as a class attribute):
+        who may open and change the records."""
         spec: ScopeSpec = self.model.scope_spec  # type: ignore[attr-defined]  # per-model attribute
         return spec
+
+    @property
+    def placement(self) -> ScopeSpec:
+        """Where the records stand in the unit tree for ``in_subtree`` and the metric layer:
+        their own unit (``spec``), or the unit they are counted for (``seen_from``)."""
+        return self._seen_from if self._seen_from is not None else self.spec
+
+    def seen_from(self, spec: ScopeSpec):
+        """The same records, placed under another unit than their own: an inspection's
+        results under the inspecting unit (督查单位), not the inspected one. Who may open
+        them (``for_user``) does not change."""
+        clone = self.all()
+        clone._seen_from = spec
+        return clone
+
+    @property
+    def seen_from_elsewhere(self) -> bool:
+        return self._seen_from is not None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._seen_from = self._seen_from
+        return clone
 
     def for_user(self, user):
         return self.filter(scope_q(user, self.spec))
@@ -262,7 +288,7 @@ class ScopedQuerySet(models.QuerySet):
     def in_subtree(self, unit, *, by_units: bool = False):
         """Records of ``unit`` and every unit below it (a filter, not a permission);
         ``by_units`` for a list page (see ``subtree_q``)."""
-        return self.filter(subtree_q(self.spec, unit.path, by_units=by_units))
+        return self.filter(subtree_q(self.placement, unit.path, by_units=by_units))
 
 
 # The assignment form (not a subclass) is the one django-stubs' plugin understands.

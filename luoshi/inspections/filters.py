@@ -11,6 +11,7 @@ from luoshi.inspections.models import (
     PlanStatus,
     RectificationItem,
     RectificationStatus,
+    ResultStatus,
 )
 from luoshi.units.models import Unit
 
@@ -56,6 +57,31 @@ class ItemFilter(UnitSubtreeFilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=OPEN_RECTIFICATION, deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class InspectedFilter(UnitSubtreeFilterSet):
+    """The units inspected, by the inspecting unit (``unit``, 含下级 or 仅本单位) and the
+    plans' start dates: the list 被督查单位 opens."""
+
+    unit_label = _("督查单位")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("督查计划"), queryset=InspectionPlan.objects.none()
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ResultStatus.choices)
+    starts_on_from, starts_on_to = date_range("plan__starts_on", _("开始日期从"), _("开始日期到"))
+
+    class Meta:
+        model = InspectionResult
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
+
+    def filter_subtree(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit_scope") == "own":
+            return queryset.filter(plan__unit=value)
+        return queryset.in_subtree(value, by_units=True)
 
 
 class PlanFilter(UnitSubtreeFilterSet):

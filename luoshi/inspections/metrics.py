@@ -12,8 +12,10 @@ from luoshi.core.metrics import (
 )
 from luoshi.core.rollups import Source
 from luoshi.inspections.models import (
+    INSPECTING_SIDE,
     OPEN_RECTIFICATION,
     InspectionPlan,
+    InspectionResult,
     RectificationItem,
     RectificationStatus,
 )
@@ -59,6 +61,11 @@ def _plans(params):
     return InspectionPlan.objects.all()
 
 
+def _inspected(params):
+    """Each unit each plan inspected (its 督查结果), counted for the inspecting unit."""
+    return InspectionResult.objects.seen_from(INSPECTING_SIDE)
+
+
 METRICS = [
     Metric(
         key="inspection_plans",
@@ -69,6 +76,17 @@ METRICS = [
         list_url="inspections:plans",
         filters=period_filters("starts_on_from", "starts_on_to"),
         description="开始日期在期内的督查（督查单位为本单位或其下级）",
+    ),
+    Metric(
+        key="inspected_units",
+        label="被督查单位",
+        measure_word="家次",
+        records=_inspected,
+        in_period=dates_between("plan__starts_on"),
+        list_url="inspections:results",
+        filters=period_filters("starts_on_from", "starts_on_to"),
+        description="开始日期在期内的督查所督查的单位（督查单位为本单位或其下级；"
+        "一个单位受两次督查计两家次）",
     ),
     Metric(
         key="rectification_rate",

@@ -20,6 +20,9 @@ from luoshi.core.scope import ScopedManager, ScopedQuerySet, ScopeSpec, issuer_q
 
 # The business line along which a unit may inspect units it directs (业务指导范围).
 BUSINESS_LINE = "inspections"
+# A plan's rows placed under the inspecting unit (督查单位): its checklist lines, and its
+# results when they are counted for the inspecting side (``seen_from``).
+INSPECTING_SIDE = ScopeSpec(unit="plan__unit", owner="plan__created_by")
 
 
 class PlanStatus(models.TextChoices):
@@ -98,7 +101,7 @@ class ChecklistLine(models.Model):
     pack_item = optional_fk("duty.PackItem", _("责任包条目"), models.SET_NULL)
 
     objects = ScopedManager()
-    scope_spec = ScopeSpec(unit="plan__unit", owner="plan__created_by")
+    scope_spec = INSPECTING_SIDE
 
     class Meta:
         verbose_name = verbose_name_plural = _("督查清单条目")

@@ -13,6 +13,7 @@ from luoshi.accounts.models import User
 from luoshi.accounts.selectors import holders_of
 from luoshi.core import metrics
 from luoshi.inspections.models import (
+    INSPECTING_SIDE,
     InspectionPlan,
     InspectionResult,
     RectificationItem,
@@ -32,6 +33,12 @@ def plans_for(user):
 
 def results_for(user):
     return InspectionResult.objects.for_user(user).select_related("plan", "plan__unit", "unit")
+
+
+def inspected_for(user):
+    """The results (one per inspected unit of a plan) counted for the inspecting unit: the
+    list that 被督查单位 opens."""
+    return results_for(user).seen_from(INSPECTING_SIDE)
 
 
 def items_for(user):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/start/", plan_step, {"name": "start"}, name="plan_start"),
     path("<int:pk>/complete/", plan_step, {"name": "complete"}, name="plan_complete"),
     path("<int:pk>/bulletin/", views.BulletinView.as_view(), name="bulletin"),
+    path("results/", views.InspectedListView.as_view(), name="results"),
     path("results/<int:pk>/", views.ResultDetailView.as_view(), name="result_detail"),
     path("results/<int:pk>/scores/", views.ResultScoresView.as_view(), name="result_scores"),
     path("results/<int:pk>/finding/", views.result_finding, name="result_finding"),

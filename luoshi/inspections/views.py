@@ -26,7 +26,7 @@ from luoshi.core.views import (
     workflow_feedback,
 )
 from luoshi.inspections import selectors, services
-from luoshi.inspections.filters import ItemFilter, PlanFilter
+from luoshi.inspections.filters import InspectedFilter, ItemFilter, PlanFilter
 from luoshi.inspections.forms import (
     FindingForm,
     PlanForm,
@@ -65,6 +65,24 @@ class PlanListView(PlanPageMixin, ScopedListView):
     export_columns = model_columns(
         InspectionPlan, "unit title starts_on ends_on status", unit=gettext_lazy("督查单位")
     )
+
+
+class InspectedListView(ScopedListView):
+    """被督查单位: every unit each plan inspected, listed under the inspecting unit."""
+
+    model = InspectionResult
+    template_name = "inspections/inspected_list.html"
+    filterset_class = InspectedFilter
+    export_title = gettext_lazy("被督查单位")
+    export_columns = model_columns(
+        InspectionResult,
+        "plan plan_unit unit plan_starts_on inspected_on total_score status",
+        plan_unit=(gettext_lazy("督查单位"), lambda r: r.plan.unit.name),
+        unit=gettext_lazy("被督查单位"),
+        plan_starts_on=(gettext_lazy("开始日期"), lambda r: r.plan.starts_on),
+    )
+
+    readable = staticmethod(selectors.inspected_for)
 
 
 class PlanCreateView(PlanPageMixin, ScopedCreateView):

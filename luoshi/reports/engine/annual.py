@@ -197,8 +197,8 @@ def _risk(w: Writer) -> list[str]:
         lines.append(
             w.lead("inspection_plans", 2, "督查检查压茬推进", "开展督查检查")
             + f"。{actor}{'开展' if actor.endswith('组织') else '组织开展'}意识形态工作督查"
-            f"{w.n('inspection_plans')},"
-            f"对{w.n('inspected_units')}单位逐项打分、反馈问题、督促整改。"
+            f"{w.n('inspection_plans')},督查单位{w.n('inspected_units')},"
+            "逐项打分、反馈问题、督促整改。"
         )
     if w.has("rectification_total") and w.has("rectification_closed"):
         lines.append(
