@@ -120,6 +120,14 @@ def browser(live_server):
 PHONE = {"width": 390, "height": 844}
 
 
+def wider_than_the_phone(page) -> int:
+    """How many CSS px the page is wider than the phone's screen (0: it fits). Measured against
+    ``PHONE``, not ``window.innerWidth``: a mobile browser (``is_mobile``) widens its layout
+    viewport to a page that overflows it, so ``innerWidth`` grows with the page and every
+    page would seem to fit."""
+    return max(0, page.evaluate("document.scrollingElement.scrollWidth") - PHONE["width"])
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A page on a touch phone at 390 × 844."""

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, wider_than_the_phone
 from tests.factories import PASSWORD, make_unit, make_user
 
 
 def _fits_the_phone(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    return not wider_than_the_phone(page)
 
 
 @pytest.mark.browser

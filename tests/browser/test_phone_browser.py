@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.ledger.models import LedgerRecord
+from tests.browser.conftest import PHONE, wider_than_the_phone
 from tests.browser.test_ledger_browser import _log_in, _log_out
 from tests.factories import PNG_BYTES
 from tests.tasks_support import issue, task_world
@@ -17,8 +18,8 @@ TITLE = "新时代文明实践站理论宣讲进社区"
 
 
 def _assert_fits(page, what):
-    widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{what}: page is {widths[0]} px wide on a {widths[1]} px screen"
+    over = wider_than_the_phone(page)
+    assert not over, f"{what}: page is {over} px wider than the {PHONE['width']} px screen"
 
 
 def _record_with_photo(page, tmp_path):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from luoshi.core.authority import BusinessLine, Guidance
 from luoshi.tasks.models import AssignmentStatus, Task, TaskAssignment
 from luoshi.units.models import Unit
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, wider_than_the_phone
 from tests.browser.test_tasks_browser import _log_in, _log_out
 from tests.factories import LedgerRecordFactory, make_unit, make_user
 
@@ -72,7 +72,7 @@ def _confirm(page, expected):
 
 
 def _no_horizontal_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert wider_than_the_phone(page) <= 1
 
 
 @pytest.mark.browser
