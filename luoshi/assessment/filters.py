@@ -33,10 +33,5 @@ class ScoreFilter(UnitSubtreeFilterSet):
         in_scope = self.filters["target"].queryset  # the user's units (ScopedFilterSet)
         self.filters["target"].queryset = in_scope.filter(pk__in=targets.values("unit_id"))
 
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(assessment__unit=value)
-        return queryset.in_subtree(value)
-
     def filter_source(self, queryset, name, value):
         return queryset.filter(source_q(value))

@@ -252,7 +252,8 @@ UNIT_SCOPE_CHOICES = [("subtree", _("含下级")), ("own", _("仅本单位"))]
 class UnitSubtreeFilterSet(ScopedFilterSet):
     """A list of records of a unit: ``unit`` with 「范围」 ``unit_scope`` 含下级 (its subtree,
     the default) or 仅本单位. ``unit_label`` names the unit on the form (单位 unless set).
-    The model's queryset needs ``in_subtree`` (``ScopedQuerySet``) and a ``unit`` field."""
+    The records are the unit's where the queryset places them (``ScopedQuerySet.placement``:
+    their scope's unit, e.g. a score's assessing unit, or the unit ``seen_from`` names)."""
 
     unit_label = _("单位")
     unit = UnitFilter(label=_("单位"), method="filter_subtree")
@@ -266,7 +267,7 @@ class UnitSubtreeFilterSet(ScopedFilterSet):
 
     def filter_subtree(self, queryset, name, value):
         if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(unit=value)
+            return queryset.filter(**{queryset.placement.field("pk"): value.pk})
         return queryset.in_subtree(value, by_units=True)
 
 

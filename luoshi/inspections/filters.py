@@ -60,8 +60,8 @@ class ItemFilter(UnitSubtreeFilterSet):
 
 
 class InspectedFilter(UnitSubtreeFilterSet):
-    """The units inspected, by the inspecting unit (``unit``, 含下级 or 仅本单位) and the
-    plans' start dates: the list 被督查单位 opens."""
+    """The units inspected, by the inspecting unit (``unit``, 含下级 or 仅本单位: the list's
+    results are ``seen_from`` it) and the plans' start dates: the list 被督查单位 opens."""
 
     unit_label = _("督查单位")
     plan = django_filters.ModelChoiceFilter(
@@ -77,11 +77,6 @@ class InspectedFilter(UnitSubtreeFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
-
-    def filter_subtree(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit_scope") == "own":
-            return queryset.filter(plan__unit=value)
-        return queryset.in_subtree(value, by_units=True)
 
 
 class PlanFilter(UnitSubtreeFilterSet):
