@@ -17,7 +17,7 @@ from django.views import View
 from luoshi.accounts import importing as user_importing
 from luoshi.accounts.models import User
 from luoshi.core import background
-from luoshi.core.excel import workbook_response
+from luoshi.core.excel import book_response
 from luoshi.core.excel_import import DEFAULT_MAX_ROWS, Duplicates, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin, perm_name
@@ -112,8 +112,8 @@ class ImportTableMixin(ScopedMixin):
 
 class ImportTemplateView(ImportTableMixin, View):
     def get(self, request, table):
-        workbook = self.table.template_workbook(user=request.user)
-        return workbook_response(workbook, str(self.table.filename))
+        book = self.table.template_workbook(user=request.user)
+        return book_response(book, str(self.table.filename))
 
 
 class ImportView(ImportTableMixin, background.UploadJobMixin, View):

@@ -27,21 +27,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles import Alignment, Font
 from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from luoshi.core.excel import FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, safe_row, sheet_title
+from luoshi.core.excel import FORMULA_TRIGGERS, Book, Cells, Sheet, sheet_title
 from luoshi.core.uploads import check_zip_container, is_zip
 
 DEFAULT_MAX_ROWS = 10_000  # the bulk import writes 10,000 rows in seconds (bench/run.py)
 HELP_SHEET_TITLE = "填写说明"
-REQUIRED_FONT = Font(bold=True, color="C00000")
 
 
 class Duplicates(models.TextChoices):
@@ -324,54 +319,37 @@ class TableSpec:
 TEMPLATE_SUBJECT = "luoshi 导入模板"
 
 
-def build_template(spec: TableSpec, example_rows: Iterable[dict] = (), notes: Iterable[str] = ()):
-    """A workbook: the data sheet (headers, example rows) and a "填写说明" sheet."""
-    workbook = Workbook()
-    workbook.properties.subject = TEMPLATE_SUBJECT
-    workbook.properties.title = spec.title
-    sheet = workbook.active
-    sheet.title = sheet_title(spec.title)
-    sheet.append(spec.headers)
-    for example in example_rows:
-        sheet.append(
-            safe_row([_template_value(column, example.get(column.key)) for column in spec.columns])
-        )
-    for index, column in enumerate(spec.columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = REQUIRED_FONT if column.required else HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width or max(12, len(column.header) * 2 + 4)
-        last = spec.max_rows + 1
-        if isinstance(column.parser, ChoiceParser):
-            formula = '"' + ",".join(column.parser.labels) + '"'
-            if len(formula) <= 255:  # Excel's limit for an inline list
-                validation = DataValidation(
-                    type="list",
-                    formula1=formula,
-                    allow_blank=not column.required,
-                    showErrorMessage=True,
-                    errorTitle=_("无效选项"),
-                    error=column.parser.describe(),
-                )
-                validation.add(f"{letter}2:{letter}{last}")
-                sheet.add_data_validation(validation)
-        number_format = {DateParser: "yyyy-mm-dd", TextParser: "@"}.get(type(column.parser))
-        if number_format:  # text keeps codes such as 001 as typed
-            for row in range(2, 102):
-                sheet.cell(row=row, column=index).number_format = number_format
-    sheet.freeze_panes = "A2"
+def build_template(
+    spec: TableSpec, example_rows: Iterable[dict] = (), notes: Iterable[str] = ()
+) -> Book:
+    """The template of ``spec``: the data sheet (headings, the example rows, a drop-down for
+    each column of choices) and a "填写说明" sheet."""
+    data = Sheet(
+        spec.title,
+        spec.headers,
+        [
+            [_template_value(column, example.get(column.key)) for column in spec.columns]
+            for example in example_rows
+        ],
+        widths=[column.width or max(12, len(column.header) * 2 + 4) for column in spec.columns],
+        cells=[_cells(column) for column in spec.columns],
+        input_rows=spec.max_rows,
+    )
+    return Book([data, _help_sheet(spec, notes)], title=spec.title, subject=TEMPLATE_SUBJECT)
 
-    help_sheet = workbook.create_sheet(HELP_SHEET_TITLE)
-    help_sheet.append([_("列名"), _("是否必填"), _("填写要求")])
-    for cell in help_sheet[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-    for column in spec.columns:
-        help_sheet.append(
-            [column.header, _("必填") if column.required else _("选填"), column.requirement()]
+
+def _cells(column: Column) -> Cells:
+    parser = column.parser
+    # text keeps codes such as 001 as typed
+    number_format = {DateParser: "yyyy-mm-dd", TextParser: "@"}.get(type(parser), "")
+    if isinstance(parser, ChoiceParser):
+        return Cells(
+            column.required, number_format, choices=parser.labels, message=parser.describe()
         )
+    return Cells(column.required, number_format)
+
+
+def _help_sheet(spec: TableSpec, notes: Iterable[str]) -> Sheet:
     general = [
         _("请在第一个工作表「%(title)s」中填写，第一行为表头，不要修改、删除或调换表头。")
         % {"title": sheet_title(spec.title)},
@@ -380,13 +358,16 @@ def build_template(spec: TableSpec, example_rows: Iterable[dict] = (), notes: It
         _("每个文件最多 %(max)d 行（含空行）。") % {"max": spec.max_rows},
         *notes,
     ]
-    help_sheet.append([])
-    for note in general:
-        help_sheet.append([note])
-    help_sheet.column_dimensions["A"].width = 16
-    help_sheet.column_dimensions["B"].width = 10
-    help_sheet.column_dimensions["C"].width = 70
-    return workbook
+    rows = [
+        [column.header, _("必填") if column.required else _("选填"), column.requirement()]
+        for column in spec.columns
+    ]
+    return Sheet(
+        HELP_SHEET_TITLE,
+        [_("列名"), _("是否必填"), _("填写要求")],
+        [*rows, [], *([note] for note in general)],
+        widths=[16, 10, 70],
+    )
 
 
 def _template_value(column: Column, value):

@@ -12,7 +12,7 @@ from django.views import View
 
 from luoshi.audit.signals import client_ip
 from luoshi.core import background
-from luoshi.core.excel import workbook_response
+from luoshi.core.excel import book_response
 from luoshi.core.excel_import import DEFAULT_MAX_ROWS, shown_errors
 from luoshi.core.forms import ExcelFileField
 from luoshi.core.views import ScopedMixin
@@ -43,8 +43,8 @@ class LedgerTemplateView(ScopedMixin, View):
 
     def get(self, request, type_code):
         activity_type = get_object_or_404(ActivityType, code=type_code, is_active=True)
-        workbook = importing.template_workbook(user=request.user, activity_type=activity_type)
-        return workbook_response(workbook, importing.template_filename(activity_type))
+        book = importing.template_workbook(user=request.user, activity_type=activity_type)
+        return book_response(book, importing.template_filename(activity_type))
 
 
 class LedgerImportView(ScopedMixin, background.UploadJobMixin, View):

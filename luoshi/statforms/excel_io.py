@@ -6,11 +6,8 @@ of this one — is refused by the bounded reader (``luoshi.core.excel_import.rea
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.worksheet.protection import SheetProtection
 
-from luoshi.core.excel import HEADER_FILL, HEADER_FONT, safe_row, sheet_title
+from luoshi.core.excel import Book, Cells, Sheet
 from luoshi.core.excel_import import (
     TEMPLATE_SUBJECT,
     Column,
@@ -22,9 +19,7 @@ from luoshi.core.excel_import import (
 from luoshi.statforms.models import FieldKind, FormField, FormVersion
 
 HEADERS = ("编码", "项目", "计量单位", "填报值", "填报说明")
-VALUE_COLUMN = 4
 EXTRA_TABLE_ROWS = 5
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
 def spec_of(version: FormVersion) -> TableSpec:
@@ -60,36 +55,36 @@ def _help(item: FormField) -> str:
     return "；".join(str(p) for p in parts)
 
 
-def build(version: FormVersion, values: dict, unit_name: str) -> Workbook:
-    workbook = Workbook()
-    workbook.properties.subject = TEMPLATE_SUBJECT
-    workbook.properties.title = version.template_name
-    sheet = workbook.active
-    sheet.title = sheet_title(version.form.title)
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-    for line in _lines(list(version.fields.all()), values):
-        sheet.append(safe_row([str(v) if v is not None else "" for v in line]))
-        value_cell = sheet.cell(row=sheet.max_row, column=VALUE_COLUMN)
-        value_cell.fill, value_cell.number_format = INPUT_FILL, "@"
-        value_cell.protection = Protection(locked=False)
-    for letter, width in zip("ABCDE", (18, 34, 10, 16, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.column_dimensions["A"].font = Font(color="808080")
-    sheet.freeze_panes = "B2"
-    sheet.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
-    notes = workbook.create_sheet(_("填写说明"))
-    for text in (
-        _("本表为「%(form)s」的填报模板（%(unit)s），只在黄色的「填报值」列填写。")
-        % {"form": version.form.title, "unit": unit_name},
-        _("不要修改编码列和行的顺序；表格项每行一个单元格，多余的空行会被忽略。"),
-        _("上传后系统按与网页相同的规则校验，有错误时整份不保存并逐项提示。"),
-    ):
-        notes.append([text])
-    notes.column_dimensions["A"].width = 90
-    return workbook
+def build(version: FormVersion, values: dict, unit_name: str) -> Book:
+    """The form's template for one unit: the codes and items locked, only 「填报值」 (shaded)
+    to fill in, and a sheet of notes."""
+    lines = [
+        [str(v) if v is not None else "" for v in line]
+        for line in _lines(list(version.fields.all()), values)
+    ]
+    form = Sheet(
+        version.form.title,
+        HEADERS,
+        lines,
+        widths=(18, 34, 10, 16, 50),
+        cells=(Cells(muted=True), Cells(), Cells(), Cells(input=True, number_format="@")),
+        freeze=(1, 1),
+        protected=True,
+    )
+    notes = Sheet(
+        _("填写说明"),
+        (),
+        [
+            [
+                _("本表为「%(form)s」的填报模板（%(unit)s），只在黄色的「填报值」列填写。")
+                % {"form": version.form.title, "unit": unit_name}
+            ],
+            [_("不要修改编码列和行的顺序；表格项每行一个单元格，多余的空行会被忽略。")],
+            [_("上传后系统按与网页相同的规则校验，有错误时整份不保存并逐项提示。")],
+        ],
+        widths=(90,),
+    )
+    return Book([form, notes], title=version.template_name, subject=TEMPLATE_SUBJECT)
 
 
 def read(version: FormVersion, uploaded) -> tuple[dict, list[RowError]]:

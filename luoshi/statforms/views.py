@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from luoshi.core.excel import Sheet, sheets_response, workbook_response
+from luoshi.core.excel import Sheet, book_response, sheets_response
 from luoshi.core.scope import in_write_scope
 from luoshi.core.views import ScopedCreateView, ScopedDetailView, ScopedListView, workflow_feedback
 from luoshi.core.workflow import WorkflowError, refusal
@@ -448,9 +448,9 @@ def template(request, pk):
     assignment = _assignment(request, pk)
     submission = services.submission_for(assignment, request.user)
     version = submission.form_task.version
-    workbook = excel_io.build(version, submission.values, assignment.unit.name)
+    book = excel_io.build(version, submission.values, assignment.unit.name)
     name = f"{version.form.title}_{assignment.unit.name}.xlsx"
-    return workbook_response(workbook, name)
+    return book_response(book, name)
 
 
 @require_POST
