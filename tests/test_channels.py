@@ -12,7 +12,7 @@ from luoshi.channels import services
 from luoshi.channels.models import Channel, ChannelCheck, ChannelStatus, ChannelType, add_months
 from luoshi.core import indicators
 from luoshi.core.indicators import SYSTEM
-from luoshi.core.workflow import WorkflowStep
+from luoshi.core.workflow import WorkflowError, WorkflowStep
 from luoshi.evidence.models import Evidence
 from tests.factories import make_channel, png_upload
 
@@ -323,3 +323,28 @@ def test_export_row_shows_labels_names_dates_and_blanks(client, users, tree):
     assert row[4] == str(users.clerk) and row[5] == "无需备案"
     assert row[7].date() == opened and row[8] is None and row[9] == 3
     assert row[12:14] == ("逾期", "在用")
+
+
+def test_a_refusal_by_the_service_comes_back_on_the_form_with_what_was_typed(
+    client, users, tree, monkeypatch
+):
+    """Every form page about one record (``core.views.RecordFormView``): when the service
+    refuses the step (here: a race the page could not see), the form comes back with the
+    reason above it and the reason typed kept; nothing is written."""
+    channel = make_channel(tree.own, users.clerk, opened_on=TODAY - datetime.timedelta(days=90))
+
+    def refused(**kwargs):
+        raise WorkflowError("阵地正由他人处理，请稍后再试。")
+
+    monkeypatch.setattr(services, "close_channel", refused)
+    client.force_login(users.clerk)
+    response = client.post(
+        reverse("channels:close", args=[channel.pk]),
+        {"closed_on": TODAY.isoformat(), "reason": "账号已注销"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "阵地正由他人处理，请稍后再试。" in page and "账号已注销" in page
+    channel.refresh_from_db()
+    assert channel.status == ChannelStatus.ACTIVE
+    assert not WorkflowStep.objects.filter(object_id=channel.pk, workflow="luoshi_channels.channel")

@@ -1,9 +1,7 @@
-from django.contrib import messages
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import generic
 
 from luoshi.channels import selectors, services
 from luoshi.channels.filters import ChannelFilter
@@ -13,12 +11,11 @@ from luoshi.channels.workflow import CHANNEL_FLOW
 from luoshi.core.excel import model_columns
 from luoshi.core.history import recent_changes
 from luoshi.core.views import (
+    RecordFormView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
-    ScopedMixin,
     ScopedUpdateView,
-    workflow_feedback,
 )
 from luoshi.units.models import Unit
 
@@ -92,80 +89,60 @@ class ChannelUpdateView(ChannelPageMixin, ScopedUpdateView):
         return services.update_channel(form=form, user=self.request.user)
 
 
-class ChannelActionMixin(ScopedMixin):
-    """A form about one channel in scope (404 outside it)."""
+class ChannelFormView(RecordFormView):
+    """A form about one channel in scope (404 outside it); refused once it is closed."""
 
-    template_name = "includes/form_page.html"
     list_url_name = "channels:list"
     page_title_format = ""
+    closed_message: Any = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():  # 403 before 404, as in every scoped view
-            return self.handle_no_permission()
-        self.channel = get_object_or_404(selectors.channels_for(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def record_queryset(self):
+        return selectors.channels_for(self.request.user)
+
+    def refusal(self) -> str:
+        return "" if self.record.is_active else str(self.closed_message)
+
+    def get_page_title(self) -> str:
+        return self.page_title_format % {"name": self.record.name}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "channel": self.channel}
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("page_title", self.page_title_format % {"name": self.channel.name})
-        kwargs.setdefault("cancel_url", self.channel.get_absolute_url())
-        return super().get_context_data(**kwargs)
-
-    def refuse(self, error):
-        messages.error(self.request, str(error))
-        return redirect(self.channel)
+        return {**super().get_form_kwargs(), "channel": self.record}
 
 
-class ChannelCheckCreateView(ChannelActionMixin, generic.FormView):
+class ChannelCheckCreateView(ChannelFormView):
     model = ChannelCheck
     action = "add"
     form_class = ChannelCheckForm
     page_title_format = gettext_lazy("登记检查：%(name)s")
-
-    def get(self, request, *args, **kwargs):
-        if not self.channel.is_active:
-            return self.refuse(_("阵地已关闭，不能再登记检查。"))
-        return super().get(request, *args, **kwargs)
+    closed_message = gettext_lazy("阵地已关闭，不能再登记检查。")
+    success_message = gettext_lazy("检查记录已保存。")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
+    def perform(self, form) -> None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_files"}
-        with workflow_feedback(self.request, _("检查记录已保存。")):
-            services.record_check(
-                channel=self.channel,
-                user=self.request.user,
-                files=form.cleaned_data.get("evidence_files", []),
-                **data,
-            )
-        return redirect(self.channel)
+        services.record_check(
+            channel=self.record,
+            user=self.request.user,
+            files=form.cleaned_data.get("evidence_files", []),
+            **data,
+        )
 
 
-class ChannelCloseView(ChannelActionMixin, generic.FormView):
+class ChannelCloseView(ChannelFormView):
     model = Channel
     action = "change"
     form_class = ChannelCloseForm
     page_title_format = gettext_lazy("关闭阵地：%(name)s")
+    closed_message = gettext_lazy("阵地已关闭。")
+    confirm = CHANNEL_FLOW.transitions["close"].confirm
+    success_message = gettext_lazy("阵地已关闭，其记录与历史均已保留。")
 
-    def get(self, request, *args, **kwargs):
-        if not self.channel.is_active:
-            return self.refuse(_("阵地已关闭。"))
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("confirm", CHANNEL_FLOW.transitions["close"].confirm)
-        return super().get_context_data(**kwargs)
-
-    def form_valid(self, form):
-        closed = _("阵地已关闭，其记录与历史均已保留。")
-        with workflow_feedback(self.request, closed), transaction.atomic():
-            services.close_channel(
-                channel=self.channel,
-                user=self.request.user,
-                reason=form.cleaned_data["reason"],
-                closed_on=form.cleaned_data["closed_on"],
-            )
-        return redirect(self.channel)
+    def perform(self, form) -> None:
+        services.close_channel(
+            channel=self.record,
+            user=self.request.user,
+            reason=form.cleaned_data["reason"],
+            closed_on=form.cleaned_data["closed_on"],
+        )

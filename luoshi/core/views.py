@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet, Subquery
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -423,6 +423,74 @@ class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.Vi
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class _RecordForm(ScopedMixin, generic.FormView):
+    template_name = "includes/form_page.html"
+    success_message: Any = ""
+    confirm: Any = ""  # the page's 「确定…？」 before the step is taken
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():  # 403 before 404, as in every scoped view
+            return self.handle_no_permission()
+        self.record = get_object_or_404(self.record_queryset(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def record_queryset(self):
+        """The records the form may be about: the view's own scope unless it says otherwise
+        (a 检查 is added to a 阵地 the user may see)."""
+        return self.scoped_queryset()
+
+    def get(self, request, *args, **kwargs):
+        refused = self.refusal()
+        return self.refuse(refused) if refused else super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        refused = self.refusal()
+        return self.refuse(refused) if refused else super().post(request, *args, **kwargs)
+
+    def refusal(self) -> str:
+        """Why the form cannot be filled in now (the record closed, the step out of order),
+        else "": said on the record's page instead of showing a form in vain."""
+        return ""
+
+    def refuse(self, message):
+        messages.error(self.request, str(message))
+        return redirect(self.record)
+
+    def get_page_title(self) -> str:
+        return str(self.record)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("page_title", self.get_page_title())
+        kwargs.setdefault("cancel_url", self.record.get_absolute_url())
+        kwargs.setdefault("confirm", self.confirm or "")
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.perform(form)
+        if message := self.get_success_message():
+            messages.success(self.request, message)
+        return redirect(self.record)
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
+
+class RecordFormView(RefusalOnFormMixin, _RecordForm):
+    """A form page about one record in scope: a step that records something (登记检查,
+    关闭阵地, 登记举办情况, a 处置 step).
+
+    Reaching it takes the view's permission (403) before the record (``record_queryset``;
+    outside the scope → 404). ``refusal()`` says why the form cannot be filled in now: the
+    record's page says so instead. ``perform(form)`` writes; a refusal by the service comes
+    back above the form with everything typed kept, nothing written (``RefusalOnFormMixin``);
+    done → the record's page with ``success_message``. The record is ``self.record``.
+    """
 
 
 class FormOnPageMixin:

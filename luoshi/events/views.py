@@ -1,7 +1,5 @@
 import datetime
 
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from luoshi.core.filters import year_month_from_query
 from luoshi.core.history import recent_changes
 from luoshi.core.views import (
     InlineFormsetMixin,
+    RecordFormView,
     RefusalOnFormMixin,
     ScopedActionView,
     ScopedCreateView,
@@ -22,7 +21,6 @@ from luoshi.core.views import (
     ScopedMixin,
     ScopedUpdateView,
 )
-from luoshi.core.workflow import WorkflowError
 from luoshi.events import selectors, services
 from luoshi.events.filters import EventFilter
 from luoshi.events.forms import (
@@ -142,47 +140,29 @@ class EventDecideView(EventPageMixin, ScopedActionView):
         self.success_message = _("已审核通过。") if approve else _("已退回，不予批准。")
 
 
-class EventHeldView(
-    EventPageMixin, ScopedMixin, generic.detail.SingleObjectMixin, generic.FormView
-):
+class EventHeldView(EventPageMixin, RecordFormView):
     """After the event: the organizer records how it went; this writes the ledger record."""
 
-    template_name = "includes/form_page.html"
     form_class = HeldForm
     action = "change"
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().post(request, *args, **kwargs)
+    confirm = EVENT_FLOW.transitions["hold"].confirm
+    success_message = gettext_lazy("举办情况已登记，并已计入工作台账。")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "event": self.object}
+        return {**super().get_form_kwargs(), "event": self.record}
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("page_title", _("登记举办情况：%(topic)s") % {"topic": self.object})
-        kwargs.setdefault("cancel_url", self.object.get_absolute_url())
-        kwargs.setdefault("confirm", EVENT_FLOW.transitions["hold"].confirm)
-        return super().get_context_data(**kwargs)
+    def get_page_title(self) -> str:
+        return _("登记举办情况：%(topic)s") % {"topic": self.record}
 
-    def form_valid(self, form):
-        try:
-            services.record_held(
-                event=self.object,
-                user=self.request.user,
-                activity_type=form.cleaned_data["activity_type"],
-                actual_audience=form.cleaned_data["actual_audience"],
-                summary=form.cleaned_data["summary"],
-                files=form.cleaned_data.get("evidence_files", []),
-            )
-        except WorkflowError as error:  # shown above the form, with what the user typed
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        messages.success(self.request, _("举办情况已登记，并已计入工作台账。"))
-        return redirect(self.object.get_absolute_url())
+    def perform(self, form) -> None:
+        services.record_held(
+            event=self.record,
+            user=self.request.user,
+            activity_type=form.cleaned_data["activity_type"],
+            actual_audience=form.cleaned_data["actual_audience"],
+            summary=form.cleaned_data["summary"],
+            files=form.cleaned_data.get("evidence_files", []),
+        )
 
 
 class CalendarView(EventPageMixin, ScopedMixin, generic.TemplateView):

@@ -1,19 +1,16 @@
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import generic
 
 from luoshi.core.excel import model_columns
 from luoshi.core.history import recent_changes
 from luoshi.core.views import (
+    RecordFormView,
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
-    ScopedMixin,
     ScopedUpdateView,
-    workflow_feedback,
 )
 from luoshi.core.workflow import refusal
 from luoshi.incidents import selectors, services
@@ -82,14 +79,11 @@ class IncidentUpdateView(IncidentPageMixin, ScopedUpdateView):
         return services.update_incident(form=form, user=self.request.user)
 
 
-class IncidentStepView(ScopedMixin, generic.FormView):
+class IncidentStepView(IncidentPageMixin, RecordFormView):
     """One step of the timeline. Out of order or already taken: refused with a message."""
 
-    model = Incident
     action = "change"
     form_class = IncidentStepForm
-    template_name = "includes/form_page.html"
-    list_url_name = "incidents:list"
 
     def get_permission_required(self):
         # 办结 may be a leader's sign-off (incidents.workflow.may_close decides): reaching
@@ -98,64 +92,46 @@ class IncidentStepView(ScopedMixin, generic.FormView):
             return ("incidents.view_incident",)
         return super().get_permission_required()
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():  # 403 before 404, as in every scoped view
-            return self.handle_no_permission()
-        self.incident = get_object_or_404(selectors.incidents_for(request.user), pk=kwargs["pk"])
-        self.transition = INCIDENT_FLOW.transitions.get(kwargs["step"])
-        if self.transition is None:
+    @cached_property
+    def transition(self):
+        """The step named in the URL (an unknown step: 404, after the 403 and the record's
+        404, as in every scoped view)."""
+        transition = INCIDENT_FLOW.transitions.get(self.kwargs["step"])
+        if transition is None:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def refuse(self, message):
-        messages.error(self.request, str(message))
-        return redirect(self.incident)
-
-    def get(self, request, *args, **kwargs):
-        refusal = self.refusal()
-        return self.refuse(refusal) if refusal else super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        refusal = self.refusal()
-        return self.refuse(refusal) if refusal else super().post(request, *args, **kwargs)
+        return transition
 
     def refusal(self) -> str:
         """Why the step cannot be taken now (out of order, or not this user's), else "":
         the service refuses it too (conditional update); this spares filling the form."""
-        if self.incident.status not in self.transition.sources:
+        if self.record.status not in self.transition.sources:
             return self.out_of_order()
-        return refusal(self.transition.check, self.request.user, self.incident)
+        return refusal(self.transition.check, self.request.user, self.record)
 
     def out_of_order(self) -> str:
         return _("当前状态为「%(state)s」，不能执行「%(step)s」。") % {
-            "state": self.incident.get_status_display(),
+            "state": self.record.get_status_display(),
             "step": self.transition.label,
         }
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "incident": self.incident,
-            "step": self.transition.name,
-        }
+        return {**super().get_form_kwargs(), "incident": self.record, "step": self.transition.name}
+
+    def get_page_title(self) -> str:
+        return _("%(step)s：%(title)s") % {"step": self.transition.label, "title": self.record}
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault(
-            "page_title",
-            _("%(step)s：%(title)s") % {"step": self.transition.label, "title": self.incident},
-        )
-        kwargs.setdefault("cancel_url", self.incident.get_absolute_url())
         kwargs.setdefault("confirm", self.transition.confirm or "")
         return super().get_context_data(**kwargs)
 
-    def form_valid(self, form):
-        done = _("已完成「%(step)s」。") % {"step": self.transition.label}
-        with workflow_feedback(self.request, done):
-            services.take_step(
-                incident=self.incident,
-                step=self.transition.name,
-                user=self.request.user,
-                data=form.cleaned_data,
-                files=form.cleaned_data.get("evidence_files", []),
-            )
-        return redirect(self.incident)
+    def get_success_message(self) -> str:
+        return _("已完成「%(step)s」。") % {"step": self.transition.label}
+
+    def perform(self, form) -> None:
+        services.take_step(
+            incident=self.record,
+            step=self.transition.name,
+            user=self.request.user,
+            data=form.cleaned_data,
+            files=form.cleaned_data.get("evidence_files", []),
+        )
