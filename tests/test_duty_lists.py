@@ -255,6 +255,10 @@ def test_sign_needs_the_permission_a_position_and_only_once(client, duty_list, u
     assert added.redirect_chain[-1][0] == duty_list.get_absolute_url()
     assert "责任书已签署" in added.content.decode() and "已增加责任项" not in added.content.decode()
     assert duty_list.items.count() == items
+    # and the form is not offered in vain: its page says so on the list's page
+    offered = client.get(reverse("duty:item_create", args=[duty_list.pk]), follow=True)
+    assert offered.redirect_chain[-1][0] == duty_list.get_absolute_url()
+    assert "责任书已签署" in offered.content.decode()
 
 
 def test_a_stale_adjust_page_never_overwrites_another_change(client, duty_list, users):

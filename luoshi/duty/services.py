@@ -246,7 +246,7 @@ def upgrade_duty_list(*, duty_list: DutyList, pack: Pack, user=None) -> DutyList
     return duty_list
 
 
-def _require_draft(duty_list: DutyList) -> None:
+def require_draft(duty_list: DutyList) -> None:
     if duty_list.status != DutyStatus.DRAFT:
         raise WorkflowError(_("责任书已签署，不能再调整清单；如需调整，请先撤回签署。"))
 
@@ -266,7 +266,7 @@ def add_custom_item(
     activity_type=None,
     indicator: tuple[str, dict] | None = None,
 ) -> DutyItem:
-    _require_draft(duty_list)
+    require_draft(duty_list)
     kind, params = indicator or ("manual", {})
     if activity_type is not None:
         kind, params = "ledger_count", {"activity_type": activity_type.code}
@@ -309,7 +309,7 @@ def _save(item: DutyItem, user, fields: list[str]) -> DutyItem:
 
 @transaction.atomic
 def drop_item(*, item: DutyItem, reason: str, user) -> DutyItem:
-    _require_draft(item.duty_list)
+    require_draft(item.duty_list)
     if not reason.strip():
         raise WorkflowError(_("删减责任项须填写理由。"))
     item.is_dropped, item.drop_reason = True, reason.strip()
@@ -318,14 +318,14 @@ def drop_item(*, item: DutyItem, reason: str, user) -> DutyItem:
 
 @transaction.atomic
 def restore_item(*, item: DutyItem, user) -> DutyItem:
-    _require_draft(item.duty_list)
+    require_draft(item.duty_list)
     item.is_dropped, item.drop_reason = False, ""
     return _save(item, user, ["is_dropped", "drop_reason"])
 
 
 @transaction.atomic
 def override_target(*, item: DutyItem, value: Decimal | None, reason: str, user) -> DutyItem:
-    _require_draft(item.duty_list)
+    require_draft(item.duty_list)
     if value is not None and not reason.strip():
         raise WorkflowError(_("调整目标须填写理由。"))
     item.target_override = value
@@ -335,7 +335,7 @@ def override_target(*, item: DutyItem, value: Decimal | None, reason: str, user)
 
 @transaction.atomic
 def assign(*, item: DutyItem, people, user) -> DutyItem:
-    _require_draft(item.duty_list)
+    require_draft(item.duty_list)
     written_by(item, user)
     item.assignees.set(people)
     item.save(update_fields=["updated_at"])

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +12,7 @@ from luoshi.core import metrics
 from luoshi.core.excel import model_columns, xlsx_response
 from luoshi.core.history import recent_changes
 from luoshi.core.views import (
+    RecordFormView,
     ScopedActionView,
     ScopedCreateView,
     ScopedDetailView,
@@ -21,6 +21,7 @@ from luoshi.core.views import (
     ScopedUpdateView,
     workflow_feedback,
 )
+from luoshi.core.workflow import refusal
 from luoshi.duty import selectors, services
 from luoshi.duty.filters import DutyItemFilter, DutyListFilter, OverviewForm
 from luoshi.duty.forms import (
@@ -111,35 +112,31 @@ class DutyReopenView(DutyActionView):
         services.reopen(duty_list=obj, user=self.request.user, comment=comment)
 
 
-class CustomItemCreateView(DutyListPageMixin, ScopedMixin, generic.FormView):
+class CustomItemCreateView(DutyListPageMixin, RecordFormView):
+    """A 责任项 of the unit's own, added to a list still in draft."""
+
     action = "change"
     form_class = CustomItemForm
-    template_name = "includes/form_page.html"
 
-    def get_list(self):
-        if not hasattr(self, "duty_list"):
-            self.duty_list = get_object_or_404(self.scoped_queryset(), pk=self.kwargs["pk"])
-        return self.duty_list
+    def refusal(self) -> str:
+        return refusal(services.require_draft, self.record)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        areas = self.get_list().items.exclude(area_name="").values_list("area_name", flat=True)
+        areas = self.record.items.exclude(area_name="").values_list("area_name", flat=True)
         kwargs["areas"] = list(dict.fromkeys(areas))
         return kwargs
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("page_title", _("增加责任项"))
-        kwargs.setdefault("cancel_url", self.get_list().get_absolute_url())
-        return super().get_context_data(**kwargs)
+    def get_page_title(self) -> str:
+        return _("增加责任项")
 
-    def form_valid(self, form):
-        with workflow_feedback(self.request):
-            with transaction.atomic():
-                item = services.add_custom_item(
-                    duty_list=self.get_list(), user=self.request.user, **form.cleaned_data
-                )
-            messages.success(self.request, _("已增加责任项「%(name)s」。") % {"name": item.name})
-        return redirect(self.get_list().get_absolute_url())
+    def perform(self, form) -> None:
+        self.item = services.add_custom_item(
+            duty_list=self.record, user=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_message(self) -> str:
+        return _("已增加责任项「%(name)s」。") % {"name": self.item.name}
 
 
 class ItemPageMixin:
