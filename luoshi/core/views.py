@@ -426,6 +426,9 @@ class ScopedActionView(ScopedMixin, generic.detail.SingleObjectMixin, generic.Vi
 
 
 class _RecordForm(ScopedMixin, generic.FormView):
+    """``RecordFormView`` but its refusals (which ``RefusalOnFormMixin``, put before it,
+    turns into the form's error)."""
+
     template_name = "includes/form_page.html"
     success_message: Any = ""
     confirm: Any = ""  # the page's 「确定…？」 before the step is taken
@@ -483,7 +486,7 @@ class _RecordForm(ScopedMixin, generic.FormView):
 
 class RecordFormView(RefusalOnFormMixin, _RecordForm):
     """A form page about one record in scope: a step that records something (登记检查,
-    关闭阵地, 登记举办情况, a 处置 step).
+    关闭阵地, 登记举办情况, a 处置 step) or adds to it (增加责任项).
 
     Reaching it takes the view's permission (403) before the record (``record_queryset``;
     outside the scope → 404). ``refusal()`` says why the form cannot be filled in now: the
