@@ -159,15 +159,20 @@ def _lay_out(worksheet, sheet: Sheet, formats: _Formats) -> None:
     """Widths, column formats, the heading row, drop-downs and the panes kept in view."""
     count = max(len(sheet.headers), len(sheet.widths or ()), len(sheet.cells))
     for index in range(count):
-        cells = sheet.cells[index] if index < len(sheet.cells) else None
+        cells = _cells_of(sheet.cells, index)
         worksheet.set_column(index, index, _width(sheet, index), formats.column(cells))
         if cells and cells.choices:
             _drop_down(worksheet, index, cells, sheet.input_rows)
     if sheet.headers:
         for index, header in enumerate(sheet.headers):
-            cells = sheet.cells[index] if index < len(sheet.cells) else None
+            cells = _cells_of(sheet.cells, index)
             worksheet.write_string(0, index, str(header), formats.heading(cells))
         worksheet.freeze_panes(*sheet.freeze)
+
+
+def _cells_of(cells: Sequence[Cells], index: int) -> Cells | None:
+    """What a template says of column ``index`` (None: a plain column, as every export's)."""
+    return cells[index] if index < len(cells) else None
 
 
 def _width(sheet: Sheet, index: int) -> int:
@@ -198,7 +203,7 @@ def _drop_down(worksheet, index: int, cells: Cells, rows: int) -> None:
 
 def _write_row(worksheet, row_index: int, row, formats: _Formats, cells=()) -> None:
     for col_index, value in enumerate(row):
-        column = cells[col_index] if col_index < len(cells) else None
+        column = _cells_of(cells, col_index)
         if column and column.input:
             text = "" if value is None else safe_text(str(value))
             worksheet.write_string(row_index, col_index, text, formats.input(column))

@@ -16,6 +16,12 @@ from luoshi.inspections.models import (
 from luoshi.units.models import Unit
 
 
+def _plans_in_scope(request):
+    """A list's 督查计划 choices: the plans the user may see (django-filter calls it with the
+    request when the filter is shown or validated)."""
+    return InspectionPlan.objects.for_user(request.user).distinct()
+
+
 class ItemFilter(UnitSubtreeFilterSet):
     unit_label = _("被督查单位")
     status = django_filters.ChoiceFilter(
@@ -26,7 +32,7 @@ class ItemFilter(UnitSubtreeFilterSet):
     overdue = YesNoFilter(label=_("逾期未整改"), method="filter_overdue")
     open = YesNoFilter(label=_("未销号"), method="filter_open")
     plan = django_filters.ModelChoiceFilter(
-        label=_("督查计划"), queryset=InspectionPlan.objects.none(), field_name="finding__plan"
+        label=_("督查计划"), queryset=_plans_in_scope, field_name="finding__plan"
     )
     deadline_from, deadline_to = date_range("deadline", _("整改期限从"), _("整改期限到"))
 
@@ -36,7 +42,6 @@ class ItemFilter(UnitSubtreeFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
         # An inspected unit outside the user's unit scope (seen from the inspecting side: the
         # team, 业务指导) has its items listed, so a figure of it can name it too.
         inspected = InspectionResult.objects.for_user(request.user).values("unit_id")
@@ -64,19 +69,13 @@ class InspectedFilter(UnitSubtreeFilterSet):
     results are ``seen_from`` it) and the plans' start dates: the list 被督查单位 opens."""
 
     unit_label = _("督查单位")
-    plan = django_filters.ModelChoiceFilter(
-        label=_("督查计划"), queryset=InspectionPlan.objects.none()
-    )
+    plan = django_filters.ModelChoiceFilter(label=_("督查计划"), queryset=_plans_in_scope)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ResultStatus.choices)
     starts_on_from, starts_on_to = date_range("plan__starts_on", _("开始日期从"), _("开始日期到"))
 
     class Meta:
         model = InspectionResult
         fields = []
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        self.filters["plan"].queryset = InspectionPlan.objects.for_user(request.user).distinct()
 
 
 class PlanFilter(UnitSubtreeFilterSet):
