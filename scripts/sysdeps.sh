@@ -16,8 +16,7 @@ PKGS=(
   libpango-1.0-0
   libpangoft2-1.0-0
   fontconfig
-  chromium
-  chromium-driver
+  chromium-headless-shell
   poppler-utils
   libreoffice-writer-nogui
   gettext

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from luoshi.ledger.models import ActivityType
 from luoshi.risks.models import RiskArea, RiskLevel, RiskPoint
+from tests.browser.conftest import new_context
 from tests.factories import PASSWORD, LedgerRecordFactory, make_unit, make_user
 
 
@@ -35,8 +36,7 @@ def test_leader_opens_dashboard_and_drills_down(browser, live_server, results_di
         identified_on=today - datetime.timedelta(days=3),
     )
 
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(10_000)
+    context = new_context(browser, live_server)
     page = context.new_page()
     page.goto(reverse("login"))
     page.get_by_label("用户名").fill("xcb_leader")

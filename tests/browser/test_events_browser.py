@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.events.models import EventFiling, EventStatus
+from tests.browser.conftest import new_context
 from tests.factories import PASSWORD, make_unit, make_user
 
 TOPIC = "学习贯彻党的二十届四中全会精神专题讲座"
 
 
 def _as(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(10_000)
+    context = new_context(browser, live_server)
     page = context.new_page()
     page.goto(reverse("login"))
     page.get_by_label("用户名").fill(username)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import PHONE, wider_than_the_phone
+from tests.browser.conftest import PHONE, new_context, wider_than_the_phone
 from tests.factories import PASSWORD, make_unit, make_user
 
 
@@ -20,8 +20,7 @@ def test_admin_sets_up_the_second_factor_on_a_phone(browser, live_server, settin
     settings.OTP_REQUIRED_ROLES = ["admin"]
     unit = make_unit("示范区委", "T0", type_code="district_committee")
     admin = make_user("qw_admin", unit, "admin", full_name="赵建国")
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
-    context.set_default_timeout(10_000)
+    context = new_context(browser, live_server, viewport=PHONE)
     page = context.new_page()
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
