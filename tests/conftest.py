@@ -8,11 +8,13 @@ Tree (codes):        T0 区委 (root)
 
 import gc
 import os
+import socket
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection, connections
 from hypothesis import settings as hypothesis_settings
 
@@ -129,6 +131,37 @@ def _private_evidence_root(settings, tmp_path):
     yield root
     field.storage = original
     storages._storages.pop("evidence", None)
+
+
+class _AnsweringAtOnce(ThreadedWSGIServer):
+    """The live server's WSGI server, with Nagle's algorithm off on each connection it accepts.
+    It writes a response's headers and its body in two sends; on a kept-alive connection (a
+    browser's) the body then waited for the browser's delayed acknowledgement of the headers:
+    40 ms more for every request (measured: 45 ms a static file on one connection, 4 ms on a
+    new one each time)."""
+
+    def get_request(self):
+        connection, address = super().get_request()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's ``live_server`` (same address, same settings), served by
+    ``_AnsweringAtOnce``."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.server_class = _AnsweringAtOnce
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
