@@ -437,20 +437,14 @@ class _RecordForm(ScopedMixin, generic.FormView):
         if not self.has_permission():  # 403 before 404, as in every scoped view
             return self.handle_no_permission()
         self.record = get_object_or_404(self.record_queryset(), pk=kwargs["pk"])
+        if refused := self.refusal():  # said on the record's page, shown or posted alike
+            return self.refuse(refused)
         return super().dispatch(request, *args, **kwargs)
 
     def record_queryset(self):
         """The records the form may be about: the view's own scope unless it says otherwise
         (a 检查 is added to a 阵地 the user may see)."""
         return self.scoped_queryset()
-
-    def get(self, request, *args, **kwargs):
-        refused = self.refusal()
-        return self.refuse(refused) if refused else super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        refused = self.refusal()
-        return self.refuse(refused) if refused else super().post(request, *args, **kwargs)
 
     def refusal(self) -> str:
         """Why the form cannot be filled in now (the record closed, the step out of order),
